@@ -1,0 +1,3 @@
+"""minzheng (智慧民政) — an open-source smart civil-affairs platform."""
+
+__version__ = "0.1.0"
