@@ -54,3 +54,30 @@ def household_li_three_members() -> HouseholdFacts:
         region_code=HAISHU,
         as_of=JUNE_2020,
     )
+
+
+@pytest.fixture
+def params_yinzhou_2021() -> ParameterSet:
+    """鄞州区 from 2021: the county's own standard of 1,005 yuan/month overrides the city's."""
+    return default_parameters(YINZHOU, date(2021, 3, 1))
+
+
+@pytest.fixture
+def household_wang_widow_82() -> HouseholdFacts:
+    """Mrs Wang, 82, lives alone on a 400 yuan pension plus the 200 yuan basic pension."""
+    return HouseholdFacts(
+        members=(
+            Member(
+                "wang",
+                Relationship.APPLICANT,
+                age=82,
+                incomes=(
+                    Income(IncomeKind.BASIC_PENSION, Decimal("400")),
+                    Income(IncomeKind.CENTRAL_BASIC_PENSION, Decimal("200")),
+                ),
+            ),
+        ),
+        assets=Assets(money=Decimal("5000"), homes=(Home(Decimal("45")),)),
+        region_code=HAISHU,
+        as_of=JUNE_2020,
+    )

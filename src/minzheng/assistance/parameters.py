@@ -200,7 +200,9 @@ def resolve_parameters(rows: Iterable[ParameterRow], region_code: str, as_of: da
     for key, candidates in by_key.items():
         in_force = [r for r in candidates if r.effective_from <= as_of]
         if not in_force:
-            continue  # the rules raise ParameterMissing if they need it
+            if key == STANDARD_KEY:
+                raise ParameterMissing(key, as_of)
+            continue  # the rules raise ParameterMissing when they read it
         chosen = min(in_force, key=lambda r: (rank[r.region_code], -r.effective_from.toordinal()))
         later = [
             r.effective_from

@@ -89,6 +89,7 @@ def load_policy(params: ParameterSet) -> Policy:
             )
         return s
 
+    standard = amount(STANDARD_KEY, positive=True)  # first: no standard means the region is not set up
     text, rule_param = params.text("benefit.rounding")
     try:
         rounding = Setting(Rounding(text), rule_param)
@@ -96,7 +97,7 @@ def load_policy(params: ParameterSet) -> Policy:
         raise ParameterInvalid(f"舍入规则 {text!r} 无效（{rule_param.version_id}）") from None
 
     return Policy(
-        standard=amount(STANDARD_KEY, positive=True),
+        standard=standard,
         adult_age=integer("household.adult_age"),
         clergy_away_min_years=integer("household.clergy_away_min_years"),
         income_excluded=codes("income.excluded_kinds"),
