@@ -149,6 +149,8 @@ def chinese_person_spec() -> LinkageSpec:
             block_on("phone_block"),
             block_on("name", "birth_date"),
             block_on("name_pinyin", "birth_year"),
+            # Records with neither ID nor phone nor birth date: the same name at the same door.
+            block_on("name", "address"),
             # A typo in the last four characters: same area code and birth date.
             block_on("substr(id_number, 1, 14)"),
             # A typo in the area code or the birth date: the rest of the number agrees.

@@ -1,0 +1,106 @@
+"""`minzheng link`: multi-identity recognition over a CSV of department records.
+
+    minzheng link --input records.csv --output clusters.csv [--threshold 0.95]
+
+The input has the columns record_id, source, name, id_number, birth_date, sex, phone, address
+(any of the last six may be empty); the output maps every record_id to a person_id.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from minzheng.core.errors import ValidationFailed
+from minzheng.linkage.engine import (
+    DEFAULT_REVIEW_BAND,
+    DEFAULT_THRESHOLD,
+    STAGES,
+    link_records,
+)
+from minzheng.linkage.normalize import RECORD_COLUMNS
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "link",
+        help="多重身份识别：找出指向同一人的记录",
+        description="读取各部门人员记录（CSV），输出每条记录所属的人员编号。",
+    )
+    parser.add_argument("--input", required=True, type=Path, help="输入 CSV 文件")
+    parser.add_argument("--output", required=True, type=Path, help="输出 CSV：record_id, person_id")
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=DEFAULT_THRESHOLD,
+        help=f"自动归并的匹配概率下限（默认 {DEFAULT_THRESHOLD}）",
+    )
+    parser.add_argument(
+        "--review-band",
+        type=float,
+        nargs=2,
+        metavar=("LOW", "HIGH"),
+        default=DEFAULT_REVIEW_BAND,
+        help="送人工复核的匹配概率区间 [LOW, HIGH)",
+    )
+    parser.add_argument("--review-output", type=Path, help="可选：人工复核记录对输出 CSV")
+    parser.add_argument("--backend", choices=("duckdb", "spark"), default="duckdb")
+    parser.set_defaults(func=handler, needs_django=False)
+
+
+def read_records(path: Path) -> pd.DataFrame:
+    """Read the input CSV as text (ID numbers must not become floats), empty cells as missing."""
+    if not path.is_file():
+        raise ValidationFailed(f"找不到输入文件：{path}", code="link_input_missing")
+    records = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    missing = [column for column in RECORD_COLUMNS if column not in records.columns]
+    if missing:
+        raise ValidationFailed(f"输入文件缺少列：{'、'.join(missing)}", code="link_columns_missing")
+    if records["record_id"].isna().any():
+        rows = (records.index[records["record_id"].isna()] + 2).tolist()[:10]
+        raise ValidationFailed(f"record_id 不能为空（第 {rows} 行）", code="link_record_id_empty")
+    duplicated = records["record_id"][records["record_id"].duplicated()].unique().tolist()[:10]
+    if duplicated:
+        raise ValidationFailed(f"record_id 重复：{duplicated}", code="link_record_id_duplicated")
+    return records
+
+
+def handler(args: argparse.Namespace) -> int:
+    try:
+        records = read_records(args.input)
+        low, high = args.review_band
+        if not 0.0 <= low <= args.threshold <= high <= 1.0:
+            raise ValidationFailed(
+                "需满足 0 ≤ 复核下限 ≤ 归并阈值 ≤ 复核上限 ≤ 1", code="link_threshold_invalid"
+            )
+    except ValidationFailed as error:
+        print(error.message, file=sys.stderr)
+        return 2
+
+    with tqdm(total=len(STAGES), desc="多重身份识别", unit="阶段", file=sys.stderr) as bar:
+
+        def advance(stage: str) -> None:
+            bar.set_postfix_str(stage)
+            bar.update(1)
+
+        result = link_records(
+            records,
+            threshold=args.threshold,
+            review_band=(low, high),
+            backend=args.backend,
+            on_stage_done=advance,
+        )
+
+    result.clusters[["record_id", "person_id"]].to_csv(args.output, index=False)
+    if args.review_output is not None:
+        result.review.to_csv(args.review_output, index=False)
+    persons = result.clusters["person_id"].nunique()
+    print(
+        f"{len(records)} 条记录 → {persons} 人；待人工复核 {len(result.review)} 对",
+        file=sys.stderr,
+    )
+    return 0
