@@ -41,5 +41,6 @@ def spark_api(spark_session: Any = None) -> DatabaseAPI[Any]:
     if not session.sparkContext.getCheckpointDir():
         # Splink breaks long lineages with checkpoints; a session without a directory fails.
         session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="minzheng-spark-"))
-    api: DatabaseAPI[Any] = SparkAPI(spark_session=session)
+    spark_api_class: Any = SparkAPI  # splink leaves its constructor untyped
+    api: DatabaseAPI[Any] = spark_api_class(spark_session=session)
     return api

@@ -39,14 +39,15 @@ SURNAME_FREQUENCIES: dict[str, float] = {
 
 # Given-name characters in groups that read alike (toneless pinyin): a homophone error replaces a
 # character by another of its group. A test checks that each group really shares one reading.
-HOMOPHONE_GROUPS: tuple[str, ...] = tuple(
+_HOMOPHONE_TEXT = (
     "伟玮炜维薇 静婧晶菁靖 丽莉俐立力利 华桦骅 军君钧均 俊骏峻 敏旻珉 杰洁婕捷 涛韬滔 明鸣铭茗 "
     "强蔷 磊蕾雷 洋阳杨扬 勇永咏泳 艳燕雁彦妍 娟鹃涓 霞侠 芳方舫 平萍苹坪 刚钢纲 红虹鸿宏洪 "
     "建健剑坚 峰锋丰枫 斌彬滨 辉晖慧惠蕙 宇雨羽语玉钰 浩昊皓颢 晨辰宸琛 欣鑫馨新昕 怡仪宜艺逸毅 "
     "婷亭庭廷 梅玫媚美 云芸韵昀 林琳霖麟 玲灵铃 倩茜 凯恺楷 志智 波博 翔祥湘 珊姗杉 宁凝 "
     "瑞睿蕊 思斯丝 佳嘉家 子紫梓 文雯 涵寒韩 然冉 轩萱宣 泽则 悦越月岳 彤桐童 一依伊 诚成承城 "
-    "天添 兰岚澜 英瑛莹 春纯 金锦 龙隆珑 小晓筱 雪 梦 海 国 秀 桂 安 超".split()
+    "天添 兰岚澜 英瑛莹 春纯 金锦 龙隆珑 小晓筱 雪 梦 海 国 秀 桂 安 超"
 )
+HOMOPHONE_GROUPS: tuple[str, ...] = tuple(_HOMOPHONE_TEXT.split())
 
 NINGBO_COUNTIES: dict[str, str] = {
     "330203": "海曙区",
@@ -75,11 +76,12 @@ TOWNSHIPS: dict[str, tuple[str, ...]] = {
     "余姚市": ("阳明街道", "凤山街道", "兰江街道", "梨洲街道", "泗门镇", "马渚镇"),
     "慈溪市": ("浒山街道", "白沙路街道", "古塘街道", "坎墩街道", "周巷镇", "观海卫镇"),
 }
-ROAD_STEMS: tuple[str, ...] = tuple(
+_ROAD_STEM_TEXT = (
     "中山 解放 人民 天童 四明 百丈 江东 桑田 兴宁 曙光 环城 长春 宁穿 钱湖 福明 惊驾 孝闻 县前 "
     "药行 灵桥 大沙泥 望春 新典 前程 明州 太河 泰安 通途 世纪 沧海 鄞县 学府 文化 丽园 "
-    "新华 桃源 阳明 凤山 新城 南雷 北环 东环 西环 正大 长江 黄山 庐山 华山 恒山".split()
+    "新华 桃源 阳明 凤山 新城 南雷 北环 东环 西环 正大 长江 黄山 庐山 华山 恒山"
 )
+ROAD_STEMS: tuple[str, ...] = tuple(_ROAD_STEM_TEXT.split())
 ROAD_SUFFIXES: tuple[str, ...] = ("路", "东路", "西路", "南路", "北路", "中路", "街", "大道")
 SOURCES: tuple[str, ...] = ("民政", "人社", "医保", "残联", "卫健", "公安", "教育", "住建")
 
