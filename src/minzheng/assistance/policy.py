@@ -89,7 +89,9 @@ def load_policy(params: ParameterSet) -> Policy:
             )
         return s
 
-    standard = amount(STANDARD_KEY, positive=True)  # first: no standard means the region is not set up
+    standard = amount(
+        STANDARD_KEY, positive=True
+    )  # first: no standard means the region is not set up
     text, rule_param = params.text("benefit.rounding")
     try:
         rounding = Setting(Rounding(text), rule_param)
