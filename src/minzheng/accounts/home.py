@@ -1,0 +1,48 @@
+"""Each role's home page (工作台)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from minzheng.accounts.decorators import staff_user
+from minzheng.accounts.models import LoginLog, User
+from minzheng.accounts.roles import Capability
+from minzheng.core.models import AuditEvent
+from minzheng.registry.models import Household, Person
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    cards: list[tuple[str, object, str]] = []
+    by_region: list[dict[str, object]] = []
+    if user.can(Capability.CASE_DATA):
+        persons = Person.objects.visible_to(user)
+        cards += [
+            ("在册人员", persons.count(), "人"),
+            ("家庭户", Household.objects.visible_to(user).count(), "户"),
+        ]
+        by_region = list(
+            persons.values("region__parent__name").annotate(n=Count("id")).order_by("-n")[:10]
+        )
+    if user.can(Capability.VIEW_AUDIT):
+        cards.append(("审计事件", AuditEvent.objects.count(), "条"))
+        cards.append(
+            ("明文查看", AuditEvent.objects.filter(action=AuditEvent.Action.VIEW_PII).count(), "次")
+        )
+    if user.can(Capability.MANAGE_SECURITY):
+        cards.append(("锁定账号", User.objects.filter(locked_at__isnull=False).count(), "个"))
+        cards.append(
+            (
+                "今日登录失败",
+                LoginLog.objects.filter(success=False, at__date=timezone.localdate()).count(),
+                "次",
+            )
+        )
+    if user.can(Capability.MANAGE_USERS):
+        cards.append(("工作人员账号", User.objects.count(), "个"))
+    return render(request, "accounts/home.html", {"cards": cards, "by_region": by_region})

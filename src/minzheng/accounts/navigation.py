@@ -1,0 +1,51 @@
+"""The left menu, by role. A page appears only for the capability that may open it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from minzheng.accounts.models import User
+from minzheng.accounts.roles import Capability as C
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    capability: C | None
+    group: str
+
+
+MENU: tuple[MenuItem, ...] = (
+    MenuItem("工作台", "home", None, "首页"),
+    MenuItem("人员查询", "registry:person_list", C.CASE_DATA, "救助对象"),
+    MenuItem("家庭户", "registry:household_list", C.CASE_DATA, "救助对象"),
+    MenuItem("审计日志", "audit_log", C.VIEW_AUDIT, "安全审计"),
+    MenuItem("账号解锁", "accounts:locked_users", C.MANAGE_SECURITY, "安全管理"),
+    MenuItem("登录日志", "accounts:login_log", C.MANAGE_SECURITY, "安全管理"),
+    MenuItem("用户管理", "accounts:user_list", C.MANAGE_USERS, "系统管理"),
+    MenuItem("接口客户端", "api_clients", C.MANAGE_USERS, "系统管理"),
+)
+
+
+def menu_for(user: User) -> list[tuple[str, list[tuple[str, str]]]]:
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for item in MENU:
+        if item.capability is not None and not user.can(item.capability):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        groups.setdefault(item.group, []).append((item.label, url))
+    return list(groups.items())
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    if isinstance(user, User) and user.is_authenticated:
+        return {"menu": menu_for(user)}
+    return {"menu": []}

@@ -1,0 +1,67 @@
+"""Partner systems (hospitals, banks, other departments) and their tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import ClassVar
+
+from django.db import models
+
+from minzheng.accounts.roles import Capability
+from minzheng.regions.models import Region, code_range
+
+# Scopes a partner may be granted. Each endpoint names the one it needs.
+SCOPES: dict[str, str] = {
+    "registry:read": "读取人员与家庭（限数据范围）",
+    "eligibility:evaluate": "救助资格测算",
+    "medical:settle": "医疗救助一站式结算",
+    "verification:feed": "核对数据推送",
+    "payments:bank": "银行代发回盘",
+}
+
+TOKEN_PREFIX_LENGTH = 8
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiClient(models.Model):
+    name = models.CharField("客户端名称", max_length=100, unique=True)
+    scopes = models.JSONField("授权范围", default=list)
+    region = models.ForeignKey(
+        Region, verbose_name="数据范围", on_delete=models.PROTECT, related_name="+"
+    )
+    token_prefix = models.CharField(max_length=TOKEN_PREFIX_LENGTH, db_index=True)
+    token_hash = models.CharField(max_length=64)
+    active = models.BooleanField("启用", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager[ApiClient]] = models.Manager()
+
+    class Meta:
+        verbose_name = "接口客户端"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def new_token() -> str:
+        return "mz_" + secrets.token_urlsafe(32)
+
+    def set_token(self, token: str) -> None:
+        self.token_prefix = token[:TOKEN_PREFIX_LENGTH]
+        self.token_hash = hash_token(token)
+
+    def has_scope(self, scope: str) -> bool:
+        return self.active and scope in self.scopes
+
+    # -- the ScopedActor protocol: a partner sees case data only with registry:read ------------
+
+    def can(self, capability: Capability) -> bool:
+        return capability is Capability.CASE_DATA and self.has_scope("registry:read")
+
+    def scope_bounds(self) -> tuple[str, str]:
+        return code_range(self.region_id, self.region.level)

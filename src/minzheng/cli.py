@@ -1,0 +1,179 @@
+"""The `minzheng` command: run, set up and operate the platform.
+
+Each app may add sub-commands in `minzheng/<app>/commands.py` with
+`register(subparsers)`; a parser sets `func` (returns the exit code) and `needs_django`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+import minzheng
+
+DEMO_HOST = "127.0.0.1"
+DEMO_PORT = 8000
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minzheng.settings")
+    import django
+
+    django.setup()
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=args.verbosity)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from minzheng.core.server import serve
+
+    serve(args.host, args.port, workers=args.workers, threads=args.threads)
+    return 0
+
+
+def cmd_createuser(args: argparse.Namespace) -> int:
+    import getpass
+
+    from minzheng.accounts.actions import do_create_user
+    from minzheng.core.errors import DomainError
+
+    password = args.password or os.environ.get("MINZHENG_NEW_PASSWORD") or getpass.getpass("密码：")
+    try:
+        user = do_create_user(
+            None,
+            username=args.username,
+            password=password,
+            role=args.role,
+            region_code=args.region,
+            display_name=args.name or "",
+        )
+    except DomainError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return 2
+    print(f"已创建 {user.username}（{user.role_label}，{user.region.name}）")
+    return 0
+
+
+def cmd_keys_init(args: argparse.Namespace) -> int:
+    from minzheng.core.crypto import Algorithm, ensure_key_file, key_file_path
+
+    path = key_file_path()
+    if ensure_key_file(path, Algorithm(args.algorithm)):
+        print(f"已创建密钥文件 {path}（{args.algorithm}）")
+    else:
+        print(f"密钥已存在：{path}（或由 MINZHENG_KEYS 提供），未改动")
+    return 0
+
+
+def cmd_rotate_keys(args: argparse.Namespace) -> int:
+    from minzheng.core.keys import rotate_keys
+
+    report = rotate_keys(
+        algorithm=args.algorithm,
+        retire_old=args.retire_old,
+        batch_size=args.batch_size,
+        progress=not args.quiet,
+    )
+    print(report.summary())
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from minzheng.core.demo import prepare_demo
+
+    logins = prepare_demo(reset=args.reset)
+    print(f"\n智慧民政演示环境已就绪：http://{args.host}:{args.port}/")
+    print(f"演示账号（密码均为 {logins.password}）：")
+    for username, role, region in logins.accounts:
+        print(f"  {username:<24} {role:<10} {region}")
+    print()
+    if args.no_serve:
+        return 0
+    from minzheng.core.server import serve
+
+    serve(args.host, args.port, workers=1, threads=8)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="minzheng", description="智慧民政平台命令行")
+    parser.add_argument("--version", action="version", version=f"minzheng {minzheng.__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("demo", help="准备演示数据并启动服务（SQLite，var/ 目录）")
+    p.add_argument("--host", default=DEMO_HOST)
+    p.add_argument("--port", type=int, default=DEMO_PORT)
+    p.add_argument("--reset", action="store_true", help="删除现有演示数据库后重建")
+    p.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
+    p.set_defaults(func=cmd_demo, needs_django=True)
+
+    p = sub.add_parser("serve", help="用生产 WSGI 服务器（gunicorn）运行平台")
+    p.add_argument("--host", default=os.environ.get("MINZHENG_HOST", DEMO_HOST))
+    p.add_argument("--port", type=int, default=int(os.environ.get("MINZHENG_PORT", DEMO_PORT)))
+    p.add_argument("--workers", type=int, default=int(os.environ.get("MINZHENG_WORKERS", 2)))
+    p.add_argument("--threads", type=int, default=int(os.environ.get("MINZHENG_THREADS", 4)))
+    p.set_defaults(func=cmd_serve, needs_django=True)
+
+    p = sub.add_parser("migrate", help="创建或升级数据库表")
+    p.add_argument("--verbosity", type=int, default=1)
+    p.set_defaults(func=cmd_migrate, needs_django=True)
+
+    p = sub.add_parser("createuser", help="创建工作人员账号")
+    p.add_argument("username")
+    p.add_argument("--role", required=True, help="角色代码，如 township_caseworker")
+    p.add_argument("--region", required=True, help="管辖区域的 12 位区划代码")
+    p.add_argument("--name", help="姓名")
+    p.add_argument("--password", help="初始密码（不填则提示输入，或读 MINZHENG_NEW_PASSWORD）")
+    p.set_defaults(func=cmd_createuser, needs_django=True)
+
+    p = sub.add_parser("keys", help="个人信息加密密钥")
+    keys_sub = p.add_subparsers(dest="keys_command", required=True)
+    q = keys_sub.add_parser("init", help="没有密钥文件时创建一个")
+    q.add_argument("--algorithm", default="AES-256-GCM", choices=["AES-256-GCM", "SM4-GCM"])
+    q.set_defaults(func=cmd_keys_init, needs_django=True)
+
+    p = sub.add_parser("rotate-keys", help="启用新密钥并用它重新加密全部个人信息")
+    p.add_argument(
+        "--algorithm",
+        default=None,
+        choices=["AES-256-GCM", "SM4-GCM"],
+        help="新密钥的算法（默认同当前）",
+    )
+    p.add_argument("--retire-old", action="store_true", help="重新加密完成后从密钥文件删除旧密钥")
+    p.add_argument("--batch-size", type=int, default=2000)
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_rotate_keys, needs_django=True)
+
+    for module in pkgutil.iter_modules(minzheng.__path__):
+        if not module.ispkg:
+            continue
+        try:
+            commands = importlib.import_module(f"minzheng.{module.name}.commands")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"minzheng.{module.name}.commands":
+                continue
+            raise
+        commands.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "needs_django", True):
+        _setup_django()
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""Writing the audit trail. Every action calls `record` inside its own transaction."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from minzheng.core.models import AuditEvent
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from minzheng.accounts.models import User
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    actor: User | None,
+    action: str,
+    object_type: str,
+    object_id: object = "",
+    *,
+    summary: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    person_id: int | None = None,
+    region_code: str = "",
+    request: HttpRequest | None = None,
+    actor_name: str | None = None,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=actor_name or (actor.username if actor is not None else "system"),
+        actor_role=getattr(actor, "role", "") or "",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        person_id=person_id,
+        region_code=region_code,
+        summary=summary[:300],
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        ip=client_ip(request),
+    )
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the fields that changed, for a compact before → after."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}

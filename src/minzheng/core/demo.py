@@ -1,0 +1,73 @@
+"""`minzheng demo`: a ready platform on the embedded database, with demo staff and people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+
+from minzheng.core.crypto import ensure_key_file, key_file_path, reset_keyring_cache
+from minzheng.regions.loader import load_divisions
+
+DEMO_PASSWORD = "Minzheng#2026"
+
+# username, role, region code, display name
+DEMO_STAFF: tuple[tuple[str, str, str, str], ...] = (
+    ("city_admin", "city_admin", "330200000000", "市局管理员"),
+    ("approver_haishu", "county_approver", "330203000000", "海曙区审批员"),
+    ("approver_yinzhou", "county_approver", "330212000000", "鄞州区审批员"),
+    ("caseworker_nanmen", "township_caseworker", "330203001000", "南门街道经办员"),
+    ("assistant_yinxing", "village_assistant", "330203001001", "银杏社区协理员"),
+    ("auditor", "auditor", "330200000000", "审计员"),
+    ("security_admin", "security_admin", "330200000000", "安全管理员"),
+    ("sysadmin", "system_admin", "330200000000", "系统管理员"),
+)
+
+
+@dataclass
+class DemoLogins:
+    password: str
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def ensure_demo_staff() -> DemoLogins:
+    from minzheng.accounts.actions import do_create_user
+    from minzheng.accounts.models import User
+
+    logins = DemoLogins(DEMO_PASSWORD)
+    for username, role, region, name in DEMO_STAFF:
+        user = User.objects.filter(username=username).select_related("region").first()
+        if user is None:
+            user = do_create_user(
+                None,
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                region_code=region,
+                display_name=name,
+            )
+        logins.accounts.append((username, user.role_label, user.region.name))
+    return logins
+
+
+def prepare_demo(*, reset: bool = False) -> DemoLogins:
+    database = settings.DATABASES["default"]
+    if reset and database["ENGINE"].endswith("sqlite3"):
+        connection.close()
+        for suffix in ("", "-wal", "-shm"):
+            path = f"{database['NAME']}{suffix}"
+            import os
+
+            if os.path.exists(path):
+                os.remove(path)
+    ensure_key_file(key_file_path())
+    reset_keyring_cache()
+    call_command("migrate", interactive=False, verbosity=0)
+    load_divisions()
+    logins = ensure_demo_staff()
+    from minzheng.registry.demo import ensure_demo_people
+
+    ensure_demo_people()
+    return logins

@@ -1,0 +1,38 @@
+"""The production WSGI server (gunicorn), started from `minzheng serve` and `minzheng demo`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from minzheng.wsgi import application
+
+        return application
+
+
+def serve(host: str, port: int, *, workers: int, threads: int) -> None:
+    _Gunicorn(
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread",
+            "accesslog": None,
+            "errorlog": "-",
+            "loglevel": "warning",
+            "timeout": 120,
+            "graceful_timeout": 10,
+        }
+    ).run()

@@ -1,0 +1,143 @@
+"""The registry: persons, households and who lives with whom."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+
+from minzheng.accounts.scope import RegionScopedQuerySet
+from minzheng.core.models import EncryptedTextField
+from minzheng.core.pii import ID_NUMBER, PHONE, seal, unseal
+from minzheng.regions.models import Region
+
+
+class Sex(models.TextChoices):
+    MALE = "男", "男"
+    FEMALE = "女", "女"
+
+
+class PersonQuerySet(RegionScopedQuerySet["Person"]):
+    scope_field = "region_id"
+
+
+class Person(models.Model):
+    name = models.CharField("姓名", max_length=60, db_index=True)
+    id_number_cipher = EncryptedTextField("身份证号（密文）", blank=True)
+    id_number_index = models.CharField(
+        "身份证号索引", max_length=40, null=True, blank=True, unique=True
+    )
+    id_number_masked = models.CharField("身份证号", max_length=18, blank=True)
+    sex = models.CharField("性别", max_length=1, choices=Sex.choices, blank=True)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    phone_cipher = EncryptedTextField("手机号（密文）", blank=True)
+    phone_index = models.CharField("手机号索引", max_length=40, blank=True, db_index=True)
+    phone_masked = models.CharField("手机号", max_length=20, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name="居住地区划", on_delete=models.PROTECT, related_name="+"
+    )
+    hukou_region = models.ForeignKey(
+        Region,
+        verbose_name="户籍地区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    address = models.CharField("地址", max_length=200, blank=True)
+    date_of_death = models.DateField("死亡日期", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[PersonQuerySet] = PersonQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "人员"
+        indexes: ClassVar = [models.Index(fields=["region", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def set_id_number(self, value: str) -> None:
+        sealed = seal(ID_NUMBER, value)
+        self.id_number_cipher, self.id_number_index, self.id_number_masked = (
+            sealed.cipher,
+            sealed.index,
+            sealed.masked,
+        )
+
+    def set_phone(self, value: str) -> None:
+        sealed = seal(PHONE, value) if value else None
+        self.phone_cipher = sealed.cipher if sealed else ""
+        self.phone_index = sealed.index if sealed else ""
+        self.phone_masked = sealed.masked if sealed else ""
+
+    def id_number_plain(self) -> str:
+        """The full number. Call only through `do_reveal_personal_data`, which audits it."""
+        return unseal(self.id_number_cipher)
+
+    def phone_plain(self) -> str:
+        return unseal(self.phone_cipher)
+
+
+class HouseholdQuerySet(RegionScopedQuerySet["Household"]):
+    scope_field = "region_id"
+
+
+class Household(models.Model):
+    region = models.ForeignKey(
+        Region, verbose_name="所属村（社区）", on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField("家庭住址", max_length=200)
+    head = models.ForeignKey(
+        Person,
+        verbose_name="户主",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[HouseholdQuerySet] = HouseholdQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "家庭户"
+
+    def __str__(self) -> str:
+        return f"{self.head.name if self.head else '—'}户"
+
+
+class Relationship(models.TextChoices):
+    HEAD = "head", "户主"
+    SPOUSE = "spouse", "配偶"
+    CHILD = "child", "子女"
+    PARENT = "parent", "父母"
+    GRANDCHILD = "grandchild", "孙子女"
+    GRANDPARENT = "grandparent", "祖父母"
+    SIBLING = "sibling", "兄弟姐妹"
+    CHILD_IN_LAW = "child_in_law", "儿媳/女婿"
+    OTHER = "other", "其他"
+
+
+class Membership(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    relationship = models.CharField("与户主关系", max_length=20, choices=Relationship.choices)
+    lives_together = models.BooleanField("共同生活", default=True)
+    valid_from = models.DateField("起始日期")
+    valid_to = models.DateField("终止日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "家庭成员"
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["household", "person"],
+                condition=models.Q(valid_to__isnull=True),
+                name="one_current_membership_per_household",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_relationship_display()})"

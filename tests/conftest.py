@@ -1,0 +1,166 @@
+"""Shared fixtures: a fresh keyring, Ningbo's divisions, and named people who read like the domain."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+
+os.environ.setdefault(
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+)  # Playwright's sync API runs an event loop
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not os.environ.get("MINZHENG_KEYS"):
+        from minzheng.core.crypto import Keyring
+
+        os.environ["MINZHENG_KEYS"] = Keyring.generate().to_json()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_guard_opened_for_flush() -> Iterator[None]:
+    """Transactional tests wipe the database; the audit triggers let only that flush through."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from minzheng.core.dbguard import audit_purge_allowed
+
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def flush(self: BaseDatabaseOperations, sql_list: list[str]) -> None:
+        with audit_purge_allowed():
+            original(self, sql_list)
+
+    BaseDatabaseOperations.execute_sql_flush = flush  # type: ignore[method-assign]
+    yield
+    BaseDatabaseOperations.execute_sql_flush = original  # type: ignore[method-assign]
+
+
+PASSWORD = "Minzheng#2026"
+
+
+@pytest.fixture
+def regions(db: None) -> None:
+    from minzheng.regions.loader import load_divisions
+
+    load_divisions()
+
+
+@pytest.fixture
+def make_staff(regions: None) -> Callable[..., Any]:
+    from minzheng.accounts.actions import do_create_user
+
+    def make(username: str, role: str, region: str) -> Any:
+        return do_create_user(
+            None, username=username, password=PASSWORD, role=role, region_code=region
+        )
+
+    return make
+
+
+@pytest.fixture
+def city_admin(make_staff: Callable[..., Any]) -> Any:
+    return make_staff("city_admin", "city_admin", "330200000000")
+
+
+@pytest.fixture
+def approver_haishu(make_staff: Callable[..., Any]) -> Any:
+    return make_staff("approver_haishu", "county_approver", "330203000000")
+
+
+@pytest.fixture
+def approver_yinzhou(make_staff: Callable[..., Any]) -> Any:
+    return make_staff("approver_yinzhou", "county_approver", "330212000000")
+
+
+@pytest.fixture
+def caseworker_nanmen(make_staff: Callable[..., Any]) -> Any:
+    return make_staff("caseworker_nanmen", "township_caseworker", "330203001000")
+
+
+@pytest.fixture
+def caseworker_xiaying(make_staff: Callable[..., Any]) -> Any:
+    return make_staff("caseworker_xiaying", "township_caseworker", "330212003000")
+
+
+@pytest.fixture
+def assistant_yinxing(make_staff: Callable[..., Any]) -> Any:
+    return make_staff("assistant_yinxing", "village_assistant", "330203001001")
+
+
+@pytest.fixture
+def auditor(make_staff: Callable[..., Any]) -> Any:
+    return make_staff("auditor", "auditor", "330200000000")
+
+
+@pytest.fixture
+def security_admin(make_staff: Callable[..., Any]) -> Any:
+    return make_staff("security_admin", "security_admin", "330200000000")
+
+
+@pytest.fixture
+def sysadmin(make_staff: Callable[..., Any]) -> Any:
+    return make_staff("sysadmin", "system_admin", "330200000000")
+
+
+def _household(village: str, address: str, people: list[tuple[str, str, str, date, str]]) -> Any:
+    from minzheng.registry.models import Household, Membership, Person, Relationship
+
+    household = Household.objects.create(region_id=village, address=address)
+    for name, id_number, relationship, born, phone in people:
+        person = Person(
+            name=name,
+            sex="男" if int(id_number[16]) % 2 else "女",
+            birth_date=born,
+            region_id=village,
+            address=address,
+        )
+        person.set_id_number(id_number)
+        person.set_phone(phone)
+        person.save()
+        Membership.objects.create(
+            household=household,
+            person=person,
+            relationship=Relationship(relationship),
+            valid_from=date(2018, 3, 1),
+        )
+        if relationship == "head":
+            household.head = person
+            household.save(update_fields=["head"])
+    return household
+
+
+@pytest.fixture
+def household_li_three_members(regions: None) -> Any:
+    """李建国's family in 银杏社区, 南门街道, 海曙区."""
+    return _household(
+        "330203001001",
+        "海曙区南门街道银杏社区解放南路12号",
+        [
+            ("李建国", "330203195001011238", "head", date(1950, 1, 1), "13805741234"),
+            ("王秀英", "330203195203152346", "spouse", date(1952, 3, 15), "13805745678"),
+            ("李明", "330203198006204438", "child", date(1980, 6, 20), ""),
+        ],
+    )
+
+
+@pytest.fixture
+def household_zhou_yinzhou(regions: None) -> Any:
+    """周海燕's family in 秀水社区, 下应街道, 鄞州区 — another county."""
+    return _household(
+        "330212003001",
+        "鄞州区下应街道秀水社区天童南路88号",
+        [
+            ("周海燕", "330227197809123320", "head", date(1978, 9, 12), "13905749876"),
+            ("周晓东", "330212200305060012", "child", date(2003, 5, 6), ""),
+        ],
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # The production hasher costs ~0.3 s a login by design; tests log in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from minzheng.cli import build_parser, main
+
+COMMANDS = ["demo", "serve", "migrate", "createuser", "rotate-keys", "keys"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main([command, "--help"])
+    assert done.value.code == 0
+    assert command in capsys.readouterr().out
+
+
+def test_the_installed_entry_point_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "minzheng.cli", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "智慧民政平台命令行" in result.stdout
+
+
+def test_createuser_makes_a_scoped_account(
+    regions: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "createuser",
+            "zhang_san",
+            "--role",
+            "township_caseworker",
+            "--region",
+            "330203001000",
+            "--password",
+            "Strong#Pass2026",
+            "--name",
+            "张三",
+        ]
+    )
+    assert code == 0 and "南门街道" in capsys.readouterr().out
+    from minzheng.accounts.models import User
+
+    assert User.objects.get(username="zhang_san").region_id == "330203001000"
+
+
+def test_createuser_explains_a_bad_region(
+    regions: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "createuser",
+            "li_si",
+            "--role",
+            "township_caseworker",
+            "--region",
+            "999999999999",
+            "--password",
+            "Strong#Pass2026",
+        ]
+    )
+    assert code == 2 and "区划代码不存在" in capsys.readouterr().err
+
+
+def test_the_parser_lists_plugin_commands() -> None:
+    choices = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert set(COMMANDS) <= set(choices)
