@@ -17,6 +17,28 @@ class Sex(models.TextChoices):
     FEMALE = "女", "女"
 
 
+class HukouType(models.TextChoices):
+    URBAN = "urban", "城镇"
+    RURAL = "rural", "农村"
+
+
+class DisabilityCategory(models.TextChoices):
+    # Codes shared with assistance.facts.DisabilityCategory (GB/T 26341 categories).
+    VISUAL = "visual", "视力残疾"
+    HEARING = "hearing", "听力残疾"
+    SPEECH = "speech", "言语残疾"
+    PHYSICAL = "physical", "肢体残疾"
+    INTELLECTUAL = "intellectual", "智力残疾"
+    MENTAL = "mental", "精神残疾"
+    MULTIPLE = "multiple", "多重残疾"
+
+
+class LabourCapacity(models.TextChoices):
+    FULL = "full", "有劳动能力"
+    PARTIAL = "partial", "部分丧失劳动能力"
+    NONE = "none", "无劳动能力"
+
+
 class PersonQuerySet(RegionScopedQuerySet["Person"]):
     scope_field = "region_id"
 
@@ -44,7 +66,18 @@ class Person(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    hukou_type = models.CharField("户口性质", max_length=10, choices=HukouType.choices, blank=True)
     address = models.CharField("地址", max_length=200, blank=True)
+    disability_category = models.CharField(
+        "残疾类别", max_length=20, choices=DisabilityCategory.choices, blank=True
+    )
+    disability_grade = models.PositiveSmallIntegerField(
+        "残疾等级", null=True, blank=True, choices=[(g, f"{g}级") for g in (1, 2, 3, 4)]
+    )
+    serious_illnesses = models.JSONField("重特大疾病", default=list, blank=True)
+    labour_capacity = models.CharField(
+        "劳动能力", max_length=10, choices=LabourCapacity.choices, blank=True
+    )
     date_of_death = models.DateField("死亡日期", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -109,6 +142,10 @@ class Household(models.Model):
         return f"{self.head.name if self.head else '—'}户"
 
 
+class IdentityTagQuerySet(RegionScopedQuerySet["IdentityTag"]):
+    scope_field = "region_id"
+
+
 class Relationship(models.TextChoices):
     HEAD = "head", "户主"
     SPOUSE = "spouse", "配偶"
@@ -141,3 +178,38 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_relationship_display()})"
+
+
+class IdentityTag(models.Model):
+    """One identity of a person (低保对象, 特困, 残疾人, 孤儿, 高龄 …), with its source and validity."""
+
+    class Tag(models.TextChoices):
+        DIBAO = "dibao", "低保对象"
+        DIBIAN = "dibian", "低边对象"
+        TEKUN = "tekun", "特困人员"
+        DISABLED = "disabled", "残疾人"
+        ORPHAN = "orphan", "孤儿"
+        UNSUPPORTED_CHILD = "unsupported_child", "事实无人抚养儿童"
+        ELDERLY = "elderly", "高龄老人"
+        VETERAN = "veteran", "退役军人"
+        STUDENT = "student", "在校学生"
+        SINGLE_PERSON_DIBAO = "single_person_dibao", "单人户低保"
+        GRADUAL_EXIT = "gradual_exit", "渐退对象"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="identity_tags")
+    tag = models.CharField("身份", max_length=30, choices=Tag.choices, db_index=True)
+    source = models.CharField("来源", max_length=60)
+    valid_from = models.DateField("起始日期")
+    valid_to = models.DateField("终止日期", null=True, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name="区划", on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects: ClassVar[IdentityTagQuerySet] = IdentityTagQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "身份标签"
+        indexes: ClassVar = [models.Index(fields=["tag", "region"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.get_tag_display()}"
