@@ -309,8 +309,10 @@ def outcome_from_rules(decisions: Sequence[Decision]) -> Outcome:
     )
 
 
-def outcome_from_batch(result: BatchResult, mc: MemberColumns, row: int) -> Outcome:
-    member_rows = np.nonzero((mc.household == row) & result.single_person_candidate)[0]
+def outcome_from_batch(
+    result: BatchResult, row: int, household_members: npt.NDArray[np.int64]
+) -> Outcome:
+    member_rows = household_members[result.single_person_candidate[household_members]]
     return (
         (int(result.dibao_route[row]), int(result.dibao_amount_fen[row])),
         bool(result.dibian_eligible[row]),
@@ -339,13 +341,14 @@ def disagreements(
 ) -> list[tuple[int, Outcome, Outcome]]:
     """Rows where the batch and the pure rules differ, with both outcomes (empty when they agree)."""
     wanted = np.asarray(rows, dtype=np.int64)
+    order = np.argsort(mc.household, kind="stable")
+    lo, hi = np.searchsorted(mc.household[order], [wanted, wanted + 1])
     found = []
-    for row, facts in zip(wanted, facts_from_columns(hc, mc, sc, wanted), strict=True):
-        expected = outcome_from_rules(
-            evaluate_household(facts, params_by_region[facts.region_code])
-        )
-        # single-person member rows from the batch are restricted to this household
-        got = outcome_from_batch(result, mc, int(row))
+    for i, facts in enumerate(facts_from_columns(hc, mc, sc, wanted)):
+        row = int(wanted[i])
+        params = params_by_region[facts.region_code]
+        expected = outcome_from_rules(evaluate_household(facts, params))
+        got = outcome_from_batch(result, row, order[lo[i] : hi[i]])
         if got != expected:
-            found.append((int(row), got, expected))
+            found.append((row, got, expected))
     return found
