@@ -87,8 +87,8 @@ def caseworker_xiaying(make_staff: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture
-def assistant_yinxing(make_staff: Callable[..., Any]) -> Any:
-    return make_staff("assistant_yinxing", "village_assistant", "330203001001")
+def assistant_fuhu(make_staff: Callable[..., Any]) -> Any:
+    return make_staff("assistant_fuhu", "village_assistant", "330203001001")
 
 
 @pytest.fixture
@@ -135,10 +135,10 @@ def _household(village: str, address: str, people: list[tuple[str, str, str, dat
 
 @pytest.fixture
 def household_li_three_members(regions: None) -> Any:
-    """李建国's family in 银杏社区, 南门街道, 海曙区."""
+    """李建国's family in 福湖社区, 南门街道, 海曙区."""
     return _household(
         "330203001001",
-        "海曙区南门街道银杏社区解放南路12号",
+        "海曙区南门街道福湖社区解放南路12号",
         [
             ("李建国", "330203195001011238", "head", date(1950, 1, 1), "13805741234"),
             ("王秀英", "330203195203152346", "spouse", date(1952, 3, 15), "13805745678"),
@@ -149,10 +149,10 @@ def household_li_three_members(regions: None) -> Any:
 
 @pytest.fixture
 def household_zhou_yinzhou(regions: None) -> Any:
-    """周海燕's family in 秀水社区, 下应街道, 鄞州区 — another county."""
+    """周海燕's family in 福晖新村社区, 下应街道, 鄞州区 — another county."""
     return _household(
         "330212003001",
-        "鄞州区下应街道秀水社区天童南路88号",
+        "鄞州区下应街道福晖新村社区天童南路88号",
         [
             ("周海燕", "330227197809123320", "head", date(1978, 9, 12), "13905749876"),
             ("周晓东", "330212200305060012", "child", date(2003, 5, 6), ""),

@@ -35,11 +35,11 @@ def test_a_caseworker_sees_masked_numbers_until_revealing_and_the_reveal_is_audi
 
 
 def test_a_village_assistant_cannot_reveal_and_nothing_is_logged_as_seen(
-    household_li_three_members: Any, assistant_yinxing: Any
+    household_li_three_members: Any, assistant_fuhu: Any
 ) -> None:
     head = household_li_three_members.head
     client = Client()
-    client.force_login(assistant_yinxing)
+    client.force_login(assistant_fuhu)
     page = client.get(f"/registry/persons/{head.pk}/").content.decode()
     assert "李建国" in page and "显示完整号码" not in page
     response = client.post(f"/registry/persons/{head.pk}/reveal/id_number/")

@@ -26,9 +26,14 @@ def home(request: HttpRequest) -> HttpResponse:
             ("在册人员", persons.count(), "人"),
             ("家庭户", Household.objects.visible_to(user).count(), "户"),
         ]
-        by_region = list(
-            persons.values("region__parent__name").annotate(n=Count("id")).order_by("-n")[:10]
+        # One level below the user's own: counties for the city, townships for a county …
+        group = {"city": "region__parent__parent__name", "county": "region__parent__name"}.get(
+            user.region.level, "region__name"
         )
+        by_region = [
+            {"name": row[group], "n": row["n"]}
+            for row in persons.values(group).annotate(n=Count("id")).order_by("-n")[:12]
+        ]
     if user.can(Capability.VIEW_AUDIT):
         cards.append(("审计事件", AuditEvent.objects.count(), "条"))
         cards.append(

@@ -19,7 +19,7 @@ DEMO_STAFF: tuple[tuple[str, str, str, str], ...] = (
     ("approver_haishu", "county_approver", "330203000000", "海曙区审批员"),
     ("approver_yinzhou", "county_approver", "330212000000", "鄞州区审批员"),
     ("caseworker_nanmen", "township_caseworker", "330203001000", "南门街道经办员"),
-    ("assistant_yinxing", "village_assistant", "330203001001", "银杏社区协理员"),
+    ("assistant_fuhu", "village_assistant", "330203001001", "福湖社区协理员"),
     ("auditor", "auditor", "330200000000", "审计员"),
     ("security_admin", "security_admin", "330200000000", "安全管理员"),
     ("sysadmin", "system_admin", "330200000000", "系统管理员"),
