@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "minzheng.regions",
     "minzheng.accounts",
     "minzheng.registry",
+    "minzheng.assistance",
     "minzheng.api",
 ]
 
