@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "minzheng.accounts",
     "minzheng.registry",
     "minzheng.assistance",
+    "minzheng.applications",
+    "minzheng.payments",
     "minzheng.api",
 ]
 

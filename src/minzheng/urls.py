@@ -13,6 +13,10 @@ urlpatterns = [
     path("", include("minzheng.core.urls")),
     path("", include("minzheng.accounts.urls")),
     path("registry/", include("minzheng.registry.urls")),
+    path("assistance/", include("minzheng.assistance.urls")),
+    path("applications/", include("minzheng.applications.urls")),
+    path("portal/", include("minzheng.applications.portal_urls")),
+    path("payments/", include("minzheng.payments.urls")),
     path("api/v1/", api.urls),
 ]
 
