@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 
 import pandas as pd
@@ -35,8 +36,9 @@ STAGES: tuple[str, ...] = ("prepare", "train", "predict", "cluster")
 DEFAULT_THRESHOLD = 0.95
 DEFAULT_REVIEW_BAND = (0.5, 0.99)
 
-# Enough random pairs that every u level is seen many times; more buys little precision.
-U_SAMPLE_PAIRS = 2e6
+# Random pairs for the u probabilities: enough that the common levels are seen thousands of
+# times; the rare levels get an upper bound (see _with_unobserved_u_filled).
+U_SAMPLE_PAIRS = 1e6
 # EM converges on far fewer pairs than a million-record block produces.
 EM_MAX_PAIRS = 1e6
 DEFAULT_SEED = 20240601
@@ -75,12 +77,14 @@ def link_records(
     seed: int = DEFAULT_SEED,
     spark_session: Any = None,
     on_stage_done: StageCallback | None = None,
+    today: date | None = None,
 ) -> LinkResult:
     """Link department records about residents into persons.
 
     `records` has the columns record_id, source, name, id_number, birth_date, sex, phone, address
     (or, with `prepared=True`, the columns the spec needs). Pairs with match probability ≥
     `threshold` join a person unless that would put two different valid ID numbers together.
+    `today` (default: the current date) bounds the birth dates an ID number may carry.
     """
     low, high = review_band
     if not 0.0 <= low <= threshold <= high <= 1.0:
@@ -97,7 +101,7 @@ def link_records(
             on_stage_done(name)
 
     with stage("prepare"):
-        table = records if prepared else prepare_records(records)
+        table = records if prepared else prepare_records(records, today=today or date.today())
         if table["record_id"].duplicated().any():
             raise ValueError("record_id must be unique")
 
@@ -184,7 +188,11 @@ def _trained_linker(
         linker.training.estimate_probability_two_random_records_match(
             spec.deterministic_rules, recall=spec.deterministic_recall
         )
-    linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
+    # One chunk: Splink's chunked early stopping saves little here and costs a probe pass.
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=U_SAMPLE_PAIRS, seed=seed, num_chunks=1
+    )
+    linker = _with_unobserved_u_filled(linker, registered)
     for rule in spec.training_blocking_rules:
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
@@ -195,3 +203,15 @@ def _trained_linker(
             # starting values rather than failing the whole run.
             continue
     return linker
+
+
+def _with_unobserved_u_filled(linker: Linker, registered: Any) -> Linker:
+    """Give levels that no random pair reached (two ID edits with the same birth date …) the
+    upper bound u = 1 / pairs sampled, instead of Splink's generic default: not seen once in
+    a million random pairs means rarer than one in a million."""
+    model: dict[str, Any] = linker.misc.save_model_to_json()
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if not level.get("is_null_level") and level.get("u_probability") is None:
+                level["u_probability"] = 1.0 / U_SAMPLE_PAIRS
+    return Linker(registered, model, log_level=logging.WARNING)

@@ -166,26 +166,25 @@ class PreparedIdNumber:
     sex: str | None
 
 
-def prepare_id_number(raw: object) -> PreparedIdNumber:
-    """Upper-case, 15 → 18 digits, and the birth date and sex it carries.
+def prepare_id_number(raw: object, *, today: date) -> PreparedIdNumber:
+    """Upper-case, 15 → 18 digits, validity, and the birth date and sex the number carries.
 
+    Validity is `minzheng.core.idnumber.parse` (check digit, real birth date, known area code).
     An invalid number keeps its birth date when the date part is a real date: a typo is far more
     often in one digit than in all eight, and the date still helps to block and compare.
     """
     text = _clean_text(raw)
     if text is None:
         return PreparedIdNumber(None, False, None, None)
-    text = text.upper()
-    if len(text) == 15 and text.isdigit():
-        text = idnumber.to_18(text)
-    parsed = idnumber.parse(text)
+    parsed = idnumber.parse(text.upper(), today=today)
     if parsed.valid:
         return PreparedIdNumber(parsed.normalized, True, parsed.birth_date, _sex_code(parsed.sex))
-    birth = normalize_date(text[6:14]) if len(text) == 18 else None
-    sex = None
-    if len(text) == 18 and text[16].isdigit():
-        sex = "M" if int(text[16]) % 2 else "F"
-    return PreparedIdNumber(text, False, birth, sex)
+    number = parsed.normalized or None
+    if number is None or len(number) != idnumber.LENGTH:
+        return PreparedIdNumber(number, False, None, None)
+    birth = normalize_date(number[6:14])
+    sex = ("M" if int(number[16]) % 2 else "F") if number[16].isdigit() else None
+    return PreparedIdNumber(number, False, birth, sex)
 
 
 def _sex_code(sex: object) -> str | None:
@@ -219,11 +218,12 @@ def _iso(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
+def prepare_records(records: pd.DataFrame, *, today: date) -> pd.DataFrame:
     """The comparison table: one row per record, every field normalised and derived.
 
     Missing columns among the eight input columns are treated as empty. Birth date and sex are
-    taken from the ID number when the record itself leaves them empty.
+    taken from the ID number when the record itself leaves them empty. `today` bounds the birth
+    dates an ID number may carry.
     """
     frame = records.reindex(columns=list(RECORD_COLUMNS))
     out = pd.DataFrame(index=frame.index)
@@ -237,7 +237,7 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
     out["surname"] = _map_distinct(name_series, lambda name: split_surname(name)[0])
 
     raw_ids = _Distinct(frame["id_number"])
-    ids = [prepare_id_number(raw) for raw in raw_ids.values]
+    ids = [prepare_id_number(raw, today=today) for raw in raw_ids.values]
     out["id_number"] = raw_ids.broadcast([item.number for item in ids])
     out["id_valid"] = raw_ids.broadcast([item.valid for item in ids]).astype(bool)
     id_birth = raw_ids.broadcast([_iso(item.birth_date) for item in ids])

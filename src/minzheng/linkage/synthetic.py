@@ -99,8 +99,9 @@ NOISE_KINDS: tuple[str, ...] = (
     "missing_fields",
     "id_15",
     "format",
+    "moved",
 )
-NOISE_WEIGHTS: tuple[float, ...] = (0.2, 0.1, 0.1, 0.1, 0.1, 0.15, 0.1, 0.15)
+NOISE_WEIGHTS: tuple[float, ...] = (0.15, 0.1, 0.1, 0.1, 0.1, 0.15, 0.1, 0.15, 0.05)
 # Persons generated as traps: a stranger with the same name and birthday, or a twin sharing
 # surname, birthday, address and often the household phone.
 NAMESAKE_SHARE = 0.03
@@ -342,6 +343,14 @@ class _Noise:
             phone: str = record["phone"]
             record["phone"] = f"+86 {phone[:3]}-{phone[3:7]}-{phone[7:]}"
         record["address"] = "浙江省" + str(record["address"]).replace("号", " 号 ")
+
+    def moved(self, record: dict[str, Any], person: _Person) -> None:
+        # An older record: the person has since moved house (often within the county) and
+        # changed phone number.
+        county = NINGBO_COUNTIES[person.area] if self.g.random() < 0.7 else None
+        record["address"] = self.g.address(county or self.g._choice(list(TOWNSHIPS)))
+        if record["phone"] is not None:
+            record["phone"] = self.g.phone()
 
 
 @cache
