@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Protocol, Self
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from minzheng.accounts.roles import Capability
@@ -35,5 +36,5 @@ class RegionScopedQuerySet[M: models.Model](models.QuerySet[M]):
         """One row in scope, or NotFound — never a hint that it exists elsewhere."""
         try:
             return self.visible_to(actor).get(**lookup)
-        except self.model.DoesNotExist as exc:
+        except ObjectDoesNotExist as exc:
             raise NotFound("记录不存在或不在您的管辖范围内") from exc
