@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import pandas as pd
 import pytest
 
 TODAY = date(2026, 1, 1)
+
+
+# The linkage engine is pure Python and its tests run with `-p no:django`; these override the
+# project-wide autouse fixtures that need Django's settings and database.
+@pytest.fixture(scope="session", autouse=True)
+def _audit_guard_opened_for_flush() -> Iterator[None]:
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing() -> None:
+    return None
 
 
 @pytest.fixture
