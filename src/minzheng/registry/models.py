@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 
 from minzheng.accounts.scope import RegionScopedQuerySet
@@ -130,6 +131,10 @@ class Household(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    closed_on = models.DateField("注销日期", null=True, blank=True)
+    # Bumped by every action that changes the household or its memberships; a change request
+    # remembers the revision it was written against, so approving a stale one is refused.
+    revision = models.PositiveIntegerField("版本号", default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -213,3 +218,157 @@ class IdentityTag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.get_tag_display()}"
+
+
+class VersionOperation(models.TextChoices):
+    BASELINE = "baseline", "历史起点"
+    CREATE = "create", "新建"
+    UPDATE = "update", "修改"
+
+
+class Version(models.Model):
+    """One state of a record, valid over [valid_from, valid_to). Written only by the actions.
+
+    A record that existed before history was kept gets a `baseline` version on its first change:
+    the state it had then, which also answers for any earlier day.
+    """
+
+    snapshot = models.JSONField("快照")
+    operation = models.CharField("操作", max_length=10, choices=VersionOperation.choices)
+    valid_from = models.DateTimeField("生效时间", db_index=True)
+    valid_to = models.DateTimeField("失效时间", null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    change_request = models.ForeignKey(
+        "ChangeRequest",
+        verbose_name="变更申请",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    summary = models.CharField("摘要", max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ("valid_from", "id")
+
+    def __str__(self) -> str:
+        return f"{self.valid_from:%Y-%m-%d %H:%M} {self.get_operation_display()}"
+
+
+class PersonVersion(Version):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="versions")
+
+    class Meta(Version.Meta):
+        verbose_name = "人员历史版本"
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(valid_to__isnull=True),
+                name="one_open_person_version",
+            )
+        ]
+
+
+class HouseholdVersion(Version):
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="versions")
+
+    class Meta(Version.Meta):
+        verbose_name = "家庭户历史版本"
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(valid_to__isnull=True),
+                name="one_open_household_version",
+            )
+        ]
+
+
+class MembershipVersion(Version):
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="versions")
+
+    class Meta(Version.Meta):
+        verbose_name = "家庭成员历史版本"
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=models.Q(valid_to__isnull=True),
+                name="one_open_membership_version",
+            )
+        ]
+
+
+class ChangeRequestQuerySet(RegionScopedQuerySet["ChangeRequest"]):
+    scope_field = "region_id"
+
+
+class ChangeRequest(models.Model):
+    """A household change, submitted by a caseworker and applied only when a reviewer approves it."""
+
+    class Kind(models.TextChoices):
+        ADD_MEMBER = "add_member", "增加成员"
+        REMOVE_MEMBER = "remove_member", "减少成员"
+        MOVE_MEMBER = "move_member", "成员迁至其他家庭"
+        SPLIT_HOUSEHOLD = "split_household", "分户"
+        MERGE_HOUSEHOLDS = "merge_households", "合户"
+        CHANGE_HEAD = "change_head", "变更户主"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已批准"
+        REJECTED = "rejected", "已驳回"
+
+    kind = models.CharField("变更类型", max_length=20, choices=Kind.choices)
+    household = models.ForeignKey(
+        Household, verbose_name="家庭户", on_delete=models.PROTECT, related_name="change_requests"
+    )
+    other_household = models.ForeignKey(
+        Household,
+        verbose_name="另一家庭户",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name="区划", on_delete=models.PROTECT, related_name="+"
+    )
+    payload = models.JSONField("变更内容")
+    household_revision = models.PositiveIntegerField("提交时家庭版本号")
+    other_household_revision = models.PositiveIntegerField(
+        "提交时另一家庭版本号", null=True, blank=True
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    reason = models.CharField("申请理由", max_length=300)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="提交人", on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    review_comment = models.CharField("审核意见", max_length=300, blank=True)
+
+    objects: ClassVar[ChangeRequestQuerySet] = ChangeRequestQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "家庭变更申请"
+        indexes: ClassVar = [models.Index(fields=["status", "region"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}#{self.pk}"

@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db import models
+from django.db.models import Count, QuerySet
 
 from minzheng.accounts.scope import ScopedActor
+from minzheng.core.errors import NotFound
 from minzheng.core.idnumber import normalize as normalize_id_number
 from minzheng.core.pii import ID_NUMBER, PHONE, blind_index
-from minzheng.registry.models import Household, Person
+from minzheng.registry import history
+from minzheng.registry.models import (
+    ChangeRequest,
+    Household,
+    Membership,
+    MembershipVersion,
+    Person,
+    PersonVersion,
+    Relationship,
+    Version,
+    VersionOperation,
+)
 
 
 def search_persons(actor: ScopedActor, q: str = "") -> QuerySet[Person]:
@@ -29,3 +48,218 @@ def households_for(actor: ScopedActor, q: str = "") -> QuerySet[Household]:
     if q := q.strip():
         households = households.filter(address__contains=q)
     return households.order_by("id")
+
+
+# ---- history -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Member:
+    """A membership and its person, both as they were on the day asked about."""
+
+    membership: Membership
+    person: Person
+
+
+@dataclass(frozen=True)
+class PersonAsOf:
+    day: date
+    person: Person
+    before_history: bool  # the day predates recorded history: the earliest known state is shown
+    memberships: list[Membership]
+
+
+@dataclass(frozen=True)
+class HouseholdAsOf:
+    day: date
+    household: Household
+    before_history: bool
+    members: list[Member]
+
+
+def _pick[V: Version](versions: list[V], day: date) -> V | None:
+    """From one record's versions (in valid_from order), the one in force at the end of `day`."""
+    cutoff = history.end_of_day(day)
+    in_force = [v for v in versions if v.valid_from < cutoff]
+    if in_force:
+        return in_force[-1]
+    if versions and versions[0].operation == VersionOperation.BASELINE:
+        return versions[0]
+    return None
+
+
+def _before_history(version: Version | None, day: date) -> bool:
+    """True when `day` predates the record's history and its baseline is shown instead."""
+    return version is not None and history.end_of_day(day) <= version.valid_from
+
+
+def _memberships_as_of(memberships: list[Membership], day: date) -> list[Membership]:
+    """Each membership with the relationship and 共同生活 it had on `day` (one query)."""
+    by_membership: dict[int, list[MembershipVersion]] = defaultdict(list)
+    for row in MembershipVersion.objects.filter(membership__in=memberships).order_by(
+        "valid_from", "id"
+    ):
+        by_membership[row.membership_id].append(row)
+    result = []
+    for membership in memberships:
+        version = _pick(by_membership[membership.pk], day)
+        if version is not None:
+            membership.relationship = version.snapshot["relationship"]
+            membership.lives_together = version.snapshot["lives_together"]
+        result.append(membership)
+    return result
+
+
+def _persons_as_of(persons: list[Person], day: date) -> dict[int, Person]:
+    by_person: dict[int, list[PersonVersion]] = defaultdict(list)
+    for row in PersonVersion.objects.filter(person__in=persons).order_by("valid_from", "id"):
+        by_person[row.person_id].append(row)
+    result = {}
+    for person in persons:
+        version = _pick(by_person[person.pk], day)
+        result[person.pk] = (
+            history.restore(Person, person.pk, version.snapshot) if version else person
+        )
+    return result
+
+
+def person_as_of(actor: ScopedActor, person_id: int, day: date) -> PersonAsOf:
+    """The person's attributes and households at the end of `day`."""
+    current = Person.objects.select_related("region").get_visible(actor, pk=person_id)
+    versions = list(current.versions.order_by("valid_from", "id"))
+    version = _pick(versions, day)
+    if versions and version is None:
+        raise NotFound(f"{day:%Y年%m月%d日}时尚未登记此人", code="not_yet_recorded")
+    person = history.restore(Person, current.pk, version.snapshot) if version else current
+    memberships = list(
+        current.memberships.filter(history.membership_current_on(day))
+        .select_related("household")
+        .order_by("valid_from", "id")
+    )
+    return PersonAsOf(
+        day=day,
+        person=person,
+        before_history=_before_history(version, day),
+        memberships=_memberships_as_of(memberships, day),
+    )
+
+
+def household_as_of(actor: ScopedActor, household_id: int, day: date) -> HouseholdAsOf:
+    """The household, its head and its members at the end of `day`."""
+    current = Household.objects.select_related("region").get_visible(actor, pk=household_id)
+    versions = list(current.versions.order_by("valid_from", "id"))
+    version = _pick(versions, day)
+    if versions and version is None:
+        raise NotFound(f"{day:%Y年%m月%d日}时尚无此家庭户", code="not_yet_recorded")
+    household = history.restore(Household, current.pk, version.snapshot) if version else current
+    memberships = list(
+        current.memberships.filter(history.membership_current_on(day))
+        .select_related("person")
+        .order_by("valid_from", "id")
+    )
+    people = _persons_as_of([m.person for m in memberships], day)
+    members = [Member(m, people[m.person_id]) for m in _memberships_as_of(memberships, day)]
+    members.sort(key=lambda m: (m.membership.relationship != Relationship.HEAD, m.person.pk))
+    return HouseholdAsOf(
+        day=day,
+        household=household,
+        before_history=_before_history(version, day),
+        members=members,
+    )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    what: str
+    operation: str
+    summary: str
+    actor: str
+    change_request_id: int | None
+    changes: list[tuple[str, Any, Any]]
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name.removesuffix("_id"))
+    return str(getattr(field, "verbose_name", name))
+
+
+def _entries[V: Version](
+    versions: list[V],
+    subject: Callable[[V], int],
+    model: type[models.Model],
+    what: Callable[[V], str],
+) -> list[HistoryEntry]:
+    entries = []
+    previous: dict[int, dict[str, Any]] = {}
+    for version in versions:
+        key = subject(version)
+        old = previous.get(key, {})
+        diff = [
+            (_label(model, name), old.get(name), value)
+            for name, value in version.snapshot.items()
+            if key in previous and old.get(name) != value
+        ]
+        previous[key] = version.snapshot
+        if version.operation == VersionOperation.BASELINE:
+            continue
+        entries.append(
+            HistoryEntry(
+                at=version.valid_from,
+                what=what(version),
+                operation=version.get_operation_display(),
+                summary=version.summary,
+                actor=str(version.actor) if version.actor else "系统",
+                change_request_id=version.change_request_id,
+                changes=diff,
+            )
+        )
+    return entries
+
+
+def person_history(person: Person) -> list[HistoryEntry]:
+    """The person's changes, newest first."""
+    versions = list(person.versions.select_related("actor").order_by("valid_from", "id"))
+    entries = _entries(versions, lambda v: v.person_id, Person, lambda v: person.name)
+    return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+def household_history(household: Household) -> list[HistoryEntry]:
+    """Changes of the household and of its memberships, newest first."""
+    own = list(household.versions.select_related("actor").order_by("valid_from", "id"))
+    of_members = list(
+        MembershipVersion.objects.filter(membership__household=household)
+        .select_related("actor", "membership__person")
+        .order_by("valid_from", "id")
+    )
+    entries = _entries(own, lambda v: v.household_id, Household, lambda v: "家庭户")
+    entries += _entries(
+        of_members, lambda v: v.membership_id, Membership, lambda v: v.membership.person.name
+    )
+    return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+# ---- change requests ---------------------------------------------------------------------------
+
+
+def change_requests_for(actor: ScopedActor, status: str = "") -> QuerySet[ChangeRequest]:
+    requests = ChangeRequest.objects.visible_to(actor).select_related(
+        "household__head", "other_household__head", "submitted_by", "reviewed_by"
+    )
+    if status in ChangeRequest.Status.values:
+        requests = requests.filter(status=status)
+    return requests.order_by("-submitted_at", "-id")
+
+
+def change_request_counts(actor: ScopedActor) -> dict[str, int]:
+    """How many requests in scope are in each status (one query)."""
+    counts = {status: 0 for status in ChangeRequest.Status.values}
+    rows = (
+        ChangeRequest.objects.visible_to(actor)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for status, n in rows:
+        counts[status] = n
+    return counts
