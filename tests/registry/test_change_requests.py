@@ -31,10 +31,10 @@ NEWBORN_ID = "330203202005010120"
 
 @pytest.fixture
 def household_chen_two_members(regions: None) -> Any:
-    """陈志强 and 林桂英, also in 银杏社区 — a second 海曙 household to move and merge into."""
+    """陈志强 and 林桂英, also in 福湖社区 — a second 海曙 household to move and merge into."""
     return _household(
         "330203001001",
-        "海曙区南门街道银杏社区解放南路30号",
+        "海曙区南门街道福湖社区解放南路30号",
         [
             ("陈志强", "330203195508080312", "head", date(1955, 8, 8), "13805740001"),
             ("林桂英", "330203195702020428", "spouse", date(1957, 2, 2), ""),
@@ -174,10 +174,10 @@ def test_splitting_a_household_creates_a_new_one_with_its_own_head(
         li,
         person_ids=[person("李明").pk],
         new_head_id=person("李明").pk,
-        address="海曙区南门街道银杏社区柳汀街8号",
+        address="海曙区南门街道福湖社区柳汀街8号",
     )
     do_approve_change_request(approver_haishu, request.pk)
-    new = Household.objects.get(address="海曙区南门街道银杏社区柳汀街8号")
+    new = Household.objects.get(address="海曙区南门街道福湖社区柳汀街8号")
     assert new.head == person("李明") and new.region_id == "330203001001"
     assert current_names(new) == ["李明"] and relationship_of(new, "李明") == "head"
     assert current_names(li) == ["李建国", "王秀英"]
