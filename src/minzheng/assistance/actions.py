@@ -2,18 +2,61 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from minzheng.accounts.models import User
-from minzheng.assistance.models import Enrolment, EnrolmentAmount
+from minzheng.accounts.roles import Capability
+from minzheng.assistance.errors import NegativeIncome
+from minzheng.assistance.evaluation import (
+    evaluate,
+    facts_from_input,
+    facts_to_json,
+    household_facts,
+    parse_household,
+)
+from minzheng.assistance.facts import (
+    INCOME_NAMES,
+    AwayReason,
+    IncomeKind,
+    NonResidentialKind,
+    StudentStatus,
+    VehicleKind,
+)
+from minzheng.assistance.models import (
+    AdlAssessmentRecord,
+    AssetKind,
+    EligibilityDecision,
+    Enrolment,
+    EnrolmentAmount,
+    ExtraExpense,
+    HouseholdAsset,
+    IncomeRecord,
+    IncomeSource,
+    MemberCircumstance,
+    PolicyParameter,
+    SupporterRecord,
+)
+from minzheng.assistance.parameter_catalog import PARAMETERS
+from minzheng.assistance.parameters import Confidence, region_chain
+from minzheng.assistance.policy import load_policy
 from minzheng.assistance.programmes import ProgrammeCode
+from minzheng.assistance.queries import (
+    decode_value,
+    encode_value,
+    parameter_set,
+    replay_parameter_set,
+)
+from minzheng.assistance.rules import evaluate_household
 from minzheng.core import audit
-from minzheng.core.errors import ValidationFailed
+from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.models import AuditEvent
 from minzheng.core.yearmonth import YearMonth
+from minzheng.regions.models import Region
 from minzheng.registry.models import Household, Person
 
 
@@ -141,3 +184,505 @@ def amount_for(enrolment: Enrolment, month: YearMonth) -> Decimal | None:
         return None
     row = enrolment.amounts.filter(effective_month__lte=first).order_by("-effective_month").first()
     return row.amount if row else None
+
+
+# ── policy parameters ────────────────────────────────────────────────────────────────────────
+
+
+def do_load_parameter_catalog(actor: User | None = None) -> int:
+    """Load `parameter_catalog.PARAMETERS` into the database; rows already there are left alone.
+
+    Idempotent: run it on every deploy (and from the demo) and only new catalogue values appear.
+    """
+    created = 0
+    with transaction.atomic():
+        existing = set(
+            PolicyParameter.objects.exclude(status=PolicyParameter.Status.WITHDRAWN).values_list(
+                "key", "region_code", "effective_from"
+            )
+        )
+        rows = []
+        for spec in PARAMETERS:
+            for v in spec.values:
+                if (spec.key, v.region_code, v.effective_from) in existing:
+                    continue
+                rows.append(
+                    PolicyParameter(
+                        key=spec.key,
+                        region_code=v.region_code,
+                        effective_from=v.effective_from,
+                        value=encode_value(v.value),
+                        source=v.source,
+                        confidence=v.confidence.value,
+                        illustrative=v.illustrative,
+                        note=v.note,
+                        status=PolicyParameter.Status.ACTIVE,
+                        created_by=actor,
+                        confirmed_at=timezone.now(),
+                    )
+                )
+        PolicyParameter.objects.bulk_create(rows)
+        created = len(rows)
+        if created:
+            audit.record(
+                actor,
+                AuditEvent.Action.CREATE,
+                "policy_parameter",
+                "catalog",
+                summary=f"载入政策参数目录 {created} 条",
+                after={"versions": [p.version_id for p in rows]},
+            )
+    return created
+
+
+def _check_parameter_scope(actor: User, region_code: str) -> None:
+    # A county approver sets only its own county's values; the city admin the city and counties.
+    if not actor.can(Capability.MANAGE_PARAMETERS):
+        raise PermissionDenied("您的角色无权调整政策参数")
+    region_chain(region_code)
+    low, high = actor.scope_bounds()
+    if not low <= region_code.ljust(12, "0") <= high:
+        raise PermissionDenied(f"区划 {region_code} 不在您的管辖范围内，不能调整其政策参数")
+
+
+def do_propose_parameter(
+    actor: User,
+    *,
+    key: str,
+    region_code: str,
+    effective_from: date,
+    value: Any,
+    source: str,
+    confidence: str = Confidence.B.value,
+    illustrative: bool = False,
+    note: str = "",
+) -> PolicyParameter:
+    """Schedule a new value, not yet in force: it waits, with its preview, for confirmation."""
+    _check_parameter_scope(actor, region_code)
+    decoded = decode_value(key, value)
+    if not source.strip():
+        raise ValidationFailed("请填写政策依据（文件名称、文号或网址）", code="source_required")
+    try:
+        Confidence(confidence)
+    except ValueError:
+        raise ValidationFailed(
+            f"可信度应为 A、B、C 或 NF：{confidence}", code="invalid_confidence"
+        ) from None
+    if (
+        PolicyParameter.objects.filter(
+            key=key, region_code=region_code, effective_from=effective_from
+        )
+        .exclude(status=PolicyParameter.Status.WITHDRAWN)
+        .exists()
+    ):
+        raise ValidationFailed(
+            f"{key} 在 {region_code} 自 {effective_from} 起已有取值，请先撤回",
+            code="parameter_exists",
+        )
+    proposal = PolicyParameter(
+        key=key,
+        region_code=region_code,
+        effective_from=effective_from,
+        value=encode_value(decoded),
+        source=source.strip(),
+        confidence=confidence,
+        illustrative=illustrative,
+        note=note,
+        status=PolicyParameter.Status.PENDING,
+        created_by=actor,
+    )
+    # The new value must make a working set, e.g. a negative standard is refused here.
+    load_policy(parameter_set(_a_county(region_code), effective_from, extra=[proposal]))
+    preview = preview_parameter(actor, proposal)
+    with transaction.atomic():
+        proposal.preview = preview
+        proposal.save()
+        audit.record(
+            actor,
+            AuditEvent.Action.CREATE,
+            "policy_parameter",
+            proposal.pk,
+            summary=f"拟调整 {proposal.version_id} 为 {decoded}，影响 {preview['changed_households']} 户",
+            after={"version": proposal.version_id, "value": proposal.value, "preview": preview},
+            region_code=region_code.ljust(12, "0"),
+        )
+    return proposal
+
+
+def _a_county(region_code: str) -> str:
+    """A county code under `region_code` to resolve against (the code itself for a county)."""
+    if region_code[4:] != "00":
+        return region_code
+    county = (
+        Region.objects.filter(
+            code__startswith=region_code.rstrip("0")[:4] or region_code[:2], level="county"
+        )
+        .order_by("code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    return county[:6] if county else region_code
+
+
+def preview_parameter(actor: User, proposal: PolicyParameter, limit: int = 200) -> dict[str, Any]:
+    """Who would change, set-based: the current data on the new date, old values vs new."""
+    from minzheng.assistance import jobs  # jobs imports the evaluation shell; keep actions light
+
+    day = proposal.effective_from
+    low, high = actor.scope_bounds()
+    prefix = proposal.region_code.rstrip("0") if proposal.region_code != "000000" else ""
+    bounds = (max(low, prefix.ljust(12, "0")), min(high, prefix.ljust(12, "9")))
+    gathered = jobs.gather(bounds, day)
+    counties = gathered.households.regions
+    before = {c: parameter_set(c, day) for c in counties}
+    after = {c: parameter_set(c, day, extra=[proposal]) for c in counties}
+    changed = jobs.changes(
+        gathered.household_ids,
+        jobs.evaluate_gathered(gathered, before),
+        jobs.evaluate_gathered(gathered, after),
+    )
+    households = sorted({c.household_id for c in changed})
+    return {
+        "as_of": day.isoformat(),
+        "households": len(gathered.household_ids),
+        "skipped": gathered.skipped,
+        "changed_households": len(households),
+        "newly_eligible": sum(1 for c in changed if c.after_eligible and not c.before_eligible),
+        "no_longer_eligible": sum(1 for c in changed if c.before_eligible and not c.after_eligible),
+        "monthly_delta": f"{sum(c.delta_fen for c in changed) / 100:.2f}",
+        "changes": [c.to_dict() for c in changed[:limit]],
+        "truncated": len(changed) > limit,
+    }
+
+
+def do_confirm_parameter(actor: User, proposal: PolicyParameter) -> PolicyParameter:
+    """Put a previewed value in force from its date; refused once that date has passed."""
+    _check_parameter_scope(actor, proposal.region_code)
+    with transaction.atomic():
+        locked = PolicyParameter.objects.select_for_update().get(pk=proposal.pk)
+        if locked.status != PolicyParameter.Status.PENDING:
+            raise ValidationFailed("该参数调整不是待确认状态", code="not_pending")
+        locked.status = PolicyParameter.Status.ACTIVE
+        locked.confirmed_at = timezone.now()
+        locked.save(update_fields=["status", "confirmed_at"])
+        audit.record(
+            actor,
+            AuditEvent.Action.APPROVE,
+            "policy_parameter",
+            locked.pk,
+            summary=f"确认 {locked.version_id} 自 {locked.effective_from} 起生效",
+            before={"status": PolicyParameter.Status.PENDING},
+            after={"status": locked.status, "value": locked.value},
+            region_code=locked.region_code.ljust(12, "0"),
+        )
+    return locked
+
+
+def do_withdraw_parameter(actor: User, proposal: PolicyParameter) -> PolicyParameter:
+    """Withdraw a pending value, or an active one that is not yet in force."""
+    _check_parameter_scope(actor, proposal.region_code)
+    with transaction.atomic():
+        locked = PolicyParameter.objects.select_for_update().get(pk=proposal.pk)
+        in_force = locked.effective_from <= timezone.localdate()
+        if locked.status == PolicyParameter.Status.WITHDRAWN or (
+            locked.status == PolicyParameter.Status.ACTIVE and in_force
+        ):
+            raise ValidationFailed("已生效或已撤回的参数不能撤回", code="cannot_withdraw")
+        before = locked.status
+        locked.status = PolicyParameter.Status.WITHDRAWN
+        locked.save(update_fields=["status"])
+        audit.record(
+            actor,
+            AuditEvent.Action.UPDATE,
+            "policy_parameter",
+            locked.pk,
+            summary=f"撤回 {locked.version_id}",
+            before={"status": before},
+            after={"status": locked.status},
+            region_code=locked.region_code.ljust(12, "0"),
+        )
+    return locked
+
+
+# ── household economic facts ─────────────────────────────────────────────────────────────────
+
+
+def _editable_person(actor: User, person: Person) -> Person:
+    if not actor.can(Capability.EDIT_CASES):
+        raise PermissionDenied("您的角色无权维护家庭经济状况")
+    return Person.objects.get_visible(actor, pk=person.pk)
+
+
+def _editable_household(actor: User, household: Household) -> Household:
+    if not actor.can(Capability.EDIT_CASES):
+        raise PermissionDenied("您的角色无权维护家庭经济状况")
+    return Household.objects.get_visible(actor, pk=household.pk)
+
+
+def _non_negative(amount: Decimal, what: str) -> None:
+    if amount < 0:
+        raise ValidationFailed(f"{what}不能为负数：{amount}", code="negative_amount")
+
+
+def do_record_income(
+    actor: User,
+    person: Person,
+    *,
+    kind: str,
+    monthly_amount: Decimal,
+    valid_from: date,
+    valid_to: date | None = None,
+    source: str = IncomeSource.DECLARED,
+    note: str = "",
+) -> IncomeRecord:
+    person = _editable_person(actor, person)
+    try:
+        income_kind = IncomeKind(kind)
+    except ValueError:
+        raise ValidationFailed(f"未知的收入类别：{kind}", code="unknown_income_kind") from None
+    if monthly_amount < 0:
+        raise NegativeIncome(person.name, INCOME_NAMES[income_kind], monthly_amount)
+    _check_period(valid_from, valid_to)
+    with transaction.atomic():
+        record = IncomeRecord.objects.create(
+            person=person,
+            kind=income_kind.value,
+            monthly_amount=monthly_amount,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            source=IncomeSource(source).value,
+            note=note,
+            created_by=actor,
+        )
+        _audit_fact(
+            actor,
+            "income_record",
+            record.pk,
+            person,
+            f"{INCOME_NAMES[income_kind]} {monthly_amount} 元/月（{record.get_source_display()}）",
+        )
+    return record
+
+
+def do_record_asset(
+    actor: User,
+    household: Household,
+    *,
+    kind: str,
+    valid_from: date,
+    valid_to: date | None = None,
+    amount: Decimal | None = None,
+    vehicle_kind: str = "",
+    nonresidential_kind: str = "",
+    is_only_home: bool = False,
+    floor_area: Decimal | None = None,
+    note: str = "",
+) -> HouseholdAsset:
+    household = _editable_household(actor, household)
+    asset_kind = AssetKind(kind)
+    _check_period(valid_from, valid_to)
+    if asset_kind == AssetKind.MONEY:
+        if amount is None:
+            raise ValidationFailed("货币财产须填写金额", code="amount_required")
+        _non_negative(amount, "货币财产")
+    elif asset_kind == AssetKind.VEHICLE:
+        VehicleKind(vehicle_kind)
+    elif asset_kind == AssetKind.NONRESIDENTIAL:
+        NonResidentialKind(nonresidential_kind)
+    else:
+        if floor_area is None:
+            raise ValidationFailed("住房须填写建筑面积", code="area_required")
+        _non_negative(floor_area, "住房面积")
+    with transaction.atomic():
+        asset = HouseholdAsset.objects.create(
+            household=household,
+            kind=asset_kind.value,
+            amount=amount,
+            vehicle_kind=vehicle_kind,
+            nonresidential_kind=nonresidential_kind,
+            is_only_home=is_only_home,
+            floor_area=floor_area,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            note=note,
+            created_by=actor,
+        )
+        audit.record(
+            actor,
+            AuditEvent.Action.CREATE,
+            "household_asset",
+            asset.pk,
+            summary=f"登记家庭财产：{asset.get_kind_display()}",
+            after={
+                "household": household.pk,
+                "kind": kind,
+                "amount": amount,
+                "floor_area": floor_area,
+            },
+            region_code=household.region_id,
+        )
+    return asset
+
+
+def do_record_extra_expense(
+    actor: User,
+    person: Person,
+    *,
+    kind: str,
+    monthly_amount: Decimal,
+    valid_from: date,
+    valid_to: date | None = None,
+) -> ExtraExpense:
+    person = _editable_person(actor, person)
+    _non_negative(monthly_amount, "刚性支出")
+    _check_period(valid_from, valid_to)
+    with transaction.atomic():
+        row = ExtraExpense.objects.create(
+            person=person,
+            kind=ExtraExpense.Kind(kind).value,
+            monthly_amount=monthly_amount,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            created_by=actor,
+        )
+        _audit_fact(
+            actor,
+            "extra_expense",
+            row.pk,
+            person,
+            f"{row.get_kind_display()} {monthly_amount} 元/月",
+        )
+    return row
+
+
+def do_record_adl_assessment(
+    actor: User, person: Person, *, assessed_on: date, **items: bool
+) -> AdlAssessmentRecord:
+    person = _editable_person(actor, person)
+    with transaction.atomic():
+        row = AdlAssessmentRecord.objects.create(
+            person=person, assessed_on=assessed_on, created_by=actor, **items
+        )
+        failed = sum(1 for ok in items.values() if not ok)
+        _audit_fact(
+            actor, "adl_assessment", row.pk, person, f"生活自理能力评估：{failed} 项不能完成"
+        )
+    return row
+
+
+def do_record_supporter(
+    actor: User,
+    person: Person,
+    *,
+    name: str,
+    birth_date: date,
+    valid_from: date,
+    monthly_income: Decimal = Decimal(0),
+    **flags: Any,
+) -> SupporterRecord:
+    person = _editable_person(actor, person)
+    if monthly_income < 0:
+        raise NegativeIncome(name, "义务人收入", monthly_income)
+    with transaction.atomic():
+        row = SupporterRecord.objects.create(
+            person=person,
+            name=name,
+            birth_date=birth_date,
+            monthly_income=monthly_income,
+            valid_from=valid_from,
+            created_by=actor,
+            **flags,
+        )
+        _audit_fact(actor, "supporter_record", row.pk, person, f"登记法定义务人 {name}")
+    return row
+
+
+def do_set_member_circumstance(actor: User, person: Person, **fields: Any) -> MemberCircumstance:
+    person = _editable_person(actor, person)
+    AwayReason(fields.get("away_reason", AwayReason.NONE))
+    StudentStatus(fields.get("student", StudentStatus.NONE))
+    with transaction.atomic():
+        row, _ = MemberCircumstance.objects.update_or_create(person=person, defaults=fields)
+        _audit_fact(
+            actor,
+            "member_circumstance",
+            row.pk,
+            person,
+            "更新成员情况",
+            action=AuditEvent.Action.UPDATE,
+            after=fields,
+        )
+    return row
+
+
+def _check_period(start: date, end: date | None) -> None:
+    if end is not None and end <= start:
+        raise ValidationFailed("终止日期应晚于起始日期", code="invalid_period")
+
+
+def _audit_fact(
+    actor: User,
+    object_type: str,
+    pk: int,
+    person: Person,
+    summary: str,
+    *,
+    action: str = AuditEvent.Action.CREATE,
+    after: dict[str, Any] | None = None,
+) -> None:
+    audit.record(
+        actor,
+        action,
+        object_type,
+        pk,
+        summary=summary,
+        after=after or {"summary": summary},
+        person_id=person.pk,
+        region_code=person.region_id,
+    )
+
+
+# ── decisions ────────────────────────────────────────────────────────────────────────────────
+
+
+def do_record_decision(
+    actor: User | None, household: Household, as_of: date
+) -> EligibilityDecision:
+    """Evaluate a household and keep the facts, the decisions and every parameter version used."""
+    if actor is not None:
+        household = Household.objects.get_visible(actor, pk=household.pk)
+    facts = household_facts(household, as_of)
+    decisions = evaluate(facts)
+    versions = sorted({u.version_id for d in decisions for u in d.parameters_used()})
+    dibao = decisions[0]
+    with transaction.atomic():
+        record = EligibilityDecision.objects.create(
+            household=household,
+            region_id=household.region_id,
+            as_of=as_of,
+            facts=facts_to_json(facts),
+            decisions=[d.to_dict() for d in decisions],
+            parameter_versions=versions,
+            dibao_amount=dibao.monthly_amount if dibao.eligible else Decimal(0),
+            summary=dibao.summary[:300],
+            created_by=actor,
+        )
+        audit.record(
+            actor,
+            AuditEvent.Action.CREATE,
+            "eligibility_decision",
+            record.pk,
+            summary=f"资格认定（{as_of}）：{dibao.summary}",
+            after={"household": household.pk, "as_of": as_of, "versions": versions},
+            person_id=household.head_id,
+            region_code=household.region_id,
+        )
+    return record
+
+
+def replay_decision(record: EligibilityDecision) -> list[dict[str, Any]]:
+    """The stored facts decided again with exactly the parameter versions recorded."""
+    data = parse_household(record.facts)
+    facts = facts_from_input(data)
+    params = replay_parameter_set(facts.region_code, facts.as_of, record.parameter_versions)
+    return [d.to_dict() for d in evaluate_household(facts, params)]

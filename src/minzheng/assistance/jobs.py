@@ -1,0 +1,571 @@
+"""Batch work: every household in a scope, gathered set-based and evaluated with `batch.py`.
+
+A handful of SQL queries (one per table) fill numpy columns — through COPY … TO STDOUT into
+pyarrow on PostgreSQL, a plain cursor on SQLite — then `evaluate_batch` decides every household
+at once. The same semantics as `evaluation.household_facts`, which is checked against it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from django.db import connection
+from django.db.models import BooleanField as BooleanOutput
+from django.db.models import ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+
+from minzheng.assistance.batch import (
+    AWAY_REASONS,
+    CARE_LEVELS,
+    DISABILITIES,
+    INCOME_KINDS,
+    RELATIONSHIPS,
+    STUDENT_STATUSES,
+    VEHICLE_KINDS,
+    BatchResult,
+    HouseholdColumns,
+    MemberColumns,
+    SupporterColumns,
+    evaluate_batch,
+)
+from minzheng.assistance.evaluation import (
+    DUTY_BY_DEFAULT,
+    RELATIONSHIP_TO_APPLICANT,
+    SOURCE_RANK,
+    covering,
+)
+from minzheng.assistance.facts import Relationship
+from minzheng.assistance.models import (
+    AdlAssessmentRecord,
+    AssetKind,
+    Enrolment,
+    EnrolmentAmount,
+    ExtraExpense,
+    HouseholdAsset,
+    IncomeRecord,
+    SupporterRecord,
+)
+from minzheng.assistance.parameters import ParameterSet
+from minzheng.assistance.programmes import ProgrammeCode
+from minzheng.registry.models import Household, HukouType, Membership
+
+type Col = npt.NDArray[Any]
+type Progress = Callable[[str], None]
+
+# column name → "int" | "float" | "str" | "bool" | "date"; the types COPY output is read with
+_ARROW = {
+    "int": pa.int64(),
+    "float": pa.float64(),
+    "str": pa.string(),
+    "bool": pa.bool_(),
+    "date": pa.string(),
+}
+
+
+def fetch(qs: QuerySet[Any], columns: Mapping[str, str]) -> dict[str, Col]:
+    """Run a values_list queryset set-based and return one numpy array per column.
+
+    Nulls become 0, "", False or "" (dates) so the arrays stay typed; callers test for them.
+    """
+    sql, params = qs.query.sql_with_params()
+    names = list(columns)
+    if connection.vendor == "postgresql":
+        buffer = io.BytesIO()
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy,
+        ):
+            for chunk in copy:
+                buffer.write(chunk)
+        buffer.seek(0)
+        table = pacsv.read_csv(
+            buffer,
+            read_options=pacsv.ReadOptions(column_names=names),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: _ARROW[t] for n, t in columns.items()},
+                true_values=["t"],
+                false_values=["f"],
+                strings_can_be_null=False,
+            ),
+        )
+        raw = {n: table.column(n) for n in names}
+        out: dict[str, Col] = {}
+        for n, t in columns.items():
+            col = raw[n]
+            fill: Any = {"int": 0, "float": 0.0, "bool": False}.get(t, "")
+            out[n] = col.fill_null(fill).to_numpy(zero_copy_only=False)
+            if t in ("str", "date"):
+                out[n] = out[n].astype(str)
+        return out
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    values = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    result: dict[str, Col] = {}
+    for n, t, vals in zip(names, columns.values(), values, strict=True):
+        if t == "int":
+            result[n] = np.array([v or 0 for v in vals], np.int64)
+        elif t == "float":
+            result[n] = np.array([float(v or 0) for v in vals], np.float64)
+        elif t == "bool":
+            result[n] = np.array([bool(v) for v in vals], bool)
+        else:
+            result[n] = np.array(["" if v is None else str(v) for v in vals], dtype=str)
+    return result
+
+
+def _fen(amounts: Col) -> npt.NDArray[np.int64]:
+    # Two-decimal amounts read as float64 are exact once rounded back to whole fen.
+    return np.rint(amounts.astype(np.float64) * 100).astype(np.int64)
+
+
+def _ages(born: Col, day: date) -> npt.NDArray[np.int64]:
+    dt = born.astype("datetime64[D]")
+    years = dt.astype("datetime64[Y]").astype(np.int64) + 1970
+    months = dt.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    days = (dt - dt.astype("datetime64[M]")).astype(np.int64) + 1
+    before = (months > day.month) | ((months == day.month) & (days > day.day))
+    result: npt.NDArray[np.int64] = day.year - years - before.astype(np.int64)
+    return result
+
+
+def _codes(values: Col, table: Mapping[str, int], default: int = 0) -> npt.NDArray[np.int64]:
+    uniques, inverse = np.unique(values, return_inverse=True)
+    lookup = np.array([table.get(str(u), default) for u in uniques], np.int64)
+    return lookup[inverse] if len(values) else np.zeros(0, np.int64)
+
+
+def _expand(keys: Col, wanted: Col) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Pairs (i, j) with wanted[i] == keys[j]: a person may sit in more than one row."""
+    order = np.argsort(keys, kind="stable")
+    lo = np.searchsorted(keys[order], wanted, "left")
+    hi = np.searchsorted(keys[order], wanted, "right")
+    counts = hi - lo
+    i = np.repeat(np.arange(len(wanted)), counts)
+    offsets = np.arange(len(i)) - np.repeat(np.cumsum(counts) - counts, counts)
+    return i, order[np.repeat(lo, counts) + offsets]
+
+
+@dataclass(frozen=True)
+class Gathered:
+    household_ids: npt.NDArray[np.int64]
+    households: HouseholdColumns
+    members: MemberColumns
+    supporters: SupporterColumns
+    skipped: int  # households with no head or a member without a birth date
+
+
+def gather(bounds: tuple[str, str], as_of: date, progress: Progress | None = None) -> Gathered:
+    """Every household whose village code lies in `bounds`, as batch columns for `as_of`."""
+    step = progress or (lambda _: None)
+    in_scope = Q(household__region_id__range=bounds)
+    h = fetch(
+        Household.objects.filter(region_id__range=bounds, closed_on__isnull=True)
+        .order_by("id")
+        .values_list("id", "region_id", "head__hukou_type"),
+        {"id": "int", "region": "str", "hukou": "str"},
+    )
+    step("家庭户")
+    memberships = (
+        Membership.objects.filter(covering(as_of), in_scope, household__closed_on__isnull=True)
+        .exclude(person__date_of_death__lte=as_of)
+        .annotate(ill=ExpressionWrapper(~Q(person__serious_illnesses=[]), BooleanOutput()))
+        .order_by("household_id", "id")
+    )
+    m = fetch(
+        memberships.values_list(
+            "household_id",
+            "person_id",
+            "relationship",
+            "lives_together",
+            "person__birth_date",
+            "person__disability_category",
+            "person__disability_grade",
+            "ill",
+            "person__circumstance__away_reason",
+            "person__circumstance__away_years",
+            "person__circumstance__student",
+            "person__circumstance__unable_to_live_independently",
+            "person__circumstance__has_legal_support_duty",
+            "person__circumstance__id",
+        ),
+        {
+            "household": "int",
+            "person": "int",
+            "relationship": "str",
+            "lives_together": "bool",
+            "born": "date",
+            "disability": "str",
+            "grade": "int",
+            "ill": "bool",
+            "away": "str",
+            "away_years": "int",
+            "student": "str",
+            "unable": "bool",
+            "duty": "str",
+            "circumstance": "int",
+        },
+    )
+    step("家庭成员")
+    persons = memberships.values("person_id")
+
+    # Households that can be decided: a head among the members, every birth date known.
+    h_ids = h["id"]
+    m_h = np.searchsorted(h_ids, m["household"])
+    ok = np.ones(len(h_ids), bool)
+    ok[m_h[m["born"] == ""]] = False
+    is_head = m["relationship"] == "head"
+    has_head = np.zeros(len(h_ids), bool)
+    has_head[m_h[is_head]] = True
+    ok &= has_head & (np.bincount(m_h, minlength=len(h_ids)) > 0)
+    keep_m = ok[m_h]
+    for k in m:
+        m[k] = m[k][keep_m]
+    new_index = np.cumsum(ok) - 1
+    h_ids = h_ids[ok]
+    m_h = new_index[m_h[keep_m]]
+    H, M = len(h_ids), len(m["person"])
+
+    applicant = np.zeros(H, np.int64)
+    head_rows = np.nonzero(m["relationship"] == "head")[0]
+    applicant[m_h[head_rows][::-1]] = head_rows[::-1]  # the first head row wins
+
+    relationship = _codes(
+        m["relationship"],
+        {k: RELATIONSHIPS.index(v) for k, v in RELATIONSHIP_TO_APPLICANT.items()},
+        RELATIONSHIPS.index(Relationship.OTHER),
+    )
+    default_duty = np.isin(relationship, [RELATIONSHIPS.index(r) for r in DUTY_BY_DEFAULT])
+    recorded = m["duty"]
+    duty = np.where(
+        np.isin(recorded, ["t", "True", "1", "true"]),
+        True,
+        np.where(np.isin(recorded, ["f", "False", "0", "false"]), False, default_duty),
+    )
+    disability = _codes(m["disability"], {d.value: i + 1 for i, d in enumerate(DISABILITIES)})
+    income = np.zeros((M, len(INCOME_KINDS)), np.int64)
+
+    i = fetch(
+        IncomeRecord.objects.filter(covering(as_of), person_id__in=persons)
+        .order_by("person_id", "kind", "valid_from", "id")
+        .values_list("person_id", "kind", "source", "monthly_amount", "valid_from", "id"),
+        {
+            "person": "int",
+            "kind": "str",
+            "source": "str",
+            "amount": "float",
+            "from": "date",
+            "id": "int",
+        },
+    )
+    if len(i["person"]):
+        kind = _codes(i["kind"], {k.value: n for n, k in enumerate(INCOME_KINDS)}, -1)
+        rank = _codes(i["source"], {s.value: r for s, r in SOURCE_RANK.items()})
+        # verified over declared, then the latest period, then the latest entry (as evaluation does)
+        order = np.lexsort((i["id"], i["from"], rank, kind, i["person"]))
+        p_sorted, k_sorted = i["person"][order], kind[order]
+        last = np.ones(len(order), bool)
+        last[:-1] = (p_sorted[1:] != p_sorted[:-1]) | (k_sorted[1:] != k_sorted[:-1])
+        chosen = order[last]
+        q, rows = _expand(m["person"], i["person"][chosen])
+        income[rows, kind[chosen][q]] = _fen(i["amount"][chosen][q])
+    step("收入")
+
+    e = fetch(
+        ExtraExpense.objects.filter(covering(as_of), person_id__in=persons).values_list(
+            "person_id", "monthly_amount"
+        ),
+        {"person": "int", "amount": "float"},
+    )
+    extra = np.zeros(M, np.int64)
+    q, rows = _expand(m["person"], e["person"])
+    np.add.at(extra, rows, _fen(e["amount"])[q])
+
+    a = fetch(
+        AdlAssessmentRecord.objects.filter(person_id__in=persons, assessed_on__lte=as_of)
+        .order_by("person_id", "assessed_on", "id")
+        .values_list(
+            "person_id", "eating", "dressing", "transfer", "toileting", "walking_indoors", "bathing"
+        ),
+        {"person": "int", **{f: "bool" for f in ("e", "d", "t", "o", "w", "b")}},
+    )
+    adl_failed = np.full(M, -1, np.int64)
+    if len(a["person"]):
+        last = np.ones(len(a["person"]), bool)
+        last[:-1] = a["person"][1:] != a["person"][:-1]
+        failed = 6 - sum(a[f].astype(np.int64) for f in ("e", "d", "t", "o", "w", "b"))
+        q, rows = _expand(m["person"], a["person"][last])
+        adl_failed[rows] = np.asarray(failed)[last][q]
+    step("评估与支出")
+
+    s = fetch(
+        SupporterRecord.objects.filter(covering(as_of), person_id__in=persons)
+        .order_by("id")
+        .values_list(
+            "person_id",
+            "birth_date",
+            "monthly_income",
+            "is_tekun",
+            "is_dibao_recipient",
+            "disability_category",
+            "disability_grade",
+            "legally_incapacitated",
+            "missing",
+            "in_prison",
+        ),
+        {
+            "person": "int",
+            "born": "date",
+            "income": "float",
+            "tekun": "bool",
+            "dibao": "bool",
+            "disability": "str",
+            "grade": "int",
+            "incapacitated": "bool",
+            "missing": "bool",
+            "prison": "bool",
+        },
+    )
+    q, rows = _expand(m["person"], s["person"])
+    s_dis = _codes(s["disability"], {d.value: n + 1 for n, d in enumerate(DISABILITIES)})[q]
+    supporters = SupporterColumns(
+        member=rows.astype(np.int64),
+        age=_ages(s["born"][q], as_of),
+        income_fen=_fen(s["income"])[q],
+        is_tekun=s["tekun"][q],
+        is_dibao=s["dibao"][q],
+        disability=s_dis,
+        grade=np.where(s_dis > 0, s["grade"][q], 0),
+        incapacitated=s["incapacitated"][q],
+        missing=s["missing"][q],
+        in_prison=s["prison"][q],
+    )
+    step("义务人")
+
+    grade = np.where(disability > 0, m["grade"], 0)
+    members = MemberColumns(
+        household=m_h.astype(np.int64),
+        relationship=relationship,
+        age=_ages(m["born"], as_of),
+        lives_together=m["lives_together"],
+        support_duty=duty,
+        unable_independent=m["unable"],
+        away=_codes(m["away"], {r.value: n for n, r in enumerate(AWAY_REASONS)}),
+        away_years=m["away_years"],
+        student=_codes(m["student"], {s.value: n for n, s in enumerate(STUDENT_STATUSES)}),
+        disability=disability,
+        grade=grade,
+        serious_illness=m["ill"],
+        income_fen=income,
+        extra_expense_fen=extra,
+        adl_failed=adl_failed,
+    )
+
+    households = _household_columns(
+        h_ids, h["region"][ok], h["hukou"][ok], applicant, as_of, bounds
+    )
+    step("财产与在保")
+    return Gathered(h_ids, households, members, supporters, int((~ok).sum()))
+
+
+def _household_columns(
+    h_ids: npt.NDArray[np.int64],
+    village: Col,
+    hukou: Col,
+    applicant: npt.NDArray[np.int64],
+    as_of: date,
+    bounds: tuple[str, str],
+) -> HouseholdColumns:
+    H = len(h_ids)
+    scope = Q(household__region_id__range=bounds)
+    x = fetch(
+        HouseholdAsset.objects.filter(covering(as_of), scope).values_list(
+            "household_id",
+            "kind",
+            "amount",
+            "vehicle_kind",
+            "is_only_home",
+            "floor_area",
+        ),
+        {
+            "household": "int",
+            "kind": "str",
+            "amount": "float",
+            "vehicle": "str",
+            "only_home": "bool",
+            "area": "float",
+        },
+    )
+    pos = np.searchsorted(h_ids, x["household"])
+    known = (pos < H) & (h_ids[np.minimum(pos, max(H - 1, 0))] == x["household"]) if H else pos < 0
+    pos, kinds = pos[known], x["kind"][known]
+    money = np.zeros(H, np.int64)
+    np.add.at(
+        money, pos[kinds == AssetKind.MONEY], _fen(x["amount"][known][kinds == AssetKind.MONEY])
+    )
+    vehicles = np.zeros((H, len(VEHICLE_KINDS)), np.int64)
+    v = kinds == AssetKind.VEHICLE
+    v_kind = _codes(x["vehicle"][known][v], {k.value: n for n, k in enumerate(VEHICLE_KINDS)})
+    np.add.at(vehicles, (pos[v], v_kind), 1)
+    nonres = kinds == AssetKind.NONRESIDENTIAL
+    only = x["only_home"][known]
+    nonresidential = np.bincount(pos[nonres & ~only], minlength=H)
+    nonresidential_only_home = np.bincount(pos[nonres & only], minlength=H)
+    home = kinds == AssetKind.HOME
+    homes = np.bincount(pos[home], minlength=H)
+    area = np.zeros(H, np.int64)
+    np.add.at(area, pos[home], _fen(x["area"][known][home]))
+
+    amount_now = (
+        EnrolmentAmount.objects.filter(enrolment=OuterRef("pk"), effective_month__lte=as_of)
+        .order_by("-effective_month")
+        .values("amount")[:1]
+    )
+    en = fetch(
+        Enrolment.objects.filter(
+            covering(as_of, "start_month", "end_month"),
+            household__region_id__range=bounds,
+            programme=ProgrammeCode.DIBAO,
+            person__isnull=True,
+        )
+        .annotate(now=Subquery(amount_now))
+        .order_by("start_month")
+        .values_list("household_id", "now"),
+        {"household": "int", "amount": "float"},
+    )
+    epos = np.searchsorted(h_ids, en["household"])
+    eknown = (
+        (epos < H) & (h_ids[np.minimum(epos, max(H - 1, 0))] == en["household"]) if H else epos < 0
+    )
+    enrolled = np.zeros(H, bool)
+    enrolled_amount = np.zeros(H, np.int64)
+    enrolled[epos[eknown]] = True
+    enrolled_amount[epos[eknown]] = _fen(en["amount"][eknown])
+
+    county = village.astype("<U6")
+    regions, region_index = np.unique(county, return_inverse=True)
+    return HouseholdColumns(
+        regions=tuple(str(r) for r in regions),
+        as_of=as_of,
+        region=region_index.astype(np.int64),
+        applicant=applicant,
+        money_fen=money,
+        vehicles=vehicles,
+        nonresidential=nonresidential,
+        nonresidential_only_home=nonresidential_only_home,
+        homes=homes,
+        floor_area_centi=area,
+        urban=hukou != HukouType.RURAL,
+        enrolled=enrolled,
+        enrolled_amount_fen=enrolled_amount,
+        months_since_income_rose=np.full(H, -1, np.int64),
+        rise_reason=np.zeros(H, np.int64),
+    )
+
+
+# ── comparing two evaluations ────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class Change:
+    household_id: int
+    programme: str
+    before_eligible: bool
+    after_eligible: bool
+    before_amount_fen: int
+    after_amount_fen: int
+
+    @property
+    def delta_fen(self) -> int:
+        return self.after_amount_fen - self.before_amount_fen
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "household_id": self.household_id,
+            "programme": self.programme,
+            "before_eligible": self.before_eligible,
+            "after_eligible": self.after_eligible,
+            "before_amount": f"{self.before_amount_fen / 100:.2f}",
+            "after_amount": f"{self.after_amount_fen / 100:.2f}",
+            "delta": f"{self.delta_fen / 100:.2f}",
+        }
+
+
+def outcomes(result: BatchResult) -> dict[str, tuple[Col, Col]]:
+    """Per household and programme: (eligible, monthly amount in fen)."""
+    return {
+        ProgrammeCode.DIBAO.value: (result.dibao_route > 0, result.dibao_amount_fen),
+        ProgrammeCode.DIBIAN.value: (
+            result.dibian_eligible,
+            np.zeros_like(result.dibao_amount_fen),
+        ),
+        ProgrammeCode.TEKUN.value: (result.tekun_eligible, result.tekun_amount_fen),
+    }
+
+
+def changes(household_ids: Col, before: BatchResult, after: BatchResult) -> list[Change]:
+    found: list[Change] = []
+    old, new = outcomes(before), outcomes(after)
+    for programme, (was, was_amount) in old.items():
+        now, now_amount = new[programme]
+        rows = np.nonzero((was != now) | (was_amount != now_amount))[0]
+        found.extend(
+            Change(
+                int(household_ids[r]),
+                programme,
+                bool(was[r]),
+                bool(now[r]),
+                int(was_amount[r]),
+                int(now_amount[r]),
+            )
+            for r in rows
+        )
+    return sorted(found, key=lambda c: (c.household_id, c.programme))
+
+
+def evaluate_gathered(g: Gathered, params: Mapping[str, ParameterSet]) -> BatchResult:
+    return evaluate_batch(g.households, g.members, g.supporters, params)
+
+
+def totals(result: BatchResult) -> dict[str, int]:
+    return {
+        "dibao": int((result.dibao_route > 0).sum()),
+        "dibao_amount_fen": int(result.dibao_amount_fen.sum()),
+        "dibian": int(result.dibian_eligible.sum()),
+        "tekun": int(result.tekun_eligible.sum()),
+        "tekun_amount_fen": int(result.tekun_amount_fen.sum()),
+        "single_person": int(result.single_person_eligible.sum()),
+        "care_levels": len(CARE_LEVELS),
+    }
+
+
+def enrolment_changes(g: Gathered, result: BatchResult) -> list[Change]:
+    """低保 households whose computed decision differs from their current enrolment."""
+    hc = g.households
+    now_eligible = result.dibao_route > 0
+    rows = np.nonzero(
+        (hc.enrolled != now_eligible)
+        | (hc.enrolled & (hc.enrolled_amount_fen != result.dibao_amount_fen))
+    )[0]
+    return [
+        Change(
+            int(g.household_ids[r]),
+            ProgrammeCode.DIBAO.value,
+            bool(hc.enrolled[r]),
+            bool(now_eligible[r]),
+            int(hc.enrolled_amount_fen[r]),
+            int(result.dibao_amount_fen[r]),
+        )
+        for r in rows
+    ]
+
+
+def county_codes(g: Gathered) -> Iterable[str]:
+    return g.households.regions
