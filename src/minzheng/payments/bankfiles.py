@@ -1,0 +1,214 @@
+"""Bank files out (CSV or fixed width, per template) and return files in.
+
+Lines are built set-based in SQL: one transfer per payee and roll, the net of the payee's payouts
+minus this month's recovery instalment. A net below zero is a collection request (扣回, "D").
+Account numbers are decrypted only while the file is written, and only into the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+
+from minzheng.core.crypto import keyring
+from minzheng.core.errors import ValidationFailed
+from minzheng.core.money import FEN
+from minzheng.payments.models import BankFile, BankTemplate
+
+NET = """
+    SUM(CASE WHEN l.kind IN ('benefit', 'price_subsidy', 'temporary') THEN l.amount_fen
+             WHEN l.kind = 'recovery' THEN -l.amount_fen ELSE 0 END)
+"""
+
+PAYEE_LINES_SQL = f"""
+INSERT INTO payments_bankfileline
+    (bank_file_id, seq, reference, payee_id, temporary_case_id, account_id, amount_fen)
+SELECT %(bf)s, n.seq, %(prefix)s || CAST(n.seq AS TEXT), n.payee_id, NULL, ba.id, n.amount
+FROM (SELECT ROW_NUMBER() OVER (ORDER BY t.payee_id) AS seq, t.payee_id, t.amount
+      FROM (SELECT l.payee_id AS payee_id, {NET} AS amount
+            FROM payments_paymentline l
+            WHERE l.roll_id = %(roll)s AND l.source = 'e'
+            GROUP BY l.payee_id) t
+      WHERE t.amount <> 0) n
+LEFT JOIN payments_bankaccount ba ON ba.person_id = n.payee_id AND ba.active = %(true)s
+"""
+
+CASE_LINES_SQL = """
+INSERT INTO payments_bankfileline
+    (bank_file_id, seq, reference, payee_id, temporary_case_id, account_id, amount_fen)
+SELECT %(bf)s, %(offset)s + ROW_NUMBER() OVER (ORDER BY c.id),
+       %(prefix)s || CAST(%(offset)s + ROW_NUMBER() OVER (ORDER BY c.id) AS TEXT),
+       c.person_id, c.id, c.account_id, l.amount_fen
+FROM payments_paymentline l JOIN payments_temporarycase c ON c.id = l.source_id
+WHERE l.roll_id = %(roll)s AND l.source = 't'
+"""
+
+ROWS_SQL = """
+SELECT bl.seq, bl.reference, bl.amount_fen, ba.number_cipher, ba.holder_name, ba.bank_name
+FROM payments_bankfileline bl LEFT JOIN payments_bankaccount ba ON ba.id = bl.account_id
+WHERE bl.bank_file_id = %s AND bl.account_id IS NOT NULL
+ORDER BY bl.seq
+"""
+
+FIELDS = ("reference", "account", "holder_name", "bank_name", "amount_yuan", "amount_fen")
+FIELDS_MORE = ("direction", "memo", "seq")
+
+
+def bank_file_dir() -> Path:
+    return Path(settings.VAR_DIR) / "bankfiles"
+
+
+def insert_lines(bank_file: BankFile) -> tuple[int, int]:
+    """Write the file's transfer lines from its roll; returns (count, signed total in fen)."""
+    assert bank_file.roll_id is not None
+    args: dict[str, Any] = {
+        "bf": bank_file.pk,
+        "roll": bank_file.roll_id,
+        "prefix": f"B{bank_file.pk}-",
+        "true": True,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(PAYEE_LINES_SQL, args)
+        cursor.execute(
+            "SELECT COUNT(*) FROM payments_bankfileline WHERE bank_file_id = %s", [bank_file.pk]
+        )
+        (offset,) = cursor.fetchone() or (0,)
+        cursor.execute(CASE_LINES_SQL, {**args, "offset": offset})
+        cursor.execute(
+            "SELECT COUNT(*), COALESCE(SUM(amount_fen), 0) FROM payments_bankfileline"
+            " WHERE bank_file_id = %s",
+            [bank_file.pk],
+        )
+        count, total = cursor.fetchone() or (0, 0)
+    return int(count), int(total)
+
+
+def _value(name: str, row: dict[str, Any]) -> str:
+    amount = int(row["amount_fen"])
+    if name == "amount_yuan":
+        return str(abs(amount) * FEN)
+    if name == "amount_fen":
+        return str(abs(amount))
+    if name == "direction":
+        return "C" if amount > 0 else "D"  # C 付款, D 扣回
+    if name == "memo":
+        return "救助金" if amount > 0 else "多发追回"
+    return str(row[name])
+
+
+def render_line(template: BankTemplate, row: dict[str, Any]) -> str:
+    values = [(spec, _value(spec["field"], row)) for spec in template.fields]
+    if template.format == BankTemplate.Format.CSV:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="").writerow([v for _, v in values])
+        return out.getvalue()
+    parts = []
+    for spec, value in values:
+        width = int(spec["width"])
+        pad = str(spec.get("pad", " "))
+        encoded_len = len(value.encode(template.encoding))
+        if encoded_len > width:
+            raise ValidationFailed(
+                f"字段 {spec['field']} 超出定长 {width}：{row['reference']}", code="field_too_long"
+            )
+        # Width counts bytes in the bank's encoding (a Chinese character is 2 bytes in GB18030).
+        filler = pad * (width - encoded_len)
+        parts.append(filler + value if spec.get("align") == "right" else value + filler)
+    return "".join(parts)
+
+
+def header(template: BankTemplate) -> str | None:
+    if template.format != BankTemplate.Format.CSV:
+        return None
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(
+        [spec.get("title", spec["field"]) for spec in template.fields]
+    )
+    return out.getvalue()
+
+
+def _rows(bank_file: BankFile) -> Iterator[dict[str, Any]]:
+    ring = keyring()
+    with connection.cursor() as cursor:
+        cursor.execute(ROWS_SQL, [bank_file.pk])
+        while batch := cursor.fetchmany(10_000):
+            for seq, reference, amount_fen, cipher, holder, bank in batch:
+                yield {
+                    "seq": seq,
+                    "reference": reference,
+                    "amount_fen": amount_fen,
+                    "account": ring.decrypt(cipher),
+                    "holder_name": holder,
+                    "bank_name": bank,
+                }
+
+
+def write_file(bank_file: BankFile, template: BankTemplate) -> Path:
+    path = Path(bank_file.path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".part")
+    with tmp.open("w", encoding=template.encoding, newline="\r\n") as out:
+        head = header(template)
+        if head is not None:
+            out.write(head + "\n")
+        for row in _rows(bank_file):
+            out.write(render_line(template, row) + "\n")
+    tmp.chmod(0o600)
+    tmp.replace(path)
+    return path
+
+
+@dataclass
+class ReturnRow:
+    row: int
+    reference: str
+    status: str  # "paid" or "failed"
+    reason_code: str
+    reason: str
+
+
+@dataclass
+class ParsedReturn:
+    rows: list[ReturnRow] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+REASONS = {
+    "wrong_account": "账号错误",
+    "closed_account": "账户已销户",
+    "name_mismatch": "户名不符",
+    "no_account": "未登记银行账户",
+}
+
+
+def parse_return(template: BankTemplate, text: str) -> ParsedReturn:
+    """A return file: CSV `reference,code[,message]`; a header row is skipped. Bad rows are
+    reported with their row number and reason; good rows are kept."""
+    parsed = ParsedReturn()
+    for number, cells in enumerate(csv.reader(io.StringIO(text.lstrip("\ufeff"))), start=1):
+        if not cells or not "".join(cells).strip():
+            continue
+        if number == 1 and cells[0].strip() in ("流水号", "reference"):
+            continue
+        if len(cells) < 2:
+            parsed.errors.append((number, "应至少有流水号和结果代码两列"))
+            continue
+        reference, code = cells[0].strip(), cells[1].strip()
+        meaning = template.return_codes.get(code)
+        if meaning is None:
+            parsed.errors.append((number, f"未知的结果代码 {code}"))
+            continue
+        message = cells[2].strip() if len(cells) > 2 else ""
+        if meaning == "paid":
+            parsed.rows.append(ReturnRow(number, reference, "paid", "", message))
+        else:
+            reason = message or REASONS.get(meaning, meaning)
+            parsed.rows.append(ReturnRow(number, reference, "failed", meaning, reason))
+    return parsed
