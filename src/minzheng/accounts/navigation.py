@@ -23,11 +23,18 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("工作台", "home", None, "首页"),
     MenuItem("人员查询", "registry:person_list", C.CASE_DATA, "救助对象"),
     MenuItem("家庭户", "registry:household_list", C.CASE_DATA, "救助对象"),
+    MenuItem("家庭变更申请", "registry:change_request_list", C.CASE_DATA, "救助对象"),
+    MenuItem("救助申请", "applications:queue", C.CASE_DATA, "社会救助"),
+    MenuItem("窗口受理", "applications:new", C.EDIT_CASES, "社会救助"),
+    MenuItem("复核任务", "applications:reviews", C.CASE_DATA, "社会救助"),
+    MenuItem("快速通道", "applications:fast_track", C.CASE_DATA, "社会救助"),
+    MenuItem("短信发件箱", "applications:sms_outbox", C.CASE_DATA, "社会救助"),
     MenuItem("审计日志", "audit_log", C.VIEW_AUDIT, "安全审计"),
     MenuItem("账号解锁", "accounts:locked_users", C.MANAGE_SECURITY, "安全管理"),
     MenuItem("登录日志", "accounts:login_log", C.MANAGE_SECURITY, "安全管理"),
     MenuItem("用户管理", "accounts:user_list", C.MANAGE_USERS, "系统管理"),
     MenuItem("接口客户端", "api_clients", C.MANAGE_USERS, "系统管理"),
+    MenuItem("政策参数", "assistance:parameter_list", C.MANAGE_PARAMETERS, "社会救助"),
 )
 
 

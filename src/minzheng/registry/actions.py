@@ -405,7 +405,8 @@ def _pending_for_review(actor: User, change_id: int) -> ChangeRequest:
         raise PermissionDenied("不能审核自己提交的申请", code="self_review")
     if change.status != ChangeRequest.Status.PENDING:
         raise ValidationFailed(
-            f"该申请已{change.get_status_display()}，不能重复审核", code="already_reviewed"
+            f"该申请的状态为“{change.get_status_display()}”，不能重复审核",
+            code="already_reviewed",
         )
     return change
 

@@ -263,3 +263,56 @@ def change_request_counts(actor: ScopedActor) -> dict[str, int]:
     for status, n in rows:
         counts[status] = n
     return counts
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """A request and a sentence saying what it would do, for the queue and the household page."""
+
+    change: ChangeRequest
+    description: str
+
+
+def describe_change_requests(requests: list[ChangeRequest]) -> list[ChangeRow]:
+    """Sentences for a page of requests, with every named person fetched in one query."""
+    ids: set[int] = set()
+    for change in requests:
+        payload = change.payload
+        ids.update(
+            int(payload[k])
+            for k in ("person_id", "new_head_id", "remaining_head_id")
+            if payload.get(k)
+        )
+        ids.update(int(p) for p in payload.get("person_ids", []))
+    names = dict(Person.objects.filter(pk__in=ids).values_list("pk", "name"))
+    relationship = dict(Relationship.choices)
+
+    def name(key: str, payload: dict[str, Any]) -> str:
+        return names.get(payload.get(key) or 0, "—")
+
+    rows = []
+    for change in requests:
+        p = change.payload
+        kind = change.kind
+        if kind == ChangeRequest.Kind.ADD_MEMBER:
+            text = f"增加成员 {name('person_id', p)}（{relationship.get(p['relationship'], '')}）"
+        elif kind == ChangeRequest.Kind.REMOVE_MEMBER:
+            text = f"减少成员 {name('person_id', p)}"
+        elif kind == ChangeRequest.Kind.MOVE_MEMBER:
+            text = f"{name('person_id', p)} 迁至 {change.other_household}"
+        elif kind == ChangeRequest.Kind.SPLIT_HOUSEHOLD:
+            leaving = "、".join(names.get(i, "—") for i in p.get("person_ids", []))
+            text = f"{leaving} 分户至 {p.get('address', '')}，户主 {name('new_head_id', p)}"
+        elif kind == ChangeRequest.Kind.MERGE_HOUSEHOLDS:
+            text = f"{change.other_household} 并入本户"
+        else:
+            text = f"户主变更为 {name('new_head_id', p)}"
+        if p.get("new_head_id") and kind in (
+            ChangeRequest.Kind.REMOVE_MEMBER,
+            ChangeRequest.Kind.MOVE_MEMBER,
+        ):
+            text += f"，新户主 {name('new_head_id', p)}"
+        if p.get("remaining_head_id"):
+            text += f"，原户新户主 {name('remaining_head_id', p)}"
+        rows.append(ChangeRow(change, text))
+    return rows

@@ -1,15 +1,44 @@
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from minzheng.accounts.decorators import requires, staff_user
 from minzheng.accounts.roles import Capability
+from minzheng.core.errors import DomainError, NotFound, ValidationFailed
 from minzheng.core.exports import xlsx_response
 from minzheng.registry import actions, queries
-from minzheng.registry.models import Household, Membership, Person
+from minzheng.registry.models import (
+    ChangeRequest,
+    DisabilityCategory,
+    Household,
+    HukouType,
+    IdentityTag,
+    LabourCapacity,
+    Membership,
+    Person,
+    Relationship,
+)
+
+# The relationships a member may be given; 户主 is set only through a change of head.
+MEMBER_RELATIONSHIPS = [(v, label) for v, label in Relationship.choices if v != Relationship.HEAD]
+
+
+def _as_of(request: HttpRequest) -> date | None:
+    raw = request.GET.get("as_of", "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise ValidationFailed(f"日期格式应为YYYY-MM-DD：{raw}", code="bad_date") from exc
 
 
 @requires(Capability.CASE_DATA)
@@ -28,15 +57,35 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @requires(Capability.CASE_DATA)
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = Person.objects.get_visible(staff_user(request), pk=person_id)
-    memberships = Membership.objects.filter(person=person).select_related("household__region")
+    user = staff_user(request)
+    person = Person.objects.select_related("region", "hukou_region").get_visible(user, pk=person_id)
+    day = _as_of(request)
+    as_of = queries.person_as_of(user, person.pk, day) if day else None
+    memberships = (
+        as_of.memberships
+        if as_of
+        else list(
+            Membership.objects.filter(person=person)
+            .select_related("household")
+            .order_by("valid_to", "-valid_from", "id")
+        )
+    )
     return render(
         request,
         "registry/person_detail.html",
         {
             "person": person,
+            "shown": as_of.person if as_of else person,
+            "as_of": as_of,
             "memberships": memberships,
-            "can_reveal": staff_user(request).can(Capability.VIEW_PII),
+            "tags": person.identity_tags.order_by("valid_to", "-valid_from", "id"),
+            "timeline": queries.person_history(person),
+            "can_reveal": user.can(Capability.VIEW_PII),
+            "can_edit": user.can(Capability.EDIT_CASES),
+            "tag_choices": IdentityTag.Tag.choices,
+            "hukou_types": HukouType.choices,
+            "disability_categories": DisabilityCategory.choices,
+            "labour_capacities": LabourCapacity.choices,
         },
     )
 
@@ -48,6 +97,76 @@ def person_reveal(request: HttpRequest, person_id: int, field: str) -> HttpRespo
     person = Person.objects.get_visible(user, pk=person_id)
     value = actions.do_reveal_personal_data(user, person, field, request)
     return render(request, "registry/_revealed.html", {"value": value})
+
+
+def _back(request: HttpRequest, url: str, done: str, action: Any, *args: Any, **kw: Any) -> Any:
+    """Run an action from a plain form: a success or a Chinese refusal, then back to the page."""
+    try:
+        result = action(*args, **kw, request=request)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(url)
+    messages.success(request, done)
+    return result
+
+
+@require_POST
+@requires(Capability.EDIT_CASES)
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    user = staff_user(request)
+    person = Person.objects.get_visible(user, pk=person_id)
+    url = reverse("registry:person_detail", args=[person.pk])
+    changes: dict[str, Any] = {
+        name: request.POST[name]
+        for name in actions.EDITABLE_PERSON_FIELDS
+        if name in request.POST and name != "phone"
+    }
+    if request.POST.get("phone", "").strip():  # the form never shows the number; empty = keep
+        changes["phone"] = request.POST["phone"]
+    outcome = _back(
+        request, url, "人员信息已保存", actions.do_update_person, user, person.pk, changes
+    )
+    return outcome if isinstance(outcome, HttpResponse) else HttpResponseRedirect(url)
+
+
+@require_POST
+@requires(Capability.EDIT_CASES)
+def person_tag_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    user = staff_user(request)
+    person = Person.objects.get_visible(user, pk=person_id)
+    url = reverse("registry:person_detail", args=[person.pk])
+    outcome = _back(
+        request,
+        url,
+        "身份已添加",
+        actions.do_add_identity_tag,
+        user,
+        person.pk,
+        tag=request.POST.get("tag", ""),
+        source=request.POST.get("source", ""),
+        valid_from=request.POST.get("valid_from", ""),
+    )
+    return outcome if isinstance(outcome, HttpResponse) else HttpResponseRedirect(url)
+
+
+@require_POST
+@requires(Capability.EDIT_CASES)
+def tag_end(request: HttpRequest, tag_id: int) -> HttpResponse:
+    user = staff_user(request)
+    tag = IdentityTag.objects.get_visible(user, pk=tag_id)
+    url = reverse("registry:person_detail", args=[tag.person_id])
+    outcome = _back(
+        request,
+        url,
+        "身份已终止",
+        actions.do_end_identity_tag,
+        user,
+        tag.pk,
+        valid_to=request.POST.get("valid_to", ""),
+    )
+    return outcome if isinstance(outcome, HttpResponse) else HttpResponseRedirect(url)
 
 
 @requires(Capability.CASE_DATA)
@@ -79,10 +198,128 @@ def household_list(request: HttpRequest) -> HttpResponse:
 
 @requires(Capability.CASE_DATA)
 def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
-    household = Household.objects.get_visible(staff_user(request), pk=household_id)
-    memberships = household.memberships.select_related("person").order_by("valid_to", "id")
+    user = staff_user(request)
+    household = Household.objects.select_related("region", "head").get_visible(
+        user, pk=household_id
+    )
+    day = _as_of(request)
+    as_of = queries.household_as_of(user, household.pk, day) if day else None
+    memberships = household.memberships.select_related("person").order_by(
+        "valid_to", "valid_from", "id"
+    )
+    current = [m for m in memberships if m.valid_to is None]
+    pending = queries.change_requests_for(user, ChangeRequest.Status.PENDING).filter(
+        household=household
+    )
     return render(
         request,
         "registry/household_detail.html",
-        {"household": household, "memberships": memberships},
+        {
+            "household": household,
+            "shown": as_of.household if as_of else household,
+            "as_of": as_of,
+            "memberships": memberships,
+            "current": current,
+            "pending": queries.describe_change_requests(list(pending)),
+            "timeline": queries.household_history(household),
+            "can_edit": user.can(Capability.EDIT_CASES) and household.closed_on is None,
+            "relationships": MEMBER_RELATIONSHIPS,
+        },
+    )
+
+
+CHANGE_FIELDS = (
+    "person_id",
+    "name",
+    "id_number",
+    "phone",
+    "relationship",
+    "lives_together",
+    "new_head_id",
+    "to_household_id",
+    "from_household_id",
+    "address",
+    "remaining_head_id",
+    "former_head_relationship",
+)
+
+
+@require_POST
+@requires(Capability.EDIT_CASES)
+def household_change_submit(request: HttpRequest, household_id: int) -> HttpResponse:
+    user = staff_user(request)
+    household = Household.objects.get_visible(user, pk=household_id)
+    url = reverse("registry:household_detail", args=[household.pk])
+    payload: dict[str, Any] = {
+        name: request.POST[name].strip() for name in CHANGE_FIELDS if request.POST.get(name)
+    }
+    if "person_ids" in request.POST:
+        payload["person_ids"] = request.POST.getlist("person_ids")
+    if request.POST.get("kind") == ChangeRequest.Kind.ADD_MEMBER:
+        payload["lives_together"] = request.POST.get("lives_together") == "on"
+    outcome = _back(
+        request,
+        url,
+        "变更申请已提交，等待县级审核",
+        actions.do_submit_change_request,
+        user,
+        kind=request.POST.get("kind", ""),
+        household_id=household.pk,
+        payload=payload,
+        reason=request.POST.get("reason", ""),
+    )
+    return outcome if isinstance(outcome, HttpResponse) else HttpResponseRedirect(url)
+
+
+@requires(Capability.CASE_DATA)
+def change_request_list(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    status = request.GET.get("status", ChangeRequest.Status.PENDING)
+    page = Paginator(queries.change_requests_for(user, status), 20).get_page(
+        request.GET.get("page")
+    )
+    counts = queries.change_request_counts(user)
+    return render(
+        request,
+        "registry/change_request_list.html",
+        {
+            "page": page,
+            "rows": queries.describe_change_requests(list(page)),
+            "status": status,
+            "tabs": [(v, label, counts[v]) for v, label in ChangeRequest.Status.choices],
+            "can_review": user.can(Capability.APPROVE),
+        },
+    )
+
+
+@require_POST
+@requires(Capability.APPROVE)
+def change_request_review(request: HttpRequest, request_id: int) -> HttpResponse:
+    """Approve or reject from the queue; HTMX swaps the row, with the refusal shown in it."""
+    user = staff_user(request)
+    decision = request.POST.get("decision", "")
+    comment = request.POST.get("comment", "")
+    error = ""
+    try:
+        if decision == "approve":
+            actions.do_approve_change_request(user, request_id, comment=comment, request=request)
+        elif decision == "reject":
+            actions.do_reject_change_request(user, request_id, comment=comment, request=request)
+        else:
+            raise ValidationFailed("请选择批准或驳回", code="bad_decision")
+    except NotFound:
+        raise
+    except DomainError as exc:
+        error = exc.message
+    change = queries.change_requests_for(user).filter(pk=request_id).first()
+    if change is None:
+        raise NotFound("记录不存在或不在您的管辖范围内")
+    if not request.headers.get("HX-Request"):
+        (messages.error if error else messages.success)(request, error or "审核完成")
+        return HttpResponseRedirect(reverse("registry:change_request_list"))
+    row = queries.describe_change_requests([change])[0]
+    return render(
+        request,
+        "registry/_change_request_row.html",
+        {"row": row, "can_review": True, "error": error},
     )
