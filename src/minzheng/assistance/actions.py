@@ -330,8 +330,8 @@ def preview_parameter(actor: User, proposal: PolicyParameter, limit: int = 200) 
 
     day = proposal.effective_from
     low, high = actor.scope_bounds()
-    prefix = proposal.region_code.rstrip("0") if proposal.region_code != "000000" else ""
-    bounds = (max(low, prefix.ljust(12, "0")), min(high, prefix.ljust(12, "9")))
+    region_low, region_high = jobs.region_bounds(proposal.region_code)
+    bounds = (max(low, region_low), min(high, region_high))
     gathered = jobs.gather(bounds, day)
     counties = gathered.households.regions
     before = {c: parameter_set(c, day) for c in counties}

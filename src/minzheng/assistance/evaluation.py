@@ -71,9 +71,9 @@ RELATIONSHIP_TO_APPLICANT: dict[str, Relationship] = {
     Kinship.CHILD_IN_LAW: Relationship.OTHER,
     Kinship.OTHER: Relationship.OTHER,
 }
-# Children owe their parents support (民法典第26条); other kin only in conditions the
-# caseworker records in MemberCircumstance.has_legal_support_duty.
-DUTY_BY_DEFAULT = frozenset({Relationship.PARENT})
+# Adult children owe the applicant (their parent) support (民法典第26条第2款); other kin owe it
+# only in conditions the caseworker records in MemberCircumstance.has_legal_support_duty.
+DUTY_BY_DEFAULT = frozenset({Relationship.CHILD})
 SOURCE_RANK = {IncomeSource.DECLARED: 0, IncomeSource.VERIFIED: 1}
 
 

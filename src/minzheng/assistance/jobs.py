@@ -153,6 +153,15 @@ def _expand(keys: Col, wanted: Col) -> tuple[npt.NDArray[np.int64], npt.NDArray[
     return i, order[np.repeat(lo, counts) + offsets]
 
 
+def region_bounds(region_code: str) -> tuple[str, str]:
+    """The 12-digit village codes inside a 6-digit county, city or province code."""
+    if region_code == "000000":
+        return "0" * 12, "9" * 12
+    prefix = region_code[:2] if region_code[2:] == "0000" else region_code
+    prefix = prefix[:4] if prefix[4:] == "00" and len(prefix) == 6 else prefix
+    return prefix.ljust(12, "0"), prefix.ljust(12, "9")
+
+
 @dataclass(frozen=True)
 class Gathered:
     household_ids: npt.NDArray[np.int64]

@@ -1,0 +1,124 @@
+"""Pages: policy parameters (list, propose with preview, confirm) and the household decision fragment."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from minzheng.accounts.decorators import requires, staff_user
+from minzheng.accounts.roles import Capability
+from minzheng.assistance import actions, queries
+from minzheng.assistance.evaluation import explain_household
+from minzheng.assistance.models import PolicyParameter
+from minzheng.assistance.parameter_catalog import PARAMETERS, spec_for
+from minzheng.assistance.parameters import Confidence, ValueKind
+from minzheng.core.errors import ValidationFailed
+from minzheng.registry.models import Household
+
+
+def _day(text: str | None, default: date) -> date:
+    if not text:
+        return default
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(f"日期格式应为 YYYY-MM-DD：{text}", code="invalid_date") from None
+
+
+def _form_value(key: str, text: str) -> Any:
+    """What an administrator types, in the JSON form the parameter is stored in."""
+    try:
+        kind = spec_for(key).kind
+    except KeyError:
+        raise ValidationFailed(f"未知的政策参数：{key}", code="unknown_parameter") from None
+    text = text.strip()
+    try:
+        if kind is ValueKind.CODES:
+            return [c.strip() for c in text.replace("，", ",").split(",") if c.strip()]
+        if kind is ValueKind.BOOLEAN:
+            return text.lower() in ("true", "1", "是", "yes")
+        if kind is ValueKind.INTEGER:
+            return int(text)
+        if kind is ValueKind.DECIMAL:
+            return str(Decimal(text))
+    except (ValueError, ArithmeticError):
+        raise ValidationFailed(
+            f"取值 {text!r} 不符合参数 {key} 的格式", code="invalid_value"
+        ) from None
+    return text
+
+
+@requires(Capability.MANAGE_PARAMETERS)
+def parameter_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "assistance/parameter_list.html",
+        {
+            "table": queries.parameter_table(),
+            "specs": PARAMETERS,
+            "confidences": [c.value for c in Confidence],
+            "region_default": staff_user(request).region_id[:6],
+        },
+    )
+
+
+@require_POST
+@requires(Capability.MANAGE_PARAMETERS)
+def parameter_propose(request: HttpRequest) -> HttpResponse:
+    key = request.POST.get("key", "")
+    proposal = actions.do_propose_parameter(
+        staff_user(request),
+        key=key,
+        region_code=request.POST.get("region_code", "").strip(),
+        effective_from=_day(request.POST.get("effective_from"), timezone.localdate()),
+        value=_form_value(key, request.POST.get("value", "")),
+        source=request.POST.get("source", ""),
+        confidence=request.POST.get("confidence", Confidence.B.value),
+        illustrative=request.POST.get("illustrative") == "on",
+        note=request.POST.get("note", ""),
+    )
+    return redirect("assistance:parameter_preview", proposal.pk)
+
+
+@requires(Capability.MANAGE_PARAMETERS)
+def parameter_preview(request: HttpRequest, parameter_id: int) -> HttpResponse:
+    proposal = PolicyParameter.objects.get(pk=parameter_id)
+    return render(
+        request,
+        "assistance/parameter_preview.html",
+        {"p": proposal, "spec": spec_for(proposal.key), "preview": proposal.preview},
+    )
+
+
+@require_POST
+@requires(Capability.MANAGE_PARAMETERS)
+def parameter_confirm(request: HttpRequest, parameter_id: int) -> HttpResponse:
+    actions.do_confirm_parameter(staff_user(request), PolicyParameter.objects.get(pk=parameter_id))
+    return redirect("assistance:parameter_list")
+
+
+@require_POST
+@requires(Capability.MANAGE_PARAMETERS)
+def parameter_withdraw(request: HttpRequest, parameter_id: int) -> HttpResponse:
+    actions.do_withdraw_parameter(staff_user(request), PolicyParameter.objects.get(pk=parameter_id))
+    return redirect("assistance:parameter_list")
+
+
+@requires(Capability.CASE_DATA)
+def household_decision(request: HttpRequest, household_id: int) -> HttpResponse:
+    """The decision and its explanation: an HTMX fragment for the household page."""
+    household = Household.objects.get_visible(staff_user(request), pk=household_id)
+    as_of = _day(request.GET.get("as_of"), timezone.localdate())
+    result = explain_household(household, as_of)
+    return render(
+        request,
+        "assistance/_household_decision.html",
+        {"household": household, "result": result, "as_of": as_of, "raw": json.dumps(result)},
+    )
