@@ -1,4 +1,21 @@
-from django.urls import URLPattern
+from __future__ import annotations
+
+from django.urls import path
+
+from minzheng.applications import views
 
 app_name = "applications"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("new/", views.new_application, name="new"),
+    path("suggest/", views.suggest, name="suggest"),
+    path("<int:application_id>/", views.detail, name="detail"),
+    path("<int:application_id>/act/<str:move>/", views.act, name="act"),
+    path("<int:application_id>/<str:kind>.pdf", views.document, name="document"),
+    path("photos/<int:photo_id>/", views.photo, name="photo"),
+    path("fast-track/", views.fast_track, name="fast_track"),
+    path("reviews/", views.reviews, name="reviews"),
+    path("reviews/<int:task_id>/", views.review_detail, name="review_detail"),
+    path("reviews/<int:task_id>/notice.pdf", views.exit_notice, name="exit_notice"),
+    path("sms-outbox/", views.sms_outbox, name="sms_outbox"),
+]

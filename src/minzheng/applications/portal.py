@@ -1,0 +1,173 @@
+"""The resident portal (mobile-first): sign in by ID number and SMS code, apply, follow by QR."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from minzheng.applications import actions, documents, queries, rules
+from minzheng.applications.models import Application
+from minzheng.applications.rules import Step
+from minzheng.applications.views import _suggestion, money
+from minzheng.core.audit import client_ip
+from minzheng.core.errors import DomainError, ValidationFailed
+from minzheng.core.masking import mask_name
+from minzheng.registry.models import Person
+
+SESSION_PERSON = "portal_person"
+SESSION_PENDING = "portal_pending"
+
+type ResidentView = Callable[[HttpRequest, Person], HttpResponse]
+
+
+def resident(view: ResidentView) -> Callable[[HttpRequest], HttpResponse]:
+    """A page for a signed-in resident; others go to the sign-in page."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest) -> HttpResponse:
+        person = Person.objects.filter(pk=request.session.get(SESSION_PERSON) or 0).first()
+        if person is None:
+            return HttpResponseRedirect(reverse("portal:home"))
+        return view(request, person)
+
+    return wrapped
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Step one: the ID number; a code goes to the phone on record if the person is registered."""
+    error = ""
+    if request.method == "POST":
+        number = request.POST.get("id_number", "").strip()
+        if number:
+            try:
+                person = actions.do_send_sign_in_code(number, ip=client_ip(request))
+            except DomainError as exc:
+                error = exc.message
+            else:
+                request.session[SESSION_PENDING] = person.pk if person else None
+                return HttpResponseRedirect(reverse("portal:code"))
+        else:
+            error = "请输入身份证号"
+    return render(request, "portal/home.html", {"error": error})
+
+
+def code(request: HttpRequest) -> HttpResponse:
+    """Step two: the code. The same message whether or not the number was known."""
+    error = ""
+    if request.method == "POST":
+        try:
+            person = actions.do_check_sign_in_code(
+                request.session.get(SESSION_PENDING),
+                request.POST.get("code", ""),
+                ip=client_ip(request),
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            request.session.cycle_key()
+            request.session[SESSION_PERSON] = person.pk
+            request.session.pop(SESSION_PENDING, None)
+            return HttpResponseRedirect(reverse("portal:mine"))
+    return render(request, "portal/code.html", {"error": error})
+
+
+def sign_out(request: HttpRequest) -> HttpResponse:
+    request.session.pop(SESSION_PERSON, None)
+    return HttpResponseRedirect(reverse("portal:home"))
+
+
+@resident
+def mine(request: HttpRequest, person: Person) -> HttpResponse:
+    apps = Application.objects.filter(applicant=person).order_by("-id")
+    return render(
+        request,
+        "portal/mine.html",
+        {"person": person, "apps": apps, "name": mask_name(person.name)},
+    )
+
+
+@resident
+def apply(request: HttpRequest, person: Person) -> HttpResponse:
+    error = ""
+    household = queries.current_household(person, timezone.localdate())
+    if request.method == "POST":
+        try:
+            if request.POST.get("pledge") != "1" or request.POST.get("authorisation") != "1":
+                raise ValidationFailed(
+                    "请阅读并确认诚信承诺书和核对授权书", code="consents_missing"
+                )
+            app = actions.do_submit_application(
+                None,
+                applicant=person,
+                programmes=request.POST.getlist("programmes"),
+                declared_income=money(request.POST.get("declared_income", ""), "家庭月收入"),
+                income_variable=request.POST.get("income_variable") == "1",
+                reason=request.POST.get("reason", ""),
+                staff_relative_name=request.POST.get("staff_relative_name", ""),
+                staff_relation=request.POST.get("staff_relation", ""),
+                consents_confirmed=True,
+                ip=client_ip(request),
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return HttpResponseRedirect(reverse("portal:status", args=[app.status_token]))
+    return render(
+        request,
+        "portal/apply.html",
+        {
+            "person": person,
+            "household": household,
+            "choices": queries.programme_choices(),
+            "error": error,
+            "name": mask_name(person.name),
+        },
+    )
+
+
+@resident
+def portal_suggest(request: HttpRequest, person: Person) -> HttpResponse:
+    return _suggestion(request, person)
+
+
+def status(request: HttpRequest, token: str) -> HttpResponse:
+    """码上办: no sign-in; the token is the key, the name is masked, only dates and steps show."""
+    app = (
+        Application.objects.filter(status_token=token).select_related("applicant").first()
+        if len(token) >= 20
+        else None
+    )
+    if app is None:
+        raise Http404("未找到该申请")
+    records = list(app.steps.order_by("id"))
+    shown = [s for s in rules.OPEN_STEPS if s is not Step.SUBMITTED or app.channel == "portal"]
+    timeline = []
+    for step in shown:
+        record = next((r for r in reversed(records) if r.step == step.value), None)
+        timeline.append(
+            {
+                "label": rules.STEP_LABELS[step],
+                "started": record.started_on if record else None,
+                "done": record.completed_at if record else None,
+                "due": record.due_on if record else None,
+                "current": app.step == step.value,
+            }
+        )
+    return render(
+        request,
+        "portal/status.html",
+        {
+            "app": app,
+            "name": mask_name(app.applicant.name),
+            "timeline": timeline,
+            "approved": app.step == Step.APPROVED,
+            "refused": app.step == Step.REFUSED,
+            "programmes": [n for c, n in queries.programme_choices() if c in app.programmes],
+            "qr": documents.qr_data_uri(documents.status_url(request, app)),
+        },
+    )

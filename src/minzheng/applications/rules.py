@@ -1,0 +1,440 @@
+"""Pure workflow rules: the steps, who may move a case, and each step's deadline in working days.
+
+No Django, no I/O, no clock: the shell passes today's date and the facts of the case.
+Working days come from the official holiday calendar (`chinese_calendar`, which knows the
+adjusted working weekends such as 2020-09-27 and 2020-10-10).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+import chinese_calendar
+
+# ── steps ────────────────────────────────────────────────────────────────────────────────────
+
+
+class Step(StrEnum):
+    SUBMITTED = "submitted"
+    VISIT = "visit"
+    VERIFICATION = "verification"
+    TOWNSHIP_REVIEW = "township_review"
+    NOTICE = "notice"
+    COUNTY_APPROVAL = "county_approval"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+STEP_LABELS: dict[Step, str] = {
+    Step.SUBMITTED: "待受理",
+    Step.VISIT: "入户调查",
+    Step.VERIFICATION: "家庭经济状况核对",
+    Step.TOWNSHIP_REVIEW: "乡镇审核",
+    Step.NOTICE: "公示",
+    Step.COUNTY_APPROVAL: "县级审批",
+    Step.APPROVED: "已批准",
+    Step.REFUSED: "不予批准",
+}
+
+OPEN_STEPS: tuple[Step, ...] = (
+    Step.SUBMITTED,
+    Step.VISIT,
+    Step.VERIFICATION,
+    Step.TOWNSHIP_REVIEW,
+    Step.NOTICE,
+    Step.COUNTY_APPROVAL,
+)
+CLOSED_STEPS: tuple[Step, ...] = (Step.APPROVED, Step.REFUSED)
+
+
+class Move(StrEnum):
+    ACCEPT = "accept"
+    RECORD_VISIT = "record_visit"
+    DEFER_VISIT = "defer_visit"  # 先行救助: only under the fast track, never for staff relatives
+    RECORD_VERIFICATION = "record_verification"
+    PASS_REVIEW = "pass_review"
+    REFUSE_AT_REVIEW = "refuse_at_review"
+    CLOSE_NOTICE = "close_notice"
+    APPROVE = "approve"
+    REFUSE = "refuse"
+
+
+# Role codes as in accounts.roles.Role (kept as strings: this module does not import Django).
+VILLAGE_ASSISTANT = "village_assistant"
+TOWNSHIP_CASEWORKER = "township_caseworker"
+COUNTY_APPROVER = "county_approver"
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    source: Step
+    target: Step
+    roles: frozenset[str]
+    label: str
+
+
+_INTAKE = frozenset({VILLAGE_ASSISTANT, TOWNSHIP_CASEWORKER})
+_TOWNSHIP = frozenset({TOWNSHIP_CASEWORKER})
+_COUNTY = frozenset({COUNTY_APPROVER})
+
+# 村社协理员/乡镇经办员受理、入户；乡镇审核；县级审批（浙江省社会救助条例第11条的分工）.
+TRANSITIONS: dict[Move, Transition] = {
+    Move.ACCEPT: Transition(Step.SUBMITTED, Step.VISIT, _INTAKE, "受理"),
+    Move.RECORD_VISIT: Transition(Step.VISIT, Step.VERIFICATION, _INTAKE, "登记入户调查"),
+    Move.DEFER_VISIT: Transition(Step.VISIT, Step.VERIFICATION, _TOWNSHIP, "先行救助，入户后补"),
+    Move.RECORD_VERIFICATION: Transition(
+        Step.VERIFICATION, Step.TOWNSHIP_REVIEW, _TOWNSHIP, "登记核对结果"
+    ),
+    Move.PASS_REVIEW: Transition(Step.TOWNSHIP_REVIEW, Step.NOTICE, _TOWNSHIP, "审核通过，公示"),
+    Move.REFUSE_AT_REVIEW: Transition(Step.TOWNSHIP_REVIEW, Step.REFUSED, _TOWNSHIP, "审核不通过"),
+    Move.CLOSE_NOTICE: Transition(Step.NOTICE, Step.COUNTY_APPROVAL, _TOWNSHIP, "公示结束"),
+    Move.APPROVE: Transition(Step.COUNTY_APPROVAL, Step.APPROVED, _COUNTY, "批准"),
+    Move.REFUSE: Transition(Step.COUNTY_APPROVAL, Step.REFUSED, _COUNTY, "不予批准"),
+}
+
+
+def steps_for_role(role: str) -> tuple[Step, ...]:
+    """The open steps a role acts on: its work queue."""
+    return tuple(
+        s
+        for s in OPEN_STEPS
+        if any(t.source is s and role in t.roles for t in TRANSITIONS.values())
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFacts:
+    """What the transition rules need to know about one case."""
+
+    step: Step
+    fast_track: bool = False
+    staff_relative: bool = False
+    consents_signed: bool = False
+    investigator_id: int | None = None
+    notice_ends_on: date | None = None
+    unanswered_objections: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    allowed: bool
+    code: str
+    reasons: tuple[str, ...]
+    target: Step | None = None
+
+    @property
+    def message(self) -> str:
+        return "；".join(self.reasons)
+
+
+def _no(code: str, reason: str) -> Verdict:
+    return Verdict(False, code, (reason,))
+
+
+def decide_move(case: CaseFacts, move: Move, role: str, actor_id: int, today: date) -> Verdict:
+    """May this actor make this move on this case today? The decision and its reasons."""
+    t = TRANSITIONS[move]
+    if case.step is not t.source:
+        return _no(
+            "illegal_transition",
+            f"当前环节为“{STEP_LABELS[case.step]}”，不能执行“{t.label}”"
+            f"（该操作只能在“{STEP_LABELS[t.source]}”环节进行）",
+        )
+    if role not in t.roles:
+        return _no("role_not_allowed", f"您的角色不能执行“{t.label}”")
+    if move is Move.DEFER_VISIT:
+        if case.staff_relative:
+            # 民发〔2021〕57号第11、20条: staff relatives' applications always get a home visit.
+            return _no("relative_needs_visit", "工作人员近亲属申请须入户调查，不能先行救助跳过入户")
+        if not case.fast_track:
+            return _no("not_fast_track", "只有“三快一缓”快速通道期间的案件可先行救助、入户后补")
+    if t.target is Step.VERIFICATION and not case.consents_signed:
+        # 社会救助暂行办法第58条: the family's written authorisation precedes the check.
+        return _no("consents_missing", "尚未签署诚信承诺书和核对授权书，不能开始家庭经济状况核对")
+    if move is Move.CLOSE_NOTICE:
+        if case.notice_ends_on is not None and today < case.notice_ends_on:
+            return _no(
+                "notice_running", f"公示期至{case.notice_ends_on.isoformat()}，期满后方可结束"
+            )
+        if case.unanswered_objections:
+            return _no("objections_open", f"尚有{case.unanswered_objections}条异议未答复")
+    if move in (Move.APPROVE, Move.REFUSE) and case.investigator_id == actor_id:
+        return _no("approver_is_investigator", "审批人不能是本案的入户调查人")
+    return Verdict(True, "ok", (t.label,), t.target)
+
+
+# ── the working-day calendar ─────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class DayKind:
+    working: bool
+    official: bool  # False: outside the official calendar's years, Monday–Friday assumed
+
+
+def day_kind(day: date) -> DayKind:
+    try:
+        return DayKind(chinese_calendar.is_workday(day), True)
+    except NotImplementedError:
+        return DayKind(day.weekday() < 5, False)
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    on: date
+    official: bool  # every day counted was in the official calendar
+
+
+def add_working_days(start: date, n: int) -> Due:
+    """The n-th working day after `start` (counting begins the next day, 民法典第201条)."""
+    day, counted, official = start, 0, True
+    while counted < n:
+        day += timedelta(days=1)
+        kind = day_kind(day)
+        official = official and kind.official
+        if kind.working:
+            counted += 1
+    return Due(day, official)
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (negative when end < start)."""
+    if end < start:
+        return -working_days_between(end, start)
+    return sum(
+        1 for i in range(1, (end - start).days + 1) if day_kind(start + timedelta(i)).working
+    )
+
+
+# ── deadline parameters (dated, sourced) ─────────────────────────────────────────────────────
+
+
+class DeadlineKey(StrEnum):
+    ACCEPT = "accept"  # start the investigation after an application arrives
+    TOWNSHIP = "township"  # visit, check and township review, counted from acceptance
+    NOTICE = "notice"  # posting in the village, calendar days
+    COUNTY = "county"  # county decision, counted from the end of the notice
+    REFUSAL_NOTICE = "refusal_notice"  # tell the applicant of a refusal
+
+
+class Unit(StrEnum):
+    WORKING_DAYS = "working_days"
+    DAYS = "days"
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineValue:
+    key: DeadlineKey
+    effective_from: date
+    value: int
+    unit: Unit
+    source: str
+    confidence: str
+    fast_track: bool = False
+    illustrative: bool = False
+
+    @property
+    def version_id(self) -> str:
+        track = "fast" if self.fast_track else "normal"
+        return f"deadline.{self.key}.{track}@{self.effective_from.isoformat()}"
+
+    @property
+    def text(self) -> str:
+        return f"{self.value}{'个工作日' if self.unit is Unit.WORKING_DAYS else '天'}"
+
+
+COVERAGE_START = date(2020, 1, 1)
+MCA_2021_START = date(2021, 7, 1)
+SRC_ZJ_11 = "浙江省社会救助条例第11条（瑞安市页面引文，juke.outofmemory.cn/read/1461983.html）"
+SRC_MCA_2021 = "最低生活保障审核确认办法（民发〔2021〕57号）"
+SRC_FAST = (
+    "宁波市民政局2020年“三快一缓”（审核快、发放快、救助快、退出缓）原则；"
+    "具体时限未找到（NF），为示例值，由民政局配置"
+)
+WD, D = Unit.WORKING_DAYS, Unit.DAYS
+K = DeadlineKey
+
+DEADLINE_CATALOG: tuple[DeadlineValue, ...] = (
+    DeadlineValue(
+        K.ACCEPT,
+        COVERAGE_START,
+        3,
+        WD,
+        f"{SRC_MCA_2021}第15条：3个工作日内启动调查（2021-07-01施行，2020年起列示）",
+        "A",
+    ),
+    DeadlineValue(
+        K.TOWNSHIP, COVERAGE_START, 15, WD, f"{SRC_ZJ_11}：乡镇15个工作日内调查审核", "B"
+    ),
+    DeadlineValue(
+        K.NOTICE, COVERAGE_START, 7, D, f"{SRC_ZJ_11}；{SRC_MCA_2021}第19条：公示7天", "A"
+    ),
+    DeadlineValue(
+        K.COUNTY,
+        COVERAGE_START,
+        5,
+        WD,
+        f"{SRC_ZJ_11}：县级5个工作日内审批（民发〔2021〕57号第20条为10个工作日，省条例更严，从其规定）",
+        "B",
+    ),
+    DeadlineValue(
+        K.REFUSAL_NOTICE,
+        COVERAGE_START,
+        3,
+        WD,
+        f"{SRC_MCA_2021}第21条：3个工作日内书面告知不予批准理由",
+        "A",
+    ),
+    DeadlineValue(
+        K.ACCEPT, COVERAGE_START, 1, WD, SRC_FAST, "NF", fast_track=True, illustrative=True
+    ),
+    DeadlineValue(
+        K.TOWNSHIP, COVERAGE_START, 5, WD, SRC_FAST, "NF", fast_track=True, illustrative=True
+    ),
+    DeadlineValue(
+        K.NOTICE,
+        COVERAGE_START,
+        7,
+        D,
+        f"{SRC_ZJ_11}：公示期未见快速通道缩短的依据，仍为7天",
+        "B",
+        fast_track=True,
+    ),
+    DeadlineValue(
+        K.COUNTY, COVERAGE_START, 2, WD, SRC_FAST, "NF", fast_track=True, illustrative=True
+    ),
+    DeadlineValue(
+        K.REFUSAL_NOTICE, COVERAGE_START, 3, WD, f"{SRC_MCA_2021}第21条", "A", fast_track=True
+    ),
+)
+
+
+class DeadlineMissing(LookupError):
+    pass
+
+
+def deadline_value(
+    key: DeadlineKey,
+    on: date,
+    *,
+    fast_track: bool = False,
+    catalog: Iterable[DeadlineValue] = DEADLINE_CATALOG,
+) -> DeadlineValue:
+    """The value in force on a day: the latest one that started on or before it."""
+    in_force = [
+        v for v in catalog if v.key is key and v.fast_track == fast_track and v.effective_from <= on
+    ]
+    if not in_force:
+        raise DeadlineMissing(f"{key}@{on.isoformat()}")
+    return max(in_force, key=lambda v: v.effective_from)
+
+
+@dataclass(frozen=True, slots=True)
+class StepDeadline:
+    due: Due
+    parameter: DeadlineValue
+    anchor: date
+
+    @property
+    def explanation(self) -> str:
+        return f"自{self.anchor.isoformat()}起{self.parameter.text}（{self.parameter.source}）"
+
+
+_STEP_KEYS: dict[Step, DeadlineKey] = {
+    Step.SUBMITTED: K.ACCEPT,
+    Step.VISIT: K.TOWNSHIP,
+    Step.VERIFICATION: K.TOWNSHIP,
+    Step.TOWNSHIP_REVIEW: K.TOWNSHIP,
+    Step.NOTICE: K.NOTICE,
+    Step.COUNTY_APPROVAL: K.COUNTY,
+}
+
+
+def step_deadline(
+    step: Step,
+    anchor: date,
+    *,
+    fast_track: bool = False,
+    catalog: Iterable[DeadlineValue] = DEADLINE_CATALOG,
+) -> StepDeadline | None:
+    """The deadline of a step counted from its anchor date (acceptance for the township steps)."""
+    key = _STEP_KEYS.get(step)
+    if key is None:
+        return None
+    p = deadline_value(key, anchor, fast_track=fast_track, catalog=catalog)
+    if p.unit is Unit.DAYS:
+        return StepDeadline(Due(anchor + timedelta(days=p.value), True), p, anchor)
+    return StepDeadline(add_working_days(anchor, p.value), p, anchor)
+
+
+def refusal_notice_due(decided_on: date, *, fast_track: bool = False) -> StepDeadline:
+    p = deadline_value(K.REFUSAL_NOTICE, decided_on, fast_track=fast_track)
+    return StepDeadline(add_working_days(decided_on, p.value), p, decided_on)
+
+
+@dataclass(frozen=True, slots=True)
+class Lateness:
+    overdue: bool
+    days_left: int  # working days; negative when overdue
+
+
+def lateness(due: date | None, today: date) -> Lateness:
+    if due is None:
+        return Lateness(False, 0)
+    left = working_days_between(today, due)
+    return Lateness(today > due, left)
+
+
+# ── reviews and exits ────────────────────────────────────────────────────────────────────────
+
+
+def review_interval_key(*, income_variable: bool, rural: bool) -> str:
+    """The parameter naming the household's review interval (民发〔2021〕57号第31条; 2012年第33条)."""
+    if not income_variable:
+        return "review.interval_months.stable"
+    return "review.interval_months.variable_rural" if rural else "review.interval_months.variable"
+
+
+def add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
+
+
+def exit_allowed(*, fast_track_period: str | None) -> Verdict:
+    """退出缓: no exit while a fast-track period covers the household's region."""
+    if fast_track_period:
+        return _no(
+            "exit_held_fast_track",
+            f"“三快一缓”期间退出缓：{fast_track_period}，暂不终止救助，期满后再行复核",
+        )
+    return Verdict(True, "ok", ("可以退出",))
+
+
+# ── sign-in codes (security settings, not policy) ────────────────────────────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class CodePolicy:
+    digits: int = 6
+    valid_minutes: int = 5
+    max_sends: int = 3  # per person within window_minutes
+    window_minutes: int = 15
+    max_attempts: int = 5  # wrong entries before a code is void
+
+
+CODE_POLICY = CodePolicy()
+
+
+def may_send_code(sent_in_window: int, policy: CodePolicy = CODE_POLICY) -> Verdict:
+    if sent_in_window >= policy.max_sends:
+        return _no(
+            "code_rate_limited",
+            f"验证码发送过于频繁：{policy.window_minutes}分钟内最多{policy.max_sends}次，请稍后再试",
+        )
+    return Verdict(True, "ok", ("可以发送",))

@@ -1,0 +1,86 @@
+"""Deadlines in working days from the official calendar, across National Day and Spring Festival."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from minzheng.applications import rules
+from minzheng.applications.rules import DeadlineKey, Step, add_working_days
+
+
+def test_2020_national_day_holidays_are_skipped_and_the_adjusted_weekends_count() -> None:
+    # 2020-10-01..08 off; Sunday 2020-09-27 and Saturday 2020-10-10 are working days.
+    assert add_working_days(date(2020, 9, 25), 1).on == date(2020, 9, 27)
+    assert add_working_days(date(2020, 9, 30), 1).on == date(2020, 10, 9)
+    assert add_working_days(date(2020, 9, 30), 2).on == date(2020, 10, 10)
+    assert add_working_days(date(2020, 9, 30), 3).on == date(2020, 10, 12)
+
+
+def test_counting_starts_the_day_after_the_anchor() -> None:
+    assert add_working_days(date(2020, 9, 28), 1).on == date(2020, 9, 29)
+
+
+def test_the_township_gets_fifteen_working_days_across_national_day() -> None:
+    deadline = rules.step_deadline(Step.VISIT, date(2020, 9, 25))
+    assert deadline is not None
+    assert deadline.due.on == date(2020, 10, 22)
+    assert deadline.due.official
+    assert deadline.parameter.value == 15
+    assert "浙江省社会救助条例第11条" in deadline.parameter.source
+
+
+def test_2021_spring_festival_and_its_working_weekends() -> None:
+    # 2021-02-11..17 off; Sunday 2021-02-07 and Saturday 2021-02-20 are working days.
+    assert add_working_days(date(2021, 2, 5), 1).on == date(2021, 2, 7)
+    assert add_working_days(date(2021, 2, 10), 1).on == date(2021, 2, 18)
+    assert add_working_days(date(2021, 2, 18), 2).on == date(2021, 2, 20)
+    # Five working days from Tuesday 2021-02-09: 10th, 18th, 19th, Saturday 20th, Monday 22nd.
+    county = rules.step_deadline(Step.COUNTY_APPROVAL, date(2021, 2, 9))
+    assert county is not None and county.due.on == date(2021, 2, 22)
+
+
+def test_the_notice_lasts_seven_calendar_days_even_over_the_holiday() -> None:
+    notice = rules.step_deadline(Step.NOTICE, date(2020, 9, 30))
+    assert notice is not None
+    assert notice.due.on == date(2020, 10, 7)
+    assert notice.parameter.text == "7天"
+
+
+def test_the_fast_track_has_shorter_deadlines_labelled_illustrative() -> None:
+    normal = rules.step_deadline(Step.VISIT, date(2020, 2, 3))
+    fast = rules.step_deadline(Step.VISIT, date(2020, 2, 3), fast_track=True)
+    assert normal is not None and fast is not None
+    assert fast.due.on < normal.due.on
+    assert fast.parameter.illustrative and "三快一缓" in fast.parameter.source
+    assert fast.parameter.version_id == "deadline.township.fast@2020-01-01"
+
+
+def test_a_later_dated_value_replaces_the_earlier_one_from_its_start() -> None:
+    later = rules.DeadlineValue(
+        DeadlineKey.COUNTY, date(2021, 7, 1), 10, rules.Unit.WORKING_DAYS, "民发〔2021〕57号第20条", "A"
+    )
+    catalog = (*rules.DEADLINE_CATALOG, later)
+    assert rules.deadline_value(DeadlineKey.COUNTY, date(2021, 6, 30), catalog=catalog).value == 5
+    assert rules.deadline_value(DeadlineKey.COUNTY, date(2021, 7, 1), catalog=catalog).value == 10
+
+
+def test_no_value_before_the_catalogue_starts_is_an_error() -> None:
+    with pytest.raises(rules.DeadlineMissing):
+        rules.deadline_value(DeadlineKey.COUNTY, date(2019, 12, 31))
+
+
+def test_years_outside_the_official_calendar_fall_back_to_weekdays_and_say_so() -> None:
+    due = add_working_days(date(2099, 1, 2), 1)  # a Friday
+    assert due.on == date(2099, 1, 5)
+    assert not due.official
+
+
+def test_lateness_counts_working_days_and_flags_overdue() -> None:
+    assert rules.lateness(date(2020, 10, 9), date(2020, 9, 30)) == rules.Lateness(False, 1)
+    assert rules.lateness(date(2020, 9, 29), date(2020, 10, 9)).overdue
+
+
+def test_the_refusal_notice_is_due_in_three_working_days() -> None:
+    assert rules.refusal_notice_due(date(2020, 9, 30)).due.on == date(2020, 10, 12)
