@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
+from minzheng.accounts.models import User
 from minzheng.api.api import actor
-from minzheng.registry import queries
-from minzheng.registry.models import Household, Person
+from minzheng.core.errors import PermissionDenied
+from minzheng.registry import actions, queries
+from minzheng.registry.models import ChangeRequest, Person
 
 PREFIX = "/registry"
 router = Router(tags=["人员与家庭"])
@@ -54,29 +57,178 @@ def list_persons(
     return [PersonOut.of(p) for p in persons[offset : offset + limit]]
 
 
-@router.get("/persons/{person_id}", response=PersonOut, summary="人员详情")
-def get_person(request: HttpRequest, person_id: int) -> PersonOut:
-    return PersonOut.of(
-        Person.objects.get_visible(actor(request, scope="registry:read"), pk=person_id)
+class PersonDetailOut(PersonOut):
+    hukou_region_code: str | None
+    hukou_type: str
+    disability_category: str
+    disability_grade: int | None
+    serious_illnesses: list[str]
+    labour_capacity: str
+    date_of_death: date | None
+    as_of: date | None
+    before_history: bool
+    household_ids: list[int]
+
+
+@router.get("/persons/{person_id}", response=PersonDetailOut, summary="人员详情（可按日期回看）")
+def get_person(request: HttpRequest, person_id: int, as_of: date | None = None) -> PersonDetailOut:
+    caller = actor(request, scope="registry:read")
+    found = (
+        queries.person_as_of(caller, person_id, as_of)
+        if as_of
+        else queries.current_person(caller, person_id)
+    )
+    person = found.person
+    return PersonDetailOut(
+        **PersonOut.of(person).model_dump(),
+        hukou_region_code=person.hukou_region_id,
+        hukou_type=person.hukou_type,
+        disability_category=person.disability_category,
+        disability_grade=person.disability_grade,
+        serious_illnesses=list(person.serious_illnesses),
+        labour_capacity=person.labour_capacity,
+        date_of_death=person.date_of_death,
+        as_of=as_of,
+        before_history=found.before_history,
+        household_ids=[m.household_id for m in found.memberships],
     )
 
 
-@router.get("/households/{household_id}", response=HouseholdOut, summary="家庭户详情")
-def get_household(request: HttpRequest, household_id: int) -> HouseholdOut:
-    household = Household.objects.get_visible(
-        actor(request, scope="registry:read"), pk=household_id
+class MemberOut(Schema):
+    person: PersonOut
+    relationship: str
+    lives_together: bool
+    valid_from: date
+
+
+class HouseholdDetailOut(HouseholdOut):
+    head_id: int | None
+    closed_on: date | None
+    as_of: date | None
+    before_history: bool
+    memberships: list[MemberOut]
+
+
+@router.get(
+    "/households/{household_id}", response=HouseholdDetailOut, summary="家庭户详情（可按日期回看）"
+)
+def get_household(
+    request: HttpRequest, household_id: int, as_of: date | None = None
+) -> HouseholdDetailOut:
+    caller = actor(request, scope="registry:read")
+    found = (
+        queries.household_as_of(caller, household_id, as_of)
+        if as_of
+        else queries.current_household(caller, household_id)
     )
-    members = [
-        m.person
-        for m in household.memberships.filter(valid_to__isnull=True).select_related("person")
-    ]
-    return HouseholdOut(
+    household = found.household
+    head = next((m.person for m in found.members if m.person.pk == household.head_id), None)
+    return HouseholdDetailOut(
         id=household.pk,
         region_code=household.region_id,
         address=household.address,
-        head_name=household.head.name if household.head else None,
-        members=[PersonOut.of(p) for p in members],
+        head_name=head.name if head else None,
+        head_id=household.head_id,
+        closed_on=household.closed_on,
+        as_of=as_of,
+        before_history=found.before_history,
+        members=[PersonOut.of(m.person) for m in found.members],
+        memberships=[
+            MemberOut(
+                person=PersonOut.of(m.person),
+                relationship=m.membership.relationship,
+                lives_together=m.membership.lives_together,
+                valid_from=m.membership.valid_from,
+            )
+            for m in found.members
+        ],
     )
+
+
+class ChangeRequestIn(Schema):
+    kind: str
+    household_id: int
+    payload: dict[str, Any]
+    reason: str
+
+
+class ReviewIn(Schema):
+    comment: str = ""
+
+
+class ChangeRequestOut(Schema):
+    id: int
+    kind: str
+    status: str
+    household_id: int
+    other_household_id: int | None
+    payload: dict[str, Any]
+    reason: str
+    submitted_by: str
+    reviewed_by: str | None
+    review_comment: str
+
+    @staticmethod
+    def of(change: ChangeRequest) -> ChangeRequestOut:
+        return ChangeRequestOut(
+            id=change.pk,
+            kind=change.kind,
+            status=change.status,
+            household_id=change.household_id,
+            other_household_id=change.other_household_id,
+            payload=change.payload,
+            reason=change.reason,
+            submitted_by=change.submitted_by.username,
+            reviewed_by=change.reviewed_by.username if change.reviewed_by else None,
+            review_comment=change.review_comment,
+        )
+
+
+def _staff(request: HttpRequest) -> User:
+    """Household changes are made by staff in a login session, never by a partner token."""
+    caller: Any = getattr(request, "auth", None)
+    if not isinstance(caller, User):
+        raise PermissionDenied("家庭变更只能由工作人员登录后办理")
+    return caller
+
+
+@router.post(
+    "/change-requests", response={201: ChangeRequestOut}, summary="提交家庭变更申请（工作人员）"
+)
+def submit_change_request(request: HttpRequest, body: ChangeRequestIn) -> Status[ChangeRequestOut]:
+    change = actions.do_submit_change_request(
+        _staff(request),
+        kind=body.kind,
+        household_id=body.household_id,
+        payload=body.payload,
+        reason=body.reason,
+        request=request,
+    )
+    return Status(201, ChangeRequestOut.of(change))
+
+
+@router.post(
+    "/change-requests/{request_id}/approve",
+    response=ChangeRequestOut,
+    summary="批准家庭变更申请（县级审核审批员）",
+)
+def approve_change_request(request: HttpRequest, request_id: int, body: ReviewIn) -> Any:
+    change = actions.do_approve_change_request(
+        _staff(request), request_id, comment=body.comment, request=request
+    )
+    return ChangeRequestOut.of(change)
+
+
+@router.post(
+    "/change-requests/{request_id}/reject",
+    response=ChangeRequestOut,
+    summary="驳回家庭变更申请（县级审核审批员）",
+)
+def reject_change_request(request: HttpRequest, request_id: int, body: ReviewIn) -> Any:
+    change = actions.do_reject_change_request(
+        _staff(request), request_id, comment=body.comment, request=request
+    )
+    return ChangeRequestOut.of(change)
 
 
 @router.get("/households", response=list[HouseholdOut], summary="查询家庭户")

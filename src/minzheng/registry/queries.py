@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from minzheng.accounts.scope import ScopedActor
 from minzheng.core.errors import NotFound
@@ -166,6 +167,21 @@ def household_as_of(actor: ScopedActor, household_id: int, day: date) -> Househo
         before_history=_before_history(version, day),
         members=members,
     )
+
+
+def current_person(actor: ScopedActor, person_id: int) -> PersonAsOf:
+    """The live record, in the same shape as `person_as_of` (a future edit never shows early)."""
+    person = Person.objects.select_related("region").get_visible(actor, pk=person_id)
+    memberships = person.memberships.filter(valid_to__isnull=True).select_related("household")
+    return PersonAsOf(timezone.localdate(), person, False, list(memberships.order_by("id")))
+
+
+def current_household(actor: ScopedActor, household_id: int) -> HouseholdAsOf:
+    household = Household.objects.select_related("region").get_visible(actor, pk=household_id)
+    memberships = household.memberships.filter(valid_to__isnull=True).select_related("person")
+    members = [Member(m, m.person) for m in memberships.order_by("valid_from", "id")]
+    members.sort(key=lambda m: (m.membership.relationship != Relationship.HEAD, m.person.pk))
+    return HouseholdAsOf(timezone.localdate(), household, False, members)
 
 
 @dataclass(frozen=True)
