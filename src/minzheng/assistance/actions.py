@@ -13,7 +13,6 @@ from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
 from minzheng.assistance.errors import NegativeIncome
 from minzheng.assistance.evaluation import (
-    evaluate,
     facts_from_input,
     facts_to_json,
     household_facts,
@@ -652,8 +651,10 @@ def do_record_decision(
     if actor is not None:
         household = Household.objects.get_visible(actor, pk=household.pk)
     facts = household_facts(household, as_of)
-    decisions = evaluate(facts)
-    versions = sorted({u.version_id for d in decisions for u in d.parameters_used()})
+    params = parameter_set(facts.region_code, as_of)
+    decisions = evaluate_household(facts, params)
+    # Every version in the set, not only those cited: the rules read the whole set up front.
+    versions = sorted(p.version_id for p in params)
     dibao = decisions[0]
     with transaction.atomic():
         record = EligibilityDecision.objects.create(

@@ -174,9 +174,11 @@ class Gathered:
 def gather(bounds: tuple[str, str], as_of: date, progress: Progress | None = None) -> Gathered:
     """Every household whose village code lies in `bounds`, as batch columns for `as_of`."""
     step = progress or (lambda _: None)
-    in_scope = Q(household__region_id__range=bounds)
+    in_scope = Q(household__region_id__gte=bounds[0], household__region_id__lte=bounds[1])
     h = fetch(
-        Household.objects.filter(region_id__range=bounds, closed_on__isnull=True)
+        Household.objects.filter(
+            region_id__gte=bounds[0], region_id__lte=bounds[1], closed_on__isnull=True
+        )
         .order_by("id")
         .values_list("id", "region_id", "head__hukou_type"),
         {"id": "int", "region": "str", "hukou": "str"},
@@ -393,7 +395,7 @@ def _household_columns(
     bounds: tuple[str, str],
 ) -> HouseholdColumns:
     H = len(h_ids)
-    scope = Q(household__region_id__range=bounds)
+    scope = Q(household__region_id__gte=bounds[0], household__region_id__lte=bounds[1])
     x = fetch(
         HouseholdAsset.objects.filter(covering(as_of), scope).values_list(
             "household_id",
@@ -440,7 +442,8 @@ def _household_columns(
     en = fetch(
         Enrolment.objects.filter(
             covering(as_of, "start_month", "end_month"),
-            household__region_id__range=bounds,
+            household__region_id__gte=bounds[0],
+            household__region_id__lte=bounds[1],
             programme=ProgrammeCode.DIBAO,
             person__isnull=True,
         )

@@ -1,0 +1,183 @@
+"""A new 低保 standard is scheduled, previewed, confirmed, takes effect on its day; old decisions replay."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+
+from minzheng.assistance import actions
+from minzheng.assistance.evaluation import explain_household
+from minzheng.assistance.models import PolicyParameter
+from minzheng.assistance.parameter_catalog import catalog_rows, default_parameters
+from minzheng.assistance.queries import parameter_set
+from minzheng.core.errors import PermissionDenied
+from minzheng.core.models import AuditEvent
+from tests.assistance.test_household_facts import li_with_economy
+from tests.conftest import PASSWORD
+
+JULY_2021 = date(2021, 7, 1)
+NEW_STANDARD = "dibao.standard_monthly@330200@2021-07-01"
+OLD_STANDARD = "dibao.standard_monthly@330200@2020-01-01"
+
+
+@pytest.fixture
+def li_household(caseworker_nanmen: Any, db: None) -> Any:
+    actions.do_load_parameter_catalog(None)
+    return li_with_economy(caseworker_nanmen)
+
+
+def _propose_800(admin: Any) -> PolicyParameter:
+    return actions.do_propose_parameter(
+        admin,
+        key="dibao.standard_monthly",
+        region_code="330200",
+        effective_from=JULY_2021,
+        value="800",
+        source="示例：宁波市2021年7月起低保标准调整（测试用）",
+        confidence="B",
+    )
+
+
+def test_loading_the_catalogue_twice_adds_nothing_the_second_time(db: None) -> None:
+    first = actions.do_load_parameter_catalog(None)
+    assert first == len(catalog_rows())
+    assert actions.do_load_parameter_catalog(None) == 0
+
+
+@pytest.mark.parametrize(
+    ("region", "day"),
+    [("330203", date(2020, 6, 1)), ("330212", date(2020, 12, 31)), ("330212", date(2021, 3, 1))],
+)
+def test_the_database_resolves_the_same_set_as_the_catalogue(
+    db: None, region: str, day: date
+) -> None:
+    actions.do_load_parameter_catalog(None)
+    from_db = {p.key: (p.value, p.version_id) for p in parameter_set(region, day)}
+    from_catalogue = {p.key: (p.value, p.version_id) for p in default_parameters(region, day)}
+    assert from_db == from_catalogue
+
+
+def test_a_county_approver_may_not_schedule_the_city_standard(
+    approver_yinzhou: Any, li_household: Any
+) -> None:
+    with pytest.raises(PermissionDenied):
+        _propose_800(approver_yinzhou)
+    assert not PolicyParameter.objects.filter(status="pending").exists()
+
+
+def test_a_caseworker_may_not_schedule_any_standard(
+    caseworker_nanmen: Any, li_household: Any
+) -> None:
+    with pytest.raises(PermissionDenied):
+        _propose_800(caseworker_nanmen)
+
+
+def test_the_preview_shows_li_gains_150_yuan_and_nothing_changes_before_confirmation(
+    city_admin: Any, li_household: Any
+) -> None:
+    with time_machine.travel(date(2021, 5, 10), tick=False):
+        proposal = _propose_800(city_admin)
+    assert proposal.status == "pending"
+    assert proposal.preview["changed_households"] == 1
+    # 低保 750 × 3 − 2,100 = 150 → 800 × 3 − 2,100 = 300; 李建国's 特困 1.3 × standard + 210 care:
+    # 1,185 → 1,250. Together 215 yuan a month more.
+    assert proposal.preview["monthly_delta"] == "215.00"
+    assert [(c["programme"], c["delta"]) for c in proposal.preview["changes"]] == [
+        ("dibao", "150.00"),
+        ("tekun", "65.00"),
+    ]
+    assert proposal.preview["changes"][0] == {
+        "household_id": li_household.pk,
+        "programme": "dibao",
+        "before_eligible": True,
+        "after_eligible": True,
+        "before_amount": "150.00",
+        "after_amount": "300.00",
+        "delta": "150.00",
+    }
+    # pending: the rules still read the old standard on the new date
+    dibao = explain_household(li_household, JULY_2021)["decisions"][0]
+    assert dibao["monthly_amount"] == "150.00"
+    assert AuditEvent.objects.filter(object_type="policy_parameter", action="create").count() == 2
+
+
+def test_a_confirmed_standard_takes_effect_on_its_day_and_an_earlier_decision_replays(
+    city_admin: Any, li_household: Any
+) -> None:
+    with time_machine.travel(date(2021, 5, 10), tick=False):
+        earlier = actions.do_record_decision(city_admin, li_household, date(2021, 5, 10))
+        actions.do_confirm_parameter(city_admin, _propose_800(city_admin))
+    assert earlier.dibao_amount == Decimal("150.00")
+    assert OLD_STANDARD in earlier.parameter_versions
+
+    with time_machine.travel(date(2021, 6, 30), tick=False):
+        later = actions.do_record_decision(city_admin, li_household, date(2021, 6, 30))
+    with time_machine.travel(JULY_2021, tick=False):
+        after = actions.do_record_decision(city_admin, li_household, JULY_2021)
+    assert later.dibao_amount == Decimal("150.00")
+    assert (after.dibao_amount, NEW_STANDARD in after.parameter_versions) == (
+        Decimal("300.00"),
+        True,
+    )
+
+    replayed = actions.replay_decision(earlier)
+    assert replayed == earlier.decisions
+    assert replayed[0]["monthly_amount"] == "150.00"
+    assert AuditEvent.objects.filter(object_type="policy_parameter", action="approve").count() == 1
+
+
+def test_a_confirmed_value_cannot_be_confirmed_twice(city_admin: Any, li_household: Any) -> None:
+    proposal = _propose_800(city_admin)
+    actions.do_confirm_parameter(city_admin, proposal)
+    with pytest.raises(Exception, match="待确认"):
+        actions.do_confirm_parameter(city_admin, proposal)
+
+
+def test_the_parameters_page_lists_each_value_with_source_and_illustrative_flag(
+    city_admin: Any, li_household: Any
+) -> None:
+    client = Client()
+    client.login(username="city_admin", password=PASSWORD)
+    page = client.get("/assistance/parameters/").content.decode()
+    assert f'data-version="{OLD_STANDARD}"' in page
+    assert "dibao.standard_monthly@330212@2021-01-01" in page
+    assert "nbyz.gov.cn" in page and "示例值" in page
+
+
+def test_proposing_through_the_page_shows_the_preview_then_confirms(
+    city_admin: Any, li_household: Any
+) -> None:
+    client = Client()
+    client.login(username="city_admin", password=PASSWORD)
+    with time_machine.travel(date(2021, 5, 10), tick=False):
+        response = client.post(
+            "/assistance/parameters/propose/",
+            {
+                "key": "dibao.standard_monthly",
+                "region_code": "330200",
+                "effective_from": "2021-07-01",
+                "value": "800",
+                "source": "测试依据",
+                "confidence": "B",
+            },
+            follow=True,
+        )
+        page = response.content.decode()
+        assert '<strong id="changed">1</strong>' in page and "215.00" in page
+        proposal = PolicyParameter.objects.get(status="pending")
+        client.post(f"/assistance/parameters/{proposal.pk}/confirm/")
+    proposal.refresh_from_db()
+    assert proposal.status == "active"
+
+
+def test_a_caseworker_cannot_open_the_parameters_page(
+    caseworker_nanmen: Any, li_household: Any
+) -> None:
+    client = Client()
+    client.login(username="caseworker_nanmen", password=PASSWORD)
+    assert client.get("/assistance/parameters/").status_code == 403
