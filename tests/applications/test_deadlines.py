@@ -59,7 +59,12 @@ def test_the_fast_track_has_shorter_deadlines_labelled_illustrative() -> None:
 
 def test_a_later_dated_value_replaces_the_earlier_one_from_its_start() -> None:
     later = rules.DeadlineValue(
-        DeadlineKey.COUNTY, date(2021, 7, 1), 10, rules.Unit.WORKING_DAYS, "民发〔2021〕57号第20条", "A"
+        DeadlineKey.COUNTY,
+        date(2021, 7, 1),
+        10,
+        rules.Unit.WORKING_DAYS,
+        "民发〔2021〕57号第20条",
+        "A",
     )
     catalog = (*rules.DEADLINE_CATALOG, later)
     assert rules.deadline_value(DeadlineKey.COUNTY, date(2021, 6, 30), catalog=catalog).value == 5

@@ -27,13 +27,18 @@ def test_an_illegal_transition_names_the_current_step_in_chinese() -> None:
 
 def test_a_village_assistant_accepts_but_cannot_approve() -> None:
     assert decide_move(CaseFacts(Step.SUBMITTED), Move.ACCEPT, VILLAGE_ASSISTANT, 1, TODAY).allowed
-    verdict = decide_move(CaseFacts(Step.COUNTY_APPROVAL), Move.APPROVE, VILLAGE_ASSISTANT, 1, TODAY)
+    verdict = decide_move(
+        CaseFacts(Step.COUNTY_APPROVAL), Move.APPROVE, VILLAGE_ASSISTANT, 1, TODAY
+    )
     assert verdict.code == "role_not_allowed"
 
 
 def test_the_approver_cannot_be_the_investigator() -> None:
     case = CaseFacts(Step.COUNTY_APPROVAL, investigator_id=7)
-    assert decide_move(case, Move.APPROVE, COUNTY_APPROVER, 7, TODAY).code == "approver_is_investigator"
+    assert (
+        decide_move(case, Move.APPROVE, COUNTY_APPROVER, 7, TODAY).code
+        == "approver_is_investigator"
+    )
     assert decide_move(case, Move.APPROVE, COUNTY_APPROVER, 8, TODAY).allowed
 
 
@@ -45,9 +50,14 @@ def test_a_staff_relative_cannot_skip_the_home_visit_even_on_the_fast_track() ->
 
 def test_help_first_needs_the_fast_track() -> None:
     case = CaseFacts(Step.VISIT, consents_signed=True)
-    assert decide_move(case, Move.DEFER_VISIT, TOWNSHIP_CASEWORKER, 1, TODAY).code == "not_fast_track"
+    assert (
+        decide_move(case, Move.DEFER_VISIT, TOWNSHIP_CASEWORKER, 1, TODAY).code == "not_fast_track"
+    )
     fast = CaseFacts(Step.VISIT, fast_track=True, consents_signed=True)
-    assert decide_move(fast, Move.DEFER_VISIT, TOWNSHIP_CASEWORKER, 1, TODAY).target is Step.VERIFICATION
+    assert (
+        decide_move(fast, Move.DEFER_VISIT, TOWNSHIP_CASEWORKER, 1, TODAY).target
+        is Step.VERIFICATION
+    )
 
 
 def test_verification_waits_for_the_signed_pledge_and_authorisation() -> None:
@@ -57,9 +67,15 @@ def test_verification_waits_for_the_signed_pledge_and_authorisation() -> None:
 
 def test_the_notice_closes_only_after_seven_days_and_answered_objections() -> None:
     running = CaseFacts(Step.NOTICE, notice_ends_on=date(2020, 10, 2))
-    assert decide_move(running, Move.CLOSE_NOTICE, TOWNSHIP_CASEWORKER, 1, TODAY).code == "notice_running"
+    assert (
+        decide_move(running, Move.CLOSE_NOTICE, TOWNSHIP_CASEWORKER, 1, TODAY).code
+        == "notice_running"
+    )
     ended = CaseFacts(Step.NOTICE, notice_ends_on=TODAY, unanswered_objections=1)
-    assert decide_move(ended, Move.CLOSE_NOTICE, TOWNSHIP_CASEWORKER, 1, TODAY).code == "objections_open"
+    assert (
+        decide_move(ended, Move.CLOSE_NOTICE, TOWNSHIP_CASEWORKER, 1, TODAY).code
+        == "objections_open"
+    )
 
 
 def test_each_role_works_its_own_steps() -> None:

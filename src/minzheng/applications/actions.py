@@ -766,7 +766,7 @@ def do_complete_review(
 
 
 def _hash(code: str) -> str:
-    return salted_hmac("minzheng.portal.sign-in-code", code).hexdigest()
+    return salted_hmac("minzheng.portal.sign-in-code", code, algorithm="sha256").hexdigest()
 
 
 def _person_by_id_number(id_number: str) -> Person | None:
