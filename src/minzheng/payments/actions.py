@@ -114,7 +114,8 @@ def do_run_roll(
     in a scope that covers the county."""
     county = county_region(county_code)
     if actor is not None:
-        _require(actor, Capability.CASE_DATA, county.code)
+        if not actor.can(Capability.CASE_DATA):
+            raise PermissionDenied("您的角色无权执行此操作")
         low, high = actor.scope_bounds()
         county_low, county_high = county.bounds
         if not (low <= county_low and county_high <= high):
