@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -99,17 +101,22 @@ def person_reveal(request: HttpRequest, person_id: int, field: str) -> HttpRespo
     return render(request, "registry/_revealed.html", {"value": value})
 
 
-def _back(request: HttpRequest, url: str, done: str, action: Any, *args: Any, **kw: Any) -> Any:
-    """Run an action from a plain form: a success or a Chinese refusal, then back to the page."""
+def _run_form(
+    request: HttpRequest, url: str, done: str, action: Callable[[], object]
+) -> HttpResponse:
+    """Run an action from a plain form, then back to the page with its success or its refusal.
+
+    NotFound is not caught: another region's record stays a 404, never a message on a page.
+    """
     try:
-        result = action(*args, **kw, request=request)
+        action()
     except NotFound:
         raise
     except DomainError as exc:
         messages.error(request, exc.message)
-        return HttpResponseRedirect(url)
-    messages.success(request, done)
-    return result
+    else:
+        messages.success(request, done)
+    return HttpResponseRedirect(url)
 
 
 @require_POST
@@ -125,10 +132,8 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     }
     if request.POST.get("phone", "").strip():  # the form never shows the number; empty = keep
         changes["phone"] = request.POST["phone"]
-    outcome = _back(
-        request, url, "人员信息已保存", actions.do_update_person, user, person.pk, changes
-    )
-    return outcome if isinstance(outcome, HttpResponse) else HttpResponseRedirect(url)
+    edit = partial(actions.do_update_person, user, person.pk, changes, request)
+    return _run_form(request, url, "人员信息已保存", edit)
 
 
 @require_POST
@@ -137,18 +142,16 @@ def person_tag_add(request: HttpRequest, person_id: int) -> HttpResponse:
     user = staff_user(request)
     person = Person.objects.get_visible(user, pk=person_id)
     url = reverse("registry:person_detail", args=[person.pk])
-    outcome = _back(
-        request,
-        url,
-        "身份已添加",
+    add = partial(
         actions.do_add_identity_tag,
         user,
         person.pk,
         tag=request.POST.get("tag", ""),
         source=request.POST.get("source", ""),
         valid_from=request.POST.get("valid_from", ""),
+        request=request,
     )
-    return outcome if isinstance(outcome, HttpResponse) else HttpResponseRedirect(url)
+    return _run_form(request, url, "身份已添加", add)
 
 
 @require_POST
@@ -157,16 +160,14 @@ def tag_end(request: HttpRequest, tag_id: int) -> HttpResponse:
     user = staff_user(request)
     tag = IdentityTag.objects.get_visible(user, pk=tag_id)
     url = reverse("registry:person_detail", args=[tag.person_id])
-    outcome = _back(
-        request,
-        url,
-        "身份已终止",
+    end = partial(
         actions.do_end_identity_tag,
         user,
         tag.pk,
         valid_to=request.POST.get("valid_to", ""),
+        request=request,
     )
-    return outcome if isinstance(outcome, HttpResponse) else HttpResponseRedirect(url)
+    return _run_form(request, url, "身份已终止", end)
 
 
 @requires(Capability.CASE_DATA)
@@ -257,18 +258,16 @@ def household_change_submit(request: HttpRequest, household_id: int) -> HttpResp
         payload["person_ids"] = request.POST.getlist("person_ids")
     if request.POST.get("kind") == ChangeRequest.Kind.ADD_MEMBER:
         payload["lives_together"] = request.POST.get("lives_together") == "on"
-    outcome = _back(
-        request,
-        url,
-        "变更申请已提交，等待县级审核",
+    submit = partial(
         actions.do_submit_change_request,
         user,
         kind=request.POST.get("kind", ""),
         household_id=household.pk,
         payload=payload,
         reason=request.POST.get("reason", ""),
+        request=request,
     )
-    return outcome if isinstance(outcome, HttpResponse) else HttpResponseRedirect(url)
+    return _run_form(request, url, "变更申请已提交，等待县级审核", submit)
 
 
 @requires(Capability.CASE_DATA)
