@@ -295,7 +295,7 @@ def do_import_bank_return(
             after={"recorded": len(new), "errors": errors[:50]},
             region_code=bank_file.county_id,
         )
-    return {"recorded": len(new), "errors": errors}
+    return {"recorded": len(new), "errors": sorted(errors)}
 
 
 def do_correct_account(
