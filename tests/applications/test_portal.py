@@ -64,9 +64,11 @@ def test_a_code_expires(household_li_three_members: Any) -> None:
     person = actions.do_send_sign_in_code(LI_ID, ip=None)
     assert person is not None
     code = _last_code()
-    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
-        with pytest.raises(actions.WorkflowRefused, match="已失效"):
-            actions.do_check_sign_in_code(person.pk, code, ip=None)
+    with (
+        time_machine.travel(timezone.now() + timedelta(minutes=6)),
+        pytest.raises(actions.WorkflowRefused, match="已失效"),
+    ):
+        actions.do_check_sign_in_code(person.pk, code, ip=None)
 
 
 def test_wrong_guesses_void_the_code(household_li_three_members: Any) -> None:

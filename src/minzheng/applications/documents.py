@@ -36,11 +36,7 @@ def qr_data_uri(text: str) -> str:
 
 
 def pdf_bytes(template: str, context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML  # type: ignore[import-untyped]  # imported late: it loads Pango, slow at start-up
-
-    html = render_to_string(template, context)
-    result: bytes = HTML(string=html).write_pdf()
-    return result
+    return html_to_pdf(render_to_string(template, context))
 
 
 def application_context(request: HttpRequest, app: Application) -> dict[str, Any]:
@@ -78,10 +74,24 @@ def _quote(name: str) -> str:
     return quote(name)
 
 
-def application_pdf(request: HttpRequest, app: Application, kind: str) -> HttpResponse:
+def application_html(request: HttpRequest, app: Application, kind: str) -> str:
+    """The document as HTML: what the PDF is printed from (and what tests read)."""
     title, template = KINDS[kind]
-    data = pdf_bytes(template, {**application_context(request, app), "title": title})
-    return pdf_response(data, f"{title}-{app.number}.pdf")
+    return render_to_string(template, {**application_context(request, app), "title": title})
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML  # type: ignore[import-untyped]  # imported late: loads Pango
+
+    result: bytes = HTML(string=html).write_pdf()
+    return result
+
+
+def application_pdf(request: HttpRequest, app: Application, kind: str) -> HttpResponse:
+    title = KINDS[kind][0]
+    return pdf_response(
+        html_to_pdf(application_html(request, app, kind)), f"{title}-{app.number}.pdf"
+    )
 
 
 def exit_notice_pdf(request: HttpRequest, task: ReviewTask) -> HttpResponse:
