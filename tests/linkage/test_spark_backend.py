@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from minzheng.linkage.engine import link_records
+from minzheng.linkage.engine import TrainingPlan, link_records
 from minzheng.linkage.evaluation import pairwise_scores
 from minzheng.linkage.synthetic import synthetic_records
 
@@ -18,8 +18,10 @@ def test_spark_backend_links_a_tiny_set_like_duckdb() -> None:
     plain = records.drop(columns=["true_person", "noise_kind"])
     truth = records.set_index("record_id")["true_person"]
 
-    on_spark = link_records(plain, backend="spark", today=date(2026, 1, 1))
-    on_duckdb = link_records(plain, backend="duckdb", today=date(2026, 1, 1))
+    # Every SQL step is a Spark job: a light plan keeps a local run short.
+    light = TrainingPlan(u_sample_pairs=2e4, em_max_iterations=5)
+    on_spark = link_records(plain, backend="spark", training=light, today=date(2026, 1, 1))
+    on_duckdb = link_records(plain, backend="duckdb", training=light, today=date(2026, 1, 1))
 
     spark_scores = pairwise_scores(on_spark.clusters.set_index("record_id")["person_id"], truth)
     duckdb_scores = pairwise_scores(on_duckdb.clusters.set_index("record_id")["person_id"], truth)

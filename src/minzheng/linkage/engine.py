@@ -36,12 +36,22 @@ STAGES: tuple[str, ...] = ("prepare", "train", "predict", "cluster")
 DEFAULT_THRESHOLD = 0.95
 DEFAULT_REVIEW_BAND = (0.5, 0.99)
 
-# Random pairs for the u probabilities: enough that the common levels are seen thousands of
-# times; the rare levels get an upper bound (see _with_unobserved_u_filled).
-U_SAMPLE_PAIRS = 1e6
-# EM converges on far fewer pairs than a million-record block produces.
-EM_MAX_PAIRS = 1e6
 DEFAULT_SEED = 20240601
+
+
+@dataclass(frozen=True)
+class TrainingPlan:
+    """How much work training does. The defaults suit 10⁴–10⁷ records; tests on a handful of
+    records on Spark use a lighter plan, because there every SQL step costs a Spark job."""
+
+    # Random pairs for the u probabilities: the common levels are seen thousands of times, the
+    # rare ones get an upper bound (see _with_unobserved_u_filled).
+    u_sample_pairs: float = 1e6
+    # EM converges on far fewer pairs than a million-record block produces.
+    em_max_pairs: float = 1e6
+    em_max_iterations: int = 25
+    seed: int = DEFAULT_SEED
+
 
 REVIEW_REASON_BAND = "匹配概率处于人工复核区间"
 
@@ -74,7 +84,7 @@ def link_records(
     backend: Backend = "duckdb",
     spec: LinkageSpec | None = None,
     prepared: bool = False,
-    seed: int = DEFAULT_SEED,
+    training: TrainingPlan | None = None,
     spark_session: Any = None,
     on_stage_done: StageCallback | None = None,
     today: date | None = None,
@@ -106,7 +116,8 @@ def link_records(
             raise ValueError("record_id must be unique")
 
     with stage("train"):
-        linker = _trained_linker(table[spec.columns], spec, backend, seed, spark_session)
+        plan = training or TrainingPlan()
+        linker = _trained_linker(table[spec.columns], spec, backend, plan, spark_session)
 
     with stage("predict"):
         predictions = linker.inference.predict(threshold_match_probability=low)
@@ -169,7 +180,7 @@ def _database(backend: Backend, spark_session: Any) -> DatabaseAPI[Any]:
 
 
 def _trained_linker(
-    table: pd.DataFrame, spec: LinkageSpec, backend: Backend, seed: int, spark_session: Any
+    table: pd.DataFrame, spec: LinkageSpec, backend: Backend, plan: TrainingPlan, spark_session: Any
 ) -> Linker:
     database = _database(backend, spark_session)
     registered = database.register(table)
@@ -180,6 +191,7 @@ def _trained_linker(
         blocking_rules_to_generate_predictions=list(spec.prediction_blocking_rules),
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
+        max_iterations=plan.em_max_iterations,
     )
     linker = Linker(registered, settings, log_level=logging.WARNING)
     # Tiny inputs can have more sure matches than the assumed recall allows; the default prior
@@ -190,22 +202,23 @@ def _trained_linker(
         )
     # One chunk: Splink's chunked early stopping saves little here and costs a probe pass.
     linker.training.estimate_u_using_random_sampling(
-        max_pairs=U_SAMPLE_PAIRS, seed=seed, num_chunks=1
+        max_pairs=plan.u_sample_pairs, seed=plan.seed, num_chunks=1
     )
-    linker = _with_unobserved_u_filled(linker, registered)
+    linker = _with_unobserved_u_filled(linker, registered, plan.u_sample_pairs)
     for rule in spec.training_blocking_rules:
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
+                rule, estimate_without_term_frequencies=True, max_pairs=plan.em_max_pairs
             )
-        except SplinkException:
-            # A training block with no pairs (a tiny file) leaves those m values at their
-            # starting values rather than failing the whole run.
+        except (SplinkException, ValueError):
+            # A training block with no pairs, or (on Spark, with a tiny file) an m that
+            # underflows to zero, leaves those m values at their starting values rather than
+            # failing the whole run: the session is only written back when it completes.
             continue
     return linker
 
 
-def _with_unobserved_u_filled(linker: Linker, registered: Any) -> Linker:
+def _with_unobserved_u_filled(linker: Linker, registered: Any, pairs_sampled: float) -> Linker:
     """Give levels that no random pair reached (two ID edits with the same birth date …) the
     upper bound u = 1 / pairs sampled, instead of Splink's generic default: not seen once in
     a million random pairs means rarer than one in a million."""
@@ -213,5 +226,5 @@ def _with_unobserved_u_filled(linker: Linker, registered: Any) -> Linker:
     for comparison in model["comparisons"]:
         for level in comparison["comparison_levels"]:
             if not level.get("is_null_level") and level.get("u_probability") is None:
-                level["u_probability"] = 1.0 / U_SAMPLE_PAIRS
+                level["u_probability"] = 1.0 / pairs_sampled
     return Linker(registered, model, log_level=logging.WARNING)

@@ -12,7 +12,7 @@ from typing import Any
 from splink.internals.database_api import DatabaseAPI
 
 # Small shuffles on a laptop-sized local session; a real cluster passes its own session.
-LOCAL_SHUFFLE_PARTITIONS = 4
+LOCAL_SHUFFLE_PARTITIONS = 2
 
 
 def local_spark_session() -> Any:
@@ -42,5 +42,10 @@ def spark_api(spark_session: Any = None) -> DatabaseAPI[Any]:
         # Splink breaks long lineages with checkpoints; a session without a directory fails.
         session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="minzheng-spark-"))
     spark_api_class: Any = SparkAPI  # splink leaves its constructor untyped
-    api: DatabaseAPI[Any] = spark_api_class(spark_session=session)
+    # A local session keeps intermediate tables in memory; on a cluster Splink's default
+    # (write to Parquet and read back) is what keeps lineages short.
+    break_lineage = "persist" if spark_session is None else None
+    api: DatabaseAPI[Any] = spark_api_class(
+        spark_session=session, break_lineage_method=break_lineage
+    )
     return api
