@@ -135,7 +135,8 @@ def import_households(actor: User, file: IO[bytes]) -> ImportResult:
     for members in households.values():
         _check_household(members)
     existing = _existing_persons(rows)
-    plans = [_plan(actor, members, existing) for members in households.values()]
+    memberships = _current_memberships([p.pk for p in existing.values()])
+    plans = [_plan(actor, members, existing, memberships) for members in households.values()]
     for members in households.values():
         bad = sorted({r.row for r in members if r.errors})
         if bad:
@@ -324,7 +325,28 @@ def _existing_persons(rows: list[SheetRow]) -> dict[str, Person]:
     return found
 
 
-def _plan(actor: User, members: list[SheetRow], existing: dict[str, Person]) -> Plan:
+def _current_memberships(person_ids: list[int]) -> dict[int, Membership]:
+    found: dict[int, Membership] = {}
+    households: dict[int, Household] = {}
+    for start in range(0, len(person_ids), _LOOKUP_CHUNK):
+        chunk = person_ids[start : start + _LOOKUP_CHUNK]
+        for m in Membership.objects.filter(person_id__in=chunk, valid_to__isnull=True):
+            found[m.person_id] = m
+    ids = sorted({m.household_id for m in found.values()})
+    for start in range(0, len(ids), _LOOKUP_CHUNK):
+        for household in Household.objects.filter(pk__in=ids[start : start + _LOOKUP_CHUNK]):
+            households[household.pk] = household
+    for m in found.values():
+        m.household = households[m.household_id]
+    return found
+
+
+def _plan(
+    actor: User,
+    members: list[SheetRow],
+    existing: dict[str, Person],
+    memberships: dict[int, Membership],
+) -> Plan:
     plan = Plan(rows=members)
     low, high = actor.scope_bounds()
     known = {r.row: existing[r.id_number] for r in members if r.id_number in existing}
@@ -335,12 +357,7 @@ def _plan(actor: User, members: list[SheetRow], existing: dict[str, Person]) -> 
     if not known or any(r.errors for r in members):
         plan.persons = known
         return plan
-    current = {
-        m.person_id: m
-        for m in Membership.objects.filter(
-            person_id__in=[p.pk for p in known.values()], valid_to__isnull=True
-        ).select_related("household")
-    }
+    current = {p.pk: memberships[p.pk] for p in known.values() if p.pk in memberships}
     households = {m.household_id for m in current.values()}
     if len(households) > 1 or len(current) != len(known) or len(known) != len(members):
         for row in members:
