@@ -156,9 +156,11 @@ def test_the_cli_reports_bad_input_with_the_same_code(
 
 
 def test_a_described_household_of_li_and_his_son_gets_975_yuan(haishu_partner_token: str) -> None:
-    body = Client(HTTP_AUTHORIZATION=f"Bearer {haishu_partner_token}").post(
-        "/api/v1/eligibility/evaluate", _li_json(), content_type="application/json"
-    ).json()
+    body = (
+        Client(HTTP_AUTHORIZATION=f"Bearer {haishu_partner_token}")
+        .post("/api/v1/eligibility/evaluate", _li_json(), content_type="application/json")
+        .json()
+    )
     dibao = body["decisions"][0]
     # 750 × 2 − 600 = 900, plus the son's minor supplement 750 × 0.10 = 75
     assert (dibao["eligible"], dibao["monthly_amount"]) == (True, "975.00")

@@ -37,7 +37,11 @@ def li_with_economy(caseworker: Any) -> Any:
     record = actions.do_record_income
     record(caseworker, li, kind="basic_pension", monthly_amount=Decimal("400"), valid_from=JAN_2020)
     record(
-        caseworker, wang, kind="central_basic_pension", monthly_amount=Decimal(200), valid_from=JAN_2020
+        caseworker,
+        wang,
+        kind="central_basic_pension",
+        monthly_amount=Decimal(200),
+        valid_from=JAN_2020,
     )
     record(caseworker, ming, kind="wage", monthly_amount=Decimal("2000"), valid_from=JAN_2020)
     record(

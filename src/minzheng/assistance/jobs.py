@@ -84,6 +84,8 @@ def fetch(qs: QuerySet[Any], columns: Mapping[str, str]) -> dict[str, Col]:
         ):
             for chunk in copy:
                 buffer.write(chunk)
+        if buffer.tell() == 0:
+            return _empty(columns)
         buffer.seek(0)
         table = pacsv.read_csv(
             buffer,
@@ -107,7 +109,9 @@ def fetch(qs: QuerySet[Any], columns: Mapping[str, str]) -> dict[str, Col]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    values = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    if not rows:
+        return _empty(columns)
+    values = list(zip(*rows, strict=True))
     result: dict[str, Col] = {}
     for n, t, vals in zip(names, columns.values(), values, strict=True):
         if t == "int":
@@ -119,6 +123,11 @@ def fetch(qs: QuerySet[Any], columns: Mapping[str, str]) -> dict[str, Col]:
         else:
             result[n] = np.array(["" if v is None else str(v) for v in vals], dtype=str)
     return result
+
+
+def _empty(columns: Mapping[str, str]) -> dict[str, Col]:
+    dtypes = {"int": np.int64, "float": np.float64, "bool": bool, "str": str, "date": str}
+    return {n: np.zeros(0, dtypes[t]) for n, t in columns.items()}
 
 
 def _fen(amounts: Col) -> npt.NDArray[np.int64]:
