@@ -7,19 +7,20 @@ Account numbers are decrypted only while the file is written, and only into the 
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import connection
 
-from minzheng.core.crypto import keyring
+from minzheng.core.crypto import NONCE_BYTES, Algorithm, keyring
 from minzheng.core.errors import ValidationFailed
-from minzheng.core.money import FEN
 from minzheng.payments.models import BankFile, BankTemplate
 
 NET = """
@@ -90,38 +91,57 @@ def insert_lines(bank_file: BankFile) -> tuple[int, int]:
     return int(count), int(total)
 
 
-def _value(name: str, row: dict[str, Any]) -> str:
-    amount = int(row["amount_fen"])
-    if name == "amount_yuan":
-        return str(abs(amount) * FEN)
-    if name == "amount_fen":
-        return str(abs(amount))
-    if name == "direction":
-        return "C" if amount > 0 else "D"  # C 付款, D 扣回
-    if name == "memo":
-        return "救助金" if amount > 0 else "多发追回"
-    return str(row[name])
+def _yuan_text(fen: int) -> str:
+    # Integer arithmetic: exact, and ten times faster than Decimal over a million lines.
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+_VALUES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "amount_yuan": lambda row: _yuan_text(abs(int(row["amount_fen"]))),
+    "amount_fen": lambda row: str(abs(int(row["amount_fen"]))),
+    "direction": lambda row: "C" if int(row["amount_fen"]) > 0 else "D",  # C 付款, D 扣回
+    "memo": lambda row: "救助金" if int(row["amount_fen"]) > 0 else "多发追回",
+}
+
+
+def _csv_cell(value: str) -> str:
+    if any(c in value for c in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def line_renderer(template: BankTemplate) -> Callable[[dict[str, Any]], str]:
+    """The template compiled once into a function from a row to one line of the file."""
+    getters = [
+        _VALUES.get(spec["field"], lambda row, name=spec["field"]: str(row[name]))
+        for spec in template.fields
+    ]
+    if template.format == BankTemplate.Format.CSV:
+        return lambda row: ",".join(_csv_cell(get(row)) for get in getters)
+    specs = list(zip(template.fields, getters, strict=True))
+    encoding = template.encoding
+
+    def fixed(row: dict[str, Any]) -> str:
+        parts = []
+        for spec, get in specs:
+            value = get(row)
+            width = int(spec["width"])
+            encoded_len = len(value.encode(encoding))
+            if encoded_len > width:
+                raise ValidationFailed(
+                    f"字段 {spec['field']} 超出定长 {width}：{row['reference']}",
+                    code="field_too_long",
+                )
+            # Width counts bytes in the bank's encoding (a Chinese character is 2 in GB18030).
+            filler = str(spec.get("pad", " ")) * (width - encoded_len)
+            parts.append(filler + value if spec.get("align") == "right" else value + filler)
+        return "".join(parts)
+
+    return fixed
 
 
 def render_line(template: BankTemplate, row: dict[str, Any]) -> str:
-    values = [(spec, _value(spec["field"], row)) for spec in template.fields]
-    if template.format == BankTemplate.Format.CSV:
-        out = io.StringIO()
-        csv.writer(out, lineterminator="").writerow([v for _, v in values])
-        return out.getvalue()
-    parts = []
-    for spec, value in values:
-        width = int(spec["width"])
-        pad = str(spec.get("pad", " "))
-        encoded_len = len(value.encode(template.encoding))
-        if encoded_len > width:
-            raise ValidationFailed(
-                f"字段 {spec['field']} 超出定长 {width}：{row['reference']}", code="field_too_long"
-            )
-        # Width counts bytes in the bank's encoding (a Chinese character is 2 bytes in GB18030).
-        filler = pad * (width - encoded_len)
-        parts.append(filler + value if spec.get("align") == "right" else value + filler)
-    return "".join(parts)
+    return line_renderer(template)(row)
 
 
 def header(template: BankTemplate) -> str | None:
@@ -134,8 +154,28 @@ def header(template: BankTemplate) -> str | None:
     return out.getvalue()
 
 
-def _rows(bank_file: BankFile) -> Iterator[dict[str, Any]]:
+def _decryptor() -> Callable[[str], str]:
+    """keyring().decrypt, with one AES-GCM context per key instead of one per value: a bank file
+    decrypts a million account numbers."""
     ring = keyring()
+    contexts: dict[str, AESGCM] = {}
+
+    def decrypt(token: str) -> str:
+        key_id, _, payload = token.partition(":")
+        key = ring.keys.get(key_id)
+        if key is None or key.algorithm is not Algorithm.AES_GCM:
+            return ring.decrypt(token)
+        context = contexts.get(key_id)
+        if context is None:
+            context = contexts[key_id] = AESGCM(key.secret)
+        raw = base64.b64decode(payload)
+        return context.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], key_id.encode()).decode()
+
+    return decrypt
+
+
+def _rows(bank_file: BankFile) -> Iterator[dict[str, Any]]:
+    decrypt = _decryptor()
     with connection.cursor() as cursor:
         cursor.execute(ROWS_SQL, [bank_file.pk])
         while batch := cursor.fetchmany(10_000):
@@ -144,7 +184,7 @@ def _rows(bank_file: BankFile) -> Iterator[dict[str, Any]]:
                     "seq": seq,
                     "reference": reference,
                     "amount_fen": amount_fen,
-                    "account": ring.decrypt(cipher),
+                    "account": decrypt(cipher),
                     "holder_name": holder,
                     "bank_name": bank,
                 }
@@ -158,8 +198,9 @@ def write_file(bank_file: BankFile, template: BankTemplate) -> Path:
         head = header(template)
         if head is not None:
             out.write(head + "\n")
+        render = line_renderer(template)
         for row in _rows(bank_file):
-            out.write(render_line(template, row) + "\n")
+            out.write(render(row) + "\n")
     tmp.chmod(0o600)
     tmp.replace(path)
     return path

@@ -107,11 +107,15 @@ class PaymentLine(models.Model):
     source_id = models.BigIntegerField()  # enrolment id or temporary case id
     month = models.DateField("所属月份")  # the benefit month; for recovery, the roll month
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    roll = models.ForeignKey(Roll, on_delete=models.PROTECT, related_name="lines")
+    # Foreign keys covered by the composite indexes below carry no index of their own: every
+    # index is written once per line, and a roll writes a million lines.
+    roll = models.ForeignKey(Roll, on_delete=models.PROTECT, related_name="lines", db_index=False)
     programme = models.CharField(max_length=20)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")  # village
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", db_index=False
+    )  # the village
     payee = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )  # None for a temporary case paid to someone outside the registry
     amount_fen = models.BigIntegerField("金额（分）")
     debit = models.CharField("借方科目", max_length=20)
@@ -305,17 +309,29 @@ class BankFile(models.Model):
 class BankFileLine(models.Model):
     """One transfer instruction: the net of a payee's lines in the roll, to one account."""
 
-    bank_file = models.ForeignKey(BankFile, on_delete=models.PROTECT, related_name="lines")
+    bank_file = models.ForeignKey(
+        BankFile, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )  # covered by one_seq_per_file
     seq = models.PositiveIntegerField()
     reference = models.CharField("流水号", max_length=40, unique=True)
     payee = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     temporary_case = models.ForeignKey(
-        TemporaryCase, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        TemporaryCase,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     account = models.ForeignKey(
-        BankAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        BankAccount,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     amount_fen = models.BigIntegerField()
     reissue_of = models.OneToOneField(
