@@ -138,3 +138,16 @@ def test_the_status_page_masks_the_name_and_needs_no_login(application_li: Any) 
     assert "李*国" in body and "李建国" not in body
     assert "入户调查" in body and "办理中" in body
     assert Client().get("/portal/status/not-a-real-token-at-all-xx/").status_code == 404
+
+
+def test_the_village_notice_lists_cases_in_notice_with_masked_names(
+    application_li: Any, caseworker_nanmen: Any
+) -> None:
+    from .conftest import walk_to_notice
+
+    assert "当前没有公示中的申请" in Client().get("/portal/notice/330203001001/").content.decode()
+    walk_to_notice(application_li, caseworker_nanmen)
+    body = Client().get("/portal/notice/330203001001/").content.decode()
+    assert "李*国" in body and "李建国" not in body and "2020-10-02" in body
+    assert Client().get("/portal/notice/330212003001/").content.decode().count("李*国") == 0
+    assert Client().get("/portal/notice/999/").status_code == 404

@@ -17,6 +17,7 @@ from minzheng.applications.views import _suggestion, money
 from minzheng.core.audit import client_ip
 from minzheng.core.errors import DomainError, ValidationFailed
 from minzheng.core.masking import mask_name
+from minzheng.regions.models import Region
 from minzheng.registry.models import Person
 
 SESSION_PERSON = "portal_person"
@@ -171,3 +172,26 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
             "qr": documents.qr_data_uri(documents.status_url(request, app)),
         },
     )
+
+
+def public_notice(request: HttpRequest, village: str) -> HttpResponse:
+    """公示: the cases of one village now in their 7-day notice, names masked, for anyone to read."""
+    region = Region.objects.filter(code=village, level="village").first()
+    if region is None:
+        raise Http404("未找到该村（社区）")
+    cases = (
+        Application.objects.filter(region=region, step=Step.NOTICE)
+        .select_related("applicant")
+        .order_by("notice_ends_on", "id")
+    )
+    rows = [
+        {
+            "name": mask_name(app.applicant.name),
+            "programmes": [n for c, n in queries.programme_choices() if c in app.programmes],
+            "starts": app.step_started_on,
+            "ends": app.notice_ends_on,
+            "number": app.number,
+        }
+        for app in cases
+    ]
+    return render(request, "portal/notice.html", {"region": region, "rows": rows})

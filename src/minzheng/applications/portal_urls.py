@@ -13,4 +13,5 @@ urlpatterns = [
     path("apply/", portal.apply, name="apply"),
     path("suggest/", portal.portal_suggest, name="suggest"),
     path("status/<str:token>/", portal.status, name="status"),
+    path("notice/<str:village>/", portal.public_notice, name="notice"),
 ]
