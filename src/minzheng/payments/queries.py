@@ -185,20 +185,20 @@ def price_subsidy_report(actor: User, year: int) -> SubsidyReport:
     for m in range(1, 13):
         month = YearMonth(year, m)
         key = str(month)
-        index = indices.get(key)
-        if index is None:
+        entered = indices.get(key)
+        if entered is None:
             report.rows.append(SubsidyMonth(key, None, None, False, ZERO, ("未录入指数",), ZERO))
             continue
         decision = price_subsidy(
             payment_parameters(county, month.first_day()),
-            cpi_yoy=index.cpi_yoy,
-            food_cpi_yoy=index.food_cpi_yoy,
+            cpi_yoy=entered.cpi_yoy,
+            food_cpi_yoy=entered.food_cpi_yoy,
         )
         report.rows.append(
             SubsidyMonth(
                 key,
-                index.cpi_yoy,
-                index.food_cpi_yoy,
+                entered.cpi_yoy,
+                entered.food_cpi_yoy,
                 decision.triggered,
                 decision.per_person,
                 decision.reasons,
