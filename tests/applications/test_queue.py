@@ -44,3 +44,27 @@ def test_the_county_queue_holds_only_cases_awaiting_approval(
 
 def test_another_countys_queue_is_empty(application_li: Any, caseworker_xiaying: Any) -> None:
     assert queries.queue_for(caseworker_xiaying, date(2020, 9, 25)).total == 0
+
+
+def test_the_queue_page_does_not_grow_queries_with_its_rows(
+    clock: Any,
+    caseworker_nanmen: Any,
+    household_li_three_members: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    from decimal import Decimal
+
+    from minzheng.applications import actions
+
+    for programme in ("dibao", "dibian", "tekun", "linshi"):
+        actions.do_submit_application(
+            caseworker_nanmen,
+            applicant=household_li_three_members.head,
+            programmes=[programme],
+            declared_income=Decimal("600"),
+        )
+    client = Client()
+    client.force_login(caseworker_nanmen)
+    with django_assert_max_num_queries(12):
+        body = client.get("/applications/").content.decode()
+    assert body.count("data-application=") == 4

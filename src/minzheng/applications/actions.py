@@ -265,7 +265,7 @@ def do_sign_consents(
 # ── moving a case ────────────────────────────────────────────────────────────────────────────
 
 
-def _case_facts(app: Application) -> CaseFacts:
+def case_facts(app: Application) -> CaseFacts:
     return CaseFacts(
         step=Step(app.step),
         fast_track=app.fast_track,
@@ -288,7 +288,7 @@ def _locked(actor: User, app: Application) -> Application:
 
 
 def _check(actor: User, app: Application, move: Move) -> rules.Verdict:
-    verdict = rules.decide_move(_case_facts(app), move, actor.role, actor.pk, _today())
+    verdict = rules.decide_move(case_facts(app), move, actor.role, actor.pk, _today())
     if not verdict.allowed:
         raise WorkflowRefused(verdict.message, code=verdict.code)
     return verdict

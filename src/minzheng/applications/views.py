@@ -138,7 +138,7 @@ def _suggestion(request: HttpRequest, person: Person) -> HttpResponse:
 def _detail_context(request: HttpRequest, app: Application) -> dict[str, object]:
     user = staff_user(request)
     today = timezone.localdate()
-    facts = actions._case_facts(app)
+    facts = actions.case_facts(app)
     moves = {
         m.value: rules.decide_move(facts, m, user.role, user.pk, today)
         for m in Move
