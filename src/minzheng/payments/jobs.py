@@ -80,7 +80,7 @@ SELECT * FROM (
              WHERE ms.household_id = e.household_id AND ms.lives_together = %(true)s
                AND ms.valid_from <= %(m)s AND (ms.valid_to IS NULL OR ms.valid_to > %(m)s)
                AND (mp.date_of_death IS NULL OR mp.date_of_death >= %(m)s)) END AS amount_fen,
-         'expense' AS debit, 'payable' AS credit, NULL AS amount_ref, %(arrears)s AS is_arrears
+         'expense' AS debit, 'payable' AS credit, CAST(NULL AS BIGINT) AS amount_ref, %(arrears)s AS is_arrears
   FROM assistance_enrolment e
   JOIN registry_household h ON h.id = e.household_id
   LEFT JOIN registry_person p ON p.id = {PAYEE}
