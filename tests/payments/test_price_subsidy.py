@@ -12,7 +12,8 @@ from minzheng.payments.parameter_catalog import payment_parameters
 from minzheng.payments.queries import price_subsidy_report
 from minzheng.payments.rules import price_subsidy
 
-# National CPI and food CPI, year on year, 2020 (国家统计局 monthly releases).
+# National CPI and food CPI, year on year, 2020, as recalled from 国家统计局 monthly releases —
+# test data for the trigger and formula, not checked here against a stored copy of the releases.
 CPI_2020 = [
     ("2020-01", "5.4", "20.6"),
     ("2020-02", "5.2", "21.9"),
