@@ -12,6 +12,7 @@ from minzheng.linkage.synthetic import synthetic_records
 
 
 @pytest.mark.slow
+@pytest.mark.spark
 def test_spark_backend_links_a_tiny_set_like_duckdb() -> None:
     pytest.importorskip("pyspark")
     records = synthetic_records(150, seed=4)
