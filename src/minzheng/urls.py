@@ -12,6 +12,7 @@ urlpatterns = [
     path("system/api-clients/", api_clients, name="api_clients"),
     path("", include("minzheng.core.urls")),
     path("", include("minzheng.accounts.urls")),
+    path("registry/import/", include("minzheng.registry.import_urls")),
     path("registry/", include("minzheng.registry.urls")),
     path("assistance/", include("minzheng.assistance.urls")),
     path("applications/", include("minzheng.applications.urls")),

@@ -36,12 +36,16 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
         base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 800}
     )
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)
     yield page
     context.close()
 
 
 def log_in(page: Any, username: str, password: str) -> None:
+    # Let the previous page's HTMX requests finish first: a late response would set the old
+    # session cookie again after it was cleared.
+    page.wait_for_load_state("networkidle")
+    page.context.clear_cookies()
     page.goto("/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)

@@ -19,7 +19,7 @@ from minzheng.assistance.evaluation import explain_household
 from minzheng.assistance.models import PolicyParameter
 from minzheng.assistance.parameter_catalog import PARAMETERS, spec_for
 from minzheng.assistance.parameters import Confidence, ValueKind
-from minzheng.core.errors import ValidationFailed
+from minzheng.core.errors import NotFound, ValidationFailed
 from minzheng.registry.models import Household
 
 
@@ -87,9 +87,18 @@ def parameter_propose(request: HttpRequest) -> HttpResponse:
     return redirect("assistance:parameter_preview", proposal.pk)
 
 
+def _proposal(request: HttpRequest, parameter_id: int) -> PolicyParameter:
+    """A parameter value whose region lies inside the user's scope: its preview lists households."""
+    low, high = staff_user(request).scope_bounds()
+    proposal = PolicyParameter.objects.filter(pk=parameter_id).first()
+    if proposal is None or not low <= proposal.region_code.ljust(12, "0") <= high:
+        raise NotFound("参数不存在或不在您的管辖范围内")
+    return proposal
+
+
 @requires(Capability.MANAGE_PARAMETERS)
 def parameter_preview(request: HttpRequest, parameter_id: int) -> HttpResponse:
-    proposal = PolicyParameter.objects.get(pk=parameter_id)
+    proposal = _proposal(request, parameter_id)
     return render(
         request,
         "assistance/parameter_preview.html",
@@ -100,14 +109,14 @@ def parameter_preview(request: HttpRequest, parameter_id: int) -> HttpResponse:
 @require_POST
 @requires(Capability.MANAGE_PARAMETERS)
 def parameter_confirm(request: HttpRequest, parameter_id: int) -> HttpResponse:
-    actions.do_confirm_parameter(staff_user(request), PolicyParameter.objects.get(pk=parameter_id))
+    actions.do_confirm_parameter(staff_user(request), _proposal(request, parameter_id))
     return redirect("assistance:parameter_list")
 
 
 @require_POST
 @requires(Capability.MANAGE_PARAMETERS)
 def parameter_withdraw(request: HttpRequest, parameter_id: int) -> HttpResponse:
-    actions.do_withdraw_parameter(staff_user(request), PolicyParameter.objects.get(pk=parameter_id))
+    actions.do_withdraw_parameter(staff_user(request), _proposal(request, parameter_id))
     return redirect("assistance:parameter_list")
 
 

@@ -12,6 +12,7 @@ from minzheng.core.crypto import ensure_key_file, key_file_path, reset_keyring_c
 from minzheng.regions.loader import load_divisions
 
 DEMO_PASSWORD = "Minzheng#2026"
+DEMO_SEED = 2020
 
 # username, role, region code, display name
 DEMO_STAFF: tuple[tuple[str, str, str, str], ...] = (
@@ -66,8 +67,12 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
     reset_keyring_cache()
     call_command("migrate", interactive=False, verbosity=0)
     load_divisions()
-    logins = ensure_demo_staff()
-    from minzheng.registry.demo import ensure_demo_people
+    from minzheng.assistance.actions import do_load_parameter_catalog
 
-    ensure_demo_people()
+    do_load_parameter_catalog(None)
+    logins = ensure_demo_staff()
+    from minzheng.registry.seed import seed_registry
+
+    # A district-sized synthetic Ningbo: every county, the article's assistance groups scaled down.
+    seed_registry("district", DEMO_SEED)
     return logins

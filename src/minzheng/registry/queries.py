@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
@@ -41,7 +41,39 @@ def search_persons(actor: ScopedActor, q: str = "") -> QuerySet[Person]:
         return persons.filter(id_number_index=blind_index(ID_NUMBER, normalized)).order_by("id")
     if q.isdigit() and len(q) == 11:
         return persons.filter(phone_index=blind_index(PHONE, q)).order_by("id")
-    return persons.filter(name__startswith=q).order_by("name", "id")
+    return name_prefix(persons, q).order_by("name", "id")
+
+
+def name_prefix(persons: QuerySet[Person], prefix: str) -> QuerySet[Person]:
+    """Names starting with `prefix`, in a form the database answers from the name index.
+
+    Every name with the prefix lies in [prefix, prefix + U+10FFFF) when text is ordered by code
+    point — SQLite's binary order, and PostgreSQL under a C / C.UTF-8 collation. That range walks the
+    name index in order, so the first page of a common surname costs a few index entries instead of
+    a sort (SQLite cannot use an index for Django's `LIKE … ESCAPE` at all). Under any other
+    collation PostgreSQL gets LIKE alone, served by the `varchar_pattern_ops` index Django adds.
+    """
+    if _code_point_ordered():
+        persons = persons.filter(name__gte=prefix, name__lt=prefix + "\U0010ffff")
+        if connection.vendor == "sqlite":
+            return persons
+    return persons.filter(name__startswith=prefix)
+
+
+def _code_point_ordered() -> bool:
+    if connection.vendor == "sqlite":
+        return True
+    if connection.vendor != "postgresql":
+        return False
+    if _collation_cache.get("c") is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+            row = cursor.fetchone()
+        _collation_cache["c"] = bool(row) and str(row[0]).split(".")[0] in {"C", "POSIX"}
+    return bool(_collation_cache["c"])
+
+
+_collation_cache: dict[str, bool] = {}
 
 
 def households_for(actor: ScopedActor, q: str = "") -> QuerySet[Household]:
