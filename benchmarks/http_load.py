@@ -62,8 +62,11 @@ def login(port: int, username: str, password: str) -> str:
         "POST",
         "/login/",
         body,
-        {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={csrf_cookie.group(1)}",
-         "Referer": f"http://{HOST}:{port}/login/"},
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf_cookie.group(1)}",
+            "Referer": f"http://{HOST}:{port}/login/",
+        },
     )
     response = conn.getresponse()
     response.read()
@@ -72,7 +75,9 @@ def login(port: int, username: str, password: str) -> str:
     return f"sessionid={session.group(1)}"
 
 
-def drive(port: int, path: str, headers: dict[str, str], total: int, concurrency: int) -> dict[str, float]:
+def drive(
+    port: int, path: str, headers: dict[str, str], total: int, concurrency: int
+) -> dict[str, float]:
     latencies: list[float] = []
     lock = threading.Lock()
     per_worker = total // concurrency
@@ -121,16 +126,24 @@ def main() -> int:
         minzheng = str(BIN / "minzheng")
         subprocess.run([minzheng, "demo", "--no-serve"], env=env, check=True, capture_output=True)
         token = subprocess.run(
-            [sys.executable, "-c",
-             "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','minzheng.settings');django.setup();"
-             "from minzheng.api.actions import do_create_api_client as c;"
-             "print(c(None,name='bench',scopes=['registry:read'],region_code='330203000000')[1])"],
-            env=env, check=True, capture_output=True, text=True,
+            [
+                sys.executable,
+                "-c",
+                "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','minzheng.settings');django.setup();"
+                "from minzheng.api.actions import do_create_api_client as c;"
+                "print(c(None,name='bench',scopes=['registry:read'],region_code='330203000000')[1])",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout.strip()
         port = free_port()
         server = subprocess.Popen(
             [minzheng, "serve", "--port", str(port), "--workers", "2", "--threads", "4"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         try:
             wait_ready(port)
@@ -138,18 +151,31 @@ def main() -> int:
             targets = [
                 ("healthz", "/healthz", {}),
                 ("person_list_page", "/registry/persons/", {"Cookie": cookie}),
-                ("api_persons", "/api/v1/registry/persons?limit=20", {"Authorization": f"Bearer {token}"}),
+                (
+                    "api_persons",
+                    "/api/v1/registry/persons?limit=20",
+                    {"Authorization": f"Bearer {token}"},
+                ),
             ]
             drive(port, "/healthz", {}, 100, 4)  # warm-up
             baseline = None
             for name, path, headers in targets:
                 figures = drive(port, path, headers, total, args.concurrency)
                 baseline = baseline or figures["rps"]
-                print(json.dumps({
-                    "benchmark": "http_load", "target": name, "path": path,
-                    "concurrency": args.concurrency, **figures,
-                    "throughput_ratio_vs_healthz": round(figures["rps"] / baseline, 3),
-                }, ensure_ascii=False), flush=True)
+                print(
+                    json.dumps(
+                        {
+                            "benchmark": "http_load",
+                            "target": name,
+                            "path": path,
+                            "concurrency": args.concurrency,
+                            **figures,
+                            "throughput_ratio_vs_healthz": round(figures["rps"] / baseline, 3),
+                        },
+                        ensure_ascii=False,
+                    ),
+                    flush=True,
+                )
         finally:
             server.terminate()
             server.wait(timeout=20)
