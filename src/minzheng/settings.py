@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "minzheng.assistance",
     "minzheng.applications",
     "minzheng.payments",
+    "minzheng.linkage",
     "minzheng.api",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("applications/", include("minzheng.applications.urls")),
     path("portal/", include("minzheng.applications.portal_urls")),
     path("payments/", include("minzheng.payments.urls")),
+    path("linkage/", include("minzheng.linkage.urls")),
     path("api/v1/", api.urls),
 ]
 
