@@ -174,6 +174,39 @@ def do_end_enrolment(
     return enrolment
 
 
+def do_start_gradual_exit(
+    actor: User | None, enrolment: Enrolment, *, until: YearMonth, reason: str
+) -> Enrolment:
+    """渐退: the enrolment stays open in status 渐退期 and is paid up to and including `until`."""
+    if actor is not None and not actor.can(Capability.EDIT_CASES):
+        raise PermissionDenied("您的角色无权执行此操作")
+    if enrolment.status not in (Enrolment.Status.ACTIVE, Enrolment.Status.SUSPENDED):
+        raise ValidationFailed("只有在保的救助可以进入渐退期", code="not_active")
+    if not reason.strip():
+        raise ValidationFailed("请填写渐退理由", code="reason_missing")
+    end = (until + 1).first_day()
+    if end <= enrolment.start_month:
+        raise ValidationFailed("渐退截止月份不能早于起始月份", code="bad_month")
+    with transaction.atomic():
+        locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        before = {"status": locked.status, "end_month": locked.end_month}
+        locked.status = Enrolment.Status.GRADUAL_EXIT
+        locked.end_month = end
+        locked.save(update_fields=["status", "end_month", "updated_at"])
+        audit.record(
+            actor,
+            AuditEvent.Action.UPDATE,
+            "enrolment",
+            locked.pk,
+            summary=f"渐退：发放至{until}，{reason.strip()}",
+            before=before,
+            after={"status": locked.status, "end_month": end},
+            region_code=locked.region_id,
+        )
+    enrolment.status, enrolment.end_month = locked.status, locked.end_month
+    return locked
+
+
 def amount_for(enrolment: Enrolment, month: YearMonth) -> Decimal | None:
     """The amount in force for a month, or None when the enrolment does not pay that month."""
     first = month.first_day()
