@@ -29,8 +29,14 @@ from minzheng.applications.models import (
 )
 from minzheng.applications.rules import CODE_POLICY, CaseFacts, Move, Step
 from minzheng.applications.sms import gateway
-from minzheng.assistance.actions import do_change_enrolment_amount, do_end_enrolment, do_enrol
-from minzheng.assistance.models import Enrolment
+from minzheng.assistance.actions import (
+    amount_for,
+    do_change_enrolment_amount,
+    do_end_enrolment,
+    do_enrol,
+    do_start_gradual_exit,
+)
+from minzheng.assistance.models import OPEN_STATUSES, Enrolment
 from minzheng.assistance.programmes import get_programme
 from minzheng.assistance.rules import evaluate_household
 from minzheng.core import audit
@@ -39,6 +45,7 @@ from minzheng.core.masking import mask_name
 from minzheng.core.models import AuditEvent
 from minzheng.core.pii import ID_NUMBER, blind_index
 from minzheng.core.yearmonth import YearMonth
+from minzheng.payments.actions import do_create_temporary_case
 from minzheng.regions.models import Region
 from minzheng.registry.models import Household, Person
 
@@ -88,6 +95,14 @@ def _open_step(app: Application, step: Step, anchor: date, actor: User | None) -
         deadline_basis=deadline.explanation[:300] if deadline else "",
         deadline_version=deadline.parameter.version_id if deadline else "",
     )
+
+
+def _limit_due(accepted_on: date, *, special: bool) -> date | None:
+    """The whole procedure's limit from acceptance: 30 working days, 45 in special cases."""
+    try:
+        return rules.total_limit(accepted_on, special=special).due.on
+    except rules.DeadlineMissing:
+        return None
 
 
 def _close_step(app: Application, actor: User | None, outcome: str, note: str = "") -> None:
@@ -188,6 +203,7 @@ def do_submit_application(
             if actor is not None:
                 _close_step(app, actor, "窗口受理")
                 app.accepted_on = today
+                app.limit_due = _limit_due(today, special=False)
                 _open_step(app, Step.VISIT, today, actor)
             app.save()
             audit.record(
@@ -274,6 +290,7 @@ def case_facts(app: Application) -> CaseFacts:
         investigator_id=app.investigated_by_id,
         notice_ends_on=app.notice_ends_on,
         unanswered_objections=app.objections.filter(answered_at__isnull=True).count(),
+        spot_check_pending=app.spot_check_pending,
     )
 
 
@@ -317,6 +334,7 @@ def do_accept_application(actor: User, app: Application) -> Application:
         before = app.step
         _close_step(app, actor, "受理")
         app.accepted_on = _today()
+        app.limit_due = _limit_due(app.accepted_on, special=False)
         _open_step(app, Step.VISIT, app.accepted_on, actor)
         app.save()
         _transition_audit(actor, app, before, "受理申请")
@@ -354,7 +372,7 @@ def do_record_home_visit(
         if late_filing:
             app.visit_deferred = False
             app.save(update_fields=["investigated_by", "visit_deferred", "updated_at"])
-            _transition_audit(actor, app, before, "补登入户调查（先行救助后补）")
+            _transition_audit(actor, app, before, "补登入户调查（入户后补）")
         else:
             _close_step(app, actor, "已入户", notes.strip()[:500])
             _open_step(app, Step.VERIFICATION, app.accepted_on or _today(), actor)
@@ -364,16 +382,172 @@ def do_record_home_visit(
 
 
 def do_defer_home_visit(actor: User, app: Application, *, reason: str) -> Application:
-    """先行救助: under the fast track, verify first and visit after. Never for staff relatives."""
+    """先核对、入户后补: under the fast track, verify first and visit after. Never for relatives.
+
+    This only reorders the investigation; it grants nothing. Help before verification is
+    `do_grant_advance_aid` (先行救助)."""
     with transaction.atomic():
         app = _locked(actor, app)
         _check(actor, app, Move.DEFER_VISIT)
         before = app.step
         app.visit_deferred = True
-        _close_step(app, actor, "先行救助，入户后补", reason)
+        _close_step(app, actor, "先核对，入户后补", reason)
         _open_step(app, Step.VERIFICATION, app.accepted_on or _today(), actor)
         app.save()
-        _transition_audit(actor, app, before, f"先行救助，入户后补：{reason}")
+        _transition_audit(actor, app, before, f"先核对，入户后补：{reason}")
+    return app
+
+
+def _provisional(app: Application) -> dict[str, Enrolment]:
+    """The open enrolments made by 先行救助 for this case, by programme."""
+    ids = [row["enrolment"] for row in app.advance_enrolments]
+    rows = Enrolment.objects.select_for_update().filter(pk__in=ids, status__in=OPEN_STATUSES)
+    return {e.programme: e for e in rows}
+
+
+def do_grant_advance_aid(
+    actor: User,
+    app: Application,
+    *,
+    reason: str,
+    temporary: bool,
+    enrol: bool,
+    bank_name: str = "",
+    account_number: str = "",
+) -> Application:
+    """先行救助 (help first, verify after), under an active fast-track period only.
+
+    `temporary`: a 临时救助 payment through the payments app (its own maker-checker applies: a
+    county approver other than the maker approves it before the roll pays it); the amount is the
+    dated parameter `advance_aid.temporary_amount`. `enrol`: the requested monthly programmes the
+    rules grant on the declared income are enrolled provisionally from the next month. The visit,
+    the check and the decision continue; a final refusal ends the provisional enrolment.
+    """
+    _require(actor, Capability.CASE_DATA)
+    if not (temporary or enrol):
+        raise ValidationFailed("请选择临时救助或先行纳入（至少一项）", code="advance_nothing")
+    if not reason.strip():
+        raise ValidationFailed("请填写先行救助理由", code="reason_missing")
+    if temporary and not actor.can(Capability.EDIT_CASES):
+        raise PermissionDenied("先行临时救助由乡镇经办员录入，县级在临时救助中审批")
+    today = _today()
+    this_month = YearMonth.of(today)
+    with transaction.atomic():
+        app = _locked(actor, app)
+        period = queries.fast_track_period(app.region_id, today)
+        verdict = rules.decide_advance_aid(
+            rules.AdvanceFacts(
+                step=Step(app.step),
+                period_active=period is not None,
+                staff_relative=app.staff_relative,
+                already_granted=app.advance_aid,
+            ),
+            actor.role,
+        )
+        if not verdict.allowed:
+            raise WorkflowRefused(verdict.message, code=verdict.code)
+        granted: list[str] = []
+        if temporary:
+            parameter = rules.policy_amount("advance_aid.temporary_amount", today)
+            case = do_create_temporary_case(
+                actor,
+                region=app.region,
+                amount=Decimal(parameter.value),
+                reason=f"先行救助（申请{app.number}）：{reason.strip()}"[:300],
+                bank_name=bank_name,
+                account_number=account_number,
+                person=app.applicant,
+            )
+            app.advance_temporary_case_id = case.pk
+            granted.append(f"临时救助{parameter.value}元（待县级审批，参数{parameter.version_id}）")
+        if enrol:
+            facts = queries.declared_facts(
+                app.household,
+                app.applicant,
+                app.declared_income,
+                today,
+                variable=app.income_variable,
+            )
+            monthly = [
+                c
+                for c in app.programmes
+                if get_programme(c).rule_based and get_programme(c).paid_monthly
+            ]
+            decisions = (
+                evaluate_household(facts, queries.parameters_for(app.region_id, today), monthly)
+                if monthly
+                else []
+            )
+            rows: list[dict[str, Any]] = []
+            for code in monthly:
+                decision = next(
+                    (
+                        d
+                        for d in decisions
+                        if d.programme == code and d.member_id in (None, str(app.applicant_id))
+                    ),
+                    None,
+                )
+                if decision is None or not decision.eligible:
+                    continue
+                enrolment = do_enrol(
+                    actor,
+                    household=app.household,
+                    programme=code,
+                    start=this_month + 1,
+                    amount=decision.monthly_amount,
+                    person=app.applicant if code == "tekun" else None,
+                    decision={
+                        **decision.to_dict(),
+                        "income_variable": app.income_variable,
+                        "fast_track": True,
+                        "provisional": True,
+                        "advance_aid": True,
+                    },
+                    care_level=decision.care_level.value if decision.care_level else "",
+                    application_id=app.pk,
+                )
+                rows.append(
+                    {
+                        "programme": code,
+                        "enrolment": enrolment.pk,
+                        "amount": str(decision.monthly_amount),
+                    }
+                )
+            if not rows and not temporary:
+                raise WorkflowRefused(
+                    "按申报收入，所申请的按月救助项目均不符合条件，不能先行纳入",
+                    code="nothing_eligible",
+                )
+            app.advance_enrolments = rows
+            granted += [
+                f"先行纳入{get_programme(r['programme']).short_name}，自{this_month + 1}起每月{r['amount']}元"
+                for r in rows
+            ]
+        app.advance_aid = True
+        app.advance_aid_on = today
+        app.advance_aid_reason = reason.strip()
+        app.advance_aid_by = actor
+        app.save()
+        audit.record(
+            actor,
+            AuditEvent.Action.UPDATE,
+            OBJECT,
+            app.pk,
+            summary=f"先行救助：{'；'.join(granted)}。{reason.strip()}"[:300],
+            after={
+                "temporary_case": app.advance_temporary_case_id,
+                "enrolments": app.advance_enrolments,
+                "period": queries.describe_period(period),
+            },
+            person_id=app.applicant_id,
+            region_code=app.region_id,
+        )
+        gateway().send(
+            app.applicant,
+            f"【民政】您的救助申请（编号{app.number}）已先行救助：{'；'.join(granted)}。"
+            "入户调查和核对继续进行，最终以审批结果为准。",
+        )
     return app
 
 
@@ -477,6 +651,112 @@ def do_answer_objection(actor: User, objection: Objection, *, answer: str) -> Ob
     return objection
 
 
+def _draw_spot_check(app: Application) -> bool:
+    """特困: the county spot-checks at least the parameter's share of cases by home visit.
+
+    Counted per county over the 特困 cases that reached county approval; deterministic
+    (`rules.spot_check_due`), so the share never falls below the ratio.
+    """
+    if "tekun" not in app.programmes:
+        return False
+    county = app.region_id[:6]
+    reached = (
+        Application.objects.filter(
+            region_id__gte=county.ljust(12, "0"),
+            region_id__lte=county.ljust(12, "9"),
+            lines__programme="tekun",
+            steps__step=Step.COUNTY_APPROVAL.value,
+        )
+        .exclude(pk=app.pk)
+        .distinct()
+    )
+    ratio = rules.policy_amount("tekun.spot_check_ratio", _today())
+    drawn = rules.spot_check_due(
+        reached.filter(spot_check=True).count(), reached.count(), float(ratio.value)
+    )
+    app.spot_check = drawn
+    return drawn
+
+
+def do_record_spot_check(
+    actor: User, app: Application, *, visited_on: date, note: str
+) -> Application:
+    """县级入户抽查 of a drawn 特困 case: the county approver records the visit before deciding."""
+    _require(actor, Capability.APPROVE)
+    if not note.strip():
+        raise ValidationFailed("请填写抽查情况", code="spot_check_note_missing")
+    if visited_on > _today():
+        raise ValidationFailed("抽查日期不能晚于今天", code="visit_in_future")
+    with transaction.atomic():
+        app = _locked(actor, app)
+        if not app.spot_check_pending or app.step != Step.COUNTY_APPROVAL:
+            raise WorkflowRefused("本案不在待抽查状态", code="no_spot_check")
+        app.spot_check_note = f"{visited_on.isoformat()} {note.strip()}"
+        app.spot_check_done_at = timezone.now()
+        app.spot_check_by = actor
+        app.save(
+            update_fields=["spot_check_note", "spot_check_done_at", "spot_check_by", "updated_at"]
+        )
+        audit.record(
+            actor,
+            AuditEvent.Action.UPDATE,
+            OBJECT,
+            app.pk,
+            summary=f"县级入户抽查（特困）：{note.strip()}"[:300],
+            person_id=app.applicant_id,
+            region_code=app.region_id,
+        )
+    return app
+
+
+def do_extend_limit(actor: User, app: Application, *, reason: str) -> Application:
+    """特殊情况: the whole limit goes from 30 to 45 working days (民发〔2021〕57号第22条).
+
+    The reason is recorded; the current step's deadline moves by the same number of working days.
+    """
+    _require(actor, Capability.CASE_DATA)
+    if actor.role not in (rules.TOWNSHIP_CASEWORKER, rules.COUNTY_APPROVER):
+        raise PermissionDenied("只有乡镇经办员或县级审核审批员可以延长办理期限")
+    if not reason.strip():
+        raise ValidationFailed("延长期限须写明特殊情况理由", code="reason_missing")
+    with transaction.atomic():
+        app = _locked(actor, app)
+        if app.step not in {s.value for s in rules.OPEN_STEPS} or app.accepted_on is None:
+            raise WorkflowRefused("只有已受理、未办结的案件可以延长期限", code="not_open")
+        if app.special_case:
+            raise WorkflowRefused("本案已按特殊情况延长", code="already_extended")
+        normal = rules.total_limit(app.accepted_on, special=False)
+        special = rules.total_limit(app.accepted_on, special=True)
+        extra = special.parameter.value - normal.parameter.value
+        before = {"limit_due": app.limit_due, "step_due": app.step_due}
+        app.special_case = True
+        app.special_case_reason = reason.strip()
+        app.limit_due = special.due.on
+        if app.step_due is not None:
+            app.step_due = rules.add_working_days(app.step_due, extra).on
+            record = app.steps.filter(step=app.step, completed_at__isnull=True).last()
+            if record is not None:
+                record.due_on = app.step_due
+                record.deadline_basis = (
+                    f"特殊情况延长{extra}个工作日：{reason.strip()}（{special.parameter.source}）"
+                )[:300]
+                record.deadline_version = special.parameter.version_id
+                record.save(update_fields=["due_on", "deadline_basis", "deadline_version"])
+        app.save()
+        audit.record(
+            actor,
+            AuditEvent.Action.UPDATE,
+            OBJECT,
+            app.pk,
+            summary=f"特殊情况延长办理期限至{special.due.on}（45个工作日）：{reason.strip()}"[:300],
+            before=before,
+            after={"limit_due": app.limit_due, "step_due": app.step_due},
+            person_id=app.applicant_id,
+            region_code=app.region_id,
+        )
+    return app
+
+
 def do_close_notice(actor: User, app: Application) -> Application:
     """公示期满且异议均已答复: the case goes to the county."""
     with transaction.atomic():
@@ -485,10 +765,39 @@ def do_close_notice(actor: User, app: Application) -> Application:
         before = app.step
         answered = app.objections.count()
         _close_step(app, actor, "公示期满", f"异议{answered}条，均已答复" if answered else "无异议")
+        drawn = _draw_spot_check(app)
         _open_step(app, Step.COUNTY_APPROVAL, _today(), actor)
         app.save()
-        _transition_audit(actor, app, before, "公示期满，报县级审批")
+        _transition_audit(
+            actor,
+            app,
+            before,
+            "公示期满，报县级审批" + ("（特困，抽入县级入户抽查）" if drawn else ""),
+        )
     return app
+
+
+def _end_provisional(
+    actor: User, app: Application, enrolments: Iterable[Enrolment], why: str
+) -> list[dict[str, str]]:
+    """End provisional (先行) enrolments: the last paid month is this one, so they stop next month."""
+    this_month = YearMonth.of(_today())
+    ended: list[dict[str, str]] = []
+    for enrolment in enrolments:
+        do_end_enrolment(
+            actor,
+            enrolment,
+            last_paid_month=this_month,
+            reason=f"申请{app.number}{why}，先行纳入终止",
+        )
+        ended.append(
+            {
+                "programme": enrolment.programme,
+                "enrolment": str(enrolment.pk),
+                "end": str(this_month + 1),
+            }
+        )
+    return ended
 
 
 def _refuse(actor: User, app: Application, reason: str) -> None:
@@ -499,6 +808,10 @@ def _refuse(actor: User, app: Application, reason: str) -> None:
     app.decided_by = actor
     app.refusal_reason = reason
     ApplicationProgramme.objects.filter(application=app).update(is_open=False)
+    ended = _end_provisional(actor, app, _provisional(app).values(), "不予批准")
+    if ended:
+        app.decision = {**app.decision, "provisional_ended": ended}
+        reason = f"{reason}（先行纳入的救助自{ended[0]['end']}起停止）"
     StepRecord.objects.create(
         application=app,
         step=Step.REFUSED.value,
@@ -539,6 +852,7 @@ def do_county_decide(
         facts = queries.declared_facts(
             app.household, app.applicant, income, today, variable=app.income_variable
         )
+        provisional = _provisional(app)
         ruled = [p for p in app.programmes if get_programme(p).rule_based]
         decisions = (
             evaluate_household(facts, queries.parameters_for(app.region_id, today), ruled)
@@ -566,6 +880,22 @@ def do_county_decide(
                 skipped.append({"programme": code, "reason": "非按月发放项目，按个案另行审批发放"})
                 continue
             amount = decision.monthly_amount if decision else Decimal("0")
+            held = provisional.pop(code, None)
+            if held is not None:
+                # 先行纳入 confirmed: keep the enrolment, with the amount on the checked income.
+                if amount_for(held, start) != amount:
+                    do_change_enrolment_amount(
+                        actor, held, month=start, amount=amount, reason="县级审批确认（核对后金额）"
+                    )
+                enrolled.append(
+                    {
+                        "programme": code,
+                        "enrolment": held.pk,
+                        "amount": str(amount),
+                        "confirmed_provisional": True,
+                    }
+                )
+                continue
             enrolment = do_enrol(
                 actor,
                 household=app.household,
@@ -588,12 +918,19 @@ def do_county_decide(
                 + "；".join(s["reason"] for s in skipped),
                 code="nothing_eligible",
             )
+        # Provisional enrolments in programmes the checked income no longer supports end.
+        ended = _end_provisional(actor, app, provisional.values(), "审批不符合该项目条件")
         app.step = Step.APPROVED.value
         app.step_due = None
         app.step_started_on = today
         app.decided_on = today
         app.decided_by = actor
-        app.decision = {"start": str(start), "enrolled": enrolled, "skipped": skipped}
+        app.decision = {
+            "start": str(start),
+            "enrolled": enrolled,
+            "skipped": skipped,
+            **({"provisional_ended": ended} if ended else {}),
+        }
         ApplicationProgramme.objects.filter(application=app).update(is_open=False)
         StepRecord.objects.create(
             application=app,
@@ -685,6 +1022,50 @@ def _record_held_exit(actor: User, task: ReviewTask, reason: str) -> None:
         )
 
 
+def do_start_termination_notice(actor: User, task: ReviewTask, *, note: str) -> ReviewTask:
+    """特困: post the intended termination for 7 days before it can be decided (民发〔2021〕43号第26条)."""
+    _require(actor, Capability.EDIT_CASES)
+    task = ReviewTask.objects.get_visible(actor, pk=task.pk)
+    if not note.strip():
+        raise ValidationFailed("请填写拟终止理由", code="reason_missing")
+    today = _today()
+    verdict = rules.exit_allowed(
+        fast_track_period=queries.describe_period(queries.fast_track_period(task.region_id, today))
+    )
+    if not verdict.allowed:
+        _record_held_exit(actor, task, verdict.message)
+        raise WorkflowRefused(verdict.message, code=verdict.code)
+    with transaction.atomic():
+        task = ReviewTask.objects.select_for_update().get(pk=task.pk)
+        if task.status != ReviewTask.Status.OPEN:
+            raise WorkflowRefused("该复核任务已办结", code="review_done")
+        if task.enrolment.programme != "tekun":
+            raise WorkflowRefused("终止公示只适用于特困人员", code="not_tekun")
+        if task.termination_notice_on is not None:
+            raise WorkflowRefused("已发起终止公示", code="notice_started")
+        ends = rules.termination_notice_end(today)
+        task.termination_notice_on = today
+        task.termination_notice_ends_on = ends.due.on
+        task.termination_note = note.strip()
+        task.save(
+            update_fields=[
+                "termination_notice_on",
+                "termination_notice_ends_on",
+                "termination_note",
+            ]
+        )
+        audit.record(
+            actor,
+            AuditEvent.Action.UPDATE,
+            "review_task",
+            task.pk,
+            summary=f"特困拟终止公示{today}至{ends.due.on}：{note.strip()}"[:300],
+            after={"basis": ends.parameter.version_id},
+            region_code=task.region_id,
+        )
+    return task
+
+
 def do_complete_review(
     actor: User,
     task: ReviewTask,
@@ -724,13 +1105,17 @@ def do_complete_review(
             grace, used = queries.parameters_for(task.region_id, today).integer(
                 "gradual_exit.grace_months"
             )
-            do_end_enrolment(
+            do_start_gradual_exit(
                 actor,
                 enrolment,
-                last_paid_month=this_month + grace,
+                until=this_month + grace,
                 reason=f"复核渐退：{note}（渐退期{grace}个月，参数{used.version_id}）",
             )
         elif chosen is ReviewTask.Outcome.EXIT:
+            if enrolment.programme == "tekun":
+                ended = rules.tekun_exit_allowed(task.termination_notice_ends_on, today)
+                if not ended.allowed:
+                    raise WorkflowRefused(ended.message, code=ended.code)
             do_end_enrolment(
                 actor, enrolment, last_paid_month=this_month, reason=f"复核退出：{note}"
             )

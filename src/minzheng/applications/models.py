@@ -49,7 +49,25 @@ class Application(models.Model):
     accepted_on = models.DateField("受理日期", null=True, blank=True)
     notice_ends_on = models.DateField("公示截止", null=True, blank=True)
     fast_track = models.BooleanField("快速通道（三快一缓）", default=False)
-    visit_deferred = models.BooleanField("先行救助、入户后补", default=False)
+    visit_deferred = models.BooleanField("先核对、入户后补", default=False)
+    advance_aid = models.BooleanField("先行救助", default=False, db_index=True)
+    advance_aid_on = models.DateField("先行救助日期", null=True, blank=True)
+    advance_aid_reason = models.TextField("先行救助理由", blank=True)
+    advance_aid_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # payments.TemporaryCase id (an id, not a key: the payments app owns its tables)
+    advance_temporary_case_id = models.BigIntegerField("先行临时救助", null=True, blank=True)
+    advance_enrolments = models.JSONField("先行纳入（临时）", default=list, blank=True)
+    spot_check = models.BooleanField("县级入户抽查", default=False, db_index=True)
+    spot_check_note = models.TextField("抽查结果", blank=True)
+    spot_check_done_at = models.DateTimeField("抽查完成时间", null=True, blank=True)
+    spot_check_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    limit_due = models.DateField("办结期限", null=True, blank=True)
+    special_case = models.BooleanField("特殊情况延长", default=False)
+    special_case_reason = models.TextField("延长理由", blank=True)
     staff_relative = models.BooleanField("工作人员近亲属申请", default=False)
     staff_relative_name = models.CharField("相关工作人员", max_length=60, blank=True)
     staff_relative_user = models.ForeignKey(
@@ -102,6 +120,10 @@ class Application(models.Model):
     @property
     def step_label(self) -> str:
         return STEP_LABELS[Step(self.step)]
+
+    @property
+    def spot_check_pending(self) -> bool:
+        return self.spot_check and self.spot_check_done_at is None
 
     @property
     def consents_signed(self) -> bool:
@@ -258,6 +280,9 @@ class ReviewTask(models.Model):
     outcome = models.CharField("复核结论", max_length=20, choices=Outcome.choices, blank=True)
     note = models.TextField("说明", blank=True)
     held_reason = models.TextField("退出缓记录", blank=True)
+    termination_notice_on = models.DateField("终止公示开始", null=True, blank=True)
+    termination_notice_ends_on = models.DateField("终止公示截止", null=True, blank=True)
+    termination_note = models.TextField("拟终止理由", blank=True)
     done_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -166,6 +166,8 @@ class Queue:
     by_region: list[tuple[str, int]]
     overdue: int
     total: int
+    spot_checks: int = 0  # 特困 cases drawn for the county's spot check, not yet done
+    advance_aid: int = 0  # open cases helped first (先行救助)
 
 
 def queue_for(
@@ -195,6 +197,8 @@ def queue_for(
         sorted(region_counts.items()),
         sum(late_counts.values()),
         len(all_rows),
+        spot_checks=base.filter(spot_check=True, spot_check_done_at__isnull=True).count(),
+        advance_aid=base.filter(advance_aid=True).count(),
     )
 
 

@@ -53,7 +53,7 @@ CLOSED_STEPS: tuple[Step, ...] = (Step.APPROVED, Step.REFUSED)
 class Move(StrEnum):
     ACCEPT = "accept"
     RECORD_VISIT = "record_visit"
-    DEFER_VISIT = "defer_visit"  # 先行救助: only under the fast track, never for staff relatives
+    DEFER_VISIT = "defer_visit"  # 先核对、入户后补: only under the fast track, never for relatives
     RECORD_VERIFICATION = "record_verification"
     PASS_REVIEW = "pass_review"
     REFUSE_AT_REVIEW = "refuse_at_review"
@@ -84,7 +84,7 @@ _COUNTY = frozenset({COUNTY_APPROVER})
 TRANSITIONS: dict[Move, Transition] = {
     Move.ACCEPT: Transition(Step.SUBMITTED, Step.VISIT, _INTAKE, "受理"),
     Move.RECORD_VISIT: Transition(Step.VISIT, Step.VERIFICATION, _INTAKE, "登记入户调查"),
-    Move.DEFER_VISIT: Transition(Step.VISIT, Step.VERIFICATION, _TOWNSHIP, "先行救助，入户后补"),
+    Move.DEFER_VISIT: Transition(Step.VISIT, Step.VERIFICATION, _TOWNSHIP, "先核对，入户后补"),
     Move.RECORD_VERIFICATION: Transition(
         Step.VERIFICATION, Step.TOWNSHIP_REVIEW, _TOWNSHIP, "登记核对结果"
     ),
@@ -116,6 +116,7 @@ class CaseFacts:
     investigator_id: int | None = None
     notice_ends_on: date | None = None
     unanswered_objections: int = 0
+    spot_check_pending: bool = False  # 特困: drawn for the county's spot check, not yet done
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,9 +149,9 @@ def decide_move(case: CaseFacts, move: Move, role: str, actor_id: int, today: da
     if move is Move.DEFER_VISIT:
         if case.staff_relative:
             # 民发〔2021〕57号第11、20条: staff relatives' applications always get a home visit.
-            return _no("relative_needs_visit", "工作人员近亲属申请须入户调查，不能先行救助跳过入户")
+            return _no("relative_needs_visit", "工作人员近亲属申请须先入户调查，不能入户后补")
         if not case.fast_track:
-            return _no("not_fast_track", "只有“三快一缓”快速通道期间的案件可先行救助、入户后补")
+            return _no("not_fast_track", "只有“三快一缓”快速通道期间的案件可先核对、入户后补")
     if t.target is Step.VERIFICATION and not case.consents_signed:
         # 社会救助暂行办法第58条: the family's written authorisation precedes the check.
         return _no("consents_missing", "尚未签署诚信承诺书和核对授权书，不能开始家庭经济状况核对")
@@ -163,7 +164,92 @@ def decide_move(case: CaseFacts, move: Move, role: str, actor_id: int, today: da
             return _no("objections_open", f"尚有{case.unanswered_objections}条异议未答复")
     if move in (Move.APPROVE, Move.REFUSE) and case.investigator_id == actor_id:
         return _no("approver_is_investigator", "审批人不能是本案的入户调查人")
+    if move is Move.APPROVE and case.spot_check_pending:
+        return _no("spot_check_pending", "本案已抽入县级入户抽查，请先登记抽查结果再批准")
     return Verdict(True, "ok", (t.label,), t.target)
+
+
+# ── 先行救助: help first, verify after ───────────────────────────────────────────────────────
+
+ADVANCE_AID_STEPS: tuple[Step, ...] = (Step.VISIT, Step.VERIFICATION)
+
+
+@dataclass(frozen=True, slots=True)
+class AdvanceFacts:
+    """What the 先行救助 rule needs: the case, whether a fast-track period is in force now."""
+
+    step: Step
+    period_active: bool
+    staff_relative: bool
+    already_granted: bool
+
+
+def decide_advance_aid(facts: AdvanceFacts, role: str) -> Verdict:
+    """May the township (or county) help first and verify after? (宁波2020“三快一缓”：救助快)"""
+    if role not in (TOWNSHIP_CASEWORKER, COUNTY_APPROVER):
+        return _no("role_not_allowed", "只有乡镇经办员或县级审核审批员可以决定先行救助")
+    if facts.already_granted:
+        return _no("advance_already_granted", "本案已先行救助")
+    if facts.step not in ADVANCE_AID_STEPS:
+        return _no(
+            "advance_wrong_step",
+            f"先行救助只能在受理后、核对完成前决定（当前环节“{STEP_LABELS[facts.step]}”）",
+        )
+    if facts.staff_relative:
+        # 民发〔2021〕57号第11、20条: staff relatives' applications always get a home visit first.
+        return _no("relative_needs_visit", "工作人员近亲属申请须先入户调查，不能先行救助")
+    if not facts.period_active:
+        return _no("not_fast_track", "该地区当前不在“三快一缓”快速通道期间，不能先行救助")
+    return Verdict(True, "ok", ("可以先行救助",))
+
+
+@dataclass(frozen=True, slots=True)
+class DatedAmount:
+    """A dated, sourced amount (yuan) or ratio; `illustrative` when no source gave the value."""
+
+    key: str
+    effective_from: date
+    value: str
+    source: str
+    confidence: str
+    illustrative: bool = False
+
+    @property
+    def version_id(self) -> str:
+        return f"{self.key}@{self.effective_from.isoformat()}"
+
+
+SRC_ADVANCE = (
+    "宁波市民政局2020年工作文章：“三快一缓”，率先出台疫情防控期间外地来甬务工人员临时救助举措；"
+    "先行救助的临时救助金额未找到（NF），为示例值，由民政局配置"
+)
+SRC_SPOT_2012 = "最低生活保障审核审批办法（试行）（民发〔2012〕220号）第26条：县级入户抽查不少于30%"
+SRC_SPOT_TEKUN = "特困人员认定办法（民发〔2021〕43号）第13—17条：县级抽查不少于30%"
+
+POLICY_AMOUNTS: tuple[DatedAmount, ...] = (
+    DatedAmount("advance_aid.temporary_amount", date(2020, 1, 1), "1000", SRC_ADVANCE, "NF", True),
+    DatedAmount("tekun.spot_check_ratio", date(2020, 1, 1), "0.30", SRC_SPOT_2012, "A"),
+    DatedAmount("tekun.spot_check_ratio", date(2021, 7, 1), "0.30", SRC_SPOT_TEKUN, "A"),
+)
+
+
+def policy_amount(
+    key: str, on: date, catalog: Iterable[DatedAmount] = POLICY_AMOUNTS
+) -> DatedAmount:
+    in_force = [v for v in catalog if v.key == key and v.effective_from <= on]
+    if not in_force:
+        raise LookupError(f"{key}@{on.isoformat()}")
+    return max(in_force, key=lambda v: v.effective_from)
+
+
+def spot_check_due(drawn: int, total_before: int, ratio: float) -> bool:
+    """Draw this 特困 case for the county's home-visit spot check?
+
+    Deterministic, so the share never drops below the ratio: with `drawn` of `total_before` cases
+    already drawn, this one is drawn when otherwise fewer than ratio × (total_before + 1) would be.
+    """
+    needed = ratio * (total_before + 1)
+    return drawn < needed - 1e-9
 
 
 # ── the working-day calendar ─────────────────────────────────────────────────────────────────
@@ -218,6 +304,9 @@ class DeadlineKey(StrEnum):
     NOTICE = "notice"  # posting in the village, calendar days
     COUNTY = "county"  # county decision, counted from the end of the notice
     REFUSAL_NOTICE = "refusal_notice"  # tell the applicant of a refusal
+    TOTAL = "total"  # the whole procedure, counted from acceptance
+    TOTAL_SPECIAL = "total_special"  # the same in special cases, with a recorded reason
+    TERMINATION_NOTICE = "termination_notice"  # 特困: posting before benefits end, calendar days
 
 
 class Unit(StrEnum):
@@ -286,6 +375,30 @@ DEADLINE_CATALOG: tuple[DeadlineValue, ...] = (
         3,
         WD,
         f"{SRC_MCA_2021}第21条：3个工作日内书面告知不予批准理由",
+        "A",
+    ),
+    DeadlineValue(
+        K.TOTAL,
+        COVERAGE_START,
+        30,
+        WD,
+        f"{SRC_MCA_2021}第22条：审核确认工作应自受理之日起30个工作日内完成（2020年起列示）",
+        "A",
+    ),
+    DeadlineValue(
+        K.TOTAL_SPECIAL,
+        COVERAGE_START,
+        45,
+        WD,
+        f"{SRC_MCA_2021}第22条：特殊情况可延长至45个工作日（须记录理由）",
+        "A",
+    ),
+    DeadlineValue(
+        K.TERMINATION_NOTICE,
+        COVERAGE_START,
+        7,
+        D,
+        "特困人员认定办法（民发〔2021〕43号）第26条：终止救助供养须公示7天，次月起停发",
         "A",
     ),
     DeadlineValue(
@@ -404,6 +517,29 @@ def add_months(day: date, months: int) -> date:
     month += 1
     last = (date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)).day
     return date(year, month, min(day.day, last))
+
+
+def total_limit(accepted_on: date, *, special: bool) -> StepDeadline:
+    """The whole procedure's limit: 30 working days, 45 in special cases (民发〔2021〕57号第22条)."""
+    p = deadline_value(K.TOTAL_SPECIAL if special else K.TOTAL, accepted_on)
+    return StepDeadline(add_working_days(accepted_on, p.value), p, accepted_on)
+
+
+def termination_notice_end(started_on: date) -> StepDeadline:
+    p = deadline_value(K.TERMINATION_NOTICE, started_on)
+    return StepDeadline(Due(started_on + timedelta(days=p.value), True), p, started_on)
+
+
+def tekun_exit_allowed(notice_ends_on: date | None, today: date) -> Verdict:
+    """特困 ends only after a 7-day posting of the termination (民发〔2021〕43号第26条)."""
+    if notice_ends_on is None:
+        return _no("termination_notice_required", "终止特困供养须先公示7天：请先“发起终止公示”")
+    if today < notice_ends_on:
+        return _no(
+            "termination_notice_running",
+            f"终止公示期至{notice_ends_on.isoformat()}，期满后方可终止",
+        )
+    return Verdict(True, "ok", ("公示期满，可以终止",))
 
 
 def exit_allowed(*, fast_track_period: str | None) -> Verdict:

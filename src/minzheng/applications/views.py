@@ -144,8 +144,25 @@ def _detail_context(request: HttpRequest, app: Application) -> dict[str, object]
         for m in Move
         if rules.TRANSITIONS[m].source.value == app.step
     }
+    advance = rules.decide_advance_aid(
+        rules.AdvanceFacts(
+            step=Step(app.step),
+            period_active=queries.fast_track_period(app.region_id, today) is not None,
+            staff_relative=app.staff_relative,
+            already_granted=app.advance_aid,
+        ),
+        user.role,
+    )
     return {
         "app": app,
+        "advance": advance,
+        "advance_amount": rules.policy_amount("advance_aid.temporary_amount", today),
+        "can_extend": (
+            user.role in (rules.TOWNSHIP_CASEWORKER, rules.COUNTY_APPROVER)
+            and app.step in {s.value for s in rules.OPEN_STEPS}
+            and app.accepted_on is not None
+            and not app.special_case
+        ),
         "steps": app.steps.select_related("completed_by").order_by("id"),
         "visits": app.visits.prefetch_related("photos").select_related("visitor"),
         "objections": app.objections.select_related("answered_by").order_by("id"),
@@ -183,6 +200,25 @@ def act(request: HttpRequest, application_id: int, move: str) -> HttpResponse:
         )
     elif move == "defer_visit":
         actions.do_defer_home_visit(user, app, reason=post.get("reason", ""))
+    elif move == "advance_aid":
+        actions.do_grant_advance_aid(
+            user,
+            app,
+            reason=post.get("reason", ""),
+            temporary=post.get("temporary") == "1",
+            enrol=post.get("enrol") == "1",
+            bank_name=post.get("bank_name", ""),
+            account_number=post.get("account_number", ""),
+        )
+    elif move == "extend":
+        actions.do_extend_limit(user, app, reason=post.get("reason", ""))
+    elif move == "spot_check":
+        actions.do_record_spot_check(
+            user,
+            app,
+            visited_on=day(post.get("visited_on", ""), "抽查日期"),
+            note=post.get("note", ""),
+        )
     elif move == "consents":
         actions.do_sign_consents(
             user,
@@ -297,6 +333,9 @@ def reviews(request: HttpRequest) -> HttpResponse:
 def review_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     user = staff_user(request)
     task = ReviewTask.objects.get_visible(user, pk=task_id)
+    if request.method == "POST" and request.POST.get("action") == "termination_notice":
+        actions.do_start_termination_notice(user, task, note=request.POST.get("note", ""))
+        return HttpResponseRedirect(reverse("applications:review_detail", args=[task.pk]))
     if request.method == "POST":
         amount_text = request.POST.get("amount", "").strip()
         actions.do_complete_review(
@@ -315,6 +354,9 @@ def review_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             "task": task,
             "enrolment": enrolment,
             "amount": amount_for(enrolment, YearMonth.of(timezone.localdate())),
+            "last_paid": (
+                (YearMonth.of(enrolment.end_month) - 1).first_day() if enrolment.end_month else None
+            ),
             "outcomes": ReviewTask.Outcome.choices,
             "can_edit": user.can(Capability.EDIT_CASES),
         },
