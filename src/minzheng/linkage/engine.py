@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +23,7 @@ from splink import DuckDBAPI, Linker, SettingsCreator
 from splink.internals.database_api import DatabaseAPI
 from splink.internals.exceptions import SplinkException
 
-from minzheng.linkage.clustering import cluster_refusing_conflicting_ids
+from minzheng.linkage.clustering import RecordPair, cluster_refusing_conflicting_ids
 from minzheng.linkage.model import LinkageSpec, chinese_person_spec
 from minzheng.linkage.normalize import prepare_records
 
@@ -88,6 +89,9 @@ def link_records(
     spark_session: Any = None,
     on_stage_done: StageCallback | None = None,
     today: date | None = None,
+    must_link: Sequence[RecordPair] = (),
+    cannot_link: Sequence[RecordPair] = (),
+    with_evidence: bool = False,
 ) -> LinkResult:
     """Link department records about residents into persons.
 
@@ -95,6 +99,9 @@ def link_records(
     (or, with `prepared=True`, the columns the spec needs). Pairs with match probability ≥
     `threshold` join a person unless that would put two different valid ID numbers together.
     `today` (default: the current date) bounds the birth dates an ID number may carry.
+    `must_link` / `cannot_link` are clerical decisions (record_id pairs) the clustering obeys.
+    `with_evidence` keeps, for every pair, each comparison's match weight (`mw_<name>`) and the
+    label of the level it reached (`level_<name>`), for showing a reviewer why a pair scored.
     """
     low, high = review_band
     if not 0.0 <= low <= threshold <= high <= 1.0:
@@ -117,11 +124,15 @@ def link_records(
 
     with stage("train"):
         plan = training or TrainingPlan()
-        linker = _trained_linker(table[spec.columns], spec, backend, plan, spark_session)
+        linker = _trained_linker(
+            table[spec.columns], spec, backend, plan, spark_session, with_evidence
+        )
 
     with stage("predict"):
         predictions = linker.inference.predict(threshold_match_probability=low)
-        pairs = _pairs_frame(_as_pandas(predictions))
+        pairs = _pairs_frame(_as_pandas(predictions), with_evidence)
+        if with_evidence:
+            pairs = _with_level_labels(pairs, linker.misc.save_model_to_json())
         predictions.drop_table_from_database_and_remove_from_cache()
 
     with stage("cluster"):
@@ -132,7 +143,12 @@ def link_records(
         else:
             valid_ids = pd.Series([None] * len(table), dtype=object)
         clustering = cluster_refusing_conflicting_ids(
-            table["record_id"], valid_ids, pairs, threshold
+            table["record_id"],
+            valid_ids,
+            pairs,
+            threshold,
+            must_link=must_link,
+            cannot_link=cannot_link,
         )
         in_band = pairs.loc[
             (pairs["match_probability"] >= low) & (pairs["match_probability"] < high)
@@ -157,8 +173,11 @@ def _as_pandas(splink_frame: Any) -> pd.DataFrame:
     return frame
 
 
-def _pairs_frame(predictions: pd.DataFrame) -> pd.DataFrame:
-    pairs = predictions[["record_id_l", "record_id_r", "match_weight", "match_probability"]]
+def _pairs_frame(predictions: pd.DataFrame, with_evidence: bool = False) -> pd.DataFrame:
+    columns = ["record_id_l", "record_id_r", "match_weight", "match_probability"]
+    if with_evidence:
+        columns += [c for c in predictions.columns if c.startswith("mw_")]
+    pairs = predictions[columns]
     return pairs.astype(
         {
             "record_id_l": str,
@@ -167,6 +186,38 @@ def _pairs_frame(predictions: pd.DataFrame) -> pd.DataFrame:
             "match_probability": float,
         }
     ).reset_index(drop=True)
+
+
+# Weights are log2 ratios of stored probabilities; a level reached gives back its own weight to
+# float precision, far inside this.
+LEVEL_WEIGHT_TOLERANCE = 1e-6
+
+
+def _with_level_labels(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
+    """Name the level each comparison reached. Splink 5 keeps only the level's match weight
+    (`mw_<name>`), and within a comparison every level has its own weight log2(m/u), so the
+    nearest one names the level; a null level weighs 0."""
+    labelled = pairs.copy()
+    for comparison in model["comparisons"]:
+        column = f"mw_{comparison['output_column_name']}"
+        if column not in labelled.columns:
+            continue
+        levels: list[tuple[str, float]] = []
+        for level in comparison["comparison_levels"]:
+            label = str(level.get("label_for_charts") or level.get("sql_condition", ""))
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if level.get("is_null_level"):
+                levels.append((label, 0.0))
+            elif m and u:
+                levels.append((label, math.log2(float(m) / float(u))))
+
+        def nearest(weight: float, levels: list[tuple[str, float]] = levels) -> str:
+            # Levels whose m was never trained have no weight of their own: leave them unnamed.
+            close = [item for item in levels if abs(item[1] - weight) < LEVEL_WEIGHT_TOLERANCE]
+            return min(close, key=lambda item: abs(item[1] - weight))[0] if close else ""
+
+        labelled[f"level_{comparison['output_column_name']}"] = labelled[column].map(nearest)
+    return labelled
 
 
 def _database(backend: Backend, spark_session: Any) -> DatabaseAPI[Any]:
@@ -180,7 +231,12 @@ def _database(backend: Backend, spark_session: Any) -> DatabaseAPI[Any]:
 
 
 def _trained_linker(
-    table: pd.DataFrame, spec: LinkageSpec, backend: Backend, plan: TrainingPlan, spark_session: Any
+    table: pd.DataFrame,
+    spec: LinkageSpec,
+    backend: Backend,
+    plan: TrainingPlan,
+    spark_session: Any,
+    with_evidence: bool = False,
 ) -> Linker:
     database = _database(backend, spark_session)
     registered = database.register(table)
@@ -190,7 +246,7 @@ def _trained_linker(
         comparisons=list(spec.comparisons),
         blocking_rules_to_generate_predictions=list(spec.prediction_blocking_rules),
         retain_matching_columns=False,
-        retain_intermediate_calculation_columns=False,
+        retain_intermediate_calculation_columns=with_evidence,
         max_iterations=plan.em_max_iterations,
     )
     linker = Linker(registered, settings, log_level=logging.WARNING)
@@ -204,7 +260,7 @@ def _trained_linker(
     linker.training.estimate_u_using_random_sampling(
         max_pairs=plan.u_sample_pairs, seed=plan.seed, num_chunks=1
     )
-    linker = _with_unobserved_u_filled(linker, registered, plan.u_sample_pairs)
+    linker = _with_unobserved_u_filled(linker, registered, plan.u_sample_pairs, with_evidence)
     for rule in spec.training_blocking_rules:
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
@@ -218,7 +274,9 @@ def _trained_linker(
     return linker
 
 
-def _with_unobserved_u_filled(linker: Linker, registered: Any, pairs_sampled: float) -> Linker:
+def _with_unobserved_u_filled(
+    linker: Linker, registered: Any, pairs_sampled: float, with_evidence: bool = False
+) -> Linker:
     """Give levels that no random pair reached (two ID edits with the same birth date …) the
     upper bound u = 1 / pairs sampled, instead of Splink's generic default: not seen once in
     a million random pairs means rarer than one in a million."""
@@ -227,4 +285,5 @@ def _with_unobserved_u_filled(linker: Linker, registered: Any, pairs_sampled: fl
         for level in comparison["comparison_levels"]:
             if not level.get("is_null_level") and level.get("u_probability") is None:
                 level["u_probability"] = 1.0 / pairs_sampled
+    model["retain_intermediate_calculation_columns"] = with_evidence
     return Linker(registered, model, log_level=logging.WARNING)
