@@ -251,10 +251,19 @@ def _trained_linker(
     )
     linker = Linker(registered, settings, log_level=logging.WARNING)
     # Tiny inputs can have more sure matches than the assumed recall allows; the default prior
-    # is then kept.
+    # is then kept. An input where no two records share a valid ID number would give a prior
+    # of 0 (every match weight −∞): the default prior is kept then too.
+    default_prior = linker.misc.save_model_to_json()["probability_two_random_records_match"]
     with contextlib.suppress(ValueError):
         linker.training.estimate_probability_two_random_records_match(
             spec.deterministic_rules, recall=spec.deterministic_recall
+        )
+    if not linker.misc.save_model_to_json()["probability_two_random_records_match"] > 0:
+        linker = Linker(
+            registered,
+            linker.misc.save_model_to_json()
+            | {"probability_two_random_records_match": default_prior},
+            log_level=logging.WARNING,
         )
     # One chunk: Splink's chunked early stopping saves little here and costs a probe pass.
     linker.training.estimate_u_using_random_sampling(
