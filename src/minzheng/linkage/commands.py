@@ -1,6 +1,7 @@
 """`minzheng link`: multi-identity recognition over a CSV of department records.
 
     minzheng link --input records.csv --output clusters.csv [--threshold 0.95]
+    minzheng link-registry        # the registry and departments' records, review queue filled
 
 The input has the columns record_id, source, name, id_number, birth_date, sex, phone, address
 (any of the last six may be empty); the output maps every record_id to a person_id.
@@ -50,6 +51,24 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--review-output", type=Path, help="可选：人工复核记录对输出 CSV")
     parser.add_argument("--backend", choices=("duckdb", "spark"), default="duckdb")
     parser.set_defaults(func=handler, needs_django=False)
+    registry = subparsers.add_parser(
+        "link-registry",
+        help="多重身份识别：登记人员与各部门记录，存疑的送人工复核",
+        description="对全部登记人员和部门记录运行多重身份识别：已复核的结论作为固定关联/禁止关联，"
+        "存疑记录对进入复核队列，能唯一归属的部门记录自动关联到人员。",
+    )
+    registry.set_defaults(func=registry_handler, needs_django=True)
+
+
+def registry_handler(args: argparse.Namespace) -> int:
+    from minzheng.linkage.actions import do_run_linkage
+
+    run = do_run_linkage(None)
+    print(
+        f"{run.records} 条记录；新送复核 {run.pairs_queued} 对；关联部门记录 {run.records_linked} 条",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def read_records(path: Path) -> pd.DataFrame:

@@ -174,3 +174,20 @@ def test_the_queue_shows_counts_and_a_decision_comes_back_as_a_row(
     assert row.status_code == 200
     assert "不是同一人" in row.content.decode()
     assert SourceRecord.objects.get(pk=renshe.pk).person_id is None
+
+
+@pytest.mark.django_db
+def test_the_link_registry_command_runs_over_everything(
+    departments_about_li_jianguo: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import argparse
+
+    from minzheng.linkage.commands import register
+
+    parser = argparse.ArgumentParser(prog="minzheng")
+    register(parser.add_subparsers())
+    args = parser.parse_args(["link-registry"])
+
+    assert args.needs_django is True
+    assert args.func(args) == 0
+    assert "新送复核 1 对" in capsys.readouterr().err
