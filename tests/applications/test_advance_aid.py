@@ -174,3 +174,14 @@ def test_special_case_extends_the_limit_to_45_working_days(
     assert record.due_on == app.step_due and "特殊情况" in record.deadline_basis
     with pytest.raises(actions.WorkflowRefused):
         actions.do_extend_limit(caseworker_nanmen, app, reason="再次")
+
+
+def test_the_api_carries_the_marks(
+    fast_track_haishu: Any, application_li: Application, caseworker_nanmen: Any
+) -> None:
+    _grant(caseworker_nanmen, application_li)
+    client = Client()
+    client.force_login(caseworker_nanmen)
+    row = client.get(f"/api/v1/applications/{application_li.pk}").json()
+    assert row["advance_aid"] is True and row["spot_check"] is False
+    assert row["limit_due"] == rules.add_working_days(date(2020, 9, 25), 30).on.isoformat()

@@ -35,6 +35,10 @@ class ApplicationOut(Schema):
     step_due: date | None
     fast_track: bool
     staff_relative: bool
+    advance_aid: bool = False  # 先行救助 granted
+    spot_check: bool = False  # 特困, drawn for the county's spot check
+    limit_due: date | None = None  # 30 working days, 45 in special cases
+    special_case: bool = False
 
     @staticmethod
     def of(app: Application) -> ApplicationOut:
@@ -49,6 +53,10 @@ class ApplicationOut(Schema):
             step_due=app.step_due,
             fast_track=app.fast_track,
             staff_relative=app.staff_relative,
+            advance_aid=app.advance_aid,
+            spot_check=app.spot_check,
+            limit_due=app.limit_due,
+            special_case=app.special_case,
         )
 
 
