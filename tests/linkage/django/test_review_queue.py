@@ -190,4 +190,4 @@ def test_the_link_registry_command_runs_over_everything(
 
     assert args.needs_django is True
     assert args.func(args) == 0
-    assert "新送复核 1 对" in capsys.readouterr().err
+    assert capsys.readouterr().err == "5 条记录；新送复核 2 对；关联部门记录 1 条\n"
