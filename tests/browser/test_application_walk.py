@@ -131,3 +131,51 @@ def test_a_resident_applies_online_and_sees_the_approval_by_qr(
     body = resident.inner_text("body")
     assert "李*国" in body and "李建国" not in body
     assert "县级审批" in body
+
+
+def test_the_township_helps_first_under_the_fast_track(
+    page: Any,
+    server_clock: Any,
+    caseworker_nanmen: Any,
+    household_li_three_members: Any,
+) -> None:
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from minzheng.applications.actions import do_submit_application
+    from minzheng.applications.models import Application, FastTrackPeriod
+    from minzheng.payments.models import TemporaryCase
+
+    today = timezone.localdate()
+    FastTrackPeriod.objects.create(
+        region_id="330203000000",
+        starts_on=today - timedelta(days=1),
+        ends_on=today + timedelta(days=60),
+        reason="疫情防控",
+        created_by=caseworker_nanmen,
+    )
+    app = do_submit_application(
+        caseworker_nanmen,
+        applicant=household_li_three_members.head,
+        programmes=["dibao"],
+        declared_income=Decimal("600"),
+        consents_confirmed=True,
+    )
+    staff = page
+    log_in(staff, "caseworker_nanmen", PASSWORD)
+    staff.wait_for_selector("text=工作台")
+    staff.goto(f"/applications/{app.pk}/")
+    staff.wait_for_selector("#do-advance-aid")
+    staff.fill("#advance-bank", "宁波银行")
+    staff.fill("#advance-account", "6222021234567890123")
+    staff.fill("#advance-reason", "停工无收入，先行救助")
+    staff.click("#do-advance-aid")
+    staff.wait_for_selector("#advance-aid-tag")
+    assert "入户调查" in staff.inner_text("#current-step")  # the investigation goes on
+    app.refresh_from_db()
+    assert app.advance_aid
+    assert TemporaryCase.objects.get(pk=app.advance_temporary_case_id).status == "draft"
+    assert Application.objects.filter(advance_aid=True).count() == 1
+    staff.goto("/applications/")
+    staff.wait_for_selector("#advance-aid-count")
