@@ -74,3 +74,22 @@ def lines_of(**filters: Any) -> list[tuple[str, str, str, int]]:
         (line.kind, f"{line.month:%Y-%m}", str(line.source_id), line.amount_fen)
         for line in PaymentLine.objects.filter(**filters)
     )
+
+
+@pytest.fixture
+def approved_march(
+    dibao_li: Any, tekun_zhao: Any, approver_haishu: Any, make_staff: Any, caseworker_nanmen: Any
+) -> Any:
+    """March 2020 in 海曙, made by approver_haishu and approved by a second approver: 李建国's
+    family 750 yuan to 宁波银行 …7890, 赵德顺 1325 yuan to 农业银行 …2333."""
+    from minzheng.payments.actions import do_approve_roll, do_register_bank_account, do_run_roll
+
+    do_register_bank_account(
+        caseworker_nanmen, dibao_li.household.head, bank_name="宁波银行", number="6222021234567890"
+    )
+    do_register_bank_account(
+        caseworker_nanmen, tekun_zhao.person, bank_name="农业银行", number="6228480011112222333"
+    )
+    checker = make_staff("approver_haishu_2", "county_approver", "330203000000")
+    roll = do_run_roll(approver_haishu, "330203", YearMonth(2020, 3)).roll
+    return do_approve_roll(checker, roll)

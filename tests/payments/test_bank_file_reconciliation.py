@@ -15,7 +15,6 @@ from minzheng.payments.actions import (
     do_decide_temporary_case,
     do_export_bank_file,
     do_import_bank_return,
-    do_register_bank_account,
     do_reissue_failed,
     do_run_roll,
     exception_queue,
@@ -26,21 +25,6 @@ from minzheng.regions.models import Region
 
 pytestmark = pytest.mark.django_db
 MARCH = YearMonth(2020, 3)
-
-
-@pytest.fixture
-def approved_march(
-    dibao_li: Any, tekun_zhao: Any, approver_haishu: Any, make_staff: Any, caseworker_nanmen: Any
-) -> Any:
-    do_register_bank_account(
-        caseworker_nanmen, dibao_li.household.head, bank_name="宁波银行", number="6222021234567890"
-    )
-    do_register_bank_account(
-        caseworker_nanmen, tekun_zhao.person, bank_name="农业银行", number="6228480011112222333"
-    )
-    checker = make_staff("approver_haishu_2", "county_approver", "330203000000")
-    roll = do_run_roll(approver_haishu, "330203", MARCH).roll
-    return do_approve_roll(checker, roll)
 
 
 def test_the_bank_file_carries_one_transfer_per_payee_with_the_full_account(

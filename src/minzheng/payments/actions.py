@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
+from minzheng.api.models import ApiClient
 from minzheng.core import audit
 from minzheng.core.crypto import keyring
 from minzheng.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -247,7 +248,12 @@ def do_export_bank_file(
 
 
 def do_import_bank_return(
-    actor: User | None, bank_file: BankFile, text: str, *, filename: str
+    actor: User | None,
+    bank_file: BankFile,
+    text: str,
+    *,
+    filename: str,
+    actor_name: str | None = None,
 ) -> dict[str, Any]:
     """Record the bank's results. Good rows are kept and bad ones reported; a reference that
     belongs to another file is a bad row. Importing the same file again changes nothing."""
@@ -294,6 +300,7 @@ def do_import_bank_return(
             summary=f"导入回盘 {filename}：{len(new)} 条，错误 {len(errors)} 行",
             after={"recorded": len(new), "errors": errors[:50]},
             region_code=bank_file.county_id,
+            actor_name=actor_name,
         )
     return {"recorded": len(new), "errors": sorted(errors)}
 
@@ -459,33 +466,85 @@ def do_enter_price_index(
     return index
 
 
+PRICE_COLUMNS = ("A 月份", "B CPI同比", "C 食品CPI同比")
+
+
 def do_import_price_indices(
     actor: User | None, rows: list[list[str]], *, region_code: str, source: str
 ) -> dict[str, Any]:
     """Rows `month, cpi_yoy, food_cpi_yoy` (CSV or Excel, header allowed). Bad rows are reported
-    with row and reason; good rows are kept."""
-    saved, errors = 0, []
+    with row, column and reason (`rejected`; `errors` has row and reason); good rows are kept."""
+    if actor is None or not actor.can(Capability.MANAGE_PARAMETERS):
+        raise PermissionDenied("只有参数管理人员可以录入价格指数")
+    saved, rejected = 0, []
     for number, cells in enumerate(rows, start=1):
         if not cells or not any(str(c).strip() for c in cells):
             continue
         if number == 1 and not str(cells[0]).strip()[:1].isdigit():
             continue
+        column = "—"
         try:
-            if len(cells) < 3:
+            if len(cells) < 3 or not str(cells[2]).strip():
+                column = PRICE_COLUMNS[min(len(cells), 2)]
                 raise ValidationFailed("应有月份、CPI、食品CPI三列")
-            month = YearMonth.parse(str(cells[0])[:7])
+            column = PRICE_COLUMNS[0]
+            month = YearMonth.parse(str(cells[0]).strip()[:7])
+            column = PRICE_COLUMNS[1]
+            cpi = _percent(cells[1], "CPI同比涨幅")
+            column = PRICE_COLUMNS[2]
+            food = _percent(cells[2], "食品CPI同比涨幅")
+            column = "—"
             do_enter_price_index(
                 actor,
                 region_code=region_code,
                 month=month,
-                cpi_yoy=cells[1],
-                food_cpi_yoy=cells[2],
+                cpi_yoy=cpi,
+                food_cpi_yoy=food,
                 source=source,
             )
             saved += 1
         except (ValidationFailed, ValueError) as exc:
-            errors.append((number, getattr(exc, "message", str(exc))))
-    return {"saved": saved, "errors": errors}
+            reason = getattr(exc, "message", None) or f"月份格式应为YYYY-MM：{cells[0]!r}"
+            rejected.append((number, column, reason))
+    return {
+        "saved": saved,
+        "rejected": rejected,
+        "errors": [(row, reason) for row, _, reason in rejected],
+    }
+
+
+def price_index_rows(data: bytes, filename: str) -> list[list[str]]:
+    """The rows of an uploaded CSV or Excel (.xlsx, first sheet) price-index file, as text."""
+    if filename.lower().endswith(".xlsx"):
+        import io
+        from datetime import date as date_type
+
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise ValidationFailed("无法读取Excel文件（应为.xlsx）", code="bad_file") from exc
+        sheet = book.worksheets[0]
+        rows: list[list[str]] = []
+        for values in sheet.iter_rows(values_only=True):
+            row = []
+            for value in values:
+                if isinstance(value, date_type):
+                    row.append(f"{value:%Y-%m}")
+                else:
+                    row.append("" if value is None else str(value))
+            rows.append(row)
+        book.close()
+        return rows
+    import csv
+    import io
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030", errors="replace")
+    return list(csv.reader(io.StringIO(text)))
 
 
 # ── temporary assistance ─────────────────────────────────────────────────────────────────────
@@ -571,3 +630,118 @@ def do_decide_temporary_case(
             region_code=locked.region_id,
         )
     return locked
+
+
+# ── bank partners (the API) ──────────────────────────────────────────────────────────────────
+
+PARTNER_SCOPE = "payments:bank"
+
+
+def _require_partner(client: ApiClient, county_code: str) -> None:
+    if not client.has_scope(PARTNER_SCOPE):
+        raise PermissionDenied(f"该客户端未获授权：{PARTNER_SCOPE}")
+    low, high = client.scope_bounds()
+    if not low <= county_code <= high:
+        raise NotFound("记录不存在或不在您的管辖范围内")
+
+
+def partner_bank_files(client: ApiClient) -> list[BankFile]:
+    """The bank files of the partner's county, newest first (only approved rolls have files)."""
+    if not client.has_scope(PARTNER_SCOPE):
+        raise PermissionDenied(f"该客户端未获授权：{PARTNER_SCOPE}")
+    low, high = client.scope_bounds()
+    return list(
+        BankFile.objects.filter(county_id__gte=low, county_id__lte=high)
+        .select_related("roll", "template")
+        .order_by("-created_at", "-pk")[:200]
+    )
+
+
+def partner_bank_file(client: ApiClient, file_id: int) -> BankFile:
+    bank_file = BankFile.objects.select_related("template").filter(pk=file_id).first()
+    if bank_file is None:
+        raise NotFound("记录不存在或不在您的管辖范围内")
+    _require_partner(client, bank_file.county_id)
+    return bank_file
+
+
+def do_download_bank_file(client: ApiClient, file_id: int) -> tuple[BankFile, bytes]:
+    """The file's bytes for the bank. Audited: the file carries full account numbers."""
+    bank_file = partner_bank_file(client, file_id)
+    data = bankfiles.read_bytes(bank_file)
+    with transaction.atomic():
+        audit.record(
+            None,
+            AuditEvent.Action.EXPORT,
+            "bank_file",
+            bank_file.pk,
+            summary=f"银行接口下载银行文件#{bank_file.pk}，{bank_file.line_count} 笔",
+            region_code=bank_file.county_id,
+            actor_name=f"接口客户端：{client.name}",
+        )
+    return bank_file, data
+
+
+def do_partner_import_return(
+    client: ApiClient, file_id: int, data: bytes, *, filename: str
+) -> dict[str, Any]:
+    """A bank's return file through the API: the same import as the page, attributed to the
+    client in the audit trail."""
+    bank_file = partner_bank_file(client, file_id)
+    text = bankfiles.decode_return(bank_file.template, data)
+    return do_import_bank_return(
+        None, bank_file, text, filename=filename, actor_name=f"接口客户端：{client.name}"
+    )
+
+
+# ── bank templates ───────────────────────────────────────────────────────────────────────────
+
+
+def do_save_bank_template(
+    actor: User | None,
+    template: BankTemplate | None,
+    *,
+    name: str,
+    format: str,
+    encoding: str,
+    fields_json: str,
+    return_codes_json: str,
+    source: str = "",
+) -> BankTemplate:
+    """Create or edit a bank's layout. The JSON is validated field by field (Chinese messages):
+    a template that cannot render a line must never reach the export."""
+    if actor is None or not actor.can(Capability.MANAGE_PARAMETERS):
+        raise PermissionDenied("只有参数管理人员可以维护银行文件模板")
+    if not name.strip():
+        raise ValidationFailed("请填写模板名称", code="invalid_template")
+    fields = bankfiles.validate_fields(fields_json, format=format, encoding=encoding)
+    codes = bankfiles.validate_return_codes(return_codes_json)
+    with transaction.atomic():
+        before = (
+            None
+            if template is None
+            else {"fields": template.fields, "return_codes": template.return_codes}
+        )
+        if template is None:
+            if BankTemplate.objects.filter(name=name.strip()).exists():
+                raise ValidationFailed("模板名称已存在", code="invalid_template")
+            template = BankTemplate(name=name.strip())
+        else:
+            template = BankTemplate.objects.select_for_update().get(pk=template.pk)
+            template.name = name.strip()
+        template.format = format
+        template.encoding = encoding
+        template.fields = fields
+        template.return_codes = codes
+        template.source = source.strip()
+        template.save()
+        audit.record(
+            actor,
+            AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE,
+            "bank_template",
+            template.pk,
+            summary=f"银行文件模板 {template.name}",
+            before=before,
+            after={"fields": fields, "return_codes": codes},
+        )
+    return template

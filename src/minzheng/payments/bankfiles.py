@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -253,3 +254,79 @@ def parse_return(template: BankTemplate, text: str) -> ParsedReturn:
             reason = message or REASONS.get(meaning, meaning)
             parsed.rows.append(ReturnRow(number, reference, "failed", meaning, reason))
     return parsed
+
+
+def read_bytes(bank_file: BankFile) -> bytes:
+    path = Path(bank_file.path)
+    if not path.is_file():
+        raise ValidationFailed("银行文件不存在，请重新生成", code="bank_file_missing")
+    return path.read_bytes()
+
+
+def decode_return(template: BankTemplate, data: bytes) -> str:
+    """A return file as text: UTF-8 (with or without BOM), else the template's encoding."""
+    for encoding in ("utf-8-sig", template.encoding):
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise ValidationFailed(
+        f"回盘文件编码无法识别（应为UTF-8或{template.encoding}）", code="bad_encoding"
+    )
+
+
+KNOWN_FIELDS = FIELDS + FIELDS_MORE
+ALIGNS = ("left", "right")
+
+
+def validate_fields(text: str, *, format: str, encoding: str) -> list[dict[str, Any]]:
+    """A template's field list from its JSON, or a Chinese message naming the first problem."""
+
+    def bad(message: str) -> ValidationFailed:
+        return ValidationFailed(f"字段配置有误：{message}", code="invalid_template")
+
+    if format not in BankTemplate.Format.values:
+        raise bad(f"文件格式应为 {'、'.join(BankTemplate.Format.values)}")
+    try:
+        "".encode(encoding)
+    except LookupError as exc:
+        raise bad(f"不支持的编码 {encoding}") from exc
+    try:
+        fields = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise bad(f"不是有效的JSON（第{exc.lineno}行第{exc.colno}列）") from exc
+    if not isinstance(fields, list) or not fields:
+        raise bad('应为非空的数组，如 [{"field": "account", "title": "账号"}]')
+    for number, spec in enumerate(fields, start=1):
+        if not isinstance(spec, dict) or "field" not in spec:
+            raise bad(f"第{number}项应为含 field 的对象")
+        if spec["field"] not in KNOWN_FIELDS:
+            raise bad(f"第{number}项的字段 {spec['field']} 不存在，可用：{'、'.join(KNOWN_FIELDS)}")
+        if format == BankTemplate.Format.FIXED:
+            width = spec.get("width")
+            if not isinstance(width, int) or isinstance(width, bool) or not 0 < width <= 200:
+                raise bad(f"第{number}项（{spec['field']}）定长格式须有1至200的整数宽度 width")
+        if spec.get("align", "left") not in ALIGNS:
+            raise bad(f"第{number}项的对齐方式 align 应为 left 或 right")
+        if "pad" in spec and (not isinstance(spec["pad"], str) or len(spec["pad"]) != 1):
+            raise bad(f"第{number}项的填充字符 pad 应为一个字符")
+    return fields
+
+
+def validate_return_codes(text: str) -> dict[str, str]:
+    """The bank's result codes: {"0000": "paid", "E101": "wrong_account", …}."""
+    try:
+        codes = json.loads(text or "{}")
+    except json.JSONDecodeError as exc:
+        raise ValidationFailed(
+            f"回盘结果代码不是有效的JSON（第{exc.lineno}行第{exc.colno}列）",
+            code="invalid_template",
+        ) from exc
+    if not isinstance(codes, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v for k, v in codes.items()
+    ):
+        raise ValidationFailed(
+            '回盘结果代码应为对象，如 {"0000": "paid", "E101": "wrong_account"}',
+            code="invalid_template",
+        )
+    return codes

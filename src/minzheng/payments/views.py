@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import json
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,11 +12,20 @@ from django.views.decorators.http import require_POST
 
 from minzheng.accounts.decorators import requires, staff_user
 from minzheng.accounts.roles import Capability
-from minzheng.core.errors import ValidationFailed
+from minzheng.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from minzheng.core.exports import xlsx_response
 from minzheng.core.yearmonth import YearMonth
 from minzheng.payments import actions, queries
-from minzheng.payments.models import PriceIndex, Roll
+from minzheng.payments.models import (
+    BankFile,
+    BankFileLine,
+    BankTemplate,
+    PriceIndex,
+    Roll,
+    TemporaryCase,
+)
+from minzheng.regions.models import Region
+from minzheng.registry.models import Person
 
 
 def _month(request: HttpRequest) -> YearMonth:
@@ -76,21 +86,279 @@ def payee_history(request: HttpRequest, person_id: int) -> HttpResponse:
 def exceptions(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     queue = actions.exception_queue(user.region_id) if user.region.level != "city" else []
-    return render(request, "payments/exceptions.html", {"queue": queue})
+    return render(
+        request,
+        "payments/exceptions.html",
+        {
+            "queue": queue,
+            "can_correct": user.can(Capability.EDIT_CASES),
+            "can_reissue": user.can(Capability.APPROVE) and user.region.level == "county",
+            "message": request.GET.get("done", ""),
+            "error": "",
+        },
+    )
+
+
+def _queued_line(user: Any, line_id: int) -> BankFileLine:
+    # A county file's line, for a caseworker of one of its townships too: the county's range.
+    low, high = user.scope_bounds()
+    low, high = low[:6].ljust(12, "0"), high[:6].ljust(12, "9")
+    line = (
+        BankFileLine.objects.select_related("bank_file", "payee")
+        .filter(pk=line_id, bank_file__county_id__gte=low, bank_file__county_id__lte=high)
+        .first()
+    )
+    if line is None:
+        raise NotFound("记录不存在或不在您的管辖范围内")
+    return line
+
+
+@require_POST
+@requires(Capability.EDIT_CASES)
+def correct_account(request: HttpRequest, line_id: int) -> HttpResponse:
+    user = staff_user(request)
+    line = _queued_line(user, line_id)
+    try:
+        account = actions.do_correct_account(
+            user,
+            line,
+            bank_name=request.POST.get("bank_name", "").strip(),
+            number=request.POST.get("number", ""),
+        )
+    except DomainError as exc:
+        queue = actions.exception_queue(user.region_id) if user.region.level != "city" else []
+        return render(
+            request,
+            "payments/exceptions.html",
+            {"queue": queue, "can_correct": True, "error": exc.message},
+            status=400,
+        )
+    return redirect(f"{_url('payments:exceptions')}?done=已更正账户 {account.number_masked}")
+
+
+@require_POST
+@requires(Capability.APPROVE)
+def reissue(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    bank_file = actions.do_reissue_failed(user, user.region_id)
+    if bank_file is None:
+        return redirect(f"{_url('payments:exceptions')}?done=没有已更正账户、可重新发放的记录")
+    return redirect("payments:bank_file", file_id=bank_file.pk)
+
+
+def _url(name: str, **kwargs: Any) -> str:
+    from django.urls import reverse
+
+    return reverse(name, kwargs=kwargs or None)
+
+
+# ── bank files and returns ───────────────────────────────────────────────────────────────────
+
+
+@requires(Capability.CASE_DATA)
+def bank_files(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    files = (
+        BankFile.objects.visible_to(user)
+        .select_related("county", "roll", "template")
+        .order_by("-created_at", "-pk")[:100]
+    )
+    return render(request, "payments/bank_files.html", {"files": files})
+
+
+@requires(Capability.CASE_DATA)
+def bank_file(request: HttpRequest, file_id: int) -> HttpResponse:
+    """A file's reconciliation, and the return-file import with its result."""
+    user = staff_user(request)
+    found = BankFile.objects.select_related("template", "roll").get_visible(user, pk=file_id)
+    result: dict[str, Any] | None = None
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = "请选择回盘文件"
+        else:
+            try:
+                from minzheng.payments.bankfiles import decode_return
+
+                text = decode_return(found.template, upload.read())
+                result = actions.do_import_bank_return(
+                    user, found, text, filename=upload.name or "回盘文件"
+                )
+            except DomainError as exc:
+                error = exc.message
+    return render(
+        request,
+        "payments/bank_file.html",
+        {
+            "file": found,
+            "totals": queries.reconciliation(found),
+            "result": result,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+# ── temporary assistance ─────────────────────────────────────────────────────────────────────
+
+
+@requires(Capability.CASE_DATA)
+def temporary_cases(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    error = ""
+    form: dict[str, str] = {}
+    if request.method == "POST":
+        if not user.can(Capability.EDIT_CASES):
+            raise PermissionDenied("您的角色无权执行此操作")
+        form = {k: request.POST.get(k, "").strip() for k in FORM_FIELDS}
+        try:
+            case = actions.do_create_temporary_case(user, **_case_args(user, form))
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect(f"{_url('payments:temporary_cases')}?created={case.pk}")
+    cases = (
+        TemporaryCase.objects.visible_to(user)
+        .select_related("account", "made_by", "approved_by", "region")
+        .order_by("-created_at", "-pk")[:200]
+    )
+    return render(
+        request,
+        "payments/temporary_cases.html",
+        {
+            "cases": cases,
+            "form": form,
+            "error": error,
+            "created": request.GET.get("created", ""),
+            "can_create": user.can(Capability.EDIT_CASES),
+            "can_approve": user.can(Capability.APPROVE),
+        },
+        status=400 if error else 200,
+    )
+
+
+FORM_FIELDS = (
+    "person_id",
+    "name",
+    "id_number",
+    "region",
+    "amount",
+    "reason",
+    "bank_name",
+    "number",
+)
+
+
+def _case_args(user: Any, form: dict[str, str]) -> dict[str, Any]:
+    try:
+        amount = Decimal(form["amount"])
+    except InvalidOperation as exc:
+        raise ValidationFailed("救助金额应为数字", code="invalid_amount") from exc
+    person = None
+    if form["person_id"]:
+        if not form["person_id"].isdigit():
+            raise ValidationFailed("人员编号应为数字", code="invalid_person")
+        person = Person.objects.get_visible(user, pk=int(form["person_id"]))
+    region_code = form["region"] or (person.region_id if person else "")
+    region = Region.objects.filter(pk=region_code.ljust(12, "0")).first() if region_code else None
+    if region is None:
+        raise ValidationFailed("请填写所属村（社区）区划代码", code="invalid_region")
+    return {
+        "region": region,
+        "amount": amount,
+        "reason": form["reason"],
+        "bank_name": form["bank_name"],
+        "account_number": form["number"],
+        "person": person,
+        "name": form["name"],
+        "id_number": form["id_number"],
+    }
+
+
+@require_POST
+@requires(Capability.APPROVE)
+def temporary_case_decide(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = staff_user(request)
+    case = TemporaryCase.objects.get_visible(user, pk=case_id)
+    actions.do_decide_temporary_case(user, case, approve=request.POST.get("decision") == "approve")
+    return redirect("payments:temporary_cases")
+
+
+# ── bank templates ───────────────────────────────────────────────────────────────────────────
+
+
+@requires(Capability.CASE_DATA)
+def bank_templates(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    return render(
+        request,
+        "payments/bank_templates.html",
+        {
+            "templates": BankTemplate.objects.order_by("name"),
+            "can_edit": user.can(Capability.MANAGE_PARAMETERS),
+        },
+    )
+
+
+@requires(Capability.MANAGE_PARAMETERS)
+def bank_template_edit(request: HttpRequest, template_id: int | None = None) -> HttpResponse:
+    user = staff_user(request)
+    template = None
+    if template_id is not None:
+        template = BankTemplate.objects.filter(pk=template_id).first()
+        if template is None:
+            raise NotFound("模板不存在")
+    form = {
+        "name": template.name if template else "",
+        "format": template.format if template else "csv",
+        "encoding": template.encoding if template else "utf-8",
+        "fields": json.dumps(template.fields if template else [], ensure_ascii=False, indent=1),
+        "return_codes": json.dumps(
+            template.return_codes if template else {}, ensure_ascii=False, indent=1
+        ),
+        "source": template.source if template else "",
+    }
+    error = ""
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "") for k in form}
+        try:
+            actions.do_save_bank_template(
+                user,
+                template,
+                name=form["name"],
+                format=form["format"],
+                encoding=form["encoding"].strip() or "utf-8",
+                fields_json=form["fields"],
+                return_codes_json=form["return_codes"],
+                source=form["source"],
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect("payments:bank_templates")
+    return render(
+        request,
+        "payments/bank_template_edit.html",
+        {"template": template, "form": form, "error": error, "formats": BankTemplate.Format},
+        status=400 if error else 200,
+    )
 
 
 @requires(Capability.VIEW_STATISTICS)
 def price_indices(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     message = ""
+    rejected: list[tuple[int, str, str]] = []
     if request.method == "POST" and user.can(Capability.MANAGE_PARAMETERS):
         upload = request.FILES.get("file")
         if upload is not None:
-            rows = list(csv.reader(io.StringIO(upload.read().decode("utf-8-sig"))))
+            rows = actions.price_index_rows(upload.read(), upload.name or "")
             result = actions.do_import_price_indices(
                 user, rows, region_code="330200", source=request.POST.get("source", "")
             )
-            message = f"已导入 {result['saved']} 行，错误 {len(result['errors'])} 行"
+            rejected = result["rejected"]
+            message = f"已导入 {result['saved']} 行，错误 {len(rejected)} 行"
         else:
             try:
                 actions.do_enter_price_index(
@@ -109,6 +377,7 @@ def price_indices(request: HttpRequest) -> HttpResponse:
         request,
         "payments/price_indices.html",
         {
+            "rejected": rejected,
             "indices": PriceIndex.objects.all()[:60],
             "report": queries.price_subsidy_report(user, year),
             "message": message,
