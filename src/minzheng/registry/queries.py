@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import connection, models
 from django.db.models import Count, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from minzheng.accounts.scope import ScopedActor
@@ -50,13 +51,14 @@ def name_prefix(persons: QuerySet[Person], prefix: str) -> QuerySet[Person]:
     Every name with the prefix lies in [prefix, prefix + U+10FFFF) when text is ordered by code
     point — SQLite's binary order, and PostgreSQL under a C / C.UTF-8 collation. That range walks the
     name index in order, so the first page of a common surname costs a few index entries instead of
-    a sort (SQLite cannot use an index for Django's `LIKE … ESCAPE` at all). Under any other
+    a sort (SQLite cannot use an index for Django's `LIKE … ESCAPE` at all). A name containing
+    U+10FFFF (a noncharacter) right after the prefix would be missed. Under any other
     collation PostgreSQL gets LIKE alone, served by the `varchar_pattern_ops` index Django adds.
     """
     if _code_point_ordered():
-        persons = persons.filter(name__gte=prefix, name__lt=prefix + "\U0010ffff")
-        if connection.vendor == "sqlite":
-            return persons
+        # The range alone: adding the LIKE as well made PostgreSQL misestimate the two correlated
+        # conditions as one row and fetch and sort every match of a common surname (EXPLAIN).
+        return persons.filter(name__gte=prefix, name__lt=prefix + "\U0010ffff")
     return persons.filter(name__startswith=prefix)
 
 
@@ -77,10 +79,36 @@ _collation_cache: dict[str, bool] = {}
 
 
 def households_for(actor: ScopedActor, q: str = "") -> QuerySet[Household]:
+    """Households in scope whose address contains `q` (LIKE semantics on both databases).
+
+    PostgreSQL serves the LIKE from the pg_trgm GIN index (registry migration 0004). On SQLite a
+    fragment of three or more characters is first looked up in the FTS5 trigram table, then the
+    LIKE is applied to those candidates, so the result is exactly the LIKE's; shorter fragments
+    (and a database whose FTS triggers are missing) get the plain LIKE, a scan of the scope.
+    """
     households = Household.objects.visible_to(actor).select_related("head", "region")
     if q := q.strip():
         households = households.filter(address__contains=q)
+        if connection.vendor == "sqlite" and len(q) >= 3 and _sqlite_address_index():
+            phrase = '"' + q.replace('"', '""') + '"'
+            households = households.filter(
+                pk__in=RawSQL(f"SELECT rowid FROM {_FTS} WHERE {_FTS} MATCH %s", [phrase])
+            )
     return households.order_by("id")
+
+
+_FTS = "registry_household_address_fts"
+_FTS_OBJECTS = (_FTS, f"{_FTS}_insert", f"{_FTS}_delete", f"{_FTS}_update")
+
+
+def _sqlite_address_index() -> bool:
+    """The FTS table and its three triggers exist (a remade household table loses the triggers)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name IN (%s, %s, %s, %s)", _FTS_OBJECTS
+        )
+        row = cursor.fetchone()
+    return bool(row) and row[0] == len(_FTS_OBJECTS)
 
 
 # ---- history -----------------------------------------------------------------------------------
