@@ -8,7 +8,8 @@ at once. The same semantics as `evaluation.household_facts`, which is checked ag
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,10 +17,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from django.db import connection
 from django.db.models import BooleanField as BooleanOutput
 from django.db.models import ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 
 from minzheng.assistance.batch import (
     AWAY_REASONS,
@@ -59,20 +62,79 @@ from minzheng.registry.models import Household, HukouType, Membership
 type Col = npt.NDArray[Any]
 type Progress = Callable[[str], None]
 
-# column name → "int" | "float" | "str" | "bool" | "date"; the types COPY output is read with
+# The types COPY output is read with: text columns become integer codes into their few distinct
+# values (`Strings`), dates datetime64[D] (NaT for null), "nbool" a nullable boolean as 1/0/-1.
 _ARROW = {
     "int": pa.int64(),
     "float": pa.float64(),
     "str": pa.string(),
     "bool": pa.bool_(),
-    "date": pa.string(),
+    "nbool": pa.bool_(),
+    "date": pa.date32(),
 }
 
 
-def fetch(qs: QuerySet[Any], columns: Mapping[str, str]) -> dict[str, Col]:
-    """Run a values_list queryset set-based and return one numpy array per column.
+@dataclass(frozen=True)
+class Strings:
+    """A text column as codes into its distinct values (null reads as "")."""
 
-    Nulls become 0, "", False or "" (dates) so the arrays stay typed; callers test for them.
+    codes: npt.NDArray[np.int64]
+    values: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, index: Any) -> Strings:
+        return Strings(self.codes[index], self.values)
+
+    def lookup(self, table: Mapping[str, int], default: int = 0) -> npt.NDArray[np.int64]:
+        if not self.values:
+            return np.zeros(len(self.codes), np.int64)
+        return np.array([table.get(v, default) for v in self.values], np.int64)[self.codes]
+
+    def isin(self, wanted: Iterable[str]) -> npt.NDArray[np.bool_]:
+        chosen = {str(w) for w in wanted}
+        return self.lookup({v: 1 for v in self.values if v in chosen}).astype(bool)
+
+    def equals(self, value: str) -> npt.NDArray[np.bool_]:
+        return self.isin([value])
+
+    def decoded(self) -> npt.NDArray[np.str_]:
+        return np.array(self.values or ("",), dtype=str)[self.codes]
+
+
+@dataclass
+class Rows:
+    """The columns of one query: numbers, booleans and dates as numpy arrays, text as `Strings`."""
+
+    arrays: dict[str, Col]
+    texts: dict[str, Strings]
+
+    def __getitem__(self, name: str) -> Col:
+        return self.arrays[name]
+
+    def text(self, name: str) -> Strings:
+        return self.texts[name]
+
+    def __len__(self) -> int:
+        first = next(iter(self.arrays.values()), None)
+        return len(first) if first is not None else len(next(iter(self.texts.values())))
+
+    def keep(self, mask: npt.NDArray[np.bool_]) -> None:
+        self.arrays = {k: v[mask] for k, v in self.arrays.items()}
+        self.texts = {k: v[mask] for k, v in self.texts.items()}
+
+
+def _strings(values: Iterable[Any]) -> Strings:
+    text = np.array(["" if v is None else str(v) for v in values], dtype=str)
+    uniques, inverse = np.unique(text, return_inverse=True)
+    return Strings(inverse.astype(np.int64).reshape(-1), tuple(str(u) for u in uniques))
+
+
+def fetch(qs: QuerySet[Any], columns: Mapping[str, str]) -> Rows:
+    """Run a values_list queryset set-based and return its columns (see `_ARROW` for the types).
+
+    Nulls become 0, 0.0, False, "" or NaT (dates), -1 ("nbool") so the arrays stay typed.
     """
     sql, params = qs.query.sql_with_params()
     names = list(columns)
@@ -97,37 +159,87 @@ def fetch(qs: QuerySet[Any], columns: Mapping[str, str]) -> dict[str, Col]:
                 strings_can_be_null=False,
             ),
         )
-        raw = {n: table.column(n) for n in names}
-        out: dict[str, Col] = {}
+        arrays: dict[str, Col] = {}
+        texts: dict[str, Strings] = {}
         for n, t in columns.items():
-            col = raw[n]
-            fill: Any = {"int": 0, "float": 0.0, "bool": False}.get(t, "")
-            out[n] = col.fill_null(fill).to_numpy(zero_copy_only=False)
-            if t in ("str", "date"):
-                out[n] = out[n].astype(str)
-        return out
+            col = table.column(n)
+            if t == "str":
+                encoded = pc.fill_null(col, "").combine_chunks().dictionary_encode()
+                texts[n] = Strings(
+                    encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64),
+                    tuple(encoded.dictionary.to_pylist()),
+                )
+            elif t == "date":
+                arrays[n] = col.to_numpy().astype("datetime64[D]")
+            elif t == "nbool":
+                arrays[n] = pc.fill_null(pc.cast(col, pa.int8()), -1).to_numpy()
+            else:
+                fill: Any = {"int": 0, "float": 0.0, "bool": False}[t]
+                arrays[n] = col.fill_null(fill).to_numpy(zero_copy_only=False)
+        return Rows(arrays, texts)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not rows:
         return _empty(columns)
     values = list(zip(*rows, strict=True))
-    result: dict[str, Col] = {}
+    result = Rows({}, {})
     for n, t, vals in zip(names, columns.values(), values, strict=True):
         if t == "int":
-            result[n] = np.array([v or 0 for v in vals], np.int64)
+            result.arrays[n] = np.array([v or 0 for v in vals], np.int64)
         elif t == "float":
-            result[n] = np.array([float(v or 0) for v in vals], np.float64)
+            result.arrays[n] = np.array([float(v or 0) for v in vals], np.float64)
         elif t == "bool":
-            result[n] = np.array([bool(v) for v in vals], bool)
+            result.arrays[n] = np.array([bool(v) for v in vals], bool)
+        elif t == "nbool":
+            result.arrays[n] = np.array([-1 if v is None else int(bool(v)) for v in vals], np.int8)
+        elif t == "date":
+            result.arrays[n] = np.array(
+                [None if v in (None, "") else v for v in vals], "datetime64[D]"
+            )
         else:
-            result[n] = np.array(["" if v is None else str(v) for v in vals], dtype=str)
+            result.texts[n] = _strings(vals)
     return result
 
 
-def _empty(columns: Mapping[str, str]) -> dict[str, Col]:
-    dtypes = {"int": np.int64, "float": np.float64, "bool": bool, "str": str, "date": str}
-    return {n: np.zeros(0, dtypes[t]) for n, t in columns.items()}
+def _empty(columns: Mapping[str, str]) -> Rows:
+    dtypes: dict[str, Any] = {
+        "int": np.int64,
+        "float": np.float64,
+        "bool": bool,
+        "nbool": np.int8,
+        "date": "datetime64[D]",
+    }
+    return Rows(
+        {n: np.zeros(0, dtypes[t]) for n, t in columns.items() if t != "str"},
+        {n: Strings(np.zeros(0, np.int64), ()) for n, t in columns.items() if t == "str"},
+    )
+
+
+@contextmanager
+def _person_table(persons: npt.NDArray[np.int64]) -> Iterator[RawSQL]:
+    """A temporary table of the members' person ids, joined by the per-person queries.
+
+    The membership query is run once; incomes, expenses, assessments and supporters are then
+    filtered by this table instead of re-running it as an `IN (subquery)` four times.
+    """
+    name = "minzheng_gather_persons"
+    ids = np.unique(persons).astype(np.int64)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        if connection.vendor == "postgresql":
+            cursor.execute(f"CREATE TEMPORARY TABLE {name} (id bigint NOT NULL)")
+            with cursor.cursor.copy(f"COPY {name} (id) FROM STDIN") as copy:
+                copy.write("".join(f"{i}\n" for i in ids.tolist()))
+            cursor.execute(f"ANALYZE {name}")
+        else:
+            cursor.execute(f"CREATE TEMPORARY TABLE {name} (id integer PRIMARY KEY)")
+            cursor.executemany(f"INSERT INTO {name} (id) VALUES (%s)", [(i,) for i in ids.tolist()])
+    try:
+        yield RawSQL(f"SELECT id FROM {name}", [])
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
 def _fen(amounts: Col) -> npt.NDArray[np.int64]:
@@ -143,12 +255,6 @@ def _ages(born: Col, day: date) -> npt.NDArray[np.int64]:
     before = (months > day.month) | ((months == day.month) & (days > day.day))
     result: npt.NDArray[np.int64] = day.year - years - before.astype(np.int64)
     return result
-
-
-def _codes(values: Col, table: Mapping[str, int], default: int = 0) -> npt.NDArray[np.int64]:
-    uniques, inverse = np.unique(values, return_inverse=True)
-    lookup = np.array([table.get(str(u), default) for u in uniques], np.int64)
-    return lookup[inverse] if len(values) else np.zeros(0, np.int64)
 
 
 def _expand(keys: Col, wanted: Col) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -229,52 +335,118 @@ def gather(bounds: tuple[str, str], as_of: date, progress: Progress | None = Non
             "away_years": "int",
             "student": "str",
             "unable": "bool",
-            "duty": "str",
+            "duty": "nbool",
             "circumstance": "int",
         },
     )
     step("家庭成员")
-    persons = memberships.values("person_id")
 
     # Households that can be decided: a head among the members, every birth date known.
     h_ids = h["id"]
     m_h = np.searchsorted(h_ids, m["household"])
     ok = np.ones(len(h_ids), bool)
-    ok[m_h[m["born"] == ""]] = False
-    is_head = m["relationship"] == "head"
+    ok[m_h[np.isnat(m["born"])]] = False
+    is_head = m.text("relationship").equals("head")
     has_head = np.zeros(len(h_ids), bool)
     has_head[m_h[is_head]] = True
     ok &= has_head & (np.bincount(m_h, minlength=len(h_ids)) > 0)
     keep_m = ok[m_h]
-    for k in m:
-        m[k] = m[k][keep_m]
+    m.keep(keep_m)
     new_index = np.cumsum(ok) - 1
     h_ids = h_ids[ok]
     m_h = new_index[m_h[keep_m]]
     H, M = len(h_ids), len(m["person"])
 
     applicant = np.zeros(H, np.int64)
-    head_rows = np.nonzero(m["relationship"] == "head")[0]
+    head_rows = np.nonzero(m.text("relationship").equals("head"))[0]
     applicant[m_h[head_rows][::-1]] = head_rows[::-1]  # the first head row wins
 
-    relationship = _codes(
-        m["relationship"],
+    relationship = m.text("relationship").lookup(
         {k: RELATIONSHIPS.index(v) for k, v in RELATIONSHIP_TO_APPLICANT.items()},
         RELATIONSHIPS.index(Relationship.OTHER),
     )
     default_duty = np.isin(relationship, [RELATIONSHIPS.index(r) for r in DUTY_BY_DEFAULT])
     recorded = m["duty"]
-    duty = np.where(
-        np.isin(recorded, ["t", "True", "1", "true"]),
-        True,
-        np.where(np.isin(recorded, ["f", "False", "0", "false"]), False, default_duty),
-    )
-    disability = _codes(m["disability"], {d.value: i + 1 for i, d in enumerate(DISABILITIES)})
+    duty = np.where(recorded == 1, True, np.where(recorded == 0, False, default_duty))
+    disability = m.text("disability").lookup({d.value: i + 1 for i, d in enumerate(DISABILITIES)})
     income = np.zeros((M, len(INCOME_KINDS)), np.int64)
 
+    with _person_table(m["person"]) as persons:
+        i, e, a, s = _per_person(persons, as_of)
+    if len(i["person"]):
+        kind = i.text("kind").lookup({k.value: n for n, k in enumerate(INCOME_KINDS)}, -1)
+        rank = i.text("source").lookup({s.value: r for s, r in SOURCE_RANK.items()})
+        # verified over declared, then the latest period, then the latest entry (as evaluation does)
+        valid_from = i["from"].astype(np.int64)  # NaT (never for a valid_from) sorts first
+        order = np.lexsort((i["id"], valid_from, rank, kind, i["person"]))
+        p_sorted, k_sorted = i["person"][order], kind[order]
+        last = np.ones(len(order), bool)
+        last[:-1] = (p_sorted[1:] != p_sorted[:-1]) | (k_sorted[1:] != k_sorted[:-1])
+        chosen = order[last]
+        q, rows = _expand(m["person"], i["person"][chosen])
+        income[rows, kind[chosen][q]] = _fen(i["amount"][chosen][q])
+    step("收入")
+
+    extra = np.zeros(M, np.int64)
+    q, rows = _expand(m["person"], e["person"])
+    np.add.at(extra, rows, _fen(e["amount"])[q])
+
+    adl_failed = np.full(M, -1, np.int64)
+    if len(a["person"]):
+        last = np.ones(len(a["person"]), bool)
+        last[:-1] = a["person"][1:] != a["person"][:-1]
+        failed = 6 - sum(a[f].astype(np.int64) for f in ("e", "d", "t", "o", "w", "b"))
+        q, rows = _expand(m["person"], a["person"][last])
+        adl_failed[rows] = np.asarray(failed)[last][q]
+    step("评估与支出")
+
+    q, rows = _expand(m["person"], s["person"])
+    s_dis = s.text("disability").lookup({d.value: n + 1 for n, d in enumerate(DISABILITIES)})[q]
+    supporters = SupporterColumns(
+        member=rows.astype(np.int64),
+        age=_ages(s["born"][q], as_of),
+        income_fen=_fen(s["income"])[q],
+        is_tekun=s["tekun"][q],
+        is_dibao=s["dibao"][q],
+        disability=s_dis,
+        grade=np.where(s_dis > 0, s["grade"][q], 0),
+        incapacitated=s["incapacitated"][q],
+        missing=s["missing"][q],
+        in_prison=s["prison"][q],
+    )
+    step("义务人")
+
+    grade = np.where(disability > 0, m["grade"], 0)
+    members = MemberColumns(
+        household=m_h.astype(np.int64),
+        relationship=relationship,
+        age=_ages(m["born"], as_of),
+        lives_together=m["lives_together"],
+        support_duty=duty,
+        unable_independent=m["unable"],
+        away=m.text("away").lookup({r.value: n for n, r in enumerate(AWAY_REASONS)}),
+        away_years=m["away_years"],
+        student=m.text("student").lookup({s.value: n for n, s in enumerate(STUDENT_STATUSES)}),
+        disability=disability,
+        grade=grade,
+        serious_illness=m["ill"],
+        income_fen=income,
+        extra_expense_fen=extra,
+        adl_failed=adl_failed,
+    )
+
+    households = _household_columns(
+        h_ids, h.text("region")[ok], h.text("hukou")[ok], applicant, as_of, bounds
+    )
+    step("财产与在保")
+    return Gathered(h_ids, households, members, supporters, int((~ok).sum()))
+
+
+def _per_person(persons: RawSQL, as_of: date) -> tuple[Rows, Rows, Rows, Rows]:
+    """Incomes, extra expenses, ADL assessments and supporters of the persons in `persons`."""
     i = fetch(
         IncomeRecord.objects.filter(covering(as_of), person_id__in=persons)
-        .order_by("person_id", "kind", "valid_from", "id")
+        .order_by()  # ordered below, in numpy
         .values_list("person_id", "kind", "source", "monthly_amount", "valid_from", "id"),
         {
             "person": "int",
@@ -285,29 +457,12 @@ def gather(bounds: tuple[str, str], as_of: date, progress: Progress | None = Non
             "id": "int",
         },
     )
-    if len(i["person"]):
-        kind = _codes(i["kind"], {k.value: n for n, k in enumerate(INCOME_KINDS)}, -1)
-        rank = _codes(i["source"], {s.value: r for s, r in SOURCE_RANK.items()})
-        # verified over declared, then the latest period, then the latest entry (as evaluation does)
-        order = np.lexsort((i["id"], i["from"], rank, kind, i["person"]))
-        p_sorted, k_sorted = i["person"][order], kind[order]
-        last = np.ones(len(order), bool)
-        last[:-1] = (p_sorted[1:] != p_sorted[:-1]) | (k_sorted[1:] != k_sorted[:-1])
-        chosen = order[last]
-        q, rows = _expand(m["person"], i["person"][chosen])
-        income[rows, kind[chosen][q]] = _fen(i["amount"][chosen][q])
-    step("收入")
-
     e = fetch(
         ExtraExpense.objects.filter(covering(as_of), person_id__in=persons).values_list(
             "person_id", "monthly_amount"
         ),
         {"person": "int", "amount": "float"},
     )
-    extra = np.zeros(M, np.int64)
-    q, rows = _expand(m["person"], e["person"])
-    np.add.at(extra, rows, _fen(e["amount"])[q])
-
     a = fetch(
         AdlAssessmentRecord.objects.filter(person_id__in=persons, assessed_on__lte=as_of)
         .order_by("person_id", "assessed_on", "id")
@@ -316,15 +471,6 @@ def gather(bounds: tuple[str, str], as_of: date, progress: Progress | None = Non
         ),
         {"person": "int", **{f: "bool" for f in ("e", "d", "t", "o", "w", "b")}},
     )
-    adl_failed = np.full(M, -1, np.int64)
-    if len(a["person"]):
-        last = np.ones(len(a["person"]), bool)
-        last[:-1] = a["person"][1:] != a["person"][:-1]
-        failed = 6 - sum(a[f].astype(np.int64) for f in ("e", "d", "t", "o", "w", "b"))
-        q, rows = _expand(m["person"], a["person"][last])
-        adl_failed[rows] = np.asarray(failed)[last][q]
-    step("评估与支出")
-
     s = fetch(
         SupporterRecord.objects.filter(covering(as_of), person_id__in=persons)
         .order_by("id")
@@ -353,52 +499,13 @@ def gather(bounds: tuple[str, str], as_of: date, progress: Progress | None = Non
             "prison": "bool",
         },
     )
-    q, rows = _expand(m["person"], s["person"])
-    s_dis = _codes(s["disability"], {d.value: n + 1 for n, d in enumerate(DISABILITIES)})[q]
-    supporters = SupporterColumns(
-        member=rows.astype(np.int64),
-        age=_ages(s["born"][q], as_of),
-        income_fen=_fen(s["income"])[q],
-        is_tekun=s["tekun"][q],
-        is_dibao=s["dibao"][q],
-        disability=s_dis,
-        grade=np.where(s_dis > 0, s["grade"][q], 0),
-        incapacitated=s["incapacitated"][q],
-        missing=s["missing"][q],
-        in_prison=s["prison"][q],
-    )
-    step("义务人")
-
-    grade = np.where(disability > 0, m["grade"], 0)
-    members = MemberColumns(
-        household=m_h.astype(np.int64),
-        relationship=relationship,
-        age=_ages(m["born"], as_of),
-        lives_together=m["lives_together"],
-        support_duty=duty,
-        unable_independent=m["unable"],
-        away=_codes(m["away"], {r.value: n for n, r in enumerate(AWAY_REASONS)}),
-        away_years=m["away_years"],
-        student=_codes(m["student"], {s.value: n for n, s in enumerate(STUDENT_STATUSES)}),
-        disability=disability,
-        grade=grade,
-        serious_illness=m["ill"],
-        income_fen=income,
-        extra_expense_fen=extra,
-        adl_failed=adl_failed,
-    )
-
-    households = _household_columns(
-        h_ids, h["region"][ok], h["hukou"][ok], applicant, as_of, bounds
-    )
-    step("财产与在保")
-    return Gathered(h_ids, households, members, supporters, int((~ok).sum()))
+    return i, e, a, s
 
 
 def _household_columns(
     h_ids: npt.NDArray[np.int64],
-    village: Col,
-    hukou: Col,
+    village: Strings,
+    hukou: Strings,
     applicant: npt.NDArray[np.int64],
     as_of: date,
     bounds: tuple[str, str],
@@ -425,20 +532,22 @@ def _household_columns(
     )
     pos = np.searchsorted(h_ids, x["household"])
     known = (pos < H) & (h_ids[np.minimum(pos, max(H - 1, 0))] == x["household"]) if H else pos < 0
-    pos, kinds = pos[known], x["kind"][known]
+    pos, kinds = pos[known], x.text("kind")[known]
     money = np.zeros(H, np.int64)
     np.add.at(
-        money, pos[kinds == AssetKind.MONEY], _fen(x["amount"][known][kinds == AssetKind.MONEY])
+        money,
+        pos[kinds.equals(AssetKind.MONEY)],
+        _fen(x["amount"][known][kinds.equals(AssetKind.MONEY)]),
     )
     vehicles = np.zeros((H, len(VEHICLE_KINDS)), np.int64)
-    v = kinds == AssetKind.VEHICLE
-    v_kind = _codes(x["vehicle"][known][v], {k.value: n for n, k in enumerate(VEHICLE_KINDS)})
+    v = kinds.equals(AssetKind.VEHICLE)
+    v_kind = x.text("vehicle")[known][v].lookup({k.value: n for n, k in enumerate(VEHICLE_KINDS)})
     np.add.at(vehicles, (pos[v], v_kind), 1)
-    nonres = kinds == AssetKind.NONRESIDENTIAL
+    nonres = kinds.equals(AssetKind.NONRESIDENTIAL)
     only = x["only_home"][known]
     nonresidential = np.bincount(pos[nonres & ~only], minlength=H)
     nonresidential_only_home = np.bincount(pos[nonres & only], minlength=H)
-    home = kinds == AssetKind.HOME
+    home = kinds.equals(AssetKind.HOME)
     homes = np.bincount(pos[home], minlength=H)
     area = np.zeros(H, np.int64)
     np.add.at(area, pos[home], _fen(x["area"][known][home]))
@@ -470,8 +579,11 @@ def _household_columns(
     enrolled[epos[eknown]] = True
     enrolled_amount[epos[eknown]] = _fen(en["amount"][eknown])
 
-    county = village.astype("<U6")
-    regions, region_index = np.unique(county, return_inverse=True)
+    # The county is the first six digits of the village code: decided once per distinct village.
+    used, village_index = np.unique(village.codes, return_inverse=True)
+    county = np.array([village.values[u][:6] for u in used.tolist()] or [""], dtype=str)
+    regions, county_index = np.unique(county[: len(used)], return_inverse=True)
+    region_index = county_index.reshape(-1)[village_index.reshape(-1)]
     return HouseholdColumns(
         regions=tuple(str(r) for r in regions),
         as_of=as_of,
@@ -483,7 +595,7 @@ def _household_columns(
         nonresidential_only_home=nonresidential_only_home,
         homes=homes,
         floor_area_centi=area,
-        urban=hukou != HukouType.RURAL,
+        urban=~hukou.equals(HukouType.RURAL),
         enrolled=enrolled,
         enrolled_amount_fen=enrolled_amount,
         months_since_income_rose=np.full(H, -1, np.int64),
