@@ -809,9 +809,10 @@ def _refuse(actor: User, app: Application, reason: str) -> None:
     app.refusal_reason = reason
     ApplicationProgramme.objects.filter(application=app).update(is_open=False)
     ended = _end_provisional(actor, app, _provisional(app).values(), "不予批准")
+    stopped = ""
     if ended:
         app.decision = {**app.decision, "provisional_ended": ended}
-        reason = f"{reason}（先行纳入的救助自{ended[0]['end']}起停止）"
+        stopped = f"先行纳入的救助自{ended[0]['end']}起停止。"
     StepRecord.objects.create(
         application=app,
         step=Step.REFUSED.value,
@@ -821,11 +822,12 @@ def _refuse(actor: User, app: Application, reason: str) -> None:
         completed_at=timezone.now(),
         completed_by=actor,
         outcome="不予批准",
-        note=reason,
+        note=f"{reason}{'（' + stopped + '）' if stopped else ''}",
     )
     gateway().send(
         app.applicant,
-        f"【民政】您的救助申请（编号{app.number}）经审核不予批准，理由：{reason[:60]}。如有异议可申请复查。",
+        f"【民政】您的救助申请（编号{app.number}）经审核不予批准，理由：{reason[:60]}。{stopped}"
+        "如有异议可申请复查。",
     )
 
 
