@@ -7,12 +7,17 @@ and `batch.evaluate_batch`. A sample goes through `evaluation.household_facts` +
 one household at a time; both must agree. Prints JSON lines.
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/mz_bench \
-     .venv/bin/python benchmarks/assistance_reevaluate.py [households] [sample]
+     .venv/bin/python benchmarks/assistance_reevaluate.py [households] [sample] [--reuse DBNAME]
 (the database is emptied of registry and assistance rows first: use a scratch database)
+
+`--reuse DBNAME` runs against PostgreSQL database DBNAME (on the server of $BENCH_PG_URL, default
+postgres://postgres@127.0.0.1:5432) and seeds it only when it does not already hold exactly
+`households` households from an earlier run, so the long seed is paid once.
 """
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import os
@@ -28,8 +33,19 @@ try:
 except ModuleNotFoundError:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+_parser = argparse.ArgumentParser()
+_parser.add_argument("households", type=int, nargs="?", default=1_000_000)
+_parser.add_argument("sample", type=int, nargs="?", default=1_000)
+_parser.add_argument("--reuse", metavar="DBNAME", help="a seeded database to keep between runs")
+ARGS = _parser.parse_args()
+if ARGS.reuse:
+    _server = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+    if _server.count("/") > 2:
+        _server = _server.rsplit("/", 1)[0]
+    os.environ["DATABASE_URL"] = f"{_server}/{ARGS.reuse}"
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minzheng.settings")
-import django
+import django  # noqa: E402
 
 django.setup()
 
@@ -293,14 +309,37 @@ def seed(households: int) -> int:
     return M
 
 
-def main(households: int = 1_000_000, sample: int = 1_000) -> None:
+def seeded_already(households: int) -> int | None:
+    """The member count of an earlier seed of exactly `households` households, else None."""
+    call_command("migrate", interactive=False, verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*), coalesce(max(id), 0) FROM registry_household")
+        count, top = cursor.fetchone()
+        if count != households or top != households:
+            return None
+        cursor.execute("SELECT count(*) FROM registry_membership")
+        return int(cursor.fetchone()[0])
+
+
+def main(households: int = 1_000_000, sample: int = 1_000, reuse: bool = False) -> None:
     assert connection.vendor == "postgresql", "run against PostgreSQL (DATABASE_URL)"
     started = time.perf_counter()
-    members = seed(households)
+    members = seeded_already(households) if reuse else None
+    reused = members is not None
+    if members is None:
+        members = seed(households)
     seeded = time.perf_counter() - started
 
+    steps: dict[str, float] = {}
     started = time.perf_counter()
-    gathered = jobs.gather(jobs.region_bounds("330200"), AS_OF)
+    mark = [started]
+
+    def step(name: str) -> None:
+        now = time.perf_counter()
+        steps[name] = round(now - mark[0], 2)
+        mark[0] = now
+
+    gathered = jobs.gather(jobs.region_bounds("330200"), AS_OF, progress=step)
     gather_s = time.perf_counter() - started
     started = time.perf_counter()
     result = jobs.evaluate_gathered(gathered, parameter_sets(gathered.households.regions, AS_OF))
@@ -333,7 +372,9 @@ def main(households: int = 1_000_000, sample: int = 1_000) -> None:
                 "households": len(gathered.household_ids),
                 "members": members,
                 "seed_seconds": round(seeded, 1),
+                "reused_seed": reused,
                 "gather_seconds": round(gather_s, 2),
+                "gather_steps_seconds": steps,
                 "batch_seconds": round(batch_s, 2),
                 "total_seconds": round(total, 2),
                 "per_second": round(batch_rate),
@@ -359,4 +400,4 @@ def main(households: int = 1_000_000, sample: int = 1_000) -> None:
 
 
 if __name__ == "__main__":
-    main(*(int(a) for a in sys.argv[1:3]))
+    main(ARGS.households, ARGS.sample, reuse=bool(ARGS.reuse))
