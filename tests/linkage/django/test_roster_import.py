@@ -122,3 +122,20 @@ def test_the_report_page_and_sheet_list_every_row(
     other = Client()
     other.force_login(assistant_fuhu)
     assert other.get(response["Location"]).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_import_page_documents_the_columns_and_the_menu_links_to_it(
+    caseworker_nanmen: Any, approver_haishu: Any
+) -> None:
+    client = Client()
+    client.force_login(caseworker_nanmen)
+    page = client.get("/linkage/roster/").content.decode()
+    assert all(header in page for header in HEADERS)
+    home = client.get("/").content.decode()
+    assert "/linkage/roster/" in home and "/linkage/review/" in home
+    approver = Client()
+    approver.force_login(approver_haishu)
+    # County approvers decide pairs but do not import rosters.
+    assert approver.get("/linkage/roster/").status_code == 403
+    assert "/linkage/roster/" not in approver.get("/").content.decode()
