@@ -120,7 +120,8 @@ class Rows:
         first = next(iter(self.arrays.values()), None)
         return len(first) if first is not None else len(next(iter(self.texts.values())))
 
-    def keep(self, mask: npt.NDArray[np.bool_]) -> None:
+    def keep(self, mask: npt.NDArray[Any]) -> None:
+        """Keep the rows a boolean mask selects, or reorder them by an index array."""
         self.arrays = {k: v[mask] for k, v in self.arrays.items()}
         self.texts = {k: v[mask] for k, v in self.texts.items()}
 
@@ -294,16 +295,17 @@ def gather(bounds: tuple[str, str], as_of: date, progress: Progress | None = Non
         Household.objects.filter(
             region_id__gte=bounds[0], region_id__lte=bounds[1], closed_on__isnull=True
         )
-        .order_by("id")
+        .order_by()  # sorted here: cheaper than a server-side sort of every row
         .values_list("id", "region_id", "head__hukou_type"),
         {"id": "int", "region": "str", "hukou": "str"},
     )
+    h.keep(np.argsort(h["id"], kind="stable"))
     step("家庭户")
     memberships = (
         Membership.objects.filter(covering(as_of), in_scope, household__closed_on__isnull=True)
         .exclude(person__date_of_death__lte=as_of)
         .annotate(ill=ExpressionWrapper(~Q(person__serious_illnesses=[]), BooleanOutput()))
-        .order_by("household_id", "id")
+        .order_by()  # (household, membership id) order is restored below, in numpy
     )
     m = fetch(
         memberships.values_list(
@@ -320,7 +322,7 @@ def gather(bounds: tuple[str, str], as_of: date, progress: Progress | None = Non
             "person__circumstance__student",
             "person__circumstance__unable_to_live_independently",
             "person__circumstance__has_legal_support_duty",
-            "person__circumstance__id",
+            "id",
         ),
         {
             "household": "int",
@@ -336,9 +338,10 @@ def gather(bounds: tuple[str, str], as_of: date, progress: Progress | None = Non
             "student": "str",
             "unable": "bool",
             "duty": "nbool",
-            "circumstance": "int",
+            "id": "int",
         },
     )
+    m.keep(np.lexsort((m["id"], m["household"])))
     step("家庭成员")
 
     # Households that can be decided: a head among the members, every birth date known.
