@@ -22,8 +22,12 @@ DEMO_PORT = 8000
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minzheng.settings")
     import django
+    from django.apps import apps
 
-    django.setup()
+    # Already set up when called from inside the platform (tests, another command): a second
+    # setup would re-create the log handlers on whatever stream is current.
+    if not apps.ready:
+        django.setup()
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

@@ -67,19 +67,30 @@ def do_run_linkage(
     if actor is not None:
         require_reviewer(actor)
     data = queries.linkage_input(actor)
+    if len(data.frame) < 2:
+        raise ValidationFailed(
+            f"管辖范围内只有 {len(data.frame)} 条记录，至少需要两条才能比对", code="too_few_records"
+        )
     must, cannot = queries.decided_links()
     fixed = [
         (queries.person_key(pid), key)
         for key, pid in data.linked_person.items()
         if key.startswith(queries.SOURCE_PREFIX) and pid is not None
     ]
-    result = link(
-        data.frame,
-        today=today,
-        must_link=must + fixed,
-        cannot_link=cannot,
-        with_evidence=True,
-    )
+    try:
+        result = link(
+            data.frame,
+            today=today,
+            must_link=must + fixed,
+            cannot_link=cannot,
+            with_evidence=True,
+        )
+    except ZeroDivisionError as exc:
+        # Splink's training divides by the number of sampled pairs; a handful of records
+        # that share nothing leaves none, and no model can be estimated from that.
+        raise ValidationFailed(
+            "记录太少或彼此毫无共同信息，无法训练比对模型", code="too_few_records"
+        ) from exc
     with transaction.atomic():
         run = LinkageRun.objects.create(actor=actor, records=len(data.frame))
         linked = _link_sources(result, data)

@@ -54,7 +54,7 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("姓名", True, "必填"),
     Column("身份证号", True, "列必须有；可为空或有误，此时按姓名、出生日期、地址等识别"),
-    Column("村（社区）/地址", True, "列必须有；如“海曙区南门街道福湖社区解放南路12号”"),
+    Column("村（社区）/地址", True, "列必须有；如“海曙区南门街道福湖社区示例路1号”"),
     Column("家庭人口", True, "列必须有；正整数，可为空"),
     Column("年收入（元）", True, "列必须有；家庭年收入，数字，可为空"),
     Column("出生日期", False, "可选；YYYY-MM-DD"),
