@@ -8,11 +8,14 @@ one household at a time; both must agree. Prints JSON lines.
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/mz_bench \
      .venv/bin/python benchmarks/assistance_reevaluate.py [households] [sample] [--reuse DBNAME]
+     .venv/bin/python benchmarks/assistance_reevaluate.py --quick   # 2,000 households
 (the database is emptied of registry and assistance rows first: use a scratch database)
 
 `--reuse DBNAME` runs against PostgreSQL database DBNAME (on the server of $BENCH_PG_URL, default
 postgres://postgres@127.0.0.1:5432) and seeds it only when it does not already hold exactly
-`households` households from an earlier run, so the long seed is paid once.
+`households` households from an earlier run, so the long seed is paid once (the database is
+created when it does not exist). `--quick` without a PostgreSQL DATABASE_URL uses
+`--reuse minzheng_bench_quick`.
 """
 
 from __future__ import annotations
@@ -37,12 +40,26 @@ _parser = argparse.ArgumentParser()
 _parser.add_argument("households", type=int, nargs="?", default=1_000_000)
 _parser.add_argument("sample", type=int, nargs="?", default=1_000)
 _parser.add_argument("--reuse", metavar="DBNAME", help="a seeded database to keep between runs")
+_parser.add_argument(
+    "--quick", action="store_true", help="2,000 households, 100 sampled, in a scratch database"
+)
 ARGS = _parser.parse_args()
+if ARGS.quick:
+    ARGS.households, ARGS.sample = 2_000, 100
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres") and not ARGS.reuse:
+        ARGS.reuse = "minzheng_bench_quick"
 if ARGS.reuse:
     _server = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
     if _server.count("/") > 2:
         _server = _server.rsplit("/", 1)[0]
     os.environ["DATABASE_URL"] = f"{_server}/{ARGS.reuse}"
+    import psycopg
+
+    with psycopg.connect(f"{_server}/postgres", autocommit=True) as _admin:
+        if not _admin.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (ARGS.reuse,)
+        ).fetchone():
+            _admin.execute(f'CREATE DATABASE "{ARGS.reuse}"')
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minzheng.settings")
 import django  # noqa: E402

@@ -26,8 +26,13 @@ def emit(figure: str, value: float | int, **labels: str) -> None:
     print(json.dumps({"benchmark": "linkage_chinese", "figure": figure, **labels, "value": value}))
 
 
+QUICK_PERSONS = 2_000
+
+
 def main(argv: list[str]) -> None:
-    persons = int(argv[0]) if argv else PERSONS
+    quick = "--quick" in argv
+    argv = [arg for arg in argv if arg != "--quick"]
+    persons = int(argv[0]) if argv else (QUICK_PERSONS if quick else PERSONS)
     records = synthetic_records(persons, seed=SEED)
     started = time.perf_counter()
     result = link_records(records.drop(columns=["true_person", "noise_kind"]), today=TODAY)

@@ -6,6 +6,7 @@ generation is not timed. Prints one JSON line per figure, then the 1M/100k time 
 
     .venv/bin/python benchmarks/linkage_scale.py            # both sizes
     .venv/bin/python benchmarks/linkage_scale.py 100000     # one size
+    .venv/bin/python benchmarks/linkage_scale.py --quick    # 20,000 records, a smoke test
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from minzheng.linkage.engine import link_records
 from minzheng.linkage.synthetic import synthetic_records
 
 SIZES = (100_000, 1_000_000)
+QUICK_SIZE = 20_000
 # The generator makes two records per person on average.
 RECORDS_PER_PERSON = 2
 SEED = 2024
@@ -56,7 +58,9 @@ def main(argv: list[str]) -> None:
     if len(argv) == 3 and argv[0] == "--child":
         run_child(Path(argv[1]), int(argv[2]))
         return
-    sizes = [int(arg) for arg in argv] or list(SIZES)
+    quick = "--quick" in argv
+    argv = [arg for arg in argv if arg != "--quick"]
+    sizes = [int(arg) for arg in argv] or ([QUICK_SIZE] if quick else list(SIZES))
     totals: dict[int, float] = {}
     with tempfile.TemporaryDirectory(prefix="minzheng-scale-") as folder:
         for size in sizes:

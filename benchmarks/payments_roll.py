@@ -3,7 +3,8 @@
 Sets up a fresh database (SQLite under a temporary MINZHENG_VAR_DIR unless DATABASE_URL is set),
 inserts the people, households, enrolments, amounts and encrypted bank accounts set-based, then
 runs the roll and the bank file in a child process so its peak memory is its own.
-Prints JSON lines. Run: .venv/bin/python benchmarks/payments_roll.py [enrolments] [--reuse DIR]
+Prints JSON lines. Run: .venv/bin/python benchmarks/payments_roll.py [enrolments] [--reuse DIR] [--quick]
+(--quick: 2,000 enrolments)
 """
 
 from __future__ import annotations
@@ -283,9 +284,11 @@ if __name__ == "__main__":
         {"roll": roll_phase, "rerun": rerun_phase}[sys.argv[2]]()
     else:
         args = sys.argv[1:]
+        quick = "--quick" in args
+        args = [arg for arg in args if arg != "--quick"]
         reuse_dir = None
         if "--reuse" in args:
             at = args.index("--reuse")
             reuse_dir = Path(args[at + 1])
             del args[at : at + 2]
-        main(int(args[0]) if args else 1_000_000, reuse_dir)
+        main(int(args[0]) if args else (2_000 if quick else 1_000_000), reuse_dir)

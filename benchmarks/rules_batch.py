@@ -1,7 +1,7 @@
 """Re-evaluate 1,000,000 synthetic households with the batch evaluator; compare with the pure rules loop.
 
 Prints JSON lines. The loop is timed on a 10,000 sample and the ratio is per household.
-Run: .venv/bin/python benchmarks/rules_batch.py [households] [sample]
+Run: .venv/bin/python benchmarks/rules_batch.py [households] [sample] [--quick]  (--quick: 20,000 / 1,000)
 """
 
 from __future__ import annotations
@@ -80,4 +80,7 @@ def main(households: int = 1_000_000, sample: int = 10_000) -> None:
 
 
 if __name__ == "__main__":
-    main(*(int(arg) for arg in sys.argv[1:3]))
+    arguments = [arg for arg in sys.argv[1:] if arg != "--quick"]
+    if "--quick" in sys.argv[1:] and not arguments:
+        arguments = ["20000", "1000"]
+    main(*(int(arg) for arg in arguments[:2]))
