@@ -42,11 +42,29 @@ def _audit_guard_opened_for_flush() -> Iterator[None]:
 PASSWORD = "Minzheng#2026"
 
 
+@pytest.fixture(autouse=True)
+def _divisions_committed(request: pytest.FixtureRequest) -> None:
+    """Ningbo's 3,040 divisions, committed once instead of inserted again for every test.
+
+    Runs before the test's own transaction starts (autouse fixtures come first), and only for
+    tests that ask for `regions`. A transactional test's flush removes them; the next test that
+    needs them commits them again.
+    """
+    if "regions" not in request.fixturenames:
+        return
+    request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
+    from minzheng.regions.loader import load_divisions
+    from minzheng.regions.models import Region
+
+    with blocker.unblock():
+        if not Region.objects.filter(level="village").exists():
+            load_divisions()
+
+
 @pytest.fixture
 def regions(db: None) -> None:
-    from minzheng.regions.loader import load_divisions
-
-    load_divisions()
+    """The divisions are there (see `_divisions_committed`)."""
 
 
 @pytest.fixture
