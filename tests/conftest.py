@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
@@ -12,6 +13,8 @@ import pytest
 os.environ.setdefault(
     "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
 )  # Playwright's sync API runs an event loop
+# Each test run counts its own metrics (prometheus multi-process files), not earlier runs'.
+os.environ.setdefault("MINZHENG_METRICS_DIR", tempfile.mkdtemp(prefix="minzheng-metrics-"))
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -17,6 +17,8 @@ import minzheng
 
 DEMO_HOST = "127.0.0.1"
 DEMO_PORT = 8000
+# Long-running servers are not batch jobs: the job metrics time every other command.
+UNTRACKED_COMMANDS = frozenset({"serve", "demo"})
 
 
 def _setup_django() -> None:
@@ -173,9 +175,19 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "needs_django", True):
-        _setup_django()
-    result: int = args.func(args)
+    if not getattr(args, "needs_django", True):
+        result: int = args.func(args)
+        return result
+    _setup_django()
+    if args.command in UNTRACKED_COMMANDS:
+        result = args.func(args)
+        return result
+    from minzheng.operations.metrics import failed_job, track_job
+
+    with track_job(args.command):
+        result = args.func(args)
+    if result != 0:
+        failed_job(args.command)
     return result
 
 

@@ -22,6 +22,12 @@ def envint(name: str, default: int) -> int:
 VAR_DIR = Path(os.environ.get("MINZHENG_VAR_DIR", PROJECT_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
+# Prometheus multi-process mode: every gunicorn worker and batch command writes its figures here,
+# and /metrics sums them. It must be set before prometheus_client is first imported.
+METRICS_DIR = Path(os.environ.get("MINZHENG_METRICS_DIR", VAR_DIR / "metrics"))
+METRICS_DIR.mkdir(parents=True, exist_ok=True)
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(METRICS_DIR))
+
 DEBUG = envbool("MINZHENG_DEBUG", False)
 SECRET_KEY = os.environ.get("MINZHENG_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -56,11 +62,13 @@ INSTALLED_APPS = [
     "minzheng.payments",
     "minzheng.linkage",
     "minzheng.api",
+    "minzheng.operations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "minzheng.operations.metrics.MetricsMiddleware",
     "minzheng.core.middleware.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", accounts_views.logout_view, name="logout"),
     path("system/api-clients/", api_clients, name="api_clients"),
     path("", include("minzheng.core.urls")),
+    path("", include("minzheng.operations.urls")),
     path("", include("minzheng.accounts.urls")),
     path("registry/import/", include("minzheng.registry.import_urls")),
     path("registry/", include("minzheng.registry.urls")),

@@ -18,6 +18,7 @@ SCOPES: dict[str, str] = {
     "medical:settle": "医疗救助一站式结算",
     "verification:feed": "核对数据推送",
     "payments:bank": "银行代发回盘",
+    "ops:metrics": "运维监控指标（不含个案数据）",
 }
 
 TOKEN_PREFIX_LENGTH = 8

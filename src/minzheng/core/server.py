@@ -22,7 +22,22 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return application
 
 
+def _clear_metrics() -> None:
+    """A new server starts its request counters from zero (Prometheus handles the reset)."""
+    from django.conf import settings
+
+    for stale in settings.METRICS_DIR.glob("*.db"):
+        stale.unlink(missing_ok=True)
+
+
+def _child_exit(server: Any, worker: Any) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
 def serve(host: str, port: int, *, workers: int, threads: int) -> None:
+    _clear_metrics()
     _Gunicorn(
         {
             "bind": f"{host}:{port}",
@@ -34,5 +49,6 @@ def serve(host: str, port: int, *, workers: int, threads: int) -> None:
             "loglevel": "warning",
             "timeout": 120,
             "graceful_timeout": 10,
+            "child_exit": _child_exit,
         }
     ).run()
