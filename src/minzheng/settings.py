@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "minzheng.linkage",
     "minzheng.api",
     "minzheng.operations",
+    "minzheng.adoption",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("portal/", include("minzheng.applications.portal_urls")),
     path("payments/", include("minzheng.payments.urls")),
     path("linkage/", include("minzheng.linkage.urls")),
+    path("adoption/", include("minzheng.adoption.urls")),
     path("api/v1/", api.urls),
 ]
 
