@@ -33,6 +33,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run_backup(args: argparse.Namespace) -> int:
     from minzheng.core.audit import record
     from minzheng.core.errors import DomainError
+    from minzheng.core.models import AuditEvent
     from minzheng.operations.backup import take_backup, verify_backup
 
     try:
@@ -63,7 +64,7 @@ def run_backup(args: argparse.Namespace) -> int:
     rows = sum(manifest["row_counts"].values())
     record(
         None,
-        "backup",
+        AuditEvent.Action.EXPORT,
         "database",
         summary=f"备份到 {args.output}（{len(manifest['row_counts'])} 张表，{rows} 行）",
     )
@@ -75,6 +76,7 @@ def run_backup(args: argparse.Namespace) -> int:
 def run_restore(args: argparse.Namespace) -> int:
     from minzheng.core.audit import record
     from minzheng.core.errors import DomainError
+    from minzheng.core.models import AuditEvent
     from minzheng.operations.backup import restore_backup
 
     try:
