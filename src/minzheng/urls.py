@@ -21,6 +21,7 @@ urlpatterns = [
     path("payments/", include("minzheng.payments.urls")),
     path("linkage/", include("minzheng.linkage.urls")),
     path("adoption/", include("minzheng.adoption.urls")),
+    path("statistics/", include("minzheng.dashboard.urls")),
     path("api/v1/", api.urls),
 ]
 

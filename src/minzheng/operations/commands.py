@@ -76,7 +76,6 @@ def run_backup(args: argparse.Namespace) -> int:
 def run_restore(args: argparse.Namespace) -> int:
     from minzheng.core.audit import record
     from minzheng.core.errors import DomainError
-    from minzheng.core.models import AuditEvent
     from minzheng.operations.backup import restore_backup
 
     try:

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DashboardConfig(AppConfig):
+    name = "minzheng.dashboard"
+    label = "dashboard"
+    verbose_name = "统计分析"

@@ -1,0 +1,388 @@
+"""The bureau's monthly indicators, computed from the data (民政业务大数据资源库).
+
+Every figure is counted per village by a grouped query and rolled up to township, county and city
+in Python over Ningbo's 3,040 divisions: a handful of queries a month whatever the registry's size.
+Each indicator has a definition (what it counts, from which tables, as of when) shown on the
+指标说明 page.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+
+from minzheng.applications.models import Application
+from minzheng.assistance.models import Enrolment
+from minzheng.core.yearmonth import YearMonth
+from minzheng.payments.models import PaymentLine, Roll
+from minzheng.regions.models import Level, Region
+from minzheng.registry.models import HukouType, Membership
+
+PAYING_STATUSES = ("active", "gradual_exit", "ended")
+PAID_ROLLS = (Roll.Status.APPROVED, Roll.Status.EXPORTED)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str
+    unit: str  # 户, 人, 元, 件, 天
+    definition: str
+    source: str
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        "dibao_households",
+        "低保户数",
+        "户",
+        "当月在发放期内的低保救助（按户纳入与单人户）户数；单人户按 1 户计。",
+        "救助对象",
+    ),
+    Indicator(
+        "dibao_persons",
+        "低保人数",
+        "人",
+        "按户纳入的低保家庭当月共同生活的成员数，加上单人户人数。",
+        "救助对象、家庭成员",
+    ),
+    Indicator(
+        "dibao_urban_persons",
+        "城市低保人数",
+        "人",
+        "低保人数中户主为城镇户口的。",
+        "救助对象、家庭成员、人员（户口性质）",
+    ),
+    Indicator(
+        "dibao_rural_persons",
+        "农村低保人数",
+        "人",
+        "低保人数中户主为农村户口（或未登记户口性质）的。",
+        "救助对象、家庭成员、人员（户口性质）",
+    ),
+    Indicator(
+        "dibao_urban_households",
+        "城市低保户数",
+        "户",
+        "低保户数中户主为城镇户口的。",
+        "救助对象、人员（户口性质）",
+    ),
+    Indicator(
+        "dibao_rural_households",
+        "农村低保户数",
+        "户",
+        "低保户数中户主为农村户口（或未登记户口性质）的。",
+        "救助对象、人员（户口性质）",
+    ),
+    Indicator(
+        "dibao_urban_funds",
+        "城市低保资金支出",
+        "元",
+        "城市低保的低保金与价格临时补贴（收款人户口为城镇）。",
+        "发放台账、人员（户口性质）",
+    ),
+    Indicator(
+        "dibao_rural_funds",
+        "农村低保资金支出",
+        "元",
+        "农村低保的低保金与价格临时补贴。",
+        "发放台账、人员（户口性质）",
+    ),
+    Indicator(
+        "single_person",
+        "单人户低保人数",
+        "人",
+        "重病重残等以单人户纳入低保的人数。",
+        "救助对象（按人纳入）",
+    ),
+    Indicator(
+        "gradual_exit",
+        "渐退户数",
+        "户",
+        "当月处于渐退期、仍在发放的低保、低边救助户数。",
+        "救助对象（渐退期）",
+    ),
+    Indicator("dibian_households", "低边户数", "户", "当月在册的低保边缘家庭户数。", "救助对象"),
+    Indicator(
+        "dibian_persons", "低边人数", "人", "低边家庭当月共同生活的成员数。", "救助对象、家庭成员"
+    ),
+    Indicator(
+        "tekun_persons", "特困供养人数", "人", "当月在发放期内的特困人员救助供养人数。", "救助对象"
+    ),
+    Indicator(
+        "new_cases",
+        "新增救助对象",
+        "户",
+        "起始月份为当月的救助纳入（低保、低边、特困）。",
+        "救助对象（起始月份）",
+    ),
+    Indicator(
+        "exits",
+        "退出救助对象",
+        "户",
+        "最后发放月份为当月的救助（终止或渐退期满）。",
+        "救助对象（终止月份）",
+    ),
+    Indicator(
+        "dibao_funds",
+        "低保金支出",
+        "元",
+        "当月已审批花名册中低保的救助金（含补发）。",
+        "发放台账（救助金）、已审批花名册",
+    ),
+    Indicator(
+        "dibao_price_subsidy",
+        "低保价格临时补贴支出",
+        "元",
+        "当月已审批花名册中低保对象的物价补贴。",
+        "发放台账（物价补贴）、已审批花名册",
+    ),
+    Indicator(
+        "tekun_funds",
+        "特困供养金支出",
+        "元",
+        "当月已审批花名册中特困的供养金（含补发）。",
+        "发放台账（救助金）、已审批花名册",
+    ),
+    Indicator(
+        "tekun_price_subsidy",
+        "特困价格临时补贴支出",
+        "元",
+        "当月已审批花名册中特困对象的物价补贴。",
+        "发放台账（物价补贴）、已审批花名册",
+    ),
+    Indicator(
+        "temporary_funds",
+        "临时救助支出",
+        "元",
+        "当月已审批花名册中的临时救助。",
+        "发放台账（临时救助）、已审批花名册",
+    ),
+    Indicator(
+        "price_subsidy_launched",
+        "物价补贴启动",
+        "次",
+        "当月是否发放了物价补贴（1 为启动）。",
+        "发放台账（物价补贴）、已审批花名册",
+    ),
+    Indicator(
+        "applications_received",
+        "受理申请",
+        "件",
+        "申请日期在当月的救助申请。",
+        "救助申请（申请日期）",
+    ),
+    Indicator(
+        "applications_decided",
+        "办结申请",
+        "件",
+        "决定日期在当月的救助申请（批准或不予批准）。",
+        "救助申请（决定日期）",
+    ),
+    Indicator(
+        "applications_approved", "批准申请", "件", "办结申请中予以批准的。", "救助申请（已批准）"
+    ),
+    Indicator(
+        "days_to_decision",
+        "平均办理天数",
+        "天",
+        "当月办结申请从申请到决定的平均自然日数。",
+        "救助申请（申请日期、决定日期）",
+    ),
+)
+BY_CODE = {i.code: i for i in INDICATORS}
+MONEY = {i.code for i in INDICATORS if i.unit == "元"}
+
+
+@dataclass
+class Hierarchy:
+    """Village → township → county → city, from the Region table."""
+
+    parent: dict[str, str]
+    level: dict[str, str]
+    name: dict[str, str]
+
+    @classmethod
+    def load(cls) -> Hierarchy:
+        rows = Region.objects.values_list("code", "parent_id", "level", "name")
+        return cls(
+            parent={c: p for c, p, _, _ in rows if p},
+            level={c: lv for c, _, lv, _ in rows},
+            name={c: n for c, _, _, n in rows},
+        )
+
+    def chain(self, code: str) -> list[str]:
+        """The region and every region above it."""
+        out = [code]
+        while out[-1] in self.parent:
+            out.append(self.parent[out[-1]])
+        return out
+
+
+Figures = dict[str, dict[str, Any]]  # region code → indicator code → value
+
+
+def _paying(month: date) -> Q:
+    return Q(status__in=PAYING_STATUSES, start_month__lte=month) & (
+        Q(end_month__isnull=True) | Q(end_month__gt=month)
+    )
+
+
+def _add(figures: Figures, tree: Hierarchy, code: str, indicator: str, value: Any) -> None:
+    for region in tree.chain(code):
+        cell = figures[region]
+        cell[indicator] = cell.get(indicator, 0) + value
+
+
+def _members_by_region(month: date, programme: str) -> QuerySet[Any]:
+    """Co-resident members of the households enrolled as a household, per enrolment region and
+    the head's hukou type — one join through the household's enrolments."""
+    return (
+        Membership.objects.filter(lives_together=True, valid_from__lte=month)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=month))
+        .filter(
+            Q(household__enrolments__programme=programme)
+            & Q(household__enrolments__person__isnull=True)
+            & Q(household__enrolments__status__in=PAYING_STATUSES)
+            & Q(household__enrolments__start_month__lte=month)
+            & (
+                Q(household__enrolments__end_month__isnull=True)
+                | Q(household__enrolments__end_month__gt=month)
+            )
+        )
+        .values(
+            region=F("household__enrolments__region_id"), hukou=F("household__head__hukou_type")
+        )
+        .annotate(n=Count("id"))
+    )
+
+
+def compute_month(ym: YearMonth, tree: Hierarchy | None = None) -> Figures:
+    """Every indicator for every region (village rows are dropped at the end), for month `ym`."""
+    tree = tree or Hierarchy.load()
+    month = ym.first_day()
+    next_month = (ym + 1).first_day()
+    figures: Figures = defaultdict(dict)
+    row: Any  # each grouped query gives rows of its own shape
+
+    enrolments = (
+        Enrolment.objects.filter(_paying(month))
+        .values("region_id", "programme", "status", single=Q(person__isnull=False))
+        .annotate(n=Count("id"))
+    )
+    for row in enrolments:
+        code, programme, n = row["region_id"], row["programme"], row["n"]
+        if programme == "dibao":
+            _add(figures, tree, code, "dibao_households", n)
+            if row["single"]:
+                _add(figures, tree, code, "single_person", n)
+                _add(figures, tree, code, "dibao_persons", n)
+        elif programme == "dibian":
+            _add(figures, tree, code, "dibian_households", n)
+        elif programme == "tekun":
+            _add(figures, tree, code, "tekun_persons", n)
+        if row["status"] == "gradual_exit" and programme in ("dibao", "dibian"):
+            _add(figures, tree, code, "gradual_exit", n)
+    by_hukou = (
+        Enrolment.objects.filter(_paying(month), programme="dibao")
+        .values("region_id", hukou=F("household__head__hukou_type"), single=Q(person__isnull=False))
+        .annotate(n=Count("id"))
+    )
+    for row in by_hukou:
+        where = "urban" if row["hukou"] == HukouType.URBAN else "rural"
+        _add(figures, tree, row["region_id"], f"dibao_{where}_households", row["n"])
+        if row["single"]:
+            _add(figures, tree, row["region_id"], f"dibao_{where}_persons", row["n"])
+    for programme, indicator in (("dibao", "dibao_persons"), ("dibian", "dibian_persons")):
+        for row in _members_by_region(month, programme):
+            _add(figures, tree, row["region"], indicator, row["n"])
+            if programme == "dibao":
+                urban = row["hukou"] == HukouType.URBAN
+                _add(
+                    figures,
+                    tree,
+                    row["region"],
+                    "dibao_urban_persons" if urban else "dibao_rural_persons",
+                    row["n"],
+                )
+
+    started = Enrolment.objects.filter(
+        start_month=month, programme__in=("dibao", "dibian", "tekun")
+    )
+    for row in started.values("region_id").annotate(n=Count("id")):
+        _add(figures, tree, row["region_id"], "new_cases", row["n"])
+    ended = Enrolment.objects.filter(
+        end_month=next_month, programme__in=("dibao", "dibian", "tekun")
+    )
+    for row in ended.values("region_id").annotate(n=Count("id")):
+        _add(figures, tree, row["region_id"], "exits", row["n"])
+
+    lines = (
+        PaymentLine.objects.filter(roll__month=month, roll__status__in=PAID_ROLLS)
+        .filter(kind__in=("benefit", "price_subsidy", "temporary"))
+        .values("region_id", "programme", "kind", hukou=F("payee__hukou_type"))
+        .annotate(fen=Sum("amount_fen"))
+    )
+    launched: set[str] = set()
+    for row in lines:
+        yuan = Decimal(row["fen"] or 0) / 100
+        code, programme, kind = row["region_id"], row["programme"], row["kind"]
+        if kind == "temporary":
+            _add(figures, tree, code, "temporary_funds", yuan)
+        elif kind == "benefit" and programme in ("dibao", "tekun"):
+            _add(figures, tree, code, f"{programme}_funds", yuan)
+        elif kind == "price_subsidy" and programme in ("dibao", "tekun"):
+            _add(figures, tree, code, f"{programme}_price_subsidy", yuan)
+        if programme == "dibao" and kind in ("benefit", "price_subsidy"):
+            where = "urban" if row["hukou"] == HukouType.URBAN else "rural"
+            _add(figures, tree, code, f"dibao_{where}_funds", yuan)
+        if kind == "price_subsidy":
+            launched.update(tree.chain(code))
+    for region in launched:
+        figures[region]["price_subsidy_launched"] = 1
+
+    received = Application.objects.filter(submitted_on__gte=month, submitted_on__lt=next_month)
+    for row in received.values("region_id").annotate(n=Count("id")):
+        _add(figures, tree, row["region_id"], "applications_received", row["n"])
+    decided = Application.objects.filter(decided_on__gte=month, decided_on__lt=next_month)
+    days: dict[str, list[int]] = defaultdict(list)
+    for code, step, submitted, decided_on in decided.values_list(
+        "region_id", "step", "submitted_on", "decided_on"
+    ).iterator():
+        if decided_on is None:
+            continue
+        _add(figures, tree, code, "applications_decided", 1)
+        if step == "approved":
+            _add(figures, tree, code, "applications_approved", 1)
+        for region in tree.chain(code):
+            days[region].append((decided_on - submitted).days)
+    for region, spans in days.items():
+        figures[region]["days_to_decision"] = round(sum(spans) / len(spans), 1)
+
+    return {
+        code: dict(values)
+        for code, values in figures.items()
+        if tree.level.get(code) != Level.VILLAGE
+    }
+
+
+def money_text(value: Any) -> str:
+    return f"{Decimal(value):.2f}"
+
+
+def jsonable(figures: Figures) -> dict[str, dict[str, Any]]:
+    """Money as strings with two decimals, so a frozen month reads back exactly."""
+    return {
+        code: {k: (money_text(v) if k in MONEY else v) for k, v in values.items()}
+        for code, values in figures.items()
+    }
+
+
+def regions_under(tree: Hierarchy, code: str, level: str) -> Iterable[str]:
+    return sorted(c for c, lv in tree.level.items() if lv == level and code in tree.chain(c))

@@ -1,0 +1,61 @@
+"""Reading the figures: frozen for a closed month, computed live otherwise; always scoped."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from minzheng.accounts.scope import ScopedActor
+from minzheng.core.yearmonth import YearMonth
+from minzheng.dashboard.indicators import MONEY, Figures, compute_month, jsonable
+from minzheng.dashboard.models import ClosedMonth, MonthlyFigures
+from minzheng.payments.models import PaymentLine, Roll
+
+
+def is_closed(month: YearMonth) -> bool:
+    return ClosedMonth.objects.filter(month=month.first_day(), reopened=False).exists()
+
+
+def month_figures(month: YearMonth) -> Figures:
+    """Every region's figures for the month, money as Decimal."""
+    if is_closed(month):
+        raw = {
+            s.region_id: s.figures for s in MonthlyFigures.objects.filter(month=month.first_day())
+        }
+    else:
+        raw = jsonable(compute_month(month))
+    return {
+        code: {k: (Decimal(v) if k in MONEY else v) for k, v in values.items()}
+        for code, values in raw.items()
+    }
+
+
+def scoped(actor: ScopedActor, figures: Figures) -> Figures:
+    low, high = actor.scope_bounds()
+    return {code: values for code, values in figures.items() if low <= code <= high}
+
+
+def ledger_total(county_code: str, month: YearMonth) -> Decimal:
+    """What the approved rolls of a county paid in the month for the programmes the report shows
+    (低保, 特困, 临时救助): the figure the report must match."""
+    fen = sum(
+        PaymentLine.objects.filter(
+            roll__county_id=county_code,
+            roll__month=month.first_day(),
+            roll__status__in=(Roll.Status.APPROVED, Roll.Status.EXPORTED),
+            kind__in=("benefit", "price_subsidy", "temporary"),
+            programme__in=("dibao", "tekun", "linshi"),
+        ).values_list("amount_fen", flat=True)
+    )
+    return Decimal(fen) / 100
+
+
+def trend(
+    actor: ScopedActor, region: str, last: YearMonth, months: int = 12
+) -> list[dict[str, Any]]:
+    out = []
+    for i in range(months - 1, -1, -1):
+        month = last - i
+        values = month_figures(month).get(region, {})
+        out.append({"month": str(month), **values})
+    return out
