@@ -30,10 +30,12 @@ document.addEventListener("DOMContentLoaded", () => {
   const pie = document.getElementById("chart-composition");
   if (pie) {
     const chart = window.echarts.init(pie);
+    const empty = data.composition.every((r) => !r.value);
     chart.setOption({
+      title: empty ? { text: "本月暂无发放", left: "center", top: "middle", textStyle: { color: text } } : undefined,
       tooltip: { trigger: "item", formatter: "{b}：{c} 元（{d}%）" },
       legend: { bottom: 0, textStyle: { color: text } },
-      series: [{ type: "pie", radius: ["35%", "65%"], data: data.composition }],
+      series: empty ? [] : [{ type: "pie", radius: ["35%", "65%"], data: data.composition }],
     });
     charts.push(chart);
   }
@@ -44,7 +46,10 @@ document.addEventListener("DOMContentLoaded", () => {
     chart.setOption({
       tooltip: { trigger: "item", formatter: (p) => `${p.name}<br>低保人数：${p.value ?? 0}` },
       visualMap: { min: 0, max: Math.max(1, ...values), calculable: true, left: 10, bottom: 10, textStyle: { color: text } },
-      series: [{ type: "map", map: "宁波", nameProperty: "name", data: data.map, label: { show: true, color: text } }],
+      series: [{
+        type: "map", map: "宁波", nameProperty: "name", data: data.map,
+        layoutCenter: ["50%", "50%"], layoutSize: "95%", label: { show: true, color: text },
+      }],
     });
     chart.on("click", (p) => {
       const hit = data.map.find((r) => r.name === p.name);
