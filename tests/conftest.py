@@ -44,9 +44,11 @@ PASSWORD = "Minzheng#2026"
 
 @pytest.fixture
 def regions(db: None) -> None:
+    from minzheng.assistance.actions import do_load_parameter_catalog
     from minzheng.regions.loader import load_divisions
 
     load_divisions()
+    do_load_parameter_catalog(None)  # every policy value is a database row, as in production
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ from minzheng.assistance.models import (
     PolicyParameter,
     SupporterRecord,
 )
-from minzheng.assistance.parameter_catalog import PARAMETERS
+from minzheng.assistance.parameter_catalog import all_specs, bounds_for, spec_for
 from minzheng.assistance.parameters import Confidence, region_chain
 from minzheng.assistance.policy import load_policy
 from minzheng.assistance.programmes import ProgrammeCode
@@ -222,7 +222,7 @@ def amount_for(enrolment: Enrolment, month: YearMonth) -> Decimal | None:
 
 
 def do_load_parameter_catalog(actor: User | None = None) -> int:
-    """Load `parameter_catalog.PARAMETERS` into the database; rows already there are left alone.
+    """Load the catalogue (`parameter_catalog.all_specs()`) into the database; rows already there stay.
 
     Idempotent: run it on every deploy (and from the demo) and only new catalogue values appear.
     """
@@ -234,7 +234,7 @@ def do_load_parameter_catalog(actor: User | None = None) -> int:
             )
         )
         rows = []
-        for spec in PARAMETERS:
+        for spec in all_specs():
             for v in spec.values:
                 if (spec.key, v.region_code, v.effective_from) in existing:
                     continue
@@ -289,9 +289,22 @@ def do_propose_parameter(
     illustrative: bool = False,
     note: str = "",
 ) -> PolicyParameter:
-    """Schedule a new value, not yet in force: it waits, with its preview, for confirmation."""
+    """Schedule a new value, not yet in force: it waits, with its preview, for a second person.
+
+    A value never starts before today (it could not be confirmed before it takes effect); a
+    correction for past months is a back-pay with a reason, not a back-dated parameter. The value
+    must lie within the parameter's bounds (`parameter_catalog.bounds_for`).
+    """
     _check_parameter_scope(actor, region_code)
     decoded = decode_value(key, value)
+    _check_bounds(key, decoded)
+    today = timezone.localdate()
+    if effective_from < today:
+        raise ValidationFailed(
+            f"生效日期 {effective_from} 早于今天 {today}：政策参数不能追溯生效。"
+            "过去月份的更正请按补发办理并写明理由",
+            code="effective_in_past",
+        )
     if not source.strip():
         raise ValidationFailed("请填写政策依据（文件名称、文号或网址）", code="source_required")
     try:
@@ -387,24 +400,65 @@ def preview_parameter(actor: User, proposal: PolicyParameter, limit: int = 200) 
     }
 
 
+def _check_bounds(key: str, value: Any) -> None:
+    bounds = bounds_for(key)
+    if bounds is None or isinstance(value, bool) or not isinstance(value, Decimal | int):
+        return
+    low, high = bounds
+    if not low <= Decimal(value) <= high:
+        spec = spec_for(key)
+        raise ValidationFailed(
+            f"{spec.name} {value} {spec.unit} 超出允许范围 {low}–{high} {spec.unit}，"
+            "请核对取值（如确需超出，请先调整参数上下限）",
+            code="parameter_out_of_bounds",
+        )
+
+
+def _preview_figures(preview: dict[str, Any]) -> dict[str, Any]:
+    """The headline preview figures recorded in the audit trail with a proposal and its check."""
+    return {k: v for k, v in preview.items() if k not in ("changes", "truncated")}
+
+
 def do_confirm_parameter(actor: User, proposal: PolicyParameter) -> PolicyParameter:
-    """Put a previewed value in force from its date; refused once that date has passed."""
+    """The checker puts a previewed value in force from its date (maker-checker).
+
+    Refused for the proposer, for someone without the role or scope, and once the value's start
+    date has passed: a value never takes effect before the day it is confirmed.
+    """
     _check_parameter_scope(actor, proposal.region_code)
     with transaction.atomic():
         locked = PolicyParameter.objects.select_for_update().get(pk=proposal.pk)
         if locked.status != PolicyParameter.Status.PENDING:
             raise ValidationFailed("该参数调整不是待确认状态", code="not_pending")
+        if locked.created_by_id == actor.pk:
+            raise PermissionDenied("提出人不能确认自己提出的参数调整，须由另一名有权限的人员确认")
+        today = timezone.localdate()
+        if locked.effective_from < today:
+            raise ValidationFailed(
+                f"生效日期 {locked.effective_from} 已早于今天 {today}，不能确认："
+                "参数不能在确认之前生效。请撤回后按新的生效日期重新提出；过去月份按补发办理",
+                code="effective_in_past",
+            )
         locked.status = PolicyParameter.Status.ACTIVE
         locked.confirmed_at = timezone.now()
-        locked.save(update_fields=["status", "confirmed_at"])
+        locked.confirmed_by = actor
+        locked.save(update_fields=["status", "confirmed_at", "confirmed_by"])
         audit.record(
             actor,
             AuditEvent.Action.APPROVE,
             "policy_parameter",
             locked.pk,
-            summary=f"确认 {locked.version_id} 自 {locked.effective_from} 起生效",
+            summary=(
+                f"确认 {locked.version_id} 自 {locked.effective_from} 起生效"
+                f"（提出人 {locked.created_by_id}），影响 {locked.preview.get('changed_households', 0)} 户"
+            ),
             before={"status": PolicyParameter.Status.PENDING},
-            after={"status": locked.status, "value": locked.value},
+            after={
+                "status": locked.status,
+                "value": locked.value,
+                "proposed_by": locked.created_by_id,
+                "preview": _preview_figures(locked.preview),
+            },
             region_code=locked.region_code.ljust(12, "0"),
         )
     return locked

@@ -17,7 +17,7 @@ from minzheng.accounts.roles import Capability
 from minzheng.assistance import actions, queries
 from minzheng.assistance.evaluation import explain_household
 from minzheng.assistance.models import PolicyParameter
-from minzheng.assistance.parameter_catalog import PARAMETERS, spec_for
+from minzheng.assistance.parameter_catalog import all_specs, spec_for
 from minzheng.assistance.parameters import Confidence, ValueKind
 from minzheng.core.errors import NotFound, ValidationFailed
 from minzheng.registry.models import Household
@@ -62,7 +62,7 @@ def parameter_list(request: HttpRequest) -> HttpResponse:
         "assistance/parameter_list.html",
         {
             "table": queries.parameter_table(),
-            "specs": PARAMETERS,
+            "specs": all_specs(),
             "confidences": [c.value for c in Confidence],
             "region_default": staff_user(request).region_id[:6],
         },
