@@ -27,6 +27,7 @@ from minzheng.assistance.facts import (
     VehicleKind,
 )
 from minzheng.assistance.models import (
+    OPEN_STATUSES,
     AdlAssessmentRecord,
     AssetKind,
     EligibilityDecision,
@@ -48,6 +49,7 @@ from minzheng.assistance.queries import (
     decode_value,
     encode_value,
     parameter_set,
+    parameter_sets,
     replay_parameter_set,
 )
 from minzheng.assistance.rules import evaluate_household
@@ -443,6 +445,7 @@ def do_confirm_parameter(actor: User, proposal: PolicyParameter) -> PolicyParame
         locked.confirmed_at = timezone.now()
         locked.confirmed_by = actor
         locked.save(update_fields=["status", "confirmed_at", "confirmed_by"])
+        applied = _apply_to_enrolments(actor, locked)
         audit.record(
             actor,
             AuditEvent.Action.APPROVE,
@@ -458,10 +461,68 @@ def do_confirm_parameter(actor: User, proposal: PolicyParameter) -> PolicyParame
                 "value": locked.value,
                 "proposed_by": locked.created_by_id,
                 "preview": _preview_figures(locked.preview),
+                "applied": applied,
             },
             region_code=locked.region_code.ljust(12, "0"),
         )
     return locked
+
+
+def first_month_in_force(day: date) -> YearMonth:
+    """The first whole month a value starting on `day` covers (the month itself from the 1st)."""
+    month = YearMonth(day.year, day.month)
+    return month if day.day == 1 else month + 1
+
+
+def _apply_to_enrolments(actor: User, parameter: PolicyParameter) -> dict[str, Any]:
+    """Re-evaluate the enrolled 低保 households and 特困 persons under the confirmed value.
+
+    Set-based (the batch evaluator over the parameter's region): where the amount due from the
+    first month in force differs from the enrolment's amount, a dated amount row is written for
+    that month, so the roll for the month pays what the rules now give. Enrolments that would no
+    longer qualify are not ended here: that is a review with its own notice; they are counted.
+    """
+    from minzheng.assistance import jobs  # jobs imports the evaluation shell; keep actions light
+
+    month = first_month_in_force(parameter.effective_from)
+    day = month.first_day()
+    gathered = jobs.gather(jobs.region_bounds(parameter.region_code), day)
+    result = jobs.evaluate_gathered(gathered, parameter_sets(gathered.households.regions, day))
+    reason = f"政策参数 {parameter.version_id} 自{month}起调整"
+    row_of_household = {int(h): i for i, h in enumerate(gathered.household_ids)}
+    changed, not_eligible = 0, 0
+    enrolments = (
+        Enrolment.objects.filter(
+            household_id__in=list(row_of_household),
+            programme__in=(ProgrammeCode.DIBAO.value, ProgrammeCode.TEKUN.value),
+            status__in=OPEN_STATUSES,
+            start_month__lte=day,
+        )
+        .exclude(end_month__lte=day)
+        .select_related("household")
+        .order_by("id")
+    )
+    for enrolment in enrolments:
+        row = row_of_household[enrolment.household_id]
+        if enrolment.programme == ProgrammeCode.DIBAO.value:
+            if enrolment.person_id is not None:
+                continue  # 单人户低保 is decided per person; its amount follows the review
+            eligible = bool(result.dibao_route[row] > 0)
+            due_fen = int(result.dibao_amount_fen[row])
+        else:
+            if enrolment.person_id != enrolment.household.head_id:
+                continue
+            eligible = bool(result.tekun_eligible[row])
+            due_fen = int(result.tekun_amount_fen[row])
+        if not eligible:
+            not_eligible += 1
+            continue
+        due = Decimal(due_fen) / 100
+        current = amount_for(enrolment, month)
+        if current is not None and current != due:
+            do_change_enrolment_amount(actor, enrolment, month=month, amount=due, reason=reason)
+            changed += 1
+    return {"month": str(month), "amounts_changed": changed, "no_longer_eligible": not_eligible}
 
 
 def do_withdraw_parameter(actor: User, proposal: PolicyParameter) -> PolicyParameter:

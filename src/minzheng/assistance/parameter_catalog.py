@@ -93,7 +93,22 @@ PARAMETERS: list[ParameterSpec] = [
         "成年年龄",
         "岁",
         ValueKind.INTEGER,
-        (CatalogValue(NATIONAL, COVERAGE_START, 18, "民法典第17条：十八周岁以上为成年人", A),),
+        (
+            CatalogValue(
+                NATIONAL,
+                COVERAGE_START,
+                18,
+                "全国人大《中华人民共和国民法总则》第17条（2017-10-01施行）：十八周岁以上为成年人",
+                A,
+            ),
+            CatalogValue(
+                NATIONAL,
+                date(2021, 1, 1),
+                18,
+                "全国人大《中华人民共和国民法典》第17条（2021-01-01施行）：十八周岁以上为成年人",
+                A,
+            ),
+        ),
         "未成年子女计入共同生活家庭成员，也是分类施保“未成年人”的界线",
     ),
     ParameterSpec(
@@ -141,7 +156,7 @@ PARAMETERS: list[ParameterSpec] = [
                 NINGBO,
                 COVERAGE_START,
                 True,
-                f"{SRC_MCA_2021_57}第13条允许扣减；宁波是否采用未找到",
+                f"宁波是否扣减未找到，示例值；扣减的依据见{SRC_MCA_2021_57}第13条（2021-07-01施行），此前的规定未在资料中见到",
                 NF,
                 illustrative=True,
             ),
