@@ -17,6 +17,7 @@ from minzheng.assistance.parameter_catalog import catalog_rows, default_paramete
 from minzheng.assistance.queries import parameter_set
 from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.models import AuditEvent
+from minzheng.core.yearmonth import YearMonth
 from tests.assistance.test_household_facts import li_with_economy
 from tests.conftest import PASSWORD
 
@@ -33,8 +34,18 @@ def checker(make_staff: Any) -> Any:
 
 @pytest.fixture
 def li_household(caseworker_nanmen: Any, db: None) -> Any:
+    """李建国's household, enrolled in 低保 from 2021-07 at 150 元 (the preview counts only
+    households enrolled or applying)."""
     actions.do_load_parameter_catalog(None)
-    return li_with_economy(caseworker_nanmen)
+    household = li_with_economy(caseworker_nanmen)
+    actions.do_enrol(
+        None,
+        household=household,
+        programme="dibao",
+        start=YearMonth(2021, 7),
+        amount=Decimal("150.00"),
+    )
+    return household
 
 
 def _propose_800(admin: Any) -> PolicyParameter:
@@ -93,10 +104,23 @@ def test_the_preview_shows_li_gains_150_yuan_and_nothing_changes_before_confirma
     # 低保 750 × 3 − 2,100 = 150 → 800 × 3 − 2,100 = 300. (Before issue #11 the preview also
     # counted 李建国 as 特困 (+65), although his son 李明 is a capable legal supporter.)
     assert proposal.preview["monthly_delta"] == "150.00"
+    assert proposal.preview["yearly_delta"] == "1800.00"
+    assert proposal.preview["programmes"]["dibao"] == {
+        "gaining_households": 0,
+        "losing_households": 0,
+        "changing_households": 1,
+        "gaining_persons": 0,
+        "losing_persons": 0,
+        "changing_persons": 3,
+        "monthly_delta": "150.00",
+        "yearly_delta": "1800.00",
+    }
     assert [(c["programme"], c["delta"]) for c in proposal.preview["changes"]] == [
         ("dibao", "150.00"),
     ]
     assert proposal.preview["changes"][0] == {
+        "head": "李*国",
+        "township": "南门街道",
         "household_id": li_household.pk,
         "programme": "dibao",
         "before_eligible": True,
@@ -247,6 +271,10 @@ def test_proposing_through_the_page_shows_the_preview_then_a_second_person_confi
         page = response.content.decode()
         assert '<strong id="changed">1</strong>' in page and "150.00" in page
         proposal = PolicyParameter.objects.get(status="pending")
+        assert 'id="by-programme"' in page and "李*国" in page
+        export = client.get(f"/assistance/parameters/{proposal.pk}/export/")
+        assert export.status_code == 200
+        assert export["Content-Type"].startswith("application/vnd.openxmlformats")
         own = client.post(f"/assistance/parameters/{proposal.pk}/confirm/")
         assert own.status_code == 403
         proposal.refresh_from_db()

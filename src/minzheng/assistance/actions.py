@@ -372,8 +372,18 @@ def _a_county(region_code: str) -> str:
 
 
 def preview_parameter(actor: User, proposal: PolicyParameter, limit: int = 200) -> dict[str, Any]:
-    """Who would change, set-based: the current data on the new date, old values vs new."""
+    """Who would change, set-based, among the households enrolled or applying in scope.
+
+    Every household in the proposer's scope and the parameter's region is decided twice on its
+    recorded facts for the start date (values in force / with the proposal); only households with
+    an open enrolment or an open application count. Per programme: households and persons
+    gaining, losing and changing amount, and the monthly and yearly cost change; the rows carry
+    the masked head's name and the township.
+    """
+    from minzheng.applications.models import Application  # applications reads assistance
+    from minzheng.applications.rules import OPEN_STEPS
     from minzheng.assistance import jobs  # jobs imports the evaluation shell; keep actions light
+    from minzheng.core.masking import mask_name
 
     day = proposal.effective_from
     low, high = actor.scope_bounds()
@@ -383,21 +393,79 @@ def preview_parameter(actor: User, proposal: PolicyParameter, limit: int = 200) 
     counties = gathered.households.regions
     before = {c: parameter_set(c, day) for c in counties}
     after = {c: parameter_set(c, day, extra=[proposal]) for c in counties}
-    changed = jobs.changes(
-        gathered.household_ids,
-        jobs.evaluate_gathered(gathered, before),
-        jobs.evaluate_gathered(gathered, after),
+    result_before = jobs.evaluate_gathered(gathered, before)
+    result_after = jobs.evaluate_gathered(gathered, after)
+    in_bounds = {"region_id__gte": bounds[0], "region_id__lte": bounds[1]}
+    relevant = set(
+        Enrolment.objects.filter(status__in=OPEN_STATUSES, **in_bounds).values_list(
+            "household_id", flat=True
+        )
+    ) | set(
+        Application.objects.filter(step__in=[s.value for s in OPEN_STEPS], **in_bounds).values_list(
+            "household_id", flat=True
+        )
     )
-    households = sorted({c.household_id for c in changed})
+    considered = [int(h) for h in gathered.household_ids if int(h) in relevant]
+    row_of = {int(h): i for i, h in enumerate(gathered.household_ids)}
+    changed = [
+        c
+        for c in jobs.changes(gathered.household_ids, result_before, result_after)
+        if c.household_id in relevant
+    ]
+
+    def persons(c: jobs.Change) -> int:
+        if c.programme == ProgrammeCode.TEKUN.value:
+            return 1
+        row = row_of[c.household_id]
+        return int(max(result_before.members[row], result_after.members[row]))
+
+    programmes: dict[str, dict[str, Any]] = {}
+    for code in (ProgrammeCode.DIBAO.value, ProgrammeCode.DIBIAN.value, ProgrammeCode.TEKUN.value):
+        mine = [c for c in changed if c.programme == code]
+        groups = {
+            "gaining": [c for c in mine if c.after_eligible and not c.before_eligible],
+            "losing": [c for c in mine if c.before_eligible and not c.after_eligible],
+            "changing": [c for c in mine if c.before_eligible and c.after_eligible],
+        }
+        delta = sum(c.delta_fen for c in mine)
+        programmes[code] = {
+            **{f"{k}_households": len(v) for k, v in groups.items()},
+            **{f"{k}_persons": sum(persons(c) for c in v) for k, v in groups.items()},
+            "monthly_delta": f"{delta / 100:.2f}",
+            "yearly_delta": f"{delta * 12 / 100:.2f}",
+        }
+    shown = changed[:limit]
+    households = {
+        h.pk: h
+        for h in Household.objects.filter(pk__in={c.household_id for c in shown}).select_related(
+            "head", "region__parent"
+        )
+    }
+    rows = []
+    for c in shown:
+        h = households.get(c.household_id)
+        village = h.region if h is not None else None
+        township = village.parent if village is not None else None
+        rows.append(
+            {
+                **c.to_dict(),
+                "head": mask_name(h.head.name) if h is not None and h.head else "",
+                "township": township.name if township is not None else "",
+            }
+        )
+    total = sum(c.delta_fen for c in changed)
     return {
         "as_of": day.isoformat(),
-        "households": len(gathered.household_ids),
+        "households": len(considered),
+        "households_in_scope": len(gathered.household_ids),
         "skipped": gathered.skipped,
-        "changed_households": len(households),
+        "changed_households": len({c.household_id for c in changed}),
         "newly_eligible": sum(1 for c in changed if c.after_eligible and not c.before_eligible),
         "no_longer_eligible": sum(1 for c in changed if c.before_eligible and not c.after_eligible),
-        "monthly_delta": f"{sum(c.delta_fen for c in changed) / 100:.2f}",
-        "changes": [c.to_dict() for c in changed[:limit]],
+        "monthly_delta": f"{total / 100:.2f}",
+        "yearly_delta": f"{total * 12 / 100:.2f}",
+        "programmes": programmes,
+        "changes": rows,
         "truncated": len(changed) > limit,
     }
 
