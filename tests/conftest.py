@@ -47,7 +47,8 @@ PASSWORD = "Minzheng#2026"
 
 @pytest.fixture(autouse=True)
 def _divisions_committed(request: pytest.FixtureRequest) -> None:
-    """Ningbo's 3,040 divisions, committed once instead of inserted again for every test.
+    """Ningbo's 3,040 divisions and the policy catalogue (every policy value is a database row,
+    as in production), committed once instead of inserted again for every test.
 
     Runs before the test's own transaction starts (autouse fixtures come first), and only for
     tests that ask for `regions`. A transactional test's flush removes them; the next test that
@@ -57,17 +58,21 @@ def _divisions_committed(request: pytest.FixtureRequest) -> None:
         return
     request.getfixturevalue("django_db_setup")
     blocker = request.getfixturevalue("django_db_blocker")
+    from minzheng.assistance.actions import do_load_parameter_catalog
+    from minzheng.assistance.models import PolicyParameter
     from minzheng.regions.loader import load_divisions
     from minzheng.regions.models import Region
 
     with blocker.unblock():
         if not Region.objects.filter(level="village").exists():
             load_divisions()
+        if not PolicyParameter.objects.exists():
+            do_load_parameter_catalog(None)
 
 
 @pytest.fixture
 def regions(db: None) -> None:
-    """The divisions are there (see `_divisions_committed`)."""
+    """The divisions and the policy catalogue are there (see `_divisions_committed`)."""
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from minzheng.applications import actions, rules
 from minzheng.applications.models import Application, FastTrackPeriod, SmsMessage
 from minzheng.assistance.actions import amount_for
 from minzheng.assistance.models import Enrolment
+from minzheng.assistance.queries import parameter_set
 from minzheng.core.models import AuditEvent
 from minzheng.core.yearmonth import YearMonth
 from minzheng.payments.actions import do_decide_temporary_case
@@ -65,7 +66,9 @@ def test_granted_under_fast_track_before_the_visit(
     assert AuditEvent.objects.filter(
         object_type="application", summary__startswith="先行救助"
     ).exists()
-    parameter = rules.policy_amount("advance_aid.temporary_amount", date(2020, 9, 25))
+    parameter = rules.policy_amount(
+        "advance_aid.temporary_amount", parameter_set("330203", date(2020, 9, 25))
+    )
     assert parameter.illustrative and parameter.confidence == "NF"
 
 

@@ -13,23 +13,31 @@ from minzheng.applications import actions, rules
 from minzheng.applications.models import Application, ReviewTask
 from minzheng.assistance.actions import amount_for, do_enrol
 from minzheng.assistance.models import Enrolment
+from minzheng.assistance.queries import parameter_set
 from minzheng.core.errors import ValidationFailed
 from minzheng.core.yearmonth import YearMonth
+from tests.conftest import _household
 
 from .conftest import at, walk_to_notice
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_draw_never_falls_below_the_ratio() -> None:
+def test_the_draw_never_falls_below_the_ratio(regions: None) -> None:
     drawn = 0
     for total in range(50):
         if rules.spot_check_due(drawn, total, 0.30):
             drawn += 1
         assert drawn >= 0.30 * (total + 1)
     assert drawn == 15  # exactly ceil(30 % of 50)
-    ratio = rules.policy_amount("tekun.spot_check_ratio", date(2020, 9, 25))
-    assert ratio.value == "0.30" and ratio.confidence == "A"
+    # Before 2021-07-01 the 特困 ratio of 民发〔2016〕178号 was not seen: labelled illustrative
+    # (the old row cited 民发〔2012〕220号第26条, which is the 低保 spot check, not 特困).
+    before = rules.policy_amount(
+        "tekun.spot_check_ratio", parameter_set("330203", date(2020, 9, 25))
+    )
+    assert before.value == "0.30" and before.confidence == "NF" and before.illustrative
+    after = rules.policy_amount("tekun.spot_check_ratio", parameter_set("330203", date(2021, 9, 1)))
+    assert after.value == "0.30" and after.confidence == "A" and "民发〔2021〕43号" in after.source
 
 
 def _tekun_at_county(
@@ -48,10 +56,21 @@ def _tekun_at_county(
     return actions.do_close_notice(caseworker, app)
 
 
+@pytest.fixture
+def household_sun_alone(regions: None) -> Any:
+    """孙桂兰, 79, alone in 福湖社区 with no legal supporter registered (李建国's household has an
+    adult son who can support him, so since issue #11 it is no 特困 case)."""
+    return _household(
+        "330203001001",
+        "海曙区南门街道福湖社区柳汀街3号",
+        [("孙桂兰", "330203194103052341", "head", date(1941, 3, 5), "")],
+    )
+
+
 def test_a_drawn_tekun_case_needs_the_spot_check_before_approval(
-    clock: Any, household_li_three_members: Any, caseworker_nanmen: Any, approver_haishu: Any
+    clock: Any, household_sun_alone: Any, caseworker_nanmen: Any, approver_haishu: Any
 ) -> None:
-    app = _tekun_at_county(household_li_three_members, caseworker_nanmen, clock)
+    app = _tekun_at_county(household_sun_alone, caseworker_nanmen, clock)
     assert app.spot_check and app.spot_check_pending  # the county's first 特困 case is drawn
     client = Client()
     client.force_login(approver_haishu)

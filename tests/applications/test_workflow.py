@@ -25,7 +25,8 @@ def test_a_window_application_is_accepted_at_once_with_the_township_deadline(
     assert app.channel == "window" and app.step == "visit"
     assert app.accepted_on == date(2020, 9, 25)
     assert app.step_due == date(2020, 10, 22)  # 15 working days across National Day
-    assert app.suggested == ["dibao", "tekun"]
+    # not 特困 (changed with issue #11): 李建国 lives with his adult son 李明, a capable supporter
+    assert app.suggested == ["dibao"]
     assert [s.step for s in app.steps.all()] == ["submitted", "visit"]
 
 

@@ -42,6 +42,12 @@ def params_haishu_2020() -> ParameterSet:
 
 
 @pytest.fixture
+def params_haishu_2021h2() -> ParameterSet:
+    """海曙区 after 2021-07-01: the same standard, read under 民发〔2021〕57号 and 43号."""
+    return default_parameters(HAISHU, date(2021, 8, 1))
+
+
+@pytest.fixture
 def household_li_three_members() -> HouseholdFacts:
     """Li (45, wage 600), his wife (43, wage 300) and their son (10): urban, one 80 m² flat."""
     return HouseholdFacts(

@@ -95,16 +95,28 @@ def test_sun_alone_at_80_with_four_failed_adl_items_is_tekun_with_full_care(
 def test_evaluate_all_reports_the_totals_and_the_changes_against_enrolments(
     three_counties: list[Any], capsys: pytest.CaptureFixture[str], tmp_path: Any
 ) -> None:
+    # Changed with issue #11: 李建国 (71) lives with his son 李明 (41, wage 1,800), a capable legal
+    # supporter, so he is not 特困; 孙桂兰 is 特困 and therefore not also 低保 (特困 takes
+    # precedence). From 2021-07-01 王秀英's 城乡居民基础养老金 is not counted (民发〔2021〕57号
+    # 第13条), so 李's household is 低保: 750 × 3 − (400 + 1,800 − 100) = 150.
     changes = tmp_path / "changes.jsonl"
     code = main(
-        ["evaluate", "--all", "--as-of", "2021-05-10", "--quiet", "--changes", str(changes)]
+        ["evaluate", "--all", "--as-of", "2021-07-10", "--quiet", "--changes", str(changes)]
     )
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert code == 0
-    assert (summary["households"], summary["dibao"], summary["tekun"]) == (3, 2, 2)
-    # nobody is enrolled yet, so both 低保 households are reported as new; 孙 gets 750 plus the
-    # highest 分类施保 rate (elderly 0.30 over severe disability 0.20): 975
+    assert (summary["households"], summary["dibao"], summary["tekun"]) == (3, 1, 1)
+    # nobody is enrolled yet, so the 低保 household is reported as new
     assert [json.loads(line)["after_amount"] for line in changes.read_text().splitlines()] == [
-        "150.00",
-        "975.00",
+        "150.00"
     ]
+
+
+def test_before_july_2021_the_basic_pension_is_counted(
+    three_counties: list[Any], capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    # Under the 2012-era rules the residents' basic pension (200) counts: 2,300 ≥ 2,250, no 低保.
+    code = main(["evaluate", "--all", "--as-of", "2021-05-10", "--quiet"])
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert code == 0
+    assert (summary["households"], summary["dibao"], summary["tekun"]) == (3, 0, 1)

@@ -7,6 +7,7 @@ the highest one only per member.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -124,12 +125,17 @@ def test_li_three_members_get_the_gap_plus_the_minor_supplement(
 
 
 def test_widow_82_gets_the_elderly_supplement_and_the_basic_pension_is_not_income(
-    household_wang_widow_82: HouseholdFacts, params_haishu_2020: ParameterSet
+    household_wang_widow_82: HouseholdFacts,
+    params_haishu_2020: ParameterSet,
+    params_haishu_2021h2: ParameterSet,
 ) -> None:
-    decision = evaluate_dibao(household_wang_widow_82, params_haishu_2020)
-    # counted: basic pension 400 (the 200 central basic pension is excluded); 750 − 400 = 350;
-    # elderly 0.30 × 750 = 225; 350 + 225 = 575
-    assert decision.monthly_amount == Decimal("575")
+    # From 2021-07-01 (民发〔2021〕57号第13条): counted basic pension 400, the 200 central basic
+    # pension excluded; 750 − 400 = 350; elderly 0.30 × 750 = 225; 350 + 225 = 575.
+    later = replace(household_wang_widow_82, as_of=params_haishu_2021h2.as_of)
+    assert evaluate_dibao(later, params_haishu_2021h2).monthly_amount == 575
+    # In 2020 that exclusion did not exist yet (changed with issue #11: the 2021 list was applied
+    # to 2020): 750 − 600 = 150; + 225 = 375.
+    assert evaluate_dibao(household_wang_widow_82, params_haishu_2020).monthly_amount == 375
 
 
 def test_yinzhou_2021_uses_the_county_standard_and_rounds_half_up_to_the_yuan(

@@ -19,7 +19,7 @@ from minzheng.core.models import AuditEvent
 from tests.assistance.test_household_facts import li_with_economy
 from tests.conftest import PASSWORD
 
-MAY_2021 = date(2021, 5, 10)
+AUG_2021 = date(2021, 8, 10)  # under 民发〔2021〕57号 (from 2021-07-01)
 
 
 @pytest.fixture
@@ -52,10 +52,10 @@ def test_the_api_the_cli_and_the_household_page_agree(
 ) -> None:
     partner = Client(HTTP_AUTHORIZATION=f"Bearer {haishu_partner_token}")
     registered = partner.get(
-        f"/api/v1/eligibility/households/{li_household.pk}", {"as_of": "2021-05-10"}
+        f"/api/v1/eligibility/households/{li_household.pk}", {"as_of": "2021-08-10"}
     ).json()
 
-    described = facts_to_json(household_facts(li_household, MAY_2021))
+    described = facts_to_json(household_facts(li_household, AUG_2021))
     posted = partner.post(
         "/api/v1/eligibility/evaluate", described, content_type="application/json"
     ).json()
@@ -63,7 +63,7 @@ def test_the_api_the_cli_and_the_household_page_agree(
     file.write_text(json.dumps(described, ensure_ascii=False), encoding="utf-8")
     _, from_file = _cli(["evaluate", str(file)], capsys)
     _, from_registry = _cli(
-        ["evaluate", "--household", str(li_household.pk), "--as-of", "2021-05-10"], capsys
+        ["evaluate", "--household", str(li_household.pk), "--as-of", "2021-08-10"], capsys
     )
 
     assert registered["decisions"][0]["monthly_amount"] == "150.00"
@@ -74,7 +74,7 @@ def test_the_api_the_cli_and_the_household_page_agree(
     staff = Client()
     staff.login(username="caseworker_nanmen", password=PASSWORD)
     fragment = staff.get(
-        f"/assistance/households/{li_household.pk}/decision/", {"as_of": "2021-05-10"}
+        f"/assistance/households/{li_household.pk}/decision/", {"as_of": "2021-08-10"}
     ).content.decode()
     for decision in registered["decisions"]:
         assert decision["summary"] in fragment

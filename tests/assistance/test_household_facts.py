@@ -18,7 +18,7 @@ from minzheng.registry.models import Person
 from tests.conftest import _household
 
 JAN_2020 = date(2020, 1, 1)
-MAY_2021 = date(2021, 5, 10)
+AUG_2021 = date(2021, 8, 10)  # under 民发〔2021〕57号 (from 2021-07-01)
 
 
 def li_with_economy(caseworker: Any) -> Any:
@@ -75,7 +75,7 @@ def li_household_with_economy(caseworker_nanmen: Any, parameters_loaded: int) ->
 
 
 def test_the_verified_wage_is_used_over_the_declared_one(li_household_with_economy: Any) -> None:
-    facts = household_facts(li_household_with_economy, MAY_2021)
+    facts = household_facts(li_household_with_economy, AUG_2021)
     ming = facts.member("李明")
     assert [(i.kind, i.monthly_amount) for i in ming.incomes] == [
         (IncomeKind.WAGE, Decimal("1800"))
@@ -85,7 +85,7 @@ def test_the_verified_wage_is_used_over_the_declared_one(li_household_with_econo
 def test_the_head_is_the_applicant_and_the_adult_son_counts_through_his_duty_of_support(
     li_household_with_economy: Any,
 ) -> None:
-    facts = household_facts(li_household_with_economy, MAY_2021)
+    facts = household_facts(li_household_with_economy, AUG_2021)
     assert facts.applicant().id == "李建国"
     assert facts.member("李明").relationship is Relationship.CHILD
     assert facts.member("李明").has_legal_support_duty is True
@@ -97,7 +97,7 @@ def test_the_head_is_the_applicant_and_the_adult_son_counts_through_his_duty_of_
 def test_li_gets_150_yuan_of_dibao_after_the_illness_deduction(
     li_household_with_economy: Any,
 ) -> None:
-    dibao = explain_household(li_household_with_economy, MAY_2021)["decisions"][0]
+    dibao = explain_household(li_household_with_economy, AUG_2021)["decisions"][0]
     # 750 × 3 − (400 + 1,800 − 100) = 150; the 200 yuan basic pension is not income.
     assert (dibao["programme"], dibao["eligible"], dibao["monthly_amount"]) == (
         "dibao",

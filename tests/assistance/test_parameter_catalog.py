@@ -63,3 +63,18 @@ def test_version_ids_are_unique_and_every_value_has_a_source() -> None:
 
 def test_the_catalogue_holds_every_parameter_the_rules_read() -> None:
     load_policy(default_parameters("330203", date(2020, 6, 1)))  # raises if any key is missing
+
+
+def test_no_value_rests_on_a_2021_rule_before_it_was_in_force() -> None:
+    """民发〔2021〕57号 and 43号 took effect 2021-07-01: earlier rows cite the rules of their time."""
+    from minzheng.assistance.parameter_catalog import (
+        MCA_2021_START,
+        SRC_MCA_2021_43,
+        SRC_MCA_2021_57,
+    )
+
+    early = [r for r in catalog_rows() if r.effective_from < MCA_2021_START]
+    cited = [r.version_id for r in early if r.source.startswith((SRC_MCA_2021_57, SRC_MCA_2021_43))]
+    assert cited == []
+    later = [r for r in catalog_rows() if r.effective_from == MCA_2021_START]
+    assert len([r for r in later if r.source.startswith((SRC_MCA_2021_57, SRC_MCA_2021_43))]) >= 19

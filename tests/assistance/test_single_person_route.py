@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from minzheng.assistance.parameters import ParameterSet
@@ -54,20 +55,43 @@ def test_severely_disabled_son_of_a_dibian_household_is_included_alone(
 
 
 def test_grade3_intellectual_disability_qualifies_but_grade3_physical_does_not(
-    params_haishu_2020: ParameterSet,
+    params_haishu_2021h2: ParameterSet,
 ) -> None:
+    later = params_haishu_2021h2.as_of
     intellectual = evaluate_household(
-        household_he_son_grade1("2400", Disability(DisabilityCategory.INTELLECTUAL, 3)),
-        params_haishu_2020,
+        replace(
+            household_he_son_grade1("2400", Disability(DisabilityCategory.INTELLECTUAL, 3)),
+            as_of=later,
+        ),
+        params_haishu_2021h2,
         ["dibao"],
     )
     physical = evaluate_household(
-        household_he_son_grade1("2400", Disability(DisabilityCategory.PHYSICAL, 3)),
-        params_haishu_2020,
+        replace(
+            household_he_son_grade1("2400", Disability(DisabilityCategory.PHYSICAL, 3)),
+            as_of=later,
+        ),
+        params_haishu_2021h2,
         ["dibao"],
     )
     assert [d.route for d in intellectual] == [Route.NONE, Route.SINGLE_PERSON]
     assert [d.route for d in physical] == [Route.NONE]
+
+
+def test_before_july_2021_only_severe_disability_opens_the_single_person_route(
+    params_haishu_2020: ParameterSet, params_haishu_2021h2: ParameterSet
+) -> None:
+    # 民发〔2012〕220号第10条: only severely disabled adults (grades 1–2) could be a 单人户;
+    # grade-3 intellectual disability joined with 民发〔2021〕57号第8条 from 2021-07-01.
+    facts = household_he_son_grade1("2400", Disability(DisabilityCategory.INTELLECTUAL, 3))
+    before = evaluate_household(facts, params_haishu_2020, ["dibao"])
+    after = evaluate_household(
+        replace(facts, as_of=params_haishu_2021h2.as_of), params_haishu_2021h2, ["dibao"]
+    )
+    assert [d.route for d in before] == [Route.NONE]
+    assert [d.route for d in after] == [Route.NONE, Route.SINGLE_PERSON]
+    assert not params_haishu_2020.boolean("single_person.serious_illness_allowed")[0]
+    assert params_haishu_2021h2.boolean("single_person.serious_illness_allowed")[0]
 
 
 def test_a_household_above_the_dibian_line_cannot_use_the_single_person_route(

@@ -30,7 +30,7 @@ CPI_2020 = [
 ]
 
 
-def test_march_2020_pays_the_standard_times_the_food_rise_doubled() -> None:
+def test_march_2020_pays_the_standard_times_the_food_rise_doubled(regions: None) -> None:
     # 750 × 18.3 % = 137.25 → 137 (half up to the yuan) → ×2 (March–June 2020) = 274 per person.
     params = payment_parameters("330203", YearMonth(2020, 3).first_day())
     decision = price_subsidy(params, cpi_yoy=Decimal("4.3"), food_cpi_yoy=Decimal("18.3"))
@@ -45,20 +45,20 @@ def test_march_2020_pays_the_standard_times_the_food_rise_doubled() -> None:
     )
 
 
-def test_july_2020_is_not_doubled() -> None:
+def test_july_2020_is_not_doubled(regions: None) -> None:
     params = payment_parameters("330203", YearMonth(2020, 7).first_day())
     decision = price_subsidy(params, cpi_yoy=Decimal("2.7"), food_cpi_yoy=Decimal("13.2"))
     # 750 × 13.2 % = 99.00 → 99 × 1
     assert decision.per_person == Decimal("99")
 
 
-def test_below_both_thresholds_nothing_is_paid() -> None:
+def test_below_both_thresholds_nothing_is_paid(regions: None) -> None:
     params = payment_parameters("330203", YearMonth(2020, 10).first_day())
     decision = price_subsidy(params, cpi_yoy=Decimal("0.5"), food_cpi_yoy=Decimal("2.2"))
     assert not decision.triggered and decision.per_person == 0
 
 
-def test_a_small_rise_is_raised_to_the_floor() -> None:
+def test_a_small_rise_is_raised_to_the_floor(regions: None) -> None:
     params = payment_parameters("330203", YearMonth(2020, 9).first_day())
     decision = price_subsidy(params, cpi_yoy=Decimal("3.5"), food_cpi_yoy=Decimal("0.9"))
     # 750 × 3.5 % = 26.25 → 26; above the 10-yuan floor. A 1.0 % threshold override shows the floor.

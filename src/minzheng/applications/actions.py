@@ -36,6 +36,7 @@ from minzheng.assistance.actions import (
     do_enrol,
     do_start_gradual_exit,
 )
+from minzheng.assistance.errors import AssistanceError
 from minzheng.assistance.models import OPEN_STATUSES, Enrolment
 from minzheng.assistance.programmes import get_programme
 from minzheng.assistance.rules import evaluate_household
@@ -83,7 +84,9 @@ def _resolve_staff(name: str, region_code: str) -> User | None:
 
 
 def _open_step(app: Application, step: Step, anchor: date, actor: User | None) -> None:
-    deadline = rules.step_deadline(step, anchor, fast_track=app.fast_track)
+    deadline = rules.step_deadline(
+        step, anchor, queries.parameters_for(app.region_id, anchor), fast_track=app.fast_track
+    )
     app.step = step.value
     app.step_started_on = _today()
     app.step_due = deadline.due.on if deadline else None
@@ -97,11 +100,12 @@ def _open_step(app: Application, step: Step, anchor: date, actor: User | None) -
     )
 
 
-def _limit_due(accepted_on: date, *, special: bool) -> date | None:
+def _limit_due(region_code: str, accepted_on: date, *, special: bool) -> date | None:
     """The whole procedure's limit from acceptance: 30 working days, 45 in special cases."""
     try:
-        return rules.total_limit(accepted_on, special=special).due.on
-    except rules.DeadlineMissing:
+        params = queries.parameters_for(region_code, accepted_on)
+        return rules.total_limit(accepted_on, params, special=special).due.on
+    except (rules.DeadlineMissing, AssistanceError):
         return None
 
 
@@ -203,7 +207,7 @@ def do_submit_application(
             if actor is not None:
                 _close_step(app, actor, "窗口受理")
                 app.accepted_on = today
-                app.limit_due = _limit_due(today, special=False)
+                app.limit_due = _limit_due(app.region_id, today, special=False)
                 _open_step(app, Step.VISIT, today, actor)
             app.save()
             audit.record(
@@ -334,7 +338,7 @@ def do_accept_application(actor: User, app: Application) -> Application:
         before = app.step
         _close_step(app, actor, "受理")
         app.accepted_on = _today()
-        app.limit_due = _limit_due(app.accepted_on, special=False)
+        app.limit_due = _limit_due(app.region_id, app.accepted_on, special=False)
         _open_step(app, Step.VISIT, app.accepted_on, actor)
         app.save()
         _transition_audit(actor, app, before, "受理申请")
@@ -448,7 +452,9 @@ def do_grant_advance_aid(
             raise WorkflowRefused(verdict.message, code=verdict.code)
         granted: list[str] = []
         if temporary:
-            parameter = rules.policy_amount("advance_aid.temporary_amount", today)
+            parameter = rules.policy_amount(
+                "advance_aid.temporary_amount", queries.parameters_for(app.region_id, today)
+            )
             case = do_create_temporary_case(
                 actor,
                 region=app.region,
@@ -670,7 +676,9 @@ def _draw_spot_check(app: Application) -> bool:
         .exclude(pk=app.pk)
         .distinct()
     )
-    ratio = rules.policy_amount("tekun.spot_check_ratio", _today())
+    ratio = rules.policy_amount(
+        "tekun.spot_check_ratio", queries.parameters_for(app.region_id, _today())
+    )
     drawn = rules.spot_check_due(
         reached.filter(spot_check=True).count(), reached.count(), float(ratio.value)
     )
@@ -725,8 +733,9 @@ def do_extend_limit(actor: User, app: Application, *, reason: str) -> Applicatio
             raise WorkflowRefused("只有已受理、未办结的案件可以延长期限", code="not_open")
         if app.special_case:
             raise WorkflowRefused("本案已按特殊情况延长", code="already_extended")
-        normal = rules.total_limit(app.accepted_on, special=False)
-        special = rules.total_limit(app.accepted_on, special=True)
+        limits = queries.parameters_for(app.region_id, app.accepted_on)
+        normal = rules.total_limit(app.accepted_on, limits, special=False)
+        special = rules.total_limit(app.accepted_on, limits, special=True)
         extra = special.parameter.value - normal.parameter.value
         before = {"limit_due": app.limit_due, "step_due": app.step_due}
         app.special_case = True
@@ -817,7 +826,11 @@ def _refuse(actor: User, app: Application, reason: str) -> None:
         application=app,
         step=Step.REFUSED.value,
         started_on=app.decided_on,
-        due_on=rules.refusal_notice_due(app.decided_on, fast_track=app.fast_track).due.on,
+        due_on=rules.refusal_notice_due(
+            app.decided_on,
+            queries.parameters_for(app.region_id, app.decided_on),
+            fast_track=app.fast_track,
+        ).due.on,
         deadline_basis="书面告知不予批准理由的期限",
         completed_at=timezone.now(),
         completed_by=actor,
@@ -1045,7 +1058,7 @@ def do_start_termination_notice(actor: User, task: ReviewTask, *, note: str) -> 
             raise WorkflowRefused("终止公示只适用于特困人员", code="not_tekun")
         if task.termination_notice_on is not None:
             raise WorkflowRefused("已发起终止公示", code="notice_started")
-        ends = rules.termination_notice_end(today)
+        ends = rules.termination_notice_end(today, queries.parameters_for(task.region_id, today))
         task.termination_notice_on = today
         task.termination_notice_ends_on = ends.due.on
         task.termination_note = note.strip()

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from minzheng.applications.models import Application, ReviewTask
+from minzheng.applications.queries import parameters_for
 from minzheng.applications.rules import refusal_notice_due
 from minzheng.assistance.programmes import get_programme
 from minzheng.core.masking import mask_name
@@ -58,7 +59,11 @@ def application_context(request: HttpRequest, app: Application) -> dict[str, Any
         ],
     }
     if app.decided_on and app.refusal_reason:
-        context["notice_due"] = refusal_notice_due(app.decided_on, fast_track=app.fast_track).due.on
+        context["notice_due"] = refusal_notice_due(
+            app.decided_on,
+            parameters_for(app.region_id, app.decided_on),
+            fast_track=app.fast_track,
+        ).due.on
     return context
 
 

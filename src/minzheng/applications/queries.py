@@ -23,9 +23,9 @@ from minzheng.assistance.facts import (
     Member,
     Relationship,
 )
-from minzheng.assistance.parameter_catalog import default_parameters
 from minzheng.assistance.parameters import ParameterSet
 from minzheng.assistance.programmes import get_programme
+from minzheng.assistance.queries import parameter_set
 from minzheng.assistance.rules import evaluate_household
 from minzheng.regions.models import Region, code_range
 from minzheng.registry.models import Household, HukouType, Membership, Person
@@ -48,8 +48,9 @@ def programme_choices() -> list[tuple[str, str]]:
 
 
 def parameters_for(region_code: str, as_of: date) -> ParameterSet:
-    """The policy parameters of the household's county on a day (the dated catalogue)."""
-    return default_parameters(region_code[:6], as_of)
+    """The policy parameters of the household's county on a day: the database rows in force,
+    through the one resolver every part of the platform uses (a confirmed county value counts)."""
+    return parameter_set(region_code[:6], as_of)
 
 
 def current_household(person: Person, as_of: date) -> Household | None:

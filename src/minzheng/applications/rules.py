@@ -7,12 +7,14 @@ adjusted working weekends such as 2020-09-27 and 2020-10-10).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
 import chinese_calendar
+
+from minzheng.assistance.errors import ParameterMissing
+from minzheng.assistance.parameters import ParameterSet
 
 # ── steps ────────────────────────────────────────────────────────────────────────────────────
 
@@ -205,41 +207,29 @@ def decide_advance_aid(facts: AdvanceFacts, role: str) -> Verdict:
 
 @dataclass(frozen=True, slots=True)
 class DatedAmount:
-    """A dated, sourced amount (yuan) or ratio; `illustrative` when no source gave the value."""
+    """A dated, sourced amount (yuan) or ratio read from the parameter set in force."""
 
     key: str
     effective_from: date
     value: str
     source: str
     confidence: str
-    illustrative: bool = False
-
-    @property
-    def version_id(self) -> str:
-        return f"{self.key}@{self.effective_from.isoformat()}"
+    illustrative: bool
+    version_id: str
 
 
-SRC_ADVANCE = (
-    "宁波市民政局2020年工作文章：“三快一缓”，率先出台疫情防控期间外地来甬务工人员临时救助举措；"
-    "先行救助的临时救助金额未找到（NF），为示例值，由民政局配置"
-)
-SRC_SPOT_2012 = "最低生活保障审核审批办法（试行）（民发〔2012〕220号）第26条：县级入户抽查不少于30%"
-SRC_SPOT_TEKUN = "特困人员认定办法（民发〔2021〕43号）第13—17条：县级抽查不少于30%"
-
-POLICY_AMOUNTS: tuple[DatedAmount, ...] = (
-    DatedAmount("advance_aid.temporary_amount", date(2020, 1, 1), "1000", SRC_ADVANCE, "NF", True),
-    DatedAmount("tekun.spot_check_ratio", date(2020, 1, 1), "0.30", SRC_SPOT_2012, "A"),
-    DatedAmount("tekun.spot_check_ratio", date(2021, 7, 1), "0.30", SRC_SPOT_TEKUN, "A"),
-)
-
-
-def policy_amount(
-    key: str, on: date, catalog: Iterable[DatedAmount] = POLICY_AMOUNTS
-) -> DatedAmount:
-    in_force = [v for v in catalog if v.key == key and v.effective_from <= on]
-    if not in_force:
-        raise LookupError(f"{key}@{on.isoformat()}")
-    return max(in_force, key=lambda v: v.effective_from)
+def policy_amount(key: str, params: ParameterSet) -> DatedAmount:
+    """An amount or ratio (e.g. `advance_aid.temporary_amount`) from the resolved parameters."""
+    value, used = params.decimal(key)
+    return DatedAmount(
+        key,
+        used.effective_from,
+        str(value),
+        used.source,
+        used.confidence.value,
+        used.illustrative,
+        used.version_id,
+    )
 
 
 def spot_check_due(drawn: int, total_before: int, ratio: float) -> bool:
@@ -322,127 +312,52 @@ class DeadlineValue:
     unit: Unit
     source: str
     confidence: str
+    version_id: str
     fast_track: bool = False
     illustrative: bool = False
-
-    @property
-    def version_id(self) -> str:
-        track = "fast" if self.fast_track else "normal"
-        return f"deadline.{self.key}.{track}@{self.effective_from.isoformat()}"
 
     @property
     def text(self) -> str:
         return f"{self.value}{'个工作日' if self.unit is Unit.WORKING_DAYS else '天'}"
 
 
-COVERAGE_START = date(2020, 1, 1)
-MCA_2021_START = date(2021, 7, 1)
-SRC_ZJ_11 = "浙江省社会救助条例第11条（瑞安市页面引文，juke.outofmemory.cn/read/1461983.html）"
-SRC_MCA_2021 = "最低生活保障审核确认办法（民发〔2021〕57号）"
-SRC_FAST = (
-    "宁波市民政局2020年“三快一缓”（审核快、发放快、救助快、退出缓）原则；"
-    "具体时限未找到（NF），为示例值，由民政局配置"
-)
 WD, D = Unit.WORKING_DAYS, Unit.DAYS
 K = DeadlineKey
-
-DEADLINE_CATALOG: tuple[DeadlineValue, ...] = (
-    DeadlineValue(
-        K.ACCEPT,
-        COVERAGE_START,
-        3,
-        WD,
-        f"{SRC_MCA_2021}第15条：3个工作日内启动调查（2021-07-01施行，2020年起列示）",
-        "A",
-    ),
-    DeadlineValue(
-        K.TOWNSHIP, COVERAGE_START, 15, WD, f"{SRC_ZJ_11}：乡镇15个工作日内调查审核", "B"
-    ),
-    DeadlineValue(
-        K.NOTICE, COVERAGE_START, 7, D, f"{SRC_ZJ_11}；{SRC_MCA_2021}第19条：公示7天", "A"
-    ),
-    DeadlineValue(
-        K.COUNTY,
-        COVERAGE_START,
-        5,
-        WD,
-        f"{SRC_ZJ_11}：县级5个工作日内审批（民发〔2021〕57号第20条为10个工作日，省条例更严，从其规定）",
-        "B",
-    ),
-    DeadlineValue(
-        K.REFUSAL_NOTICE,
-        COVERAGE_START,
-        3,
-        WD,
-        f"{SRC_MCA_2021}第21条：3个工作日内书面告知不予批准理由",
-        "A",
-    ),
-    DeadlineValue(
-        K.TOTAL,
-        COVERAGE_START,
-        30,
-        WD,
-        f"{SRC_MCA_2021}第22条：审核确认工作应自受理之日起30个工作日内完成（2020年起列示）",
-        "A",
-    ),
-    DeadlineValue(
-        K.TOTAL_SPECIAL,
-        COVERAGE_START,
-        45,
-        WD,
-        f"{SRC_MCA_2021}第22条：特殊情况可延长至45个工作日（须记录理由）",
-        "A",
-    ),
-    DeadlineValue(
-        K.TERMINATION_NOTICE,
-        COVERAGE_START,
-        7,
-        D,
-        "特困人员认定办法（民发〔2021〕43号）第26条：终止救助供养须公示7天，次月起停发",
-        "A",
-    ),
-    DeadlineValue(
-        K.ACCEPT, COVERAGE_START, 1, WD, SRC_FAST, "NF", fast_track=True, illustrative=True
-    ),
-    DeadlineValue(
-        K.TOWNSHIP, COVERAGE_START, 5, WD, SRC_FAST, "NF", fast_track=True, illustrative=True
-    ),
-    DeadlineValue(
-        K.NOTICE,
-        COVERAGE_START,
-        7,
-        D,
-        f"{SRC_ZJ_11}：公示期未见快速通道缩短的依据，仍为7天",
-        "B",
-        fast_track=True,
-    ),
-    DeadlineValue(
-        K.COUNTY, COVERAGE_START, 2, WD, SRC_FAST, "NF", fast_track=True, illustrative=True
-    ),
-    DeadlineValue(
-        K.REFUSAL_NOTICE, COVERAGE_START, 3, WD, f"{SRC_MCA_2021}第21条", "A", fast_track=True
-    ),
-)
+_CALENDAR_DAY_KEYS = frozenset({K.NOTICE, K.TERMINATION_NOTICE})
 
 
 class DeadlineMissing(LookupError):
     pass
 
 
+def deadline_parameter_key(key: DeadlineKey, *, fast_track: bool = False) -> str:
+    """The policy parameter holding a deadline, e.g. `deadline.county` or `deadline.county.fast`."""
+    return f"deadline.{key.value}{'.fast' if fast_track else ''}"
+
+
 def deadline_value(
-    key: DeadlineKey,
-    on: date,
-    *,
-    fast_track: bool = False,
-    catalog: Iterable[DeadlineValue] = DEADLINE_CATALOG,
+    key: DeadlineKey, params: ParameterSet, *, fast_track: bool = False
 ) -> DeadlineValue:
-    """The value in force on a day: the latest one that started on or before it."""
-    in_force = [
-        v for v in catalog if v.key is key and v.fast_track == fast_track and v.effective_from <= on
-    ]
-    if not in_force:
-        raise DeadlineMissing(f"{key}@{on.isoformat()}")
-    return max(in_force, key=lambda v: v.effective_from)
+    """The deadline in force for the set's region and day (the set is resolved on the anchor day).
+
+    The dated rows carry the regulation in force: before 2021-07-01 the 2012-era rules and
+    浙江省社会救助条例, from 2021-07-01 民发〔2021〕57号/43号.
+    """
+    try:
+        value, used = params.integer(deadline_parameter_key(key, fast_track=fast_track))
+    except ParameterMissing as exc:
+        raise DeadlineMissing(f"{key}@{params.as_of.isoformat()}") from exc
+    return DeadlineValue(
+        key,
+        used.effective_from,
+        value,
+        D if key in _CALENDAR_DAY_KEYS else WD,
+        used.source,
+        used.confidence.value,
+        used.version_id,
+        fast_track,
+        used.illustrative,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,24 +382,25 @@ _STEP_KEYS: dict[Step, DeadlineKey] = {
 
 
 def step_deadline(
-    step: Step,
-    anchor: date,
-    *,
-    fast_track: bool = False,
-    catalog: Iterable[DeadlineValue] = DEADLINE_CATALOG,
+    step: Step, anchor: date, params: ParameterSet, *, fast_track: bool = False
 ) -> StepDeadline | None:
-    """The deadline of a step counted from its anchor date (acceptance for the township steps)."""
+    """The deadline of a step counted from its anchor date (acceptance for the township steps).
+
+    `params` is the parameter set of the case's county resolved on `anchor`.
+    """
     key = _STEP_KEYS.get(step)
     if key is None:
         return None
-    p = deadline_value(key, anchor, fast_track=fast_track, catalog=catalog)
+    p = deadline_value(key, params, fast_track=fast_track)
     if p.unit is Unit.DAYS:
         return StepDeadline(Due(anchor + timedelta(days=p.value), True), p, anchor)
     return StepDeadline(add_working_days(anchor, p.value), p, anchor)
 
 
-def refusal_notice_due(decided_on: date, *, fast_track: bool = False) -> StepDeadline:
-    p = deadline_value(K.REFUSAL_NOTICE, decided_on, fast_track=fast_track)
+def refusal_notice_due(
+    decided_on: date, params: ParameterSet, *, fast_track: bool = False
+) -> StepDeadline:
+    p = deadline_value(K.REFUSAL_NOTICE, params, fast_track=fast_track)
     return StepDeadline(add_working_days(decided_on, p.value), p, decided_on)
 
 
@@ -519,14 +435,14 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, last))
 
 
-def total_limit(accepted_on: date, *, special: bool) -> StepDeadline:
+def total_limit(accepted_on: date, params: ParameterSet, *, special: bool) -> StepDeadline:
     """The whole procedure's limit: 30 working days, 45 in special cases (民发〔2021〕57号第22条)."""
-    p = deadline_value(K.TOTAL_SPECIAL if special else K.TOTAL, accepted_on)
+    p = deadline_value(K.TOTAL_SPECIAL if special else K.TOTAL, params)
     return StepDeadline(add_working_days(accepted_on, p.value), p, accepted_on)
 
 
-def termination_notice_end(started_on: date) -> StepDeadline:
-    p = deadline_value(K.TERMINATION_NOTICE, started_on)
+def termination_notice_end(started_on: date, params: ParameterSet) -> StepDeadline:
+    p = deadline_value(K.TERMINATION_NOTICE, params)
     return StepDeadline(Due(started_on + timedelta(days=p.value), True), p, started_on)
 
 

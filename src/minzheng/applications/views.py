@@ -156,7 +156,9 @@ def _detail_context(request: HttpRequest, app: Application) -> dict[str, object]
     return {
         "app": app,
         "advance": advance,
-        "advance_amount": rules.policy_amount("advance_aid.temporary_amount", today),
+        "advance_amount": rules.policy_amount(
+            "advance_aid.temporary_amount", queries.parameters_for(app.region_id, today)
+        ),
         "can_extend": (
             user.role in (rules.TOWNSHIP_CASEWORKER, rules.COUNTY_APPROVER)
             and app.step in {s.value for s in rules.OPEN_STEPS}

@@ -348,53 +348,51 @@ def _evaluate_region(
     supplement_m //= Q
     floor = _q(p.floor.value, p.floor.parameter.key)
 
-    # 低保 by household, then 渐退 (民发〔2021〕57号 art 33).
-    income_ok = (n > 0) & (total < S * n)
-    household_ok = income_ok & dibao_assets
-    household_amount = np.maximum(
-        _round(S * n - total + _sum_by(inc_rows, supplement_m[included], n_h), p.rounding.value),
-        floor,
-    )
-    months = hc.months_since_income_rose[h_rows]
-    gradual = (
-        ~income_ok
-        & dibao_assets
-        & hc.enrolled[h_rows]
-        & (hc.rise_reason[h_rows] == RISE_REASONS.index(IncomeRiseReason.MEMBER_FOUND_WORK))
-        & (months >= 0)
-        & (months < p.grace_months.value)
-    )
-    route = np.where(
-        household_ok, ROUTE_HOUSEHOLD, np.where(gradual, ROUTE_GRADUAL_EXIT, ROUTE_NONE)
-    )
-    amount = np.where(
-        household_ok, household_amount, np.where(gradual, hc.enrolled_amount_fen[h_rows] * FEN_Q, 0)
-    )
-    dibao = route != ROUTE_NONE
-    out.members[h_rows] = n
-    out.dibao_route[h_rows] = route
-    out.dibao_amount_fen[h_rows] = amount // FEN_Q
-
-    # 低边 (浙江省社会救助条例 art 13).
-    dibian_line = _product_q(p.dibian_multiplier, S)
-    out.dibian_eligible[h_rows] = ~dibao & (n > 0) & (total <= dibian_line * n) & dibian_assets
-
-    # 单人户 (2021 art 8): severe disability, grade-3 intellectual/mental, or serious illness.
-    category = _severe(
-        disability,
-        grade,
-        p.single_severe_max_grade.value,
-        p.single_intellectual_mental_max_grade.value,
-    ) | (mc.serious_illness[m_rows] & p.single_serious_illness_allowed.value)
-    candidate = included & category & ~dibao[mh]
-    single_line = _product_q(p.single_multiplier, S)
-    household_low = (n > 0) & (total <= single_line * n) & dibian_assets
-    own = np.maximum(0, counted_m - deduction_m)
-    single_ok = candidate & household_low[mh] & (own < S)
-    single_amount = np.maximum(_round(S - own + supplement_m, p.rounding.value), floor)
-    out.single_person_candidate[m_rows] = candidate
-    out.single_person_eligible[m_rows] = single_ok
-    out.single_person_amount_fen[m_rows] = np.where(single_ok, single_amount // FEN_Q, 0)
+    def dibao_for(members: BoolArray) -> tuple[IntArray, Array, IntArray]:
+        """低保 by household over the counted members, then 渐退 (民发〔2021〕57号 art 33)."""
+        rows = mh[members]
+        n_d = np.bincount(rows, minlength=n_h).astype(np.int64)
+        total_d = np.maximum(
+            0,
+            _sum_by(rows, counted_m[members], n_h) - _sum_by(rows, deduction_m[members], n_h),
+        )
+        small_d = (n_d > 0) & (hc.floor_area_centi[h_rows] < avg_c * n_d)
+        housing_d = (
+            ~hc.urban[h_rows]
+            | (homes <= p.urban_max_homes.value)
+            | ((homes <= p.urban_max_homes_if_small.value) & small_d)
+        )
+        assets_d = (
+            (n_d > 0)
+            & (money < p.dibao_money_years.value * 12 * S * n_d)
+            & vehicles_ok
+            & nonres_ok
+            & housing_d
+        )
+        income_ok = (n_d > 0) & (total_d < S * n_d)
+        household_ok = income_ok & assets_d
+        household_amount = np.maximum(
+            _round(S * n_d - total_d + _sum_by(rows, supplement_m[members], n_h), p.rounding.value),
+            floor,
+        )
+        months = hc.months_since_income_rose[h_rows]
+        gradual = (
+            ~income_ok
+            & assets_d
+            & hc.enrolled[h_rows]
+            & (hc.rise_reason[h_rows] == RISE_REASONS.index(IncomeRiseReason.MEMBER_FOUND_WORK))
+            & (months >= 0)
+            & (months < p.grace_months.value)
+        )
+        route_d = np.where(
+            household_ok, ROUTE_HOUSEHOLD, np.where(gradual, ROUTE_GRADUAL_EXIT, ROUTE_NONE)
+        )
+        amount_d = np.where(
+            household_ok,
+            household_amount,
+            np.where(gradual, hc.enrolled_amount_fen[h_rows] * FEN_Q, 0),
+        )
+        return n_d, route_d, amount_d
 
     # 特困 for the applicant (民发〔2021〕43号 arts 5–8, 21–22).
     a = hc.applicant[h_rows]
@@ -411,6 +409,7 @@ def _evaluate_region(
     incapable = (
         (a_age >= p.incapacity_min_age.value)
         | (a_age < p.incapacity_under_age.value)
+        | (a_age < p.minor_until_age.value)
         | ((a_dis > 0) & (a_grade <= limit[a_dis]))
     )
     own_tekun = mc.income_fen[a][:, _kind_mask(p.tekun_excluded.value)].sum(axis=1) * FEN_Q
@@ -437,7 +436,46 @@ def _evaluate_region(
         | sc.in_prison[s_rows]
     )
     able_supporters = np.bincount(sc.member[s_rows][~unable], minlength=len(mc))
-    tekun = incapable & (own_tekun < S) & dibao_assets & (able_supporters[a] == 0)
+    # Legal supporters registered in the household (民法典 arts 1059, 1067; 1074–1075 when recorded):
+    # spouse, parents, adult children, and others with a recorded duty; their counted income.
+    applicant_row = rel == RELATIONSHIPS.index(Relationship.APPLICANT)
+    by_relationship = np.isin(
+        rel,
+        [
+            RELATIONSHIPS.index(Relationship.SPOUSE),
+            RELATIONSHIPS.index(Relationship.PARENT),
+            RELATIONSHIPS.index(Relationship.CHILD),
+        ],
+    )
+    in_household = (
+        ~applicant_row
+        & (by_relationship | mc.support_duty[m_rows])
+        & ~(child & (age < p.adult_age.value))
+    )
+    line_q = _q(p.supporter_income_line.value, "tekun.supporter.income_line_monthly")
+    m_poor = counted_m < line_q
+    m_unable = (
+        ((age >= p.supporter_elderly_min_age.value) & m_poor)
+        | (
+            _severe(
+                disability,
+                grade,
+                p.supporter_severe_max_grade.value,
+                p.supporter_intellectual_mental_max_grade.value,
+            )
+            & m_poor
+        )
+        | (away == AWAY_REASONS.index(AwayReason.MISSING))
+        | (away == AWAY_REASONS.index(AwayReason.PRISON))
+    )
+    able_in_household = np.bincount(mh[in_household & ~m_unable], minlength=n_h)
+    tekun = (
+        incapable
+        & (own_tekun < S)
+        & dibao_assets
+        & (able_supporters[a] == 0)
+        & (able_in_household == 0)
+    )
     failed = np.maximum(mc.adl_failed[a].astype(np.int64), 0)
     care = np.where(failed == 0, 0, np.where(failed <= p.care_partial_max_failed.value, 1, 2))
     care_q = np.array(
@@ -450,3 +488,32 @@ def _evaluate_region(
     out.tekun_eligible[h_rows] = tekun
     out.tekun_care[h_rows] = care
     out.tekun_amount_fen[h_rows] = np.where(tekun, tekun_amount // FEN_Q, 0)
+
+    # 特困 takes precedence: the 特困 applicant is not counted in the household's 低保 as well.
+    counted = included & ~(applicant_row & tekun[mh])
+    n_dibao, route, amount = dibao_for(counted)
+    dibao = route != ROUTE_NONE
+    out.members[h_rows] = n_dibao
+    out.dibao_route[h_rows] = route
+    out.dibao_amount_fen[h_rows] = amount // FEN_Q
+
+    # 低边 (浙江省社会救助条例 art 13).
+    dibian_line = _product_q(p.dibian_multiplier, S)
+    out.dibian_eligible[h_rows] = ~dibao & (n > 0) & (total <= dibian_line * n) & dibian_assets
+
+    # 单人户 (2021 art 8): severe disability, grade-3 intellectual/mental, or serious illness.
+    category = _severe(
+        disability,
+        grade,
+        p.single_severe_max_grade.value,
+        p.single_intellectual_mental_max_grade.value,
+    ) | (mc.serious_illness[m_rows] & p.single_serious_illness_allowed.value)
+    candidate = included & category & ~dibao[mh] & ~(applicant_row & tekun[mh])
+    single_line = _product_q(p.single_multiplier, S)
+    household_low = (n > 0) & (total <= single_line * n) & dibian_assets
+    own = np.maximum(0, counted_m - deduction_m)
+    single_ok = candidate & household_low[mh] & (own < S)
+    single_amount = np.maximum(_round(S - own + supplement_m, p.rounding.value), floor)
+    out.single_person_candidate[m_rows] = candidate
+    out.single_person_eligible[m_rows] = single_ok
+    out.single_person_amount_fen[m_rows] = np.where(single_ok, single_amount // FEN_Q, 0)

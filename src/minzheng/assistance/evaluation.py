@@ -73,7 +73,9 @@ RELATIONSHIP_TO_APPLICANT: dict[str, Relationship] = {
 }
 # Adult children owe the applicant (their parent) support (民法典第26条第2款); other kin owe it
 # only in conditions the caseworker records in MemberCircumstance.has_legal_support_duty.
-DUTY_BY_DEFAULT = frozenset({Relationship.CHILD})
+# 民法典: spouses (art 1059), parents and children (art 1067) owe each other support by law;
+# grandparents, grandchildren and siblings only in the cases of arts 1074–1075 (record it).
+DUTY_BY_DEFAULT = frozenset({Relationship.SPOUSE, Relationship.PARENT, Relationship.CHILD})
 SOURCE_RANK = {IncomeSource.DECLARED: 0, IncomeSource.VERIFIED: 1}
 
 
@@ -292,7 +294,10 @@ class MemberIn(_Strict):
     birth_date: date | None = None
     age: int | None = Field(default=None, ge=0)
     lives_together: bool = True
-    has_legal_support_duty: bool = False
+    has_legal_support_duty: bool | None = Field(
+        default=None,
+        description="与申请人有法定赡养、扶养、抚养义务；不填则按关系（配偶、父母、子女为是）",
+    )
     unable_to_live_independently: bool = False
     away_reason: AwayReason = AwayReason.NONE
     away_years: int = 0
@@ -369,7 +374,11 @@ def facts_from_input(data: HouseholdIn) -> HouseholdFacts:
             birth_date=m.birth_date,
             age=m.age,
             lives_together=m.lives_together,
-            has_legal_support_duty=m.has_legal_support_duty,
+            has_legal_support_duty=(
+                m.has_legal_support_duty
+                if m.has_legal_support_duty is not None
+                else m.relationship in DUTY_BY_DEFAULT
+            ),
             unable_to_live_independently=m.unable_to_live_independently,
             away_reason=m.away_reason,
             away_years=m.away_years,

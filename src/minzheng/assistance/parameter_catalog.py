@@ -18,6 +18,7 @@ from minzheng.assistance.parameters import (
     ParameterRow,
     ParameterSet,
     ParameterSpec,
+    ParameterValue,
     ValueKind,
     resolve_parameters,
 )
@@ -36,9 +37,9 @@ MCA_2021_START = date(2021, 7, 1)  # 民发〔2021〕57号 and 〔2021〕43号 i
 _D = Decimal
 _STARTS_AT_COVERAGE = "本条自系统覆盖期起点2020-01-01起列示，文件本身的施行日未在资料中核实"
 
-SRC_MCA_2021_57 = "最低生活保障审核确认办法（民发〔2021〕57号）"
-SRC_MCA_2021_43 = "特困人员认定办法（民发〔2021〕43号）"
-SRC_MCA_2012 = "最低生活保障审核审批办法（试行）（2012）"
+SRC_MCA_2021_57 = "民政部《最低生活保障审核确认办法》（民发〔2021〕57号）"
+SRC_MCA_2021_43 = "民政部《特困人员认定办法》（民发〔2021〕43号）"
+SRC_MCA_2012 = "民政部《最低生活保障审核审批办法（试行）》（民发〔2012〕220号）"
 SRC_ZJ_2015_13 = "浙江省社会救助家庭经济状况认定办法（浙民助〔2015〕13号）"
 ZJ_REPRINT = "（省民政厅2015-02-25新闻稿，xian.baogaosu.com 转载）"
 SRC_ZJ_TIAOLI_13 = (
@@ -47,6 +48,44 @@ SRC_ZJ_TIAOLI_13 = (
 SRC_JIAOJIANG = "椒江区椒政办发〔2016〕128号（nbxinxi.com 转载）"
 SRC_MCA_2022_10 = "关于进一步做好最低生活保障等社会救助兜底工作的通知（民政部等，2022-10）"
 
+SRC_2012_ERA_NOT_SEEN = (
+    "2021-07-01前施行的民政部《最低生活保障审核审批办法（试行）》（民发〔2012〕220号）"
+    "相应条文未在资料中见到；示例沿用2021年口径，待核实"
+)
+SRC_TEKUN_2016_NOT_SEEN = (
+    "2021-07-01前施行的民政部《特困人员认定办法》（民发〔2016〕178号）相应条文未在资料中见到；"
+    "示例沿用2021年口径，待核实"
+)
+
+
+def _by_regulation(
+    value: ParameterValue,
+    source_2021: str,
+    *,
+    before_source: str,
+    before: ParameterValue | None = None,
+    before_confidence: Confidence = NF,
+    region: str = NATIONAL,
+) -> tuple[CatalogValue, CatalogValue]:
+    """Two dated versions: the 2012-era rule until 2021-06-30, the 2021 rule from 2021-07-01.
+
+    民发〔2021〕57号 and 〔2021〕43号 came into force on 2021-07-01; a value citing them never starts
+    earlier. Where the earlier article was not seen, the earlier version says so and is illustrative.
+    """
+    earlier = value if before is None else before
+    return (
+        CatalogValue(
+            region,
+            COVERAGE_START,
+            earlier,
+            before_source,
+            before_confidence,
+            illustrative=before_confidence is NF,
+        ),
+        CatalogValue(region, MCA_2021_START, value, source_2021, A),
+    )
+
+
 PARAMETERS: list[ParameterSpec] = [
     # ── who counts as the household ──────────────────────────────────────────────────────────
     ParameterSpec(
@@ -54,7 +93,22 @@ PARAMETERS: list[ParameterSpec] = [
         "成年年龄",
         "岁",
         ValueKind.INTEGER,
-        (CatalogValue(NATIONAL, COVERAGE_START, 18, "民法典第17条：十八周岁以上为成年人", A),),
+        (
+            CatalogValue(
+                NATIONAL,
+                COVERAGE_START,
+                18,
+                "全国人大《中华人民共和国民法总则》第17条（2017-10-01施行）：十八周岁以上为成年人",
+                A,
+            ),
+            CatalogValue(
+                NATIONAL,
+                date(2021, 1, 1),
+                18,
+                "全国人大《中华人民共和国民法典》第17条（2021-01-01施行）：十八周岁以上为成年人",
+                A,
+            ),
+        ),
         "未成年子女计入共同生活家庭成员，也是分类施保“未成年人”的界线",
     ),
     ParameterSpec(
@@ -62,11 +116,7 @@ PARAMETERS: list[ParameterSpec] = [
         "宗教教职人员脱离家庭年限",
         "年",
         ValueKind.INTEGER,
-        (
-            CatalogValue(
-                NATIONAL, COVERAGE_START, 3, f"{SRC_MCA_2021_57}第7条", A, note=_STARTS_AT_COVERAGE
-            ),
-        ),
+        (*_by_regulation(3, f"{SRC_MCA_2021_57}第7条", before_source=SRC_2012_ERA_NOT_SEEN),),
         "连续脱离家庭独立生活满该年限的宗教教职人员不计入家庭成员",
     ),
     # ── income ───────────────────────────────────────────────────────────────────────────────
@@ -75,20 +125,24 @@ PARAMETERS: list[ParameterSpec] = [
         "不计入家庭收入的项目",
         "收入类别代码",
         ValueKind.CODES,
-        (
-            CatalogValue(
-                NATIONAL,
-                COVERAGE_START,
-                (
-                    "special_care_pension",
-                    "family_planning_award",
-                    "scholarship",
-                    "government_assistance",
-                    "central_basic_pension",
-                ),
-                f"{SRC_MCA_2021_57}第13条（优抚金、计划生育奖励、奖学金、政府救助、城乡居民基本养老保险基础养老金）",
-                A,
-                note=_STARTS_AT_COVERAGE,
+        _by_regulation(
+            (
+                "special_care_pension",
+                "family_planning_award",
+                "scholarship",
+                "government_assistance",
+                "central_basic_pension",
+            ),
+            f"{SRC_MCA_2021_57}第13条（优抚金、计划生育奖励、奖学金、政府救助、城乡居民基本养老保险基础养老金）",
+            before=(
+                "special_care_pension",
+                "family_planning_award",
+                "scholarship",
+                "government_assistance",
+            ),
+            before_source=(
+                "2021-07-01前：民发〔2012〕220号的收入豁免条文未在资料中见到；示例列优抚金、计划生育奖励、"
+                "奖学金、政府救助，不含城乡居民基础养老金（该项豁免见民发〔2021〕57号第13条，属“十四五”期间）"
             ),
         ),
     ),
@@ -102,7 +156,7 @@ PARAMETERS: list[ParameterSpec] = [
                 NINGBO,
                 COVERAGE_START,
                 True,
-                f"{SRC_MCA_2021_57}第13条允许扣减；宁波是否采用未找到",
+                f"宁波是否扣减未找到，示例值；扣减的依据见{SRC_MCA_2021_57}第13条（2021-07-01施行），此前的规定未在资料中见到",
                 NF,
                 illustrative=True,
             ),
@@ -349,8 +403,10 @@ PARAMETERS: list[ParameterSpec] = [
         "级",
         ValueKind.INTEGER,
         (
-            CatalogValue(
-                NATIONAL, COVERAGE_START, 2, f"{SRC_MCA_2021_57}第8条：一级、二级为重度残疾", A
+            *_by_regulation(
+                2,
+                f"{SRC_MCA_2021_57}第8条：一级、二级为重度残疾",
+                before_source=SRC_2012_ERA_NOT_SEEN,
             ),
         ),
     ),
@@ -513,14 +569,12 @@ PARAMETERS: list[ParameterSpec] = [
         "单人户：所在家庭收入线（低保标准的倍数）",
         "倍",
         ValueKind.DECIMAL,
-        (
-            CatalogValue(
-                NATIONAL,
-                COVERAGE_START,
-                _D("1.5"),
-                f"{SRC_MCA_2021_57}第8条：低保边缘家庭中的重残、重病人员可单独提出申请；宁波2020年继续执行重病重残单人户政策（市民政局2020年工作文章）",
-                A,
-                note=_STARTS_AT_COVERAGE,
+        _by_regulation(
+            _D("1.5"),
+            f"{SRC_MCA_2021_57}第8条：低保边缘家庭中的重残、重病人员可单独提出申请",
+            before_source=(
+                f"{SRC_MCA_2012}第10条未设所在家庭收入倍数；宁波2020年重病重残单人户的家庭收入口径"
+                "未找到（市民政局2020年工作文章只写明继续执行），示例沿用1.5倍"
             ),
         ),
     ),
@@ -529,7 +583,13 @@ PARAMETERS: list[ParameterSpec] = [
         "单人户：重度残疾等级（1级至该级）",
         "级",
         ValueKind.INTEGER,
-        (CatalogValue(NATIONAL, COVERAGE_START, 2, f"{SRC_MCA_2021_57}第8条：一级、二级残疾", A),),
+        _by_regulation(
+            2,
+            f"{SRC_MCA_2021_57}第8条：一级、二级残疾",
+            before=2,
+            before_source=f"{SRC_MCA_2012}第10条：单独立户的重度残疾且丧失劳动能力的成年人",
+            before_confidence=A,
+        ),
     ),
     ParameterSpec(
         "single_person.intellectual_mental_max_grade",
@@ -537,8 +597,15 @@ PARAMETERS: list[ParameterSpec] = [
         "级",
         ValueKind.INTEGER,
         (
-            CatalogValue(
-                NATIONAL, COVERAGE_START, 3, f"{SRC_MCA_2021_57}第8条：三级智力、精神残疾", A
+            *_by_regulation(
+                3,
+                f"{SRC_MCA_2021_57}第8条：三级智力、精神残疾",
+                before=2,
+                before_source=(
+                    f"{SRC_MCA_2012}第10条：仅限重度残疾（一、二级）；"
+                    "三级智力、精神残疾单独纳入始于民发〔2021〕57号第8条"
+                ),
+                before_confidence=A,
             ),
         ),
     ),
@@ -548,12 +615,15 @@ PARAMETERS: list[ParameterSpec] = [
         "是/否",
         ValueKind.BOOLEAN,
         (
-            CatalogValue(
-                NATIONAL,
-                COVERAGE_START,
+            *_by_regulation(
                 True,
                 f"{SRC_MCA_2021_57}第8条：当地认定的重特大疾病患者",
-                A,
+                before=False,
+                before_source=(
+                    f"{SRC_MCA_2012}第10条：单人户只限单独立户的重度残疾、丧失劳动能力的成年人，"
+                    "重病患者不在其列；浙江、宁波2020年重病单人户口径未找到"
+                ),
+                before_confidence=A,
             ),
         ),
     ),
@@ -614,7 +684,7 @@ PARAMETERS: list[ParameterSpec] = [
                 NATIONAL,
                 COVERAGE_START,
                 3,
-                "民发〔2016〕178号同类规定的具体条文未核实；沿用2021年口径",
+                SRC_TEKUN_2016_NOT_SEEN,
                 NF,
                 illustrative=True,
             ),
@@ -626,13 +696,8 @@ PARAMETERS: list[ParameterSpec] = [
         "岁",
         ValueKind.INTEGER,
         (
-            CatalogValue(
-                NATIONAL,
-                COVERAGE_START,
-                60,
-                f"{SRC_MCA_2021_43}第5条：60周岁以上",
-                A,
-                note=_STARTS_AT_COVERAGE,
+            *_by_regulation(
+                60, f"{SRC_MCA_2021_43}第5条：60周岁以上", before_source=SRC_TEKUN_2016_NOT_SEEN
             ),
         ),
     ),
@@ -642,15 +707,43 @@ PARAMETERS: list[ParameterSpec] = [
         "岁",
         ValueKind.INTEGER,
         (
+            *_by_regulation(
+                16, f"{SRC_MCA_2021_43}第5条：未满16周岁", before_source=SRC_TEKUN_2016_NOT_SEEN
+            ),
+        ),
+    ),
+    ParameterSpec(
+        "tekun.minor.until_age",
+        "特困：未成年人救助供养年龄上限（未满该年龄）",
+        "岁",
+        ValueKind.INTEGER,
+        (
             CatalogValue(
                 NATIONAL,
                 COVERAGE_START,
                 16,
-                f"{SRC_MCA_2021_43}第5条：未满16周岁",
+                "民发〔2016〕178号条文未在资料中见到；中办、国办《关于改革完善社会救助制度的意见》"
+                "（2020）第5条称将未成年人年龄从16周岁延长至18周岁，此前按16周岁",
+                B,
+            ),
+            CatalogValue(
+                NATIONAL,
+                date(2020, 8, 25),
+                18,
+                "中共中央办公厅、国务院办公厅《关于改革完善社会救助制度的意见》（2020）第5条："
+                "特困人员救助供养覆盖的未成年人年龄从16周岁延长至18周岁",
                 A,
-                note=_STARTS_AT_COVERAGE,
+                note="起始日按该意见公开发布日2020-08-25列示，资料中未载印发日，待核实",
+            ),
+            CatalogValue(
+                NATIONAL,
+                MCA_2021_START,
+                18,
+                f"{SRC_MCA_2021_43}第24条：特困人员中的未成年人，可继续享有救助供养待遇至18周岁",
+                A,
             ),
         ),
+        "未满该年龄的未成年人视为无劳动能力（不论有无残疾）",
     ),
     ParameterSpec(
         "tekun.incapacity.intellectual_mental_max_grade",
@@ -658,13 +751,10 @@ PARAMETERS: list[ParameterSpec] = [
         "级",
         ValueKind.INTEGER,
         (
-            CatalogValue(
-                NATIONAL,
-                COVERAGE_START,
+            *_by_regulation(
                 3,
                 f"{SRC_MCA_2021_43}第5条：一至三级智力、精神残疾",
-                A,
-                note=_STARTS_AT_COVERAGE,
+                before_source=SRC_TEKUN_2016_NOT_SEEN,
             ),
         ),
     ),
@@ -674,13 +764,10 @@ PARAMETERS: list[ParameterSpec] = [
         "级",
         ValueKind.INTEGER,
         (
-            CatalogValue(
-                NATIONAL,
-                COVERAGE_START,
+            *_by_regulation(
                 2,
                 f"{SRC_MCA_2021_43}第5条：一、二级肢体残疾",
-                A,
-                note=_STARTS_AT_COVERAGE,
+                before_source=SRC_TEKUN_2016_NOT_SEEN,
             ),
         ),
     ),
@@ -690,13 +777,8 @@ PARAMETERS: list[ParameterSpec] = [
         "级",
         ValueKind.INTEGER,
         (
-            CatalogValue(
-                NATIONAL,
-                COVERAGE_START,
-                1,
-                f"{SRC_MCA_2021_43}第5条：一级视力残疾",
-                A,
-                note=_STARTS_AT_COVERAGE,
+            *_by_regulation(
+                1, f"{SRC_MCA_2021_43}第5条：一级视力残疾", before_source=SRC_TEKUN_2016_NOT_SEEN
             ),
         ),
     ),
@@ -705,21 +787,16 @@ PARAMETERS: list[ParameterSpec] = [
         "特困认定不计入收入的项目",
         "收入类别代码",
         ValueKind.CODES,
-        (
-            CatalogValue(
-                NATIONAL,
-                COVERAGE_START,
-                (
-                    "basic_pension",
-                    "central_basic_pension",
-                    "medical_insurance",
-                    "special_care_pension",
-                    "old_age_allowance",
-                ),
-                f"{SRC_MCA_2021_43}第6条：基本养老金、基本医疗保险等社会保险和优抚金、高龄津贴不计入",
-                A,
-                note=_STARTS_AT_COVERAGE,
+        _by_regulation(
+            (
+                "basic_pension",
+                "central_basic_pension",
+                "medical_insurance",
+                "special_care_pension",
+                "old_age_allowance",
             ),
+            f"{SRC_MCA_2021_43}第6条：基本养老金、基本医疗保险等社会保险和优抚金、高龄津贴不计入",
+            before_source=SRC_TEKUN_2016_NOT_SEEN,
         ),
     ),
     ParameterSpec(
@@ -728,13 +805,10 @@ PARAMETERS: list[ParameterSpec] = [
         "岁",
         ValueKind.INTEGER,
         (
-            CatalogValue(
-                NATIONAL,
-                COVERAGE_START,
+            *_by_regulation(
                 60,
                 f"{SRC_MCA_2021_43}第8条：60周岁以上的最低生活保障对象",
-                A,
-                note=_STARTS_AT_COVERAGE,
+                before_source=SRC_TEKUN_2016_NOT_SEEN,
             ),
         ),
     ),
@@ -744,13 +818,10 @@ PARAMETERS: list[ParameterSpec] = [
         "岁",
         ValueKind.INTEGER,
         (
-            CatalogValue(
-                NATIONAL,
-                COVERAGE_START,
+            *_by_regulation(
                 70,
                 f"{SRC_MCA_2021_43}第8条：70周岁以上且收入低于当地人均可支配收入",
-                A,
-                note=_STARTS_AT_COVERAGE,
+                before_source=SRC_TEKUN_2016_NOT_SEEN,
             ),
         ),
     ),
@@ -760,13 +831,10 @@ PARAMETERS: list[ParameterSpec] = [
         "级",
         ValueKind.INTEGER,
         (
-            CatalogValue(
-                NATIONAL,
-                COVERAGE_START,
+            *_by_regulation(
                 2,
                 f"{SRC_MCA_2021_43}第8条：一、二级重度残疾",
-                A,
-                note=_STARTS_AT_COVERAGE,
+                before_source=SRC_TEKUN_2016_NOT_SEEN,
             ),
         ),
     ),
@@ -776,13 +844,10 @@ PARAMETERS: list[ParameterSpec] = [
         "级",
         ValueKind.INTEGER,
         (
-            CatalogValue(
-                NATIONAL,
-                COVERAGE_START,
+            *_by_regulation(
                 3,
                 f"{SRC_MCA_2021_43}第8条：三级智力、精神残疾",
-                A,
-                note=_STARTS_AT_COVERAGE,
+                before_source=SRC_TEKUN_2016_NOT_SEEN,
             ),
         ),
     ),
@@ -805,6 +870,60 @@ PARAMETERS: list[ParameterSpec] = [
 ]
 
 
+# Plausibility bounds a proposed value must fall within (inclusive). They are sanity limits chosen
+# by the project, not policy: a value outside them is refused as a likely typing error (a 低保
+# standard of 1 元), and a bureau that needs a value outside them changes the bound in review.
+_D0, _D1 = Decimal("0"), Decimal("1")
+BOUNDS: dict[str, tuple[Decimal, Decimal]] = {
+    "dibao.standard_monthly": (Decimal("300"), Decimal("5000")),
+    "dibao.money_asset_years": (_D1, Decimal("10")),
+    "dibian.income_multiplier": (_D1, Decimal("3")),
+    "dibian.money_asset_years": (_D1, Decimal("10")),
+    "tekun.basic_multiplier": (_D1, Decimal("3")),
+    "tekun.supporter.income_line_monthly": (Decimal("500"), Decimal("30000")),
+    "benefit.floor_monthly": (_D0, Decimal("500")),
+    "gradual_exit.grace_months": (_D0, Decimal("24")),
+    "advance_aid.temporary_amount": (_D0, Decimal("20000")),
+    "price_subsidy.cpi_trigger_pct": (_D0, Decimal("20")),
+    "price_subsidy.food_cpi_trigger_pct": (_D0, Decimal("30")),
+    "price_subsidy.minimum": (_D0, Decimal("500")),
+    "price_subsidy.multiplier": (_D1, Decimal("5")),
+    "household.adult_age": (Decimal("16"), Decimal("18")),
+    "tekun.minor.until_age": (Decimal("16"), Decimal("25")),
+    "tekun.incapacity.min_age": (Decimal("50"), Decimal("70")),
+}
+_PREFIX_BOUNDS: tuple[tuple[str, tuple[Decimal, Decimal]], ...] = (
+    ("supplement.", (_D0, Decimal("100"))),  # rates 0–1 and ages up to 100
+    ("tekun.care_amount.", (_D0, Decimal("10000"))),
+    ("review.interval_months.", (_D1, Decimal("24"))),
+    ("deadline.", (_D1, Decimal("90"))),
+    ("dibao.spot_check_ratio", (Decimal("0.01"), _D1)),
+    ("tekun.spot_check_ratio", (Decimal("0.01"), _D1)),
+)
+
+
+def bounds_for(key: str) -> tuple[Decimal, Decimal] | None:
+    """The inclusive bounds of a numeric parameter, or None where the kind needs none."""
+    if key in BOUNDS:
+        return BOUNDS[key]
+    for prefix, bounds in _PREFIX_BOUNDS:
+        if key.startswith(prefix):
+            return bounds
+    return None
+
+
+def all_specs() -> list[ParameterSpec]:
+    """Every parameter the platform reads: assistance rules, payments and the workflow.
+
+    This is catalogue DATA, loaded into the database by `do_load_parameter_catalog`; at run time
+    every value is read from the database through `assistance.queries.parameter_set`.
+    """
+    from minzheng.applications.parameter_catalog import WORKFLOW_PARAMETERS
+    from minzheng.payments.parameter_catalog import PAYMENT_PARAMETERS
+
+    return [*PARAMETERS, *PAYMENT_PARAMETERS, *WORKFLOW_PARAMETERS]
+
+
 def catalog_rows() -> list[ParameterRow]:
     return [
         ParameterRow(
@@ -816,18 +935,24 @@ def catalog_rows() -> list[ParameterRow]:
             v.confidence,
             v.illustrative,
         )
-        for spec in PARAMETERS
+        for spec in all_specs()
         for v in spec.values
     ]
 
 
+_SPECS: dict[str, ParameterSpec] = {}
+
+
 def spec_for(key: str) -> ParameterSpec:
-    for spec in PARAMETERS:
-        if spec.key == key:
-            return spec
-    raise KeyError(key)
+    if not _SPECS:
+        _SPECS.update({spec.key: spec for spec in all_specs()})
+    return _SPECS[key]
 
 
 def default_parameters(region_code: str, as_of: date) -> ParameterSet:
-    """The catalogue defaults resolved for one region and day (demo, tests, what-if)."""
+    """The catalogue resolved in memory — for pure-rule tests and benchmarks only.
+
+    The platform never calls this at run time: it reads the database rows loaded from this
+    catalogue through `assistance.queries.parameter_set` (a confirmed county value overrides).
+    """
     return resolve_parameters(catalog_rows(), region_code, as_of)

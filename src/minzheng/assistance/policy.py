@@ -58,6 +58,7 @@ class Policy:
     care_partial_max_failed: Setting[int]
     incapacity_min_age: Setting[int]
     incapacity_under_age: Setting[int]
+    minor_until_age: Setting[int]
     incapacity_intellectual_mental_max_grade: Setting[int]
     incapacity_physical_max_grade: Setting[int]
     incapacity_visual_max_grade: Setting[int]
@@ -133,6 +134,7 @@ def load_policy(params: ParameterSet) -> Policy:
         care_partial_max_failed=integer("tekun.care.partial_max_failed_items"),
         incapacity_min_age=integer("tekun.incapacity.min_age"),
         incapacity_under_age=integer("tekun.incapacity.under_age"),
+        minor_until_age=integer("tekun.minor.until_age"),
         incapacity_intellectual_mental_max_grade=integer(
             "tekun.incapacity.intellectual_mental_max_grade"
         ),

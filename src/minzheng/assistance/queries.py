@@ -10,7 +10,7 @@ from typing import Any
 from minzheng.accounts.scope import ScopedActor
 from minzheng.assistance.errors import ParameterInvalid
 from minzheng.assistance.models import EligibilityDecision, PolicyParameter
-from minzheng.assistance.parameter_catalog import PARAMETERS, spec_for
+from minzheng.assistance.parameter_catalog import all_specs, spec_for
 from minzheng.assistance.parameters import (
     Confidence,
     ParameterRow,
@@ -125,7 +125,7 @@ def parameter_table() -> list[tuple[ParameterSpec, list[PolicyParameter]]]:
     by_key: dict[str, list[PolicyParameter]] = {}
     for p in PolicyParameter.objects.select_related("created_by"):
         by_key.setdefault(p.key, []).append(p)
-    return [(spec, by_key.get(spec.key, [])) for spec in PARAMETERS]
+    return [(spec, by_key.get(spec.key, [])) for spec in all_specs()]
 
 
 def decisions_for(actor: ScopedActor, household_id: int) -> list[EligibilityDecision]:

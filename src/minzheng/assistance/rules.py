@@ -7,7 +7,7 @@ carries its criteria, the parameter versions it used, and the arithmetic, so it 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -630,12 +630,19 @@ def _single_person(h: _Household, m: Member, category: str) -> Decision:
     )
 
 
-def _single_persons(h: _Household, household_dibao: Decision) -> tuple[Decision, ...]:
-    """One decision per severely disabled or seriously ill member, if the household is not 低保."""
+def _single_persons(
+    h: _Household, household_dibao: Decision, tekun_member: str | None = None
+) -> tuple[Decision, ...]:
+    """One decision per severely disabled or seriously ill member, if the household is not 低保.
+
+    A member found 特困 is not also considered for 单人户低保 (特困 takes precedence).
+    """
     if household_dibao.eligible:
         return ()
     decisions = []
     for m in h.co.members:
+        if m.id == tekun_member:
+            continue
         category = _single_person_category(m, h.policy)
         if category is not None:
             decisions.append(_single_person(h, m, category))
@@ -685,6 +692,8 @@ def _incapacity(m: Member, age: int, p: Policy) -> str | None:
         return f"{age}岁，年满{p.incapacity_min_age.value}周岁"
     if age < p.incapacity_under_age.value:
         return f"{age}岁，未满{p.incapacity_under_age.value}周岁"
+    if age < p.minor_until_age.value:
+        return f"{age}岁，未成年人（未满{p.minor_until_age.value}周岁）"
     d = m.disability
     if d is None:
         return None
@@ -697,6 +706,55 @@ def _incapacity(m: Member, age: int, p: Policy) -> str | None:
     if d.category in limits and d.grade <= limits[d.category]:
         return f"{DISABILITY_NAMES[d.category]}{d.grade}级"
     return None
+
+
+# 民法典: spouses support each other (art 1059); parents their minor or dependent children and adult
+# children their parents (art 1067). Grandparents, grandchildren and siblings owe support only in
+# the cases of arts 1074–1075: the registry records that as `has_legal_support_duty`.
+SUPPORT_DUTY_BY_RELATIONSHIP = frozenset(
+    {Relationship.SPOUSE, Relationship.PARENT, Relationship.CHILD}
+)
+_RELATIONSHIP_NAMES = {
+    Relationship.SPOUSE: "配偶",
+    Relationship.PARENT: "父母",
+    Relationship.CHILD: "子女",
+    Relationship.GRANDPARENT: "祖父母、外祖父母",
+    Relationship.GRANDCHILD: "孙子女、外孙子女",
+    Relationship.SIBLING: "兄弟姐妹",
+    Relationship.OTHER: "其他亲属",
+}
+
+
+def _household_supporters(h: _Household, m: Member) -> list[Supporter]:
+    """The applicant's legal supporters found among the registered household members.
+
+    Each brings the income recorded for them (counted as for 低保); a minor child owes no support.
+    """
+    if m.relationship is not Relationship.APPLICANT:
+        return []
+    p, as_of = h.policy, h.facts.as_of
+    found = []
+    for o in sorted(h.facts.members, key=lambda x: x.id):
+        if o.id == m.id or o.relationship is Relationship.APPLICANT:
+            continue
+        age = o.age_on(as_of)
+        if o.relationship is Relationship.CHILD and age < p.adult_age.value:
+            continue
+        if o.relationship not in SUPPORT_DUTY_BY_RELATIONSHIP and not o.has_legal_support_duty:
+            continue
+        income = counted_income([o], p.income_excluded, None).total
+        found.append(
+            Supporter(
+                id=f"{o.id}（{_RELATIONSHIP_NAMES[o.relationship]}，{age}岁，"
+                f"月收入{money_text(income)}元）",
+                age=age,
+                monthly_income=income,
+                disability=o.disability,
+                missing=o.away_reason is AwayReason.MISSING,
+                in_prison=o.away_reason is AwayReason.PRISON,
+            )
+        )
+    return found
 
 
 def _supporter_unable(s: Supporter, p: Policy) -> str | None:
@@ -754,11 +812,13 @@ def _tekun_criteria(h: _Household, m: Member) -> tuple[list[Criterion], CountedI
     incapacity = Criterion(
         "无劳动能力",
         why or f"{age}岁，无规定的残疾",
-        f"年满{p.incapacity_min_age.value}周岁、未满{p.incapacity_under_age.value}周岁或规定等级的残疾",
+        f"年满{p.incapacity_min_age.value}周岁、未满{p.incapacity_under_age.value}周岁、"
+        f"未满{p.minor_until_age.value}周岁的未成年人或规定等级的残疾",
         why is not None,
         (
             p.incapacity_min_age.use,
             p.incapacity_under_age.use,
+            p.minor_until_age.use,
             p.incapacity_intellectual_mental_max_grade.use,
             p.incapacity_physical_max_grade.use,
             p.incapacity_visual_max_grade.use,
@@ -773,10 +833,12 @@ def _tekun_criteria(h: _Household, m: Member) -> tuple[list[Criterion], CountedI
         (p.standard.use, *own.parameters),
     )
     assets = asset_test(h.facts.assets, h.n, p, p.dibao_money_years)
-    reasons = [(s.id, _supporter_unable(s, p)) for s in sorted(m.supporters, key=lambda s: s.id)]
+    found = [*_household_supporters(h, m), *sorted(m.supporters, key=lambda s: s.id)]
+    reasons = [(s.id, _supporter_unable(s, p)) for s in found]
     supporters = Criterion(
         "无法定义务人，或义务人无履行能力",
-        "；".join(f"{sid}：{r or '有履行能力'}" for sid, r in reasons) or "无法定义务人",
+        "；".join(f"{sid}：{r or '有履行能力，应履行赡养、扶养、抚养义务'}" for sid, r in reasons)
+        or "无法定义务人",
         "义务人均无履行能力",
         all(r is not None for _, r in reasons),
         (
@@ -877,13 +939,49 @@ def evaluate_household(
     wanted = _requested(programmes)
     validate_facts(facts, params)
     h = _assess(facts, load_policy(params))
-    dibao = _dibao(h)
+    tekun = _tekun(h, facts.applicant())
+    dibao = _dibao(h) if not tekun.eligible else _dibao_after_tekun(h, tekun)
     decisions: list[Decision] = []
     if ProgrammeCode.DIBAO in wanted:
         decisions.append(dibao)
-        decisions.extend(_single_persons(h, dibao))
+        decisions.extend(_single_persons(h, dibao, tekun.member_id if tekun.eligible else None))
     if ProgrammeCode.DIBIAN in wanted:
         decisions.append(_dibian(h, dibao))
     if ProgrammeCode.TEKUN in wanted:
-        decisions.append(_tekun(h, facts.applicant()))
+        decisions.append(tekun)
     return decisions
+
+
+def _dibao_after_tekun(h: _Household, tekun: Decision) -> Decision:
+    """特困 takes precedence: the 特困 person is not also counted in the household's 低保.
+
+    A person is never paid 低保 and 特困 for the same month (社会救助暂行办法第14条 names 特困
+    供养 as separate from 低保; 民发〔2021〕43号第4条 requires no livelihood). The remaining members
+    are assessed for 低保 on their own; with nobody left, 低保 is refused and says why.
+    """
+    rest = tuple(m for m in h.co.members if m.id != tekun.member_id)
+    lines = tuple(
+        MembershipLine(line.member_id, False, "特困人员，单独救助供养，不计入低保家庭（特困优先）")
+        if line.member_id == tekun.member_id
+        else line
+        for line in h.co.lines
+    )
+    co = CoResidence(rest, lines, h.co.parameters)
+    income = counted_income(rest, h.policy.income_excluded, h.policy.deduct_extra_expenses)
+    remaining = _Household(h.facts, h.policy, co, income)
+    precedence = Criterion(
+        "不与特困供养重复（特困优先）",
+        f"{tekun.member_id} 符合特困人员条件",
+        "特困人员不同时享受低保",
+        bool(rest),
+    )
+    if not rest:
+        summary = f"不纳入低保：{tekun.member_id} 符合特困人员条件，特困优先，不同时享受低保"
+        return _decide(remaining, ProgrammeCode.DIBAO, Route.NONE, (precedence,), summary)
+    decision = _dibao(remaining)
+    note = f"（{tekun.member_id} 属特困人员，特困优先，不计入低保家庭）"
+    return replace(
+        decision,
+        criteria=(precedence, *decision.criteria),
+        summary=decision.summary + note,
+    )

@@ -10,6 +10,11 @@ urlpatterns = [
     path("parameters/propose/", views.parameter_propose, name="parameter_propose"),
     path("parameters/<int:parameter_id>/", views.parameter_preview, name="parameter_preview"),
     path(
+        "parameters/<int:parameter_id>/export/",
+        views.parameter_preview_export,
+        name="parameter_preview_export",
+    ),
+    path(
         "parameters/<int:parameter_id>/confirm/",
         views.parameter_confirm,
         name="parameter_confirm",

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,9 +18,11 @@ from minzheng.accounts.roles import Capability
 from minzheng.assistance import actions, queries
 from minzheng.assistance.evaluation import explain_household
 from minzheng.assistance.models import PolicyParameter
-from minzheng.assistance.parameter_catalog import PARAMETERS, spec_for
+from minzheng.assistance.parameter_catalog import all_specs, spec_for
 from minzheng.assistance.parameters import Confidence, ValueKind
+from minzheng.assistance.programmes import get_programme
 from minzheng.core.errors import NotFound, ValidationFailed
+from minzheng.core.exports import xlsx_response
 from minzheng.registry.models import Household
 
 
@@ -62,7 +65,7 @@ def parameter_list(request: HttpRequest) -> HttpResponse:
         "assistance/parameter_list.html",
         {
             "table": queries.parameter_table(),
-            "specs": PARAMETERS,
+            "specs": all_specs(),
             "confidences": [c.value for c in Confidence],
             "region_default": staff_user(request).region_id[:6],
         },
@@ -99,10 +102,63 @@ def _proposal(request: HttpRequest, parameter_id: int) -> PolicyParameter:
 @requires(Capability.MANAGE_PARAMETERS)
 def parameter_preview(request: HttpRequest, parameter_id: int) -> HttpResponse:
     proposal = _proposal(request, parameter_id)
+    preview = proposal.preview
+    page = Paginator(preview.get("changes", []), 50).get_page(request.GET.get("page"))
+    programmes = [
+        (get_programme(code).short_name, figures)
+        for code, figures in preview.get("programmes", {}).items()
+    ]
     return render(
         request,
         "assistance/parameter_preview.html",
-        {"p": proposal, "spec": spec_for(proposal.key), "preview": proposal.preview},
+        {
+            "p": proposal,
+            "spec": spec_for(proposal.key),
+            "preview": preview,
+            "page": page,
+            "programmes": programmes,
+        },
+    )
+
+
+PREVIEW_HEADERS = (
+    "家庭户编号",
+    "户主（脱敏）",
+    "乡镇（街道）",
+    "项目",
+    "调整前",
+    "调整前金额（元/月）",
+    "调整后",
+    "调整后金额（元/月）",
+    "变化（元/月）",
+)
+
+
+@requires(Capability.MANAGE_PARAMETERS)
+def parameter_preview_export(request: HttpRequest, parameter_id: int) -> HttpResponse:
+    """The preview's household list as an Excel sheet (masked names), audited as an export."""
+    proposal = _proposal(request, parameter_id)
+    rows = [
+        (
+            c["household_id"],
+            c.get("head", ""),
+            c.get("township", ""),
+            get_programme(c["programme"]).short_name,
+            "符合" if c["before_eligible"] else "不符合",
+            c["before_amount"],
+            "符合" if c["after_eligible"] else "不符合",
+            c["after_amount"],
+            c["delta"],
+        )
+        for c in proposal.preview.get("changes", [])
+    ]
+    return xlsx_response(
+        staff_user(request),
+        request,
+        filename=f"参数调整测算_{proposal.version_id}.xlsx",
+        object_type="policy_parameter",
+        headers=PREVIEW_HEADERS,
+        rows=rows,
     )
 
 

@@ -4,8 +4,11 @@ The roster (.xlsx, first sheet, header on row 1) has the columns in `COLUMNS`. A
 ID number is looked up by the number's blind index; a row without a usable number goes through the
 linkage engine against the registry persons in the importer's scope. Each row ends as
 
-- matched: the registry person gets the identity tag `dibian` with source "两线合一导入"
-  (once: a second import of the same roster finds the tag and adds nothing);
+- matched: the registry person passes the 低边 rule and gets the identity tag `dibian` with source
+  "两线合一导入" (once: a second import of the same roster finds the tag and adds nothing);
+- refused: the person is found but fails the 低边 rule (per-capita monthly income above
+  `dibian.income_multiplier` × the 低保 standard of the person's county, or the 低边 asset test on
+  the registry's recorded assets) — listed with the reason, never tagged;
 - new: nobody in the registry (in scope) — listed, never created silently;
 - doubtful: the engine found a likely person but is not sure — kept as a department record
   (两线合一) and a pair in the clerical review queue;
@@ -105,6 +108,7 @@ class RosterReport:
             outcome: [r.as_json() for r in self.of(outcome)]
             for outcome in ("matched", "new", "doubtful", "error")
         } | {
+            "refused": [r.as_json() for r in self.of("refused")],
             "tags_created": self.tags_created,
             "records_created": self.records_created,
             "pairs_created": self.pairs_created,
@@ -113,6 +117,7 @@ class RosterReport:
 
 OUTCOME_LABELS = {
     "matched": "已匹配",
+    "refused": "不符合低边条件",
     "new": "登记中未找到",
     "doubtful": "存疑待复核",
     "error": "错误",
@@ -233,6 +238,11 @@ def import_roster(
     with transaction.atomic():
         for row in rows:
             if row.outcome == "matched" and row.person_id is not None:
+                refusal = dibian_refusal(row, today)
+                if refusal:
+                    row.outcome = "refused"
+                    row.note = f"{row.note}；不符合低边条件：{refusal}，未标记低边"
+                    continue
                 report.tags_created += _ensure_dibian(row.person_id, today)
         for row in without_id:
             found = candidates.get(row.row)
@@ -264,6 +274,58 @@ def import_roster(
             region_code=actor.region_id,
         )
     return imported
+
+
+def dibian_refusal(row: RosterRow, today: date) -> str:
+    """Why the matched person is not 低边 under the rule in force, or "" when they are.
+
+    两线合一 is a rule, not a tag: the roster's household size and annual income give the
+    per-capita monthly income, tested against `dibian.income_multiplier` × `dibao.standard_monthly`
+    of the person's county (浙江省社会救助条例第13条: 1.5 ×); the 低边 asset test runs on the assets
+    the registry records for the person's household (`dibian.money_asset_years`, 浙民助〔2015〕13号).
+    Both read the one parameter source for the day of the import.
+    """
+    from minzheng.assistance.errors import AssistanceError
+    from minzheng.assistance.evaluation import household_facts
+    from minzheng.assistance.policy import load_policy
+    from minzheng.assistance.queries import parameter_set
+    from minzheng.assistance.rules import asset_test
+    from minzheng.registry.models import Membership
+
+    size, income = row.cells.get("家庭人口", ""), row.cells.get("年收入（元）", "")
+    if not size or not income:
+        return "名单缺少家庭人口或年收入，无法作收入认定"
+    if row.person_id is None:
+        return ""
+    person = Person.objects.get(pk=row.person_id)
+    try:
+        policy = load_policy(parameter_set(person.region_id[:6], today))
+    except AssistanceError as exc:
+        return f"政策参数不可用（{exc}）"
+    n = int(size)
+    monthly = Decimal(income.replace(",", "")) / 12
+    line = policy.dibian_multiplier.value * policy.standard.value * n
+    if monthly > line:
+        return (
+            f"家庭月收入 {monthly:.2f} 元超过低边收入线 {policy.dibian_multiplier.value} × "
+            f"{policy.standard.value} × {n} = {line:.2f} 元"
+        )
+    membership = (
+        Membership.objects.filter(person=person, valid_from__lte=today)
+        .exclude(valid_to__lte=today)
+        .select_related("household")
+        .order_by("-valid_from")
+        .first()
+    )
+    if membership is None:
+        return ""
+    try:
+        facts = household_facts(membership.household, today)
+    except AssistanceError as exc:
+        return f"家庭资料不全，无法作财产认定（{exc}）"
+    assets = asset_test(facts.assets, n, policy, policy.dibian_money_years)
+    failed = [c for c in assets.criteria if not c.passed]
+    return "；".join(f"{c.label}（{c.value}）" for c in failed)
 
 
 def _ensure_dibian(person_id: int, today: date) -> int:

@@ -1,8 +1,10 @@
 """The payment parameters: price-subsidy trigger, rounding, floor, groups and multiplier, and the
 number of instalments of a recovery — dated, regional and sourced, like the assistance catalogue.
 
-They are resolved together with the assistance catalogue, because the price subsidy is a share of
-the 低保 standard (`dibao.standard_monthly`) in force for the county that month.
+This list is catalogue DATA: `assistance.actions.do_load_parameter_catalog` loads it into the
+database together with the assistance and workflow parameters, and payments read the rows back
+through `assistance.queries.parameter_set` (the price subsidy is a share of the 低保 standard
+`dibao.standard_monthly` in force for the county that month).
 """
 
 from __future__ import annotations
@@ -10,16 +12,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from minzheng.assistance.parameter_catalog import COVERAGE_START, NINGBO, catalog_rows
+from minzheng.assistance.parameter_catalog import COVERAGE_START, NINGBO
 from minzheng.assistance.parameters import (
     NATIONAL,
     CatalogValue,
     Confidence,
-    ParameterRow,
     ParameterSet,
     ParameterSpec,
     ValueKind,
-    resolve_parameters,
 )
 from minzheng.core.money import Rounding
 
@@ -108,6 +108,7 @@ PAYMENT_PARAMETERS: list[ParameterSpec] = [
                 2,
                 f"{SRC_ARTICLE_2020}；翻倍的通知原文未找到，来源未经证实",
                 NF,
+                illustrative=True,
                 note="2020-03至2020-06按文章所述翻倍",
             ),
             CatalogValue(
@@ -116,6 +117,7 @@ PAYMENT_PARAMETERS: list[ParameterSpec] = [
                 1,
                 f"{SRC_ARTICLE_2020}：翻倍至6月止；来源未经证实",
                 NF,
+                illustrative=True,
             ),
         ),
     ),
@@ -156,22 +158,12 @@ PAYMENT_PARAMETERS: list[ParameterSpec] = [
 ]
 
 
-def payment_rows() -> list[ParameterRow]:
-    return [
-        ParameterRow(
-            spec.key,
-            v.region_code,
-            v.effective_from,
-            v.value,
-            v.source,
-            v.confidence,
-            v.illustrative,
-        )
-        for spec in PAYMENT_PARAMETERS
-        for v in spec.values
-    ]
-
-
 def payment_parameters(county_code: str, as_of: date) -> ParameterSet:
-    """The payment and assistance parameters in force for a county (6 digits) on a day."""
-    return resolve_parameters([*catalog_rows(), *payment_rows()], county_code[:6], as_of)
+    """The parameters in force for a county (6 digits) on a day — from the database.
+
+    Payments read the same dated rows as the rules and the applications, through the one
+    resolver `assistance.queries.parameter_set` (county → city → province → national).
+    """
+    from minzheng.assistance.queries import parameter_set
+
+    return parameter_set(county_code[:6], as_of)

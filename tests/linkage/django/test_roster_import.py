@@ -139,3 +139,39 @@ def test_the_import_page_documents_the_columns_and_the_menu_links_to_it(
     # County approvers decide pairs but do not import rosters.
     assert approver.get("/linkage/roster/").status_code == 403
     assert "/linkage/roster/" not in approver.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_dibian_income_and_asset_tests_apply_before_tagging(
+    household_li_three_members: Any, caseworker_nanmen: Any
+) -> None:
+    """两线合一 is a rule: 1.5 × 750 × 3 = 3,375 元 a month is the line for 李's household of 3."""
+    from decimal import Decimal
+
+    from minzheng.assistance.actions import do_record_asset
+
+    li = household_li_three_members.head
+    above = _roster(("李建国", "330203195001011238", "福湖社区", "3", "40560", "", "", ""))
+    imported = import_roster(caseworker_nanmen, io.BytesIO(above), today=TODAY)
+    refused = imported.report["refused"]
+    assert [(r["name"], r["person_id"]) for r in refused] == [("李建国", li.pk)]
+    assert "3380.00 元超过低边收入线 1.5 × 750 × 3 = 3375.00 元" in refused[0]["note"]
+    assert not IdentityTag.objects.filter(person=li, tag="dibian").exists()
+
+    # below the income line, but the registry records a car: the asset test refuses too
+    do_record_asset(
+        caseworker_nanmen,
+        household_li_three_members,
+        kind="vehicle",
+        vehicle_kind="car",
+        valid_from=date(2020, 1, 1),
+    )
+    below = _roster(("李建国", "330203195001011238", "福湖社区", "3", "40500", "", "", ""))
+    imported = import_roster(caseworker_nanmen, io.BytesIO(below), today=TODAY)
+    assert [r["name"] for r in imported.report["refused"]] == ["李建国"]
+    assert (
+        "自用机动车" in imported.report["refused"][0]["note"]
+        or "车" in (imported.report["refused"][0]["note"])
+    )
+    assert not IdentityTag.objects.filter(person=li, tag="dibian").exists()
+    assert Decimal("40500") / 12 <= Decimal("3375")
