@@ -170,12 +170,53 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _fail(message: str, code: int = 2) -> int:
+    print(f"错误：{message}", file=sys.stderr)
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Bad input of any kind is a Chinese line on stderr and exit 2."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "needs_django", True):
         _setup_django()
-    result: int = args.func(args)
+    return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    import csv
+    import json
+    from decimal import InvalidOperation
+
+    from minzheng.core.errors import DomainError
+
+    try:
+        result: int = args.func(args)
+    except DomainError as exc:
+        return _fail(exc.message)
+    except FileNotFoundError as exc:
+        return _fail(f"找不到文件或目录：{exc.filename}")
+    except IsADirectoryError as exc:
+        return _fail(f"{exc.filename} 是目录，不是文件")
+    except PermissionError as exc:
+        return _fail(f"无权读写：{exc.filename}")
+    except UnicodeError:
+        return _fail(
+            "文件编码无法识别（应为 UTF-8、UTF-8 BOM 或 GB18030/GBK），可用 --encoding 指定"
+        )
+    except json.JSONDecodeError as exc:
+        return _fail(f"JSON 格式错误：第{exc.lineno}行第{exc.colno}列")
+    except csv.Error as exc:
+        return _fail(f"CSV 格式错误：{exc}")
+    except (InvalidOperation, OverflowError):
+        return _fail("数值超出允许范围")
+    except (ValueError, TypeError) as exc:
+        return _fail(f"输入有误：{exc}")
+    except OSError as exc:
+        return _fail(f"读写文件失败：{exc.strerror or exc}")
+    except KeyboardInterrupt:
+        return _fail("已中断", 130)
     return result
 
 
