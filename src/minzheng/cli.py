@@ -10,8 +10,10 @@ import argparse
 import importlib
 import os
 import pkgutil
+import re
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 import minzheng
 
@@ -108,8 +110,32 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+# argparse's own refusals, in Chinese (the rest of each message names the argument and value).
+ARGPARSE_MESSAGES = (
+    (re.compile(r"invalid int value: (.*)"), r"应为整数：\1"),
+    (re.compile(r"invalid float value: (.*)"), r"应为数字：\1"),
+    (re.compile(r"invalid (\w+) value: (.*)"), r"取值不合法：\2"),
+    (re.compile(r"invalid choice: (.*?) \(choose from (.*)\)"), r"不是允许的取值：\1（可选：\2）"),
+    (re.compile(r"the following arguments are required: (.*)"), r"缺少必填参数：\1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"不认识的参数：\1"),
+    (re.compile(r"expected one argument"), "需要一个取值"),
+    (re.compile(r"expected (\d+) arguments"), r"需要 \1 个取值"),
+    (re.compile(r"^argument "), "参数 "),
+)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """Refuses bad arguments in Chinese on stderr, exit 2 (argparse's convention)."""
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, replacement in ARGPARSE_MESSAGES:
+            message = pattern.sub(replacement, message)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"错误：{message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="minzheng", description="智慧民政平台命令行")
+    parser = ChineseArgumentParser(prog="minzheng", description="智慧民政平台命令行")
     parser.add_argument("--version", action="version", version=f"minzheng {minzheng.__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -211,6 +237,8 @@ def _run(args: argparse.Namespace) -> int:
         return _fail(f"CSV 格式错误：{exc}")
     except (InvalidOperation, OverflowError):
         return _fail("数值超出允许范围")
+    except ArithmeticError:
+        return _fail("输入的数据无法计算（数值超出范围或记录太少）")
     except (ValueError, TypeError) as exc:
         return _fail(f"输入有误：{exc}")
     except OSError as exc:

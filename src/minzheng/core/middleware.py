@@ -90,22 +90,27 @@ class InputGuardMiddleware:
     @staticmethod
     def _problem(request: HttpRequest) -> str | None:
         values: list[str] = []
-        for data in (request.GET, request.POST if request.method == "POST" else None):
-            if data is None:
-                continue
-            for key, items in data.lists():
-                values.append(key)
-                values.extend(items)
-        if request.content_type == "application/json" and request.method in (
-            "POST",
-            "PUT",
-            "PATCH",
-        ):
-            try:
-                body = json.loads(request.body or b"null")
-            except (ValueError, UnicodeDecodeError):
-                body = None  # the API answers malformed JSON itself, with its own 400
-            values.extend(walk_strings(body))
+        for key, items in request.GET.lists():
+            values.append(key)
+            values.extend(items)
+        kind = request.content_type
+        if request.method in ("POST", "PUT", "PATCH"):
+            if kind == "application/x-www-form-urlencoded":
+                # Read the body first, so the API (which reads it again) still can.
+                _ = request.body
+                for key, items in request.POST.lists():
+                    values.append(key)
+                    values.extend(items)
+            elif kind == "multipart/form-data" and not request.path.startswith("/api/"):
+                for key, items in request.POST.lists():
+                    values.append(key)
+                    values.extend(items)
+            elif kind == "application/json":
+                try:
+                    body = json.loads(request.body or b"null")
+                except (ValueError, UnicodeDecodeError):
+                    body = None  # the API answers malformed JSON itself, with its own 400
+                values.extend(walk_strings(body))
         for value in values:
             problem = text_problem(value)
             if problem is not None:

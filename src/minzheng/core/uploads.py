@@ -145,6 +145,10 @@ def check_upload(
     """The upload if its content is one of `allowed`; images come back re-encoded."""
     data = read_limited(upload, limit=limit)
     kind = sniff(data)
+    if kind is None and set(allowed) == {CSV}:
+        raise ValidationFailed(
+            "文件不是可识别的文本（编码应为 UTF-8 或 GB18030/GBK 的 CSV）", code="bad_encoding"
+        )
     if kind is None or kind not in allowed:
         raise _refuse(kind, allowed)
     if kind in IMAGES:

@@ -10,7 +10,7 @@ from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
 from minzheng.api.api import actor
 from minzheng.core.errors import PermissionDenied
-from minzheng.core.inputs import Limit, Offset
+from minzheng.core.inputs import MAX_ID, CleanText, Limit, Offset
 from minzheng.core.masking import birth_year
 from minzheng.registry import actions, queries
 from minzheng.registry.models import ChangeRequest, Person
@@ -161,14 +161,14 @@ def get_household(
 
 
 class ChangeRequestIn(Schema):
-    kind: str
-    household_id: int
+    kind: CleanText = Field(max_length=40)
+    household_id: int = Field(ge=1, le=MAX_ID)
     payload: dict[str, Any]
-    reason: str
+    reason: CleanText = Field(max_length=2000)
 
 
 class ReviewIn(Schema):
-    comment: str = ""
+    comment: CleanText = Field(default="", max_length=2000)
 
 
 class ChangeRequestOut(Schema):
