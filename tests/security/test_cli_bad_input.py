@@ -243,3 +243,29 @@ def test_import_return_refuses_a_binary_file(
     path = files("return.csv", b"\x00\x01\x02\x03")
     argv = ["payments", "import-return", path, "--as", "caseworker_nanmen", "--bank-file", "1"]
     _refused(run(argv, capsys), "编码")
+
+
+def test_the_installed_link_command_refuses_bad_input_without_django(tmp_path: Path) -> None:
+    # `link` runs without Django set up: a Django import on its path would be a traceback here.
+    import subprocess
+    import sys
+
+    bad = tmp_path / "ragged.csv"
+    bad.write_text(LINK_HEADER + "r1,a\n", encoding="gb18030")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "minzheng.cli",
+            "link",
+            "--input",
+            str(bad),
+            "--output",
+            str(tmp_path / "out.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "第 2 行有 2 列" in result.stderr

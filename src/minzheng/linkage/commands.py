@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
+from minzheng.core.cells import neutralise
 from minzheng.core.errors import ValidationFailed
 from minzheng.core.inputs import check_writable, read_text_file
 from minzheng.linkage.engine import (
@@ -163,7 +164,8 @@ def handler(args: argparse.Namespace) -> int:
 
     result.clusters[["record_id", "person_id"]].to_csv(args.output, index=False)
     if args.review_output is not None:
-        result.review.to_csv(args.review_output, index=False)
+        # The review file is opened by people in a spreadsheet: names must not run as formulas.
+        result.review.map(neutralise).to_csv(args.review_output, index=False)
     persons = result.clusters["person_id"].nunique()
     print(
         f"{len(records)} 条记录 → {persons} 人；待人工复核 {len(result.review)} 对",

@@ -22,9 +22,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import connection
 
+from minzheng.core.cells import neutralise
 from minzheng.core.crypto import NONCE_BYTES, Algorithm, keyring
 from minzheng.core.errors import ValidationFailed
-from minzheng.core.exports import neutralise
 from minzheng.payments.models import BankFile, BankTemplate
 
 NET = """
