@@ -19,7 +19,7 @@ from minzheng.api.api import api
 from tests.accounts.test_scope_sweep import all_urls
 from tests.applications.conftest import application_li, clock  # noqa: F401
 
-VALUES = ["\x00", "名\x01字", "1e30", "NaN", "9" * 30, "2026-13-01"]
+VALUES = ["\x00", "1e30", "名\x01字", "NaN", "9" * 30, "2026-13-01"]
 ONE_MEGABYTE = "x" * 1_000_000
 FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
 QUERY = ("q", "page", "region", "month", "as_of", "step", "status", "person", "year")
@@ -72,15 +72,21 @@ def test_no_form_field_value_gives_a_server_error(
     urls += [f"/applications/{ids['application_id']}/act/{move}/" for move in MOVES]
     fuzzed = 0
     for url in urls:
-        for value in VALUES[::2]:  # NUL, a huge exponent, 30 nines
-            response = client.get(url, dict.fromkeys(QUERY, value))
-            assert response.status_code < 500, f"GET {url} {value!r}"
+        if who == "caseworker_nanmen":  # query strings do not depend on the role
+            for value in ("\x00", "1e30", "9" * 30):
+                response = client.get(url, dict.fromkeys(QUERY, value))
+                assert response.status_code < 500, f"GET {url} {value!r}"
         names = _fields(client, url) or ["name", "amount", "reason", "note", "visited_on"]
-        for value in [*VALUES, ONE_MEGABYTE]:
+        for value in VALUES:
             response = client.post(url, dict.fromkeys(names, value))
             assert response.status_code < 500, f"POST {url} {value[:20]!r}"
             fuzzed += 1
-    assert fuzzed > 300
+        # 1 MB in the first fields (every field at 1 MB is only Django's own body-size refusal).
+        response = client.post(
+            url, {**dict.fromkeys(names, "1"), **dict.fromkeys(names[:2], ONE_MEGABYTE)}
+        )
+        assert response.status_code < 500, f"POST {url} 1 MB"
+    assert fuzzed > 250
 
 
 def _body(schema: dict[str, Any], components: dict[str, Any], value: Any) -> Any:
