@@ -10,8 +10,10 @@ import argparse
 import importlib
 import os
 import pkgutil
+import re
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 import minzheng
 
@@ -110,8 +112,32 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+# argparse's own refusals, in Chinese (the rest of each message names the argument and value).
+ARGPARSE_MESSAGES = (
+    (re.compile(r"invalid int value: (.*)"), r"应为整数：\1"),
+    (re.compile(r"invalid float value: (.*)"), r"应为数字：\1"),
+    (re.compile(r"invalid (\w+) value: (.*)"), r"取值不合法：\2"),
+    (re.compile(r"invalid choice: (.*?) \(choose from (.*)\)"), r"不是允许的取值：\1（可选：\2）"),
+    (re.compile(r"the following arguments are required: (.*)"), r"缺少必填参数：\1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"不认识的参数：\1"),
+    (re.compile(r"expected one argument"), "需要一个取值"),
+    (re.compile(r"expected (\d+) arguments"), r"需要 \1 个取值"),
+    (re.compile(r"^argument "), "参数 "),
+)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """Refuses bad arguments in Chinese on stderr, exit 2 (argparse's convention)."""
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, replacement in ARGPARSE_MESSAGES:
+            message = pattern.sub(replacement, message)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"错误：{message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="minzheng", description="智慧民政平台命令行")
+    parser = ChineseArgumentParser(prog="minzheng", description="智慧民政平台命令行")
     parser.add_argument("--version", action="version", version=f"minzheng {minzheng.__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -172,22 +198,64 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _fail(message: str, code: int = 2) -> int:
+    print(f"错误：{message}", file=sys.stderr)
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Bad input of any kind is a Chinese line on stderr and exit 2."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "needs_django", True):
-        result: int = args.func(args)
-        return result
+        return _run(args)
     _setup_django()
     if args.command in UNTRACKED_COMMANDS:
-        result = args.func(args)
-        return result
+        return _run(args)
     from minzheng.operations.metrics import failed_job, track_job
 
     with track_job(args.command):
-        result = args.func(args)
+        result = _run(args)
     if result != 0:
         failed_job(args.command)
+    return result
+
+
+def _run(args: argparse.Namespace) -> int:
+    import csv
+    import json
+    from decimal import InvalidOperation
+
+    from minzheng.core.errors import DomainError
+
+    try:
+        result: int = args.func(args)
+    except DomainError as exc:
+        return _fail(exc.message)
+    except FileNotFoundError as exc:
+        return _fail(f"找不到文件或目录：{exc.filename}")
+    except IsADirectoryError as exc:
+        return _fail(f"{exc.filename} 是目录，不是文件")
+    except PermissionError as exc:
+        return _fail(f"无权读写：{exc.filename}")
+    except UnicodeError:
+        return _fail(
+            "文件编码无法识别（应为 UTF-8、UTF-8 BOM 或 GB18030/GBK），可用 --encoding 指定"
+        )
+    except json.JSONDecodeError as exc:
+        return _fail(f"JSON 格式错误：第{exc.lineno}行第{exc.colno}列")
+    except csv.Error as exc:
+        return _fail(f"CSV 格式错误：{exc}")
+    except (InvalidOperation, OverflowError):
+        return _fail("数值超出允许范围")
+    except ArithmeticError:
+        return _fail("输入的数据无法计算（数值超出范围或记录太少）")
+    except (ValueError, TypeError) as exc:
+        return _fail(f"输入有误：{exc}")
+    except OSError as exc:
+        return _fail(f"读写文件失败：{exc.strerror or exc}")
+    except KeyboardInterrupt:
+        return _fail("已中断", 130)
     return result
 
 

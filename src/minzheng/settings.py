@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "minzheng.operations.metrics.MetricsMiddleware",
     "minzheng.core.middleware.RequestLogMiddleware",
+    "minzheng.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -81,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "minzheng.core.middleware.DomainErrorMiddleware",
+    "minzheng.core.middleware.InputGuardMiddleware",
 ]
 
 ROOT_URLCONF = "minzheng.urls"
@@ -187,6 +189,8 @@ for _prefix, _path in (
         STATICFILES_DIRS.append((_prefix, _node_modules / _path))  # type: ignore[arg-type]
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
+# Every upload (photos, signed forms, import files) is refused above this size (core/uploads.py).
+UPLOAD_MAX_BYTES = envint("MINZHENG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
 # Personal data keys: MINZHENG_KEYS (JSON) or a key file; `make demo` creates var/keys.json.
 MINZHENG_KEY_FILE = Path(os.environ.get("MINZHENG_KEY_FILE", VAR_DIR / "keys.json"))

@@ -70,11 +70,21 @@ def test_the_window_form_takes_an_application_for_several_programmes(
     assert app.programmes == ["dibao", "linshi"] and app.consents_signed
 
 
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 180, 160)).save(out, format="JPEG")
+    return out.getvalue()
+
+
 def test_htmx_actions_return_the_case_panel_and_refusals_as_chinese_400(
     application_li: Any, caseworker_nanmen: Any
 ) -> None:
     client = _client(caseworker_nanmen)
-    photo = SimpleUploadedFile("kitchen.jpg", b"\xff\xd8\xff fake jpeg", content_type="image/jpeg")
+    photo = SimpleUploadedFile("kitchen.jpg", _jpeg(), content_type="image/jpeg")
     response = client.post(
         f"/applications/{application_li.pk}/act/visit/",
         {"visited_on": "2020-09-25", "notes": "厨房简陋，无大件家电", "photos": [photo]},
@@ -82,7 +92,8 @@ def test_htmx_actions_return_the_case_panel_and_refusals_as_chinese_400(
     )
     assert response.status_code == 200 and "家庭经济状况核对" in response.content.decode()
     stored = VisitPhoto.objects.get()
-    assert client.get(f"/applications/photos/{stored.pk}/").content == b"\xff\xd8\xff fake jpeg"
+    served = client.get(f"/applications/photos/{stored.pk}/")
+    assert served["Content-Type"] == "image/jpeg" and served.content.startswith(b"\xff\xd8\xff")
     refused = client.post(
         f"/applications/{application_li.pk}/act/close_notice/", HTTP_HX_REQUEST="true"
     )

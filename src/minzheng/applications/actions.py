@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -45,6 +46,7 @@ from minzheng.core.errors import DomainError, NotFound, PermissionDenied, Valida
 from minzheng.core.masking import mask_name
 from minzheng.core.models import AuditEvent
 from minzheng.core.pii import ID_NUMBER, blind_index
+from minzheng.core.uploads import PHOTO_KINDS, SIGNED_FORM_KINDS, check_upload
 from minzheng.core.yearmonth import YearMonth
 from minzheng.payments.actions import do_create_temporary_case
 from minzheng.regions.models import Region
@@ -249,21 +251,25 @@ def do_sign_consents(
         app = Application.objects.get_visible(actor, pk=app.pk)
     if not (confirmed_on_screen or pledge_file or authorisation_file):
         raise ValidationFailed("请上传签署件或当场确认签署", code="consents_missing")
+    pledge = check_upload(pledge_file, SIGNED_FORM_KINDS) if pledge_file else None
+    authorisation = (
+        check_upload(authorisation_file, SIGNED_FORM_KINDS) if authorisation_file else None
+    )
     now = timezone.now()
     with transaction.atomic():
         fields = ["updated_at"]
         if pledge_file or confirmed_on_screen:
             app.pledge_signed_at, app.pledge_ip = now, ip
             fields += ["pledge_signed_at", "pledge_ip"]
-            if pledge_file:
-                app.pledge_file.save(pledge_file.name or "pledge", pledge_file, save=False)
+            if pledge:
+                app.pledge_file.save(pledge.name, ContentFile(pledge.data), save=False)
                 fields.append("pledge_file")
         if authorisation_file or confirmed_on_screen:
             app.authorisation_signed_at, app.authorisation_ip = now, ip
             fields += ["authorisation_signed_at", "authorisation_ip"]
-            if authorisation_file:
+            if authorisation:
                 app.authorisation_file.save(
-                    authorisation_file.name or "authorisation", authorisation_file, save=False
+                    authorisation.name, ContentFile(authorisation.data), save=False
                 )
                 fields.append("authorisation_file")
         app.save(update_fields=fields)
@@ -358,6 +364,8 @@ def do_record_home_visit(
         raise ValidationFailed("请填写入户调查情况", code="visit_notes_missing")
     if visited_on > _today():
         raise ValidationFailed("入户日期不能晚于今天", code="visit_in_future")
+    # Checked before anything is written: a refused photo leaves no half-recorded visit.
+    checked_photos = [check_upload(photo, PHOTO_KINDS) for photo in photos]
     with transaction.atomic():
         app = _locked(actor, app)
         late_filing = app.visit_deferred and app.step != Step.VISIT
@@ -369,8 +377,8 @@ def do_record_home_visit(
         visit = HomeVisit.objects.create(
             application=app, visited_on=visited_on, notes=notes.strip(), visitor=actor
         )
-        for photo in photos:
-            VisitPhoto.objects.create(visit=visit, image=photo)
+        for checked in checked_photos:
+            VisitPhoto.objects.create(visit=visit, image=ContentFile(checked.data, checked.name))
         before = app.step
         app.investigated_by = actor
         if late_filing:

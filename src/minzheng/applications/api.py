@@ -9,6 +9,7 @@ from ninja import Router, Schema
 
 from minzheng.api.api import actor
 from minzheng.applications.models import Application, StepRecord
+from minzheng.core.inputs import Limit, Offset
 from minzheng.core.masking import mask_name
 
 PREFIX = "/applications"
@@ -77,7 +78,7 @@ def _step(record: StepRecord) -> StepOut:
 
 @router.get("", response=list[ApplicationOut], summary="救助申请列表（按管辖区域，姓名脱敏）")
 def list_applications(
-    request: HttpRequest, step: str = "", limit: int = 50, offset: int = 0
+    request: HttpRequest, step: str = "", limit: Limit = 50, offset: Offset = 0
 ) -> list[ApplicationOut]:
     rows = Application.objects.visible_to(actor(request, scope="registry:read"))
     if step:

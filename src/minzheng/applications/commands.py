@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
+
+from minzheng.core.inputs import iso_date
 
 
 def cmd_reviews(args: argparse.Namespace) -> int:
@@ -19,7 +20,7 @@ def cmd_overdue(args: argparse.Namespace) -> int:
 
     from minzheng.applications.jobs import overdue_counts
 
-    today = date.fromisoformat(args.date) if args.date else timezone.localdate()
+    today = args.date or timezone.localdate()
     print(
         json.dumps(
             {"date": today.isoformat(), "overdue": overdue_counts(today)}, ensure_ascii=False
@@ -34,5 +35,5 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = sub.add_parser("reviews", help="为在保对象生成到期复核任务（可重复运行）")
     p.set_defaults(func=cmd_reviews, needs_django=True)
     p = sub.add_parser("overdue", help="按环节统计超期未办的申请（JSON）")
-    p.add_argument("--date", help="统计日期 YYYY-MM-DD，默认今天")
+    p.add_argument("--date", type=iso_date, help="统计日期 YYYY-MM-DD，默认今天")
     p.set_defaults(func=cmd_overdue, needs_django=True)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import mimetypes
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -27,19 +26,15 @@ from minzheng.applications.rules import Move, Step
 from minzheng.assistance.actions import amount_for
 from minzheng.core.audit import client_ip
 from minzheng.core.errors import NotFound, ValidationFailed
+from minzheng.core.inputs import int_param, parse_amount, region_prefix
 from minzheng.core.pii import ID_NUMBER, blind_index
+from minzheng.core.uploads import file_response
 from minzheng.core.yearmonth import YearMonth
 from minzheng.registry.models import Person
 
 
 def money(text: str, label: str) -> Decimal:
-    try:
-        value = Decimal((text or "").strip())
-    except InvalidOperation:
-        raise ValidationFailed(f"{label}应为金额数字", code="bad_amount") from None
-    if not value.is_finite():
-        raise ValidationFailed(f"{label}应为金额数字", code="bad_amount")
-    return value.quantize(Decimal("0.01"))
+    return parse_amount(text, label)
 
 
 def day(text: str, label: str) -> date:
@@ -59,7 +54,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     step = request.GET.get("step", "")
     overdue = request.GET.get("overdue") == "1"
-    region = request.GET.get("region", "")
+    region = region_prefix(request.GET.get("region", ""))
     q = queries.queue_for(user, today, step=step, overdue_only=overdue, region=region)
     rows = [(app, rules.lateness(app.step_due, today)) for app in q.rows]
     context = {
@@ -118,7 +113,9 @@ def new_application(request: HttpRequest) -> HttpResponse:
 def suggest(request: HttpRequest) -> HttpResponse:
     """HTMX: the programmes the rules suggest for the declared income."""
     user = staff_user(request)
-    person = Person.objects.get_visible(user, pk=int(request.GET.get("person") or 0))
+    person = Person.objects.get_visible(
+        user, pk=int_param(request.GET.get("person"), "人员编号", default=0)
+    )
     return _suggestion(request, person)
 
 
@@ -248,7 +245,7 @@ def act(request: HttpRequest, application_id: int, move: str) -> HttpResponse:
         )
     elif move == "answer":
         objection = Objection.objects.filter(
-            application=app, pk=int(post.get("objection") or 0)
+            application=app, pk=int_param(post.get("objection"), "异议编号", default=0)
         ).first()
         if objection is None:
             raise NotFound("异议不存在")
@@ -291,8 +288,9 @@ def photo(request: HttpRequest, photo_id: int) -> HttpResponse:
         raise NotFound("照片不存在或不在您的管辖范围内")
     with found.image.open("rb") as handle:
         data = handle.read()
-    kind = mimetypes.guess_type(found.image.name or "")[0] or "application/octet-stream"
-    return HttpResponse(data, content_type=kind)
+    # Shown inline only if the bytes are a photo; anything else (a file stored before uploads
+    # were checked) goes out as an attachment that cannot run as a page of this site.
+    return file_response(data, filename=f"入户照片{found.pk}", inline_image=True)
 
 
 @requires(Capability.CASE_DATA)

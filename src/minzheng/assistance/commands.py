@@ -9,6 +9,8 @@ import time
 from datetime import date
 from typing import Any
 
+from minzheng.core.inputs import check_writable, iso_date, read_text_file
+
 
 def cmd_parameters_load(args: argparse.Namespace) -> int:
     from minzheng.assistance.actions import do_load_parameter_catalog
@@ -29,8 +31,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from minzheng.core.errors import DomainError
     from minzheng.registry.models import Household
 
-    as_of = date.fromisoformat(args.as_of) if args.as_of else timezone.localdate()
+    as_of = args.as_of or timezone.localdate()
     try:
+        if args.changes:
+            check_writable(args.changes)
         if args.all:
             return _evaluate_all(args, as_of)
         if args.household is not None:
@@ -45,20 +49,26 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         if not args.file:
             print("请给出家庭情况 JSON 文件、--household ID 或 --all", file=sys.stderr)
             return 2
-        with open(args.file, encoding="utf-8") if args.file != "-" else sys.stdin as f:
-            try:
-                raw = json.load(f)
-            except json.JSONDecodeError as exc:
-                err = {
-                    "code": "invalid_json",
-                    "message": f"JSON 格式错误：第{exc.lineno}行第{exc.colno}列",
-                }
-                print(json.dumps(err, ensure_ascii=False))
-                return 2
+        text = (
+            sys.stdin.read()
+            if args.file == "-"
+            else read_text_file(args.file, encoding=args.encoding, label="家庭情况文件")
+        )
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as exc:
+            err = {
+                "code": "invalid_json",
+                "message": f"JSON 格式错误：第{exc.lineno}行第{exc.colno}列",
+            }
+            print(json.dumps(err, ensure_ascii=False))
+            print(f"错误：{err['message']}", file=sys.stderr)
+            return 2
         _print(explain_json(raw))
         return 0
     except DomainError as exc:
         print(json.dumps(exc.as_dict(), ensure_ascii=False))
+        print(f"错误：{exc.message}", file=sys.stderr)
         return 2
 
 
@@ -111,7 +121,8 @@ def register(sub: Any) -> None:
     p.add_argument("--household", type=int, help="已登记家庭户编号")
     p.add_argument("--all", action="store_true", help="批量重算范围内全部家庭户")
     p.add_argument("--region", help="批量重算的区划代码（如 330203，默认全市）")
-    p.add_argument("--as-of", help="认定日期 YYYY-MM-DD（默认今天）")
+    p.add_argument("--as-of", type=iso_date, help="认定日期 YYYY-MM-DD（默认今天）")
+    p.add_argument("--encoding", help="输入文件编码（默认自动识别 UTF-8 / GB18030）")
     p.add_argument("--changes", help="把与现有低保待遇不一致的家庭写入此文件（JSON lines）")
     p.add_argument("--quiet", action="store_true", help="不显示进度条")
     p.set_defaults(func=cmd_evaluate, needs_django=True)

@@ -55,6 +55,7 @@ from minzheng.assistance.models import (
 )
 from minzheng.assistance.programmes import ProgrammeCode
 from minzheng.assistance.rules import evaluate_household
+from minzheng.core.inputs import Area, CleanText, Money
 from minzheng.core.money import ZERO
 from minzheng.registry.models import Household, HukouType, Membership, Person
 from minzheng.registry.models import Relationship as Kinship
@@ -259,7 +260,7 @@ class _Strict(BaseModel):
 
 class IncomeIn(_Strict):
     kind: IncomeKind
-    monthly_amount: Decimal
+    monthly_amount: Money
 
 
 class DisabilityIn(_Strict):
@@ -277,9 +278,9 @@ class AdlIn(_Strict):
 
 
 class SupporterIn(_Strict):
-    id: str
-    age: int = Field(ge=0)
-    monthly_income: Decimal = ZERO
+    id: CleanText = Field(max_length=100)
+    age: int = Field(ge=0, le=150)
+    monthly_income: Money = ZERO
     is_tekun: bool = False
     is_dibao_recipient: bool = False
     disability: DisabilityIn | None = None
@@ -289,10 +290,10 @@ class SupporterIn(_Strict):
 
 
 class MemberIn(_Strict):
-    id: str = Field(min_length=1)
+    id: CleanText = Field(min_length=1, max_length=100)
     relationship: Relationship
     birth_date: date | None = None
-    age: int | None = Field(default=None, ge=0)
+    age: int | None = Field(default=None, ge=0, le=150)
     lives_together: bool = True
     has_legal_support_duty: bool | None = Field(
         default=None,
@@ -300,13 +301,13 @@ class MemberIn(_Strict):
     )
     unable_to_live_independently: bool = False
     away_reason: AwayReason = AwayReason.NONE
-    away_years: int = 0
+    away_years: int = Field(default=0, ge=0, le=150)
     student: StudentStatus = StudentStatus.NONE
     disability: DisabilityIn | None = None
     serious_illness: bool = False
     work_capacity: WorkCapacity = WorkCapacity.FULL
     incomes: list[IncomeIn] = []
-    extra_expenses_monthly: Decimal = ZERO
+    extra_expenses_monthly: Money = ZERO
     adl: AdlIn | None = None
     supporters: list[SupporterIn] = []
 
@@ -321,11 +322,11 @@ class NonResidentialIn(_Strict):
 
 
 class HomeIn(_Strict):
-    floor_area: Decimal
+    floor_area: Area
 
 
 class AssetsIn(_Strict):
-    money: Decimal = ZERO
+    money: Money = ZERO
     vehicles: list[VehicleIn] = []
     nonresidential: list[NonResidentialIn] = []
     homes: list[HomeIn] = []
@@ -333,8 +334,8 @@ class AssetsIn(_Strict):
 
 
 class EnrolmentIn(_Strict):
-    monthly_amount: Decimal
-    months_since_income_rose: int | None = None
+    monthly_amount: Money
+    months_since_income_rose: int | None = Field(default=None, ge=0, le=1200)
     income_rise_reason: IncomeRiseReason | None = None
 
 

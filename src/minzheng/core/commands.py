@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import TextIO
 
 from minzheng.core.idnumber import parse
+from minzheng.core.inputs import iso_date
 
 # China Standard Time has had no daylight saving since 1991: a fixed offset needs no tz database.
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -36,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     check.add_argument("file", nargs="?", help="每行一个号码的文本文件（UTF-8）；不填则读标准输入")
     check.add_argument(
         "--today",
-        type=date.fromisoformat,
+        type=iso_date,
         help="按这一天判断（YYYY-MM-DD），默认北京时间今天",
     )
     check.set_defaults(func=check_id_numbers, needs_django=False)

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from minzheng.accounts.models import User
 from minzheng.core import audit
+from minzheng.core.cells import neutralise
 from minzheng.core.models import AuditEvent
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -19,10 +20,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> tuple[bytes, int]:
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
-    sheet.append(list(headers))
+    sheet.append([neutralise(h) for h in headers])
     count = 0
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([neutralise(v) for v in row])
         count += 1
     buffer = io.BytesIO()
     book.save(buffer)

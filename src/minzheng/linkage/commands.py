@@ -10,13 +10,17 @@ The input has the columns record_id, source, name, id_number, birth_date, sex, p
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import sys
 from pathlib import Path
 
 import pandas as pd
 from tqdm import tqdm
 
+from minzheng.core.cells import neutralise
 from minzheng.core.errors import ValidationFailed
+from minzheng.core.inputs import check_writable, read_text_file
 from minzheng.linkage.engine import (
     DEFAULT_REVIEW_BAND,
     DEFAULT_THRESHOLD,
@@ -50,6 +54,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--review-output", type=Path, help="可选：人工复核记录对输出 CSV")
     parser.add_argument("--backend", choices=("duckdb", "spark"), default="duckdb")
+    parser.add_argument("--encoding", help="输入文件编码（默认自动识别 UTF-8 / GB18030）")
     parser.set_defaults(func=handler, needs_django=False)
     registry = subparsers.add_parser(
         "link-registry",
@@ -71,11 +76,27 @@ def registry_handler(args: argparse.Namespace) -> int:
     return 0
 
 
-def read_records(path: Path) -> pd.DataFrame:
-    """Read the input CSV as text (ID numbers must not become floats), empty cells as missing."""
-    if not path.is_file():
+def read_records(path: Path, encoding: str | None = None) -> pd.DataFrame:
+    """Read the input CSV as text (ID numbers must not become floats), empty cells as missing.
+
+    UTF-8, UTF-8 with BOM or GB18030 (or `encoding`); a missing file, a directory, binary or
+    ragged input is a ValidationFailed with a Chinese message.
+    """
+    if not path.exists():
         raise ValidationFailed(f"找不到输入文件：{path}", code="link_input_missing")
-    records = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    text = read_text_file(path, encoding=encoding, label="输入文件")
+    _refuse_ragged(text)
+    try:
+        records = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+    except pd.errors.EmptyDataError:
+        raise ValidationFailed(f"输入文件是空的：{path}", code="file_empty") from None
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise ValidationFailed(
+            f"输入文件不是规整的 CSV（各行列数应与表头一致）：{str(exc)[:200]}",
+            code="link_csv_ragged",
+        ) from None
+    if records.empty:
+        raise ValidationFailed(f"输入文件只有表头，没有记录：{path}", code="file_empty")
     missing = [column for column in RECORD_COLUMNS if column not in records.columns]
     if missing:
         raise ValidationFailed(f"输入文件缺少列：{'、'.join(missing)}", code="link_columns_missing")
@@ -88,13 +109,35 @@ def read_records(path: Path) -> pd.DataFrame:
     return records
 
 
+def _refuse_ragged(text: str) -> None:
+    """pandas quietly turns a row with extra cells into an index; refuse it with its line."""
+    try:
+        lines = csv.reader(io.StringIO(text))
+        header = next(lines, [])
+        for number, cells in enumerate(lines, start=2):
+            if cells and len(cells) != len(header):
+                raise ValidationFailed(
+                    f"输入文件不是规整的 CSV：第 {number} 行有 {len(cells)} 列，表头有 {len(header)} 列",
+                    code="link_csv_ragged",
+                )
+    except csv.Error as exc:
+        raise ValidationFailed(f"输入文件不是规整的 CSV：{exc}", code="link_csv_ragged") from None
+
+
 def handler(args: argparse.Namespace) -> int:
     try:
-        records = read_records(args.input)
+        check_writable(args.output)
+        if args.review_output is not None:
+            check_writable(args.review_output)
+        records = read_records(args.input, args.encoding)
         low, high = args.review_band
         if not 0.0 <= low <= args.threshold <= high <= 1.0:
             raise ValidationFailed(
                 "需满足 0 ≤ 复核下限 ≤ 归并阈值 ≤ 复核上限 ≤ 1", code="link_threshold_invalid"
+            )
+        if len(records) < 2:
+            raise ValidationFailed(
+                f"输入文件只有 {len(records)} 条记录，至少需要两条才能比对", code="too_few_records"
             )
     except ValidationFailed as error:
         print(error.message, file=sys.stderr)
@@ -106,17 +149,23 @@ def handler(args: argparse.Namespace) -> int:
             bar.set_postfix_str(stage)
             bar.update(1)
 
-        result = link_records(
-            records,
-            threshold=args.threshold,
-            review_band=(low, high),
-            backend=args.backend,
-            on_stage_done=advance,
-        )
+        try:
+            result = link_records(
+                records,
+                threshold=args.threshold,
+                review_band=(low, high),
+                backend=args.backend,
+                on_stage_done=advance,
+            )
+        except ZeroDivisionError:
+            # Splink's training divides by the number of sampled pairs (see do_run_linkage).
+            print("错误：记录太少或彼此毫无共同信息，无法训练比对模型", file=sys.stderr)
+            return 2
 
     result.clusters[["record_id", "person_id"]].to_csv(args.output, index=False)
     if args.review_output is not None:
-        result.review.to_csv(args.review_output, index=False)
+        # The review file is opened by people in a spreadsheet: names must not run as formulas.
+        result.review.map(neutralise).to_csv(args.review_output, index=False)
     persons = result.clusters["person_id"].nunique()
     print(
         f"{len(records)} 条记录 → {persons} 人；待人工复核 {len(result.review)} 对",

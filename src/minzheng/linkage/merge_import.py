@@ -22,7 +22,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import IO, Any
 
 from django.db import transaction
@@ -34,6 +34,7 @@ from minzheng.core import audit
 from minzheng.core.errors import ValidationFailed
 from minzheng.core.exports import xlsx_bytes
 from minzheng.core.idnumber import parse as parse_id_number
+from minzheng.core.inputs import parse_amount, text_problem
 from minzheng.core.models import AuditEvent
 from minzheng.core.pii import ID_NUMBER, blind_index
 from minzheng.linkage import queries
@@ -195,9 +196,15 @@ def _check(row: RosterRow) -> None:
     income = row.cells.get("年收入（元）", "")
     if income:
         try:
-            Decimal(income.replace(",", ""))
-        except InvalidOperation:
-            problems.append(f"年收入（元）：应为数字（{income}）")
+            parse_amount(income, "年收入（元）", maximum=Decimal("1000000000"))
+        except ValidationFailed as exc:
+            problems.append(f"{exc.message}（{income[:50]}）")
+    if size and size.isdigit() and int(size) > 100:
+        problems.append(f"家庭人口：超出允许范围（{size}）")
+    for header, value in row.cells.items():
+        problem = text_problem(value)
+        if problem is not None:
+            problems.append(f"{header}：{problem}")
     if problems:
         row.outcome, row.note = "error", "；".join(problems)
 

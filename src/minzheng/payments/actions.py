@@ -15,6 +15,7 @@ from minzheng.api.models import ApiClient
 from minzheng.core import audit
 from minzheng.core.crypto import keyring
 from minzheng.core.errors import NotFound, PermissionDenied, ValidationFailed
+from minzheng.core.inputs import parse_amount
 from minzheng.core.models import AuditEvent
 from minzheng.core.pii import ID_NUMBER, seal
 from minzheng.core.yearmonth import YearMonth
@@ -564,6 +565,7 @@ def do_create_temporary_case(
 ) -> TemporaryCase:
     """The maker: a caseworker records a one-off payment, for a registry person or an outsider."""
     user = _require(actor, Capability.EDIT_CASES, region.code)
+    amount = parse_amount(amount, "救助金额")  # finite, two decimals, bounded: 1e30 broke pages
     if amount <= 0:
         raise ValidationFailed("救助金额应大于零", code="invalid_amount")
     if person is None and not (name.strip() and id_number.strip()):

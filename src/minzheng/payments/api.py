@@ -18,6 +18,8 @@ from ninja.files import UploadedFile
 from minzheng.api.api import actor
 from minzheng.api.models import ApiClient
 from minzheng.core.errors import PermissionDenied
+from minzheng.core.uploads import CSV as CSV_KIND
+from minzheng.core.uploads import check_data_file
 from minzheng.payments import actions, queries
 from minzheng.payments.models import BankFile, Roll, fen_to_yuan
 
@@ -114,7 +116,10 @@ def download(request: HttpRequest, file_id: int) -> HttpResponse:
 @router.post("/bank/files/{file_id}/returns", response=ImportOut, summary="上传回盘文件（银行）")
 def upload_return(request: HttpRequest, file_id: int, file: File[UploadedFile]) -> dict[str, Any]:
     result = actions.do_partner_import_return(
-        _partner(request), file_id, file.read(), filename=file.name or "回盘文件"
+        _partner(request),
+        file_id,
+        check_data_file(file, {CSV_KIND}).data,
+        filename=file.name or "回盘文件",
     )
     return {
         "recorded": result["recorded"],

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import connection
 
+from minzheng.core.cells import neutralise
 from minzheng.core.crypto import NONCE_BYTES, Algorithm, keyring
 from minzheng.core.errors import ValidationFailed
 from minzheng.payments.models import BankFile, BankTemplate
@@ -133,6 +134,26 @@ def _picker(template: BankTemplate) -> Callable[[Values], Values]:
     return itemgetter(*indices)
 
 
+def _csv_picker(template: BankTemplate) -> Callable[[Values], Values]:
+    """The CSV columns, with free text (holder name, bank name) neutralised against formulas:
+    a name starting with `=HYPERLINK(` must not become a live formula when the bank's clerk
+    opens the file in a spreadsheet. ASCII fields are built by us (digits, codes) and stay."""
+    pick = _picker(template)
+    text_columns = [
+        i for i, spec in enumerate(template.fields) if spec["field"] not in ASCII_FIELDS
+    ]
+    if not text_columns:
+        return pick
+
+    def picked(values: Values) -> Values:
+        cells = list(pick(values))
+        for i in text_columns:
+            cells[i] = str(neutralise(cells[i]))
+        return tuple(cells)
+
+    return picked
+
+
 def fixed_renderer(template: BankTemplate) -> Callable[[Values], str]:
     """One fixed-width line from a row's values. Width counts bytes in the bank's encoding (a
     Chinese character is 2 in GB18030); only fields that may hold non-ASCII are encoded."""
@@ -182,7 +203,7 @@ def render_line(template: BankTemplate, row: dict[str, Any]) -> str:
     )
     if template.format == BankTemplate.Format.CSV:
         out = io.StringIO()
-        csv.writer(out, lineterminator="").writerow(_picker(template)(values))
+        csv.writer(out, lineterminator="").writerow(_csv_picker(template)(values))
         return out.getvalue()
     return fixed_renderer(template)(values)
 
@@ -238,7 +259,7 @@ def write_file(bank_file: BankFile, template: BankTemplate) -> Path:
             # The csv module quotes in C, a whole batch per call.
             writer = csv.writer(out, lineterminator="\r\n")
             writer.writerow([spec.get("title", spec["field"]) for spec in template.fields])
-            writer.writerows(map(_picker(template), values))
+            writer.writerows(map(_csv_picker(template), values))
         else:
             render = fixed_renderer(template)
             for batch in _batches(values, 10_000):

@@ -145,13 +145,15 @@ REFERENCE = re.compile(r"^\ufeff?\s*B(\d+)-\d+", re.MULTILINE)
 def cmd_import_return(args: argparse.Namespace) -> int:
     from minzheng.accounts.models import User
     from minzheng.core.errors import DomainError
+    from minzheng.core.inputs import read_file_bytes
+    from minzheng.core.uploads import CSV, check_data_file
     from minzheng.payments.actions import do_import_bank_return
     from minzheng.payments.bankfiles import decode_return
     from minzheng.payments.models import BankFile
 
     try:
         actor = User.objects.get(username=args.username)
-        data = Path(args.file).read_bytes()
+        data = check_data_file(read_file_bytes(args.file, label="回盘文件"), {CSV}).data
         file_id = args.bank_file
         if file_id is None:
             found = REFERENCE.search(data.decode("utf-8", errors="replace"))

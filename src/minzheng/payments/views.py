@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +13,9 @@ from minzheng.accounts.decorators import requires, staff_user
 from minzheng.accounts.roles import Capability
 from minzheng.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from minzheng.core.exports import xlsx_response
+from minzheng.core.inputs import parse_amount
+from minzheng.core.uploads import CSV as CSV_KIND
+from minzheng.core.uploads import check_data_file
 from minzheng.core.yearmonth import YearMonth
 from minzheng.payments import actions, queries
 from minzheng.payments.models import (
@@ -181,7 +183,8 @@ def bank_file(request: HttpRequest, file_id: int) -> HttpResponse:
             try:
                 from minzheng.payments.bankfiles import decode_return
 
-                text = decode_return(found.template, upload.read())
+                checked = check_data_file(upload, {CSV_KIND})
+                text = decode_return(found.template, checked.data)
                 result = actions.do_import_bank_return(
                     user, found, text, filename=upload.name or "回盘文件"
                 )
@@ -251,10 +254,7 @@ FORM_FIELDS = (
 
 
 def _case_args(user: Any, form: dict[str, str]) -> dict[str, Any]:
-    try:
-        amount = Decimal(form["amount"])
-    except InvalidOperation as exc:
-        raise ValidationFailed("救助金额应为数字", code="invalid_amount") from exc
+    amount = parse_amount(form["amount"], "救助金额")
     person = None
     if form["person_id"]:
         if not form["person_id"].isdigit():
@@ -353,7 +353,8 @@ def price_indices(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and user.can(Capability.MANAGE_PARAMETERS):
         upload = request.FILES.get("file")
         if upload is not None:
-            rows = actions.price_index_rows(upload.read(), upload.name or "")
+            checked = check_data_file(upload)
+            rows = actions.price_index_rows(checked.data, f"upload.{checked.kind}")
             result = actions.do_import_price_indices(
                 user, rows, region_code="330200", source=request.POST.get("source", "")
             )

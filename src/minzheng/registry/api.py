@@ -4,11 +4,14 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from minzheng.accounts.models import User
+from minzheng.accounts.roles import Capability
 from minzheng.api.api import actor
 from minzheng.core.errors import PermissionDenied
+from minzheng.core.inputs import MAX_ID, CleanText, Limit, Offset
+from minzheng.core.masking import birth_year
 from minzheng.registry import actions, queries
 from minzheng.registry.models import ChangeRequest, Person
 
@@ -21,19 +24,24 @@ class PersonOut(Schema):
     name: str
     id_number: str
     sex: str
-    birth_date: date | None
+    birth_date: date | None = Field(
+        description="完整出生日期：仅对有查看明文权限的工作人员给出，其余为 null（见 birth_year）"
+    )
+    birth_year: int | None
     phone: str
     region_code: str
     address: str
 
     @staticmethod
-    def of(person: Person) -> PersonOut:
+    def of(person: Person, full_birth: bool = False) -> PersonOut:
+        # The masked ID hides exactly the birth date: with the date beside it, it is no mask.
         return PersonOut(
             id=person.pk,
             name=person.name,
             id_number=person.id_number_masked,
             sex=person.sex,
-            birth_date=person.birth_date,
+            birth_date=person.birth_date if full_birth else None,
+            birth_year=birth_year(person.birth_date),
             phone=person.phone_masked,
             region_code=person.region_id,
             address=person.address,
@@ -50,11 +58,18 @@ class HouseholdOut(Schema):
 
 @router.get("/persons", response=list[PersonOut], summary="查询人员（身份证号、手机号脱敏）")
 def list_persons(
-    request: HttpRequest, q: str = "", limit: int = 50, offset: int = 0
+    request: HttpRequest, q: str = "", limit: Limit = 50, offset: Offset = 0
 ) -> list[PersonOut]:
-    persons = queries.search_persons(actor(request, scope="registry:read"), q)
+    caller = actor(request, scope="registry:read")
+    persons = queries.search_persons(caller, q)
     limit = max(1, min(limit, 500))
-    return [PersonOut.of(p) for p in persons[offset : offset + limit]]
+    full = _full_birth(caller)
+    return [PersonOut.of(p, full) for p in persons[offset : offset + limit]]
+
+
+def _full_birth(caller: object) -> bool:
+    """Only staff who may reveal an ID number see whole birth dates; partners see the year."""
+    return isinstance(caller, User) and caller.can(Capability.VIEW_PII)
 
 
 class PersonDetailOut(PersonOut):
@@ -80,7 +95,7 @@ def get_person(request: HttpRequest, person_id: int, as_of: date | None = None) 
     )
     person = found.person
     return PersonDetailOut(
-        **PersonOut.of(person).model_dump(),
+        **PersonOut.of(person, _full_birth(caller)).model_dump(),
         hukou_region_code=person.hukou_region_id,
         hukou_type=person.hukou_type,
         disability_category=person.disability_category,
@@ -132,10 +147,10 @@ def get_household(
         closed_on=household.closed_on,
         as_of=as_of,
         before_history=found.before_history,
-        members=[PersonOut.of(m.person) for m in found.members],
+        members=[PersonOut.of(m.person, _full_birth(caller)) for m in found.members],
         memberships=[
             MemberOut(
-                person=PersonOut.of(m.person),
+                person=PersonOut.of(m.person, _full_birth(caller)),
                 relationship=m.membership.relationship,
                 lives_together=m.membership.lives_together,
                 valid_from=m.membership.valid_from,
@@ -146,14 +161,14 @@ def get_household(
 
 
 class ChangeRequestIn(Schema):
-    kind: str
-    household_id: int
+    kind: CleanText = Field(max_length=40)
+    household_id: int = Field(ge=1, le=MAX_ID)
     payload: dict[str, Any]
-    reason: str
+    reason: CleanText = Field(max_length=2000)
 
 
 class ReviewIn(Schema):
-    comment: str = ""
+    comment: CleanText = Field(default="", max_length=2000)
 
 
 class ChangeRequestOut(Schema):
@@ -233,7 +248,7 @@ def reject_change_request(request: HttpRequest, request_id: int, body: ReviewIn)
 
 @router.get("/households", response=list[HouseholdOut], summary="查询家庭户")
 def list_households(
-    request: HttpRequest, q: str = "", limit: int = 50, offset: int = 0
+    request: HttpRequest, q: str = "", limit: Limit = 50, offset: Offset = 0
 ) -> list[HouseholdOut]:
     households = queries.households_for(actor(request, scope="registry:read"), q)
     limit = max(1, min(limit, 500))

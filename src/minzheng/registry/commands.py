@@ -6,6 +6,7 @@ Registered by `minzheng.cli`, which finds `register` in every app's `commands` m
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 import time
@@ -73,8 +74,10 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    from minzheng.core.inputs import check_writable
     from minzheng.registry.template import template_bytes
 
+    check_writable(args.out, label="模板文件")
     Path(args.out).write_bytes(template_bytes())
     print(f"已写出导入模板 {args.out}")
     return EXIT_OK
@@ -83,6 +86,8 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_import_households(args: argparse.Namespace) -> int:
     from minzheng.accounts.models import User
     from minzheng.core.errors import DomainError
+    from minzheng.core.inputs import check_writable, read_file_bytes
+    from minzheng.core.uploads import XLSX, check_data_file
     from minzheng.registry.imports import import_households
 
     user = User.objects.filter(username=args.username).select_related("region").first()
@@ -91,8 +96,10 @@ def cmd_import_households(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     path = Path(args.file)
     try:
-        with path.open("rb") as handle:
-            result = import_households(user, handle)
+        checked = check_data_file(read_file_bytes(path, label="导入文件"), {XLSX})
+        if args.report:
+            check_writable(args.report, label="错误报告文件")
+        result = import_households(user, io.BytesIO(checked.data))
     except OSError as exc:
         print(f"错误：无法读取 {path}：{exc}", file=sys.stderr)
         return EXIT_REFUSED

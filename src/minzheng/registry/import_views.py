@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import secrets
 from pathlib import Path
 from urllib.parse import quote
@@ -14,10 +15,10 @@ from minzheng.accounts.decorators import requires, staff_user
 from minzheng.accounts.roles import Capability
 from minzheng.core.errors import DomainError
 from minzheng.core.exports import XLSX
+from minzheng.core.uploads import XLSX as XLSX_KIND
+from minzheng.core.uploads import check_data_file
 from minzheng.registry.imports import import_households
 from minzheng.registry.template import COLUMNS, template_bytes
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 def _download(content: bytes, filename: str) -> HttpResponse:
@@ -37,12 +38,11 @@ def import_page(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         if upload is None:
             context["error"] = "请选择要导入的 .xlsx 文件"
-        elif upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
-            context["error"] = "文件超过 20 MB，请分批导入"
         else:
             user = staff_user(request)
             try:
-                result = import_households(user, upload)
+                checked = check_data_file(upload, {XLSX_KIND})
+                result = import_households(user, io.BytesIO(checked.data))
             except DomainError as exc:
                 context["error"] = exc.message
             else:

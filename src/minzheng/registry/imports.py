@@ -24,6 +24,7 @@ from minzheng.accounts.roles import Capability
 from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.exports import xlsx_bytes
 from minzheng.core.idnumber import parse as parse_id_number
+from minzheng.core.inputs import text_problem
 from minzheng.core.models import AuditEvent
 from minzheng.core.pii import ID_NUMBER, PHONE, blind_index
 from minzheng.regions.models import Level, Region
@@ -215,6 +216,10 @@ def _sheet_row(number: int, cells: dict[str, str]) -> SheetRow:
         row.disability_grade = int(grade)
     elif grade:
         row.refuse("残疾等级", f"残疾等级应为1至4级，这里是“{by_key['disability_grade']}”")
+    for header, value in cells.items():
+        problem = text_problem(value)
+        if problem is not None:
+            row.refuse(header, problem)
     return row
 
 

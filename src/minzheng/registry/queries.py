@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from django.utils import timezone
 from minzheng.accounts.scope import ScopedActor
 from minzheng.core.errors import NotFound
 from minzheng.core.idnumber import normalize as normalize_id_number
+from minzheng.core.masking import birth_shown
 from minzheng.core.pii import ID_NUMBER, PHONE, blind_index
 from minzheng.registry import history
 from minzheng.registry.models import (
@@ -300,10 +301,24 @@ def _entries[V: Version](
     return entries
 
 
-def person_history(person: Person) -> list[HistoryEntry]:
-    """The person's changes, newest first."""
+def person_history(person: Person, *, full_birth: bool = True) -> list[HistoryEntry]:
+    """The person's changes, newest first; birth dates as a year unless `full_birth`."""
     versions = list(person.versions.select_related("actor").order_by("valid_from", "id"))
     entries = _entries(versions, lambda v: v.person_id, Person, lambda v: person.name)
+    if not full_birth:
+        label = _label(Person, "birth_date")
+        entries = [
+            replace(
+                e,
+                changes=[
+                    (name, birth_shown(old, full=False), birth_shown(new, full=False))
+                    if name == label
+                    else (name, old, new)
+                    for name, old, new in e.changes
+                ],
+            )
+            for e in entries
+        ]
     return sorted(entries, key=lambda e: e.at, reverse=True)
 
 

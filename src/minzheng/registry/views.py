@@ -16,6 +16,7 @@ from minzheng.accounts.decorators import requires, staff_user
 from minzheng.accounts.roles import Capability
 from minzheng.core.errors import DomainError, NotFound, ValidationFailed
 from minzheng.core.exports import xlsx_response
+from minzheng.core.masking import birth_shown
 from minzheng.registry import actions, queries
 from minzheng.registry.models import (
     ChangeRequest,
@@ -54,7 +55,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
         if request.headers.get("HX-Request")
         else "registry/person_list.html"
     )
-    return render(request, template, {"page": page, "q": q})
+    can_reveal = staff_user(request).can(Capability.VIEW_PII)
+    return render(request, template, {"page": page, "q": q, "can_reveal": can_reveal})
 
 
 @requires(Capability.CASE_DATA)
@@ -81,7 +83,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "as_of": as_of,
             "memberships": memberships,
             "tags": person.identity_tags.order_by("valid_to", "-valid_from", "id"),
-            "timeline": queries.person_history(person),
+            "timeline": queries.person_history(person, full_birth=user.can(Capability.VIEW_PII)),
             "can_reveal": user.can(Capability.VIEW_PII),
             "can_edit": user.can(Capability.EDIT_CASES),
             "tag_choices": IdentityTag.Tag.choices,
@@ -174,8 +176,17 @@ def tag_end(request: HttpRequest, tag_id: int) -> HttpResponse:
 def person_export(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     persons = queries.search_persons(user, request.GET.get("q", ""))
+    full = user.can(Capability.VIEW_PII)
     rows = (
-        [p.name, p.id_number_masked, p.sex, p.birth_date, p.phone_masked, p.region.name, p.address]
+        [
+            p.name,
+            p.id_number_masked,
+            p.sex,
+            p.birth_date if full else birth_shown(p.birth_date, full=False),
+            p.phone_masked,
+            p.region.name,
+            p.address,
+        ]
         for p in persons.iterator(chunk_size=2000)
     )
     return xlsx_response(
@@ -183,7 +194,15 @@ def person_export(request: HttpRequest) -> HttpResponse:
         request,
         filename="人员名单.xlsx",
         object_type="person",
-        headers=["姓名", "身份证号", "性别", "出生日期", "手机号", "区划", "地址"],
+        headers=[
+            "姓名",
+            "身份证号",
+            "性别",
+            "出生日期" if full else "出生年份",
+            "手机号",
+            "区划",
+            "地址",
+        ],
         rows=rows,
     )
 
