@@ -164,8 +164,12 @@ def role_label(code: str) -> str:
     return Role(code).label if code in Role.values else (code or "—")
 
 
+def is_personal(key: str) -> bool:
+    return key in PERSONAL_KEYS or key.endswith(("_cipher", "_index", "_masked", "_plain"))
+
+
 def _value(key: str, value: Any) -> str:
-    if key in PERSONAL_KEYS:
+    if is_personal(key):
         return HIDDEN
     _, choices, _ = _field_labels()
     if value is None or value == "":
