@@ -130,3 +130,13 @@ def test_a_success_resets_the_failure_count(caseworker_nanmen: User) -> None:
 def test_an_over_long_username_is_answered_not_crashed(db: None) -> None:
     response = _login(Client(), "x" * 5000, "wrong-password")
     assert response.status_code == 200 and "用户名或密码错误" in response.content.decode()
+
+
+def test_nul_and_control_characters_are_refused_not_crashed(caseworker_nanmen: User) -> None:
+    for username, password in (
+        ("case\x00worker", "x"),
+        ("caseworker_nanmen", "pa\x00ss"),
+        ("a\tb", "x"),
+    ):
+        response = _login(Client(), username, password)
+        assert response.status_code == 200 and "用户名或密码错误" in response.content.decode()

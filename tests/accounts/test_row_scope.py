@@ -22,9 +22,9 @@ from minzheng.payments.actions import (
 )
 from minzheng.payments.models import BankTemplate
 from minzheng.regions.models import Region
-from tests.payments.conftest import enrol, person_household, tekun_zhao
+from tests.payments.conftest import approved_march, dibao_li, enrol, person_household, tekun_zhao
 
-__all__ = ["tekun_zhao"]  # the fixture, shared with the payment tests
+__all__ = ["approved_march", "dibao_li", "tekun_zhao"]  # the fixture, shared with the payment tests
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +179,13 @@ def test_return_codes_change_only_when_a_second_person_approves(
     assert response.status_code == 302
     template.refresh_from_db()
     assert template.return_codes == {"0000": "paid"} and template.pending_return_codes is None
+
+
+def test_another_countys_template_cannot_make_this_countys_bank_file(
+    approved_march: Any, approver_haishu: Any, approver_yinzhou: Any
+) -> None:
+    from minzheng.core.errors import ValidationFailed
+
+    yinzhou = _save(approver_yinzhou, None, "鄞州农商行", {"0000": "paid"})
+    with pytest.raises(ValidationFailed, match="属于其他区县"):
+        do_export_bank_file(approver_haishu, approved_march, yinzhou)

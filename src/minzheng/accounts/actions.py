@@ -60,6 +60,9 @@ def do_attempt_login(request: HttpRequest | None, username: str, password: str) 
     outsider cannot lock anyone out; a locked or throttled source learns nothing about the account.
     """
     ip = audit.client_ip(request) or "-"
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in username + password):
+        # NUL and control characters (PostgreSQL cannot even store NUL): refused, nothing written.
+        raise LoginRefused("用户名或密码错误", code="bad_credentials")
     username = username[:MAX_USERNAME]
     now = timezone.now()
     throttle = LoginThrottle.objects.filter(username=username, ip=ip).first()

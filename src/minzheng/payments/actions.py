@@ -205,6 +205,14 @@ def _mark_no_account(bank_file: BankFile) -> int:
     return len(outcomes)
 
 
+def _template_fits(template: BankTemplate, county_code: str) -> None:
+    """A county's template serves only that county; a city default serves every county."""
+    if template.county_id is not None and template.county_id != county_code:
+        raise ValidationFailed(
+            f"银行文件模板“{template.name}”属于其他区县，不能用于本区县", code="template_not_ours"
+        )
+
+
 def do_export_bank_file(
     actor: User | None, roll: Roll, template: BankTemplate | None = None
 ) -> BankFile:
@@ -212,6 +220,7 @@ def do_export_bank_file(
     if actor is not None:
         _require(actor, Capability.CASE_DATA, roll.county_id)
     template = template or default_template()
+    _template_fits(template, roll.county_id)
     with transaction.atomic():
         locked = Roll.objects.select_for_update().get(pk=roll.pk)
         if locked.status == Roll.Status.DRAFT:
@@ -344,6 +353,7 @@ def do_reissue_failed(
     county = county_region(county_code)
     user = _require(actor, Capability.APPROVE, county.code)
     template = template or default_template()
+    _template_fits(template, county.code)
     with transaction.atomic():
         queue = exception_queue(county.code)
         ready: list[tuple[BankFileLine, int]] = []
