@@ -217,3 +217,21 @@ def test_only_the_sysadmin_manages_accounts(
         do_propose_grant(
             security_admin, caseworker_nanmen, role="city_admin", region_code="330200000000"
         )
+
+
+def test_more_case_scopes_for_an_existing_client_wait_for_approval(
+    sysadmin: User, security_admin: User
+) -> None:
+    client, _ = do_create_api_client(
+        None, name="测算", scopes=["eligibility:evaluate"], region_code="330203000000"
+    )
+    web = _web(sysadmin)
+    web.post(f"/system/api-clients/{client.pk}/scopes/", {"scopes": ["registry:read"]})
+    client.refresh_from_db()
+    assert client.scopes == ["eligibility:evaluate"]
+    proposal = AccessRequest.objects.get(api_client=client)
+    do_decide_request(security_admin, proposal, approve=True)
+    client.refresh_from_db()
+    assert client.scopes == ["eligibility:evaluate", "registry:read"]
+    web.post(f"/system/api-clients/{client.pk}/scopes/", {"scopes": []})
+    assert "没有需要审批的数据授权范围" in web.get("/system/api-clients/").content.decode()

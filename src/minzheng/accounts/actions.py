@@ -18,7 +18,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from minzheng.accounts.models import AccessRequest, LoginLog, LoginThrottle, RateEvent, User
+from minzheng.accounts import ratelimit
+from minzheng.accounts.models import AccessRequest, LoginLog, LoginThrottle, User
 from minzheng.accounts.roles import ROLE_SCOPE_LEVELS, Capability, Role
 from minzheng.core import audit
 from minzheng.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
@@ -45,10 +46,9 @@ def backoff_seconds(failures: int) -> int:
     return int(min(settings.LOGIN_BACKOFF_BASE * 2**over, settings.LOGIN_BACKOFF_MAX))
 
 
-def _source_blocked(ip: str, now: object) -> bool:
+def _source_blocked(ip: str) -> bool:
     """Password spraying: too many failures from one address over all usernames."""
-    window = timezone.now() - timedelta(seconds=settings.LOGIN_IP_WINDOW)
-    recent = RateEvent.objects.filter(bucket="login_fail_ip", key=ip, at__gte=window).count()
+    recent = ratelimit.count("login_fail_ip", ip, settings.LOGIN_IP_WINDOW)
     return recent >= settings.LOGIN_IP_MAX_FAILURES
 
 
@@ -68,7 +68,7 @@ def do_attempt_login(request: HttpRequest | None, username: str, password: str) 
     throttle = LoginThrottle.objects.filter(username=username, ip=ip).first()
     too_many = LoginRefused("尝试过于频繁，请稍后再试", code="too_many_attempts")
     if (throttle and throttle.blocked_until and throttle.blocked_until > now) or _source_blocked(
-        ip, now
+        ip
     ):
         LoginLog.objects.create(username=username, success=False, reason="来源受限", ip=ip)
         raise too_many
@@ -86,7 +86,7 @@ def do_attempt_login(request: HttpRequest | None, username: str, password: str) 
             wait = backoff_seconds(throttle.failures)
             throttle.blocked_until = now + timedelta(seconds=wait) if wait else None
             throttle.save()
-            RateEvent.objects.create(bucket="login_fail_ip", key=ip, at=now)
+            ratelimit.add("login_fail_ip", ip)
             if account is not None:
                 audit.record(
                     account, AuditEvent.Action.LOGIN_FAILED, "user", account.pk, request=request

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -24,6 +25,8 @@ def count(bucket: str, key: str, window_seconds: int) -> int:
 
 def add(bucket: str, key: str) -> None:
     RateEvent.objects.create(bucket=bucket, key=key, at=timezone.now())
+    if secrets.randbelow(100) == 0:  # now and then, drop what no window reaches any more
+        purge()
 
 
 def purge(older_than_seconds: int = 2 * 24 * 3600) -> int:

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from minzheng.accounts.actions import do_propose_api_scopes
 from minzheng.accounts.decorators import requires, staff_user
 from minzheng.accounts.models import AccessRequest
 from minzheng.accounts.roles import Capability
@@ -64,6 +65,7 @@ def api_clients(request: HttpRequest) -> HttpResponse:
                 for c in clients
             ],
             "scopes": [(s, label, s in CASE_DATA_SCOPES) for s, label in SCOPES.items()],
+            "case_scopes": [(s, SCOPES[s]) for s in sorted(CASE_DATA_SCOPES)],
             "regions": Region.objects.filter(level__in=("city", "county", "township")).order_by(
                 "code"
             ),
@@ -94,4 +96,20 @@ def api_client_access(request: HttpRequest, client_id: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"已保存 {client.name}")
+    return redirect("api_clients")
+
+
+@require_POST
+@requires(Capability.MANAGE_USERS)
+def api_client_scopes(request: HttpRequest, client_id: int) -> HttpResponse:
+    """申请数据授权 for an existing client: waits for the security administrator (三员分立)."""
+    client = ApiClient.objects.select_related("region").filter(pk=client_id).first()
+    if client is None:
+        raise NotFound("接口客户端不存在")
+    try:
+        do_propose_api_scopes(staff_user(request), client, request.POST.getlist("scopes"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已提交 {client.name} 的数据授权申请，安全管理员批准后生效")
     return redirect("api_clients")
