@@ -96,8 +96,12 @@ def cmd_rotate_keys(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from django.conf import settings
+
     from minzheng.core.demo import prepare_demo
 
+    settings.DEMO_MODE = True  # the development SMS outbox page (docs/security.md)
+    os.environ["MINZHENG_DEMO_MODE"] = "1"
     logins = prepare_demo(reset=args.reset)
     print(f"\n智慧民政演示环境已就绪：http://{args.host}:{args.port}/")
     print(f"演示账号（密码均为 {logins.password}）：")

@@ -142,6 +142,17 @@ LOGIN_MAX_FAILURES = envint("MINZHENG_LOGIN_MAX_FAILURES", 5)
 # 30 minutes without a request ends the session.
 SESSION_IDLE_SECONDS = envint("MINZHENG_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_COOKIE_AGE = 12 * 60 * 60
+# Accounts, sessions and 三员分立 (docs/security.md): per account+source backoff, not a global lock.
+LOGIN_BACKOFF_BASE = envint("MINZHENG_LOGIN_BACKOFF_BASE", 60)  # seconds after the limit …
+LOGIN_BACKOFF_MAX = envint("MINZHENG_LOGIN_BACKOFF_MAX", 60 * 60)  # … doubling up to an hour
+LOGIN_IP_WINDOW = 15 * 60
+LOGIN_IP_MAX_FAILURES = envint("MINZHENG_LOGIN_IP_MAX_FAILURES", 50)  # over all usernames
+# Resident portal: idle timeout and code-sending limits (per ID number, per address, in total).
+PORTAL_IDLE_SECONDS = envint("MINZHENG_PORTAL_IDLE_SECONDS", 15 * 60)
+PORTAL_CODES_PER_IP = envint("MINZHENG_PORTAL_CODES_PER_IP", 5)  # per hour
+PORTAL_CODES_GLOBAL = envint("MINZHENG_PORTAL_CODES_GLOBAL", 1000)  # per hour, whole platform
+# Demo mode (`minzheng demo`): the development SMS outbox page exists only here.
+DEMO_MODE = envbool("MINZHENG_DEMO_MODE", False)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = envbool("MINZHENG_HTTPS", False)

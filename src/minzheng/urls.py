@@ -3,13 +3,15 @@ from django.urls import include, path
 from minzheng.accounts import views as accounts_views
 from minzheng.accounts.home import home
 from minzheng.api.api import api
-from minzheng.api.views import api_clients
+from minzheng.api.views import api_client_access, api_client_scopes, api_clients
 
 urlpatterns = [
     path("", home, name="home"),
     path("login/", accounts_views.login_view, name="login"),
     path("logout/", accounts_views.logout_view, name="logout"),
     path("system/api-clients/", api_clients, name="api_clients"),
+    path("system/api-clients/<int:client_id>/access/", api_client_access, name="api_client_access"),
+    path("system/api-clients/<int:client_id>/scopes/", api_client_scopes, name="api_client_scopes"),
     path("", include("minzheng.core.urls")),
     path("", include("minzheng.operations.urls")),
     path("", include("minzheng.accounts.urls")),

@@ -160,20 +160,20 @@ def test_a_refusal_notice_gives_the_reason_and_the_notice_deadline(
     assert "不予批准通知书" in text and "家庭存款超过规定" in text and "2020-10-13" in text
 
 
-def test_the_outbox_page_shows_messages_of_ones_own_region_only(
-    household_li_three_members: Any, caseworker_nanmen: Any, caseworker_xiaying: Any
+def test_the_outbox_is_for_the_system_administrator_in_demo_mode_only(
+    settings: Any, household_li_three_members: Any, caseworker_nanmen: Any, sysadmin: Any
 ) -> None:
     actions.do_send_sign_in_code("330203195001011238", ip=None)
-    assert (
-        "登录验证码" in _client(caseworker_nanmen).get("/applications/sms-outbox/").content.decode()
-    )
-    assert (
-        "登录验证码"
-        not in _client(caseworker_xiaying).get("/applications/sms-outbox/").content.decode()
-    )
+    settings.DEMO_MODE = True
+    assert "登录验证码" in _client(sysadmin).get("/applications/sms-outbox/").content.decode()
+    # A case role never reads residents' sign-in codes (#10).
+    assert _client(caseworker_nanmen).get("/applications/sms-outbox/").status_code == 403
+    settings.DEMO_MODE = False
+    assert _client(sysadmin).get("/applications/sms-outbox/").status_code == 404
 
 
 def test_the_menu_shows_the_workflow_pages(caseworker_nanmen: Any) -> None:
     page = _client(caseworker_nanmen).get("/").content.decode()
-    for label in ("救助申请", "窗口受理", "复核任务", "短信发件箱"):
+    for label in ("救助申请", "窗口受理", "复核任务"):
         assert label in page
+    assert "短信发件箱" not in page

@@ -161,7 +161,9 @@ def test_a_bank_template_is_created_and_bad_fields_json_is_refused_in_chinese(
     assert client.post("/payments/templates/new/", {**form, "fields": good}).status_code == 302
     template = BankTemplate.objects.get(name="宁波银行定长")
     assert template.fields[1] == {"field": "holder_name", "width": 10}
-    assert template.return_codes == {"0000": "paid"}
+    # Return codes decide what counts as paid: they wait for a second person (tests/accounts).
+    assert template.return_codes == {} and template.pending_return_codes == {"0000": "paid"}
+    assert template.county_id == "330203000000"
     listing = client.get("/payments/templates/").content.decode()
     assert "宁波银行定长" in listing and "holder_name(10)" in listing
     edit = client.get(f"/payments/templates/{template.pk}/")

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from minzheng.accounts.decorators import staff_user
-from minzheng.accounts.models import LoginLog, User
+from minzheng.accounts.models import AccessRequest, LoginLog, LoginThrottle, User
 from minzheng.accounts.roles import Capability
 from minzheng.core.models import AuditEvent
 from minzheng.registry.models import Household, Person
@@ -40,7 +40,20 @@ def home(request: HttpRequest) -> HttpResponse:
             ("明文查看", AuditEvent.objects.filter(action=AuditEvent.Action.VIEW_PII).count(), "次")
         )
     if user.can(Capability.MANAGE_SECURITY):
-        cards.append(("锁定账号", User.objects.filter(locked_at__isnull=False).count(), "个"))
+        cards.append(
+            (
+                "待审批授权",
+                AccessRequest.objects.filter(status=AccessRequest.Status.PENDING).count(),
+                "项",
+            )
+        )
+        cards.append(
+            (
+                "受限登录来源",
+                LoginThrottle.objects.filter(blocked_until__gt=timezone.now()).count(),
+                "个",
+            )
+        )
         cards.append(
             (
                 "今日登录失败",

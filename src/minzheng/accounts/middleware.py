@@ -10,10 +10,15 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
 SESSION_KEY = "last_activity"
+PASSWORD_PAGE = "/account/password/"
+# What a one-time password still opens: the change page itself, signing out, static files.
+OPEN_WHILE_ONE_TIME = (PASSWORD_PAGE, "/logout/", "/static/")
 
 
 class IdleTimeoutMiddleware:
-    """Ends a staff session after SESSION_IDLE_SECONDS (30 minutes) without a request."""
+    """Ends a staff session after SESSION_IDLE_SECONDS (30 minutes) without a request, and keeps
+    an account with a one-time (initial or reset) password on the change page until it is changed.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -32,4 +37,13 @@ class IdleTimeoutMiddleware:
                 messages.warning(request, "长时间未操作，已自动退出，请重新登录")
                 return redirect(f"{settings.LOGIN_URL}?next={request.path}")
             request.session[SESSION_KEY] = now
+            if getattr(request.user, "must_change_password", False) and not request.path.startswith(
+                OPEN_WHILE_ONE_TIME
+            ):
+                if request.path.startswith("/api/"):
+                    return JsonResponse(
+                        {"code": "password_change_required", "message": "请先修改初始密码"},
+                        status=403,
+                    )
+                return redirect(PASSWORD_PAGE)
         return self.get_response(request)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
@@ -31,7 +32,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("窗口受理", "applications:new", C.EDIT_CASES, "社会救助"),
     MenuItem("复核任务", "applications:reviews", C.CASE_DATA, "社会救助"),
     MenuItem("快速通道", "applications:fast_track", C.CASE_DATA, "社会救助"),
-    MenuItem("短信发件箱", "applications:sms_outbox", C.CASE_DATA, "社会救助"),
+    MenuItem("短信发件箱", "applications:sms_outbox", C.MANAGE_USERS, "系统管理"),
     MenuItem("发放花名册", "payments:roll_list", C.CASE_DATA, "资金发放"),
     MenuItem("发放异常", "payments:exceptions", C.CASE_DATA, "资金发放"),
     MenuItem("银行文件", "payments:bank_files", C.CASE_DATA, "资金发放"),
@@ -45,11 +46,13 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("审计日志", "audit_log", C.VIEW_AUDIT, "安全审计"),
     MenuItem("账号解锁", "accounts:locked_users", C.MANAGE_SECURITY, "安全管理"),
     MenuItem("登录日志", "accounts:login_log", C.MANAGE_SECURITY, "安全管理"),
+    MenuItem("授权审批", "accounts:access_requests", C.MANAGE_SECURITY, "安全管理"),
     MenuItem("用户管理", "accounts:user_list", C.MANAGE_USERS, "系统管理"),
     MenuItem("接口客户端", "api_clients", C.MANAGE_USERS, "系统管理"),
     MenuItem("政策参数", "assistance:parameter_list", C.MANAGE_PARAMETERS, "社会救助"),
     MenuItem("存量数据迁移", "adoption:migrate", C.MANAGE_PARAMETERS, "系统管理"),
     MenuItem("迁移金额核对", "adoption:reviews", C.CASE_DATA, "社会救助"),
+    MenuItem("修改密码", "accounts:password", None, "首页"),
 )
 
 
@@ -58,6 +61,8 @@ def menu_for(user: User) -> list[tuple[str, list[tuple[str, str]]]]:
     for item in MENU:
         if item.capability is not None and not user.can(item.capability):
             continue
+        if item.url_name == "applications:sms_outbox" and not settings.DEMO_MODE:
+            continue  # the development outbox exists only in demo mode
         try:
             url = reverse(item.url_name)
         except NoReverseMatch:

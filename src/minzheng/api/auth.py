@@ -17,7 +17,7 @@ class PartnerToken(HttpBearer):
         candidates = ApiClient.objects.filter(token_prefix=token[:TOKEN_PREFIX_LENGTH], active=True)
         digest = hash_token(token)
         for client in candidates.select_related("region"):
-            if hmac.compare_digest(client.token_hash, digest):
+            if hmac.compare_digest(client.token_hash, digest) and client.usable:
                 ApiClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
                 return client
         return None

@@ -7,6 +7,7 @@ import secrets
 from typing import ClassVar
 
 from django.db import models
+from django.utils import timezone
 
 from minzheng.accounts.roles import Capability
 from minzheng.regions.models import Region, code_range
@@ -20,6 +21,11 @@ SCOPES: dict[str, str] = {
     "payments:bank": "银行代发回盘",
     "ops:metrics": "运维监控指标（不含个案数据）",
 }
+
+# Scopes that read or write case data: granted only with the security administrator's approval.
+CASE_DATA_SCOPES: frozenset[str] = frozenset(
+    {"registry:read", "medical:settle", "verification:feed", "payments:bank"}
+)
 
 TOKEN_PREFIX_LENGTH = 8
 
@@ -39,6 +45,7 @@ class ApiClient(models.Model):
     active = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField("令牌有效期至", null=True, blank=True)
 
     objects: ClassVar[models.Manager[ApiClient]] = models.Manager()
 
@@ -56,8 +63,13 @@ class ApiClient(models.Model):
         self.token_prefix = token[:TOKEN_PREFIX_LENGTH]
         self.token_hash = hash_token(token)
 
+    @property
+    def usable(self) -> bool:
+        """Enabled and not past its expiry: a disabled or expired token opens nothing."""
+        return self.active and (self.expires_at is None or self.expires_at > timezone.now())
+
     def has_scope(self, scope: str) -> bool:
-        return self.active and scope in self.scopes
+        return self.usable and scope in self.scopes
 
     # -- the ScopedActor protocol: a partner sees case data only with registry:read ------------
 

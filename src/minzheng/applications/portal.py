@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from minzheng.accounts import ratelimit
 from minzheng.applications import actions, documents, queries, rules
+from minzheng.applications.actions import WorkflowRefused
 from minzheng.applications.models import Application
-from minzheng.applications.rules import Step
+from minzheng.applications.rules import CODE_POLICY, Step
 from minzheng.applications.views import _suggestion, money
 from minzheng.core.audit import client_ip
 from minzheng.core.errors import DomainError, ValidationFailed
@@ -22,6 +27,7 @@ from minzheng.registry.models import Person
 
 SESSION_PERSON = "portal_person"
 SESSION_PENDING = "portal_pending"
+SESSION_SEEN = "portal_seen"
 
 type ResidentView = Callable[[HttpRequest, Person], HttpResponse]
 
@@ -34,18 +40,50 @@ def resident(view: ResidentView) -> Callable[[HttpRequest], HttpResponse]:
         person = Person.objects.filter(pk=request.session.get(SESSION_PERSON) or 0).first()
         if person is None:
             return HttpResponseRedirect(reverse("portal:home"))
+        now = time.time()
+        seen = request.session.get(SESSION_SEEN)
+        if seen is None or now - float(seen) > settings.PORTAL_IDLE_SECONDS:
+            # Idle too long (or a session from before the timeout existed): sign in again.
+            request.session.pop(SESSION_PERSON, None)
+            request.session.pop(SESSION_SEEN, None)
+            return HttpResponseRedirect(reverse("portal:home") + "?timeout=1")
+        request.session[SESSION_SEEN] = now
         return view(request, person)
 
     return wrapped
 
 
+def _limit_code_sending(number: str, ip: str | None) -> None:
+    """Limits that hold whether or not the number is registered (so they reveal nothing):
+    per ID number (as the per-person rule), per source address, and for the whole platform."""
+    window = CODE_POLICY.window_minutes * 60
+    id_key = ratelimit.keyed(number.strip().upper())
+    if ratelimit.count("portal_all", "*", 3600) >= settings.PORTAL_CODES_GLOBAL:
+        raise WorkflowRefused("系统繁忙，请稍后再试", code="code_rate_limited")
+    if ratelimit.count("portal_ip", ip or "-", 3600) >= settings.PORTAL_CODES_PER_IP:
+        raise WorkflowRefused("本网络获取验证码过于频繁，请一小时后再试", code="code_rate_limited")
+    if ratelimit.count("portal_id", id_key, window) >= CODE_POLICY.max_sends:
+        raise WorkflowRefused(
+            f"验证码发送过于频繁：{CODE_POLICY.window_minutes}分钟内最多"
+            f"{CODE_POLICY.max_sends}次，请稍后再试",
+            code="code_rate_limited",
+        )
+    for bucket, key in (("portal_all", "*"), ("portal_ip", ip or "-"), ("portal_id", id_key)):
+        ratelimit.add(bucket, key)
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    """Step one: the ID number; a code goes to the phone on record if the person is registered."""
+    """Step one: the ID number; a code goes to the phone on record if the person is registered.
+
+    The answer is the same whether or not the number is registered: the same page next, and the
+    same limits (counted per number, per address and in total before anyone is looked up).
+    """
     error = ""
     if request.method == "POST":
-        number = request.POST.get("id_number", "").strip()
+        number = request.POST.get("id_number", "").strip()[:40]
         if number:
             try:
+                _limit_code_sending(number, client_ip(request))
                 person = actions.do_send_sign_in_code(number, ip=client_ip(request))
             except DomainError as exc:
                 error = exc.message
@@ -54,6 +92,8 @@ def home(request: HttpRequest) -> HttpResponse:
                 return HttpResponseRedirect(reverse("portal:code"))
         else:
             error = "请输入身份证号"
+    if not error and request.GET.get("timeout"):
+        error = "长时间未操作，已自动退出，请重新登录"
     return render(request, "portal/home.html", {"error": error})
 
 
@@ -72,13 +112,17 @@ def code(request: HttpRequest) -> HttpResponse:
         else:
             request.session.cycle_key()
             request.session[SESSION_PERSON] = person.pk
+            request.session[SESSION_SEEN] = time.time()
             request.session.pop(SESSION_PENDING, None)
             return HttpResponseRedirect(reverse("portal:mine"))
     return render(request, "portal/code.html", {"error": error})
 
 
+@require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
+    """POST only: a link or an image elsewhere cannot sign a resident out."""
     request.session.pop(SESSION_PERSON, None)
+    request.session.pop(SESSION_SEEN, None)
     return HttpResponseRedirect(reverse("portal:home"))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -371,7 +372,11 @@ def exit_notice(request: HttpRequest, task_id: int) -> HttpResponse:
     return documents.exit_notice_pdf(request, task)
 
 
-@requires(Capability.CASE_DATA)
+@requires(Capability.MANAGE_USERS)
 def sms_outbox(request: HttpRequest) -> HttpResponse:
-    messages = SmsMessage.objects.visible_to(staff_user(request))[:100]
+    """The development outbox holds residents' sign-in codes: demo mode only, system administrator
+    only — never a case role (docs/security.md)."""
+    if not settings.DEMO_MODE:
+        raise NotFound("短信发件箱仅在演示模式下提供")
+    messages = SmsMessage.objects.order_by("-sent_at", "-id")[:100]
     return render(request, "applications/sms_outbox.html", {"messages_out": messages})

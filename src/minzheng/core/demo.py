@@ -71,6 +71,9 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
 
     do_load_parameter_catalog(None)
     logins = ensure_demo_staff()
+    from minzheng.accounts.demo import seed_demo as seed_accounts_demo
+
+    seed_accounts_demo(DEMO_PASSWORD)
     from minzheng.registry.seed import seed_registry
 
     # A district-sized synthetic Ningbo: every county, the article's assistance groups scaled down.

@@ -7,10 +7,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
+from minzheng.accounts.scope import ScopedActor
 from minzheng.api.models import ApiClient
 from minzheng.core import audit
 from minzheng.core.crypto import keyring
@@ -204,6 +206,14 @@ def _mark_no_account(bank_file: BankFile) -> int:
     return len(outcomes)
 
 
+def _template_fits(template: BankTemplate, county_code: str) -> None:
+    """A county's template serves only that county; a city default serves every county."""
+    if template.county_id is not None and template.county_id != county_code:
+        raise ValidationFailed(
+            f"银行文件模板“{template.name}”属于其他区县，不能用于本区县", code="template_not_ours"
+        )
+
+
 def do_export_bank_file(
     actor: User | None, roll: Roll, template: BankTemplate | None = None
 ) -> BankFile:
@@ -211,6 +221,7 @@ def do_export_bank_file(
     if actor is not None:
         _require(actor, Capability.CASE_DATA, roll.county_id)
     template = template or default_template()
+    _template_fits(template, roll.county_id)
     with transaction.atomic():
         locked = Roll.objects.select_for_update().get(pk=roll.pk)
         if locked.status == Roll.Status.DRAFT:
@@ -343,6 +354,7 @@ def do_reissue_failed(
     county = county_region(county_code)
     user = _require(actor, Capability.APPROVE, county.code)
     template = template or default_template()
+    _template_fits(template, county.code)
     with transaction.atomic():
         queue = exception_queue(county.code)
         ready: list[tuple[BankFileLine, int]] = []
@@ -396,6 +408,25 @@ def do_reissue_failed(
             region_code=county.code,
         )
     return bank_file
+
+
+def lines_visible_to(actor: ScopedActor) -> QuerySet[BankFileLine]:
+    """Bank file lines of payees (or temporary cases) in the viewer's own region, via `visible_to`:
+    a township caseworker sees their township, a village assistant their village."""
+    return BankFileLine.objects.filter(
+        Q(payee__in=Person.objects.visible_to(actor).values("pk"))
+        | Q(temporary_case__in=TemporaryCase.objects.visible_to(actor).values("pk"))
+    )
+
+
+def exception_queue_for(actor: ScopedActor) -> list[BankFileLine]:
+    """发放异常 as one viewer may see it: failed, not re-issued, and in their own region."""
+    return list(
+        lines_visible_to(actor)
+        .filter(outcome__status=BankOutcome.Status.FAILED, reissue__isnull=True)
+        .select_related("outcome", "account", "payee")
+        .order_by("id")
+    )
 
 
 def exception_queue(county_code: str) -> list[BankFileLine]:
@@ -699,6 +730,26 @@ def do_partner_import_return(
 # ── bank templates ───────────────────────────────────────────────────────────────────────────
 
 
+def bank_templates_for(actor: User) -> QuerySet[BankTemplate]:
+    """The city-level defaults (read-only to counties) and the templates of the viewer's counties."""
+    own = BankTemplate.objects.visible_to(actor)
+    return (own | BankTemplate.objects.filter(county__isnull=True)).select_related("county")
+
+
+def may_edit_template(actor: User, template: BankTemplate | None) -> bool:
+    """A county's templates are its own: only that county edits them; only the city edits defaults."""
+    if not actor.can(Capability.MANAGE_PARAMETERS):
+        return False
+    if template is None:
+        return actor.region.level in ("city", "county")
+    if template.county_id is None:
+        return actor.region.level == "city"
+    return (
+        actor.region.level == "county"
+        and BankTemplate.objects.visible_to(actor).filter(pk=template.pk).exists()
+    )
+
+
 def do_save_bank_template(
     actor: User | None,
     template: BankTemplate | None,
@@ -711,9 +762,16 @@ def do_save_bank_template(
     source: str = "",
 ) -> BankTemplate:
     """Create or edit a bank's layout. The JSON is validated field by field (Chinese messages):
-    a template that cannot render a line must never reach the export."""
+    a template that cannot render a line must never reach the export.
+
+    A county approver's template belongs to their county; a city administrator's is a city-level
+    default. Return codes decide what counts as paid, so a change of them only *waits* here until
+    a second person approves it (`do_decide_return_codes`).
+    """
     if actor is None or not actor.can(Capability.MANAGE_PARAMETERS):
         raise PermissionDenied("只有参数管理人员可以维护银行文件模板")
+    if not may_edit_template(actor, template):
+        raise PermissionDenied("市级默认模板只能由市级维护，区县模板只能由本区县维护")
     if not name.strip():
         raise ValidationFailed("请填写模板名称", code="invalid_template")
     fields = bankfiles.validate_fields(fields_json, format=format, encoding=encoding)
@@ -727,14 +785,20 @@ def do_save_bank_template(
         if template is None:
             if BankTemplate.objects.filter(name=name.strip()).exists():
                 raise ValidationFailed("模板名称已存在", code="invalid_template")
-            template = BankTemplate(name=name.strip())
+            template = BankTemplate(
+                name=name.strip(),
+                return_codes={},
+                county=actor.region if actor.region.level == "county" else None,
+            )
         else:
             template = BankTemplate.objects.select_for_update().get(pk=template.pk)
             template.name = name.strip()
         template.format = format
         template.encoding = encoding
         template.fields = fields
-        template.return_codes = codes
+        if codes != template.return_codes:
+            template.pending_return_codes = codes
+            template.pending_by = actor
         template.source = source.strip()
         template.save()
         audit.record(
@@ -742,8 +806,41 @@ def do_save_bank_template(
             AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE,
             "bank_template",
             template.pk,
-            summary=f"银行文件模板 {template.name}",
+            summary=f"银行文件模板 {template.name}"
+            + ("（回盘代码变更待复核）" if template.pending_return_codes is not None else ""),
             before=before,
-            after={"fields": fields, "return_codes": codes},
+            after={"fields": fields, "pending_return_codes": template.pending_return_codes},
+            region_code=template.county_id or "",
+        )
+    return template
+
+
+def do_decide_return_codes(actor: User, template: BankTemplate, *, approve: bool) -> BankTemplate:
+    """The checker: another person who may edit the template approves or discards the change."""
+    if not may_edit_template(actor, template):
+        raise PermissionDenied("您无权复核该模板的回盘代码")
+    with transaction.atomic():
+        template = BankTemplate.objects.select_for_update().get(pk=template.pk)
+        if template.pending_return_codes is None:
+            raise ValidationFailed("该模板没有待复核的回盘代码", code="nothing_pending")
+        if template.pending_by_id == actor.pk:
+            raise PermissionDenied(
+                "回盘代码须由另一人复核，不能复核自己的修改", code="self_approval"
+            )
+        before = {"return_codes": template.return_codes}
+        if approve:
+            template.return_codes = template.pending_return_codes
+        template.pending_return_codes = None
+        template.pending_by = None
+        template.save(update_fields=["return_codes", "pending_return_codes", "pending_by"])
+        audit.record(
+            actor,
+            AuditEvent.Action.APPROVE,
+            "bank_template",
+            template.pk,
+            summary=f"{'批准' if approve else '驳回'}回盘代码变更 {template.name}",
+            before=before,
+            after={"return_codes": template.return_codes},
+            region_code=template.county_id or "",
         )
     return template

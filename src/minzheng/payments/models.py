@@ -249,6 +249,10 @@ class TemporaryCase(models.Model):
         return f"临时救助#{self.pk} {self.name}"
 
 
+class BankTemplateQuerySet(RegionScopedQuerySet["BankTemplate"]):
+    scope_field = "county_id"
+
+
 class BankTemplate(models.Model):
     """A bank's file layout: CSV or fixed-width, with its field list as JSON.
 
@@ -266,6 +270,22 @@ class BankTemplate(models.Model):
     fields = models.JSONField("字段")
     return_codes = models.JSONField("回盘结果代码", default=dict)
     source = models.CharField("说明", max_length=200, blank=True)
+    #: The county the template belongs to; empty = a city-level default, read-only to counties.
+    county = models.ForeignKey(
+        Region,
+        verbose_name="所属区县",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    #: A change of return codes (what counts as paid) waits here for a second person (maker-checker).
+    pending_return_codes = models.JSONField("待审核回盘代码", null=True, blank=True)
+    pending_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects: ClassVar[BankTemplateQuerySet] = BankTemplateQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = "银行文件模板"

@@ -19,5 +19,8 @@ urlpatterns = [
     path("templates/", views.bank_templates, name="bank_templates"),
     path("templates/new/", views.bank_template_edit, name="bank_template_new"),
     path("templates/<int:template_id>/", views.bank_template_edit, name="bank_template_edit"),
+    path(
+        "templates/<int:template_id>/codes/", views.bank_template_codes, name="bank_template_codes"
+    ),
     path("price-indices/", views.price_indices, name="price_indices"),
 ]

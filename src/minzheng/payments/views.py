@@ -87,7 +87,7 @@ def payee_history(request: HttpRequest, person_id: int) -> HttpResponse:
 @requires(Capability.CASE_DATA)
 def exceptions(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    queue = actions.exception_queue(user.region_id) if user.region.level != "city" else []
+    queue = actions.exception_queue_for(user)
     return render(
         request,
         "payments/exceptions.html",
@@ -102,12 +102,11 @@ def exceptions(request: HttpRequest) -> HttpResponse:
 
 
 def _queued_line(user: Any, line_id: int) -> BankFileLine:
-    # A county file's line, for a caseworker of one of its townships too: the county's range.
-    low, high = user.scope_bounds()
-    low, high = low[:6].ljust(12, "0"), high[:6].ljust(12, "9")
+    # Only a line of a payee in the viewer's own region (the scoped read, never a code slice).
     line = (
-        BankFileLine.objects.select_related("bank_file", "payee")
-        .filter(pk=line_id, bank_file__county_id__gte=low, bank_file__county_id__lte=high)
+        actions.lines_visible_to(user)
+        .select_related("bank_file", "payee")
+        .filter(pk=line_id)
         .first()
     )
     if line is None:
@@ -128,7 +127,7 @@ def correct_account(request: HttpRequest, line_id: int) -> HttpResponse:
             number=request.POST.get("number", ""),
         )
     except DomainError as exc:
-        queue = actions.exception_queue(user.region_id) if user.region.level != "city" else []
+        queue = actions.exception_queue_for(user)
         return render(
             request,
             "payments/exceptions.html",
@@ -291,14 +290,23 @@ def temporary_case_decide(request: HttpRequest, case_id: int) -> HttpResponse:
 @requires(Capability.CASE_DATA)
 def bank_templates(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
+    templates = list(actions.bank_templates_for(user).order_by("county_id", "name"))
     return render(
         request,
         "payments/bank_templates.html",
         {
-            "templates": BankTemplate.objects.order_by("name"),
-            "can_edit": user.can(Capability.MANAGE_PARAMETERS),
+            "rows": [(t, actions.may_edit_template(user, t)) for t in templates],
+            "can_create": actions.may_edit_template(user, None),
+            "message": request.GET.get("done", "")[:100],
         },
     )
+
+
+def _template_for(user: Any, template_id: int) -> BankTemplate:
+    found = actions.bank_templates_for(user).filter(pk=template_id).first()
+    if found is None:
+        raise NotFound("模板不存在或不在您的管辖范围内")
+    return found
 
 
 @requires(Capability.MANAGE_PARAMETERS)
@@ -306,16 +314,22 @@ def bank_template_edit(request: HttpRequest, template_id: int | None = None) -> 
     user = staff_user(request)
     template = None
     if template_id is not None:
-        template = BankTemplate.objects.filter(pk=template_id).first()
-        if template is None:
-            raise NotFound("模板不存在")
+        template = _template_for(user, template_id)
+    if not actions.may_edit_template(user, template):
+        raise PermissionDenied("市级默认模板只能由市级维护，区县模板只能由本区县维护")
     form = {
         "name": template.name if template else "",
         "format": template.format if template else "csv",
         "encoding": template.encoding if template else "utf-8",
         "fields": json.dumps(template.fields if template else [], ensure_ascii=False, indent=1),
         "return_codes": json.dumps(
-            template.return_codes if template else {}, ensure_ascii=False, indent=1
+            (
+                template.pending_return_codes
+                if template and template.pending_return_codes is not None
+                else (template.return_codes if template else {})
+            ),
+            ensure_ascii=False,
+            indent=1,
         ),
         "source": template.source if template else "",
     }
@@ -340,9 +354,29 @@ def bank_template_edit(request: HttpRequest, template_id: int | None = None) -> 
     return render(
         request,
         "payments/bank_template_edit.html",
-        {"template": template, "form": form, "error": error, "formats": BankTemplate.Format},
+        {
+            "template": template,
+            "form": form,
+            "error": error,
+            "formats": BankTemplate.Format,
+            "can_decide": template is not None
+            and template.pending_return_codes is not None
+            and template.pending_by_id != user.pk,
+        },
         status=400 if error else 200,
     )
+
+
+@require_POST
+@requires(Capability.MANAGE_PARAMETERS)
+def bank_template_codes(request: HttpRequest, template_id: int) -> HttpResponse:
+    """Maker-checker for return codes: a second person approves or discards the pending change."""
+    user = staff_user(request)
+    template = _template_for(user, template_id)
+    approve = request.POST.get("decision") == "approve"
+    actions.do_decide_return_codes(user, template, approve=approve)
+    done = "已批准回盘代码变更" if approve else "已驳回回盘代码变更"
+    return redirect(f"{_url('payments:bank_templates')}?done={done}")
 
 
 @requires(Capability.VIEW_STATISTICS)
