@@ -92,7 +92,14 @@ def cmd_rotate_keys(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from django.conf import settings
+
     from minzheng.core.demo import prepare_demo
+
+    # Demo mode: the administrator may move the platform's date (core/clock.py); the server
+    # processes read it from the environment.
+    os.environ["MINZHENG_DEMO"] = "1"
+    settings.DEMO_MODE = True
 
     logins = prepare_demo(reset=args.reset)
     print(f"\n智慧民政演示环境已就绪：http://{args.host}:{args.port}/")

@@ -23,6 +23,8 @@ VAR_DIR = Path(os.environ.get("MINZHENG_VAR_DIR", PROJECT_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = envbool("MINZHENG_DEBUG", False)
+# Demo mode (`minzheng demo` sets it): an administrator may move the platform's date (core/clock.py).
+DEMO_MODE = envbool("MINZHENG_DEMO", False)
 SECRET_KEY = os.environ.get("MINZHENG_SECRET_KEY", "")
 if not SECRET_KEY:
     _secret_file = VAR_DIR / "secret_key"
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "minzheng.payments",
     "minzheng.linkage",
     "minzheng.api",
+    "minzheng.dictionary",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "minzheng.accounts.navigation.navigation",
+                "minzheng.core.clock_views.demo_clock_context",
             ],
         },
     }

@@ -45,6 +45,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("用户管理", "accounts:user_list", C.MANAGE_USERS, "系统管理"),
     MenuItem("接口客户端", "api_clients", C.MANAGE_USERS, "系统管理"),
     MenuItem("政策参数", "assistance:parameter_list", C.MANAGE_PARAMETERS, "社会救助"),
+    MenuItem("字典管理", "dictionary:labels", C.MANAGE_PARAMETERS, "系统管理"),
 )
 
 

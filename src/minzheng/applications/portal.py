@@ -8,12 +8,12 @@ from functools import wraps
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 
 from minzheng.applications import actions, documents, queries, rules
 from minzheng.applications.models import Application
 from minzheng.applications.rules import Step
 from minzheng.applications.views import _suggestion, money
+from minzheng.core import clock
 from minzheng.core.audit import client_ip
 from minzheng.core.errors import DomainError, ValidationFailed
 from minzheng.core.masking import mask_name
@@ -95,7 +95,7 @@ def mine(request: HttpRequest, person: Person) -> HttpResponse:
 @resident
 def apply(request: HttpRequest, person: Person) -> HttpResponse:
     error = ""
-    household = queries.current_household(person, timezone.localdate())
+    household = queries.current_household(person, clock.today())
     if request.method == "POST":
         try:
             if request.POST.get("pledge") != "1" or request.POST.get("authorisation") != "1":

@@ -9,7 +9,6 @@ from decimal import Decimal, InvalidOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from minzheng.accounts.decorators import requires, staff_user
@@ -25,6 +24,7 @@ from minzheng.applications.models import (
 )
 from minzheng.applications.rules import Move, Step
 from minzheng.assistance.actions import amount_for
+from minzheng.core import clock
 from minzheng.core.audit import client_ip
 from minzheng.core.errors import NotFound, ValidationFailed
 from minzheng.core.pii import ID_NUMBER, blind_index
@@ -56,7 +56,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 @requires(Capability.CASE_DATA)
 def queue(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    today = timezone.localdate()
+    today = clock.today()
     step = request.GET.get("step", "")
     overdue = request.GET.get("overdue") == "1"
     region = request.GET.get("region", "")
@@ -100,7 +100,7 @@ def new_application(request: HttpRequest) -> HttpResponse:
             ip=client_ip(request),
         )
         return HttpResponseRedirect(reverse("applications:detail", args=[app.pk]))
-    household = queries.current_household(person, timezone.localdate()) if person else None
+    household = queries.current_household(person, clock.today()) if person else None
     return render(
         request,
         "applications/new.html",
@@ -123,7 +123,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
 
 
 def _suggestion(request: HttpRequest, person: Person) -> HttpResponse:
-    today = timezone.localdate()
+    today = clock.today()
     household = queries.current_household(person, today)
     try:
         income = money(request.GET.get("declared_income", ""), "家庭月收入")
@@ -137,7 +137,7 @@ def _suggestion(request: HttpRequest, person: Person) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, app: Application) -> dict[str, object]:
     user = staff_user(request)
-    today = timezone.localdate()
+    today = clock.today()
     facts = actions.case_facts(app)
     moves = {
         m.value: rules.decide_move(facts, m, user.role, user.pk, today)
@@ -312,7 +312,7 @@ def fast_track(request: HttpRequest) -> HttpResponse:
         {
             "periods": periods,
             "can_manage": user.can(Capability.MANAGE_PARAMETERS),
-            "today": timezone.localdate(),
+            "today": clock.today(),
         },
     )
 
@@ -320,7 +320,7 @@ def fast_track(request: HttpRequest) -> HttpResponse:
 @requires(Capability.CASE_DATA)
 def reviews(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    today = timezone.localdate()
+    today = clock.today()
     tasks = list(queries.reviews_for(user, today, due_only=request.GET.get("due") == "1")[:200])
     return render(
         request,
@@ -353,7 +353,7 @@ def review_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         {
             "task": task,
             "enrolment": enrolment,
-            "amount": amount_for(enrolment, YearMonth.of(timezone.localdate())),
+            "amount": amount_for(enrolment, YearMonth.of(clock.today())),
             "last_paid": (
                 (YearMonth.of(enrolment.end_month) - 1).first_day() if enrolment.end_month else None
             ),
