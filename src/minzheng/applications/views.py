@@ -6,6 +6,7 @@ import mimetypes
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -29,6 +30,13 @@ from minzheng.core.audit import client_ip
 from minzheng.core.errors import NotFound, ValidationFailed
 from minzheng.core.pii import ID_NUMBER, blind_index
 from minzheng.core.yearmonth import YearMonth
+from minzheng.payments.accounts import (
+    BANKS,
+    AccountForm,
+    active_account,
+    check_account_form,
+    do_record_intake_account,
+)
 from minzheng.registry.models import Person
 
 
@@ -47,6 +55,17 @@ def day(text: str, label: str) -> date:
         return date.fromisoformat((text or "").strip())
     except ValueError:
         raise ValidationFailed(f"{label}格式应为 YYYY-MM-DD", code="bad_date") from None
+
+
+def account_form(request: HttpRequest, applicant: Person) -> AccountForm:
+    return check_account_form(
+        applicant,
+        bank_name=request.POST.get("bank_name", ""),
+        number=request.POST.get("account_number", ""),
+        holder=request.POST.get("account_holder", "applicant"),
+        agent_name=request.POST.get("agent_name", ""),
+        relation=request.POST.get("agent_relation", ""),
+    )
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -86,19 +105,24 @@ def new_application(request: HttpRequest) -> HttpResponse:
             .filter(id_number_index=blind_index(ID_NUMBER, number))
             .first()
         )
+    existing_account = active_account(person) if person else None
     if request.method == "POST" and person is not None:
-        app = actions.do_submit_application(
-            user,
-            applicant=person,
-            programmes=request.POST.getlist("programmes"),
-            declared_income=money(request.POST.get("declared_income", ""), "家庭月收入"),
-            income_variable=request.POST.get("income_variable") == "1",
-            reason=request.POST.get("reason", ""),
-            staff_relative_name=request.POST.get("staff_relative_name", ""),
-            staff_relation=request.POST.get("staff_relation", ""),
-            consents_confirmed=request.POST.get("consents") == "1",
-            ip=client_ip(request),
-        )
+        account = None if existing_account else account_form(request, person)
+        with transaction.atomic():
+            app = actions.do_submit_application(
+                user,
+                applicant=person,
+                programmes=request.POST.getlist("programmes"),
+                declared_income=money(request.POST.get("declared_income", ""), "家庭月收入"),
+                income_variable=request.POST.get("income_variable") == "1",
+                reason=request.POST.get("reason", ""),
+                staff_relative_name=request.POST.get("staff_relative_name", ""),
+                staff_relation=request.POST.get("staff_relation", ""),
+                consents_confirmed=request.POST.get("consents") == "1",
+                ip=client_ip(request),
+            )
+            if account is not None:
+                do_record_intake_account(user, person, account, application_id=app.pk)
         return HttpResponseRedirect(reverse("applications:detail", args=[app.pk]))
     household = queries.current_household(person, clock.today()) if person else None
     return render(
@@ -110,6 +134,8 @@ def new_application(request: HttpRequest) -> HttpResponse:
             "household": household,
             "choices": queries.programme_choices(),
             "not_found": bool(number) and person is None,
+            "banks": BANKS,
+            "existing_account": existing_account,
         },
     )
 

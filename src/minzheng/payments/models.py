@@ -188,6 +188,7 @@ class BankAccount(models.Model):
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     holder_name = models.CharField("户名", max_length=60)
+    holder_relation = models.CharField("代理人与本人关系", max_length=20, blank=True)
     bank_name = models.CharField("开户行", max_length=60)
     number_cipher = EncryptedTextField("账号（密文）")
     number_index = models.CharField("账号索引", max_length=40, db_index=True)
