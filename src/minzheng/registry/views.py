@@ -17,6 +17,7 @@ from minzheng.accounts.roles import Capability
 from minzheng.core.errors import DomainError, NotFound, ValidationFailed
 from minzheng.core.exports import xlsx_response
 from minzheng.registry import actions, queries
+from minzheng.registry.cases import household_case_file, person_case_file
 from minzheng.registry.models import (
     ChangeRequest,
     DisabilityCategory,
@@ -81,6 +82,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "as_of": as_of,
             "memberships": memberships,
             "tags": person.identity_tags.order_by("valid_to", "-valid_from", "id"),
+            "case_file": person_case_file(person),
             "timeline": queries.person_history(person),
             "can_reveal": user.can(Capability.VIEW_PII),
             "can_edit": user.can(Capability.EDIT_CASES),
@@ -223,6 +225,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
             "current": current,
             "pending": queries.describe_change_requests(list(pending)),
             "timeline": queries.household_history(household),
+            "case_file": household_case_file(household),
             "can_edit": user.can(Capability.EDIT_CASES) and household.closed_on is None,
             "relationships": MEMBER_RELATIONSHIPS,
         },
