@@ -9,7 +9,7 @@ from minzheng.accounts.roles import Capability
 from minzheng.core import audit
 from minzheng.core.errors import NotFound, PermissionDenied, ValidationFailed
 from minzheng.core.models import AuditEvent
-from minzheng.dictionary.labels import defaults, forget_overrides, label_for
+from minzheng.dictionary.labels import KIND_NAMES, defaults, forget_overrides, label_for
 from minzheng.dictionary.models import LabelOverride
 
 
@@ -33,8 +33,7 @@ def do_set_label(actor: User, kind: str, code: str, text: str) -> LabelOverride 
             actor,
             AuditEvent.Action.UPDATE,
             "dictionary_label",
-            f"{kind}:{code}",
-            summary=f"字典标签由「{before}」改为「{label_for(kind, code)}」",
+            summary=f"{KIND_NAMES.get(kind, '字典')}标签由「{before}」改为「{label_for(kind, code)}」",
             before={"label": before},
             after={"label": label_for(kind, code)},
         )

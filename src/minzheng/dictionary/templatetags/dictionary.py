@@ -40,3 +40,19 @@ def label(code: object, kind: str) -> str:
     from minzheng.dictionary.labels import label_for
 
     return label_for(kind, str(code))
+
+
+@register.filter
+def plain(value: object) -> str:
+    """A stored value as a user reads it: 是/否 for booleans, 低保、特困 for a list of codes, a
+    rounding rule by name — never a Python literal."""
+    from minzheng.dictionary.labels import plain_value
+
+    return plain_value(value)
+
+
+@register.filter
+def param_version(version_id: object) -> str:
+    from minzheng.dictionary.labels import parameter_version
+
+    return parameter_version(str(version_id or ""))
