@@ -196,7 +196,11 @@ def household_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(queries.households_for(staff_user(request), q), 20).get_page(
         request.GET.get("page")
     )
-    return render(request, "registry/household_list.html", {"page": page, "q": q})
+    return render(
+        request,
+        "registry/household_list.html",
+        {"page": page, "q": q, "perms_edit": staff_user(request).can(Capability.EDIT_CASES)},
+    )
 
 
 @requires(Capability.CASE_DATA)
