@@ -100,8 +100,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     from minzheng.core.demo import prepare_demo
 
-    settings.DEMO_MODE = True  # the development SMS outbox page (docs/security.md)
+    # Demo mode: the development SMS outbox (docs/security.md) and the demo clock an
+    # administrator may move (core/clock.py); the server processes read it from the environment.
     os.environ["MINZHENG_DEMO_MODE"] = "1"
+    settings.DEMO_MODE = True
+
     logins = prepare_demo(reset=args.reset)
     print(f"\n智慧民政演示环境已就绪：http://{args.host}:{args.port}/")
     print(f"演示账号（密码均为 {logins.password}）：")

@@ -29,6 +29,8 @@ METRICS_DIR.mkdir(parents=True, exist_ok=True)
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(METRICS_DIR))
 
 DEBUG = envbool("MINZHENG_DEBUG", False)
+# Demo mode (`minzheng demo` sets it): an administrator may move the platform's date (core/clock.py).
+DEMO_MODE = envbool("MINZHENG_DEMO_MODE", False)
 SECRET_KEY = os.environ.get("MINZHENG_SECRET_KEY", "")
 if not SECRET_KEY:
     _secret_file = VAR_DIR / "secret_key"
@@ -65,6 +67,7 @@ INSTALLED_APPS = [
     "minzheng.operations",
     "minzheng.adoption",
     "minzheng.dashboard",
+    "minzheng.dictionary",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "minzheng.accounts.navigation.navigation",
+                "minzheng.core.clock_views.demo_clock_context",
             ],
         },
     }
@@ -151,8 +155,6 @@ LOGIN_IP_MAX_FAILURES = envint("MINZHENG_LOGIN_IP_MAX_FAILURES", 50)  # over all
 PORTAL_IDLE_SECONDS = envint("MINZHENG_PORTAL_IDLE_SECONDS", 15 * 60)
 PORTAL_CODES_PER_IP = envint("MINZHENG_PORTAL_CODES_PER_IP", 5)  # per hour
 PORTAL_CODES_GLOBAL = envint("MINZHENG_PORTAL_CODES_GLOBAL", 1000)  # per hour, whole platform
-# Demo mode (`minzheng demo`): the development SMS outbox page exists only here.
-DEMO_MODE = envbool("MINZHENG_DEMO_MODE", False)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = envbool("MINZHENG_HTTPS", False)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("linkage/", include("minzheng.linkage.urls")),
     path("adoption/", include("minzheng.adoption.urls")),
     path("statistics/", include("minzheng.dashboard.urls")),
+    path("system/dictionary/", include("minzheng.dictionary.urls")),
     path("api/v1/", api.urls),
 ]
 

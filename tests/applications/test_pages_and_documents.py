@@ -63,11 +63,22 @@ def test_the_window_form_takes_an_application_for_several_programmes(
             "declared_income": "600",
             "programmes": ["dibao", "linshi"],
             "consents": "1",
+            "bank_name": "宁波银行",
+            "account_number": "6222 0212 3456 7894",
+            "account_holder": "applicant",
         },
     )
     app = Application.objects.get()
     assert response["Location"] == f"/applications/{app.pk}/"
     assert app.programmes == ["dibao", "linshi"] and app.consents_signed
+    from minzheng.payments.models import BankAccount
+
+    account = BankAccount.objects.get(person=person, active=True)
+    assert (account.bank_name, account.holder_name, account.number_masked) == (
+        "宁波银行",
+        "李建国",
+        "6222********7894",
+    )
 
 
 def _jpeg() -> bytes:

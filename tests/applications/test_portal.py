@@ -109,6 +109,11 @@ def test_a_resident_applies_online_with_consents_recorded_and_suggestions(
             "pledge": "1",
             "authorisation": "1",
             "reason": "老两口无收入",
+            "bank_name": "中国农业银行",
+            "account_number": "6228480011112222333",
+            "account_holder": "agent",
+            "agent_name": "李明",
+            "agent_relation": "子女",
         },
     )
     app = Application.objects.get()
@@ -117,6 +122,14 @@ def test_a_resident_applies_online_with_consents_recorded_and_suggestions(
     assert app.programmes == ["dibao", "linshi"] and "dibao" in app.suggested
     assert app.pledge_ip == "36.1.2.3" and app.authorisation_signed_at is not None
     assert app.step_due is not None
+    from minzheng.payments.models import BankAccount
+
+    account = BankAccount.objects.get(person=app.applicant, active=True)
+    assert (account.holder_name, account.holder_relation, account.number_masked) == (
+        "李明",
+        "子女",
+        "6228***********2333",
+    )
 
 
 def test_the_portal_refuses_an_application_without_the_consents(
@@ -151,3 +164,43 @@ def test_the_village_notice_lists_cases_in_notice_with_masked_names(
     assert "李*国" in body and "李建国" not in body and "2020-10-02" in body
     assert Client().get("/portal/notice/330212003001/").content.decode().count("李*国") == 0
     assert Client().get("/portal/notice/999/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (
+            {"bank_name": "花旗银行", "account_number": "6228480011112222333"},
+            "请从列表中选择开户银行",
+        ),
+        ({"bank_name": "中国农业银行", "account_number": "62284800AB"}, "银行账号应为12至25位数字"),
+        ({"bank_name": "中国农业银行", "account_number": "6228480011112222334"}, "校验位不正确"),
+        (
+            {
+                "bank_name": "中国农业银行",
+                "account_number": "6228480011112222333",
+                "account_holder": "agent",
+            },
+            "须填写代理人姓名及与申请人的关系",
+        ),
+    ],
+)
+def test_a_bad_bank_account_is_refused_and_nothing_is_saved(
+    household_li_three_members: Any, fields: dict[str, str], message: str
+) -> None:
+    from minzheng.payments.models import BankAccount
+
+    client = Client()
+    _signed_in(client)
+    response = client.post(
+        "/portal/apply/",
+        {
+            "declared_income": "600",
+            "programmes": ["dibao"],
+            "pledge": "1",
+            "authorisation": "1",
+            **fields,
+        },
+    )
+    assert message in response.content.decode()
+    assert not Application.objects.exists() and not BankAccount.objects.exists()

@@ -90,10 +90,13 @@ def test_the_bank_file_page_imports_a_return_and_shows_the_result_and_totals(
     )
     assert "已记录 2 条，错误 1 行" in html
     assert f"第3行</td><td>流水号 {ref}3 不属于该银行文件" in html
-    assert "<td>成功</td><td>1</td><td>75000</td>" in html
-    assert "<td>失败</td><td>1</td><td>132500</td>" in html and "账平" in html
+    assert '<td>成功</td><td>1</td><td class="num" data-paid>750.00</td>' in html
+    assert (
+        '<td>失败</td><td>1</td><td class="num" data-failed>1,325.00</td>' in html
+        and "账平" in html
+    )
     listing = _client(approver_haishu).get("/payments/bank-files/").content.decode()
-    assert f"#{bank_file.pk}" in listing and "2020-03 v1" in listing
+    assert f"#{bank_file.pk}" in listing and "2020-03 第1版" in listing
 
 
 def test_the_exception_queue_corrects_an_account_and_reissues_the_line(
@@ -120,7 +123,7 @@ def test_the_exception_queue_corrects_an_account_and_reissues_the_line(
     assert response.status_code == 302
     assert exception_queue("330203") == []
     reissue_page = _client(approver_haishu).get(response["Location"]).content.decode()
-    assert "<td>待回盘</td><td>1</td><td>132500</td>" in reissue_page
+    assert '<td>待回盘</td><td>1</td><td class="num" data-pending>1,325.00</td>' in reissue_page
 
 
 def test_a_wrong_account_number_is_explained_on_the_exception_page(

@@ -67,13 +67,44 @@ def counts() -> tuple[int, int, int, int, int]:
     )
 
 
-def test_the_template_has_the_documented_columns_and_imports_its_examples(
+def test_the_template_keeps_its_examples_on_a_sheet_the_importer_never_reads(
     caseworker_nanmen: Any,
 ) -> None:
     book = load_workbook(io.BytesIO(template_bytes()))
+    assert book.sheetnames == ["家庭户和成员", "填写示例（不导入）", "填写说明"]
     assert [c.value for c in book.worksheets[0][1]] == list(HEADERS)
+    assert [
+        row[2] for row in book["填写示例（不导入）"].iter_rows(min_row=2, values_only=True)
+    ] == [
+        "张三",
+        "李四",
+    ]
+    assert book.worksheets[0].max_row == 2000 or all(
+        v is None for row in book.worksheets[0].iter_rows(min_row=2, values_only=True) for v in row
+    )
     result = import_households(caseworker_nanmen, io.BytesIO(template_bytes()))
-    assert result.errors == [] and result.households_created == 1 and result.persons_created == 2
+    assert (result.households_created, result.persons_created) == (0, 0)
+    assert not Person.objects.filter(name__in=["张三", "李四"]).exists()
+
+
+def test_a_filled_in_template_imports_its_rows_and_never_the_examples(
+    caseworker_nanmen: Any,
+) -> None:
+    book = load_workbook(io.BytesIO(template_bytes()))
+    data = book.worksheets[0]
+    for source, target in zip(
+        book["填写示例（不导入）"].iter_rows(min_row=2, values_only=True), (2, 3), strict=True
+    ):
+        for col, value in enumerate(source, start=1):
+            data.cell(row=target, column=col, value=value)
+    data.cell(row=2, column=3, value="周大海")
+    data.cell(row=3, column=3, value="吴小梅")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    result = import_households(caseworker_nanmen, buffer)
+    assert result.errors == [] and (result.households_created, result.persons_created) == (1, 2)
+    assert sorted(Person.objects.values_list("name", flat=True)) == ["吴小梅", "周大海"]
 
 
 def test_good_households_are_written_with_sealed_numbers_and_an_audit_trail(
@@ -169,3 +200,24 @@ def test_a_file_without_the_template_header_is_refused(caseworker_nanmen: Any) -
     buffer.seek(0)
     with pytest.raises(ValidationFailed, match="表头缺少列"):
         import_households(caseworker_nanmen, buffer)
+
+
+def test_the_household_list_offers_import_and_the_template_and_the_menu_has_the_import(
+    caseworker_nanmen: Any, approver_haishu: Any
+) -> None:
+    from django.test import Client
+
+    from tests.conftest import PASSWORD
+
+    client = Client()
+    assert client.login(username=caseworker_nanmen.username, password=PASSWORD)
+    page = client.get("/registry/households/").content.decode()
+    assert (
+        'id="household-import">导入</a>' in page and 'id="household-template">下载模板</a>' in page
+    )
+    assert '<a href="/registry/import/">家庭户导入</a>' in page
+    template = client.get("/registry/import/template.xlsx")
+    assert load_workbook(io.BytesIO(template.content)).sheetnames[1] == "填写示例（不导入）"
+    reader = Client()
+    assert reader.login(username=approver_haishu.username, password=PASSWORD)
+    assert "household-import" not in reader.get("/registry/households/").content.decode()

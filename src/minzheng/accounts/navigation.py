@@ -24,6 +24,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("工作台", "home", None, "首页"),
     MenuItem("人员查询", "registry:person_list", C.CASE_DATA, "救助对象"),
     MenuItem("家庭户", "registry:household_list", C.CASE_DATA, "救助对象"),
+    MenuItem("家庭户导入", "registry_import:import_page", C.EDIT_CASES, "救助对象"),
     MenuItem("家庭变更申请", "registry:change_request_list", C.CASE_DATA, "救助对象"),
     MenuItem("多重身份复核", "linkage:queue", C.CASE_DATA, "救助对象"),
     MenuItem("身份冲突名单", "linkage:conflicts", C.CASE_DATA, "救助对象"),
@@ -53,6 +54,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("存量数据迁移", "adoption:migrate", C.MANAGE_PARAMETERS, "系统管理"),
     MenuItem("迁移金额核对", "adoption:reviews", C.CASE_DATA, "社会救助"),
     MenuItem("修改密码", "accounts:password", None, "首页"),
+    MenuItem("字典管理", "dictionary:labels", C.MANAGE_PARAMETERS, "系统管理"),
 )
 
 

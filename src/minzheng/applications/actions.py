@@ -41,7 +41,7 @@ from minzheng.assistance.errors import AssistanceError
 from minzheng.assistance.models import OPEN_STATUSES, Enrolment
 from minzheng.assistance.programmes import get_programme
 from minzheng.assistance.rules import evaluate_household
-from minzheng.core import audit
+from minzheng.core import audit, clock
 from minzheng.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from minzheng.core.masking import mask_name
 from minzheng.core.models import AuditEvent
@@ -60,7 +60,7 @@ class WorkflowRefused(DomainError):
 
 
 def _today() -> date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _require(actor: User, capability: Capability) -> None:

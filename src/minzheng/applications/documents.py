@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+from dataclasses import dataclass
 from typing import Any
 
 import qrcode
@@ -17,6 +18,7 @@ from minzheng.applications.queries import parameters_for
 from minzheng.applications.rules import refusal_notice_due
 from minzheng.assistance.programmes import get_programme
 from minzheng.core.masking import mask_name
+from minzheng.regions.models import Region
 
 KINDS = {
     "receipt": ("受理回执", "applications/pdf/receipt.html"),
@@ -40,6 +42,39 @@ def pdf_bytes(template: str, context: dict[str, Any]) -> bytes:
     return html_to_pdf(render_to_string(template, context))
 
 
+@dataclass(frozen=True)
+class Remedies:
+    """Where and by when a decision can be challenged (告知救济途径)."""
+
+    decided_by: str  # the county civil affairs bureau that decided
+    review_body: str  # 行政复议机关: the county people's government
+    court: str  # the basic people's court where the bureau sits
+    review_days: int = 60
+    litigation_months: int = 6
+
+
+def remedies(app: Application) -> Remedies:
+    return remedies_for(app.region)
+
+
+def remedies_for(village: Region) -> Remedies:
+    # 《中华人民共和国行政复议法》（2023年修订）第二十条：自知道行政行为之日起六十日内申请；
+    # 第二十四条：县级以上地方人民政府管辖对本级人民政府工作部门作出的行政行为的复议。
+    # 《中华人民共和国行政诉讼法》第四十六条：自知道作出行政行为之日起六个月内提起诉讼。
+    county = village.parent.parent if village.parent else None
+    county_name = county.name if county else ""
+    city = county.parent.name if county and county.parent else ""
+    # A district's court carries the city's name (宁波市海曙区人民法院); a county-level city's does not.
+    court = (
+        f"{city}{county_name}人民法院" if county_name.endswith("区") else f"{county_name}人民法院"
+    )
+    return Remedies(
+        decided_by=f"{county_name}民政局",
+        review_body=f"{county_name}人民政府",
+        court=court,
+    )
+
+
 def application_context(request: HttpRequest, app: Application) -> dict[str, Any]:
     url = status_url(request, app)
     context: dict[str, Any] = {
@@ -58,6 +93,11 @@ def application_context(request: HttpRequest, app: Application) -> dict[str, Any
             for row in app.decision.get("skipped", [])
         ],
     }
+    context["remedies"] = remedies(app)
+    context["provisional_ended"] = [
+        {**row, "name": get_programme(row["programme"]).name}
+        for row in app.decision.get("provisional_ended", [])
+    ]
     if app.decided_on and app.refusal_reason:
         context["notice_due"] = refusal_notice_due(
             app.decided_on,
@@ -114,6 +154,7 @@ def exit_notice_pdf(request: HttpRequest, task: ReviewTask) -> HttpResponse:
             "qr": qr_data_uri(url),
             "status_url": url,
             "printed_at": timezone.localtime(),
+            "remedies": remedies_for(enrolment.region),
         },
     )
     return pdf_response(data, f"复核结论通知书-{task.pk}.pdf")

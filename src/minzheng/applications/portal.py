@@ -7,6 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,10 +19,12 @@ from minzheng.applications import actions, documents, queries, rules
 from minzheng.applications.actions import WorkflowRefused
 from minzheng.applications.models import Application
 from minzheng.applications.rules import CODE_POLICY, Step
-from minzheng.applications.views import _suggestion, money
+from minzheng.applications.views import _suggestion, account_form, money
+from minzheng.core import clock
 from minzheng.core.audit import client_ip
 from minzheng.core.errors import DomainError, ValidationFailed
 from minzheng.core.masking import mask_name
+from minzheng.payments.accounts import BANKS, active_account, do_record_intake_account
 from minzheng.regions.models import Region
 from minzheng.registry.models import Person
 
@@ -139,25 +142,30 @@ def mine(request: HttpRequest, person: Person) -> HttpResponse:
 @resident
 def apply(request: HttpRequest, person: Person) -> HttpResponse:
     error = ""
-    household = queries.current_household(person, timezone.localdate())
+    household = queries.current_household(person, clock.today())
+    existing_account = active_account(person)
     if request.method == "POST":
         try:
             if request.POST.get("pledge") != "1" or request.POST.get("authorisation") != "1":
                 raise ValidationFailed(
                     "请阅读并确认诚信承诺书和核对授权书", code="consents_missing"
                 )
-            app = actions.do_submit_application(
-                None,
-                applicant=person,
-                programmes=request.POST.getlist("programmes"),
-                declared_income=money(request.POST.get("declared_income", ""), "家庭月收入"),
-                income_variable=request.POST.get("income_variable") == "1",
-                reason=request.POST.get("reason", ""),
-                staff_relative_name=request.POST.get("staff_relative_name", ""),
-                staff_relation=request.POST.get("staff_relation", ""),
-                consents_confirmed=True,
-                ip=client_ip(request),
-            )
+            account = None if existing_account else account_form(request, person)
+            with transaction.atomic():
+                app = actions.do_submit_application(
+                    None,
+                    applicant=person,
+                    programmes=request.POST.getlist("programmes"),
+                    declared_income=money(request.POST.get("declared_income", ""), "家庭月收入"),
+                    income_variable=request.POST.get("income_variable") == "1",
+                    reason=request.POST.get("reason", ""),
+                    staff_relative_name=request.POST.get("staff_relative_name", ""),
+                    staff_relation=request.POST.get("staff_relation", ""),
+                    consents_confirmed=True,
+                    ip=client_ip(request),
+                )
+                if account is not None:
+                    do_record_intake_account(None, person, account, application_id=app.pk)
         except DomainError as exc:
             error = exc.message
         else:
@@ -171,6 +179,8 @@ def apply(request: HttpRequest, person: Person) -> HttpResponse:
             "choices": queries.programme_choices(),
             "error": error,
             "name": mask_name(person.name),
+            "banks": BANKS,
+            "existing_account": existing_account,
         },
     )
 

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from minzheng.applications import views
+from minzheng.applications import search_views, views
 
 app_name = "applications"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("new/", views.new_application, name="new"),
+    path("search/", search_views.case_search, name="search"),
     path("suggest/", views.suggest, name="suggest"),
     path("<int:application_id>/", views.detail, name="detail"),
     path("<int:application_id>/act/<str:move>/", views.act, name="act"),

@@ -6,10 +6,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from minzheng.accounts.decorators import requires, staff_user
@@ -25,12 +25,20 @@ from minzheng.applications.models import (
 )
 from minzheng.applications.rules import Move, Step
 from minzheng.assistance.actions import amount_for
+from minzheng.core import clock
 from minzheng.core.audit import client_ip
 from minzheng.core.errors import NotFound, ValidationFailed
 from minzheng.core.inputs import int_param, parse_amount, region_prefix
 from minzheng.core.pii import ID_NUMBER, blind_index
 from minzheng.core.uploads import file_response
 from minzheng.core.yearmonth import YearMonth
+from minzheng.payments.accounts import (
+    BANKS,
+    AccountForm,
+    active_account,
+    check_account_form,
+    do_record_intake_account,
+)
 from minzheng.registry.models import Person
 
 
@@ -45,6 +53,17 @@ def day(text: str, label: str) -> date:
         raise ValidationFailed(f"{label}格式应为 YYYY-MM-DD", code="bad_date") from None
 
 
+def account_form(request: HttpRequest, applicant: Person) -> AccountForm:
+    return check_account_form(
+        applicant,
+        bank_name=request.POST.get("bank_name", ""),
+        number=request.POST.get("account_number", ""),
+        holder=request.POST.get("account_holder", "applicant"),
+        agent_name=request.POST.get("agent_name", ""),
+        relation=request.POST.get("agent_relation", ""),
+    )
+
+
 def _is_htmx(request: HttpRequest) -> bool:
     return bool(request.headers.get("HX-Request"))
 
@@ -52,7 +71,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 @requires(Capability.CASE_DATA)
 def queue(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    today = timezone.localdate()
+    today = clock.today()
     step = request.GET.get("step", "")
     overdue = request.GET.get("overdue") == "1"
     region = region_prefix(request.GET.get("region", ""))
@@ -82,21 +101,26 @@ def new_application(request: HttpRequest) -> HttpResponse:
             .filter(id_number_index=blind_index(ID_NUMBER, number))
             .first()
         )
+    existing_account = active_account(person) if person else None
     if request.method == "POST" and person is not None:
-        app = actions.do_submit_application(
-            user,
-            applicant=person,
-            programmes=request.POST.getlist("programmes"),
-            declared_income=money(request.POST.get("declared_income", ""), "家庭月收入"),
-            income_variable=request.POST.get("income_variable") == "1",
-            reason=request.POST.get("reason", ""),
-            staff_relative_name=request.POST.get("staff_relative_name", ""),
-            staff_relation=request.POST.get("staff_relation", ""),
-            consents_confirmed=request.POST.get("consents") == "1",
-            ip=client_ip(request),
-        )
+        account = None if existing_account else account_form(request, person)
+        with transaction.atomic():
+            app = actions.do_submit_application(
+                user,
+                applicant=person,
+                programmes=request.POST.getlist("programmes"),
+                declared_income=money(request.POST.get("declared_income", ""), "家庭月收入"),
+                income_variable=request.POST.get("income_variable") == "1",
+                reason=request.POST.get("reason", ""),
+                staff_relative_name=request.POST.get("staff_relative_name", ""),
+                staff_relation=request.POST.get("staff_relation", ""),
+                consents_confirmed=request.POST.get("consents") == "1",
+                ip=client_ip(request),
+            )
+            if account is not None:
+                do_record_intake_account(user, person, account, application_id=app.pk)
         return HttpResponseRedirect(reverse("applications:detail", args=[app.pk]))
-    household = queries.current_household(person, timezone.localdate()) if person else None
+    household = queries.current_household(person, clock.today()) if person else None
     return render(
         request,
         "applications/new.html",
@@ -106,6 +130,8 @@ def new_application(request: HttpRequest) -> HttpResponse:
             "household": household,
             "choices": queries.programme_choices(),
             "not_found": bool(number) and person is None,
+            "banks": BANKS,
+            "existing_account": existing_account,
         },
     )
 
@@ -121,7 +147,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
 
 
 def _suggestion(request: HttpRequest, person: Person) -> HttpResponse:
-    today = timezone.localdate()
+    today = clock.today()
     household = queries.current_household(person, today)
     try:
         income = money(request.GET.get("declared_income", ""), "家庭月收入")
@@ -135,7 +161,7 @@ def _suggestion(request: HttpRequest, person: Person) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, app: Application) -> dict[str, object]:
     user = staff_user(request)
-    today = timezone.localdate()
+    today = clock.today()
     facts = actions.case_facts(app)
     moves = {
         m.value: rules.decide_move(facts, m, user.role, user.pk, today)
@@ -313,7 +339,7 @@ def fast_track(request: HttpRequest) -> HttpResponse:
         {
             "periods": periods,
             "can_manage": user.can(Capability.MANAGE_PARAMETERS),
-            "today": timezone.localdate(),
+            "today": clock.today(),
         },
     )
 
@@ -321,7 +347,7 @@ def fast_track(request: HttpRequest) -> HttpResponse:
 @requires(Capability.CASE_DATA)
 def reviews(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    today = timezone.localdate()
+    today = clock.today()
     tasks = list(queries.reviews_for(user, today, due_only=request.GET.get("due") == "1")[:200])
     return render(
         request,
@@ -354,7 +380,7 @@ def review_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         {
             "task": task,
             "enrolment": enrolment,
-            "amount": amount_for(enrolment, YearMonth.of(timezone.localdate())),
+            "amount": amount_for(enrolment, YearMonth.of(clock.today())),
             "last_paid": (
                 (YearMonth.of(enrolment.end_month) - 1).first_day() if enrolment.end_month else None
             ),

@@ -397,7 +397,7 @@ def _benefit(
         AmountLine(
             "舍入",
             rounded,
-            f"{money_text(raw)} 按 {policy.rounding.value} 舍入",
+            f"{money_text(raw)} {policy.rounding.value.label}",
             (policy.rounding.use,),
         )
     )
@@ -887,7 +887,7 @@ def _tekun(h: _Household, m: Member) -> Decision:
             (care_amount.use,),
         ),
         AmountLine(
-            "舍入", amount, f"{money_text(raw)} 按 {p.rounding.value} 舍入", (p.rounding.use,)
+            "舍入", amount, f"{money_text(raw)} {p.rounding.value.label}", (p.rounding.use,)
         ),
     )
     summary = f"{m.id} 符合特困条件（{CARE_LEVEL_NAMES[level]}），月供养金 {money_text(amount)} 元"

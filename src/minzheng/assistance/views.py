@@ -10,7 +10,6 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from minzheng.accounts.decorators import requires, staff_user
@@ -21,6 +20,7 @@ from minzheng.assistance.models import PolicyParameter
 from minzheng.assistance.parameter_catalog import all_specs, spec_for
 from minzheng.assistance.parameters import Confidence, ValueKind
 from minzheng.assistance.programmes import get_programme
+from minzheng.core import clock
 from minzheng.core.errors import NotFound, ValidationFailed
 from minzheng.core.exports import xlsx_response
 from minzheng.registry.models import Household
@@ -80,7 +80,7 @@ def parameter_propose(request: HttpRequest) -> HttpResponse:
         staff_user(request),
         key=key,
         region_code=request.POST.get("region_code", "").strip(),
-        effective_from=_day(request.POST.get("effective_from"), timezone.localdate()),
+        effective_from=_day(request.POST.get("effective_from"), clock.today()),
         value=_form_value(key, request.POST.get("value", "")),
         source=request.POST.get("source", ""),
         confidence=request.POST.get("confidence", Confidence.B.value),
@@ -180,7 +180,7 @@ def parameter_withdraw(request: HttpRequest, parameter_id: int) -> HttpResponse:
 def household_decision(request: HttpRequest, household_id: int) -> HttpResponse:
     """The decision and its explanation: an HTMX fragment for the household page."""
     household = Household.objects.get_visible(staff_user(request), pk=household_id)
-    as_of = _day(request.GET.get("as_of"), timezone.localdate())
+    as_of = _day(request.GET.get("as_of"), clock.today())
     result = explain_household(household, as_of)
     return render(
         request,

@@ -20,6 +20,11 @@ class Rounding(StrEnum):
     UP_YUAN = "up_yuan"  # 进位到元
     DOWN_YUAN = "down_yuan"  # 舍去到元
 
+    @property
+    def label(self) -> str:
+        """The rule as a user reads it."""
+        return ROUNDING_LABELS[self]
+
 
 _RULES: dict[Rounding, tuple[Decimal, str]] = {
     Rounding.HALF_UP_FEN: (FEN, ROUND_HALF_UP),
@@ -27,6 +32,15 @@ _RULES: dict[Rounding, tuple[Decimal, str]] = {
     Rounding.HALF_UP_YUAN: (YUAN, ROUND_HALF_UP),
     Rounding.UP_YUAN: (YUAN, ROUND_CEILING),
     Rounding.DOWN_YUAN: (YUAN, ROUND_FLOOR),
+}
+
+
+ROUNDING_LABELS: dict[str, str] = {
+    "half_up_fen": "四舍五入到分",
+    "half_up_jiao": "四舍五入到角",
+    "half_up_yuan": "四舍五入到元",
+    "up_yuan": "进位到元",
+    "down_yuan": "舍去到元",
 }
 
 

@@ -14,7 +14,7 @@ from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
 from minzheng.accounts.scope import ScopedActor
 from minzheng.api.models import ApiClient
-from minzheng.core import audit
+from minzheng.core import audit, clock
 from minzheng.core.crypto import keyring
 from minzheng.core.errors import NotFound, PermissionDenied, ValidationFailed
 from minzheng.core.inputs import parse_amount
@@ -164,6 +164,58 @@ def do_approve_roll(actor: User | None, roll: Roll) -> Roll:
             region_code=locked.county_id,
         )
     return locked
+
+
+def do_send_back_roll(actor: User | None, roll: Roll, *, reason: str) -> Roll:
+    """The checker refuses a draft with a reason; the maker's next run reopens it."""
+    user = _require(actor, Capability.APPROVE, roll.county_id)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed("请填写退回原因", code="reason_required")
+    with transaction.atomic():
+        locked = Roll.objects.select_for_update().get(pk=roll.pk)
+        if locked.status != Roll.Status.DRAFT:
+            raise ValidationFailed("只有待审批的花名册可以退回", code="roll_not_draft")
+        if locked.made_by_id is not None and locked.made_by_id == user.pk:
+            raise PermissionDenied("制单人不能审批自己生成的花名册（审核分离）")
+        locked.status = Roll.Status.RETURNED
+        locked.returned_reason = reason[:300]
+        locked.save(update_fields=["status", "returned_reason"])
+        audit.record(
+            user,
+            AuditEvent.Action.APPROVE,
+            "payment_roll",
+            locked.pk,
+            summary=f"退回花名册 {locked}：{reason[:100]}",
+            before={"status": Roll.Status.DRAFT},
+            after={"status": locked.status, "reason": reason[:300]},
+            region_code=locked.county_id,
+        )
+    return locked
+
+
+def do_download_bank_file_page(actor: User, bank_file: BankFile) -> bytes:
+    """A staff member downloads a bank file: the bytes, and an audit event saying who took them."""
+    _require(actor, Capability.CASE_DATA, bank_file.county_id)
+    try:
+        data = bankfiles.read_bytes(bank_file)
+    except OSError as exc:
+        raise NotFound("银行文件已不在服务器上，请联系系统管理员") from exc
+    audit.record(
+        actor,
+        AuditEvent.Action.EXPORT,
+        "bank_file",
+        bank_file.pk,
+        summary=f"下载银行文件#{bank_file.pk}（{bank_file_rows(bank_file)} 笔）",
+        region_code=bank_file.county_id,
+    )
+    return data
+
+
+def bank_file_rows(bank_file: BankFile) -> int:
+    """The data rows the file holds: its transfers that have an account (a payee without one is
+    failed at once and never written)."""
+    return BankFileLine.objects.filter(bank_file=bank_file, account__isnull=False).count()
 
 
 def default_template() -> BankTemplate:
@@ -650,7 +702,7 @@ def do_decide_temporary_case(
             raise PermissionDenied("经办人不能审批自己录入的临时救助（审核分离）")
         locked.status = TemporaryCase.Status.APPROVED if approve else TemporaryCase.Status.REJECTED
         locked.approved_by = user
-        today = timezone.localdate()
+        today = clock.today()
         locked.approved_month = (month or YearMonth.of(today)).first_day() if approve else None
         locked.save(update_fields=["status", "approved_by", "approved_month"])
         audit.record(

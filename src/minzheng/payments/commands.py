@@ -107,7 +107,7 @@ def _fail(exc: Exception) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from minzheng.accounts.models import User
     from minzheng.core.errors import DomainError
-    from minzheng.payments.actions import do_export_bank_file
+    from minzheng.payments.actions import bank_file_rows, do_export_bank_file
     from minzheng.payments.models import BankTemplate, Roll
 
     try:
@@ -129,7 +129,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             {
                 "bank_file": bank_file.pk,
                 "template": bank_file.template.name,
-                "lines": bank_file.line_count,
+                # The data rows written (the header is not a line; a payee without an account
+                # is failed at once and not written).
+                "lines": bank_file_rows(bank_file),
+                "no_account": bank_file.line_count - bank_file_rows(bank_file),
                 "total_fen": bank_file.total_fen,
                 "out": args.out,
             },

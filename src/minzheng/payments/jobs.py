@@ -175,6 +175,11 @@ def working_version(county: Region, month: YearMonth, actor: User | None) -> Rol
         )
         if latest is not None and latest.status == Roll.Status.DRAFT:
             return latest
+        if latest is not None and latest.status == Roll.Status.RETURNED:
+            # Sent back by the approver: the maker's re-run reopens the same version.
+            latest.status = Roll.Status.DRAFT
+            latest.save(update_fields=["status"])
+            return latest
         version = 1 if latest is None else latest.version + 1
         return Roll.objects.create(
             county=county, month=month.first_day(), version=version, made_by=actor

@@ -55,6 +55,7 @@ class Roll(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", "待审批"
+        RETURNED = "returned", "已退回"
         APPROVED = "approved", "已审批"
         EXPORTED = "exported", "已生成银行文件"
 
@@ -69,6 +70,7 @@ class Roll(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    returned_reason = models.CharField("退回原因", max_length=300, blank=True)
     completed_at = models.DateTimeField("计算完成", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -186,6 +188,7 @@ class BankAccount(models.Model):
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     holder_name = models.CharField("户名", max_length=60)
+    holder_relation = models.CharField("代理人与本人关系", max_length=20, blank=True)
     bank_name = models.CharField("开户行", max_length=60)
     number_cipher = EncryptedTextField("账号（密文）")
     number_index = models.CharField("账号索引", max_length=40, db_index=True)

@@ -1,11 +1,20 @@
 from django.urls import path
 
-from minzheng.payments import views
+from minzheng.payments import roll_views, views
 
 app_name = "payments"
 urlpatterns = [
-    path("rolls/", views.roll_list, name="roll_list"),
-    path("rolls/<int:roll_id>/approve/", views.roll_approve, name="roll_approve"),
+    path("rolls/", roll_views.roll_list, name="roll_list"),
+    path("rolls/generate/", roll_views.roll_generate, name="roll_generate"),
+    path("rolls/<int:roll_id>/", roll_views.roll_detail, name="roll_detail"),
+    path("rolls/<int:roll_id>/approve/", roll_views.roll_approve, name="roll_approve"),
+    path("rolls/<int:roll_id>/send-back/", roll_views.roll_send_back, name="roll_send_back"),
+    path("rolls/<int:roll_id>/export/", roll_views.roll_export, name="roll_export"),
+    path(
+        "bank-files/<int:file_id>/download/",
+        roll_views.bank_file_download,
+        name="bank_file_download",
+    ),
     path("reports/", views.reports, name="reports"),
     path("history/<int:person_id>/", views.payee_history, name="payee_history"),
     path("persons/<int:person_id>/history/", views.payee_history, name="person_history"),

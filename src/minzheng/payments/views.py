@@ -17,13 +17,13 @@ from minzheng.core.inputs import parse_amount
 from minzheng.core.uploads import CSV as CSV_KIND
 from minzheng.core.uploads import check_data_file
 from minzheng.core.yearmonth import YearMonth
+from minzheng.dictionary.labels import label_for
 from minzheng.payments import actions, queries
 from minzheng.payments.models import (
     BankFile,
     BankFileLine,
     BankTemplate,
     PriceIndex,
-    Roll,
     TemporaryCase,
 )
 from minzheng.regions.models import Region
@@ -35,24 +35,6 @@ def _month(request: HttpRequest) -> YearMonth:
         return YearMonth.parse(request.GET.get("month", ""))
     except ValueError:
         return YearMonth(2020, 3)
-
-
-@requires(Capability.CASE_DATA)
-def roll_list(request: HttpRequest) -> HttpResponse:
-    user = staff_user(request)
-    return render(
-        request,
-        "payments/roll_list.html",
-        {"rolls": queries.rolls_for(user)[:100], "can_approve": user.can(Capability.APPROVE)},
-    )
-
-
-@require_POST
-@requires(Capability.APPROVE)
-def roll_approve(request: HttpRequest, roll_id: int) -> HttpResponse:
-    user = staff_user(request)
-    actions.do_approve_roll(user, Roll.objects.get_visible(user, pk=roll_id))
-    return redirect("payments:roll_list")
 
 
 @requires(Capability.VIEW_STATISTICS)
@@ -68,7 +50,17 @@ def reports(request: HttpRequest) -> HttpResponse:
             filename=f"资金发放统计{month}.xlsx",
             object_type="payment_report",
             headers=["区划代码", "区划", "救助项目", "类别", "笔数", "金额（元）"],
-            rows=([r.key, r.name, r.programme, r.kind, r.count, r.amount] for r in rows),
+            rows=(
+                [
+                    r.key,
+                    r.name,
+                    label_for("programme", r.programme),
+                    label_for("payment_kind", r.kind),
+                    r.count,
+                    r.amount,
+                ]
+                for r in rows
+            ),
         )
     year = queries.year_by_month(user, month.year)
     return render(
@@ -195,6 +187,8 @@ def bank_file(request: HttpRequest, file_id: int) -> HttpResponse:
         {
             "file": found,
             "totals": queries.reconciliation(found),
+            "file_rows": actions.bank_file_rows(found),
+            "no_account": found.line_count - actions.bank_file_rows(found),
             "result": result,
             "error": error,
         },

@@ -43,7 +43,7 @@ from minzheng.registry.models import (
     VersionOperation,
 )
 from minzheng.registry.seed import seal_many
-from minzheng.registry.template import COLUMNS, HEADERS
+from minzheng.registry.template import COLUMNS, EXAMPLE_SHEET_TITLE, HEADERS, SHEET_TITLE
 
 HEADER_ROW = 1
 SOURCE = "Excel导入"
@@ -169,7 +169,14 @@ def _read_rows(file: IO[bytes]) -> list[SheetRow]:
         raise ValidationFailed(
             "无法读取文件：请上传按模板填写的 .xlsx 文件", code="bad_file"
         ) from exc
-    sheet = book.worksheets[0]
+    # The data sheet by its name (else the first sheet) — never the examples sheet.
+    sheet: Any
+    if SHEET_TITLE in book.sheetnames:
+        sheet = book[SHEET_TITLE]
+    else:
+        sheet = next((ws for ws in book.worksheets if ws.title != EXAMPLE_SHEET_TITLE), None)
+        if sheet is None:
+            raise ValidationFailed("文件中只有填写示例，没有要导入的数据", code="no_data")
     lines = sheet.iter_rows(values_only=True)
     header = [_cell(v) for v in next(lines, ())]
     missing = [h for h in HEADERS if h not in header]

@@ -11,9 +11,9 @@ from typing import Any
 from django.db import connection, models
 from django.db.models import Count, QuerySet
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
 
 from minzheng.accounts.scope import ScopedActor
+from minzheng.core import clock
 from minzheng.core.errors import NotFound
 from minzheng.core.idnumber import normalize as normalize_id_number
 from minzheng.core.masking import birth_shown
@@ -241,7 +241,7 @@ def current_person(actor: ScopedActor, person_id: int) -> PersonAsOf:
     """The live record, in the same shape as `person_as_of` (a future edit never shows early)."""
     person = Person.objects.select_related("region").get_visible(actor, pk=person_id)
     memberships = person.memberships.filter(valid_to__isnull=True).select_related("household")
-    return PersonAsOf(timezone.localdate(), person, False, list(memberships.order_by("id")))
+    return PersonAsOf(clock.today(), person, False, list(memberships.order_by("id")))
 
 
 def current_household(actor: ScopedActor, household_id: int) -> HouseholdAsOf:
@@ -249,7 +249,7 @@ def current_household(actor: ScopedActor, household_id: int) -> HouseholdAsOf:
     memberships = household.memberships.filter(valid_to__isnull=True).select_related("person")
     members = [Member(m, m.person) for m in memberships.order_by("valid_from", "id")]
     members.sort(key=lambda m: (m.membership.relationship != Relationship.HEAD, m.person.pk))
-    return HouseholdAsOf(timezone.localdate(), household, False, members)
+    return HouseholdAsOf(clock.today(), household, False, members)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 SHEET_TITLE = "家庭户和成员"
+# The examples live on their own sheet, which the importer never reads: a template downloaded and
+# filled in cannot bring 张三 and 李四 in as real people.
+EXAMPLE_SHEET_TITLE = "填写示例（不导入）"
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,8 @@ EXAMPLE_ROWS: tuple[tuple[object, ...], ...] = (
 
 
 def template_bytes(*, with_examples: bool = True) -> bytes:
-    """The template workbook: the data sheet with its header, and a sheet explaining each column."""
+    """The template workbook: the empty data sheet with its header, a sheet of examples the
+    importer never reads, and a sheet explaining each column."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -76,8 +80,10 @@ def template_bytes(*, with_examples: bool = True) -> bytes:
             if column.key in {"id_number", "phone", "village", "household_key"}:
                 sheet[f"{letter}{row}"].number_format = "@"
     if with_examples:
+        examples = book.create_sheet(EXAMPLE_SHEET_TITLE)
+        examples.append(list(HEADERS))
         for example in EXAMPLE_ROWS:
-            sheet.append(list(example))
+            examples.append(list(example))
     notes = book.create_sheet("填写说明")
     notes.append(["列", "必填", "规则"])
     for column in COLUMNS:

@@ -18,6 +18,7 @@ from minzheng.core.errors import DomainError, NotFound, ValidationFailed
 from minzheng.core.exports import xlsx_response
 from minzheng.core.masking import birth_shown
 from minzheng.registry import actions, queries
+from minzheng.registry.cases import household_case_file, person_case_file
 from minzheng.registry.models import (
     ChangeRequest,
     DisabilityCategory,
@@ -83,6 +84,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "as_of": as_of,
             "memberships": memberships,
             "tags": person.identity_tags.order_by("valid_to", "-valid_from", "id"),
+            "case_file": person_case_file(person),
             "timeline": queries.person_history(person, full_birth=user.can(Capability.VIEW_PII)),
             "can_reveal": user.can(Capability.VIEW_PII),
             "can_edit": user.can(Capability.EDIT_CASES),
@@ -213,7 +215,11 @@ def household_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(queries.households_for(staff_user(request), q), 20).get_page(
         request.GET.get("page")
     )
-    return render(request, "registry/household_list.html", {"page": page, "q": q})
+    return render(
+        request,
+        "registry/household_list.html",
+        {"page": page, "q": q, "perms_edit": staff_user(request).can(Capability.EDIT_CASES)},
+    )
 
 
 @requires(Capability.CASE_DATA)
@@ -242,6 +248,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
             "current": current,
             "pending": queries.describe_change_requests(list(pending)),
             "timeline": queries.household_history(household),
+            "case_file": household_case_file(household),
             "can_edit": user.can(Capability.EDIT_CASES) and household.closed_on is None,
             "relationships": MEMBER_RELATIONSHIPS,
         },

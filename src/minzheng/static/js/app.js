@@ -19,3 +19,22 @@ document.addEventListener("DOMContentLoaded", () => {
     window.addEventListener("resize", () => chart.resize());
   });
 });
+
+// A form with data-confirm asks first, in the page's own dialog (approve, refuse, send back …).
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.dataset.confirm) return;
+  if (form.dataset.confirmed === "1") return;
+  const dialog = document.getElementById("confirm-dialog");
+  if (!dialog) return;
+  event.preventDefault();
+  const submitter = event.submitter;
+  dialog.querySelector("[data-confirm-text]").textContent = form.dataset.confirm;
+  dialog.querySelector("[data-confirm-ok]").onclick = () => {
+    dialog.close();
+    form.dataset.confirmed = "1";
+    form.requestSubmit(submitter || undefined);
+  };
+  dialog.querySelector("[data-confirm-cancel]").onclick = () => dialog.close();
+  dialog.showModal();
+});

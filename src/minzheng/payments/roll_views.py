@@ -1,0 +1,186 @@
+"""The roll's pages: generate a county's month, look at it whole, approve or send it back, make
+and download its bank file. HTTP only — each view calls one action or query."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from minzheng.accounts.decorators import requires, staff_user
+from minzheng.accounts.models import User
+from minzheng.accounts.roles import Capability
+from minzheng.core.errors import DomainError, NotFound, PermissionDenied
+from minzheng.core.yearmonth import YearMonth
+from minzheng.payments import actions, queries, roll_queries
+from minzheng.payments.models import BankFile, BankTemplate, Kind, Roll
+from minzheng.regions.models import Level, Region
+
+LINES_PER_PAGE = 50
+
+
+def counties_for(user: User) -> list[Region]:
+    """The counties whose whole roll this user may make (their scope covers the county)."""
+    low, high = user.scope_bounds()
+    if user.region.level not in (Level.CITY, Level.COUNTY):
+        return []
+    return list(
+        Region.objects.filter(level=Level.COUNTY, code__gte=low, code__lte=high).order_by("code")
+    )
+
+
+def _default_month() -> str:
+    from minzheng.core.clock import today
+
+    return str(YearMonth.of(today()))
+
+
+@requires(Capability.CASE_DATA)
+def roll_list(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    return render(
+        request,
+        "payments/roll_list.html",
+        {
+            "rolls": queries.rolls_for(user)[:100],
+            "counties": counties_for(user),
+            "month": request.GET.get("month") or _default_month(),
+        },
+    )
+
+
+@require_POST
+@requires(Capability.CASE_DATA)
+def roll_generate(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    try:
+        month = YearMonth.parse(request.POST.get("month", "").strip())
+    except ValueError:
+        messages.error(request, "发放月份格式应为 YYYY-MM，如 2026-03")
+        return redirect("payments:roll_list")
+    try:
+        result = actions.do_run_roll(user, request.POST.get("county", ""), month)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("payments:roll_list")
+    if result.roll.pk is None or not Roll.objects.filter(pk=result.roll.pk).exists():
+        messages.info(request, f"{month} 没有新增发放记录，已审批的版本不变")
+        return redirect("payments:roll_list")
+    messages.success(
+        request,
+        f"已生成 {result.roll.county.name} {month} 发放花名册 第{result.roll.version}版："
+        f"新增 {result.inserted} 条，{result.chunks} 个分块，用时 {result.seconds:.1f} 秒",
+    )
+    return redirect("payments:roll_detail", roll_id=result.roll.pk)
+
+
+@requires(Capability.CASE_DATA)
+def roll_detail(request: HttpRequest, roll_id: int) -> HttpResponse:
+    user = staff_user(request)
+    roll = Roll.objects.select_related("county", "made_by", "approved_by").get_visible(
+        user, pk=roll_id
+    )
+    search = {k: request.GET.get(k, "").strip() for k in ("name", "programme", "kind", "township")}
+    lines = roll_queries.roll_lines(roll, **search)
+    page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("page"))
+    count, total = roll_queries.roll_total(roll)
+    bank_file = BankFile.objects.filter(roll=roll).first()
+    return render(
+        request,
+        "payments/roll_detail.html",
+        {
+            "roll": roll,
+            "count": count,
+            "total": total,
+            "by_programme": roll_queries.totals_by_programme(roll),
+            "by_township": roll_queries.totals_by_township(roll),
+            "change": roll_queries.change_from_last_month(roll),
+            "missing": roll_queries.payees_without_account(roll),
+            "page": page,
+            "search": search,
+            "query": urlencode({k: v for k, v in search.items() if v}),
+            "programmes": sorted(roll_queries.PROGRAMME_LABELS.items()),
+            "kinds": Kind.choices,
+            "townships": roll_queries.townships_of(roll),
+            "can_approve": user.can(Capability.APPROVE)
+            and roll.status == Roll.Status.DRAFT
+            and roll.completed_at is not None
+            and roll.made_by_id != user.pk,
+            "can_export": roll.status in (Roll.Status.APPROVED, Roll.Status.EXPORTED),
+            "bank_file": bank_file,
+            "templates": BankTemplate.objects.order_by("name"),
+        },
+    )
+
+
+@require_POST
+@requires(Capability.APPROVE)
+def roll_approve(request: HttpRequest, roll_id: int) -> HttpResponse:
+    user = staff_user(request)
+    roll = Roll.objects.get_visible(user, pk=roll_id)
+    try:
+        actions.do_approve_roll(user, roll)
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "花名册已审批，可以生成银行文件")
+    return redirect("payments:roll_detail", roll_id=roll.pk)
+
+
+@require_POST
+@requires(Capability.APPROVE)
+def roll_send_back(request: HttpRequest, roll_id: int) -> HttpResponse:
+    user = staff_user(request)
+    roll = Roll.objects.get_visible(user, pk=roll_id)
+    try:
+        actions.do_send_back_roll(user, roll, reason=request.POST.get("reason", ""))
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "花名册已退回制单人")
+    return redirect("payments:roll_detail", roll_id=roll.pk)
+
+
+@require_POST
+@requires(Capability.CASE_DATA)
+def roll_export(request: HttpRequest, roll_id: int) -> HttpResponse:
+    user = staff_user(request)
+    roll = Roll.objects.get_visible(user, pk=roll_id)
+    template_id = request.POST.get("template", "")
+    template = (
+        BankTemplate.objects.filter(pk=int(template_id)).first() if template_id.isdigit() else None
+    )
+    try:
+        bank_file = actions.do_export_bank_file(user, roll, template)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("payments:roll_detail", roll_id=roll.pk)
+    messages.success(
+        request,
+        f"已生成银行文件#{bank_file.pk}：{actions.bank_file_rows(bank_file)} 笔",
+    )
+    return redirect("payments:bank_file", file_id=bank_file.pk)
+
+
+@requires(Capability.CASE_DATA)
+def bank_file_download(request: HttpRequest, file_id: int) -> HttpResponse:
+    user = staff_user(request)
+    found = BankFile.objects.select_related("template", "roll").get_visible(user, pk=file_id)
+    data = actions.do_download_bank_file_page(user, found)
+    if not data and found.line_count:
+        raise NotFound("银行文件为空，请联系系统管理员")
+    suffix = "csv" if found.template.format == BankTemplate.Format.CSV else "txt"
+    name = f"bank-{found.county_id[:6]}-{found.pk}.{suffix}"
+    if found.roll is not None:
+        name = f"bank-{found.county_id[:6]}-{found.roll.month:%Y%m}-v{found.roll.version}.{suffix}"
+    response = HttpResponse(data, content_type="text/plain; charset=" + found.template.encoding)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
