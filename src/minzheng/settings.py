@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "minzheng.payments",
     "minzheng.linkage",
     "minzheng.api",
+    "minzheng.verification",
+    "minzheng.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -805,6 +805,12 @@ PARAMETERS: list[ParameterSpec] = [
 ]
 
 
+# The monitoring app's deadlines and medical-cost warning thresholds join the same catalogue.
+from minzheng.monitoring.parameter_catalog import MONITORING_PARAMETERS  # noqa: E402
+
+PARAMETERS.extend(MONITORING_PARAMETERS)
+
+
 def catalog_rows() -> list[ParameterRow]:
     return [
         ParameterRow(
