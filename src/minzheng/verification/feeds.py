@@ -281,7 +281,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 _YEAR = re.compile(r"^\d{4}$")
 _AMOUNT = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
-_REF = re.compile(r"^[0-9A-Za-z\u4e00-\u9fff·\-]{1,40}$")
+_REF = re.compile(r"^[0-9A-Za-z\u4e00-\u9fff·\-（）()/]{1,40}$")
 PARQUET_MAGIC = b"PAR1"
 
 
