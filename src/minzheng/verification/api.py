@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from minzheng.accounts.decorators import staff_user
 from minzheng.accounts.roles import Capability
 from minzheng.api.api import actor
 from minzheng.api.models import ApiClient
@@ -48,9 +49,8 @@ def push_feed(request: HttpRequest, source: str) -> dict[str, Any]:
     if not data:
         raise ValidationFailed("请求体为空：请上传数据文件", code="empty_file")
     name = (upload.name if upload is not None else "") or f"{source}.csv"
-    batch = do_load_feed(
-        caller if isinstance(caller, ApiClient) else request.user, source, data, filename=name
-    )  # type: ignore[arg-type]
+    loader = caller if isinstance(caller, ApiClient) else staff_user(request)
+    batch = do_load_feed(loader, source, data, filename=name)
     return {
         "batch": batch.pk,
         "source": batch.source,
