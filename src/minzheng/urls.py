@@ -19,6 +19,8 @@ urlpatterns = [
     path("portal/", include("minzheng.applications.portal_urls")),
     path("payments/", include("minzheng.payments.urls")),
     path("linkage/", include("minzheng.linkage.urls")),
+    path("verification/", include("minzheng.verification.urls")),
+    path("monitoring/", include("minzheng.monitoring.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -45,6 +45,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("用户管理", "accounts:user_list", C.MANAGE_USERS, "系统管理"),
     MenuItem("接口客户端", "api_clients", C.MANAGE_USERS, "系统管理"),
     MenuItem("政策参数", "assistance:parameter_list", C.MANAGE_PARAMETERS, "社会救助"),
+    MenuItem("预警处置", "monitoring:warning_list", C.CASE_DATA, "动态监测"),
+    MenuItem("部门核对数据", "verification:feed_list", C.CASE_DATA, "动态监测"),
 )
 
 
