@@ -22,6 +22,7 @@ from minzheng.monitoring.rules import VEHICLE_ASSET_KIND, MonitoringPolicy
 from minzheng.verification import frames
 
 CITY = "330200"
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,10 @@ class Finding:
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.kind, self.idx, self.ref)
+
+
+def _yuan(fen: int | None) -> Decimal:
+    return (Decimal(int(fen or 0)) / 100).quantize(CENT)
 
 
 def policies(counties: set[str], as_of: date) -> dict[str, MonitoringPolicy]:
@@ -276,8 +281,8 @@ def find(
                 source=r["source"],
                 ref=r["ref"],
                 day=r["day"],
-                value=Decimal(int(r["value_fen"] or 0)) / 100,
-                limit=Decimal(int(r["limit_fen"] or 0)) / 100,
+                value=_yuan(r["value_fen"]),
+                limit=_yuan(r["limit_fen"]),
                 detail=r["detail"] or "",
                 enrolment_id=r["enrolment_id"],
                 has_wage=r["detail"] == "wage",

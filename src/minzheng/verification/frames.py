@@ -93,7 +93,7 @@ FROM verification_feedrecord
 WHERE day <= %s AND (
       source IN ('police', 'funeral', 'bank', 'disability', 'tax')
    OR (source IN ('vehicle', 'estate', 'market') AND (end_day IS NULL OR end_day > %s))
-   OR (source IN ('hrss', 'medical', 'housing_fund') AND day > %s))
+   OR (source IN ('hrss', 'medical', 'housing_fund') AND day >= %s))
 """
 
 ENROLLED_SQL = """
