@@ -91,3 +91,17 @@ def test_the_warnings_command_prints_one_json_object_per_warning(planted: Any) -
     assert vehicle["source"] == "vehicle"
     assert vehicle["evidence"]["detail"] == "car"
     assert vehicle["id_number"].count("*") == 8  # masked: full numbers leave only in request.csv
+
+
+def test_the_set_based_run_agrees_with_the_household_loop(planted: Any) -> None:
+    from minzheng.monitoring import jobs, reference
+    from minzheng.registry.models import Household
+
+    load_all(planted)
+    findings, policies = jobs.find(MONTH)
+    loop: set[tuple[str, str, str]] = set()
+    for household_id in Household.objects.values_list("id", flat=True):
+        loop |= reference.household_findings(household_id, MONTH, policies)
+    in_registry = {f.key for f in findings if f.household_id is not None}
+    assert loop == in_registry
+    assert len(in_registry) == 19  # all but the outsider, who has no household to loop over

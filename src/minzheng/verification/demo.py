@@ -14,6 +14,7 @@ from minzheng.assistance.actions import do_enrol
 from minzheng.assistance.models import Enrolment
 from minzheng.core.yearmonth import YearMonth
 from minzheng.monitoring.jobs import policies
+from minzheng.regions.models import Region, code_range
 from minzheng.registry.models import Household, Membership, Person
 from minzheng.verification.actions import do_load_feed
 from minzheng.verification.synthetic import EnrolledHousehold, Member, SyntheticFeeds, emit
@@ -21,11 +22,18 @@ from minzheng.verification.synthetic import EnrolledHousehold, Member, Synthetic
 DEMO_MONTH = YearMonth(2020, 9)
 
 
-def enrol_sample(count: int, start: YearMonth, amount: Decimal = Decimal("300")) -> int:
-    """Enrol the first `count` open households with a head in 低保 from `start` (if not already)."""
+def enrol_sample(
+    count: int, start: YearMonth, amount: Decimal = Decimal("300"), *, within: str = ""
+) -> int:
+    """Enrol the first `count` open households with a head in 低保 from `start` (if not already),
+    optionally only inside one region (a 12-digit code)."""
+    households = Household.objects.filter(closed_on__isnull=True, head__isnull=False)
+    if within:
+        region = Region.objects.get(pk=within)
+        low, high = code_range(region.code, region.level)
+        households = households.filter(region_id__gte=low, region_id__lte=high)
     households = (
-        Household.objects.filter(closed_on__isnull=True, head__isnull=False)
-        .annotate(n=Count("memberships"))
+        households.annotate(n=Count("memberships"))
         .filter(n__gte=1)
         .exclude(enrolments__programme="dibao")
         .order_by("id")[:count]
@@ -75,13 +83,24 @@ def enrolled_households(month: YearMonth) -> list[EnrolledHousehold]:
 def residents_outside(count: int, exclude: set[int]) -> list[tuple[str, int | None]]:
     """Registry residents of households not in `exclude`, with their household."""
     rows = (
-        Membership.objects.filter(valid_to__isnull=True, lives_together=True)
+        Membership.objects.filter(
+            valid_to__isnull=True,
+            lives_together=True,
+            person__date_of_death__isnull=True,
+            household__closed_on__isnull=True,
+        )
         .exclude(household_id__in=exclude)
         .exclude(household__enrolments__isnull=False)
         .select_related("person")
-        .order_by("person_id")[:count]
+        .order_by("household_id", "person_id")
     )
-    return [(ms.person.id_number_plain(), ms.household_id) for ms in rows]
+    picked: dict[int, str] = {}  # one resident a household: their incomes are not pooled
+    for ms in rows.iterator():
+        if ms.household_id not in picked:
+            picked[ms.household_id] = ms.person.id_number_plain()
+            if len(picked) == count:
+                break
+    return [(id_number, household_id) for household_id, id_number in picked.items()]
 
 
 def plant(month: YearMonth, *, seed: int = 0, residents: int = 2) -> SyntheticFeeds:
@@ -106,18 +125,22 @@ def load_all(feeds: SyntheticFeeds, encoding: str = "utf-8") -> dict[str, int]:
     return accepted
 
 
-def seed_demo(households: int = 36) -> None:
-    """Demo: 36 enrolled households, a month of feeds with planted truths, one monitor run."""
+def seed_demo(households: int = 36) -> SyntheticFeeds | None:
+    """Demo: enrolled households (half in 南门街道, where the demo caseworker works), a month of
+    feeds with planted truths, one monitor run."""
     from minzheng.monitoring.actions import do_run_monitor
     from minzheng.monitoring.models import MonitoringRun
 
     if MonitoringRun.objects.filter(month=DEMO_MONTH.first_day()).exists():
-        return
+        return None
     if not Person.objects.exists():
-        return
-    enrol_sample(households, DEMO_MONTH - 6)
-    load_all(plant(DEMO_MONTH, seed=2020))
+        return None
+    enrol_sample(households // 2, DEMO_MONTH - 6, within="330203001000")
+    enrol_sample(households - households // 2, DEMO_MONTH - 6)
+    feeds = plant(DEMO_MONTH, seed=2020)
+    load_all(feeds)
     do_run_monitor(None, DEMO_MONTH)
+    return feeds
 
 
 def month_of(day: date) -> YearMonth:
