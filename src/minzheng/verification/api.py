@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.http.request import RawPostDataException
 from ninja import Router, Schema
 
 from minzheng.accounts.decorators import staff_user
@@ -44,8 +45,15 @@ class BatchOut(Schema):
 @router.post("/{source}", response=BatchOut, summary="推送部门数据文件（CSV 或 Parquet）")
 def push_feed(request: HttpRequest, source: str) -> dict[str, Any]:
     caller = actor(request, scope=FEED_SCOPE, capability=Capability.APPROVE)
-    upload = request.FILES.get("file")
-    data = upload.read() if upload is not None else request.body
+    upload = None
+    if request.content_type == "multipart/form-data":
+        upload = request.FILES.get("file")
+        data = upload.read() if upload is not None else b""
+    else:
+        try:
+            data = request.body
+        except RawPostDataException:  # a form post: its body was parsed as fields
+            raise ValidationFailed("请以文件内容或 file 字段上传数据文件", code="no_file") from None
     if not data:
         raise ValidationFailed("请求体为空：请上传数据文件", code="empty_file")
     name = (upload.name if upload is not None else "") or f"{source}.csv"
