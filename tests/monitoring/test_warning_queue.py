@@ -169,3 +169,17 @@ def test_the_demo_seed_fills_every_new_page(test_city: None, make_staff: Any) ->
     assert "身后一件事" in page and "次月停发" in page
     menu = client.get("/").content.decode()
     assert "预警处置" in menu and "部门核对数据" in menu
+
+
+def test_a_county_run_acts_only_on_its_own_county(planted: Any, make_staff: Any) -> None:
+    from minzheng.registry.models import Household
+
+    load_all(planted)
+    household_id = next(t.household_id for t in planted.truths if t.household_id)
+    county = Household.objects.get(pk=household_id).region_id[:6]
+    approver = make_staff("approver_x", "county_approver", f"{county}000000")
+    own = do_run_monitor(approver, MONTH)
+    assert 0 < own.created < 20
+    assert Warning.objects.exclude(region__code__startswith=county).count() == 0
+    rest = do_run_monitor(None, MONTH)
+    assert own.created + rest.created == Warning.objects.count() == 20

@@ -170,3 +170,30 @@ def test_the_request_file_lists_every_member_of_open_applications(
     assert {r["programme"] for r in rows} == {"dibao"}
     assert AuditEvent.objects.filter(object_type="verification_request").count() == 1
     assert main(["verification", "request", "--month", "2020-13", "--output", str(tmp_path)]) == 2
+
+
+def test_the_batch_checks_every_enrolled_household_of_a_region(
+    li_at_verification: Any, household_zhou_yinzhou: Any, household_li_three_members: Any
+) -> None:
+    from minzheng.assistance.actions import do_enrol
+    from minzheng.cli import main
+    from minzheng.core.yearmonth import YearMonth
+
+    for household in (household_li_three_members, household_zhou_yinzhou):
+        do_enrol(
+            None,
+            household=household,
+            programme="dibao",
+            start=YearMonth(2020, 3),
+            amount=Decimal("300"),
+        )
+    _feeds()
+    assert main(["verification", "check", "--region", "330203", "--as-of", "2020-09-25"]) == 0
+    [check] = HouseholdCheck.objects.all()  # 海曙 only: 鄞州's household is not in the region
+    assert (check.household_id, check.passed, check.monthly_income) == (
+        household_li_three_members.pk,
+        False,
+        Decimal("2700.00"),
+    )
+    assert check.application_id is None and check.items.filter(finding=True).count() == 2
+    assert main(["verification", "check", "--region", "339999"]) == 2

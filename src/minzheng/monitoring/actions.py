@@ -77,7 +77,10 @@ def _region(f: jobs.Finding, regions: set[str]) -> str:
 def do_run_monitor(
     actor: User | None, month: YearMonth, *, progress: Callable[[str], None] | None = None
 ) -> MonitorResult:
-    """Turn the month's feeds into warnings and act on the new ones. Running it again adds nothing."""
+    """Turn the month's feeds into warnings and act on the new ones. Running it again adds nothing.
+
+    `actor` None is the city's scheduled job; a county approver's run stores only the warnings of
+    the county (the others wait for their own county's run or the city's job)."""
     if actor is not None and not actor.can(Capability.APPROVE):
         raise PermissionDenied("只有县级审批人员可以运行动态监测")
     started = time.perf_counter()
@@ -91,6 +94,9 @@ def do_run_monitor(
     )
     new = [f for f in findings if f.key not in existing]
     regions = set(Region.objects.filter(level="county").values_list("code", flat=True))
+    if actor is not None:  # a county's own run acts only on its own region's findings
+        low, high = actor.scope_bounds()
+        new = [f for f in new if low <= _region(f, regions) <= high]
     for finding in new:
         with transaction.atomic():
             warning = _store(finding, month, policies, regions)
