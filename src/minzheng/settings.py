@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "minzheng.adoption",
     "minzheng.dashboard",
     "minzheng.dictionary",
+    "minzheng.verification",
+    "minzheng.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,8 @@ urlpatterns = [
     path("adoption/", include("minzheng.adoption.urls")),
     path("statistics/", include("minzheng.dashboard.urls")),
     path("system/dictionary/", include("minzheng.dictionary.urls")),
+    path("verification/", include("minzheng.verification.urls")),
+    path("monitoring/", include("minzheng.monitoring.urls")),
     path("api/v1/", api.urls),
 ]
 

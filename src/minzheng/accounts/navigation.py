@@ -55,6 +55,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("迁移金额核对", "adoption:reviews", C.CASE_DATA, "社会救助"),
     MenuItem("修改密码", "accounts:password", None, "首页"),
     MenuItem("字典管理", "dictionary:labels", C.MANAGE_PARAMETERS, "系统管理"),
+    MenuItem("预警处置", "monitoring:warning_list", C.CASE_DATA, "动态监测"),
+    MenuItem("部门核对数据", "verification:feed_list", C.CASE_DATA, "动态监测"),
 )
 
 

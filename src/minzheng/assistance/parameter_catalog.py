@@ -920,8 +920,9 @@ def all_specs() -> list[ParameterSpec]:
     """
     from minzheng.applications.parameter_catalog import WORKFLOW_PARAMETERS
     from minzheng.payments.parameter_catalog import PAYMENT_PARAMETERS
+    from minzheng.monitoring.parameter_catalog import MONITORING_PARAMETERS
 
-    return [*PARAMETERS, *PAYMENT_PARAMETERS, *WORKFLOW_PARAMETERS]
+    return [*PARAMETERS, *PAYMENT_PARAMETERS, *WORKFLOW_PARAMETERS, *MONITORING_PARAMETERS]
 
 
 def catalog_rows() -> list[ParameterRow]:

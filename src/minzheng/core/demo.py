@@ -78,4 +78,7 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
 
     # A district-sized synthetic Ningbo: every county, the article's assistance groups scaled down.
     seed_registry("district", DEMO_SEED)
+    from minzheng.verification.demo import seed_demo as seed_verification_demo
+
+    seed_verification_demo()  # enrolled households, feeds with planted truths, a monitor run
     return logins

@@ -191,6 +191,40 @@ def do_update_person(
     return person
 
 
+def do_record_death(actor: User | None, person: Person, died: date, *, source: str) -> bool:
+    """A death reported by a department (公安, 殡葬): set the date, with a version and an audit event.
+
+    `actor` is None for the monitor run. Returns False when the same date was already recorded;
+    an earlier recorded date is kept. Payments stop from the month after and months paid after
+    the death become overpayments in the next roll (payments.jobs).
+    """
+    if actor is not None:
+        _require(actor, Capability.EDIT_CASES, "您的角色不能修改人员信息")
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        if locked.date_of_death is not None and locked.date_of_death <= died:
+            return False
+        before = history.snapshot(locked)
+        locked.date_of_death = died
+        locked.save(update_fields=["date_of_death", "updated_at"])
+        history.write_version(
+            locked, before=before, actor=actor, at=timezone.now(), summary=f"{source}：死亡"
+        )
+        audit.record(
+            actor,
+            AuditEvent.Action.UPDATE,
+            "person",
+            locked.pk,
+            person_id=locked.pk,
+            region_code=locked.region_id,
+            summary=f"{source}报送{locked.name}死亡（{died.isoformat()}）",
+            before={"date_of_death": before.get("date_of_death")},
+            after={"date_of_death": died},
+        )
+    person.date_of_death = died
+    return True
+
+
 def do_register_person(
     actor: User,
     household: Household,

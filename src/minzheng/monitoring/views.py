@@ -1,0 +1,135 @@
+"""Pages: the warnings queue (per role, region-scoped) and one warning with its tasks."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from minzheng.accounts.decorators import requires, staff_user
+from minzheng.accounts.roles import Capability
+from minzheng.core.errors import DomainError
+from minzheng.core.yearmonth import YearMonth
+from minzheng.monitoring import actions, queries
+from minzheng.monitoring.models import Closure, Kind, MonitoringRun, Severity, Warning
+
+
+@requires(Capability.CASE_DATA)
+def warning_list(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    today = timezone.localdate()
+    error = notice = ""
+    if request.method == "POST":
+        try:
+            month = YearMonth.parse(request.POST.get("month", ""))
+        except ValueError:
+            error = "月份格式应为YYYY-MM"
+        else:
+            try:
+                result = actions.do_run_monitor(user, month)
+            except DomainError as exc:
+                error = exc.message
+            else:
+                notice = f"{month}动态监测完成：发现{result.found}条，新增预警{result.created}条"
+    rows = queries.warnings_for(user).select_related("region", "household")
+    kind = request.GET.get("kind", "")
+    status = request.GET.get("status", "open")
+    if kind in Kind.values:
+        rows = rows.filter(kind=kind)
+    if status in Warning.Status.values:
+        rows = rows.filter(status=status)
+    if request.GET.get("overdue"):
+        rows = rows.filter(status=Warning.Status.OPEN, deadline__lt=today)
+    page = Paginator(rows.order_by("deadline", "id"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "monitoring/warning_list.html",
+        {
+            "page": page,
+            "stats": queries.queue_stats(user, today),
+            "kinds": Kind.choices,
+            "statuses": Warning.Status.choices,
+            "kind": kind,
+            "status": status,
+            "today": today,
+            "runs": MonitoringRun.objects.all()[:5],
+            "can_run": user.can(Capability.APPROVE),
+            "error": error,
+            "notice": notice,
+        },
+        status=400 if error else 200,
+    )
+
+
+EVIDENCE_LABELS = {
+    "source_label": "数据来源",
+    "date": "数据日期",
+    "ref": "识别号",
+    "detail_label": "类别",
+    "value": "金额（元）",
+    "limit": "比对标准（元）",
+    "area_m2": "面积（平方米）",
+    "area_limit_m2": "面积上限（平方米）",
+}
+
+
+@requires(Capability.CASE_DATA)
+def warning_detail(request: HttpRequest, warning_id: int) -> HttpResponse:
+    user = staff_user(request)
+    warning = (
+        queries.warnings_for(user)
+        .select_related("region", "household", "person")
+        .get_visible(user, pk=warning_id)
+    )
+    error = ""
+    if request.method == "POST":
+        try:
+            if request.POST.get("do") == "help":
+                try:
+                    amount = Decimal(request.POST.get("amount", "").strip())
+                except InvalidOperation:
+                    raise DomainError("救助金额应为数字", code="bad_amount") from None
+                actions.do_help_without_application(
+                    user,
+                    warning,
+                    amount=amount,
+                    reason=request.POST.get("reason", "").strip(),
+                    bank_name=request.POST.get("bank_name", "").strip(),
+                    account_number=request.POST.get("account_number", "").strip(),
+                    name=request.POST.get("name", "").strip(),
+                )
+            else:
+                actions.do_close_warning(
+                    user,
+                    warning,
+                    closure=request.POST.get("closure", ""),
+                    note=request.POST.get("note", ""),
+                )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect(reverse("monitoring:warning_detail", args=[warning.pk]))
+    task = getattr(warning, "task", None)  # a reverse one-to-one: None when no task
+    return render(
+        request,
+        "monitoring/warning_detail.html",
+        {
+            "w": warning,
+            "evidence": [
+                (label, warning.evidence[key])
+                for key, label in EVIDENCE_LABELS.items()
+                if warning.evidence.get(key) not in (None, "")
+            ],
+            "task": task,
+            "closures": Closure.choices,
+            "severities": dict(Severity.choices),
+            "today": timezone.localdate(),
+            "can_edit": user.can(Capability.EDIT_CASES) or user.can(Capability.APPROVE),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
