@@ -831,3 +831,9 @@ def spec_for(key: str) -> ParameterSpec:
 def default_parameters(region_code: str, as_of: date) -> ParameterSet:
     """The catalogue defaults resolved for one region and day (demo, tests, what-if)."""
     return resolve_parameters(catalog_rows(), region_code, as_of)
+
+
+# Medical assistance parameters are kept with their app and loaded and resolved like these.
+from minzheng.medical.parameter_catalog import MEDICAL_PARAMETERS  # noqa: E402
+
+PARAMETERS.extend(MEDICAL_PARAMETERS)
