@@ -19,6 +19,7 @@ urlpatterns = [
     path("portal/", include("minzheng.applications.portal_urls")),
     path("payments/", include("minzheng.payments.urls")),
     path("linkage/", include("minzheng.linkage.urls")),
+    path("medical/", include("minzheng.medical.urls")),
     path("api/v1/", api.urls),
 ]
 

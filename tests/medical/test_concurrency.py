@@ -10,6 +10,7 @@ to show there; `test_sqlite_serialises_claims` checks the same totals on SQLite.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -38,10 +39,9 @@ def held_in_rule(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[int], No
         barrier.append(threading.Barrier(parties, timeout=1.5))
 
     def settle(*args: Any, **kwargs: Any) -> Any:
-        try:
+        # A broken barrier: the others are waiting for our lock, so go on alone.
+        with contextlib.suppress(threading.BrokenBarrierError):
             barrier[0].wait()
-        except threading.BrokenBarrierError:
-            pass  # the others are waiting for our lock: go on alone
         return original(*args, **kwargs)
 
     monkeypatch.setattr(rules, "settle", settle)

@@ -45,6 +45,11 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("用户管理", "accounts:user_list", C.MANAGE_USERS, "系统管理"),
     MenuItem("接口客户端", "api_clients", C.MANAGE_USERS, "系统管理"),
     MenuItem("政策参数", "assistance:parameter_list", C.MANAGE_PARAMETERS, "社会救助"),
+    MenuItem("医疗救助结算", "medical:settlement_list", C.CASE_DATA, "医疗救助"),
+    MenuItem("定点医院", "medical:hospitals", C.CASE_DATA, "医疗救助"),
+    MenuItem("定点医院登记", "medical:hospitals", C.MANAGE_USERS, "系统管理"),
+    MenuItem("医院月结单", "medical:statements", C.CASE_DATA, "医疗救助"),
+    MenuItem("医院对账", "medical:reconciliation", C.CASE_DATA, "医疗救助"),
 )
 
 

@@ -22,7 +22,7 @@ from minzheng.assistance.parameters import (
     resolve_parameters,
 )
 from minzheng.assistance.queries import row_of
-from minzheng.core.money import ZERO
+from minzheng.core.money import FEN, ZERO
 from minzheng.medical.models import CapAccount, Hospital, Settlement, Statement
 from minzheng.medical.rules import Category, category_of
 from minzheng.registry.models import IdentityTag, Membership
@@ -131,7 +131,8 @@ def month_due(hospital: Hospital, month_first: date, month_last: date) -> MonthD
         settled_on__gte=month_first,
         settled_on__lte=month_last,
     ).aggregate(n=Count("id"), total=Sum("assistance_amount"))
-    return MonthDue(hospital, month_first, figures["n"] or 0, figures["total"] or ZERO)
+    total = (figures["total"] or ZERO).quantize(FEN)  # SQLite sums lose the scale
+    return MonthDue(hospital, month_first, figures["n"] or 0, total)
 
 
 @dataclass(frozen=True, slots=True)
