@@ -113,12 +113,6 @@ def do_settle_claim(
     if person is None:
         raise PersonNotFound("该身份证号不在救助人员库中，无法进行医疗救助结算")
     digest = _digest(id_index, claim)
-    existing = Settlement.objects.filter(
-        hospital=hospital, claim_id=claim_id, status=Settlement.Status.SETTLED
-    ).first()
-    if existing is not None:
-        return _same_or_conflict(existing, digest)
-
     category = category_on(person.pk, claim.discharged_on)
     policy = (
         None
@@ -127,6 +121,30 @@ def do_settle_claim(
             medical_parameters(person.region_id, claim.discharged_on), category, claim.visit_kind
         )
     )
+    try:
+        return _settle_locked(hospital, client, claim_id, person, claim, digest, category, policy)
+    except IntegrityError:
+        # Another request inserted the same claim (for another person: the same person would
+        # have waited for the lock) between our check and our insert; the unique key refused
+        # ours and rolled it back. Answer as a retry would be answered.
+        other = Settlement.objects.filter(
+            hospital=hospital, claim_id=claim_id, status=Settlement.Status.SETTLED
+        ).first()
+        if other is None:
+            raise
+        return _same_or_conflict(other, digest)
+
+
+def _settle_locked(
+    hospital: Hospital,
+    client: ApiClient,
+    claim_id: str,
+    person: Person,
+    claim: Claim,
+    digest: str,
+    category: Category,
+    policy: rules.MedicalPolicy | None,
+) -> Settlement:
     deductible_field = _DEDUCTIBLE_FIELD[claim.visit_kind]
     with transaction.atomic():
         account = _lock_account(person.pk, claim.year)
@@ -138,42 +156,31 @@ def do_settle_claim(
             return _same_or_conflict(existing, digest)
         ytd = rules.YearToDate(account.cap_used, getattr(account, deductible_field))
         outcome = rules.settle(claim, category, policy, ytd)
-        try:
-            with transaction.atomic():
-                settlement = Settlement.objects.create(
-                    hospital=hospital,
-                    claim_id=claim_id,
-                    person_id=person.pk,
-                    region_id=person.region_id,
-                    visit_kind=claim.visit_kind.value,
-                    admitted_on=claim.admitted_on,
-                    discharged_on=claim.discharged_on,
-                    total_cost=claim.total_cost,
-                    compliant_cost=claim.compliant_cost,
-                    basic_insurance_paid=claim.basic_insurance_paid,
-                    critical_illness_paid=claim.critical_illness_paid,
-                    other_paid=claim.other_paid,
-                    category=outcome.category.value,
-                    assistance_amount=outcome.assistance_amount,
-                    patient_pays=outcome.patient_pays,
-                    annual_cap=outcome.annual_cap,
-                    cap_used=outcome.cap_used if policy else account.cap_used,
-                    cap_left=outcome.cap_left,
-                    deductible_applied=outcome.deductible_applied,
-                    explanation=list(outcome.explanation),
-                    parameter_versions=outcome.parameter_versions,
-                    request_digest=digest,
-                    settled_on=timezone.localdate(),
-                )
-        except IntegrityError:
-            # Another request inserted the same claim for another person between our check and
-            # our insert (the unique key refused ours): answer as a retry would be answered.
-            other = Settlement.objects.filter(
-                hospital=hospital, claim_id=claim_id, status=Settlement.Status.SETTLED
-            ).first()
-            if other is None:
-                raise
-            return _same_or_conflict(other, digest)
+        settlement = Settlement.objects.create(
+            hospital=hospital,
+            claim_id=claim_id,
+            person_id=person.pk,
+            region_id=person.region_id,
+            visit_kind=claim.visit_kind.value,
+            admitted_on=claim.admitted_on,
+            discharged_on=claim.discharged_on,
+            total_cost=claim.total_cost,
+            compliant_cost=claim.compliant_cost,
+            basic_insurance_paid=claim.basic_insurance_paid,
+            critical_illness_paid=claim.critical_illness_paid,
+            other_paid=claim.other_paid,
+            category=outcome.category.value,
+            assistance_amount=outcome.assistance_amount,
+            patient_pays=outcome.patient_pays,
+            annual_cap=outcome.annual_cap,
+            cap_used=outcome.cap_used if policy else account.cap_used,
+            cap_left=outcome.cap_left,
+            deductible_applied=outcome.deductible_applied,
+            explanation=list(outcome.explanation),
+            parameter_versions=outcome.parameter_versions,
+            request_digest=digest,
+            settled_on=timezone.localdate(),
+        )
         if policy is not None:
             account.cap_used = outcome.cap_used
             setattr(account, deductible_field, ytd.deductible_met + outcome.deductible_applied)
