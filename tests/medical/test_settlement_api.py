@@ -86,6 +86,9 @@ def test_reversal_restores_the_cap_and_a_corrected_claim_settles_afresh(
         ({"other_paid": "-1"}, "negative_amount", "不能为负数"),
         ({"discharged_on": "2024-05-09"}, "discharge_before_admission", "早于入院日期"),
         ({"visit_kind": "emergency"}, "visit_kind_invalid", "就诊类型"),
+        ({"total_cost": "1e12"}, "amount_too_large", "超出合理范围"),
+        ({"discharged_on": "2999-01-01"}, "discharge_in_future", "晚于今天"),
+        ({"total_cost": "NaN"}, "invalid_request", "请求参数有误"),
         ({"extra": "1"}, "invalid_request", "请求参数有误"),
     ],
 )

@@ -108,6 +108,11 @@ def do_settle_claim(
     if not claim_id or len(claim_id) > 64:
         raise ValidationFailed("就诊结算号不能为空，且不超过64个字符", code="claim_id_invalid")
     rules.check_claim(claim)
+    if claim.discharged_on > timezone.localdate():
+        raise ValidationFailed(
+            f"出院日期 {claim.discharged_on} 晚于今天，出院结算须在出院时或之后进行",
+            code="discharge_in_future",
+        )
     id_index = blind_index(ID_NUMBER, normalize(id_number))
     person = Person.objects.filter(id_number_index=id_index).only("id", "region_id").first()
     if person is None:

@@ -86,6 +86,9 @@ class Claim:
         return self.discharged_on.year
 
 
+# Larger than any single bill; keeps a typo from overflowing the 14-digit amount columns.
+AMOUNT_LIMIT = Decimal("1000000000")
+
 _AMOUNT_FIELDS: dict[str, str] = {
     "total_cost": "医疗总费用",
     "compliant_cost": "政策范围内费用",
@@ -103,6 +106,8 @@ def check_claim(claim: Claim) -> None:
             raise ClaimInvalid(f"{label}不是有效金额", code="amount_invalid")
         if amount < 0:
             raise ClaimInvalid(f"{label}不能为负数：{amount}", code="negative_amount")
+        if amount >= AMOUNT_LIMIT:
+            raise ClaimInvalid(f"{label}超出合理范围：{amount}", code="amount_too_large")
         if amount != amount.quantize(FEN):
             raise ClaimInvalid(f"{label}最多保留两位小数：{amount}", code="amount_precision")
     if claim.discharged_on < claim.admitted_on:
