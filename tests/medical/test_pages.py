@@ -64,6 +64,11 @@ def test_the_hospital_daily_list_and_the_person_page(
         {"day": timezone.localdate().isoformat()},
     ).content.decode()
     assert "有效结算 1 笔，医疗救助合计 2450.00 元" in daily and "周海燕" not in daily
+    exported = staff.get(
+        f"/medical/hospitals/{Hospital.objects.get().pk}/daily/",
+        {"day": timezone.localdate().isoformat(), "format": "csv"},
+    ).content.decode()
+    assert exported.splitlines()[1].startswith("ZY-1,2450.00,")
     person = Person.objects.get(name="李建国")
     page = staff.get(f"/registry/persons/{person.pk}/").content.decode()
     assert "医疗救助结算" in page and "已用救助额度 2450.00 元" in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
@@ -137,6 +138,15 @@ def hospital_daily(request: HttpRequest, hospital_id: int) -> HttpResponse:
         )
     )
     live = [s for s in rows if s.status == Settlement.Status.SETTLED]
+    if request.GET.get("format") == "csv":
+        # The reconciliation file's layout: what the hospital's own system would send back.
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{hospital.code}-{day}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["claim_id", "assistance_amount", "settled_on", "visit_kind"])
+        for s in live:
+            writer.writerow([s.claim_id, s.assistance_amount, s.settled_on, s.visit_kind])
+        return response
     return render(
         request,
         "medical/hospital_daily.html",
