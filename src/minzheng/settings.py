@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "minzheng.applications",
     "minzheng.payments",
     "minzheng.linkage",
+    "minzheng.medical",
     "minzheng.api",
     "minzheng.operations",
     "minzheng.adoption",

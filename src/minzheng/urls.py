@@ -27,6 +27,7 @@ urlpatterns = [
     path("system/dictionary/", include("minzheng.dictionary.urls")),
     path("verification/", include("minzheng.verification.urls")),
     path("monitoring/", include("minzheng.monitoring.urls")),
+    path("medical/", include("minzheng.medical.urls")),
     path("api/v1/", api.urls),
 ]
 

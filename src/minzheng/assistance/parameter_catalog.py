@@ -957,3 +957,9 @@ def default_parameters(region_code: str, as_of: date) -> ParameterSet:
     catalogue through `assistance.queries.parameter_set` (a confirmed county value overrides).
     """
     return resolve_parameters(catalog_rows(), region_code, as_of)
+
+
+# Medical assistance parameters are kept with their app and loaded and resolved like these.
+from minzheng.medical.parameter_catalog import MEDICAL_PARAMETERS  # noqa: E402
+
+PARAMETERS.extend(MEDICAL_PARAMETERS)

@@ -81,4 +81,8 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
     from minzheng.verification.demo import seed_demo as seed_verification_demo
 
     seed_verification_demo()  # enrolled households, feeds with planted truths, a monitor run
+
+    from minzheng.medical.demo import seed_demo as seed_medical
+
+    seed_medical()
     return logins

@@ -35,6 +35,7 @@ class Kind(models.TextChoices):
     TEMPORARY = "temporary", "临时救助"
     OVERPAYMENT = "overpayment", "多发待追回"
     RECOVERY = "recovery", "追回扣款"
+    MEDICAL_PAYABLE = "medical_payable", "医疗救助应付医院款"  # a hospital's monthly statement
 
 
 PAYOUT_KINDS = (Kind.BENEFIT, Kind.PRICE_SUBSIDY, Kind.TEMPORARY)
@@ -43,6 +44,7 @@ PAYOUT_KINDS = (Kind.BENEFIT, Kind.PRICE_SUBSIDY, Kind.TEMPORARY)
 class Source(models.TextChoices):
     ENROLMENT = "e", "救助对象"
     TEMPORARY_CASE = "t", "临时救助个案"
+    MEDICAL_STATEMENT = "m", "医院月结单"
 
 
 class RollQuerySet(RegionScopedQuerySet["Roll"]):

@@ -1,0 +1,287 @@
+"""Settlement throughput and latency on PostgreSQL, against /healthz in the same run, and a run where
+64 clients settle for the same person at once (zero cap overruns expected).
+
+The database is given by BENCH_DATABASE_URL (else DATABASE_URL); it must be PostgreSQL, and its
+`public` schema is dropped and recreated — point it at a throw-away database. The script migrates,
+loads the parameter catalogue, writes `--persons` 低保/特困 people and one hospital client, starts
+`minzheng serve` (gunicorn, 2 workers × 4 threads unless told otherwise) and drives it from local
+client processes (keep-alive connections). One JSON line per measurement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+HOST = "127.0.0.1"
+BIN = Path(sys.executable).parent
+HOSPITAL = "HBENCH"
+
+
+def setup(persons: int) -> tuple[str, list[str]]:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minzheng.settings")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from minzheng.api.actions import do_create_api_client
+    from minzheng.assistance.actions import do_load_parameter_catalog
+    from minzheng.core.crypto import ensure_key_file, key_file_path
+    from minzheng.core.idnumber import check_digit
+    from minzheng.medical.actions import do_register_hospital
+    from minzheng.regions.loader import load_divisions
+    from minzheng.registry.models import IdentityTag, Person
+    from minzheng.registry.seed import seal_many
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("medical_settlement needs PostgreSQL (BENCH_DATABASE_URL)")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    ensure_key_file(key_file_path())
+    call_command("migrate", interactive=False, verbosity=0)
+    load_divisions()
+    do_load_parameter_catalog(None)
+    numbers = []
+    for n in range(persons):
+        born = date(1950, 1, 1) + timedelta(days=n % 20000)
+        first17 = f"330203{born:%Y%m%d}{n % 1000:03d}"
+        numbers.append(first17 + check_digit(first17))
+    numbers = list(dict.fromkeys(numbers))
+    cipher, index, masked = seal_many("id_number", numbers)
+    Person.objects.bulk_create(
+        [
+            Person(
+                name=f"测试{n}",
+                id_number_cipher=c,
+                id_number_index=i,
+                id_number_masked=m,
+                region_id="330203001001",
+            )
+            for n, (c, i, m) in enumerate(zip(cipher, index, masked, strict=True))
+        ],
+        batch_size=2000,
+    )
+    IdentityTag.objects.bulk_create(
+        [
+            IdentityTag(
+                person=p,
+                tag="dibao" if p.pk % 2 else "tekun",
+                source="基准测试",
+                valid_from=date(2020, 1, 1),
+                region_id="330203001001",
+            )
+            for p in Person.objects.only("pk")
+        ],
+        batch_size=2000,
+    )
+    _, token = do_create_api_client(
+        None, name="bench", scopes=["medical:settle"], region_code="330203000000"
+    )
+    do_register_hospital(
+        None, code=HOSPITAL, name="基准医院", region_code="330203000000", client_name="bench"
+    )
+    connection.close()
+    return token, numbers
+
+
+def claim_body(claim_id: str, id_number: str, big: bool = False) -> bytes:
+    figures = ("100000.00", "90000.00", "30000.00") if big else ("10000.00", "9000.00", "4000.00")
+    return json.dumps(
+        {
+            "hospital_code": HOSPITAL,
+            "claim_id": claim_id,
+            "id_number": id_number,
+            "visit_kind": "inpatient",
+            "admitted_on": "2024-05-10",
+            "discharged_on": "2024-05-20",
+            "total_cost": figures[0],
+            "compliant_cost": figures[1],
+            "basic_insurance_paid": figures[2],
+            "critical_illness_paid": "0",
+            "other_paid": "0",
+        }
+    ).encode()
+
+
+def _client_process(args: tuple[Any, ...]) -> list[float]:
+    port, token, kind, per_thread, threads, numbers, tag = args
+    latencies: list[float] = []
+    lock = threading.Lock()
+    errors: list[str] = []
+
+    def worker(w: int) -> None:
+        conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        rng = random.Random(f"{tag}-{w}")
+        mine = []
+        for k in range(per_thread):
+            if kind == "healthz":
+                started = time.perf_counter()
+                conn.request("GET", "/healthz")
+            else:
+                body = claim_body(f"{tag}-{w}-{k}", rng.choice(numbers), big=kind == "same")
+                headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+                started = time.perf_counter()
+                conn.request("POST", "/api/v1/medical/settlements", body, headers)
+            response = conn.getresponse()
+            payload = response.read()
+            mine.append((time.perf_counter() - started) * 1000)
+            if response.status != 200:
+                errors.append(f"{response.status} {payload[:200]!r}")
+        with lock:
+            latencies.extend(mine)
+
+    pool = [threading.Thread(target=worker, args=(w,)) for w in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    if errors:
+        raise SystemExit(f"{len(errors)} errors, first: {errors[0]}")
+    return latencies
+
+
+def drive(
+    port: int, token: str, kind: str, total: int, processes: int, threads: int, numbers: list[str]
+) -> dict[str, Any]:
+    per_thread = max(1, total // (processes * threads))
+    tag = f"{kind}{time.time_ns()}"
+    jobs = [
+        (port, token, kind, per_thread, threads, numbers, f"{tag}p{p}") for p in range(processes)
+    ]
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        parts = pool.map(_client_process, jobs)
+    elapsed = time.perf_counter() - started
+    latencies = sorted(x for part in parts for x in part)
+    return {
+        "requests": len(latencies),
+        "rps": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies), 2),
+        "p99_ms": round(latencies[max(0, int(len(latencies) * 0.99) - 1)], 2),
+    }
+
+
+def overruns(number: str) -> dict[str, Any]:
+    from django.db import connection
+    from django.db.models import Sum
+
+    from minzheng.core.pii import ID_NUMBER, blind_index
+    from minzheng.medical.models import CapAccount, Settlement
+
+    person_id = (
+        __import__("minzheng.registry.models", fromlist=["Person"])
+        .Person.objects.get(id_number_index=blind_index(ID_NUMBER, number))
+        .pk
+    )
+    total = Settlement.objects.filter(person_id=person_id, status="settled").aggregate(
+        s=Sum("assistance_amount")
+    )["s"]
+    account = CapAccount.objects.get(person_id=person_id, year=2024)
+    cap = Settlement.objects.filter(person_id=person_id).values_list("annual_cap", flat=True)[0]
+    connection.close()
+    return {
+        "settlements": Settlement.objects.filter(person_id=person_id).count(),
+        "assistance_total": str(total),
+        "cap_used": str(account.cap_used),
+        "annual_cap": str(cap),
+        "cap_overruns": int(total > cap) + int(account.cap_used != total),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--requests", type=int, default=6000)
+    parser.add_argument("--persons", type=int, default=20000)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--server-threads", type=int, default=4)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8116)))
+    args = parser.parse_args()
+    total = 400 if args.quick else args.requests
+    persons = 500 if args.quick else args.persons
+    url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        print("请用 BENCH_DATABASE_URL 指定一个可清空的 PostgreSQL 数据库", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as var:
+        os.environ.update(
+            {"DATABASE_URL": url, "MINZHENG_VAR_DIR": var, "MINZHENG_LOG_LEVEL": "WARNING"}
+        )
+        os.environ.pop("MINZHENG_KEYS", None)
+        token, numbers = setup(persons)
+        server = subprocess.Popen(
+            [str(BIN / "minzheng"), "serve", "--port", str(args.port), "--workers",
+             str(args.workers), "--threads", str(args.server_threads)],
+            env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            deadline = time.time() + 60
+            while True:
+                try:
+                    conn = http.client.HTTPConnection(HOST, args.port, timeout=2)
+                    conn.request("GET", "/healthz")
+                    if conn.getresponse().status == 200:
+                        break
+                except OSError:
+                    if time.time() > deadline:
+                        raise SystemExit("server did not start") from None
+                    time.sleep(0.3)
+            drive(args.port, token, "healthz", 200, 1, 4, numbers)  # warm-up
+            drive(args.port, token, "settle", 100, 1, 4, numbers)
+            common = {
+                "benchmark": "medical_settlement",
+                "server": f"gunicorn {args.workers}x{args.server_threads}",
+                "clients": args.processes * args.threads,
+                "cpus": os.cpu_count(),
+                "load_average_1m": round(os.getloadavg()[0], 2),
+            }
+            health = drive(
+                args.port, token, "healthz", total, args.processes, args.threads, numbers
+            )
+            print(json.dumps({**common, "target": "healthz", **health}), flush=True)
+            settle = drive(args.port, token, "settle", total, args.processes, args.threads, numbers)
+            print(
+                json.dumps(
+                    {
+                        **common,
+                        "target": "settlements",
+                        **settle,
+                        "throughput_ratio_vs_healthz": round(settle["rps"] / health["rps"], 3),
+                    }
+                ),
+                flush=True,
+            )
+            one = [numbers[0]]
+            same = drive(args.port, token, "same", 64, 1, 64, one)
+            print(
+                json.dumps(
+                    {**common, "target": "same_person_64_clients", "clients": 64, **same,
+                     **overruns(numbers[0])}
+                ),
+                flush=True,
+            )  # fmt: skip
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""Demo data: three designated hospitals with their clients, a few weeks of settlements for people
+of each category (one reversed, one that reaches the annual cap), and last month's statement for
+one hospital confirmed into the payments ledger. Idempotent: a second run changes nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from minzheng.api.actions import do_create_api_client
+from minzheng.core.yearmonth import YearMonth
+from minzheng.medical.actions import (
+    do_confirm_statement,
+    do_register_hospital,
+    do_reverse_settlement,
+    do_settle_claim,
+)
+from minzheng.medical.models import Hospital, Settlement
+from minzheng.medical.rules import Claim, VisitKind
+from minzheng.registry.models import IdentityTag, Person
+
+HOSPITALS = (
+    ("H330203001", "宁波市第一医院", "330203000000"),
+    ("H330212001", "宁波市第二医院（鄞州院区）", "330212000000"),
+    ("H330205001", "宁波市江北区人民医院", "330205000000"),
+)
+
+# (visit kind, total, compliant, basic, critical illness, other)
+BILLS = (
+    (VisitKind.INPATIENT, "48620.35", "41200.00", "24720.00", "4120.00", "0.00"),
+    (VisitKind.OUTPATIENT, "1286.40", "1105.60", "552.80", "0.00", "0.00"),
+    (VisitKind.CHRONIC, "3420.00", "3180.00", "1908.00", "0.00", "200.00"),
+    (VisitKind.INPATIENT, "16890.00", "15010.50", "9006.30", "0.00", "500.00"),
+)
+BIG_STAY = (VisitKind.INPATIENT, "260000.00", "230000.00", "90000.00", "20000.00", "0.00")
+
+
+def seed_demo() -> int:
+    """Returns the number of settlements made (0 when the demo already has them)."""
+    if Settlement.objects.exists():
+        return 0
+    clients = {}
+    for code, name, region in HOSPITALS:
+        if not Hospital.objects.filter(code=code).exists():
+            do_create_api_client(None, name=name, scopes=["medical:settle"], region_code=region)
+            do_register_hospital(None, code=code, name=name, region_code=region, client_name=name)
+        hospital = Hospital.objects.select_related("client").get(code=code)
+        assert hospital.client is not None
+        clients[code] = hospital.client
+
+    today = timezone.localdate()
+    patients: list[tuple[str, Person]] = []
+    for tag in ("tekun", "dibao", "dibian"):
+        for county, hospital_code in (("330203", "H330203001"), ("330212", "H330212001")):
+            for t in IdentityTag.objects.filter(
+                tag=tag, valid_to__isnull=True, region__code__startswith=county
+            ).select_related("person")[:3]:
+                patients.append((hospital_code, t.person))
+    others = Person.objects.filter(identity_tags__isnull=True, region__code__startswith="330205")[
+        :3
+    ]
+    patients += [("H330205001", p) for p in others]
+
+    made = 0
+    for n, (hospital_code, person) in enumerate(patients):
+        kind, *figures = BILLS[n % len(BILLS)]
+        discharged = today - timedelta(days=(n * 3) % 40)
+        claim = Claim(
+            kind, discharged - timedelta(days=5), discharged, *(Decimal(f) for f in figures)
+        )
+        # The demo seeds itself: it reads the number it will send, as a hospital would have it.
+        do_settle_claim(
+            clients[hospital_code],
+            hospital_code=hospital_code,
+            claim_id=f"DEMO-{n + 1:04d}",
+            id_number=person.id_number_plain(),
+            claim=claim,
+        )
+        made += 1
+    # The first patient has two long stays; the second reaches the annual cap midway.
+    first_patient = next((p for code, p in patients if code == "H330203001"), None)
+    if first_patient is not None:
+        for k in range(2):
+            kind, *figures = BIG_STAY
+            discharged = today - timedelta(days=20 - k * 10)
+            do_settle_claim(
+                clients["H330203001"],
+                hospital_code="H330203001",
+                claim_id=f"DEMO-BIG-{k + 1}",
+                id_number=first_patient.id_number_plain(),
+                claim=Claim(
+                    kind, discharged - timedelta(days=9), discharged, *(Decimal(f) for f in figures)
+                ),
+            )
+            made += 1
+    # One reversal (冲销) by the hospital.
+    first = Settlement.objects.filter(hospital__code="H330212001").order_by("id").first()
+    if first is not None:
+        do_reverse_settlement(clients["H330212001"], first.pk)
+    # History: what was discharged last month was settled then, at discharge; 宁波市第一医院's
+    # last month is confirmed into the ledger.
+    last_month = YearMonth.of(today) - 1
+    for s in Settlement.objects.filter(discharged_on__lt=YearMonth.of(today).first_day()):
+        Settlement.objects.filter(pk=s.pk).update(settled_on=s.discharged_on)
+    from minzheng.accounts.models import User
+
+    approver = User.objects.filter(username="approver_haishu").first()
+    hospital = Hospital.objects.get(code="H330203001")
+    if (
+        approver is not None
+        and Settlement.objects.filter(
+            hospital=hospital, settled_on__lt=last_month.last_day()
+        ).exists()
+    ):
+        do_confirm_statement(approver, hospital.pk, last_month)
+    return made
