@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "minzheng.applications",
     "minzheng.payments",
     "minzheng.linkage",
+    "minzheng.organisations",
+    "minzheng.charity",
     "minzheng.api",
 ]
 

@@ -831,3 +831,11 @@ def spec_for(key: str) -> ParameterSpec:
 def default_parameters(region_code: str, as_of: date) -> ParameterSet:
     """The catalogue defaults resolved for one region and day (demo, tests, what-if)."""
     return resolve_parameters(catalog_rows(), region_code, as_of)
+
+
+# Other apps' policy values, loaded and resolved by the same machinery (see their catalogues).
+from minzheng.charity.parameter_catalog import CHARITY_PARAMETERS  # noqa: E402
+from minzheng.organisations.parameter_catalog import ORGANISATION_PARAMETERS  # noqa: E402
+
+PARAMETERS.extend(ORGANISATION_PARAMETERS)
+PARAMETERS.extend(CHARITY_PARAMETERS)
