@@ -154,4 +154,4 @@ def test_another_county_cannot_see_or_act_on_a_haishu_organisation(
         )
     with pytest.raises(PermissionDenied):
         accept(caseworker_nanmen)
-    assert GROUP_CODE == haishu_science_society.credit_code
+    assert haishu_science_society.credit_code == GROUP_CODE
