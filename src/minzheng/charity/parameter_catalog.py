@@ -220,3 +220,45 @@ CHARITY_PARAMETERS: list[ParameterSpec] = [
         "年度管理费用低于20万元的，不受管理费用比例限制",
     ),
 ]
+
+
+def _days(
+    key: str, name: str, value: int, source: str, *, illustrative: bool, note: str = ""
+) -> ParameterSpec:
+    return ParameterSpec(
+        key,
+        name,
+        "天",
+        ValueKind.INTEGER,
+        (
+            CatalogValue(
+                NATIONAL, START, value, source, NF if illustrative else C, illustrative, note
+            ),
+        ),
+    )
+
+
+CHARITY_PARAMETERS += [
+    _days(
+        "charity.fundraising.plan_days_before",
+        "募捐方案提前备案天数",
+        10,
+        "募捐方案备案指引（2026-01-01施行，见 next-domains.md §4）：开展公开募捐10日前备案",
+        illustrative=False,
+        note="2026年以前的规定未在资料中核对，沿用同一数值",
+    ),
+    _days(
+        "charity.trust.filing_days",
+        "慈善信托备案时限",
+        7,
+        "受托人应在慈善信托文件签订之日起7日内备案（next-domains.md 标为未核实[M]），示例值",
+        illustrative=True,
+    ),
+    _days(
+        "charity.disclosure.major_event_days",
+        "重大事项公开时限",
+        30,
+        "慈善组织信息公开办法（民政部令第81号，2026-01-01施行）：重大资产变动、投资、关联交易30日内公开",
+        illustrative=False,
+    ),
+]

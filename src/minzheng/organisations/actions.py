@@ -318,6 +318,54 @@ def do_decide_registration(
     return app
 
 
+def do_import_organisation(actor: User, *, region_code: str, data: dict[str, Any]) -> Organisation:
+    """Take over an organisation registered before this system (历史登记数据迁移): the credit code
+    is checked as at registration; the certificate's validity is taken as recorded."""
+    region = Region.objects.filter(code=region_code).first()
+    if region is None or region.level not in ("city", "county"):
+        raise ValidationFailed("登记管理机关区划应为市或区县", code="bad_region")
+    _require(actor, region.code)
+    p = _particulars(data, partial=False)
+    kind = Kind(choice(data.get("kind"), Kind.choices, "组织类型"))
+    check = parse_credit_code(str(data.get("credit_code") or "")).require_valid()
+    if not check.is_civil_affairs or check.type_code != KIND_TYPE_CODES[kind]:
+        raise ValidationFailed(
+            f"统一社会信用代码应以5{KIND_TYPE_CODES[kind]}开头（民政部门登记的{kind.label}）",
+            code="credit_code_kind_mismatch",
+        )
+    founded = parse_date(data.get("founded_on"), "成立日期")
+    valid_until = parse_date(data.get("certificate_valid_until"), "登记证书有效期")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                org = Organisation.objects.create(
+                    name=p["name"],
+                    kind=kind,
+                    credit_code=check.normalized,
+                    region=region,
+                    authority=authority_name(region),
+                    supervising_unit=p.get("supervising_unit", ""),
+                    legal_rep_name=p["legal_rep_name"],
+                    registered_capital=Decimal(p["registered_capital"]),
+                    scope=p["scope"],
+                    address=p.get("address", ""),
+                    founded_on=founded,
+                    certificate_valid_until=valid_until,
+                    is_trade_association=bool(data.get("is_trade_association")),
+                )
+        except IntegrityError:
+            raise OrganisationRefused("名称或统一社会信用代码已被使用") from None
+        audit.record(
+            actor,
+            Action.CREATE,
+            "organisation",
+            org.pk,
+            summary=f"迁入历史登记：{org.name}",
+            region_code=region.code,
+        )
+    return org
+
+
 def do_set_legal_representative(actor: User, org_id: int, person_id: int | None) -> Organisation:
     """Link the legal representative to a person in the registry (or unlink: an outside person)."""
     with transaction.atomic():

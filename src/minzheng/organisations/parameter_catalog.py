@@ -26,6 +26,7 @@ SRC_SHETUAN = "社会团体登记管理条例（国务院令第250号，2016年�
 SRC_MCA_60 = "社会组织信用信息管理办法（民政部令第60号，2018）"
 SRC_RATING = "全国性社会组织评估管理规定（民政部，2021-12-10）"
 SRC_JIAXING = "嘉兴市2026年度社会组织年检通知（浙江实践，见 next-domains.md §3）"
+SRC_CENSUS = "宁波市第七次全国人口普查主要数据公报（宁波市统计局，2021-05-17）"
 _UNVERIFIED = "条文见 docs/next-domains.md 引述，条号与原文未在本系统资料中逐字核对"
 
 
@@ -155,5 +156,45 @@ ORGANISATION_PARAMETERS: list[ParameterSpec] = [
         NF,
         illustrative=True,
         region=NINGBO,
+    ),
+    ParameterSpec(
+        "organisations.statistics.resident_population",
+        "常住人口（社会组织密度分母）",
+        "人",
+        ValueKind.INTEGER,
+        (
+            CatalogValue(NINGBO, START, 9404283, f"{SRC_CENSUS}：全市常住人口", B),
+            *(
+                CatalogValue(code, START, people, f"{SRC_CENSUS}：{name}常住人口", B)
+                for code, name, people in (
+                    ("330203", "海曙区", 1041285),
+                    ("330205", "江北区", 488885),
+                    ("330206", "北仑区", 829448),
+                    ("330211", "镇海区", 510462),
+                    ("330212", "鄞州区", 1609555),
+                    ("330213", "奉化区", 577505),
+                    ("330225", "象山县", 567665),
+                    ("330226", "宁海县", 695958),
+                )
+            ),
+            # 余姚 and 慈溪 are 3,083,520 together; the split follows the 2021 estimates' ratio.
+            CatalogValue(
+                "330281",
+                START,
+                1246256,
+                f"{SRC_CENSUS}：余姚、慈溪合计按2021年估计比例拆分",
+                C,
+                True,
+            ),
+            CatalogValue(
+                "330282",
+                START,
+                1837264,
+                f"{SRC_CENSUS}：余姚、慈溪合计按2021年估计比例拆分",
+                C,
+                True,
+            ),
+        ),
+        "统计用的人口数，不是政策标准；按区划取最具体的一行",
     ),
 ]

@@ -134,3 +134,82 @@ def expiry_queue(
             if reminder.stage is not rules.ReminderStage.NOT_YET:
                 rows.append(ExpiryRow(o, what, until, reminder))
     return sorted(rows, key=lambda r: (r.valid_until, r.organisation.name))
+
+
+@dataclass(frozen=True)
+class Statistics:
+    active: int
+    by_kind: list[tuple[str, int]]
+    by_authority: list[tuple[str, int]]
+    population: int | None
+    population_source: str
+    density: str | None  # organisations per 10,000 residents, one decimal
+    ratings: list[tuple[str, int]]
+    abnormal: int
+    serious: int
+    trade_associations: int
+    inspected_trade_associations: int
+
+
+def statistics(actor: ScopedActor, day: date) -> Statistics:
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from django.db.models import Count
+
+    from minzheng.assistance.errors import ParameterMissing
+    from minzheng.organisations.models import FeeInspection, Kind
+
+    active = Organisation.objects.visible_to(actor).filter(status=Organisation.Status.ACTIVE)
+    n = active.count()
+    kinds = dict(Kind.choices)
+    by_kind = [
+        (kinds[r["kind"]], r["n"])
+        for r in active.values("kind").annotate(n=Count("id")).order_by("kind")
+    ]
+    by_authority = [
+        (r["authority"], r["n"])
+        for r in active.values("authority").annotate(n=Count("id")).order_by("-n")
+    ]
+    low = actor.scope_bounds()[0]
+    population, source, density = None, "", None
+    # Populations are known for the city and each county; organisations register at those levels.
+    if low[6:] == "000000":
+        try:
+            population, p = params_for(low[:6], day).integer(
+                "organisations.statistics.resident_population"
+            )
+            source = p.source
+        except ParameterMissing:
+            population = None
+    if population:
+        density = str(
+            (Decimal(n) * 10000 / Decimal(population)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        )
+    grades = dict(Rating.Grade.choices)
+    current = Rating.objects.visible_to(actor).filter(awarded_on__lte=day, valid_until__gte=day)
+    ratings = [
+        (grades[r["grade"]], r["n"])
+        for r in current.values("grade").annotate(n=Count("id")).order_by("-grade")
+    ]
+    listed = CreditListing.objects.visible_to(actor).filter(status=CreditListing.Status.LISTED)
+    trade = active.filter(is_trade_association=True)
+    inspected = (
+        FeeInspection.objects.visible_to(actor)
+        .filter(year=day.year - 1)
+        .values("organisation")
+        .distinct()
+        .count()
+    )
+    return Statistics(
+        active=n,
+        by_kind=by_kind,
+        by_authority=by_authority,
+        population=population,
+        population_source=source,
+        density=density,
+        ratings=ratings,
+        abnormal=listed.filter(list=CreditListing.List.ABNORMAL).count(),
+        serious=listed.filter(list=CreditListing.List.SERIOUS).count(),
+        trade_associations=trade.count(),
+        inspected_trade_associations=inspected,
+    )
