@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from minzheng.accounts.scope import ScopedActor
 from minzheng.assistance.parameters import ParameterSet
@@ -69,37 +70,79 @@ class AnnualRow:
     reminder: rules.Reminder | None
 
 
-def annual_status(actor: ScopedActor, report_year: int, today: date) -> list[AnnualRow]:
-    """Each active organisation's standing in one year's inspection, with its reminder."""
-    orgs = list(
-        Organisation.objects.visible_to(actor)
-        .filter(status=Organisation.Status.ACTIVE)
-        .select_related("region")
-        .order_by("region_id", "name")
+@dataclass(frozen=True)
+class AnnualOverview:
+    """One year's inspection over the visible organisations, as a query the page can slice."""
+
+    report_year: int
+    today: date
+    organisations: QuerySet[Organisation]  # ordered; only the missing ones if asked
+    cycles: dict[str, tuple[rules.AnnualCycle, ParameterSet]]  # by registration region code
+    filed: int
+    required: int
+
+    def rows(self, organisations: Iterable[Organisation]) -> list[AnnualRow]:
+        orgs = list(organisations)
+        reports = {
+            r.organisation_id: r
+            for r in AnnualReport.objects.filter(
+                organisation__in=orgs, report_year=self.report_year
+            )
+        }
+        result = []
+        for org in orgs:
+            cycle, params = self.cycles[org.region_id]
+            required = rules.annual_report_required(org.founded_on, cycle).required
+            report = reports.get(org.pk)
+            reminder = None
+            if required and report is None:
+                reminder = rules.annual_reminder(self.today, cycle.authority_due, params)
+            result.append(AnnualRow(org, report, required, reminder))
+        return result
+
+
+def _region_params(orgs: QuerySet[Organisation], day: date) -> dict[str, ParameterSet]:
+    """The parameters of each registration region among `orgs` (a city and its counties: few)."""
+    regions = orgs.order_by().values_list("region_id", flat=True).distinct()
+    return {code: params_for(code, day) for code in regions}
+
+
+def annual_overview(
+    actor: ScopedActor, report_year: int, today: date, *, only_missing: bool = False
+) -> AnnualOverview:
+    """Set-based: who must report is a date filter per region, who has reported an EXISTS."""
+    orgs = Organisation.objects.visible_to(actor).filter(status=Organisation.Status.ACTIVE)
+    params = _region_params(orgs, today)
+    cycles = {code: (rules.annual_cycle(report_year, p), p) for code, p in params.items()}
+    required = Q(pk__in=[])
+    for code, (cycle, _p) in cycles.items():
+        required |= Q(region_id=code, founded_on__lte=cycle.exempt_founded_after)
+    filed = Exists(
+        AnnualReport.objects.filter(organisation=OuterRef("pk"), report_year=report_year)
     )
-    reports = {
-        r.organisation_id: r
-        for r in AnnualReport.objects.filter(organisation__in=orgs, report_year=report_year)
-    }
-    cache: dict[str, ParameterSet] = {}
-    result = []
-    for org in orgs:
-        county = org.region_id[:6]
-        params = cache.get(county) or cache.setdefault(county, params_for(county, today))
-        cycle = rules.annual_cycle(report_year, params)
-        required = rules.annual_report_required(org.founded_on, cycle).required
-        report = reports.get(org.pk)
-        reminder = None
-        if required and report is None:
-            reminder = rules.annual_reminder(today, cycle.authority_due, params)
-        result.append(AnnualRow(org, report, required, reminder))
-    return result
+    rows = orgs.select_related("region").order_by("region_id", "name")
+    if only_missing:
+        rows = rows.filter(required).exclude(filed)
+    return AnnualOverview(
+        report_year,
+        today,
+        rows,
+        cycles,
+        filed=orgs.filter(filed).count(),
+        required=orgs.filter(required).count(),
+    )
+
+
+def annual_status(actor: ScopedActor, report_year: int, today: date) -> list[AnnualRow]:
+    """Every visible organisation's standing in one year's inspection, with its reminder."""
+    overview = annual_overview(actor, report_year, today)
+    return overview.rows(overview.organisations)
 
 
 @dataclass(frozen=True)
 class ExpiryRow:
     organisation: Organisation
-    what: str  # 登记证书 / 评估等级 nA
+    what: str  # 登记证书 / 评估等级nA
     valid_until: date
     reminder: rules.Reminder
 
@@ -107,32 +150,41 @@ class ExpiryRow:
 def expiry_queue(
     actor: ScopedActor, today: date, *, org: Organisation | None = None
 ) -> list[ExpiryRow]:
-    """证书到期提醒办: certificates and ratings expiring within the window, or already expired."""
-    orgs = (
-        [org]
-        if org is not None
-        else list(
-            Organisation.objects.visible_to(actor)
-            .filter(status=Organisation.Status.ACTIVE)
-            .select_related("region")
-        )
+    """证书到期提醒办: certificates and current ratings expiring within the window, or expired.
+
+    Set-based: the window is a date filter per registration region (its own parameter)."""
+    orgs = Organisation.objects.visible_to(actor).filter(status=Organisation.Status.ACTIVE)
+    if org is not None:
+        orgs = orgs.filter(pk=org.pk)
+    params = _region_params(orgs, today)
+    windows = {
+        code: today + timedelta(days=p.integer("organisations.expiry.reminder_days_before")[0])
+        for code, p in params.items()
+    }
+    due_certificates = Q(pk__in=[])
+    due_ratings = Q(pk__in=[])
+    for code, until in windows.items():
+        due_certificates |= Q(region_id=code, certificate_valid_until__lte=until)
+        due_ratings |= Q(organisation__region_id=code, valid_until__lte=until)
+    later = Rating.objects.filter(
+        organisation=OuterRef("organisation"), awarded_on__gt=OuterRef("awarded_on")
     )
-    latest_rating: dict[int, Rating] = {}
-    for rating in Rating.objects.filter(organisation__in=orgs).order_by("awarded_on"):
-        latest_rating[rating.organisation_id] = rating
-    cache: dict[str, ParameterSet] = {}
-    rows = []
-    for o in orgs:
-        county = o.region_id[:6]
-        params = cache.get(county) or cache.setdefault(county, params_for(county, today))
-        items = [("登记证书", o.certificate_valid_until)]
-        latest = latest_rating.get(o.pk)
-        if latest is not None:
-            items.append((f"评估等级{latest.get_grade_display()}", latest.valid_until))
-        for what, until in items:
-            reminder = rules.expiry_reminder(today, until, params)
-            if reminder.stage is not rules.ReminderStage.NOT_YET:
-                rows.append(ExpiryRow(o, what, until, reminder))
+    rows: list[ExpiryRow] = []
+    for o in orgs.filter(due_certificates).select_related("region"):
+        reminder = rules.expiry_reminder(today, o.certificate_valid_until, params[o.region_id])
+        rows.append(ExpiryRow(o, "登记证书", o.certificate_valid_until, reminder))
+    ratings = (
+        Rating.objects.filter(organisation__in=orgs)
+        .filter(due_ratings)
+        .exclude(Exists(later))
+        .select_related("organisation__region")
+    )
+    for rating in ratings:
+        o = rating.organisation
+        reminder = rules.expiry_reminder(today, rating.valid_until, params[o.region_id])
+        rows.append(
+            ExpiryRow(o, f"评估等级{rating.get_grade_display()}", rating.valid_until, reminder)
+        )
     return sorted(rows, key=lambda r: (r.valid_until, r.organisation.name))
 
 

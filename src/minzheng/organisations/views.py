@@ -368,20 +368,22 @@ def _annual_cells(row: queries.AnnualRow) -> list[str]:
 @requires(C)
 def annual_list(request: HttpRequest) -> HttpResponse:
     year, only = _year(request), request.GET.get("only", "")
-    rows = queries.annual_status(staff_user(request), year, today())
-    if only == "missing":
-        rows = [r for r in rows if r.required and r.report is None]
-    filed = sum(1 for r in rows if r.report)
+    overview = queries.annual_overview(
+        staff_user(request), year, today(), only_missing=only == "missing"
+    )
+    page = _page(request, overview.organisations)
+    rows = overview.rows(page.object_list)
     return render(
         request,
         "organisations/annual_list.html",
         {
             "year": year,
             "only": only,
-            "page": _page(request, [(_annual_cells(r), r) for r in rows]),
+            "page": page,
+            "rows": [(_annual_cells(r), r) for r in rows],
             "headers": ANNUAL_HEADERS,
-            "filed": filed,
-            "total": len(rows),
+            "filed": overview.filed,
+            "total": overview.required,
         },
     )
 
