@@ -158,3 +158,29 @@ def test_the_api_lists_checks_codes_and_files_a_report(
     assert good.status_code == 200
     assert good.json()["status_label"] == "已报业务主管单位"
     assert AnnualReport.objects.get().filed_on == date(2025, 3, 1)
+
+
+def test_the_legal_representative_is_linked_to_a_registry_person_by_id_number(
+    haishu_science_society: Organisation, approver_haishu: Any, household_li_three_members: Any
+) -> None:
+    client = client_for(approver_haishu)
+    url = f"/organisations/{haishu_science_society.pk}/legal-representative/"
+    page = client.post(url, {"id_number": "330203195001011239"}, follow=True)
+    assert "在您的管辖范围内没有找到该身份证号的登记人员" in page.content.decode()
+    page = client.post(url, {"id_number": "330203195001011238"}, follow=True)
+    assert "法定代表人已更新" in page.content.decode()
+    org = Organisation.objects.get(pk=haishu_science_society.pk)
+    assert (org.legal_rep_name, org.legal_rep_person_id) == (
+        "李建国",
+        household_li_three_members.head_id,
+    )
+    assert "（登记人员）" in page.content.decode().replace("</a>", "").replace(
+        f'<a href="/registry/persons/{org.legal_rep_person_id}/">', ""
+    )
+
+
+def test_the_organisation_page_reminds_of_a_missing_annual_report(
+    haishu_science_society: Organisation, approver_haishu: Any
+) -> None:
+    page = client_for(approver_haishu).get(f"/organisations/{haishu_science_society.pk}/")
+    assert 'id="annual-reminder"' in page.content.decode()

@@ -10,6 +10,11 @@ urlpatterns = [
     path("export/", views.organisation_export, name="organisation_export"),
     path("<int:org_id>/", views.organisation_detail, name="organisation_detail"),
     path("<int:org_id>/certificate/", views.certificate_pdf, name="certificate"),
+    path(
+        "<int:org_id>/legal-representative/",
+        views.legal_representative,
+        name="legal_representative",
+    ),
     path("<int:org_id>/apply/", views.organisation_apply, name="organisation_apply"),
     path("<int:org_id>/annual/", views.annual_file, name="annual_file"),
     path("<int:org_id>/credit/", views.credit_add, name="credit_add"),

@@ -143,6 +143,10 @@ def organisation_detail(request: HttpRequest, org_id: int) -> HttpResponse:
     day = today()
     last_year = day.year - 1
     eligibility = rules.rating_eligibility(actions.rating_facts(org, day.year, day))
+    annual_due = None
+    if org.status == Organisation.Status.ACTIVE:
+        [row] = queries.annual_overview(user, last_year, day).rows([org])
+        annual_due = row.reminder
     return render(
         request,
         "organisations/organisation_detail.html",
@@ -156,6 +160,8 @@ def organisation_detail(request: HttpRequest, org_id: int) -> HttpResponse:
             "inspections": FeeInspection.objects.filter(organisation=org),
             "applications": org.applications.all(),
             "eligibility": eligibility,
+            "annual_due": annual_due,
+            "stage_labels": rules.REMINDER_STAGE_LABELS,
             "last_year": last_year,
             "outcomes": AnnualReport.Outcome.choices,
             "reasons": [c for c in CreditListing.Reason.choices if c[0] != "abnormal_two_years"],
@@ -165,6 +171,29 @@ def organisation_detail(request: HttpRequest, org_id: int) -> HttpResponse:
             "today": day,
         },
     )
+
+
+@require_POST
+@requires(Capability.MANAGE_ORGANISATIONS)
+def legal_representative(request: HttpRequest, org_id: int) -> HttpResponse:
+    """Link the legal representative to a person in the registry by ID number, or unlink."""
+    from minzheng.registry.queries import search_persons
+
+    user = staff_user(request)
+    url = reverse("organisations:organisation_detail", args=[org_id])
+    number = request.POST.get("id_number", "").strip()
+
+    def link() -> object:
+        if not number:
+            return actions.do_set_legal_representative(user, org_id, None)
+        person = search_persons(user, number).first() if len(number) >= 15 else None
+        if person is None:
+            raise ValidationFailed(
+                "在您的管辖范围内没有找到该身份证号的登记人员", code="person_not_found"
+            )
+        return actions.do_set_legal_representative(user, org_id, person.pk)
+
+    return _run(request, url, "法定代表人已更新", link)
 
 
 @requires(C)
