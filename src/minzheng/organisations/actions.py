@@ -138,22 +138,26 @@ def do_accept_registration(
     decision = rules.registration_deadline(accepted_on, params, step="decision")
     with transaction.atomic():
         count = App.objects.filter(accepted_on__year=accepted_on.year).count() + 1
-        app = App.objects.create(
-            number=f"SZDJ{accepted_on.year}{count:06d}",
-            type=kind_of,
-            status=App.Status.ACCEPTED,
-            organisation=org,
-            region=region,
-            name=name,
-            kind=kind,
-            particulars=particulars,
-            reason=reason.strip()[:2000],
-            accepted_on=accepted_on,
-            review_due=review.on,
-            decision_due=decision.on,
-            parameter_versions=[review.parameter.version_id, decision.parameter.version_id],
-            created_by=actor,
-        )
+        try:
+            with transaction.atomic():
+                app = App.objects.create(
+                    number=f"SZDJ{accepted_on.year}{count:06d}",
+                    type=kind_of,
+                    status=App.Status.ACCEPTED,
+                    organisation=org,
+                    region=region,
+                    name=name,
+                    kind=kind,
+                    particulars=particulars,
+                    reason=reason.strip()[:2000],
+                    accepted_on=accepted_on,
+                    review_due=review.on,
+                    decision_due=decision.on,
+                    parameter_versions=[review.parameter.version_id, decision.parameter.version_id],
+                    created_by=actor,
+                )
+        except IntegrityError:
+            raise OrganisationRefused("申请编号冲突（同时受理了另一件申请），请重新提交") from None
         audit.record(
             actor,
             Action.CREATE,
