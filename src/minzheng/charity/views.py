@@ -208,7 +208,6 @@ def donation_list(request: HttpRequest) -> HttpResponse:
             "page": Paginator(rows, 20).get_page(request.GET.get("page")),
             "q": q,
             "year": year,
-            "rows_cells": None,
         },
     )
 
