@@ -213,3 +213,40 @@ def test_the_yearly_check_lists_a_failing_charity_with_its_figures(
             haishu_charity.pk,
             data={"form": "cash", "received_on": "2025-04-25", "donor": "x", "amount": "1"},
         )
+
+
+def test_a_project_is_added_from_the_page_and_a_donation_booked_to_it(
+    haishu_charity: Organisation, approver_haishu: Any
+) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(approver_haishu)
+    page = client.post(
+        f"/charity/{haishu_charity.pk}/projects/",
+        {"name": "困境儿童助学", "starts_on": "2025-01-01"},
+        follow=True,
+    )
+    assert "慈善项目已新增" in page.content.decode()
+    again = client.post(
+        f"/charity/{haishu_charity.pk}/projects/",
+        {"name": "困境儿童助学", "starts_on": "2025-01-01"},
+        follow=True,
+    )
+    assert "项目“困境儿童助学”已存在" in again.content.decode()
+    from minzheng.charity.models import Project
+
+    project = Project.objects.get()
+    client.post(
+        f"/charity/{haishu_charity.pk}/donations/",
+        {
+            "form": "cash",
+            "received_on": "2025-03-01",
+            "donor": "爱心人士",
+            "amount": "5000",
+            "project": str(project.pk),
+        },
+    )
+    detail = client.get(f"/charity/{haishu_charity.pk}/").content.decode()
+    assert "困境儿童助学" in detail
+    assert Donation.objects.get().project == project

@@ -292,3 +292,22 @@ def _project(org: Organisation, raw: object) -> Project | None:
     if project is None:
         raise ValidationFailed("慈善项目不存在或不属于该组织", code="bad_project")
     return project
+
+
+def do_create_project(actor: User, org_id: int, *, data: dict[str, Any]) -> Project:
+    name = require_text(data.get("name"), "项目名称", 120)
+    starts_on = parse_date(data.get("starts_on"), "开始日期")
+    with transaction.atomic():
+        org = _charity(actor, org_id)
+        if Project.objects.filter(organisation=org, name=name).exists():
+            raise CharityRefused(f"项目“{name}”已存在")
+        project = Project.objects.create(organisation=org, name=name, starts_on=starts_on)
+        audit.record(
+            actor,
+            Action.CREATE,
+            "charity_project",
+            project.pk,
+            summary=f"新增慈善项目：{name}",
+            region_code=org.region_id,
+        )
+    return project

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.charity_list, name="charity_list"),
     path("recognise/", views.recognise, name="recognise"),
     path("<int:org_id>/", views.charity_detail, name="charity_detail"),
+    path("<int:org_id>/projects/", views.project_add, name="project_add"),
     path("<int:org_id>/donations/", views.donation_add, name="donation_add"),
     path("<int:org_id>/expenditures/", views.expenditure_add, name="expenditure_add"),
     path("<int:org_id>/plans/", views.plan_add, name="plan_add"),

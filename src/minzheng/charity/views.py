@@ -135,6 +135,17 @@ def donation_add(request: HttpRequest, org_id: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.MANAGE_ORGANISATIONS)
+def project_add(request: HttpRequest, org_id: int) -> HttpResponse:
+    return _run(
+        request,
+        _detail(org_id),
+        "慈善项目已新增",
+        lambda: actions.do_create_project(staff_user(request), org_id, data=request.POST.dict()),
+    )
+
+
+@require_POST
+@requires(Capability.MANAGE_ORGANISATIONS)
 def expenditure_add(request: HttpRequest, org_id: int) -> HttpResponse:
     return _run(
         request,
