@@ -184,3 +184,18 @@ def test_the_organisation_page_reminds_of_a_missing_annual_report(
 ) -> None:
     page = client_for(approver_haishu).get(f"/organisations/{haishu_science_society.pk}/")
     assert 'id="annual-reminder"' in page.content.decode()
+
+
+def test_an_open_investigation_recorded_on_the_page_excludes_the_rating(
+    haishu_science_society: Organisation, approver_haishu: Any
+) -> None:
+    client = client_for(approver_haishu)
+    url = f"/organisations/{haishu_science_society.pk}/"
+    page = client.post(
+        url + "supervision/", {"penalised_on": "", "under_investigation": "1"}, follow=True
+    )
+    assert "监管信息已保存" in page.content.decode()
+    assert "✘ 未因涉嫌违法被立案调查" in page.content.decode()
+    bad = client.post(url + "supervision/", {"penalised_on": "2025-13-01"}, follow=True)
+    assert "行政处罚日期格式应为YYYY-MM-DD：2025-13-01" in bad.content.decode()
+    assert Organisation.objects.get(pk=haishu_science_society.pk).under_investigation

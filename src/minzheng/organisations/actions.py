@@ -392,6 +392,35 @@ def do_set_legal_representative(actor: User, org_id: int, person_id: int | None)
     return org
 
 
+def do_record_supervision(
+    actor: User, org_id: int, *, penalised_on: object, under_investigation: bool
+) -> Organisation:
+    """Record the latest administrative penalty and whether an investigation is open: both are
+    exclusion grounds of the rating (全国性社会组织评估管理规定)."""
+    text = str(penalised_on or "").strip()
+    day = parse_date(text, "行政处罚日期") if text else None
+    with transaction.atomic():
+        org = _org(actor, org_id, lock=True)
+        _require(actor, org.region_id)
+        before = {
+            "penalised_on": str(org.penalised_on),
+            "under_investigation": org.under_investigation,
+        }
+        org.penalised_on, org.under_investigation = day, under_investigation
+        org.save(update_fields=["penalised_on", "under_investigation"])
+        audit.record(
+            actor,
+            Action.UPDATE,
+            "organisation",
+            org.pk,
+            summary=f"监管信息：{org.name}",
+            before=before,
+            after={"penalised_on": str(day), "under_investigation": under_investigation},
+            region_code=org.region_id,
+        )
+    return org
+
+
 # ── annual inspection ───────────────────────────────────────────────────────────────────────
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
         views.legal_representative,
         name="legal_representative",
     ),
+    path("<int:org_id>/supervision/", views.supervision, name="supervision"),
     path("<int:org_id>/apply/", views.organisation_apply, name="organisation_apply"),
     path("<int:org_id>/annual/", views.annual_file, name="annual_file"),
     path("<int:org_id>/credit/", views.credit_add, name="credit_add"),

@@ -196,6 +196,23 @@ def legal_representative(request: HttpRequest, org_id: int) -> HttpResponse:
     return _run(request, url, "法定代表人已更新", link)
 
 
+@require_POST
+@requires(Capability.MANAGE_ORGANISATIONS)
+def supervision(request: HttpRequest, org_id: int) -> HttpResponse:
+    url = reverse("organisations:organisation_detail", args=[org_id])
+    return _run(
+        request,
+        url,
+        "监管信息已保存",
+        lambda: actions.do_record_supervision(
+            staff_user(request),
+            org_id,
+            penalised_on=request.POST.get("penalised_on", ""),
+            under_investigation=request.POST.get("under_investigation") == "1",
+        ),
+    )
+
+
 @requires(C)
 def certificate_pdf(request: HttpRequest, org_id: int) -> HttpResponse:
     """The registration certificate (登记证书) with a QR code to the public verification page."""
