@@ -159,9 +159,14 @@ def spending_check(f: Figures, params: ParameterSet) -> SpendingCheck:
     return SpendingCheck(all(c.passed for c in criteria), group, band, tuple(criteria))
 
 
+# The bands as the 2016 rules name them (the edges themselves are parameters).
 BAND_LABELS = {
-    "large": "上年末净资产最高档",
-    "upper": "上年末净资产第二档",
-    "middle": "上年末净资产第三档",
-    "small": "上年末净资产最低档",
+    (Group.PRIVATE_FOUNDATION, "large"): "净资产6000万元以上",
+    (Group.PRIVATE_FOUNDATION, "upper"): "净资产800万—6000万元",
+    (Group.PRIVATE_FOUNDATION, "middle"): "净资产400万—800万元",
+    (Group.PRIVATE_FOUNDATION, "small"): "净资产400万元以下",
+    (Group.PRIVATE_OTHER, "large"): "净资产1000万元以上",
+    (Group.PRIVATE_OTHER, "upper"): "净资产500万—1000万元",
+    (Group.PRIVATE_OTHER, "middle"): "净资产100万—500万元",
+    (Group.PRIVATE_OTHER, "small"): "净资产100万元以下",
 }

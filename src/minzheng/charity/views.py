@@ -257,7 +257,7 @@ def _check_cells(r: queries.CheckRow) -> list[str]:
     return [
         f.organisation.name,
         rules.GROUP_LABELS[c.group],
-        rules.BAND_LABELS.get(c.band, "—"),
+        rules.BAND_LABELS.get((c.group, c.band), "—"),
         f"{f.prior_year_income:,.2f}",
         f"{f.prior_year_net_assets:,.2f}",
         f"{f.charitable_spending:,.2f}",
