@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "minzheng.payments",
     "minzheng.linkage",
     "minzheng.medical",
+    "minzheng.organisations",
+    "minzheng.charity",
     "minzheng.api",
     "minzheng.operations",
     "minzheng.adoption",

@@ -34,3 +34,6 @@ urlpatterns = [
 handler403 = "minzheng.core.views.forbidden"
 handler404 = "minzheng.core.views.not_found"
 handler500 = "minzheng.core.views.server_error"
+
+urlpatterns += [path("organisations/", include("minzheng.organisations.urls"))]
+urlpatterns += [path("charity/", include("minzheng.charity.urls"))]

@@ -62,6 +62,20 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("定点医院登记", "medical:hospitals", C.MANAGE_USERS, "系统管理"),
     MenuItem("医院月结单", "medical:statements", C.CASE_DATA, "医疗救助"),
     MenuItem("医院对账", "medical:reconciliation", C.CASE_DATA, "医疗救助"),
+    # 社会组织与慈善 (organisations, charity)
+    MenuItem("社会组织", "organisations:organisation_list", C.CASE_DATA, "社会组织"),
+    MenuItem("登记申请", "organisations:application_list", C.CASE_DATA, "社会组织"),
+    MenuItem("年检年报", "organisations:annual_list", C.CASE_DATA, "社会组织"),
+    MenuItem("信用名录", "organisations:credit_list", C.CASE_DATA, "社会组织"),
+    MenuItem("证书到期提醒", "organisations:expiry_list", C.CASE_DATA, "社会组织"),
+    MenuItem("收费检查", "organisations:fee_inspection_list", C.CASE_DATA, "社会组织"),
+    MenuItem("社会组织统计", "organisations:statistics", C.VIEW_STATISTICS, "社会组织"),
+    MenuItem("慈善组织", "charity:charity_list", C.CASE_DATA, "慈善"),
+    MenuItem("捐赠收入", "charity:donation_list", C.CASE_DATA, "慈善"),
+    MenuItem("支出比例检查", "charity:spending_checks", C.CASE_DATA, "慈善"),
+    MenuItem("慈善一日捐", "charity:campaign_list", C.CASE_DATA, "慈善"),
+    MenuItem("慈善信托", "charity:trust_list", C.CASE_DATA, "慈善"),
+    MenuItem("信息公开", "charity:disclosure_list", C.CASE_DATA, "慈善"),
 )
 
 

@@ -27,6 +27,9 @@ class Capability(StrEnum):
     VIEW_AUDIT = "view_audit"  # the audit trail (审计员)
     MANAGE_SECURITY = "manage_security"  # unlock accounts, login log (安全管理员)
     MANAGE_USERS = "manage_users"  # staff accounts and API clients (系统管理员)
+    MANAGE_ORGANISATIONS = (
+        "manage_organisations"  # 社会组织登记管理与慈善监管 (registration authority)
+    )
 
 
 C = Capability
@@ -42,6 +45,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.SECURITY_ADMIN: frozenset({C.MANAGE_SECURITY}),
     Role.SYSTEM_ADMIN: frozenset({C.MANAGE_USERS}),
 }
+
+# 社会组织登记管理机关 are the city and county bureaus: their administrators and approvers.
+for _role in (Role.CITY_ADMIN, Role.COUNTY_APPROVER):
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {C.MANAGE_ORGANISATIONS}
 
 # The region level a role's scope must be at (a township caseworker is scoped to a township …).
 ROLE_SCOPE_LEVELS: dict[str, tuple[str, ...]] = {

@@ -913,16 +913,20 @@ def bounds_for(key: str) -> tuple[Decimal, Decimal] | None:
 
 
 def all_specs() -> list[ParameterSpec]:
-    """Every parameter the platform reads: assistance rules, payments and the workflow.
+    """Every parameter the platform reads: assistance rules, payments, the workflow and each
+    later app's catalogue (monitoring, medical, organisations, charity, civil services).
 
     This is catalogue DATA, loaded into the database by `do_load_parameter_catalog`; at run time
     every value is read from the database through `assistance.queries.parameter_set`.
     """
     from minzheng.applications.parameter_catalog import WORKFLOW_PARAMETERS
     from minzheng.payments.parameter_catalog import PAYMENT_PARAMETERS
+    from minzheng.charity.parameter_catalog import CHARITY_PARAMETERS
+    from minzheng.organisations.parameter_catalog import ORGANISATION_PARAMETERS
+    from minzheng.medical.parameter_catalog import MEDICAL_PARAMETERS
     from minzheng.monitoring.parameter_catalog import MONITORING_PARAMETERS
 
-    return [*PARAMETERS, *PAYMENT_PARAMETERS, *WORKFLOW_PARAMETERS, *MONITORING_PARAMETERS]
+    return [*PARAMETERS, *PAYMENT_PARAMETERS, *WORKFLOW_PARAMETERS, *MONITORING_PARAMETERS, *MEDICAL_PARAMETERS, *ORGANISATION_PARAMETERS, *CHARITY_PARAMETERS]
 
 
 def catalog_rows() -> list[ParameterRow]:
@@ -959,7 +963,3 @@ def default_parameters(region_code: str, as_of: date) -> ParameterSet:
     return resolve_parameters(catalog_rows(), region_code, as_of)
 
 
-# Medical assistance parameters are kept with their app and loaded and resolved like these.
-from minzheng.medical.parameter_catalog import MEDICAL_PARAMETERS  # noqa: E402
-
-PARAMETERS.extend(MEDICAL_PARAMETERS)

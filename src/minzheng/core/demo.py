@@ -85,4 +85,8 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
     from minzheng.medical.demo import seed_demo as seed_medical
 
     seed_medical()
+
+    from minzheng.organisations.demo import seed_demo as seed_organisations
+
+    seed_organisations()
     return logins

@@ -1,0 +1,742 @@
+"""Demo data for 社会组织 and 慈善: a realistic set of organisations worked through the actions
+(registration, annual reports, ratings, credit listings, fee inspections), and a bulk register
+of community organisations so that the city's density is the article's ≥ 38 per 10,000 residents.
+
+The charity figures of 2025 are built to reproduce the article's totals (received 53,782.2 万元:
+cash 43,052.89 万, goods 10,729.31 万; spent 53,702.89 万; 慈善一日捐 1,199.57 万, +29.87 %).
+Every name is invented; this is demo data, not a record of real organisations.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+
+from minzheng.accounts.models import User
+from minzheng.charity import actions as charity
+from minzheng.charity.models import Campaign, Disclosure, Donation, Expenditure, Project
+from minzheng.core.creditcode import build
+from minzheng.organisations import actions
+from minzheng.organisations.models import (
+    AnnualReport,
+    FeeInspection,
+    Organisation,
+)
+from minzheng.regions.models import Region
+
+YEAR = 2025  # the last completed year of the demo
+MIGRATED_BEFORE = date(2020, 1, 1)  # registered before the system: taken over as records
+DENSITY_ORGANISATIONS = 35_740  # 38.0 per 10,000 of 9,404,283 residents
+FEE_INSPECTED = 656
+D = Decimal
+
+# name, kind, region, founded, trade association, supervising unit, capital
+DETAILED: tuple[tuple[str, str, str, date, bool, str, str], ...] = (
+    (
+        "宁波市慈善总会",
+        "social_group",
+        "330200",
+        date(1995, 7, 18),
+        False,
+        "宁波市民政局",
+        "3000000",
+    ),
+    (
+        "宁波市青少年发展基金会",
+        "foundation",
+        "330200",
+        date(2003, 5, 20),
+        False,
+        "共青团宁波市委",
+        "8000000",
+    ),
+    (
+        "宁波市物流协会",
+        "social_group",
+        "330200",
+        date(2006, 9, 1),
+        True,
+        "宁波市交通运输局",
+        "100000",
+    ),
+    (
+        "宁波市模具行业协会",
+        "social_group",
+        "330200",
+        date(2002, 3, 12),
+        True,
+        "宁波市经济和信息化局",
+        "50000",
+    ),
+    (
+        "宁波市海曙区慈善总会",
+        "social_group",
+        "330203",
+        date(2001, 11, 8),
+        False,
+        "海曙区民政局",
+        "500000",
+    ),
+    (
+        "宁波市海曙区科普志愿者协会",
+        "social_group",
+        "330203",
+        date(2012, 4, 16),
+        False,
+        "海曙区科学技术协会",
+        "30000",
+    ),
+    (
+        "宁波市海曙区阳光居家养老服务中心",
+        "social_service",
+        "330203",
+        date(2015, 6, 3),
+        False,
+        "海曙区民政局",
+        "100000",
+    ),
+    (
+        "宁波市海曙区餐饮行业协会",
+        "social_group",
+        "330203",
+        date(2009, 8, 25),
+        True,
+        "海曙区商务局",
+        "50000",
+    ),
+    (
+        "宁波市海曙区关爱困境儿童基金会",
+        "foundation",
+        "330203",
+        date(2018, 12, 6),
+        False,
+        "海曙区民政局",
+        "2000000",
+    ),
+    (
+        "宁波市海曙区南门社区书画协会",
+        "social_group",
+        "330203",
+        date(2025, 8, 18),
+        False,
+        "海曙区文化和广电旅游体育局",
+        "30000",
+    ),
+    (
+        "宁波市鄞州区慈善总会",
+        "social_group",
+        "330212",
+        date(2000, 10, 12),
+        False,
+        "鄞州区民政局",
+        "500000",
+    ),
+    (
+        "宁波市鄞州区星光社会工作服务中心",
+        "social_service",
+        "330212",
+        date(2016, 3, 28),
+        False,
+        "鄞州区民政局",
+        "100000",
+    ),
+    (
+        "宁波市鄞州区建筑业协会",
+        "social_group",
+        "330212",
+        date(2004, 5, 9),
+        True,
+        "鄞州区住房和城乡建设局",
+        "80000",
+    ),
+    (
+        "宁波市鄞州区助学基金会",
+        "foundation",
+        "330212",
+        date(2014, 9, 10),
+        False,
+        "鄞州区教育局",
+        "4000000",
+    ),
+    (
+        "宁波市北仑区港口文化研究会",
+        "social_group",
+        "330206",
+        date(2011, 7, 7),
+        False,
+        "北仑区社会科学界联合会",
+        "30000",
+    ),
+    (
+        "宁波市江北区乐龄学堂",
+        "social_service",
+        "330205",
+        date(2019, 1, 15),
+        False,
+        "江北区教育局",
+        "50000",
+    ),
+)
+KIND_TYPE = {"social_group": "1", "social_service": "2", "foundation": "3"}
+REPORT = {"activities": "按章程开展业务活动，召开理事会2次，举办公益活动若干场"}
+
+
+def _code(kind: str, region: str, serial: int) -> str:
+    return build("5", KIND_TYPE[kind], region, f"MJ{serial:06d}")
+
+
+def seed_demo(*, community_organisations: int = DENSITY_ORGANISATIONS) -> None:
+    """Idempotent: does nothing when the demo organisations are already there.
+
+    `community_organisations` is the city's total the bulk register fills up to (tests use fewer).
+    """
+    if Organisation.objects.filter(name=DETAILED[0][0]).exists():
+        return
+    admin = User.objects.get(username="city_admin")
+    haishu = User.objects.get(username="approver_haishu")
+    yinzhou = User.objects.get(username="approver_yinzhou")
+    actor_for = {"330203": haishu, "330212": yinzhou}
+    with transaction.atomic():
+        orgs = _detailed(admin, actor_for)
+        _filler(len(orgs), community_organisations)
+        _annual_and_credit(admin, actor_for, orgs)
+        _pending_applications(haishu)
+        _charity(admin, actor_for, orgs)
+
+
+def _detailed(admin: User, actor_for: dict[str, User]) -> dict[str, Organisation]:
+    orgs: dict[str, Organisation] = {}
+    for serial, (name, kind, region, founded, trade, unit, capital) in enumerate(DETAILED, 1):
+        actor = actor_for.get(region, admin)
+        code = _code(kind, region, serial)
+        data = {
+            "name": name,
+            "kind": kind,
+            "supervising_unit": unit,
+            "legal_rep_name": ["王建国", "陈晓红", "李明华", "张丽萍", "周志强"][serial % 5],
+            "registered_capital": capital,
+            "scope": "按章程开展公益服务、行业自律与交流培训",
+            "address": f"宁波市{Region.objects.get(code=region + '000000').name}中山路{serial * 11}号",
+            "credit_code": _code(kind, region, serial),
+            "founded_on": founded,
+            "certificate_valid_until": date(2030, 1, 1),
+            "is_trade_association": trade,
+        }
+        if founded < MIGRATED_BEFORE:
+            org = actions.do_import_organisation(actor, region_code=region + "000000", data=data)
+        else:
+            app = actions.do_accept_registration(
+                actor,
+                type="establish",
+                region_code=region + "000000",
+                data=data,
+                accepted_on=founded,
+            )
+            actions.do_review_registration(actor, app.pk, passed=True, note="材料齐全", on=founded)
+            app = actions.do_decide_registration(
+                actor, app.pk, approve=True, on=founded, credit_code=code
+            )
+            assert app.organisation is not None
+            org = app.organisation
+        # Certificates are renewed on each change; the demo staggers them so some fall due soon.
+        org.certificate_valid_until = date(2026, 12, 20) + timedelta(days=45 * (serial - 1))
+        org.is_trade_association = trade
+        org.save(update_fields=["certificate_valid_until", "is_trade_association"])
+        orgs[name] = org
+    return orgs
+
+
+def _filler(start: int, total: int) -> None:
+    """Community organisations in bulk, by county in proportion to residents."""
+    from minzheng.registry.seed import COUNTY_RESIDENTS
+
+    total_people = sum(COUNTY_RESIDENTS.values())
+    rows: list[Organisation] = []
+    reports: list[AnnualReport] = []
+    fees: list[FeeInspection] = []
+    serial = start + 1
+    counties = sorted(COUNTY_RESIDENTS)
+    targets = {c: (total - start) * COUNTY_RESIDENTS[c] // total_people for c in counties}
+    targets[counties[0]] += total - start - sum(targets.values())
+    names = {c: Region.objects.get(code=c + "000000").name for c in counties}
+    topics = (
+        "文体团队",
+        "志愿服务队",
+        "邻里互助会",
+        "老年协会",
+        "书画社",
+        "健身队",
+        "调解队",
+        "读书会",
+    )
+    for county in counties:
+        for i in range(targets[county]):
+            kind = "social_service" if i % 7 == 0 else "social_group"
+            rows.append(
+                Organisation(
+                    name=f"宁波市{names[county]}第{i + 1:05d}号社区{topics[i % len(topics)]}",
+                    kind=kind,
+                    credit_code=_code(kind, county, serial),
+                    region_id=county + "000000",
+                    authority=f"{names[county]}民政局",
+                    supervising_unit="",
+                    legal_rep_name="（演示）",
+                    registered_capital=D("30000.00"),
+                    scope="社区文体、志愿与互助服务",
+                    founded_on=date(2008 + i % 16, 1 + i % 12, 1),
+                    certificate_valid_until=date(2027 + i % 4, 1 + i % 12, 1 + i % 28),
+                    is_trade_association=i % 50 == 0,
+                )
+            )
+            serial += 1
+    Organisation.objects.bulk_create(rows, batch_size=2000)
+    created = Organisation.objects.filter(legal_rep_name="（演示）").order_by("id")
+    for i, org in enumerate(created.iterator()):
+        if i % 40:  # 97.5 % filed and passed; the others are the reminder list
+            reports.append(
+                AnnualReport(
+                    organisation=org,
+                    report_year=YEAR,
+                    status=AnnualReport.Status.REVIEWED,
+                    filed_on=date(YEAR + 1, 3, 15),
+                    supervisor_approved_on=date(YEAR + 1, 3, 25),
+                    reviewed_on=date(YEAR + 1, 5, 20),
+                    outcome=AnnualReport.Outcome.QUALIFIED,
+                    income=D("20000.00"),
+                    expenditure=D("18000.00"),
+                    net_assets=D("32000.00"),
+                    activities="社区活动",
+                )
+            )
+        if org.is_trade_association and len(fees) < FEE_INSPECTED - 4:
+            fees.append(
+                FeeInspection(
+                    organisation=org,
+                    year=YEAR,
+                    inspected_on=date(YEAR, 9, 1) + timedelta(days=i % 60),
+                    finding=FeeInspection.Finding.COMPLIANT,
+                    irregular_amount=D("0"),
+                    refunded_amount=D("0"),
+                )
+            )
+    AnnualReport.objects.bulk_create(reports, batch_size=2000)
+    FeeInspection.objects.bulk_create(fees, batch_size=2000)
+
+
+def _annual_and_credit(
+    admin: User, actor_for: dict[str, User], orgs: dict[str, Organisation]
+) -> None:
+    for name, org in orgs.items():
+        actor = actor_for.get(org.region_id[:6], admin)
+        skip = name in ("宁波市海曙区科普志愿者协会", "宁波市北仑区港口文化研究会")
+        for year in range(2020, YEAR + 1):
+            if (skip and year == YEAR) or org.founded_on > date(year, 6, 30):
+                continue  # not filed (the reminder list), or founded too recently: exempt
+            report = actions.do_file_annual_report(
+                actor,
+                org.pk,
+                report_year=year,
+                data={
+                    **REPORT,
+                    "income": "860000",
+                    "expenditure": "790000",
+                    "net_assets": "1200000",
+                },
+                filed_on=date(year + 1, 3, 10),
+            )
+            actions.do_supervisor_approve(actor, report.pk, on=date(year + 1, 3, 20))
+            basic = name == "宁波市江北区乐龄学堂" and year >= YEAR - 1
+            actions.do_review_annual_report(
+                actor,
+                report.pk,
+                outcome="basic" if basic else "qualified",
+                note="财务制度不健全，已责令整改" if basic else "",
+                on=date(year + 1, 5, 10),
+            )
+    haishu, yinzhou = actor_for["330203"], actor_for["330212"]
+    # No 2025 report by the deadline: listed; still listed (the browser test repairs it).
+    actions.do_list_abnormal(
+        haishu,
+        orgs["宁波市海曙区科普志愿者协会"].pk,
+        reason="no_annual_report",
+        decided_on=date(YEAR + 1, 6, 15),
+        entered_on=date(YEAR + 1, 6, 16),
+    )
+    # Unreachable since mid-2024: two years later it moves to the serious list.
+    beilun = orgs["宁波市北仑区港口文化研究会"]
+    actions.do_list_abnormal(
+        admin,
+        beilun.pk,
+        reason="unreachable",
+        decided_on=date(2024, 6, 3),
+        entered_on=date(2024, 6, 4),
+    )
+    actions.do_escalate_listings(admin, today=date(2026, 6, 3))
+    # Listed for an overdue rectification, objected and repaired.
+    listing = actions.do_list_abnormal(
+        yinzhou,
+        orgs["宁波市鄞州区建筑业协会"].pk,
+        reason="rectification_overdue",
+        decided_on=date(YEAR, 11, 3),
+        entered_on=date(YEAR, 11, 4),
+    )
+    actions.do_file_objection(
+        yinzhou, listing.pk, text="整改报告已于期限内邮寄，附邮寄凭证", on=date(YEAR, 11, 10)
+    )
+    actions.do_remove_listing(
+        yinzhou,
+        listing.pk,
+        reason="核实整改报告按期寄达",
+        on=date(YEAR, 11, 20),
+        objection_upheld=True,
+    )
+    for name, grade, score, on in (
+        ("宁波市慈善总会", 5, "962", date(2022, 11, 18)),
+        ("宁波市海曙区慈善总会", 4, "871", date(2021, 12, 20)),  # expires 2026-12-19: reminder
+        ("宁波市鄞州区星光社会工作服务中心", 3, "768", date(2024, 10, 15)),
+        ("宁波市物流协会", 4, "885", date(2023, 9, 26)),
+    ):
+        org = orgs[name]
+        actions.do_award_rating(
+            actor_for.get(org.region_id[:6], admin), org.pk, grade=grade, score=score, awarded_on=on
+        )
+    for name, finding, irregular, refunded, details in (
+        (
+            "宁波市物流协会",
+            "rectified",
+            "186000",
+            "186000",
+            "以培训名义强制会员单位参训收费，已全额清退",
+        ),
+        ("宁波市模具行业协会", "compliant", "0", "0", ""),
+        ("宁波市海曙区餐饮行业协会", "irregular", "42000", "12000", "超标准收取会费，正在清退"),
+        ("宁波市鄞州区建筑业协会", "compliant", "0", "0", ""),
+    ):
+        org = orgs[name]
+        actions.do_record_fee_inspection(
+            actor_for.get(org.region_id[:6], admin),
+            org.pk,
+            data={
+                "year": YEAR,
+                "inspected_on": f"{YEAR}-09-20",
+                "finding": finding,
+                "irregular_amount": irregular,
+                "refunded_amount": refunded,
+                "details": details,
+            },
+        )
+
+
+def _pending_applications(haishu: User) -> None:
+    app = actions.do_accept_registration(
+        haishu,
+        type="establish",
+        region_code="330203000000",
+        data={
+            "name": "宁波市海曙区白云社区邻里互助会",
+            "kind": "social_group",
+            "supervising_unit": "白云街道办事处",
+            "legal_rep_name": "孙美玲",
+            "registered_capital": "30000",
+            "scope": "邻里互助、志愿服务",
+        },
+        accepted_on=date(2026, 11, 24),
+    )
+    actions.do_accept_registration(
+        haishu,
+        type="establish",
+        region_code="330203000000",
+        data={
+            "name": "宁波市海曙区银龄智慧助老服务中心",
+            "kind": "social_service",
+            "supervising_unit": "海曙区民政局",
+            "legal_rep_name": "吴海燕",
+            "registered_capital": "100000",
+            "scope": "老年人智能技术培训与助老服务",
+        },
+        accepted_on=date(2026, 11, 27),
+    )
+    actions.do_review_registration(
+        haishu, app.pk, passed=True, note="材料齐全，名称核准", on=date(2026, 11, 26)
+    )
+
+
+# ── charity: the article's 2025 totals ──────────────────────────────────────────────────────
+
+CASH_TOTAL = D("430528900.00")
+GOODS_TOTAL = D("107293100.00")
+SPENT_TOTAL = D("537028900.00")
+ONE_DAY = {YEAR - 1: D("9236700.00"), YEAR: D("11995700.00")}
+
+
+def _charity(admin: User, actor_for: dict[str, User], orgs: dict[str, Organisation]) -> None:
+    charities = [
+        ("宁波市慈善总会", True, D("0.55")),
+        ("宁波市青少年发展基金会", True, D("0.12")),
+        ("宁波市海曙区慈善总会", True, D("0.10")),
+        ("宁波市鄞州区慈善总会", True, D("0.15")),
+        ("宁波市海曙区关爱困境儿童基金会", False, D("0.03")),
+        ("宁波市鄞州区助学基金会", False, D("0.05")),
+    ]
+    projects: dict[str, list[Project]] = {}
+    for name, public, _share in charities:
+        org = orgs[name]
+        actor = actor_for.get(org.region_id[:6], admin)
+        charity.do_recognise_charity(
+            actor, org.pk, recognised_on=date(2017, 3, 1), public_fundraising=public
+        )
+        projects[name] = [
+            Project.objects.create(
+                organisation=org, name=f"{label}（{org.region.name}）", starts_on=date(YEAR, 1, 1)
+            )
+            for label in ("困难群众帮扶", "助学助医", "养老助残")
+        ]
+    city = Region.objects.get(code="330200000000")
+    campaigns = {
+        year: Campaign.objects.create(
+            region=city,
+            year=year,
+            name=f"{year}年宁波市“慈善一日捐”",
+            organiser=orgs["宁波市慈善总会"],
+        )
+        for year in ONE_DAY
+    }
+    # Last year's day's-pay campaign, for the growth figure.
+    _gift(
+        orgs["宁波市慈善总会"],
+        projects["宁波市慈善总会"][0],
+        campaigns[YEAR - 1],
+        date(YEAR - 1, 4, 25),
+        "全市机关事业单位干部职工",
+        "cash",
+        ONE_DAY[YEAR - 1],
+        1,
+    )
+    # This year's: the city total; then the rest of the cash and the goods by share.
+    seq = 1
+    _gift(
+        orgs["宁波市慈善总会"],
+        projects["宁波市慈善总会"][0],
+        campaigns[YEAR],
+        date(YEAR, 4, 25),
+        "全市机关事业单位干部职工",
+        "cash",
+        ONE_DAY[YEAR],
+        seq,
+    )
+    cash_base = CASH_TOTAL - ONE_DAY[YEAR]
+    used = {"cash": D("0"), "goods": D("0"), "spent": D("0")}
+    donors = (
+        "宁波某港口集团有限公司",
+        "宁波某银行股份有限公司",
+        "爱心人士（匿名）",
+        "宁波某电器股份有限公司",
+    )
+    for n, (name, _public, share) in enumerate(charities):
+        org = orgs[name]
+        # Each charity its share; the last one the remainder, so the totals are exact to the fen.
+        if n < len(charities) - 1:
+            cash = (cash_base * share).quantize(D("0.01"))
+            goods = (GOODS_TOTAL * share).quantize(D("0.01"))
+            spent = (SPENT_TOTAL * share).quantize(D("0.01"))
+        else:
+            cash = cash_base - used["cash"]
+            goods = GOODS_TOTAL - used["goods"]
+            spent = SPENT_TOTAL - used["spent"]
+        used["cash"] += cash
+        used["goods"] += goods
+        used["spent"] += spent
+        parts = (D("0.5"), D("0.3"), D("0.2"))
+        cash_parts = [(cash * p).quantize(D("0.01")) for p in parts[:-1]]
+        cash_parts.append(cash - sum(cash_parts))
+        for i, amount in enumerate(cash_parts):
+            seq += 1
+            _gift(
+                org,
+                projects[name][i],
+                None,
+                date(YEAR, 3 + i * 3, 10),
+                donors[i],
+                "cash",
+                amount,
+                seq,
+            )
+        seq += 1
+        _gift(
+            org,
+            projects[name][1],
+            None,
+            date(YEAR, 12, 5),
+            donors[3],
+            "goods",
+            goods,
+            seq,
+            goods="助学物资（书包、文具、冬衣）",
+            basis="采购发票及市场价评估",
+        )
+        spent_parts = [(spent * p).quantize(D("0.01")) for p in (D("0.86"), D("0.08"))]
+        spent_parts.append(spent - sum(spent_parts))
+        for category, amount, purpose, project in zip(
+            ("charitable", "charitable", "management"),
+            spent_parts,
+            ("困难群众帮扶款", "助学助医资助", "工作人员工资及办公费用"),
+            (projects[name][0], projects[name][1], None),
+            strict=True,
+        ):
+            Expenditure.objects.create(
+                organisation=org,
+                project=project,
+                spent_on=date(YEAR, 11, 20),
+                category=category,
+                amount=amount,
+                purpose=purpose,
+            )
+    _financials(admin, actor_for, orgs)
+    _disclosures_plans_trusts(admin, actor_for, orgs)
+
+
+def _gift(
+    org: Organisation,
+    project: Project | None,
+    campaign: Campaign | None,
+    on: date,
+    donor: str,
+    form: str,
+    amount: Decimal,
+    seq: int,
+    *,
+    goods: str = "",
+    basis: str = "",
+) -> None:
+    Donation.objects.create(
+        organisation=org,
+        project=project,
+        campaign=campaign,
+        received_on=on,
+        donor=donor,
+        form=form,
+        goods=goods,
+        valuation_basis=basis,
+        amount=amount,
+        receipt_number=f"JZ{org.credit_code[-6:]}{on.year}{seq:06d}",
+    )
+
+
+def _financials(admin: User, actor_for: dict[str, User], orgs: dict[str, Organisation]) -> None:
+    rows = (
+        # name, prior income, prior net assets, charitable, management, total
+        ("宁波市慈善总会", "280000000", "150000000", "265000000", "9000000", "276000000"),
+        (
+            "宁波市青少年发展基金会",
+            "60000000",
+            "45000000",
+            "40000000",
+            "3200000",
+            "44000000",
+        ),  # 66.7 % < 70 %
+        ("宁波市海曙区慈善总会", "50000000", "20000000", "46000000", "1500000", "48000000"),
+        ("宁波市鄞州区慈善总会", "76000000", "30000000", "70000000", "2600000", "73000000"),
+        (
+            "宁波市海曙区关爱困境儿童基金会",
+            "1800000",
+            "6500000",
+            "420000",
+            "150000",
+            "600000",
+        ),  # 6.46 % < 7 %
+        ("宁波市鄞州区助学基金会", "2600000", "9000000", "980000", "120000", "1100000"),
+    )
+    for name, income, net, charitable, management, total in rows:
+        org = orgs[name]
+        charity.do_record_financials(
+            actor_for.get(org.region_id[:6], admin),
+            org.pk,
+            data={
+                "year": YEAR,
+                "prior_year_income": income,
+                "prior_year_net_assets": net,
+                "charitable_spending": charitable,
+                "management_cost": management,
+                "total_spending": total,
+            },
+        )
+
+
+def _disclosures_plans_trusts(
+    admin: User, actor_for: dict[str, User], orgs: dict[str, Organisation]
+) -> None:
+    city = orgs["宁波市慈善总会"]
+    charity.do_file_fundraising_plan(
+        admin,
+        city.pk,
+        data={
+            "title": "2026年“慈善一日捐”公开募捐",
+            "target": "12000000",
+            "filed_on": "2026-03-20",
+            "starts_on": "2026-04-10",
+            "ends_on": "2026-06-30",
+        },
+    )
+    haishu = orgs["宁波市海曙区慈善总会"]
+    charity.do_file_fundraising_plan(
+        actor_for["330203"],
+        haishu.pk,
+        data={
+            "title": "冬日暖心助困募捐",
+            "target": "800000",
+            "filed_on": "2026-11-25",
+            "starts_on": "2026-12-01",
+            "ends_on": "2027-01-31",
+        },
+    )
+    charity.do_register_trust(
+        admin,
+        city.pk,
+        data={
+            "name": "宁波市慈善总会甬上助学慈善信托",
+            "settlor": "宁波某电器股份有限公司",
+            "property_amount": "5000000",
+            "established_on": "2025-06-18",
+            "filed_on": "2025-06-23",
+        },
+    )
+    charity.do_register_trust(
+        actor_for["330212"],
+        orgs["宁波市鄞州区慈善总会"].pk,
+        data={
+            "name": "鄞州乡村振兴慈善信托",
+            "settlor": "爱心企业家（匿名）",
+            "property_amount": "2000000",
+            "established_on": "2026-09-01",
+            "filed_on": "2026-09-15",
+        },
+    )
+    for name in (
+        "宁波市慈善总会",
+        "宁波市海曙区慈善总会",
+        "宁波市鄞州区慈善总会",
+        "宁波市青少年发展基金会",
+    ):
+        org = orgs[name]
+        Disclosure.objects.create(
+            organisation=org,
+            subject=Disclosure.Subject.ANNUAL_REPORT,
+            title=f"{YEAR}年度工作报告和财务会计报告",
+            due_on=date(YEAR + 1, 5, 31),
+            disclosed_on=date(YEAR + 1, 5, 20) if name != "宁波市青少年发展基金会" else None,
+        )
+        Disclosure.objects.create(
+            organisation=org,
+            subject=Disclosure.Subject.RELATED_PARTIES,
+            title=f"{YEAR + 1}年关联方名单",
+            due_on=date(YEAR + 1, 5, 31),
+            disclosed_on=date(YEAR + 1, 5, 28),
+        )
+    Disclosure.objects.create(
+        organisation=city,
+        subject=Disclosure.Subject.FUNDRAISING,
+        title="2026年“慈善一日捐”募捐情况",
+        due_on=date(2026, 12, 31),
+    )

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from minzheng.charity import queries as charity_queries
+from minzheng.organisations import queries
+from minzheng.organisations.demo import seed_demo
+from minzheng.organisations.models import CreditListing, Organisation
+
+
+@pytest.fixture
+def demo(catalog: None, regions: None) -> None:
+    from minzheng.core.demo import ensure_demo_staff
+
+    ensure_demo_staff()
+    seed_demo(community_organisations=400)
+
+
+def test_the_demo_has_the_articles_charity_totals_and_a_filled_registry(
+    demo: None, city_admin_demo: Any
+) -> None:
+    t = charity_queries.totals(city_admin_demo, 2025)
+    assert (t.in_wan("received"), t.in_wan("cash"), t.in_wan("goods")) == (
+        "53,782.20",
+        "43,052.89",
+        "10,729.31",
+    )
+    assert (t.in_wan("spent"), t.spent_ratio) == ("53,702.89", "99.85%")
+    [this_year, last_year] = charity_queries.campaigns(city_admin_demo)
+    assert (this_year.total, this_year.growth) == (Decimal("11995700.00"), "+29.87%")
+    assert last_year.growth == "—"
+    # The registry is filled to the requested total, with listings and yearly checks.
+    assert Organisation.objects.count() == 400
+    assert CreditListing.objects.filter(list="serious", status="listed").count() == 1
+    stats = queries.statistics(city_admin_demo, date(2026, 12, 2))
+    assert stats.population == 9404283
+    assert stats.density == "0.4"  # 400 × 10,000 / 9,404,283 = 0.425…
+    failing = [
+        r
+        for r in charity_queries.spending_checks(city_admin_demo, 2025, date(2026, 12, 2))
+        if not r.check.passed
+    ]
+    assert [r.financials.organisation.name for r in failing] == [
+        "宁波市海曙区关爱困境儿童基金会",
+        "宁波市青少年发展基金会",
+    ]
+    seed_demo(community_organisations=400)  # idempotent
+    assert Organisation.objects.count() == 400
+
+
+@pytest.fixture
+def city_admin_demo(demo: None) -> Any:
+    from minzheng.accounts.models import User
+
+    return User.objects.get(username="city_admin")
