@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "minzheng.applications",
     "minzheng.payments",
     "minzheng.linkage",
+    "minzheng.civil",
     "minzheng.api",
 ]
 
