@@ -305,6 +305,11 @@ def _refresh_after_death(case: JointCase) -> None:
             _set(item, Status.NOT_APPLICABLE, "逝者不在登记家庭户中", today)
         elif not memberships.filter(valid_to__isnull=True).exists():
             _set(item, Status.DONE, "已从家庭户中移除", today)
+        elif not any(
+            _living_members(m.household_id, today, person.pk)
+            for m in memberships.filter(valid_to__isnull=True)
+        ):
+            _set(item, Status.NOT_APPLICABLE, "该户仅逝者一人，无需成员变更", today)
         else:
             change = (
                 ChangeRequest.objects.filter(
