@@ -45,6 +45,13 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("用户管理", "accounts:user_list", C.MANAGE_USERS, "系统管理"),
     MenuItem("接口客户端", "api_clients", C.MANAGE_USERS, "系统管理"),
     MenuItem("政策参数", "assistance:parameter_list", C.MANAGE_PARAMETERS, "社会救助"),
+    MenuItem("婚姻登记", "civil:registrations", C.CASE_DATA, "婚姻殡葬"),
+    MenuItem("登记预约", "civil:appointments", C.CASE_DATA, "婚姻殡葬"),
+    MenuItem("离婚冷静期", "civil:divorces", C.CASE_DATA, "婚姻殡葬"),
+    MenuItem("殡葬服务", "civil:funeral", C.CASE_DATA, "婚姻殡葬"),
+    MenuItem("清明祭扫", "civil:qingming", C.CASE_DATA, "婚姻殡葬"),
+    MenuItem("一件事联办", "civil:joint_cases", C.CASE_DATA, "婚姻殡葬"),
+    MenuItem("婚姻殡葬统计", "civil:statistics", C.CASE_DATA, "婚姻殡葬"),
 )
 
 
