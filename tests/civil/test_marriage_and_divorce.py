@@ -28,11 +28,9 @@ def couple(household_li_three_members: Any, household_zhou_yinzhou: Any) -> tupl
 
 
 @pytest.fixture
-def married(
-    caseworker_nanmen: Any, office_haishu: Any, couple: Any, parameters_loaded: None
-) -> Any:
+def married(approver_haishu: Any, office_haishu: Any, couple: Any, parameters_loaded: None) -> Any:
     return marriage.do_register_marriage(
-        caseworker_nanmen,
+        approver_haishu,
         office=office_haishu,
         party_a=couple[0],
         party_b=couple[1],
@@ -55,7 +53,7 @@ def test_a_marriage_gets_a_yearly_certificate_number_and_both_are_married(
 
 def test_a_married_person_cannot_marry_again(
     married: Any,
-    caseworker_nanmen: Any,
+    approver_haishu: Any,
     office_haishu: Any,
     couple: Any,
     household_li_three_members: Any,
@@ -63,7 +61,7 @@ def test_a_married_person_cannot_marry_again(
     wang = marriage.person_by_id_number("330203195203152346")
     with pytest.raises(ValidationFailed) as err:
         marriage.do_register_marriage(
-            caseworker_nanmen,
+            approver_haishu,
             office=office_haishu,
             party_a=couple[0],
             party_b=wang,
@@ -74,11 +72,11 @@ def test_a_married_person_cannot_marry_again(
 
 
 def test_no_registration_without_the_signed_declaration(
-    caseworker_nanmen: Any, office_haishu: Any, couple: Any, parameters_loaded: None
+    approver_haishu: Any, office_haishu: Any, couple: Any, parameters_loaded: None
 ) -> None:
     with pytest.raises(ValidationFailed) as err:
         marriage.do_register_marriage(
-            caseworker_nanmen,
+            approver_haishu,
             office=office_haishu,
             party_a=couple[0],
             party_b=couple[1],
@@ -91,17 +89,17 @@ def test_no_registration_without_the_signed_declaration(
 
 
 def test_one_party_withdraws_within_the_cooling_off_period(
-    married: Any, caseworker_nanmen: Any, office_haishu: Any, couple: Any
+    married: Any, approver_haishu: Any, office_haishu: Any, couple: Any
 ) -> None:
     application = marriage.do_receive_divorce_application(
-        caseworker_nanmen, office=office_haishu, marriage=married, on=date(2025, 9, 1), **DOCS
+        approver_haishu, office=office_haishu, marriage=married, on=date(2025, 9, 1), **DOCS
     )
     assert (application.cooling_off_last_day, application.certificate_last_day) == (
         date(2025, 10, 9),
         date(2025, 11, 10),
     )
     marriage.do_withdraw_divorce(
-        caseworker_nanmen, application, party=couple[1], on=date(2025, 10, 9)
+        approver_haishu, application, party=couple[1], on=date(2025, 10, 9)
     )
     application.refresh_from_db()
     assert application.status == DivorceApplication.Status.WITHDRAWN
@@ -110,40 +108,40 @@ def test_one_party_withdraws_within_the_cooling_off_period(
 
 
 def test_withdrawal_the_day_after_the_holiday_rollover_is_refused(
-    married: Any, caseworker_nanmen: Any, office_haishu: Any, couple: Any
+    married: Any, approver_haishu: Any, office_haishu: Any, couple: Any
 ) -> None:
     application = marriage.do_receive_divorce_application(
-        caseworker_nanmen, office=office_haishu, marriage=married, on=date(2025, 9, 1), **DOCS
+        approver_haishu, office=office_haishu, marriage=married, on=date(2025, 9, 1), **DOCS
     )
     with pytest.raises(ValidationFailed) as err:
         marriage.do_withdraw_divorce(
-            caseworker_nanmen, application, party=couple[0], on=date(2025, 10, 10)
+            approver_haishu, application, party=couple[0], on=date(2025, 10, 10)
         )
     assert err.value.code == "cooling_off_over"
 
 
 def test_both_come_in_the_window_and_the_divorce_is_registered(
-    married: Any, caseworker_nanmen: Any, office_haishu: Any, couple: Any
+    married: Any, approver_haishu: Any, office_haishu: Any, couple: Any
 ) -> None:
     application = marriage.do_receive_divorce_application(
-        caseworker_nanmen, office=office_haishu, marriage=married, on=date(2025, 9, 1), **DOCS
+        approver_haishu, office=office_haishu, marriage=married, on=date(2025, 9, 1), **DOCS
     )
     with pytest.raises(ValidationFailed):
         marriage.do_issue_divorce_certificate(
-            caseworker_nanmen, application, on=date(2025, 10, 9), both_present=True, **DOCS
+            approver_haishu, application, on=date(2025, 10, 9), both_present=True, **DOCS
         )
     registration = marriage.do_issue_divorce_certificate(
-        caseworker_nanmen, application, on=date(2025, 11, 10), both_present=True, **DOCS
+        approver_haishu, application, on=date(2025, 11, 10), both_present=True, **DOCS
     )
     assert registration.certificate_number == "L330203-2025-000002"
     assert [_status(p) for p in couple] == ["divorced", "divorced"]
 
 
 def test_nobody_comes_and_the_application_is_deemed_withdrawn_the_day_after_the_window(
-    married: Any, caseworker_nanmen: Any, office_haishu: Any
+    married: Any, approver_haishu: Any, office_haishu: Any
 ) -> None:
     application = marriage.do_receive_divorce_application(
-        caseworker_nanmen, office=office_haishu, marriage=married, on=date(2025, 9, 1), **DOCS
+        approver_haishu, office=office_haishu, marriage=married, on=date(2025, 9, 1), **DOCS
     )
     assert marriage.do_close_expired_divorces(date(2025, 11, 10)) == 0
     assert marriage.do_close_expired_divorces(date(2025, 11, 11)) == 1
@@ -151,15 +149,15 @@ def test_nobody_comes_and_the_application_is_deemed_withdrawn_the_day_after_the_
     assert (application.status, application.closed_on) == ("deemed_withdrawn", date(2025, 11, 11))
     with pytest.raises(ValidationFailed):
         marriage.do_issue_divorce_certificate(
-            caseworker_nanmen, application, on=date(2025, 11, 11), both_present=True, **DOCS
+            approver_haishu, application, on=date(2025, 11, 11), both_present=True, **DOCS
         )
 
 
 def test_reminders_go_to_both_parties_once_before_each_deadline(
-    married: Any, caseworker_nanmen: Any, office_haishu: Any
+    married: Any, approver_haishu: Any, office_haishu: Any
 ) -> None:
     marriage.do_receive_divorce_application(
-        caseworker_nanmen, office=office_haishu, marriage=married, on=date(2025, 9, 1), **DOCS
+        approver_haishu, office=office_haishu, marriage=married, on=date(2025, 9, 1), **DOCS
     )
     assert marriage.do_send_divorce_reminders(date(2025, 10, 5)) == 0  # 4 days before
     assert marriage.do_send_divorce_reminders(date(2025, 10, 6)) == 2  # 3 days before
@@ -168,7 +166,7 @@ def test_reminders_go_to_both_parties_once_before_each_deadline(
 
 
 def test_a_marriage_re_evaluates_a_dibao_household(
-    caseworker_nanmen: Any,
+    approver_haishu: Any,
     office_haishu: Any,
     couple: Any,
     parameters_loaded: None,
@@ -184,7 +182,7 @@ def test_a_marriage_re_evaluates_a_dibao_household(
         amount=Decimal("750.00"),
     )
     marriage.do_register_marriage(
-        caseworker_nanmen,
+        approver_haishu,
         office=office_haishu,
         party_a=couple[0],
         party_b=couple[1],

@@ -390,6 +390,15 @@ def do_open_marriage_household_case(
     membership = Membership.objects.filter(person=moving, valid_to__isnull=True).first()
     if membership is None:
         raise ValidationFailed("迁出人不在任何家庭户中", code="no_membership")
+    payload: dict[str, object] = {
+        "person_id": moving.pk,
+        "to_household_id": to_household.pk,
+        "relationship": "spouse",
+    }
+    if membership.household.head_id == moving.pk:
+        others = _living_members(membership.household_id, marriage_on, moving.pk)
+        if others:
+            payload["new_head_id"] = others[0]
     with transaction.atomic():
         case = _create(
             JointCase.Kind.MARRIAGE_HOUSEHOLD,
@@ -408,11 +417,7 @@ def do_open_marriage_household_case(
             actor,
             kind=ChangeRequest.Kind.MOVE_MEMBER,
             household_id=membership.household_id,
-            payload={
-                "person_id": moving.pk,
-                "to_household_id": to_household.pk,
-                "relationship": "spouse",
-            },
+            payload=payload,
             reason=f"婚育户一件事#{case.pk}：结婚后迁入配偶家庭",
         )
         _set(_item(case, "household_change"), Status.PENDING, f"家庭变更申请#{change.pk}待审核")

@@ -42,12 +42,13 @@ BOOKING_HORIZON_DAYS = 30  # how far ahead the calendar opens; a display choice,
 
 
 def require_office_staff(actor: User | None, office: RegistryOffice) -> User:
-    """A caseworker (or approver) of the office's county, or the city."""
+    """County staff whose scope holds the office: the registry's rows carry the county's code,
+    so a township caseworker, who could not read them back, does not register either."""
     if actor is None or not (actor.can(Capability.EDIT_CASES) or actor.can(Capability.APPROVE)):
         raise PermissionDenied("您的角色不能办理婚姻登记")
     low, high = actor.scope_bounds()
-    if not low[:6] <= office.region_id[:6] <= high[:6]:
-        raise PermissionDenied("该婚姻登记处不在您的管辖范围内")
+    if not low <= office.region_id <= high:
+        raise PermissionDenied("该婚姻登记处不在您的管辖范围内（婚姻登记由区县登记处人员办理）")
     return actor
 
 

@@ -55,12 +55,14 @@ def _office(user: Any, raw: str) -> RegistryOffice:
 
 
 def _offices(user: Any) -> list[RegistryOffice]:
-    low, high = user.scope_bounds()
-    return [
-        o
-        for o in RegistryOffice.objects.order_by("region_id", "pk")
-        if low[:6] <= o.region_id[:6] <= high[:6]
-    ]
+    return list(RegistryOffice.objects.visible_to(user).order_by("region_id", "pk"))
+
+
+def _registrar(user: Any) -> bool:
+    """County staff who run a registry office or a cemetery gate."""
+    return bool(user.can(Capability.EDIT_CASES) or user.can(Capability.APPROVE)) and (
+        RegistryOffice.objects.visible_to(user).exists()
+    )
 
 
 def _page(request: HttpRequest, rows: Any) -> Any:
@@ -113,7 +115,7 @@ def registrations(request: HttpRequest) -> HttpResponse:
             "page": _page(request, queries.registrations(user, q)),
             "q": q,
             "offices": _offices(user),
-            "can_edit": user.can(Capability.EDIT_CASES),
+            "can_edit": _registrar(user),
             "error": error,
             "done": request.GET.get("done", ""),
         },
@@ -122,7 +124,7 @@ def registrations(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@requires(Capability.EDIT_CASES)
+@requires(Capability.CASE_DATA)
 def registration_action(request: HttpRequest, registration_id: int) -> HttpResponse:
     user = staff_user(request)
     registration = MarriageRegistration.objects.get_visible(user, pk=registration_id)
@@ -219,7 +221,7 @@ def appointments(request: HttpRequest) -> HttpResponse:
             "slots": slots,
             "kinds": AppointmentKind.choices,
             "periods": Period.choices,
-            "can_edit": user.can(Capability.EDIT_CASES),
+            "can_edit": _registrar(user),
             "error": error,
             "done": request.GET.get("done", ""),
         },
@@ -270,7 +272,7 @@ def divorces(request: HttpRequest) -> HttpResponse:
             "state": state,
             "statuses": DivorceApplication.Status.choices,
             "offices": _offices(user),
-            "can_edit": user.can(Capability.EDIT_CASES),
+            "can_edit": _registrar(user),
             "error": error,
             "done": request.GET.get("done", ""),
         },
@@ -279,7 +281,7 @@ def divorces(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@requires(Capability.EDIT_CASES)
+@requires(Capability.CASE_DATA)
 def divorce_action(request: HttpRequest, application_id: int) -> HttpResponse:
     user = staff_user(request)
     application = DivorceApplication.objects.select_related("office").get_visible(
@@ -405,7 +407,7 @@ def qingming(request: HttpRequest) -> HttpResponse:
         {
             "page": _page(request, rows),
             "memorials": memorials,
-            "can_edit": user.can(Capability.EDIT_CASES),
+            "can_edit": _registrar(user),
             "error": error,
             "done": request.GET.get("done", ""),
         },

@@ -75,4 +75,7 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
 
     # A district-sized synthetic Ningbo: every county, the article's assistance groups scaled down.
     seed_registry("district", DEMO_SEED)
+    from minzheng.civil.demo import seed_demo as seed_civil
+
+    seed_civil()
     return logins
