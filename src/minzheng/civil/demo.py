@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count
 from django.utils import timezone
@@ -31,7 +32,7 @@ from minzheng.regions.models import Region
 from minzheng.registry.models import Household, IdentityTag, Membership, Person
 
 NANMEN = ("330203001000", "330203001999")
-DOCS = {"id_cards_checked": True, "declaration_signed": True}
+DOCS: dict[str, Any] = {"id_cards_checked": True, "declaration_signed": True}
 
 
 def _working_day_before(day: date) -> date:
