@@ -477,3 +477,120 @@ class JointItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name}#{self.pk}"
+
+
+# ── place names and standard addresses (地名, 一址通) ─────────────────────────────────────────
+
+
+class PlaceNameQuerySet(RegionScopedQuerySet["PlaceName"]):
+    scope_field = "region_id"
+
+
+class PlaceName(models.Model):
+    """A standard place name through proposal, review and announcement (地名管理条例, 2022)."""
+
+    class Category(models.TextChoices):
+        ROAD = "road", "道路街巷"
+        RESIDENTIAL = "residential", "居民区"
+        BRIDGE = "bridge", "桥梁"
+        PUBLIC = "public", "公共设施"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "已申报"
+        APPROVED = "approved", "已批准"
+        REJECTED = "rejected", "不予批准"
+        ANNOUNCED = "announced", "已公告"
+
+    name = models.CharField("标准名称", max_length=60)
+    romanisation = models.CharField("罗马字母拼写", max_length=120)
+    category = models.CharField("类别", max_length=12, choices=Category.choices)
+    region = models.ForeignKey(
+        Region, verbose_name="所属政区", on_delete=models.PROTECT, related_name="+"
+    )
+    location = models.CharField("位置描述", max_length=200)
+    meaning = models.CharField("含义与理由", max_length=300)
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    approving_body = models.CharField("批准机关", max_length=80, blank=True)
+    approved_on = models.DateField("批准时间", null=True, blank=True)
+    announced_on = models.DateField("公告日期", null=True, blank=True)
+    review_comment = models.CharField("审核意见", max_length=300, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects: ClassVar[PlaceNameQuerySet] = PlaceNameQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "标准地名"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AddressLevel(models.TextChoices):
+    ROAD = "road", "道路"
+    NUMBER = "number", "门牌号"
+    BUILDING = "building", "幢"
+    UNIT = "unit", "单元"
+    ROOM = "room", "室"
+
+
+class StandardAddressQuerySet(RegionScopedQuerySet["StandardAddress"]):
+    scope_field = "region_id"
+
+
+class StandardAddress(models.Model):
+    """One node of the register: region → road → number → building → unit → room."""
+
+    region = models.ForeignKey(
+        Region, verbose_name="所属村（社区）", on_delete=models.PROTECT, related_name="+"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    level = models.CharField("层级", max_length=10, choices=AddressLevel.choices)
+    label = models.CharField("名称", max_length=60)  # 人民路 / 375号 / 24幢 / 2单元 / 304室
+    code = models.CharField("地址编码", max_length=60, unique=True)
+    full_text = models.CharField("标准地址", max_length=200)
+    place_name = models.ForeignKey(
+        PlaceName, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects: ClassVar[StandardAddressQuerySet] = StandardAddressQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "标准地址"
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["region", "parent", "level", "label"], name="one_address_node"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_text
+
+
+class AddressLinkQuerySet(RegionScopedQuerySet["HouseholdAddressLink"]):
+    scope_field = "region_id"
+
+
+class HouseholdAddressLink(models.Model):
+    """A registry household's free-text address, linked to its standard address."""
+
+    household = models.OneToOneField(
+        "registry.Household", on_delete=models.PROTECT, related_name="standard_address"
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    address = models.ForeignKey(StandardAddress, on_delete=models.PROTECT, related_name="+")
+    matched_level = models.CharField("匹配到的层级", max_length=10, choices=AddressLevel.choices)
+    linked_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[AddressLinkQuerySet] = AddressLinkQuerySet.as_manager()  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name}#{self.pk}"
