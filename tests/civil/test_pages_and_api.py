@@ -29,6 +29,8 @@ PAGES = (
     "/civil/qingming/",
     "/civil/joint/",
     "/civil/statistics/",
+    "/civil/place-names/",
+    "/civil/addresses/?text=人民路375号",
 )
 
 

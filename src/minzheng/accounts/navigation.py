@@ -52,6 +52,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("清明祭扫", "civil:qingming", C.CASE_DATA, "婚姻殡葬"),
     MenuItem("一件事联办", "civil:joint_cases", C.CASE_DATA, "婚姻殡葬"),
     MenuItem("婚姻殡葬统计", "civil:statistics", C.CASE_DATA, "婚姻殡葬"),
+    MenuItem("地名管理", "civil:place_names", C.CASE_DATA, "婚姻殡葬"),
+    MenuItem("标准地址", "civil:addresses", C.CASE_DATA, "婚姻殡葬"),
 )
 
 

@@ -101,6 +101,7 @@ def seed_demo() -> None:
     _appointments(office, today, used)
     _funeral(caseworker, today, used)
     _qingming(today)
+    seed_addresses()
 
 
 def _marriages(
@@ -292,3 +293,47 @@ def _qingming(today: date) -> None:
             deceased_name="（演示）先人",
             message="清明时节，寄托哀思。",
         )
+
+
+def seed_addresses() -> None:
+    """The 南门街道 register built from its households' addresses, each household linked, and
+    a few place names in every state."""
+    from minzheng.civil import placenames
+    from minzheng.civil.models import PlaceName, StandardAddress
+
+    if StandardAddress.objects.exists():
+        return
+    households = list(
+        Household.objects.filter(region_id__gte=NANMEN[0], region_id__lte=NANMEN[1]).order_by("pk")
+    )
+    regions = {r.code: r for r in Region.objects.filter(code__in={h.region_id for h in households})}
+    for h in households:
+        placenames.register_address(regions[h.region_id], h.address)
+    placenames.do_link_household_addresses(None, households)
+    caseworker = User.objects.filter(username="caseworker_nanmen").first()
+    approver = User.objects.filter(username="approver_haishu").first()
+    if caseworker is None or approver is None or not regions:
+        return
+    village = next(iter(regions.values()))
+    today = timezone.localdate()
+    for i, (name, location) in enumerate(
+        (
+            ("福明路", "东起江东路，西至人民路"),
+            ("和山路", "南起世纪大道，北至四明路"),
+            ("南门桥", "跨南塘河，连接人民路"),
+        )
+    ):
+        place = placenames.do_propose_place_name(
+            caseworker,
+            name=name,
+            category=PlaceName.Category.BRIDGE if name.endswith("桥") else PlaceName.Category.ROAD,
+            region=village,
+            location=location,
+            meaning="演示数据：沿用历史地名",
+        )
+        if i < 2:
+            placenames.do_review_place_name(
+                approver, place, approve=True, approving_body="海曙区人民政府", on=today
+            )
+        if i == 0:
+            placenames.do_announce_place_name(caseworker, place, on=today)

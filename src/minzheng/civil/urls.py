@@ -15,4 +15,6 @@ urlpatterns = [
     path("joint/", views.joint_cases, name="joint_cases"),
     path("joint/<int:case_id>/", views.joint_case, name="joint_case"),
     path("statistics/", views.statistics, name="statistics"),
+    path("place-names/", views.place_names, name="place_names"),
+    path("addresses/", views.addresses, name="addresses"),
 ]

@@ -507,3 +507,104 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "total_eco": total_eco,
         },
     )
+
+
+# ── place names and standard addresses ───────────────────────────────────────────────────────
+
+
+@requires(Capability.CASE_DATA)
+def place_names(request: HttpRequest) -> HttpResponse:
+    from minzheng.civil import placenames
+    from minzheng.civil.models import PlaceName
+    from minzheng.regions.models import Region
+
+    user = staff_user(request)
+    error, status = "", 200
+    if request.method == "POST":
+        what = request.POST.get("action", "")
+        try:
+            if what == "propose":
+                region = Region.objects.filter(code=request.POST.get("region", "").strip()).first()
+                if region is None:
+                    raise ValidationFailed("请填写所属政区代码（12位）", code="bad_region")
+                place = placenames.do_propose_place_name(
+                    user,
+                    name=request.POST.get("name", ""),
+                    category=request.POST.get("category", ""),
+                    region=region,
+                    location=request.POST.get("location", ""),
+                    meaning=request.POST.get("meaning", ""),
+                )
+                message = f"已申报“{place.name}”（{place.romanisation}）"
+            else:
+                place = PlaceName.objects.get_visible(
+                    user, pk=int(request.POST.get("place", "0") or 0)
+                )
+                if what in ("approve", "reject"):
+                    placenames.do_review_place_name(
+                        user,
+                        place,
+                        approve=what == "approve",
+                        approving_body=request.POST.get("approving_body", ""),
+                        on=timezone.localdate(),
+                        comment=request.POST.get("comment", ""),
+                    )
+                    message = f"“{place.name}”已审批"
+                elif what == "announce":
+                    placenames.do_announce_place_name(user, place, on=timezone.localdate())
+                    message = f"“{place.name}”已公告"
+                else:
+                    raise ValidationFailed("未知的操作", code="bad_action")
+        except DomainError as exc:
+            error, status = exc.message, 400
+        else:
+            return _done("civil:place_names", message)
+    return render(
+        request,
+        "civil/place_names.html",
+        {
+            "page": _page(
+                request,
+                PlaceName.objects.visible_to(user).select_related("region").order_by("-pk"),
+            ),
+            "categories": PlaceName.Category.choices,
+            "can_edit": user.can(Capability.EDIT_CASES) or user.can(Capability.APPROVE),
+            "can_approve": user.can(Capability.APPROVE),
+            "error": error,
+            "done": request.GET.get("done", ""),
+        },
+        status=status,
+    )
+
+
+@requires(Capability.CASE_DATA)
+def addresses(request: HttpRequest) -> HttpResponse:
+    from minzheng.civil import placenames
+    from minzheng.civil.models import HouseholdAddressLink, StandardAddress
+
+    user = staff_user(request)
+    text = request.GET.get("text", "").strip()
+    match = placenames.standardise(text) if text else None
+    # Only an address inside the user's scope is shown; elsewhere reads as not found.
+    if (
+        match is not None
+        and match.address is not None
+        and not StandardAddress.objects.visible_to(user).filter(pk=match.address.pk).exists()
+    ):
+        match = placenames.Match(None, "", ("未找到",))
+    q = request.GET.get("q", "").strip()
+    rows = StandardAddress.objects.visible_to(user).select_related("region")
+    if q:
+        rows = rows.filter(full_text__contains=q)
+    links = HouseholdAddressLink.objects.visible_to(user).count()
+    return render(
+        request,
+        "civil/addresses.html",
+        {
+            "page": _page(request, rows.order_by("code")),
+            "q": q,
+            "text": text,
+            "match": match,
+            "links": links,
+        },
+    )
