@@ -257,3 +257,17 @@ def test_no_booking_on_a_public_holiday(office_haishu: Any, couple: Any) -> None
     assert err.value.code == "closed"
     days = {s.day for s in marriage.open_slots(office_haishu, date(2026, 9, 28), 14)}
     assert date(2026, 10, 1) not in days and date(2026, 10, 8) in days
+
+
+def test_the_daily_command_closes_expired_applications_and_rejects_a_bad_date(
+    married: Any, approver_haishu: Any, office_haishu: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from minzheng.cli import main
+
+    marriage.do_receive_divorce_application(
+        approver_haishu, office=office_haishu, marriage=married, on=date(2025, 9, 1), **DOCS
+    )
+    assert main(["civil", "daily", "--date", "2025-11-11"]) == 0
+    assert '"deemed_withdrawn": 1' in capsys.readouterr().out
+    assert main(["civil", "daily", "--date", "11/11/2025"]) == 2
+    assert "日期格式应为YYYY-MM-DD" in capsys.readouterr().err
