@@ -116,7 +116,11 @@ def test_a_registrar_runs_a_divorce_through_the_cooling_off_period(
     assert "离婚冷静期" in page.inner_text("#divorces tbody")
 
     # Too early: the certificate cannot be issued in the cooling-off period.
-    page.click("#divorces button[value=issue]")
+    row = page.locator("#divorces tbody tr").first
+    row.locator("input[name=both_present]").check()
+    row.locator("input[name=id_cards_checked]").check()
+    row.locator("input[name=declaration_signed]").check()
+    row.locator("button[value=issue]").click()
     page.wait_for_selector("#done")
     assert "期满后方可申请发给离婚证" in page.inner_text("#done")
 
@@ -134,7 +138,11 @@ def test_a_registrar_runs_a_divorce_through_the_cooling_off_period(
     page.click("#divorces button[value=withdraw]")
     page.wait_for_selector("#done")
     assert "不能再撤回" in page.inner_text("#done")
-    page.click("#divorces button[value=issue]")
+    row = page.locator("#divorces tbody tr").first
+    row.locator("input[name=both_present]").check()
+    row.locator("input[name=id_cards_checked]").check()
+    row.locator("input[name=declaration_signed]").check()
+    row.locator("button[value=issue]").click()
     page.wait_for_selector("#done")
     assert "已登记离婚，证号L330203-" in page.inner_text("#done")
     application.refresh_from_db()
