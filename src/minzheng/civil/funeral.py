@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
@@ -43,8 +43,27 @@ def _caseworker(actor: User | None) -> User:
 
 
 def identities_on(person: Person, on: date) -> frozenset[str]:
+    """Identity tags held on the day, and the programmes the person (or their household) was
+    enrolled in that month — an enrolment is the identity even where no tag was written."""
+    from minzheng.assistance.models import Enrolment
+    from minzheng.registry.models import Membership
+
     tags = IdentityTag.objects.filter(person=person, valid_from__lte=on).exclude(valid_to__lt=on)
-    return frozenset(tags.values_list("tag", flat=True))
+    households = (
+        Membership.objects.filter(person=person, valid_from__lte=on)
+        .exclude(valid_to__lte=on)
+        .values_list("household_id", flat=True)
+    )
+    month = on.replace(day=1)
+    enrolled = (
+        Enrolment.objects.filter(start_month__lte=month)
+        .exclude(end_month__lte=month)
+        .filter(
+            models.Q(person=person) | models.Q(person__isnull=True, household_id__in=households)
+        )
+        .values_list("programme", flat=True)
+    )
+    return frozenset(tags.values_list("tag", flat=True)) | frozenset(enrolled)
 
 
 def do_record_cremation(
