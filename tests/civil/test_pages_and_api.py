@@ -194,3 +194,68 @@ def test_another_county_cannot_report_a_haishu_death(
     )
     assert response.status_code == 404
     assert not JointCase.objects.exists()
+
+
+def test_a_caseworker_opens_the_marriage_household_case_from_the_certificate(
+    approver_haishu: Any,
+    caseworker_nanmen: Any,
+    office_haishu: Any,
+    household_li_three_members: Any,
+    parameters_loaded: None,
+) -> None:
+    from minzheng.registry.models import ChangeRequest
+
+    from .conftest import single_person
+
+    bride = single_person("330203001001", "陈静", "330203199203150022", date(1992, 3, 15)).head
+    # A second member, so that she is not the last one of her household.
+    li_ming = Person.objects.get(name="李明")
+    reg = marriage.do_register_marriage(
+        approver_haishu,
+        office=office_haishu,
+        party_a=li_ming,
+        party_b=bride,
+        on=date(2025, 6, 3),
+        id_cards_checked=True,
+        declaration_signed=True,
+    )
+    from minzheng.registry.models import Membership
+
+    Membership.objects.create(
+        household=bride.memberships.get().household,
+        person=Person.objects.create(
+            name="陈母", region_id="330203001001", birth_date=date(1965, 1, 1)
+        ),
+        relationship="parent",
+        valid_from=date(2018, 1, 1),
+    )
+    response = _login(caseworker_nanmen).post(
+        "/civil/joint/",
+        {
+            "action": "marriage_household",
+            "certificate_number": reg.certificate_number,
+            "moving": "b",
+        },
+    )
+    case = JointCase.objects.get(kind="marriage_household")
+    assert response.status_code == 302 and response["Location"].endswith(f"/civil/joint/{case.pk}/")
+    change = ChangeRequest.objects.get()
+    assert (change.kind, change.payload["person_id"], change.payload["to_household_id"]) == (
+        "move_member",
+        bride.pk,
+        household_li_three_members.pk,
+    )
+    items = {i.code: i.status for i in case.items.all()}
+    assert items == {
+        "marriage_registered": "done",
+        "household_change": "pending",
+        "reevaluate": "pending",
+    }
+    from minzheng.registry.actions import do_approve_change_request
+
+    do_approve_change_request(approver_haishu, change.pk, comment="结婚证齐全")
+    case = joint.refresh_case(case)
+    items = {i.code: (i.status, i.detail) for i in case.items.all()}
+    assert items["household_change"][0] == "done"
+    assert items["reevaluate"] == ("done", "两户均未享受救助，无需核定")
+    assert case.status == "done"

@@ -425,14 +425,17 @@ def joint_cases(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if not user.can(Capability.EDIT_CASES):
-                raise ValidationFailed("您的角色不能办理身后一件事", code="forbidden")
-            person = _deceased(user, request.POST.get("person_id", ""))
-            case = joint.open_after_death_case(
-                person,
-                _day(request.POST.get("death_date", ""), "死亡日期"),
-                JointCase.Source.FAMILY,
-                actor=user,
-            )
+                raise ValidationFailed("您的角色不能办理一件事", code="forbidden")
+            if request.POST.get("action") == "marriage_household":
+                case = _open_marriage_household(user, request)
+            else:
+                person = _deceased(user, request.POST.get("person_id", ""))
+                case = joint.open_after_death_case(
+                    person,
+                    _day(request.POST.get("death_date", ""), "死亡日期"),
+                    JointCase.Source.FAMILY,
+                    actor=user,
+                )
         except DomainError as exc:
             error, status = exc.message, 400
         else:
@@ -449,6 +452,33 @@ def joint_cases(request: HttpRequest) -> HttpResponse:
             "error": error,
         },
         status=status,
+    )
+
+
+def _open_marriage_household(user: Any, request: HttpRequest) -> JointCase:
+    """婚育户一件事 from a marriage certificate: the chosen spouse moves to the other's household."""
+    from minzheng.registry.models import Membership
+
+    number = request.POST.get("certificate_number", "").strip()
+    registration = MarriageRegistration.objects.filter(
+        certificate_number=number, kind="marriage"
+    ).first()
+    if registration is None:
+        raise NotFound(f"未找到结婚证号{number}")
+    moving, staying = (
+        (registration.party_b, registration.party_a)
+        if request.POST.get("moving") == "b"
+        else (registration.party_a, registration.party_b)
+    )
+    home = Membership.objects.filter(person=staying, valid_to__isnull=True).first()
+    if home is None:
+        raise ValidationFailed(f"{staying.name}不在任何家庭户中", code="no_membership")
+    return joint.do_open_marriage_household_case(
+        user,
+        moving=moving,
+        to_household=home.household,
+        marriage_on=registration.registered_on,
+        registration_number=number,
     )
 
 
