@@ -122,6 +122,8 @@ def test_the_funeral_fee_is_waived_for_tekun_up_to_the_cap(
     )
     # Fee 1800.00, cap 1500.00 (illustrative parameter): 1500.00 waived.
     assert record.waived == Decimal("1500.00")
+    assert record.waiver_reasons[0].startswith("身份特困人员")
+    assert record.waiver_reasons[1] == "基本服务费1800.00元，减免上限1500.00元，减免1500.00元"
     assert JointCase.objects.get(person=tekun_zhao.person).source == "funeral"
 
 
@@ -153,3 +155,9 @@ def test_the_household_change_is_submitted_for_a_member_of_a_family(
     assert change.payload["person_id"] == head.pk
     assert change.payload["new_head_id"] == Person.objects.get(name="王秀英").pk
     assert _items(joint.refresh_case(case))["household_change"] == "pending"
+
+
+def test_the_checklist_names_the_stopped_benefit_in_chinese(tekun_zhao: Any) -> None:
+    case = joint.open_after_death_case(tekun_zhao.person, date(2020, 2, 20), "monitoring")
+    detail = case.items.get(code="stop_benefits").detail
+    assert detail == f"自2020-03起停发：特困人员救助供养#{tekun_zhao.pk}"

@@ -42,6 +42,14 @@ def _caseworker(actor: User | None) -> User:
     return actor
 
 
+def identity_labels() -> dict[str, str]:
+    from minzheng.assistance.programmes import PROGRAMMES
+
+    labels = {p.code.value: p.name for p in PROGRAMMES}
+    labels.update(dict(IdentityTag.Tag.choices))
+    return labels
+
+
 def identities_on(person: Person, on: date) -> frozenset[str]:
     """Identity tags held on the day, and the programmes the person (or their household) was
     enrolled in that month — an enrolment is the identity even where no tag was written."""
@@ -91,6 +99,7 @@ def do_record_cremation(
         funeral_home.basic_fee,
         version=p_cap.version_id,
         source=p_groups.source,
+        labels=identity_labels(),
     )
     with transaction.atomic():
         record = CremationRecord.objects.create(

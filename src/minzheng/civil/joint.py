@@ -22,6 +22,7 @@ from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
 from minzheng.assistance.actions import do_end_enrolment, do_record_decision
 from minzheng.assistance.models import Enrolment
+from minzheng.assistance.programmes import get_programme
 from minzheng.civil.models import Burial, CremationRecord, JointCase, JointItem
 from minzheng.core import audit
 from minzheng.core.errors import PermissionDenied, ValidationFailed
@@ -204,7 +205,7 @@ def _stop_benefits(actor: User | None, person: Person, death_date: date, case: J
             do_end_enrolment(
                 actor, enrolment, last_paid_month=month, reason=f"{person.name}死亡（身后一件事）"
             )
-            ended.append(f"{enrolment.get_programme_display()}#{enrolment.pk}")
+            ended.append(f"{get_programme(enrolment.programme).name}#{enrolment.pk}")
         else:
             redecided.append(enrolment.household_id)
     for household in Household.objects.filter(pk__in=set(redecided)):

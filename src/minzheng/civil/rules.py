@@ -7,6 +7,7 @@ reasons and sources.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -245,9 +246,11 @@ def funeral_fee_waiver(
     *,
     version: str,
     source: str,
+    labels: Mapping[str, str] | None = None,
 ) -> Amount:
     """The basic funeral service fee waived for a deceased in one of the groups, up to the cap."""
-    hit = sorted(identities & waiver_groups)
+    names = labels or {}
+    hit = sorted(names.get(code, code) for code in identities & waiver_groups)
     if not hit:
         return Amount(Decimal("0.00"), ("不属于基本殡葬服务费减免对象",), (version,))
     waived = min(fee, waiver_amount).quantize(Decimal("0.01"))
