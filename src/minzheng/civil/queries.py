@@ -34,7 +34,7 @@ def registrations(actor: ScopedActor, q: str = "") -> QuerySet[MarriageRegistrat
 
 def divorces(actor: ScopedActor, status: str = "") -> QuerySet[DivorceApplication]:
     rows = DivorceApplication.objects.visible_to(actor).select_related(
-        "office", "party_a", "party_b", "marriage"
+        "office", "party_a", "party_b", "marriage", "withdrawn_by"
     )
     if status in DivorceApplication.Status.values:
         rows = rows.filter(status=status)
