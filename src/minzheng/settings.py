@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "minzheng.medical",
     "minzheng.organisations",
     "minzheng.charity",
+    "minzheng.civil",
     "minzheng.api",
     "minzheng.operations",
     "minzheng.adoption",

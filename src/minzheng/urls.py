@@ -19,6 +19,7 @@ urlpatterns = [
     path("registry/", include("minzheng.registry.urls")),
     path("assistance/", include("minzheng.assistance.urls")),
     path("applications/", include("minzheng.applications.urls")),
+    path("portal/civil/", include("minzheng.civil.portal_urls")),
     path("portal/", include("minzheng.applications.portal_urls")),
     path("payments/", include("minzheng.payments.urls")),
     path("linkage/", include("minzheng.linkage.urls")),
@@ -28,6 +29,7 @@ urlpatterns = [
     path("verification/", include("minzheng.verification.urls")),
     path("monitoring/", include("minzheng.monitoring.urls")),
     path("medical/", include("minzheng.medical.urls")),
+    path("civil/", include("minzheng.civil.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -76,6 +76,15 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("慈善一日捐", "charity:campaign_list", C.CASE_DATA, "慈善"),
     MenuItem("慈善信托", "charity:trust_list", C.CASE_DATA, "慈善"),
     MenuItem("信息公开", "charity:disclosure_list", C.CASE_DATA, "慈善"),
+    MenuItem("婚姻登记", "civil:registrations", C.CASE_DATA, "婚姻殡葬"),
+    MenuItem("登记预约", "civil:appointments", C.CASE_DATA, "婚姻殡葬"),
+    MenuItem("离婚冷静期", "civil:divorces", C.CASE_DATA, "婚姻殡葬"),
+    MenuItem("殡葬服务", "civil:funeral", C.CASE_DATA, "婚姻殡葬"),
+    MenuItem("清明祭扫", "civil:qingming", C.CASE_DATA, "婚姻殡葬"),
+    MenuItem("一件事联办", "civil:joint_cases", C.CASE_DATA, "婚姻殡葬"),
+    MenuItem("婚姻殡葬统计", "civil:statistics", C.CASE_DATA, "婚姻殡葬"),
+    MenuItem("地名管理", "civil:place_names", C.CASE_DATA, "婚姻殡葬"),
+    MenuItem("标准地址", "civil:addresses", C.CASE_DATA, "婚姻殡葬"),
 )
 
 

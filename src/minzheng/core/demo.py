@@ -89,4 +89,8 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
     from minzheng.organisations.demo import seed_demo as seed_organisations
 
     seed_organisations()
+
+    from minzheng.civil.demo import seed_demo as seed_civil
+
+    seed_civil()
     return logins

@@ -1,0 +1,339 @@
+"""Demo data for the civil pages: registry offices, funeral homes and cemeteries, and, in 南门街道,
+marriages, divorces in every stage, appointments, cremations and burials, Qingming reservations,
+memorial requests and the 一件事 cases — all made through the actions, so they are audited.
+
+Idempotent: does nothing when an office already exists. Facility names are generic demo names.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count
+from django.utils import timezone
+
+from minzheng.accounts.models import User
+from minzheng.applications.rules import day_kind
+from minzheng.assistance.actions import do_enrol
+from minzheng.civil import funeral, joint, marriage
+from minzheng.civil.models import (
+    BurialMethod,
+    Cemetery,
+    FuneralHome,
+    MarriageRegistration,
+    PersonMaritalStatus,
+    QingmingSlot,
+    RegistryOffice,
+)
+from minzheng.core.yearmonth import YearMonth
+from minzheng.regions.models import Region
+from minzheng.registry.models import Household, IdentityTag, Membership, Person
+
+NANMEN = ("330203001000", "330203001999")
+DOCS: dict[str, Any] = {"id_cards_checked": True, "declaration_signed": True}
+
+
+def _working_day_before(day: date) -> date:
+    while not day_kind(day).working:
+        day -= timedelta(days=1)
+    return day
+
+
+def _next_working_day(day: date) -> date:
+    day += timedelta(days=1)
+    while not day_kind(day).working:
+        day += timedelta(days=1)
+    return day
+
+
+def _people(sex: str, born_from: date, born_to: date, n: int, exclude: set[int]) -> list[Person]:
+    rows = (
+        Person.objects.filter(
+            region_id__gte=NANMEN[0],
+            region_id__lte=NANMEN[1],
+            sex=sex,
+            birth_date__gte=born_from,
+            birth_date__lte=born_to,
+            date_of_death__isnull=True,
+        )
+        .exclude(pk__in=exclude)
+        .order_by("pk")
+    )
+    return list(rows[:n])
+
+
+def seed_demo() -> None:
+    if RegistryOffice.objects.exists():
+        return
+    caseworker = User.objects.filter(username="caseworker_nanmen").first()
+    registrar = User.objects.filter(username="approver_haishu").first()
+    if (
+        caseworker is None
+        or registrar is None
+        or not Person.objects.filter(region_id__gte=NANMEN[0], region_id__lte=NANMEN[1]).exists()
+    ):
+        return
+    today = timezone.localdate()
+    counties = Region.objects.filter(
+        level="county", code__gte="330200000000", code__lte="330299999999"
+    ).order_by("code")
+    for i, county in enumerate(counties):
+        RegistryOffice.objects.create(
+            name=f"{county.name}婚姻登记处",
+            region=county,
+            address=f"{county.name}民政局一楼",
+            rating="国家4A" if i % 2 == 0 else "国家3A",
+        )
+        Cemetery.objects.create(
+            name=f"{county.name}公益性公墓", region_id=county.code, address=f"{county.name}"
+        )
+    FuneralHome.objects.create(
+        name="宁波市殡仪馆（演示）",
+        region_id="330203000000",
+        address="海曙区",
+        basic_fee=Decimal("1800.00"),
+    )
+    office = RegistryOffice.objects.get(region_id="330203000000")
+    used: set[int] = set()
+    _marriages(registrar, caseworker, office, today, used)
+    _appointments(office, today, used)
+    _funeral(caseworker, today, used)
+    _qingming(today)
+    seed_addresses()
+
+
+def _marriages(
+    registrar: User, caseworker: User, office: RegistryOffice, today: date, used: set[int]
+) -> None:
+    men = _people("男", date(1986, 1, 1), date(2000, 1, 1), 10, used)
+    women = _people("女", date(1988, 1, 1), date(2002, 1, 1), 10, used)
+    couples = list(zip(men, women, strict=False))
+    used.update(p.pk for pair in couples for p in pair)
+    regs: list[MarriageRegistration] = []
+    for i, (a, b) in enumerate(couples):
+        on = _working_day_before(today - timedelta(days=200 - 15 * i))
+        regs.append(
+            marriage.do_register_marriage(
+                registrar, office=office, party_a=a, party_b=b, on=on, **DOCS
+            )
+        )
+    if len(regs) < 6:
+        return
+    # Divorce applications in every stage of art. 1077.
+    cooling = marriage.do_receive_divorce_application(
+        registrar,
+        office=office,
+        marriage=regs[0],
+        on=_working_day_before(today - timedelta(days=5)),
+        **DOCS,
+    )
+    del cooling
+    window_day = _working_day_before(today - timedelta(days=40))
+    marriage.do_receive_divorce_application(
+        registrar, office=office, marriage=regs[1], on=window_day, **DOCS
+    )
+    withdrawn = marriage.do_receive_divorce_application(
+        registrar,
+        office=office,
+        marriage=regs[2],
+        on=_working_day_before(today - timedelta(days=20)),
+        **DOCS,
+    )
+    marriage.do_withdraw_divorce(registrar, withdrawn, party=regs[2].party_b, on=today)
+    done = marriage.do_receive_divorce_application(
+        registrar,
+        office=office,
+        marriage=regs[3],
+        on=_working_day_before(today - timedelta(days=60)),
+        **DOCS,
+    )
+    marriage.do_issue_divorce_certificate(
+        registrar, done, on=_next_working_day(done.cooling_off_last_day), both_present=True, **DOCS
+    )
+    marriage.do_receive_divorce_application(
+        registrar,
+        office=office,
+        marriage=regs[4],
+        on=_working_day_before(today - timedelta(days=100)),
+        **DOCS,
+    )
+    marriage.do_close_expired_divorces(today)
+    marriage.do_send_divorce_reminders(today)
+    marriage.do_reissue_certificate(
+        registrar, regs[5], on=_working_day_before(today), reason="结婚证遗失", **DOCS
+    )
+    # 婚育户一件事: the wife of a couple moves into her husband's household.
+    for reg in regs[6:]:
+        wife, husband = reg.party_b, reg.party_a
+        wife_home = Membership.objects.filter(person=wife, valid_to__isnull=True).first()
+        husband_home = Membership.objects.filter(person=husband, valid_to__isnull=True).first()
+        if wife_home is None or husband_home is None:
+            continue
+        size = Membership.objects.filter(
+            household_id=wife_home.household_id, valid_to__isnull=True
+        ).aggregate(n=Count("id"))["n"]
+        if size >= 2 and wife_home.household_id != husband_home.household_id:
+            joint.do_open_marriage_household_case(
+                caseworker,
+                moving=wife,
+                to_household=husband_home.household,
+                marriage_on=reg.registered_on,
+                registration_number=reg.certificate_number or "",
+            )
+            break
+
+
+def _appointments(office: RegistryOffice, today: date, used: set[int]) -> None:
+    bookers = _people("男", date(1990, 1, 1), date(2001, 1, 1), 6, used)
+    used.update(p.pk for p in bookers)
+    day = today
+    for i, booker in enumerate(bookers):
+        if i % 2 == 0:
+            day = _next_working_day(day)
+        marriage.do_book_appointment(
+            office=office,
+            day=day,
+            period="am" if i % 2 == 0 else "pm",
+            kind="marriage",
+            booker=booker,
+            partner_name="（演示）",
+            today=today,
+        )
+
+
+def _funeral(caseworker: User, today: date, used: set[int]) -> None:
+    elders = _people("男", date(1925, 1, 1), date(1945, 1, 1), 5, used) + _people(
+        "女", date(1925, 1, 1), date(1945, 1, 1), 5, used
+    )
+    used.update(p.pk for p in elders)
+    if not elders:
+        return
+    home = FuneralHome.objects.get()
+    cemetery = Cemetery.objects.get(region_id="330203000000")
+    # The first is a 特困 person living alone: benefits stop, the fee is waived.
+    first = elders[0]
+    household = Household.objects.create(region_id=first.region_id, address=first.address or "演示")
+    Membership.objects.filter(person=first, valid_to__isnull=True).update(
+        valid_to=date(2025, 12, 31)
+    )
+    Membership.objects.create(
+        household=household, person=first, relationship="head", valid_from=date(2026, 1, 1)
+    )
+    household.head = first
+    household.save(update_fields=["head"])
+    IdentityTag.objects.create(
+        person=first,
+        tag="tekun",
+        source="演示数据",
+        valid_from=date(2026, 1, 1),
+        region_id=first.region_id,
+    )
+    do_enrol(
+        None,
+        household=household,
+        programme="tekun",
+        start=YearMonth(2026, 1),
+        amount=Decimal("1325.00"),
+        person=first,
+    )
+    methods = [
+        BurialMethod.TREE,
+        BurialMethod.SEA,
+        BurialMethod.FLOWER,
+        BurialMethod.TREE,
+        BurialMethod.TOMB,
+        BurialMethod.SEA,
+        BurialMethod.TOMB,
+        BurialMethod.FLOWER,
+        BurialMethod.TOMB,
+        BurialMethod.TOMB,
+    ]
+    for i, person in enumerate(elders):
+        died = today - timedelta(days=60 - 5 * i)
+        funeral.do_record_cremation(
+            caseworker,
+            deceased=person,
+            funeral_home=home,
+            date_of_death=died,
+            cremated_on=died + timedelta(days=3),
+        )
+        method = methods[i % len(methods)]
+        funeral.do_record_burial(
+            caseworker,
+            deceased=person,
+            method=method,
+            buried_on=died + timedelta(days=7),
+            cemetery=None if method == BurialMethod.SEA else cemetery,
+            bank_name="宁波银行",
+            account_number=f"622202000000{1000 + i:04d}",
+        )
+
+
+def _qingming(today: date) -> None:
+    visitors = list(PersonMaritalStatus.objects.select_related("person").order_by("pk")[:6])
+    cemeteries = list(Cemetery.objects.order_by("pk")[:2])
+    qingming = date(today.year + (1 if today.month > 4 else 0), 4, 5)
+    slots = list(QingmingSlot)
+    for i, status in enumerate(visitors):
+        cemetery = cemeteries[i % len(cemeteries)]
+        funeral.do_reserve_qingming(
+            cemetery=cemetery,
+            day=qingming,
+            slot=slots[i % len(slots)].value,
+            visitor=status.person,
+            party_size=1 + i % 4,
+            today=today,
+        )
+    if visitors:
+        funeral.do_request_memorial(
+            requester=visitors[0].person,
+            cemetery=cemeteries[0],
+            deceased_name="（演示）先人",
+            message="清明时节，寄托哀思。",
+        )
+
+
+def seed_addresses() -> None:
+    """The 南门街道 register built from its households' addresses, each household linked, and
+    a few place names in every state."""
+    from minzheng.civil import placenames
+    from minzheng.civil.models import PlaceName, StandardAddress
+
+    if StandardAddress.objects.exists():
+        return
+    households = list(
+        Household.objects.filter(region_id__gte=NANMEN[0], region_id__lte=NANMEN[1]).order_by("pk")
+    )
+    regions = {r.code: r for r in Region.objects.filter(code__in={h.region_id for h in households})}
+    for h in households:
+        placenames.register_address(regions[h.region_id], h.address)
+    placenames.do_link_household_addresses(None, households)
+    caseworker = User.objects.filter(username="caseworker_nanmen").first()
+    approver = User.objects.filter(username="approver_haishu").first()
+    if caseworker is None or approver is None or not regions:
+        return
+    village = next(iter(regions.values()))
+    today = timezone.localdate()
+    for i, (name, location) in enumerate(
+        (
+            ("福明路", "东起江东路，西至人民路"),
+            ("和山路", "南起世纪大道，北至四明路"),
+            ("南门桥", "跨南塘河，连接人民路"),
+        )
+    ):
+        place = placenames.do_propose_place_name(
+            caseworker,
+            name=name,
+            category=PlaceName.Category.BRIDGE if name.endswith("桥") else PlaceName.Category.ROAD,
+            region=village,
+            location=location,
+            meaning="演示数据：沿用历史地名",
+        )
+        if i < 2:
+            placenames.do_review_place_name(
+                approver, place, approve=True, approving_body="海曙区人民政府", on=today
+            )
+        if i == 0:
+            placenames.do_announce_place_name(caseworker, place, on=today)
