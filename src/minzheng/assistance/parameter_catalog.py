@@ -920,13 +920,21 @@ def all_specs() -> list[ParameterSpec]:
     every value is read from the database through `assistance.queries.parameter_set`.
     """
     from minzheng.applications.parameter_catalog import WORKFLOW_PARAMETERS
-    from minzheng.payments.parameter_catalog import PAYMENT_PARAMETERS
     from minzheng.charity.parameter_catalog import CHARITY_PARAMETERS
-    from minzheng.organisations.parameter_catalog import ORGANISATION_PARAMETERS
     from minzheng.medical.parameter_catalog import MEDICAL_PARAMETERS
     from minzheng.monitoring.parameter_catalog import MONITORING_PARAMETERS
+    from minzheng.organisations.parameter_catalog import ORGANISATION_PARAMETERS
+    from minzheng.payments.parameter_catalog import PAYMENT_PARAMETERS
 
-    return [*PARAMETERS, *PAYMENT_PARAMETERS, *WORKFLOW_PARAMETERS, *MONITORING_PARAMETERS, *MEDICAL_PARAMETERS, *ORGANISATION_PARAMETERS, *CHARITY_PARAMETERS]
+    return [
+        *PARAMETERS,
+        *PAYMENT_PARAMETERS,
+        *WORKFLOW_PARAMETERS,
+        *MONITORING_PARAMETERS,
+        *MEDICAL_PARAMETERS,
+        *ORGANISATION_PARAMETERS,
+        *CHARITY_PARAMETERS,
+    ]
 
 
 def catalog_rows() -> list[ParameterRow]:
@@ -961,5 +969,3 @@ def default_parameters(region_code: str, as_of: date) -> ParameterSet:
     catalogue through `assistance.queries.parameter_set` (a confirmed county value overrides).
     """
     return resolve_parameters(catalog_rows(), region_code, as_of)
-
-

@@ -4,6 +4,7 @@ registration authority's region (登记管理机关所在区划)."""
 
 from __future__ import annotations
 
+import builtins
 from typing import ClassVar
 
 from django.conf import settings
@@ -214,7 +215,8 @@ class CreditListing(models.Model):
     source_listing = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    parameter_versions = models.JSONField("所用参数版本", default=list)
+    # `list` above is a field of this class: the builtin is named in full.
+    parameter_versions = models.JSONField("所用参数版本", default=builtins.list)
 
     objects: ClassVar[OrgScopedQuerySet[CreditListing]] = OrgScopedQuerySet.as_manager()  # type: ignore[assignment]
 
