@@ -1,6 +1,7 @@
 """The civil-service parameters: divorce periods, marriage age, appointment and Qingming capacity,
 funeral fee waivers and eco-burial subsidies — dated, regional and sourced like the assistance
-catalogue, and resolved by the same resolver (`assistance.parameters.resolve_parameters`).
+catalogue: loaded into the database with it (`assistance.parameter_catalog.all_specs`) and read
+through the one resolver.
 
 Values not confirmed by an official text seen are illustrative (confidence NF) and say so.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from minzheng.assistance.parameter_catalog import COVERAGE_START, NINGBO, catalog_rows
+from minzheng.assistance.parameter_catalog import COVERAGE_START, NINGBO
 from minzheng.assistance.parameters import (
     NATIONAL,
     CatalogValue,
@@ -19,7 +20,6 @@ from minzheng.assistance.parameters import (
     ParameterSet,
     ParameterSpec,
     ValueKind,
-    resolve_parameters,
 )
 
 A, B, C, NF = Confidence.A, Confidence.B, Confidence.C, Confidence.NF
@@ -163,5 +163,8 @@ def civil_rows() -> list[ParameterRow]:
 
 
 def civil_parameters(region_code: str, as_of: date) -> ParameterSet:
-    """The civil parameters (and the assistance ones) in force for a county on a day."""
-    return resolve_parameters([*catalog_rows(), *civil_rows()], region_code[:6], as_of)
+    """The civil parameters (and every other) in force for a county on a day: database rows
+    loaded from this catalogue, through the one resolver (`assistance.queries.parameter_set`)."""
+    from minzheng.assistance.queries import parameter_set
+
+    return parameter_set(region_code[:6], as_of)
