@@ -101,11 +101,16 @@ class DivorceTimeline:
         return self.certificate.last_day
 
     def stage(self, on: date) -> DivorceStage:
-        if on <= self.cooling_off.last_day:
-            return DivorceStage.COOLING_OFF
-        if on <= self.certificate.last_day:
-            return DivorceStage.CERTIFICATE_WINDOW
-        return DivorceStage.DEEMED_WITHDRAWN
+        return stage_on(on, self.cooling_off.last_day, self.certificate.last_day)
+
+
+def stage_on(on: date, cooling_off_last_day: date, certificate_last_day: date) -> DivorceStage:
+    """Where a divorce application stands on a day, from its two last days."""
+    if on <= cooling_off_last_day:
+        return DivorceStage.COOLING_OFF
+    if on <= certificate_last_day:
+        return DivorceStage.CERTIFICATE_WINDOW
+    return DivorceStage.DEEMED_WITHDRAWN
 
 
 def divorce_timeline(received_on: date, cooling_off_days: int, window_days: int) -> DivorceTimeline:
