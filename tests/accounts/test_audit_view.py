@@ -94,3 +94,21 @@ def test_the_old_page_showed_raw_values(
     web = Client()
     web.force_login(auditor)
     assert "新街8号" not in web.get("/audit/").content.decode()
+
+
+def test_partner_scopes_and_identity_tags_read_in_chinese(sysadmin: User, auditor: User) -> None:
+    from minzheng.api.actions import do_create_api_client
+
+    do_create_api_client(
+        sysadmin,
+        name="医院",
+        scopes=["eligibility:evaluate", "registry:read"],
+        region_code="330203000000",
+    )
+    audit.record(None, AuditEvent.Action.CREATE, "registry_seed", "x", after={"tags": {"dibao": 3}})
+    web = Client()
+    web.force_login(auditor)
+    page = _visible(web.get("/audit/").content.decode())
+    assert "救助资格测算" in page and "读取人员与家庭" in page
+    assert "registry:read" not in page and "eligibility:evaluate" not in page
+    assert "dibao" not in page

@@ -107,7 +107,16 @@ EXTRA_LABELS: dict[str, str] = {
     "is_active": "启用",
     "expires_at": "有效期至",
     "must_change_password": "须修改密码",
+    "scale": "规模",
+    "seed": "随机种子",
+    "persons": "人数",
+    "households": "户数",
+    "memberships": "成员关系数",
+    "already_seeded": "此前已生成",
 }
+
+#: Keys whose values (or dict keys) are codes of another field's choices.
+CHOICE_ALIASES: dict[str, str] = {"tags": "tag", "pending": "scopes", "programmes": "programme"}
 
 
 @cache
@@ -132,6 +141,9 @@ def _field_labels() -> tuple[dict[str, str], dict[str, dict[str, str]], dict[str
                 for value, label in field.flatchoices:
                     bucket.setdefault(str(value), str(label))
     choices["role"] = {value: str(label) for value, label in Role.choices}
+    from minzheng.api.models import SCOPES
+
+    choices["scopes"] = dict(SCOPES)
     return labels, choices, types
 
 
@@ -147,6 +159,7 @@ OBJECT_TYPES: dict[str, str] = {
     "bank_file": "银行文件",
     "payment_report": "发放统计",
     "linkage_conflict": "身份冲突",
+    "registry_seed": "合成人员库",
 }
 
 
@@ -176,13 +189,17 @@ def _value(key: str, value: Any) -> str:
         return "空"
     if isinstance(value, bool):
         return "是" if value else "否"
+    codes = choices.get(key) or choices.get(CHOICE_ALIASES.get(key, ""), {})
     if isinstance(value, dict):
-        return "；".join(f"{field_label(str(k))}：{_value(str(k), v)}" for k, v in value.items())
+        return "；".join(
+            f"{codes.get(str(k)) or field_label(str(k))}：{_value(str(k), v)}"
+            for k, v in value.items()
+        )
     if isinstance(value, list):
         return "、".join(_value(key, v) for v in value) or "无"
     text = str(value)
-    if key in choices and text in choices[key]:
-        return choices[key][text]
+    if text in codes:
+        return codes[text]
     if key == "region" and re.fullmatch(r"\d{12}", text):
         return _region_name(text)
     return text
