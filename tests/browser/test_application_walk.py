@@ -96,6 +96,8 @@ def test_a_resident_applies_online_and_sees_the_approval_by_qr(
     resident.fill("input[name=declared_income]", "600")
     resident.wait_for_selector("#suggestion >> text=低保")
     resident.check("input[name=programmes][value=dibao]")
+    resident.select_option("select[name=bank_name]", "宁波银行")
+    resident.fill("input[name=account_number]", "6222021234567894")
     resident.check("input[name=pledge]")
     resident.check("input[name=authorisation]")
     resident.click("#apply-form button[type=submit]")

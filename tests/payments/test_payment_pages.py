@@ -168,7 +168,7 @@ def test_a_bank_template_is_created_and_bad_fields_json_is_refused_in_chinese(
     assert template.return_codes == {} and template.pending_return_codes == {"0000": "paid"}
     assert template.county_id == "330203000000"
     listing = client.get("/payments/templates/").content.decode()
-    assert "宁波银行定长" in listing and "holder_name(10)" in listing
+    assert "宁波银行定长" in listing and "户名(10)" in listing
     edit = client.get(f"/payments/templates/{template.pk}/")
     assert edit.status_code == 200 and "gb18030" in edit.content.decode()
 
