@@ -35,7 +35,7 @@ def test_an_approver_reads_a_settlement_and_reconciles_the_hospitals_file(
     log_in(page, "approver_haishu", PASSWORD)
     page.wait_for_selector("text=工作台")
     page.click("#sidebar >> text=医疗救助结算")
-    page.click("#settlements >> text=#1")
+    page.locator("#settlements tr", has_text="ZY-1").locator("a").first.click()
     explanation = page.inner_text("#explanation")
     assert "基本医疗保险" in explanation and "3500.00 × 比例 = 2450.00 元" in explanation
 
