@@ -210,6 +210,9 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 # Every upload (photos, signed forms, import files) is refused above this size (core/uploads.py).
 UPLOAD_MAX_BYTES = envint("MINZHENG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# Data rows one household workbook may hold: a larger file is refused at the first row past the
+# limit, so it cannot hold a worker for a minute (split it by township).
+IMPORT_MAX_ROWS = envint("MINZHENG_IMPORT_MAX_ROWS", 50_000)
 
 # Personal data keys: MINZHENG_KEYS (JSON) or a key file; `make demo` creates var/keys.json.
 MINZHENG_KEY_FILE = Path(os.environ.get("MINZHENG_KEY_FILE", VAR_DIR / "keys.json"))

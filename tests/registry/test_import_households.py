@@ -221,3 +221,17 @@ def test_the_household_list_offers_import_and_the_template_and_the_menu_has_the_
     reader = Client()
     assert reader.login(username=approver_haishu.username, password=PASSWORD)
     assert "household-import" not in reader.get("/registry/households/").content.decode()
+
+
+def test_a_workbook_over_the_row_limit_is_refused_before_anything_is_written(
+    caseworker_nanmen: Any, settings: Any
+) -> None:
+    settings.IMPORT_MAX_ROWS = 3
+    before = counts()
+    with pytest.raises(ValidationFailed) as refused:
+        import_households(caseworker_nanmen, sheet(*CHEN_FAMILY, *WU_FAMILY))
+    assert refused.value.code == "too_many_rows"
+    assert "最多 3 行" in refused.value.message
+    assert counts() == before
+    # At the limit it imports.
+    assert import_households(caseworker_nanmen, sheet(*CHEN_FAMILY)).households_created == 1

@@ -114,6 +114,7 @@ def defaults() -> dict[str, dict[str, str]]:
     from minzheng.assistance.models import Enrolment
     from minzheng.assistance.programmes import PROGRAMMES
     from minzheng.core.models import AuditEvent
+    from minzheng.payments.bankfiles import REASONS
     from minzheng.payments.models import BankOutcome, Kind, Roll
     from minzheng.regions.models import Level
     from minzheng.registry.models import Relationship
@@ -131,6 +132,8 @@ def defaults() -> dict[str, dict[str, str]]:
         "audit_action": dict(AuditEvent.Action.choices),
         "rounding": dict(ROUNDING_LABELS),
         "bank_outcome": dict(BankOutcome.Status.choices),
+        # What a bank's return code means: paid, or why not (payments.bankfiles.REASONS).
+        "return_meaning": {"paid": "已发放", **REASONS},
         "parameter": _parameter_names(),
         "object_type": OBJECT_TYPES,
         "bank_field": BANK_FIELDS,
@@ -140,10 +143,9 @@ def defaults() -> dict[str, dict[str, str]]:
 
 
 def _parameter_names() -> dict[str, str]:
-    from minzheng.assistance.parameter_catalog import PARAMETERS
-    from minzheng.payments.parameter_catalog import PAYMENT_PARAMETERS
+    from minzheng.assistance.parameter_catalog import all_specs
 
-    return {spec.key: spec.name for spec in [*PARAMETERS, *PAYMENT_PARAMETERS]}
+    return {spec.key: spec.name for spec in all_specs()}
 
 
 _overrides: tuple[float, dict[tuple[str, str], str]] | None = None

@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -186,7 +187,12 @@ def _read_rows(file: IO[bytes]) -> list[SheetRow]:
         )
     position = {h: header.index(h) for h in HEADERS}
     rows = []
+    limit = settings.IMPORT_MAX_ROWS
     for number, values in enumerate(lines, start=HEADER_ROW + 1):
+        if number - HEADER_ROW > limit:
+            raise ValidationFailed(
+                f"一个文件最多 {limit} 行数据，请按乡镇（街道）分批导入", code="too_many_rows"
+            )
         cells = {h: _cell(values[i]) if i < len(values) else "" for h, i in position.items()}
         if not any(cells.values()):
             continue
