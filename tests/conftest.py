@@ -68,6 +68,14 @@ def _divisions_committed(request: pytest.FixtureRequest) -> None:
             load_divisions()
         if not PolicyParameter.objects.exists():
             do_load_parameter_catalog(None)
+            # The load's own audit event would outlive every test's transaction: tests that
+            # count audit events start from none, as on a new platform.
+            from django.db import connection
+
+            from minzheng.core.dbguard import audit_purge_allowed
+
+            with audit_purge_allowed(), connection.cursor() as cursor:
+                cursor.execute("DELETE FROM core_auditevent")
 
 
 @pytest.fixture
@@ -190,3 +198,39 @@ def household_zhou_yinzhou(regions: None) -> Any:
 def _fast_password_hashing(settings: Any) -> None:
     # The production hasher costs ~0.3 s a login by design; tests log in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Playwright driving Debian's Chromium (never a downloaded browser): one for the whole session,
+# shared by every test folder that drives pages.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 800}
+    )
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()

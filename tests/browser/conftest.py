@@ -1,44 +1,9 @@
-"""Playwright driving Debian's Chromium (never a downloaded browser)."""
+"""Playwright helpers; the `browser` and `page` fixtures live in tests/conftest.py, so every test
+folder shares the one browser of the session (two sync Playwright instances cannot coexist)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Any, live_server: Any) -> Iterator[Any]:
-    context = browser.new_context(
-        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 800}
-    )
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
 
 
 def log_in(page: Any, username: str, password: str) -> None:
@@ -50,3 +15,22 @@ def log_in(page: Any, username: str, password: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+
+
+def code_from_outbox(browser: Any, live_server: Any) -> str:
+    """The newest login code in the development outbox: demo mode, system administrator only
+    (docs/security.md)."""
+    import re
+
+    from tests.conftest import PASSWORD
+
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    admin = context.new_page()
+    log_in(admin, "sysadmin", PASSWORD)
+    admin.wait_for_selector("text=工作台")
+    admin.goto("/applications/sms-outbox/")
+    body = admin.inner_text("#outbox tbody tr:first-child .sms-body")
+    context.close()
+    match = re.search(r"验证码为(\d{6})", body)
+    assert match, body
+    return match.group(1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,7 +11,7 @@ import pytest
 import time_machine
 
 from ..conftest import PASSWORD
-from .conftest import log_in
+from .conftest import code_from_outbox, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,20 +35,6 @@ def resident(browser: Any, live_server: Any) -> Iterator[Any]:
     page.set_default_timeout(20_000)
     yield page
     context.close()
-
-
-def _code_from_outbox(browser: Any, live_server: Any) -> str:
-    # The development outbox: demo mode, system administrator only (docs/security.md).
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-    admin = context.new_page()
-    log_in(admin, "sysadmin", PASSWORD)
-    admin.wait_for_selector("text=工作台")
-    admin.goto("/applications/sms-outbox/")
-    body = admin.inner_text("#outbox tbody tr:first-child .sms-body")
-    context.close()
-    match = re.search(r"验证码为(\d{6})", body)
-    assert match, body
-    return match.group(1)
 
 
 def _sign_in_afresh(staff: Any, username: str) -> None:
@@ -86,7 +71,7 @@ def test_a_resident_applies_online_and_sees_the_approval_by_qr(
     resident.fill("input[name=id_number]", LI_ID)
     resident.click("button[type=submit]")
     resident.wait_for_selector("input[name=code]")
-    resident.fill("input[name=code]", _code_from_outbox(browser, live_server))
+    resident.fill("input[name=code]", code_from_outbox(browser, live_server))
     resident.click("button[type=submit]")
     resident.wait_for_selector("text=申请社会救助")
     assert "李*国" in resident.inner_text("h1")

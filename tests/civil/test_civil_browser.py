@@ -15,7 +15,7 @@ import time_machine
 from minzheng.applications.models import SmsMessage
 from minzheng.civil import marriage
 from minzheng.civil.models import DivorceApplication, MarriageAppointment, QingmingReservation
-from tests.browser.conftest import browser, log_in, page  # noqa: F401  (fixtures)
+from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,7 +31,7 @@ def server_clock() -> Iterator[Any]:
         yield traveller
 
 
-def _resident_signs_in(page: Any, id_number: str) -> None:  # noqa: F811 (the fixture name)
+def _resident_signs_in(page: Any, id_number: str) -> None:
     page.goto("/portal/")
     page.fill("input[name=id_number]", id_number)
     page.click("button[type=submit]")
@@ -46,7 +46,7 @@ def _resident_signs_in(page: Any, id_number: str) -> None:  # noqa: F811 (the fi
 
 
 def test_a_resident_books_a_marriage_appointment_and_a_qingming_slot(
-    page: Any,  # noqa: F811
+    page: Any,
     office_haishu: Any,
     cemetery_fuquan: Any,
     household_li_three_members: Any,
@@ -83,7 +83,7 @@ def test_a_resident_books_a_marriage_appointment_and_a_qingming_slot(
 
 
 def test_a_registrar_runs_a_divorce_through_the_cooling_off_period(
-    page: Any,  # noqa: F811
+    page: Any,
     server_clock: Any,
     approver_haishu: Any,
     office_haishu: Any,

@@ -9,8 +9,8 @@ import pytest
 
 from minzheng.core.creditcode import build
 from minzheng.organisations.models import CreditListing, Organisation
+from tests.browser.conftest import log_in
 
-from ..browser.conftest import browser, log_in, page  # noqa: F401  (fixtures)
 from ..conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,7 +18,7 @@ CODE = build("5", "1", "330203", "MJ000777")
 
 
 def test_registration_annual_report_rating_and_abnormal_list_repair(
-    page: Any,  # noqa: F811
+    page: Any,
     catalog: None,
     approver_haishu: Any,
 ) -> None:

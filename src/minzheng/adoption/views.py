@@ -16,11 +16,11 @@ from minzheng.core.errors import DomainError, PermissionDenied
 
 MAX_UPLOAD = 200 * 1024 * 1024
 TABLE_LABELS = {
-    "households": "家庭（households）",
-    "members": "家庭成员（members）",
-    "enrolments": "救助对象（enrolments）",
-    "bank_accounts": "银行账户（bank_accounts）",
-    "payments": "发放记录（payments）",
+    "households": "家庭",
+    "members": "家庭成员",
+    "enrolments": "救助对象",
+    "bank_accounts": "银行账户",
+    "payments": "发放记录",
 }
 PROGRAMME_LABELS = {"dibao": "低保", "dibian": "低边", "tekun": "特困"}
 
@@ -41,7 +41,7 @@ def migrate(request: HttpRequest) -> HttpResponse:
     if not may_migrate(user):
         raise PermissionDenied("只有县级审批员或市级管理员可以迁移存量数据")
     context: dict[str, object] = {
-        "tables": [(TABLE_LABELS[t], req, opt) for t, (req, opt) in TABLES.items()],
+        "tables": [(TABLE_LABELS[t], t, req, opt) for t, (req, opt) in TABLES.items()],
         "programme_labels": PROGRAMME_LABELS,
     }
     if request.method == "POST":

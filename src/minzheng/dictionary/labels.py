@@ -104,6 +104,22 @@ FIELDS: dict[str, str] = {
 }
 
 
+# The asset kinds the rules name (assistance.facts.VehicleKind, NonResidentialKind).
+VEHICLE_KINDS = {
+    "car": "汽车",
+    "vessel": "船舶",
+    "other_motor": "其他机动车",
+    "disability_mobility": "残疾人功能性补偿代步机动车",
+    "two_wheel_motorcycle": "普通二轮摩托车",
+}
+NONRESIDENTIAL_KINDS = {
+    "shop": "商铺",
+    "office": "办公用房",
+    "factory": "厂房",
+    "serviced_apartment": "酒店式公寓",
+}
+
+
 @cache
 def defaults() -> dict[str, dict[str, str]]:
     """kind → code → default label, read from the models and rules that own each code."""
@@ -114,6 +130,7 @@ def defaults() -> dict[str, dict[str, str]]:
     from minzheng.assistance.models import Enrolment
     from minzheng.assistance.programmes import PROGRAMMES
     from minzheng.core.models import AuditEvent
+    from minzheng.assistance.facts import INCOME_NAMES
     from minzheng.payments.bankfiles import REASONS
     from minzheng.payments.models import BankOutcome, Kind, Roll
     from minzheng.regions.models import Level
@@ -134,6 +151,9 @@ def defaults() -> dict[str, dict[str, str]]:
         "bank_outcome": dict(BankOutcome.Status.choices),
         # What a bank's return code means: paid, or why not (payments.bankfiles.REASONS).
         "return_meaning": {"paid": "已发放", **REASONS},
+        "income_kind": {k.value: v for k, v in INCOME_NAMES.items()},
+        "vehicle_kind": dict(VEHICLE_KINDS),
+        "nonresidential_kind": dict(NONRESIDENTIAL_KINDS),
         "parameter": _parameter_names(),
         "object_type": OBJECT_TYPES,
         "bank_field": BANK_FIELDS,
@@ -188,6 +208,9 @@ def labels_of(kind: str, codes: list[str]) -> str:
 def _code_label(code: str) -> str:
     for kind in (
         "programme",
+        "income_kind",
+        "vehicle_kind",
+        "nonresidential_kind",
         "rounding",
         "relationship",
         "region_level",
