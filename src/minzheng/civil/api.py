@@ -7,7 +7,7 @@ from datetime import date
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
@@ -170,7 +170,9 @@ class FiguresOut(Schema):
 
 
 @router.get("/statistics", response=list[FiguresOut], summary="婚姻登记与生态安葬统计（按区县）")
-def statistics(request: HttpRequest, year: int | None = None) -> list[FiguresOut]:
+def statistics(
+    request: HttpRequest, year: int | None = Query(None, ge=1949, le=2100)
+) -> list[FiguresOut]:
     rows = queries.figures(actor(request, scope="registry:read"), year)
     return [
         FiguresOut(
