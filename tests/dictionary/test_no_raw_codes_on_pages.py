@@ -25,7 +25,8 @@ pytestmark = pytest.mark.django_db
 # <code> marks a literal the user must type or a file must carry (a column of a documented file
 # format, a JSON key): shown on purpose, in a monospace face, beside its Chinese meaning.
 SKIP_TAGS = {"script", "style", "textarea", "code"}
-URL = re.compile(r"https?://\S+")
+# A source's address, with or without its scheme (nbyz.gov.cn/art/2022/…/art_1229137187_….html).
+URL = re.compile(r"(?:https?://)?[\w.-]+\.(?:cn|com|org|net)/\S*")
 
 
 class VisibleText(HTMLParser):

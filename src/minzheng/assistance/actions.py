@@ -44,7 +44,7 @@ from minzheng.assistance.models import (
 from minzheng.assistance.parameter_catalog import all_specs, bounds_for, spec_for
 from minzheng.assistance.parameters import Confidence, region_chain
 from minzheng.assistance.policy import load_policy
-from minzheng.assistance.programmes import ProgrammeCode
+from minzheng.assistance.programmes import ProgrammeCode, get_programme
 from minzheng.assistance.queries import (
     decode_value,
     encode_value,
@@ -103,7 +103,7 @@ def do_enrol(
                 AuditEvent.Action.CREATE,
                 "enrolment",
                 enrolment.pk,
-                summary=f"纳入{code.value}，自{start}起每月{amount}元",
+                summary=f"纳入{get_programme(code).short_name}，自{start}起每月{amount}元",
                 after={
                     "household": household.pk,
                     "programme": code.value,

@@ -7,7 +7,7 @@ from datetime import date
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
@@ -15,7 +15,7 @@ from minzheng.api.api import actor
 from minzheng.civil import joint, marriage, queries
 from minzheng.civil.models import JointCase, RegistryOffice
 from minzheng.civil.rules import DIVORCE_STAGE_LABELS
-from minzheng.core.errors import NotFound
+from minzheng.core.errors import NotFound, ValidationFailed
 from minzheng.core.masking import mask_name
 from minzheng.registry.models import Person
 
@@ -170,9 +170,9 @@ class FiguresOut(Schema):
 
 
 @router.get("/statistics", response=list[FiguresOut], summary="婚姻登记与生态安葬统计（按区县）")
-def statistics(
-    request: HttpRequest, year: int | None = Query(None, ge=1949, le=2100)
-) -> list[FiguresOut]:
+def statistics(request: HttpRequest, year: int | None = None) -> list[FiguresOut]:
+    if year is not None and not 1949 <= year <= 2100:
+        raise ValidationFailed("年份应在 1949 至 2100 之间", code="bad_year")
     rows = queries.figures(actor(request, scope="registry:read"), year)
     return [
         FiguresOut(

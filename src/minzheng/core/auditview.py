@@ -64,6 +64,8 @@ PERSONAL_KEYS: frozenset[str] = frozenset(
 
 #: Labels for keys that are not model fields (or need a clearer word than the field's own).
 EXTRA_LABELS: dict[str, str] = {
+    "start": "起始月份",
+    "until": "截止月份",
     "role": "角色",
     "region": "区划",
     "status": "状态",
@@ -163,14 +165,26 @@ OBJECT_TYPES: dict[str, str] = {
 }
 
 
+def _dictionary(kind: str, code: str) -> str | None:
+    """The code dictionary's label, when it has one (the dictionary app owns the wider lists)."""
+    from minzheng.dictionary.labels import defaults, label_for
+
+    return label_for(kind, code) if code in defaults().get(kind, {}) else None
+
+
 def field_label(key: str) -> str:
     labels, _, _ = _field_labels()
-    return EXTRA_LABELS.get(key) or labels.get(key) or key
+    return EXTRA_LABELS.get(key) or labels.get(key) or _dictionary("field", key) or key
 
 
 def object_label(object_type: str) -> str:
     _, _, types = _field_labels()
-    return OBJECT_TYPES.get(object_type) or types.get(object_type.replace("_", "")) or object_type
+    return (
+        OBJECT_TYPES.get(object_type)
+        or types.get(object_type.replace("_", ""))
+        or _dictionary("object_type", object_type)
+        or object_type
+    )
 
 
 def role_label(code: str) -> str:
@@ -198,11 +212,13 @@ def _value(key: str, value: Any) -> str:
     if isinstance(value, list):
         return "、".join(_value(key, v) for v in value) or "无"
     text = str(value)
-    if text in codes:
+    if codes.get(text, text) != text:  # some choices are labelled with the code itself
         return codes[text]
     if key == "region" and re.fullmatch(r"\d{12}", text):
         return _region_name(text)
-    return text
+    from minzheng.dictionary.labels import plain_value
+
+    return plain_value(text)  # a programme, status or kind code by its label
 
 
 @cache
@@ -238,7 +254,17 @@ def _summary(event: AuditEvent, names: dict[int, str]) -> str:
     if name:
         text = text.replace(name, mask_name(name))
     # Field names in a summary ("修改X的address、name") become their labels.
-    return _IDENTIFIER.sub(lambda m: field_label(m.group(0)), text)
+    return _IDENTIFIER.sub(lambda m: _word_label(m.group(0)), text)
+
+
+def _word_label(word: str) -> str:
+    """A field name or a code (a programme, a status) met in a summary, by its label."""
+    label = field_label(word)
+    if label != word:
+        return label
+    from minzheng.dictionary.labels import plain_value
+
+    return plain_value(word)
 
 
 def _changes(event: AuditEvent) -> list[Change]:

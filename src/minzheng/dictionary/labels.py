@@ -127,10 +127,10 @@ def defaults() -> dict[str, dict[str, str]]:
     from minzheng.api.models import SCOPES
     from minzheng.applications.models import Application
     from minzheng.applications.rules import STEP_LABELS
+    from minzheng.assistance.facts import INCOME_NAMES
     from minzheng.assistance.models import Enrolment
     from minzheng.assistance.programmes import PROGRAMMES
     from minzheng.core.models import AuditEvent
-    from minzheng.assistance.facts import INCOME_NAMES
     from minzheng.payments.bankfiles import REASONS
     from minzheng.payments.models import BankOutcome, Kind, Roll
     from minzheng.regions.models import Level

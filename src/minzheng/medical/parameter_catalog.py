@@ -43,9 +43,7 @@ _RATIO_FLOOR = (
     "（gov.cn/gongbao/content/2021/content_5659514.htm 引文）；取全国下限，宁波比例未找到"
 )
 _NOTE_42_DATE = "文件日期2021-10-28；此处自系统覆盖期起点2020-01-01起列示，宁波2020年取值未核实"
-_INCOME = (
-    "按上年居民人均可支配收入示例值60000元/年（tekun.supporter.income_line_monthly 5000元/月×12）"
-)
+_INCOME = "按上年居民人均可支配收入示例值60000元/年（特困人员赡养义务人收入线示例值 5000元/月×12）"
 
 # (category, visit kind) → (deductible 元/年, ratio, source of the deductible, source of the ratio)
 _DEDUCTIBLE: dict[str, tuple[Decimal, str]] = {
