@@ -1,7 +1,8 @@
 """Settlement throughput and latency on PostgreSQL, against /healthz in the same run, and a run where
 64 clients settle for the same person at once (zero cap overruns expected).
 
-The database is given by BENCH_DATABASE_URL (else DATABASE_URL); it must be PostgreSQL, and its
+The database is given by BENCH_DATABASE_URL (else DATABASE_URL; with --quick and neither set, a
+scratch database `minzheng_bench_medical_quick` on the local server); it must be PostgreSQL, and its
 `public` schema is dropped and recreated — point it at a throw-away database. The script migrates,
 loads the parameter catalogue, writes `--persons` 低保/特困 people and one hospital client, starts
 `minzheng serve` (gunicorn, 2 workers × 4 threads unless told otherwise) and drives it from local
@@ -203,6 +204,16 @@ def overruns(number: str) -> dict[str, Any]:
     }
 
 
+def _scratch_database(name: str) -> str:
+    import psycopg
+
+    server = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            admin.execute(f'CREATE DATABASE "{name}"')
+    return f"{server}/{name}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
@@ -217,6 +228,9 @@ def main() -> int:
     total = 400 if args.quick else args.requests
     persons = 500 if args.quick else args.persons
     url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres") and args.quick:
+        # The smoke run (benchmarks/run.py --quick) uses a scratch database of its own.
+        url = _scratch_database("minzheng_bench_medical_quick")
     if not url.startswith("postgres"):
         print("请用 BENCH_DATABASE_URL 指定一个可清空的 PostgreSQL 数据库", file=sys.stderr)
         return 2

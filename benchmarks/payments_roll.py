@@ -55,12 +55,14 @@ def setup(n: int) -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    from minzheng.assistance.actions import do_load_parameter_catalog
     from minzheng.core.crypto import keyring
     from minzheng.payments.actions import mask_account
     from minzheng.regions.loader import load_divisions
 
     call_command("migrate", interactive=False, verbosity=0)
     load_divisions()
+    do_load_parameter_catalog(None)  # the roll reads its parameters from the database
     now = datetime.now(UTC)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("CREATE TABLE bench_village (k integer PRIMARY KEY, code varchar(12))")
@@ -160,9 +162,9 @@ def setup(n: int) -> None:
             )
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(
-                "INSERT INTO payments_bankaccount (person_id, holder_name, bank_name,"
-                " number_cipher, number_index, number_masked, active, created_at)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                "INSERT INTO payments_bankaccount (person_id, holder_name, holder_relation,"
+                " bank_name, number_cipher, number_index, number_masked, active, created_at)"
+                " VALUES (%s, %s, '', %s, %s, %s, %s, %s, %s)",
                 rows,
             )
 
@@ -252,8 +254,11 @@ def main(n: int, reuse: Path | None = None) -> None:
             env=os.environ.copy(),
             capture_output=True,
             text=True,
-            check=True,
+            check=False,
         )
+        if out.returncode != 0:
+            print(out.stderr, file=sys.stderr)
+            raise SystemExit(f"payments_roll: the {phase} phase failed")
         figures: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
         return figures
 
