@@ -253,7 +253,8 @@ def do_register_person(
             if Person.objects.visible_to(actor).filter(pk=existing.pk).exists():
                 return existing
             raise ValidationFailed(
-                "该身份证号已在其他辖区登记，请联系其所在地经办员", code="registered_elsewhere"
+                "该身份证号不能在此登记：请核对号码；确属本辖区居民的，请联系县级审批员",
+                code="registered_elsewhere",
             )
         person = Person(
             name=name,

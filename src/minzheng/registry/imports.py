@@ -371,7 +371,9 @@ def _plan(
     for row_number, person in known.items():
         if not low <= person.region_id <= high:
             row = next(r for r in members if r.row == row_number)
-            row.refuse("身份证号", "该身份证号已在其他辖区登记，请联系其所在地经办员")
+            row.refuse(
+                "身份证号", "该身份证号不能在此登记：请核对号码；确属本辖区居民的，请联系县级审批员"
+            )
     if not known or any(r.errors for r in members):
         plan.persons = known
         return plan
