@@ -82,6 +82,10 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
 
     seed_verification_demo()  # enrolled households, feeds with planted truths, a monitor run
 
+    from minzheng.payments.demo import seed_demo as seed_payments
+
+    seed_payments()  # last month's roll for 海曙, approved, with its bank file
+
     from minzheng.medical.demo import seed_demo as seed_medical
 
     seed_medical()
