@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from minzheng.core.errors import ValidationFailed
+from minzheng.core.uploads import decode_text
 
 # table → (required columns, optional columns)
 TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -35,7 +36,6 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("beneficiary_id_number",),
     ),
 }
-ENCODINGS = ("utf-8-sig", "gb18030")
 
 
 @dataclass
@@ -56,15 +56,13 @@ class LegacyFiles:
 
 
 def decode(data: bytes, encoding: str | None = None) -> str:
-    for candidate in (encoding,) if encoding else ENCODINGS:
-        try:
-            return data.decode(candidate)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    raise ValidationFailed(
-        "文件编码无法识别：请使用 UTF-8 或 GB18030（GBK），或用 --encoding 指定",
-        code="bad_encoding",
-    )
+    text = decode_text(data, encoding)
+    if text is None:
+        raise ValidationFailed(
+            "文件编码无法识别：请使用 UTF-8 或 GB18030（GBK），或用 --encoding 指定",
+            code="bad_encoding",
+        )
+    return text
 
 
 def read_mapping(data: bytes | None) -> dict[str, dict[str, str]]:

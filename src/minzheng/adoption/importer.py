@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -30,7 +30,9 @@ from minzheng.adoption.models import (
 )
 from minzheng.assistance.models import Enrolment, EnrolmentAmount, IncomeRecord, IncomeSource
 from minzheng.assistance.programmes import ProgrammeCode
+from minzheng.core.errors import ValidationFailed
 from minzheng.core.idnumber import parse as parse_id_number
+from minzheng.core.inputs import parse_amount
 from minzheng.core.pii import ID_NUMBER, blind_index
 from minzheng.core.yearmonth import YearMonth
 from minzheng.regions.models import Level, Region
@@ -139,23 +141,15 @@ def _clean(row: Row, column: str, errors: list[BadRow], *, required: bool, limit
 
 
 def _money(row: Row, column: str, errors: list[BadRow], *, required: bool) -> Decimal:
-    text = row.get(column).replace(",", "")
-    if not text:
-        if required:
-            errors.append(BadRow(row.table, row.number, column, "不能为空"))
+    """The platform's one amount check (core.inputs.parse_amount), its refusal kept as a bad row."""
+    text = row.get(column)
+    if not text and not required:
         return Decimal(0)
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        errors.append(BadRow(row.table, row.number, column, f"金额 {text[:20]} 不是数字"))
+        return parse_amount(text, "金额", maximum=MAX_AMOUNT)
+    except ValidationFailed as exc:
+        errors.append(BadRow(row.table, row.number, column, exc.message))
         return Decimal(0)
-    if not value.is_finite() or value < 0 or value > MAX_AMOUNT:
-        errors.append(BadRow(row.table, row.number, column, "金额应在 0 至 100000 元之间"))
-        return Decimal(0)
-    if value != value.quantize(Decimal("0.01")):
-        errors.append(BadRow(row.table, row.number, column, "金额最多两位小数"))
-        return Decimal(0)
-    return value.quantize(Decimal("0.01"))
 
 
 def _month(row: Row, column: str, errors: list[BadRow], *, required: bool) -> YearMonth | None:

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from minzheng.core.errors import ValidationFailed
 from minzheng.core.money import FEN
+from minzheng.core.uploads import decode_text
 from minzheng.medical.models import Hospital, Settlement
 
 REQUIRED = ("claim_id", "assistance_amount")
@@ -55,12 +56,10 @@ class Result:
 
 
 def decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationFailed("文件编码无法识别，请使用 UTF-8 或 GBK 编码的 CSV", code="encoding")
+    text = decode_text(data)
+    if text is None:
+        raise ValidationFailed("文件编码无法识别，请使用 UTF-8 或 GBK 编码的 CSV", code="encoding")
+    return text
 
 
 def reconcile(hospital: Hospital, data: bytes, date_from: date, date_to: date) -> Result:

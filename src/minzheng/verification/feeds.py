@@ -23,6 +23,7 @@ from enum import StrEnum
 
 from minzheng.core import idnumber
 from minzheng.core.errors import ValidationFailed
+from minzheng.core.uploads import decode_text
 
 
 class ColumnType(StrEnum):
@@ -332,13 +333,8 @@ def read_table(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
     """The header and the rows of a CSV (UTF-8, UTF-8-BOM, GB18030) or Parquet file, as text."""
     if data[:4] == PARQUET_MAGIC:
         return _read_parquet(data)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
+    text = decode_text(data)
+    if text is None:  # pragma: no cover - gb18030 decodes any byte string
         raise ValidationFailed("文件编码无法识别，请使用 UTF-8 或 GB18030", code="bad_encoding")
     reader = csv.reader(io.StringIO(text))
     try:
