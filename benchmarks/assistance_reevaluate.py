@@ -69,7 +69,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from minzheng.assistance import jobs  # noqa: E402
+from minzheng.assistance import columnar  # noqa: E402
 from minzheng.assistance.actions import do_load_parameter_catalog  # noqa: E402
 from minzheng.assistance.batch import INCOME_KINDS, RELATIONSHIPS, VEHICLE_KINDS  # noqa: E402
 from minzheng.assistance.evaluation import evaluate, household_facts  # noqa: E402
@@ -356,10 +356,12 @@ def main(households: int = 1_000_000, sample: int = 1_000, reuse: bool = False) 
         steps[name] = round(now - mark[0], 2)
         mark[0] = now
 
-    gathered = jobs.gather(jobs.region_bounds("330200"), AS_OF, progress=step)
+    gathered = columnar.gather(columnar.region_bounds("330200"), AS_OF, progress=step)
     gather_s = time.perf_counter() - started
     started = time.perf_counter()
-    result = jobs.evaluate_gathered(gathered, parameter_sets(gathered.households.regions, AS_OF))
+    result = columnar.evaluate_gathered(
+        gathered, parameter_sets(gathered.households.regions, AS_OF)
+    )
     batch_s = time.perf_counter() - started
     total = gather_s + batch_s
 
@@ -396,7 +398,7 @@ def main(households: int = 1_000_000, sample: int = 1_000, reuse: bool = False) 
                 "total_seconds": round(total, 2),
                 "per_second": round(batch_rate),
                 "ratio_vs_orm_loop": round(batch_rate / loop_rate, 1),
-                **jobs.totals(result),
+                **columnar.totals(result),
             }
         )
     )

@@ -23,7 +23,7 @@ TOWNSHIP = "330203001000"  # 南门街道, 海曙区
 def sheet(rows: int) -> bytes:
     from openpyxl import Workbook
 
-    from minzheng.regions.divisions import divisions
+    from minzheng.core.divisions import divisions
     from minzheng.registry.models import DisabilityCategory, HukouType, Relationship
     from minzheng.registry.seed import generate
     from minzheng.registry.template import HEADERS

@@ -98,7 +98,7 @@ def cmd_rotate_keys(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from django.conf import settings
 
-    from minzheng.core.demo import prepare_demo
+    from minzheng.demo import prepare_demo
 
     # Demo mode: the development SMS outbox (docs/security.md) and the demo clock an
     # administrator may move (core/clock.py); the server processes read it from the environment.

@@ -1,12 +1,14 @@
 from django.urls import include, path
 
 from minzheng.accounts import views as accounts_views
-from minzheng.accounts.home import home
+from minzheng.accounts.audit_views import audit_log
 from minzheng.api.api import api
 from minzheng.api.views import api_client_access, api_client_scopes, api_clients
+from minzheng.dashboard.home import home
 
 urlpatterns = [
     path("", home, name="home"),
+    path("audit/", audit_log, name="audit_log"),
     path("login/", accounts_views.login_view, name="login"),
     path("logout/", accounts_views.logout_view, name="logout"),
     path("system/api-clients/", api_clients, name="api_clients"),

@@ -7,7 +7,7 @@ from django.test import Client
 
 from minzheng.accounts.demo import seed_demo
 from minzheng.accounts.models import AccessRequest, User
-from minzheng.core.demo import DEMO_PASSWORD, ensure_demo_staff
+from minzheng.demo import DEMO_PASSWORD, ensure_demo_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from minzheng.assistance.actions import do_enrol, do_load_parameter_catalog, do_
 from minzheng.assistance.models import Enrolment
 from minzheng.cli import main
 from minzheng.core.yearmonth import YearMonth
-from minzheng.payments.actions import _new_account
+from minzheng.payments.actions.accounts import _new_account
 from minzheng.payments.jobs import run_roll
 from minzheng.payments.models import PaymentLine
 from minzheng.regions.loader import load_divisions

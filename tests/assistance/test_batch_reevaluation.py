@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from minzheng.assistance import actions, jobs
+from minzheng.assistance import actions, columnar
 from minzheng.assistance.evaluation import evaluate, household_facts
 from minzheng.assistance.queries import parameter_sets
 from minzheng.cli import main
@@ -68,8 +68,10 @@ def three_counties(caseworker_nanmen: Any, caseworker_xiaying: Any, db: None) ->
 
 
 def test_the_batch_from_the_database_equals_the_orm_loop(three_counties: list[Any]) -> None:
-    gathered = jobs.gather(jobs.region_bounds("330200"), MAY_2021)
-    result = jobs.evaluate_gathered(gathered, parameter_sets(gathered.households.regions, MAY_2021))
+    gathered = columnar.gather(columnar.region_bounds("330200"), MAY_2021)
+    result = columnar.evaluate_gathered(
+        gathered, parameter_sets(gathered.households.regions, MAY_2021)
+    )
     for household in three_counties:
         row = int(np.searchsorted(gathered.household_ids, household.pk))
         decisions = evaluate(household_facts(household, MAY_2021))
@@ -84,8 +86,10 @@ def test_the_batch_from_the_database_equals_the_orm_loop(three_counties: list[An
 def test_sun_alone_at_80_with_four_failed_adl_items_is_tekun_with_full_care(
     three_counties: list[Any],
 ) -> None:
-    gathered = jobs.gather(jobs.region_bounds("330203"), MAY_2021)
-    result = jobs.evaluate_gathered(gathered, parameter_sets(gathered.households.regions, MAY_2021))
+    gathered = columnar.gather(columnar.region_bounds("330203"), MAY_2021)
+    result = columnar.evaluate_gathered(
+        gathered, parameter_sets(gathered.households.regions, MAY_2021)
+    )
     row = int(np.searchsorted(gathered.household_ids, three_counties[2].pk))
     # 1.3 × 750 + 700 (full care) = 1,675; only 海曙 households are gathered for 330203
     assert (bool(result.tekun_eligible[row]), int(result.tekun_amount_fen[row])) == (True, 167_500)

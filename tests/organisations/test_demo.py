@@ -14,7 +14,7 @@ from minzheng.organisations.models import CreditListing, Organisation
 
 @pytest.fixture
 def demo(catalog: None, regions: None) -> None:
-    from minzheng.core.demo import ensure_demo_staff
+    from minzheng.demo import ensure_demo_staff
 
     ensure_demo_staff()
     seed_demo(community_organisations=400)

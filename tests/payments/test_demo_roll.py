@@ -8,7 +8,7 @@ from typing import Any
 from minzheng.assistance.actions import do_enrol
 from minzheng.core import clock
 from minzheng.core.yearmonth import YearMonth
-from minzheng.payments.actions import _new_account
+from minzheng.payments.actions.accounts import _new_account
 from minzheng.payments.demo import seed_demo
 from minzheng.payments.models import BankFile, Roll
 

@@ -8,10 +8,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from minzheng.regions import divisions
-from minzheng.regions.divisions import current_county_for, name_for
+from minzheng.core import divisions
+from minzheng.core.divisions import current_county_for, name_for
 
-DATA = Path(divisions.__file__).parent / "data"
+DATA = divisions.DATA
 NINGBO_COUNTIES = {
     "330203": "海曙区",
     "330205": "江北区",

@@ -409,7 +409,7 @@ def _key(batch: MigrationBatch, kind: str, key: str, object_id: int, row: Row) -
 
 def write_plan(batch: MigrationBatch, plan: Plan, actor: User | None) -> dict[str, int]:
     """Write what is not there yet, a chunk of households per transaction."""
-    from minzheng.payments.actions import _new_account
+    from minzheng.payments.actions.accounts import _new_account
 
     done = {
         "households": 0,

@@ -12,12 +12,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from minzheng.accounts.models import User
-from minzheng.accounts.roles import Capability
-from minzheng.accounts.scope import ScopedActor
 from minzheng.api.auth import AUTH
-from minzheng.api.models import ApiClient
-from minzheng.core.errors import DomainError, PermissionDenied
+from minzheng.core.errors import DomainError
 
 # Every operation may answer with these, each as `{code, message}` (declared in the schema).
 ERROR_RESPONSES = {
@@ -76,20 +72,6 @@ api = MinzhengAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
 )
-
-
-def actor(
-    request: HttpRequest, *, scope: str, capability: Capability = Capability.CASE_DATA
-) -> ScopedActor:
-    """The caller, checked for the partner scope or the staff capability the endpoint needs."""
-    caller: Any = getattr(request, "auth", None)
-    if isinstance(caller, ApiClient):
-        if not caller.has_scope(scope):
-            raise PermissionDenied(f"该客户端未获授权：{scope}")
-        return caller
-    if isinstance(caller, User) and caller.can(capability):
-        return caller
-    raise PermissionDenied("无权调用该接口")
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from minzheng.api.api import actor
+from minzheng.accounts.callers import actor
 from minzheng.applications.models import Application, StepRecord
 from minzheng.core.inputs import Limit, Offset
 from minzheng.core.masking import mask_name

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router
 
-from minzheng.api.api import actor
+from minzheng.accounts.callers import actor
 from minzheng.assistance.evaluation import HouseholdIn, explain_household, explain_json
 from minzheng.registry.models import Household
 

@@ -75,11 +75,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def _evaluate_all(args: argparse.Namespace, as_of: date) -> int:
     from tqdm import tqdm
 
-    from minzheng.assistance import jobs
+    from minzheng.assistance import columnar
     from minzheng.assistance.queries import parameter_sets
 
     code = args.region or ""
-    bounds = jobs.region_bounds(code) if code else ("0" * 12, "9" * 12)
+    bounds = columnar.region_bounds(code) if code else ("0" * 12, "9" * 12)
     started = time.perf_counter()
     with tqdm(total=6, desc="读取数据", unit="表", disable=args.quiet, file=sys.stderr) as bar:
 
@@ -87,17 +87,19 @@ def _evaluate_all(args: argparse.Namespace, as_of: date) -> int:
             bar.set_postfix_str(label)
             bar.update(1)
 
-        gathered = jobs.gather(bounds, as_of, progress=step)
+        gathered = columnar.gather(bounds, as_of, progress=step)
     gathered_at = time.perf_counter()
-    result = jobs.evaluate_gathered(gathered, parameter_sets(gathered.households.regions, as_of))
-    changes = jobs.enrolment_changes(gathered, result)
+    result = columnar.evaluate_gathered(
+        gathered, parameter_sets(gathered.households.regions, as_of)
+    )
+    changes = columnar.enrolment_changes(gathered, result)
     done = time.perf_counter()
     summary = {
         "as_of": as_of.isoformat(),
         "region": code or "全部",
         "households": len(gathered.household_ids),
         "skipped": gathered.skipped,
-        **jobs.totals(result),
+        **columnar.totals(result),
         "changes_vs_enrolment": len(changes),
         "gather_seconds": round(gathered_at - started, 3),
         "evaluate_seconds": round(done - gathered_at, 3),

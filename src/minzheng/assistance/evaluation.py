@@ -1,7 +1,7 @@
 """From the registry (or a JSON description) to `HouseholdFacts`, and from decisions to JSON.
 
 One household at a time, through the ORM: the household page, the API and the CLI. The batch
-path in `jobs.py` reads the same tables set-based and must agree with this module (tested).
+path in `columnar.py` reads the same tables set-based and must agree with this module (tested).
 """
 
 from __future__ import annotations

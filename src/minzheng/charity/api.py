@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
-from minzheng.api.api import actor
+from minzheng.accounts.callers import actor
 from minzheng.charity import queries, rules
 from minzheng.core.errors import ValidationFailed
 

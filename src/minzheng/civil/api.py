@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
+from minzheng.accounts.callers import actor
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
-from minzheng.api.api import actor
 from minzheng.civil import joint, marriage, queries
 from minzheng.civil.models import JointCase, RegistryOffice
 from minzheng.civil.rules import DIVORCE_STAGE_LABELS

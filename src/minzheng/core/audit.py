@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from minzheng.core.models import AuditEvent
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from minzheng.accounts.models import User
+
+class Actor(Protocol):
+    """Who acts, as the audit trail records them: a staff user (core imports no app)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def username(self) -> str: ...
 
 
 def _jsonable(value: Any) -> Any:
@@ -33,7 +41,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
 
 
 def record(
-    actor: User | None,
+    actor: Actor | None,
     action: str,
     object_type: str,
     object_id: object = "",
@@ -47,7 +55,7 @@ def record(
     actor_name: str | None = None,
 ) -> AuditEvent:
     return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.pk else None,
+        actor_id=actor.pk if actor is not None and actor.pk else None,
         actor_name=actor_name or (actor.username if actor is not None else "system"),
         actor_role=getattr(actor, "role", "") or "",
         action=action,

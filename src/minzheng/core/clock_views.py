@@ -47,7 +47,7 @@ def demo_clock(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
             return redirect("demo_clock")
         audit.record(
-            user,  # type: ignore[arg-type]  # an authenticated staff user (checked above)
+            user,  # an authenticated staff user (checked above)
             AuditEvent.Action.UPDATE,
             "demo_clock",
             summary=f"演示日期由 {before} 调整为 {day}",

@@ -23,9 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from minzheng.core.divisions import name_for
 from minzheng.core.errors import ValidationFailed
 from minzheng.core.idnumber import AGGREGATE_NAMES, area_spells
-from minzheng.regions.divisions import name_for
 
 LENGTH = 18
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"

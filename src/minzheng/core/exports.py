@@ -9,8 +9,8 @@ from urllib.parse import quote
 from django.http import HttpRequest, HttpResponse
 from openpyxl import Workbook
 
-from minzheng.accounts.models import User
 from minzheng.core import audit
+from minzheng.core.audit import Actor
 from minzheng.core.cells import neutralise
 from minzheng.core.models import AuditEvent
 
@@ -31,7 +31,7 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> tupl
 
 
 def xlsx_response(
-    user: User,
+    user: Actor,
     request: HttpRequest,
     *,
     filename: str,

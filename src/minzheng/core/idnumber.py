@@ -12,9 +12,9 @@ from datetime import date
 from importlib import resources
 from typing import Any
 
+from minzheng.core.divisions import current_county_for, name_for
 from minzheng.core.errors import ValidationFailed
 from minzheng.core.masking import mask_id_number
-from minzheng.regions.divisions import current_county_for, name_for
 
 # GB 11643-1999 §8.2, ISO 7064 MOD 11-2 (policy.md §8).
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

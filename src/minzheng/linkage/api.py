@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router
 
-from minzheng.api.api import actor
+from minzheng.accounts.callers import actor
 from minzheng.linkage.profiles import identity_profile
 
 PREFIX = "/linkage"

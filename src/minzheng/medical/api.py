@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import ConfigDict
 
-from minzheng.api.api import actor
+from minzheng.accounts.callers import actor
 from minzheng.api.models import ApiClient
 from minzheng.core.errors import PermissionDenied
 from minzheng.medical import actions

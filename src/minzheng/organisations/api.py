@@ -10,9 +10,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
+from minzheng.accounts.callers import actor
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
-from minzheng.api.api import actor
 from minzheng.core.creditcode import parse as parse_credit_code
 from minzheng.core.errors import PermissionDenied
 from minzheng.organisations import actions, queries

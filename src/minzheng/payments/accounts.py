@@ -13,7 +13,7 @@ from minzheng.core import audit
 from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.masking import mask_name
 from minzheng.core.models import AuditEvent
-from minzheng.payments.actions import _new_account
+from minzheng.payments.actions.accounts import _new_account
 from minzheng.payments.models import BankAccount
 from minzheng.registry.models import Person
 

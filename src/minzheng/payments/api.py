@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
-from minzheng.api.api import actor
+from minzheng.accounts.callers import actor
 from minzheng.api.models import ApiClient
 from minzheng.core.errors import PermissionDenied
 from minzheng.core.uploads import CSV as CSV_KIND

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from minzheng.accounts.models import User
+from minzheng.accounts.permissions import require
 from minzheng.accounts.roles import Capability
 from minzheng.core import audit
 from minzheng.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -68,11 +69,6 @@ EDITABLE_PERSON_FIELDS = {
     "labour_capacity": "劳动能力",
     "date_of_death": "死亡日期",
 }
-
-
-def _require(actor: User, capability: Capability, message: str) -> None:
-    if not actor.can(capability):
-        raise PermissionDenied(message)
 
 
 def _choice(value: Any, choices: type[models.TextChoices], label: str) -> str:
@@ -160,7 +156,7 @@ def do_update_person(
     actor: User, person_id: int, changes: dict[str, Any], request: HttpRequest | None = None
 ) -> Person:
     """Edit a person's attributes; writes a version and an audit event with before → after."""
-    _require(actor, Capability.EDIT_CASES, "您的角色不能修改人员信息")
+    require(actor, Capability.EDIT_CASES, message="您的角色不能修改人员信息")
     with transaction.atomic():
         # Locked so two edits of one person cannot both read the same "before".
         person = (
@@ -199,7 +195,7 @@ def do_record_death(actor: User | None, person: Person, died: date, *, source: s
     the death become overpayments in the next roll (payments.jobs).
     """
     if actor is not None:
-        _require(actor, Capability.EDIT_CASES, "您的角色不能修改人员信息")
+        require(actor, Capability.EDIT_CASES, message="您的角色不能修改人员信息")
     with transaction.atomic():
         locked = Person.objects.select_for_update().get(pk=person.pk)
         if locked.date_of_death is not None and locked.date_of_death <= died:
@@ -238,7 +234,7 @@ def do_register_person(
 
     A number already registered within scope returns that person; elsewhere it is refused.
     """
-    _require(actor, Capability.EDIT_CASES, "您的角色不能登记人员")
+    require(actor, Capability.EDIT_CASES, message="您的角色不能登记人员")
     name = name.strip()
     if not name or len(name) > 60:
         raise ValidationFailed("姓名不能为空，且不超过60个字", code="bad_name")
@@ -296,7 +292,7 @@ def do_add_identity_tag(
     valid_from: date | str,
     request: HttpRequest | None = None,
 ) -> IdentityTag:
-    _require(actor, Capability.EDIT_CASES, "您的角色不能维护身份标签")
+    require(actor, Capability.EDIT_CASES, message="您的角色不能维护身份标签")
     if tag not in IdentityTag.Tag.values:
         raise ValidationFailed(f"身份类型无效：{tag}", code="bad_tag")
     source = source.strip()
@@ -332,7 +328,7 @@ def do_add_identity_tag(
 def do_end_identity_tag(
     actor: User, tag_id: int, *, valid_to: date | str, request: HttpRequest | None = None
 ) -> IdentityTag:
-    _require(actor, Capability.EDIT_CASES, "您的角色不能维护身份标签")
+    require(actor, Capability.EDIT_CASES, message="您的角色不能维护身份标签")
     end = _day(valid_to, "终止日期")
     if end is None:
         raise ValidationFailed("请填写终止日期", code="missing_field")
@@ -382,7 +378,7 @@ def do_submit_change_request(
     request: HttpRequest | None = None,
 ) -> ChangeRequest:
     """A caseworker asks for a household change; nothing changes until a reviewer approves."""
-    _require(actor, Capability.EDIT_CASES, "您的角色不能提交家庭变更申请")
+    require(actor, Capability.EDIT_CASES, message="您的角色不能提交家庭变更申请")
     if kind not in ChangeRequest.Kind.values:
         raise ValidationFailed(f"不支持的变更类型：{kind}", code="unknown_kind")
     reason = reason.strip()
@@ -434,7 +430,7 @@ def do_submit_change_request(
 
 
 def _pending_for_review(actor: User, change_id: int) -> ChangeRequest:
-    _require(actor, Capability.APPROVE, "只有县级审核审批员可以审核家庭变更申请")
+    require(actor, Capability.APPROVE, message="只有县级审核审批员可以审核家庭变更申请")
     change = ChangeRequest.objects.select_for_update().get_visible(actor, pk=change_id)
     if change.submitted_by_id == actor.pk:
         raise PermissionDenied("不能审核自己提交的申请", code="self_review")

@@ -6,9 +6,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from minzheng.accounts.callers import actor
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
-from minzheng.api.api import actor
 from minzheng.core.errors import PermissionDenied
 from minzheng.core.inputs import MAX_ID, CleanText, Limit, Offset
 from minzheng.core.masking import birth_year

@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from minzheng.core.divisions import Division, divisions
 from minzheng.core.errors import DomainError
-from minzheng.regions.divisions import Division, divisions
 
 IntArray = npt.NDArray[np.int64]
 StrArray = npt.NDArray[np.str_]

@@ -13,9 +13,9 @@ from django.http import HttpRequest
 from django.http.request import RawPostDataException
 from ninja import Router, Schema
 
+from minzheng.accounts.callers import actor
 from minzheng.accounts.decorators import staff_user
 from minzheng.accounts.roles import Capability
-from minzheng.api.api import actor
 from minzheng.api.models import ApiClient
 from minzheng.core.errors import ValidationFailed
 from minzheng.verification.actions import FEED_SCOPE, do_load_feed

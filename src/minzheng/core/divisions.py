@@ -1,4 +1,5 @@
-"""Ningbo's administrative divisions (行政区划) read from the committed CSV files, without Django.
+"""Ningbo's administrative divisions (行政区划) read from the committed CSV files
+(`regions/data/`), without Django: the kernel reads the file, so it imports no app.
 
 The data and its sources are described in data/SOURCES.md. The files are read once, on first use.
 """
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parent.parent / "regions" / "data"
 COUNTY_CODE_LENGTH = 6
 FULL_CODE_LENGTH = 12
 

@@ -1,4 +1,4 @@
-"""State changes of enrolments. Each is one transaction and writes the audit trail."""
+"""Policy parameters: load the catalogue, propose, preview, confirm (maker-checker) and withdraw dated values."""
 
 from __future__ import annotations
 
@@ -6,219 +6,33 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
-from minzheng.assistance.errors import NegativeIncome
-from minzheng.assistance.evaluation import (
-    facts_from_input,
-    facts_to_json,
-    household_facts,
-    parse_household,
-)
-from minzheng.assistance.facts import (
-    INCOME_NAMES,
-    AwayReason,
-    IncomeKind,
-    NonResidentialKind,
-    StudentStatus,
-    VehicleKind,
-)
+from minzheng.assistance.actions.enrolments import amount_for, do_change_enrolment_amount
 from minzheng.assistance.models import (
     OPEN_STATUSES,
-    AdlAssessmentRecord,
-    AssetKind,
-    EligibilityDecision,
     Enrolment,
-    EnrolmentAmount,
-    ExtraExpense,
-    HouseholdAsset,
-    IncomeRecord,
-    IncomeSource,
-    MemberCircumstance,
     PolicyParameter,
-    SupporterRecord,
 )
 from minzheng.assistance.parameter_catalog import all_specs, bounds_for, spec_for
 from minzheng.assistance.parameters import Confidence, region_chain
 from minzheng.assistance.policy import load_policy
-from minzheng.assistance.programmes import ProgrammeCode, get_programme
+from minzheng.assistance.programmes import ProgrammeCode
 from minzheng.assistance.queries import (
     decode_value,
     encode_value,
     parameter_set,
     parameter_sets,
-    replay_parameter_set,
 )
-from minzheng.assistance.rules import evaluate_household
 from minzheng.core import audit
 from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.models import AuditEvent
 from minzheng.core.yearmonth import YearMonth
 from minzheng.regions.models import Region
-from minzheng.registry.models import Household, Person
-
-
-def do_enrol(
-    actor: User | None,
-    *,
-    household: Household,
-    programme: str,
-    start: YearMonth,
-    amount: Decimal,
-    components: dict[str, Any] | None = None,
-    person: Person | None = None,
-    decision: dict[str, Any] | None = None,
-    care_level: str = "",
-    application_id: int | None = None,
-) -> Enrolment:
-    """Enrol a household (or one person of it) in a programme from a month, with its amount."""
-    code = ProgrammeCode(programme)
-    if amount < 0:
-        raise ValidationFailed("救助金额不能为负数", code="negative_amount")
-    try:
-        with transaction.atomic():
-            enrolment = Enrolment.objects.create(
-                household=household,
-                person=person,
-                programme=code.value,
-                region_id=household.region_id,
-                start_month=start.first_day(),
-                care_level=care_level,
-                decision=decision or {},
-                source_application_id=application_id,
-                created_by=actor,
-            )
-            EnrolmentAmount.objects.create(
-                enrolment=enrolment,
-                effective_month=start.first_day(),
-                amount=amount,
-                components=components or {},
-                reason="审批纳入",
-            )
-            audit.record(
-                actor,
-                AuditEvent.Action.CREATE,
-                "enrolment",
-                enrolment.pk,
-                summary=f"纳入{get_programme(code).short_name}，自{start}起每月{amount}元",
-                after={
-                    "household": household.pk,
-                    "programme": code.value,
-                    "start": str(start),
-                    "amount": amount,
-                },
-                person_id=person.pk if person else (household.head_id or None),
-                region_code=household.region_id,
-            )
-    except IntegrityError as exc:
-        raise ValidationFailed(
-            "该家庭已在享受此救助项目，不能重复纳入", code="already_enrolled"
-        ) from exc
-    return enrolment
-
-
-def do_change_enrolment_amount(
-    actor: User | None,
-    enrolment: Enrolment,
-    *,
-    month: YearMonth,
-    amount: Decimal,
-    reason: str,
-    components: dict[str, Any] | None = None,
-) -> EnrolmentAmount:
-    if amount < 0:
-        raise ValidationFailed("救助金额不能为负数", code="negative_amount")
-    with transaction.atomic():
-        row, _ = EnrolmentAmount.objects.update_or_create(
-            enrolment=enrolment,
-            effective_month=month.first_day(),
-            defaults={"amount": amount, "reason": reason, "components": components or {}},
-        )
-        audit.record(
-            actor,
-            AuditEvent.Action.UPDATE,
-            "enrolment",
-            enrolment.pk,
-            summary=f"自{month}起调整为每月{amount}元：{reason}",
-            after={"month": str(month), "amount": amount},
-            region_code=enrolment.region_id,
-        )
-    return row
-
-
-def do_end_enrolment(
-    actor: User | None, enrolment: Enrolment, *, last_paid_month: YearMonth, reason: str
-) -> Enrolment:
-    """Stop an enrolment; the month after `last_paid_month` is the first not paid."""
-    if enrolment.status == Enrolment.Status.ENDED:
-        raise ValidationFailed("该救助已终止", code="already_ended")
-    end = (last_paid_month + 1).first_day()
-    if end <= enrolment.start_month:
-        end = enrolment.start_month
-    with transaction.atomic():
-        before = {"status": enrolment.status, "end_month": enrolment.end_month}
-        enrolment.status = Enrolment.Status.ENDED
-        enrolment.end_month = end
-        enrolment.save(update_fields=["status", "end_month", "updated_at"])
-        audit.record(
-            actor,
-            AuditEvent.Action.UPDATE,
-            "enrolment",
-            enrolment.pk,
-            summary=f"终止：{reason}",
-            before=before,
-            after={"status": enrolment.status, "end_month": end},
-            region_code=enrolment.region_id,
-        )
-    return enrolment
-
-
-def do_start_gradual_exit(
-    actor: User | None, enrolment: Enrolment, *, until: YearMonth, reason: str
-) -> Enrolment:
-    """渐退: the enrolment stays open in status 渐退期 and is paid up to and including `until`."""
-    if actor is not None and not actor.can(Capability.EDIT_CASES):
-        raise PermissionDenied("您的角色无权执行此操作")
-    if enrolment.status not in (Enrolment.Status.ACTIVE, Enrolment.Status.SUSPENDED):
-        raise ValidationFailed("只有在保的救助可以进入渐退期", code="not_active")
-    if not reason.strip():
-        raise ValidationFailed("请填写渐退理由", code="reason_missing")
-    end = (until + 1).first_day()
-    if end <= enrolment.start_month:
-        raise ValidationFailed("渐退截止月份不能早于起始月份", code="bad_month")
-    with transaction.atomic():
-        locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-        before = {"status": locked.status, "end_month": locked.end_month}
-        locked.status = Enrolment.Status.GRADUAL_EXIT
-        locked.end_month = end
-        locked.save(update_fields=["status", "end_month", "updated_at"])
-        audit.record(
-            actor,
-            AuditEvent.Action.UPDATE,
-            "enrolment",
-            locked.pk,
-            summary=f"渐退：发放至{until}，{reason.strip()}",
-            before=before,
-            after={"status": locked.status, "end_month": end},
-            region_code=locked.region_id,
-        )
-    enrolment.status, enrolment.end_month = locked.status, locked.end_month
-    return locked
-
-
-def amount_for(enrolment: Enrolment, month: YearMonth) -> Decimal | None:
-    """The amount in force for a month, or None when the enrolment does not pay that month."""
-    first = month.first_day()
-    if first < enrolment.start_month or (
-        enrolment.end_month is not None and first >= enrolment.end_month
-    ):
-        return None
-    row = enrolment.amounts.filter(effective_month__lte=first).order_by("-effective_month").first()
-    return row.amount if row else None
-
+from minzheng.registry.models import Household
 
 # ── policy parameters ────────────────────────────────────────────────────────────────────────
 
@@ -382,19 +196,19 @@ def preview_parameter(actor: User, proposal: PolicyParameter, limit: int = 200) 
     """
     from minzheng.applications.models import Application  # applications reads assistance
     from minzheng.applications.rules import OPEN_STEPS
-    from minzheng.assistance import jobs  # jobs imports the evaluation shell; keep actions light
+    from minzheng.assistance import columnar  # imports the evaluation shell; keep actions light
     from minzheng.core.masking import mask_name
 
     day = proposal.effective_from
     low, high = actor.scope_bounds()
-    region_low, region_high = jobs.region_bounds(proposal.region_code)
+    region_low, region_high = columnar.region_bounds(proposal.region_code)
     bounds = (max(low, region_low), min(high, region_high))
-    gathered = jobs.gather(bounds, day)
+    gathered = columnar.gather(bounds, day)
     counties = gathered.households.regions
     before = {c: parameter_set(c, day) for c in counties}
     after = {c: parameter_set(c, day, extra=[proposal]) for c in counties}
-    result_before = jobs.evaluate_gathered(gathered, before)
-    result_after = jobs.evaluate_gathered(gathered, after)
+    result_before = columnar.evaluate_gathered(gathered, before)
+    result_after = columnar.evaluate_gathered(gathered, after)
     in_bounds = {"region_id__gte": bounds[0], "region_id__lte": bounds[1]}
     relevant = set(
         Enrolment.objects.filter(status__in=OPEN_STATUSES, **in_bounds).values_list(
@@ -409,11 +223,11 @@ def preview_parameter(actor: User, proposal: PolicyParameter, limit: int = 200) 
     row_of = {int(h): i for i, h in enumerate(gathered.household_ids)}
     changed = [
         c
-        for c in jobs.changes(gathered.household_ids, result_before, result_after)
+        for c in columnar.changes(gathered.household_ids, result_before, result_after)
         if c.household_id in relevant
     ]
 
-    def persons(c: jobs.Change) -> int:
+    def persons(c: columnar.Change) -> int:
         if c.programme == ProgrammeCode.TEKUN.value:
             return 1
         row = row_of[c.household_id]
@@ -550,12 +364,12 @@ def _apply_to_enrolments(actor: User, parameter: PolicyParameter) -> dict[str, A
     that month, so the roll for the month pays what the rules now give. Enrolments that would no
     longer qualify are not ended here: that is a review with its own notice; they are counted.
     """
-    from minzheng.assistance import jobs  # jobs imports the evaluation shell; keep actions light
+    from minzheng.assistance import columnar  # imports the evaluation shell; keep actions light
 
     month = first_month_in_force(parameter.effective_from)
     day = month.first_day()
-    gathered = jobs.gather(jobs.region_bounds(parameter.region_code), day)
-    result = jobs.evaluate_gathered(gathered, parameter_sets(gathered.households.regions, day))
+    gathered = columnar.gather(columnar.region_bounds(parameter.region_code), day)
+    result = columnar.evaluate_gathered(gathered, parameter_sets(gathered.households.regions, day))
     reason = f"政策参数 {parameter.version_id} 自{month}起调整"
     row_of_household = {int(h): i for i, h in enumerate(gathered.household_ids)}
     changed, not_eligible = 0, 0
@@ -617,289 +431,3 @@ def do_withdraw_parameter(actor: User, proposal: PolicyParameter) -> PolicyParam
             region_code=locked.region_code.ljust(12, "0"),
         )
     return locked
-
-
-# ── household economic facts ─────────────────────────────────────────────────────────────────
-
-
-def _editable_person(actor: User, person: Person) -> Person:
-    if not actor.can(Capability.EDIT_CASES):
-        raise PermissionDenied("您的角色无权维护家庭经济状况")
-    return Person.objects.get_visible(actor, pk=person.pk)
-
-
-def _editable_household(actor: User, household: Household) -> Household:
-    if not actor.can(Capability.EDIT_CASES):
-        raise PermissionDenied("您的角色无权维护家庭经济状况")
-    return Household.objects.get_visible(actor, pk=household.pk)
-
-
-def _non_negative(amount: Decimal, what: str) -> None:
-    if amount < 0:
-        raise ValidationFailed(f"{what}不能为负数：{amount}", code="negative_amount")
-
-
-def do_record_income(
-    actor: User,
-    person: Person,
-    *,
-    kind: str,
-    monthly_amount: Decimal,
-    valid_from: date,
-    valid_to: date | None = None,
-    source: str = IncomeSource.DECLARED,
-    note: str = "",
-) -> IncomeRecord:
-    person = _editable_person(actor, person)
-    try:
-        income_kind = IncomeKind(kind)
-    except ValueError:
-        raise ValidationFailed(f"未知的收入类别：{kind}", code="unknown_income_kind") from None
-    if monthly_amount < 0:
-        raise NegativeIncome(person.name, INCOME_NAMES[income_kind], monthly_amount)
-    _check_period(valid_from, valid_to)
-    with transaction.atomic():
-        record = IncomeRecord.objects.create(
-            person=person,
-            kind=income_kind.value,
-            monthly_amount=monthly_amount,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            source=IncomeSource(source).value,
-            note=note,
-            created_by=actor,
-        )
-        _audit_fact(
-            actor,
-            "income_record",
-            record.pk,
-            person,
-            f"{INCOME_NAMES[income_kind]} {monthly_amount} 元/月（{record.get_source_display()}）",
-        )
-    return record
-
-
-def do_record_asset(
-    actor: User,
-    household: Household,
-    *,
-    kind: str,
-    valid_from: date,
-    valid_to: date | None = None,
-    amount: Decimal | None = None,
-    vehicle_kind: str = "",
-    nonresidential_kind: str = "",
-    is_only_home: bool = False,
-    floor_area: Decimal | None = None,
-    note: str = "",
-) -> HouseholdAsset:
-    household = _editable_household(actor, household)
-    asset_kind = AssetKind(kind)
-    _check_period(valid_from, valid_to)
-    if asset_kind == AssetKind.MONEY:
-        if amount is None:
-            raise ValidationFailed("货币财产须填写金额", code="amount_required")
-        _non_negative(amount, "货币财产")
-    elif asset_kind == AssetKind.VEHICLE:
-        VehicleKind(vehicle_kind)
-    elif asset_kind == AssetKind.NONRESIDENTIAL:
-        NonResidentialKind(nonresidential_kind)
-    else:
-        if floor_area is None:
-            raise ValidationFailed("住房须填写建筑面积", code="area_required")
-        _non_negative(floor_area, "住房面积")
-    with transaction.atomic():
-        asset = HouseholdAsset.objects.create(
-            household=household,
-            kind=asset_kind.value,
-            amount=amount,
-            vehicle_kind=vehicle_kind,
-            nonresidential_kind=nonresidential_kind,
-            is_only_home=is_only_home,
-            floor_area=floor_area,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            note=note,
-            created_by=actor,
-        )
-        audit.record(
-            actor,
-            AuditEvent.Action.CREATE,
-            "household_asset",
-            asset.pk,
-            summary=f"登记家庭财产：{asset.get_kind_display()}",
-            after={
-                "household": household.pk,
-                "kind": kind,
-                "amount": amount,
-                "floor_area": floor_area,
-            },
-            region_code=household.region_id,
-        )
-    return asset
-
-
-def do_record_extra_expense(
-    actor: User,
-    person: Person,
-    *,
-    kind: str,
-    monthly_amount: Decimal,
-    valid_from: date,
-    valid_to: date | None = None,
-) -> ExtraExpense:
-    person = _editable_person(actor, person)
-    _non_negative(monthly_amount, "刚性支出")
-    _check_period(valid_from, valid_to)
-    with transaction.atomic():
-        row = ExtraExpense.objects.create(
-            person=person,
-            kind=ExtraExpense.Kind(kind).value,
-            monthly_amount=monthly_amount,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            created_by=actor,
-        )
-        _audit_fact(
-            actor,
-            "extra_expense",
-            row.pk,
-            person,
-            f"{row.get_kind_display()} {monthly_amount} 元/月",
-        )
-    return row
-
-
-def do_record_adl_assessment(
-    actor: User, person: Person, *, assessed_on: date, **items: bool
-) -> AdlAssessmentRecord:
-    person = _editable_person(actor, person)
-    with transaction.atomic():
-        row = AdlAssessmentRecord.objects.create(
-            person=person, assessed_on=assessed_on, created_by=actor, **items
-        )
-        failed = sum(1 for ok in items.values() if not ok)
-        _audit_fact(
-            actor, "adl_assessment", row.pk, person, f"生活自理能力评估：{failed} 项不能完成"
-        )
-    return row
-
-
-def do_record_supporter(
-    actor: User,
-    person: Person,
-    *,
-    name: str,
-    birth_date: date,
-    valid_from: date,
-    monthly_income: Decimal = Decimal(0),
-    **flags: Any,
-) -> SupporterRecord:
-    person = _editable_person(actor, person)
-    if monthly_income < 0:
-        raise NegativeIncome(name, "义务人收入", monthly_income)
-    with transaction.atomic():
-        row = SupporterRecord.objects.create(
-            person=person,
-            name=name,
-            birth_date=birth_date,
-            monthly_income=monthly_income,
-            valid_from=valid_from,
-            created_by=actor,
-            **flags,
-        )
-        _audit_fact(actor, "supporter_record", row.pk, person, f"登记法定义务人 {name}")
-    return row
-
-
-def do_set_member_circumstance(actor: User, person: Person, **fields: Any) -> MemberCircumstance:
-    person = _editable_person(actor, person)
-    AwayReason(fields.get("away_reason", AwayReason.NONE))
-    StudentStatus(fields.get("student", StudentStatus.NONE))
-    with transaction.atomic():
-        row, _ = MemberCircumstance.objects.update_or_create(person=person, defaults=fields)
-        _audit_fact(
-            actor,
-            "member_circumstance",
-            row.pk,
-            person,
-            "更新成员情况",
-            action=AuditEvent.Action.UPDATE,
-            after=fields,
-        )
-    return row
-
-
-def _check_period(start: date, end: date | None) -> None:
-    if end is not None and end <= start:
-        raise ValidationFailed("终止日期应晚于起始日期", code="invalid_period")
-
-
-def _audit_fact(
-    actor: User,
-    object_type: str,
-    pk: int,
-    person: Person,
-    summary: str,
-    *,
-    action: str = AuditEvent.Action.CREATE,
-    after: dict[str, Any] | None = None,
-) -> None:
-    audit.record(
-        actor,
-        action,
-        object_type,
-        pk,
-        summary=summary,
-        after=after or {"summary": summary},
-        person_id=person.pk,
-        region_code=person.region_id,
-    )
-
-
-# ── decisions ────────────────────────────────────────────────────────────────────────────────
-
-
-def do_record_decision(
-    actor: User | None, household: Household, as_of: date
-) -> EligibilityDecision:
-    """Evaluate a household and keep the facts, the decisions and every parameter version used."""
-    if actor is not None:
-        household = Household.objects.get_visible(actor, pk=household.pk)
-    facts = household_facts(household, as_of)
-    params = parameter_set(facts.region_code, as_of)
-    decisions = evaluate_household(facts, params)
-    # Every version in the set, not only those cited: the rules read the whole set up front.
-    versions = sorted(p.version_id for p in params)
-    dibao = decisions[0]
-    with transaction.atomic():
-        record = EligibilityDecision.objects.create(
-            household=household,
-            region_id=household.region_id,
-            as_of=as_of,
-            facts=facts_to_json(facts),
-            decisions=[d.to_dict() for d in decisions],
-            parameter_versions=versions,
-            dibao_amount=dibao.monthly_amount if dibao.eligible else Decimal(0),
-            summary=dibao.summary[:300],
-            created_by=actor,
-        )
-        audit.record(
-            actor,
-            AuditEvent.Action.CREATE,
-            "eligibility_decision",
-            record.pk,
-            summary=f"资格认定（{as_of}）：{dibao.summary}",
-            after={"household": household.pk, "as_of": as_of, "versions": versions},
-            person_id=household.head_id,
-            region_code=household.region_id,
-        )
-    return record
-
-
-def replay_decision(record: EligibilityDecision) -> list[dict[str, Any]]:
-    """The stored facts decided again with exactly the parameter versions recorded."""
-    data = parse_household(record.facts)
-    facts = facts_from_input(data)
-    params = replay_parameter_set(facts.region_code, facts.as_of, record.parameter_versions)
-    return [d.to_dict() for d in evaluate_household(facts, params)]

@@ -1,4 +1,5 @@
-"""Batch work: every household in a scope, gathered set-based and evaluated with `batch.py`.
+"""The columnar fetch layer: every household in a scope, read set-based into numpy columns and
+evaluated with `batch.py`.
 
 A handful of SQL queries (one per table) fill numpy columns — through COPY … TO STDOUT into
 pyarrow on PostgreSQL, a plain cursor on SQLite — then `evaluate_batch` decides every household

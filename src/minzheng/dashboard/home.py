@@ -63,4 +63,4 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     if user.can(Capability.MANAGE_USERS):
         cards.append(("工作人员账号", User.objects.count(), "个"))
-    return render(request, "accounts/home.html", {"cards": cards, "by_region": by_region})
+    return render(request, "dashboard/workbench.html", {"cards": cards, "by_region": by_region})

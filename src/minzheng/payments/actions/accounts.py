@@ -1,0 +1,105 @@
+"""Payees' bank accounts: registration and correction, numbers sealed and shown masked."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from minzheng.accounts.models import User
+from minzheng.accounts.permissions import require
+from minzheng.accounts.roles import Capability
+from minzheng.core import audit
+from minzheng.core.crypto import keyring
+from minzheng.core.errors import ValidationFailed
+from minzheng.core.models import AuditEvent
+from minzheng.payments.models import (
+    BankAccount,
+    BankFileLine,
+    BankOutcome,
+    TemporaryCase,
+)
+from minzheng.registry.models import Person
+
+ACCOUNT = "bank_account"
+
+
+def mask_account(number: str) -> str:
+    """6222 **** **** 1234 style: the bank's prefix and the last four stay."""
+    digits = number.replace(" ", "")
+    if len(digits) <= 8:
+        return "*" * len(digits)
+    return digits[:4] + "*" * (len(digits) - 8) + digits[-4:]
+
+
+def _new_account(
+    *, person: Person | None, holder_name: str, bank_name: str, number: str
+) -> BankAccount:
+    digits = number.replace(" ", "")
+    if not digits.isdigit() or not 8 <= len(digits) <= 30:
+        raise ValidationFailed("银行账号应为8至30位数字", code="invalid_account")
+    ring = keyring()
+    return BankAccount.objects.create(
+        person=person,
+        holder_name=holder_name,
+        bank_name=bank_name,
+        number_cipher=ring.encrypt(digits),
+        number_index=ring.blind_index(ACCOUNT, digits),
+        number_masked=mask_account(digits),
+    )
+
+
+# ── bank accounts ────────────────────────────────────────────────────────────────────────────
+
+
+def do_register_bank_account(
+    actor: User | None, person: Person, *, bank_name: str, number: str
+) -> BankAccount:
+    """Record (or replace) the account a registry person is paid into."""
+    user = require(actor, Capability.EDIT_CASES, region_code=person.region_id)
+    with transaction.atomic():
+        old = list(BankAccount.objects.select_for_update().filter(person=person, active=True))
+        BankAccount.objects.filter(pk__in=[a.pk for a in old]).update(active=False)
+        account = _new_account(
+            person=person, holder_name=person.name, bank_name=bank_name, number=number
+        )
+        audit.record(
+            user,
+            AuditEvent.Action.CREATE,
+            "bank_account",
+            account.pk,
+            summary=f"登记银行账户 {account.number_masked}",
+            before={"accounts": [a.number_masked for a in old]},
+            after={"account": account.number_masked, "bank": bank_name},
+            person_id=person.pk,
+            region_code=person.region_id,
+        )
+    return account
+
+
+def do_correct_account(
+    actor: User | None, line: BankFileLine, *, bank_name: str, number: str
+) -> BankAccount:
+    """Correct the account behind a failed transfer; the line can then be re-issued."""
+    outcome = BankOutcome.objects.filter(line=line).first()
+    if outcome is None or outcome.status != BankOutcome.Status.FAILED:
+        raise ValidationFailed("只有发放失败的记录可以更正账户", code="not_failed")
+    if line.temporary_case_id is not None:
+        case = TemporaryCase.objects.get(pk=line.temporary_case_id)
+        user = require(actor, Capability.EDIT_CASES, region_code=case.region_id)
+        with transaction.atomic():
+            account = _new_account(
+                person=case.person, holder_name=case.name, bank_name=bank_name, number=number
+            )
+            BankAccount.objects.filter(pk=case.account_id).update(active=False)
+            TemporaryCase.objects.filter(pk=case.pk).update(account=account)
+            audit.record(
+                user,
+                AuditEvent.Action.UPDATE,
+                "bank_account",
+                account.pk,
+                summary=f"更正临时救助#{case.pk}账户为 {account.number_masked}",
+                region_code=case.region_id,
+            )
+        return account
+    if line.payee is None:
+        raise ValidationFailed("该记录没有收款人，请先在救助对象中指定户主", code="no_payee")
+    return do_register_bank_account(actor, line.payee, bank_name=bank_name, number=number)
