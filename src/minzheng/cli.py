@@ -111,10 +111,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for username, role, region in logins.accounts:
         print(f"  {username:<24} {role:<10} {region}")
     print()
+    from minzheng.jobs.schedules import ensure_defaults
+
+    ensure_defaults()
     if args.no_serve:
         return 0
+    # The background worker runs beside the server: rolls, monitoring, imports and the schedules.
+    import atexit
+    import subprocess
+
     from minzheng.core.server import serve
 
+    worker = subprocess.Popen([sys.executable, "-m", "minzheng.cli", "worker"])
+    atexit.register(worker.terminate)
+    print(f"后台任务工作进程已启动（进程号 {worker.pid}）")
     serve(args.host, args.port, workers=1, threads=8)
     return 0
 

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "minzheng.dictionary",
     "minzheng.verification",
     "minzheng.monitoring",
+    "django_tasks_db",
+    "minzheng.jobs",
 ]
 
 MIDDLEWARE = [
@@ -227,3 +229,7 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Background jobs (docs/operations.md): Django's task framework, stored in the platform's own
+# database by django-tasks-db and run by `minzheng worker` (started by `make demo` beside the server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

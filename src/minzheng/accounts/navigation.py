@@ -85,6 +85,9 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("婚姻殡葬统计", "civil:statistics", C.CASE_DATA, "婚姻殡葬"),
     MenuItem("地名管理", "civil:place_names", C.CASE_DATA, "婚姻殡葬"),
     MenuItem("标准地址", "civil:addresses", C.CASE_DATA, "婚姻殡葬"),
+    MenuItem("后台任务", "jobs:job_list", C.CASE_DATA, "后台任务"),
+    MenuItem("后台任务", "jobs:job_list", C.MANAGE_USERS, "系统管理"),
+    MenuItem("定时计划", "jobs:schedule_list", C.MANAGE_USERS, "系统管理"),
 )
 
 

@@ -44,6 +44,7 @@ OBJECT_TYPES: dict[str, str] = {
     "fast_track": "快速通道",
     "household": "家庭户",
     "household_asset": "家庭财产",
+    "job": "后台任务",
     "identity_tag": "身份标签",
     "keyring": "密钥",
     "linkage_action": "多重身份处理",
@@ -58,6 +59,7 @@ OBJECT_TYPES: dict[str, str] = {
     "policy_parameter": "政策参数",
     "price_index": "价格指数",
     "resident": "居民",
+    "schedule": "定时计划",
     "review_task": "复核任务",
     "sign_in_code": "登录验证码",
     "temporary_case": "临时救助",
@@ -131,6 +133,8 @@ def defaults() -> dict[str, dict[str, str]]:
     from minzheng.assistance.models import Enrolment
     from minzheng.assistance.programmes import PROGRAMMES
     from minzheng.core.models import AuditEvent
+    from minzheng.jobs.kinds import LABELS as JOB_KINDS
+    from minzheng.jobs.models import Job
     from minzheng.payments.bankfiles import REASONS
     from minzheng.payments.models import BankOutcome, Kind, Roll
     from minzheng.regions.models import Level
@@ -159,6 +163,8 @@ def defaults() -> dict[str, dict[str, str]]:
         "bank_field": BANK_FIELDS,
         "api_scope": dict(SCOPES),
         "field": FIELDS,
+        "job_kind": dict(JOB_KINDS),
+        "job_status": dict(Job.Status.choices),
     }
 
 

@@ -1,0 +1,204 @@
+"""What the worker can run. Each kind names its label, who may start it, how to check its
+parameters, and the function that does the work — the same `do_*` action the CLI and pages call.
+
+Every kind is idempotent: run twice (a retry, or a worker killed and restarted), it adds nothing
+the first run already made. The functions import their apps lazily, so `jobs` stays a leaf.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from minzheng.accounts.roles import Capability
+from minzheng.core.errors import DomainError, ValidationFailed
+from minzheng.core.yearmonth import YearMonth
+
+if TYPE_CHECKING:
+    from minzheng.accounts.models import User
+    from minzheng.jobs.models import Job
+
+#: progress(done, total, message) — raises JobCancelled once cancellation is asked for.
+Progress = Callable[[int, int, str], None]
+Runner = Callable[["Job", "User | None", Progress], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class JobKind:
+    code: str
+    label: str
+    capability: Capability
+    run: Runner
+    #: The region the job belongs to, from its checked parameters (city for city-wide jobs).
+    region: Callable[[dict[str, Any]], str]
+
+
+CITY = "330200000000"
+
+
+def _month(params: dict[str, Any]) -> YearMonth:
+    try:
+        return YearMonth.parse(str(params.get("month", "")))
+    except ValueError as exc:
+        raise ValidationFailed("月份格式应为YYYY-MM") from exc
+
+
+def _county(params: dict[str, Any]) -> str:
+    code = str(params.get("county", "")).strip()
+    if len(code) == 6:
+        code = code.ljust(12, "0")
+    if len(code) != 12 or not code.isdigit() or not code.endswith("000000"):
+        raise ValidationFailed("请选择区县")
+    return code
+
+
+def check_params(params: dict[str, Any]) -> None:
+    """Refuse a bad month before anything is queued."""
+    if "month" in params:
+        _month(params)
+
+
+def _run_roll(job: Job, actor: User | None, progress: Progress) -> dict[str, Any]:
+    from minzheng.payments.actions import do_run_roll
+
+    month = _month(job.params)
+
+    def step(done: int, total: int) -> None:
+        progress(done, total, f"已生成 {done} / {total} 条")
+
+    result = do_run_roll(actor, _county(job.params), month, progress=step)
+    return {
+        "roll": result.roll.pk,
+        "inserted": result.inserted,
+        "summary": f"花名册 v{result.roll.version}：新增 {result.inserted} 条",
+    }
+
+
+def _run_rolls_all(job: Job, actor: User | None, progress: Progress) -> dict[str, Any]:
+    """The scheduled preparation: this month's roll for every county, maker = the system."""
+    from minzheng.payments.actions import do_run_roll
+    from minzheng.regions.models import Level, Region
+
+    month = _month(job.params)
+    counties = list(Region.objects.filter(level=Level.COUNTY).order_by("code"))
+    inserted = 0
+    for n, county in enumerate(counties):
+        progress(n, len(counties), f"{county.name}")
+        inserted += do_run_roll(None, county.code, month).inserted
+    progress(len(counties), len(counties), "")
+    return {
+        "counties": len(counties),
+        "inserted": inserted,
+        "summary": f"{len(counties)} 个区县花名册，新增 {inserted} 条",
+    }
+
+
+def _run_monitor(job: Job, actor: User | None, progress: Progress) -> dict[str, Any]:
+    from minzheng.monitoring.actions import do_run_monitor
+
+    stages = iter(range(1, 1000))
+
+    def step(message: str) -> None:
+        progress(next(stages), 0, message)
+
+    result = do_run_monitor(actor, _month(job.params), progress=step)
+    return {
+        "found": result.found,
+        "created": result.created,
+        "summary": f"发现 {result.found} 条，新增预警 {result.created} 条",
+    }
+
+
+def _run_linkage(job: Job, actor: User | None, progress: Progress) -> dict[str, Any]:
+    from minzheng.linkage.actions import do_run_linkage
+
+    progress(0, 1, "正在识别")
+    run = do_run_linkage(actor)
+    progress(1, 1, "")
+    return {
+        "run": run.pk,
+        "records": run.records,
+        "pairs": run.pairs_queued,
+        "summary": f"{run.records} 条记录，新送复核 {run.pairs_queued} 对",
+    }
+
+
+def _run_household_import(job: Job, actor: User | None, progress: Progress) -> dict[str, Any]:
+    from minzheng.registry.imports import import_households
+
+    if actor is None or job.upload is None:
+        raise DomainError("导入任务缺少文件或发起人")
+    progress(0, 1, "正在导入")
+    result = import_households(actor, io.BytesIO(bytes(job.upload)))
+    progress(1, 1, "")
+    summary = result.summary()
+    summary["errors"] = [
+        {"row": e.row, "column": e.column, "reason": e.reason} for e in result.errors[:200]
+    ]
+    summary["summary"] = (
+        f"共 {result.rows} 行，导入 {result.rows_imported} 行，退回 {summary['rows_rejected']} 行"
+    )
+    return summary
+
+
+def _run_reviews(job: Job, actor: User | None, progress: Progress) -> dict[str, Any]:
+    from minzheng.applications.jobs import schedule_reviews
+
+    created = schedule_reviews()
+    return {"created": created, "summary": f"新排复核任务 {created} 个"}
+
+
+def _run_snapshot(job: Job, actor: User | None, progress: Progress) -> dict[str, Any]:
+    from minzheng.dashboard.actions import do_close_month
+    from minzheng.dashboard.models import ClosedMonth
+
+    month = _month(job.params)
+    if ClosedMonth.objects.filter(month=month.first_day()).exists():
+        return {"rows": 0, "summary": f"{month} 已结账，未重算"}
+    rows = do_close_month(None, month)
+    return {"rows": rows, "summary": f"{month} 统计快照 {rows} 行"}
+
+
+def _run_reminders(job: Job, actor: User | None, progress: Progress) -> dict[str, Any]:
+    from minzheng.applications.jobs import overdue_counts
+    from minzheng.core.clock import today
+
+    counts = overdue_counts(today())
+    total = sum(counts.values())
+    return {"overdue": counts, "summary": f"超期未办 {total} 件"}
+
+
+def _county_region(params: dict[str, Any]) -> str:
+    return _county(params)
+
+
+def _city(params: dict[str, Any]) -> str:
+    return CITY
+
+
+KINDS: dict[str, JobKind] = {
+    k.code: k
+    for k in (
+        JobKind("roll", "生成发放花名册", Capability.CASE_DATA, _run_roll, _county_region),
+        JobKind("roll_all", "全市花名册准备", Capability.MANAGE_USERS, _run_rolls_all, _city),
+        JobKind("monitor", "动态监测", Capability.APPROVE, _run_monitor, _city),
+        JobKind("linkage", "多重身份识别", Capability.CASE_DATA, _run_linkage, _city),
+        JobKind(
+            "household_import", "家庭户导入", Capability.EDIT_CASES, _run_household_import, _city
+        ),
+        JobKind("reviews", "复核排期", Capability.MANAGE_USERS, _run_reviews, _city),
+        JobKind("snapshot", "统计快照", Capability.MANAGE_USERS, _run_snapshot, _city),
+        JobKind("reminders", "超期提醒", Capability.MANAGE_USERS, _run_reminders, _city),
+    )
+}
+
+LABELS = {code: kind.label for code, kind in KINDS.items()}
+
+
+def kind_of(code: str) -> JobKind:
+    try:
+        return KINDS[code]
+    except KeyError as exc:
+        raise DomainError("没有这种后台任务") from exc
