@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -233,3 +234,14 @@ NINJA_PAGINATION_PER_PAGE = 50
 # Background jobs (docs/operations.md): Django's task framework, stored in the platform's own
 # database by django-tasks-db and run by `minzheng worker` (started by `make demo` beside the server).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Production may put the queue on the machines' Redis instead (MINZHENG_TASK_BROKER=redis://…):
+# django-tasks-rq hands the same tasks to RQ, and `minzheng worker --rq` runs RQ's worker.
+TASK_BROKER = os.environ.get("MINZHENG_TASK_BROKER", "")
+if TASK_BROKER and not TASK_BROKER.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(
+        "MINZHENG_TASK_BROKER 应为 redis:// 地址（或不设置，使用数据库队列）"
+    )
+if TASK_BROKER:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": TASK_BROKER, "DEFAULT_TIMEOUT": 6 * 3600}}

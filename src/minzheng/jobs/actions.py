@@ -69,8 +69,11 @@ def do_start_job(
     return job
 
 
-def start_system_job(kind_code: str, params: dict[str, Any], *, schedule: Schedule) -> Job:
-    """A job the schedule starts (no person). Called inside the schedule's transaction."""
+def start_system_job(
+    kind_code: str, params: dict[str, Any], *, schedule: Schedule | None, queue: bool = True
+) -> Job:
+    """A job the schedule (or the system) starts, with no person. Called inside the caller's
+    transaction; `queue=False` leaves it for the caller to run in-process (`run_system_job`)."""
     kind = kind_of(kind_code)
     job = Job.objects.create(
         kind=kind.code,
@@ -83,11 +86,26 @@ def start_system_job(kind_code: str, params: dict[str, Any], *, schedule: Schedu
         AuditEvent.Action.CREATE,
         "job",
         job.pk,
-        summary=f"定时计划 {schedule.code} 启动后台任务#{job.pk}：{kind.label}",
+        summary=(
+            f"{f'定时计划 {schedule.code}' if schedule else '系统'}启动后台任务#{job.pk}：{kind.label}"
+        ),
         after={"kind": kind.code, "params": params},
         region_code=job.region_id,
     )
-    enqueue(job)
+    if queue:
+        enqueue(job)
+    return job
+
+
+def run_system_job(kind_code: str, params: dict[str, Any]) -> Job:
+    """Run a system job here and now, through the same runner the worker uses (the demo's set-up,
+    which must not wait for a worker): the job row, its progress, result and audit are the same."""
+    from minzheng.jobs.runner import execute
+
+    with transaction.atomic():
+        job = start_system_job(kind_code, params, schedule=None, queue=False)
+    execute(job.pk)
+    job.refresh_from_db()
     return job
 
 

@@ -157,7 +157,7 @@ def recover_stale(now: Any = None) -> int:
 
 def work(*, once: bool = False, interval: float = 2.0, stop: Any = None) -> int:
     """The worker loop: catch up schedules, recover stale jobs, run every ready task; repeat."""
-    from django_tasks_db.management.commands.db_worker import Worker
+    from django.conf import settings
 
     from minzheng.jobs.schedules import tick
 
@@ -166,19 +166,39 @@ def work(*, once: bool = False, interval: float = 2.0, stop: Any = None) -> int:
         close_old_connections()
         tick()
         recover_stale()
-        worker = Worker(
-            queue_names=["default"],
-            interval=interval,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="minzheng",
-            excluded_queue_names=[],
-        )
         before = Job.objects.filter(finished_at__isnull=False).count()
-        worker.run()
+        if settings.TASK_BROKER:
+            _run_rq_burst()
+        else:
+            _run_db_batch(interval)
         ran += Job.objects.filter(finished_at__isnull=False).count() - before
         if once or (stop is not None and stop()):
             return ran
         time.sleep(interval)
+
+
+def _run_rq_burst() -> None:
+    """Every task waiting in Redis, through RQ's own worker (production broker)."""
+    import django_rq
+    from django_tasks_rq import Job as RQJob
+
+    # SimpleWorker runs each task in this process (no fork), like the database worker does.
+    django_rq.get_worker("default", job_class=RQJob, worker_class="rq.SimpleWorker").work(
+        burst=True
+    )
+
+
+def _run_db_batch(interval: float) -> None:
+    """Every ready task stored in the database (the embedded default)."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    Worker(
+        queue_names=["default"],
+        interval=interval,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="minzheng",
+        excluded_queue_names=[],
+    ).run()

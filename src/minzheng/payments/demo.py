@@ -6,7 +6,8 @@ from __future__ import annotations
 from minzheng.accounts.models import User
 from minzheng.core import clock
 from minzheng.core.yearmonth import YearMonth
-from minzheng.payments.actions import do_approve_roll, do_export_bank_file, do_run_roll
+from minzheng.jobs.actions import run_system_job
+from minzheng.payments.actions import do_approve_roll, do_export_bank_file
 from minzheng.payments.models import Roll
 
 HAISHU = "330203000000"
@@ -23,9 +24,12 @@ def seed_demo() -> None:
     ):
         return
     approver = User.objects.get(username=APPROVER)
-    # The maker is the scheduled job (no person); the county approver checks it.
-    roll = do_run_roll(None, HAISHU, month).roll
-    roll.refresh_from_db()
+    # The maker is a background job (no person), run through the job runner so 后台任务 shows it;
+    # the county approver checks it.
+    job = run_system_job("roll", {"county": HAISHU, "month": str(month)})
+    if job.status != job.Status.SUCCEEDED:
+        return
+    roll = Roll.objects.get(pk=job.result["roll"])
     if not roll.lines.exists():
         return
     do_approve_roll(approver, roll)
