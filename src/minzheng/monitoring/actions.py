@@ -75,7 +75,12 @@ def _region(f: jobs.Finding, regions: set[str]) -> str:
 
 
 def do_run_monitor(
-    actor: User | None, month: YearMonth, *, progress: Callable[[str], None] | None = None
+    actor: User | None,
+    month: YearMonth,
+    *,
+    progress: Callable[[str], None] | None = None,
+    engine: str = "duckdb",
+    spark_master: str = "",
 ) -> MonitorResult:
     """Turn the month's feeds into warnings and act on the new ones. Running it again adds nothing.
 
@@ -85,7 +90,12 @@ def do_run_monitor(
         raise PermissionDenied("只有县级审批人员可以运行动态监测")
     started = time.perf_counter()
     run = MonitoringRun.objects.create(month=month.first_day(), started_at=timezone.now())
-    findings, policies = jobs.find(month, progress=progress)
+    session = None
+    if engine == "spark":
+        from minzheng.core.batchsql import local_session
+
+        session = local_session(spark_master or "local[2]")
+    findings, policies = jobs.find(month, progress=progress, engine=engine, spark_session=session)
     result = MonitorResult(month, found=len(findings))
     existing = set(
         Warning.objects.filter(kind__in={f.kind for f in findings}).values_list(

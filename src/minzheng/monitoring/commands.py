@@ -14,6 +14,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     monitor.add_argument("--month", required=True, help="监测月份 YYYY-MM")
     monitor.add_argument("--as", dest="username", help="操作人用户名（不填为系统任务）")
     monitor.add_argument("--quiet", action="store_true", help="不显示进度条")
+    monitor.add_argument(
+        "--engine", choices=["duckdb", "spark"], default="duckdb", help="计算引擎（默认 duckdb）"
+    )
+    monitor.add_argument(
+        "--master", default="", help="Spark 主节点地址（spark://…、yarn；默认本机 local[2]）"
+    )
     monitor.set_defaults(func=cmd_monitor, needs_django=True)
 
     warnings = subparsers.add_parser("warnings", help="列出某月的预警")
@@ -54,7 +60,9 @@ def cmd_monitor(args: argparse.Namespace) -> int:
         bar.update(1)
 
     try:
-        result = do_run_monitor(actor, month, progress=progress)
+        result = do_run_monitor(
+            actor, month, progress=progress, engine=args.engine, spark_master=args.master
+        )
     except DomainError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return 2

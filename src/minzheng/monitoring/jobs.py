@@ -12,11 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-import duckdb
 import pyarrow as pa
 
 from minzheng.assistance.queries import parameter_sets
+from minzheng.core import batchsql
 from minzheng.core.yearmonth import YearMonth
 from minzheng.monitoring.rules import VEHICLE_ASSET_KIND, MonitoringPolicy
 from minzheng.verification import frames
@@ -107,7 +108,9 @@ size AS (SELECT household_id, count(*) AS n FROM em GROUP BY household_id),
 ev AS (SELECT * FROM feeds WHERE source IN ('police', 'funeral')),
 death AS (
     SELECT 'death' AS kind, em.idx, em.person_id, em.household_id, em.region_id, em.enrolment_id,
-           arg_min(f.source, f.day) AS source, '' AS ref, min(f.day) AS day,
+           -- the earliest report; on the same day, the first source by name (the same on Spark)
+           substr(min(strftime(f.day, '%Y-%m-%d') || f.source), 11) AS source, '' AS ref,
+           min(f.day) AS day,
            0 AS value_fen, 0 AS limit_fen, '' AS detail
     FROM em JOIN ev f ON f.idx = em.idx
     WHERE f.kind = 'death' AND em.died IS NULL
@@ -233,8 +236,13 @@ def find(
     month: YearMonth,
     *,
     progress: Callable[[str], None] | None = None,
+    engine: str = "duckdb",
+    spark_session: Any = None,
 ) -> tuple[list[Finding], dict[str, MonitoringPolicy]]:
-    """Every finding of the month, from all feeds, for every household and resident."""
+    """Every finding of the month, from all feeds, for every household and resident.
+
+    `engine="spark"` runs the same query as Spark SQL (`core.batchsql`), on a local session or the
+    cluster's `spark_session`; the findings are the same."""
     first, last = month.first_day(), month.last_day()
     year_start = (month - 11).first_day()
     step = progress or (lambda _label: None)
@@ -250,20 +258,19 @@ def find(
     names = dict(
         zip(members.column("idx").to_pylist(), members.column("name").to_pylist(), strict=True)
     )
-    con = duckdb.connect()
-    try:
-        for name, value in (
-            ("members", members),
-            ("enrolled", enrolled),
-            ("feeds", feeds),
-            ("policy", policy_table),
-            ("exempt", exempt),
-        ):
-            con.register(name, value)
-        rows = con.execute(FINDINGS_SQL, {"first": first, "year_start": year_start}).fetchall()
-        columns = [d[0] for d in con.description or ()]
-    finally:
-        con.close()
+    columns, rows = batchsql.run(
+        FINDINGS_SQL,
+        {
+            "members": members,
+            "enrolled": enrolled,
+            "feeds": feeds,
+            "policy": policy_table,
+            "exempt": exempt,
+        },
+        {"first": first, "year_start": year_start},
+        engine=engine,
+        spark_session=spark_session,
+    )
     step("比对")
     findings = []
     for raw in rows:
