@@ -11,9 +11,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-import duckdb
-
+from minzheng.core import batchsql
 from minzheng.monitoring.rules import add_months
 from minzheng.verification import frames
 from minzheng.verification.checks import MemberData, Row
@@ -37,19 +37,21 @@ def _yuan(fen: int | float | None) -> Decimal | None:
     return None if fen is None else (Decimal(int(fen)) / 100)
 
 
-def gather(household_ids: Sequence[int], as_of: date) -> dict[int, list[MemberData]]:
-    """Each household's members with their income means and their feed rows, as of a day."""
+def gather(
+    household_ids: Sequence[int],
+    as_of: date,
+    *,
+    engine: str = "duckdb",
+    spark_session: Any = None,
+) -> dict[int, list[MemberData]]:
+    """Each household's members with their income means and their feed rows, as of a day.
+    `engine="spark"` runs the same two queries as Spark SQL (`core.batchsql`)."""
     members = frames.members(as_of, household_ids)
     indexes = members.column("idx").to_pylist()
     feeds = frames.feeds(as_of, add_months(as_of, -12), indexes if indexes else ["-"])
-    con = duckdb.connect()
-    try:
-        con.register("members", members)
-        con.register("feeds", feeds)
-        means = con.execute(INCOME_SQL).fetchall()
-        rows = con.execute(ROWS_SQL).fetchall()
-    finally:
-        con.close()
+    tables = {"members": members, "feeds": feeds}
+    _, means = batchsql.run(INCOME_SQL, tables, {}, engine=engine, spark_session=spark_session)
+    _, rows = batchsql.run(ROWS_SQL, tables, {}, engine=engine, spark_session=spark_session)
     income: dict[int, dict[str, tuple[Decimal, int]]] = defaultdict(dict)
     for person_id, kind, mean_fen, months in means:
         income[person_id][kind] = (
