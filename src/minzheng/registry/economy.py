@@ -81,7 +81,7 @@ CALIBRATION = {
     # Mean per-capita counted income of a BELOW_STANDARD household as a share of the standard:
     # chosen so that the rule amounts × 12 give the article's 低保金 (> 4.77 亿元 for 59,337
     # persons, i.e. ≈ 670 元 a person a month against the catalogue's 2020 standard).
-    "below_income_mean_share": 0.26,
+    "below_income_mean_share": 0.25,
     "below_income_beta_a": 0.5,
     # ALONE persons unable to care for themselves: the article's 特困 7,038.09 万元 for 3,476
     # persons is ≈ 1,687 元 a month; the catalogue's 1.3 × standard plus care amounts reaches at
@@ -194,8 +194,10 @@ def draw_facts(
     illness: StrArray,
     labour_capacity: StrArray,
     policy: Policy,
+    wanted: Mapping[str, int] | None = None,
 ) -> EconomicFacts:
-    """Facts for every household, drawn so that the rules give the article's rates."""
+    """Facts for every household, drawn so that the rules give `wanted` (default: the article's
+    counts in proportion to the persons given)."""
     P, H = len(household), len(head)
     S = int(policy.standard.value)
     dibian_line = float(policy.dibian_multiplier.value) * S
@@ -231,7 +233,7 @@ def draw_facts(
     frail = np.zeros(H, bool)
     frail[household[(disability_grade > 0) | (illness != "")]] = True
     rural = hukou_type[head] == "rural"
-    t = targets(P)
+    t = dict(wanted) if wanted is not None else targets(P)
     band = np.zeros(H, np.int64)
     free = np.ones(H, bool)
 
@@ -257,7 +259,7 @@ def draw_facts(
     )
     band[single] = Band.SINGLE
     others_in_single = int((n_counted[single] - n_category[single]).sum())
-    rose = choose(np.where((size >= 2) & (n_earner >= 1), base, 0.0), n_counted, t["gradual_exit"])
+    rose = choose(np.where(n_earner >= 1, base, 0.0), n_counted, t["gradual_exit"])
     band[rose] = Band.ROSE
     below = choose(base, n_counted, t["dibao"] - t["single_person"])
     band[below] = Band.BELOW_STANDARD
