@@ -515,7 +515,10 @@ def batch_columns(
     v_index = {v.value: n for n, v in enumerate(VEHICLE_KINDS)}
     np.add.at(
         vehicles,
-        (facts.vehicle_household, [v_index[v] for v in facts.vehicle_kind.tolist()]),
+        (
+            facts.vehicle_household,
+            np.array([v_index[v] for v in facts.vehicle_kind.tolist()], dtype=np.int64),
+        ),
         1,
     )
     counties = np.array([v[:6] for v in household_village.tolist()] or [""])[:H]
