@@ -41,6 +41,7 @@ from minzheng.registry.seed import (
 )
 
 CHUNK_OBJECT_TYPE = "registry_seed_chunk"
+CITY = "330200"
 # Persons per chunk: bounds the memory of one chunk (≈ 1.5 GB at 600,000, measured in
 # docs/synthetic_city.md) while keeping the number of transactions small.
 CHUNK_PERSONS = 600_000
@@ -54,14 +55,14 @@ SUPPORTER_GIVEN = ("建军", "海燕", "立波", "丽娟", "志强", "晓燕", "
 @dataclass(frozen=True)
 class Chunk:
     index: int
-    county: str
+    county: str  # "" for the whole city in one chunk
     part: int
     parts: int
     persons: int
     wanted: dict[str, int]  # the article's counts allotted to this chunk
 
     def key(self, scale: str, seed: int) -> str:
-        return f"{scale}:{seed}:{self.county}:{self.part}"
+        return f"{scale}:{seed}:{self.county or 'city'}:{self.part}"
 
     @property
     def slots(self) -> tuple[int, int]:
@@ -69,7 +70,7 @@ class Chunk:
         return first, (self.part + 1) * SEQUENCES // self.parts - first
 
     def seed(self, seed: int) -> list[int]:
-        return [seed, int(self.county), self.part]
+        return [seed, int(self.county or 0), self.part]
 
 
 def _allot(total: int, weights: list[int]) -> list[int]:
@@ -86,7 +87,10 @@ def _allot(total: int, weights: list[int]) -> list[int]:
 
 
 def plan(persons: int, chunk_persons: int = CHUNK_PERSONS) -> list[Chunk]:
-    """The chunks of a city of `persons`: counties in census proportion, large ones in parts."""
+    """The chunks of a city of `persons`: the whole city in one chunk when it fits, else
+    counties in census proportion, large ones in parts."""
+    if persons <= chunk_persons:
+        return [Chunk(0, "", 0, 1, persons, economy.targets(persons))]
     counties = sorted(COUNTY_RESIDENTS)
     per_county = _allot(persons, [COUNTY_RESIDENTS[c] for c in counties])
     pieces: list[tuple[str, int, int, int]] = []
@@ -194,7 +198,7 @@ def seed_city(
             done = markers.get(chunk.key(scale, seed))
             if done is None:
                 say(
-                    f"第 {chunk.index + 1}/{len(chunks)} 块：{chunk.county} 第{chunk.part + 1}部分 {chunk.persons} 人"
+                    f"第 {chunk.index + 1}/{len(chunks)} 块：{chunk.county or '全市'} 第{chunk.part + 1}部分 {chunk.persons} 人"
                 )
                 done = _write_chunk(scale, seed, chunk, params, interrupt)
                 report.chunks_written += 1
@@ -281,7 +285,7 @@ def _parameters() -> Callable[[str], Any]:
 
     if not PolicyParameter.objects.exists():
         do_load_parameter_catalog(None)
-    sets = parameter_sets(sorted(COUNTY_RESIDENTS), economy.DECISION_DAY)
+    sets = parameter_sets([CITY, *sorted(COUNTY_RESIDENTS)], economy.DECISION_DAY)
     return sets.__getitem__
 
 
@@ -291,8 +295,8 @@ def chunk_data(
     """One chunk's persons, facts and the rules' decisions (pure apart from `params`)."""
     from minzheng.assistance.policy import load_policy
 
-    data = generate(chunk.persons, chunk.seed(seed), county=chunk.county, slots=chunk.slots)
-    policy = load_policy(params(chunk.county))
+    data = generate(chunk.persons, chunk.seed(seed), county=chunk.county or None, slots=chunk.slots)
+    policy = load_policy(params(chunk.county or CITY))
     facts = economy.draw_facts(
         rng=np.random.default_rng([*chunk.seed(seed), 1]),
         household=data.household,
@@ -319,7 +323,7 @@ def chunk_data(
         illness=data.illness,
         facts=facts,
     )
-    result = economy.evaluate(columns, {chunk.county: params(chunk.county)})
+    result = economy.evaluate(columns, {code: params(code) for code in columns[0].regions})
     return data, facts, result
 
 
@@ -358,7 +362,7 @@ def _write_chunk(
             AuditEvent.Action.CREATE,
             CHUNK_OBJECT_TYPE,
             chunk.key(scale, seed),
-            summary=f"生成演示数据分块：{chunk.county} 第{chunk.part + 1}部分，{data.persons} 人",
+            summary=f"生成演示数据分块：{chunk.county or '全市'} 第{chunk.part + 1}部分，{data.persons} 人",
             after=done,
             actor_name="seed",
         )
