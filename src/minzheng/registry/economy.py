@@ -632,3 +632,56 @@ def compare(t: Tally, persons: int) -> dict[str, dict[str, float | int]]:
             "diff_pct": round(100 * (year - article) / article, 2) if article else 0.0,
         }
     return out
+
+
+# -- migrants outside the registry ----------------------------------------------------------------
+
+# Where Ningbo's migrant workers come from most (illustrative: provinces commonly named in city
+# reports, not a count), as a county code of each: 安徽阜阳临泉, 贵州毕节七星关, 江西上饶鄱阳,
+# 河南信阳固始, 四川达州渠县, 湖北黄冈蕲春.
+MIGRANT_AREAS = ("341221", "520502", "361128", "411525", "511725", "421126")
+MIGRANT_REASONS = (
+    "务工受伤，医疗费用支出较大，暂时生活困难",
+    "失业滞留，无力返乡",
+    "家中遭遇火灾，生活必需品损毁",
+    "突发重病，医疗费用自付部分较大",
+)
+# Illustrative one-off amounts (元): a month's 低保 standard and two and three times it are common
+# 临时救助 scales; the catalogue's standard is applied by the caller.
+MIGRANT_MULTIPLES = (1, 2, 3)
+MIGRANTS_PER_MILLION = 40  # illustrative
+
+
+@dataclass(frozen=True)
+class Migrant:
+    name: str
+    id_number: str
+    reason: str
+    standard_multiple: int
+    account_number: str
+
+
+def migrants(rng: np.random.Generator, count: int) -> list[Migrant]:
+    """People from outside Ningbo, in no household of the registry, who need 临时救助."""
+    from minzheng.core.idnumber import check_digit
+
+    surnames = "王李张刘陈杨黄赵吴周"
+    given = ("建国", "春花", "小军", "桂兰", "德明", "红梅", "志刚", "秀英")
+    out = []
+    for i in range(count):
+        area = MIGRANT_AREAS[int(rng.integers(len(MIGRANT_AREAS)))]
+        born = date(1965, 1, 1).toordinal() + int(rng.integers(0, 365 * 35))
+        day = date.fromordinal(born)
+        sequence = int(rng.integers(0, 500)) * 2 + (i % 2)
+        first17 = f"{area}{day:%Y%m%d}{sequence:03d}"
+        out.append(
+            Migrant(
+                name=surnames[int(rng.integers(len(surnames)))]
+                + given[int(rng.integers(len(given)))],
+                id_number=first17 + check_digit(first17),
+                reason=MIGRANT_REASONS[int(rng.integers(len(MIGRANT_REASONS)))],
+                standard_multiple=MIGRANT_MULTIPLES[int(rng.integers(len(MIGRANT_MULTIPLES)))],
+                account_number="6222" + "".join(str(d) for d in rng.integers(0, 10, 15)),
+            )
+        )
+    return out
