@@ -43,3 +43,20 @@ def test_the_demo_records_their_cases_for_the_county_approver_once(make_staff: A
     assert not Person.objects.exists()  # outside the registry
     assert seed_demo(count=3) == 0
     assert TemporaryCase.objects.count() == 3
+
+
+def test_the_county_approver_sees_the_migrants_cases_on_the_temporary_assistance_page(
+    make_staff: Any, client: Any
+) -> None:
+    from minzheng.payments.models import TemporaryCase
+    from minzheng.registry.demo import seed_demo
+    from tests.conftest import PASSWORD
+
+    make_staff("caseworker_nanmen", "township_caseworker", "330203001000")
+    approver = make_staff("approver_haishu", "county_approver", "330203000000")
+    seed_demo(count=2)
+    assert client.login(username=approver.username, password=PASSWORD)
+    page = client.get("/payments/temporary/").content.decode()
+    for case in TemporaryCase.objects.all():
+        assert case.name in page
+        assert case.id_number_masked in page or case.reason in page
