@@ -97,17 +97,17 @@ def test_seeding_a_registry_it_did_not_write_is_refused(regions: Any) -> None:
 
 def test_the_rules_over_the_written_rows_agree_with_the_enrolments(regions: Any) -> None:
     """`evaluate --all`'s gather reads the fact rows the seed wrote and decides the same."""
-    from minzheng.assistance import jobs
+    from minzheng.assistance import columnar
     from minzheng.assistance.models import Enrolment
     from minzheng.assistance.queries import parameter_sets
     from minzheng.registry import economy
 
     report = seed_city("test", 3, persons=20_000, chunk_persons=5_000)
-    gathered = jobs.gather(("0" * 12, "9" * 12), economy.DECISION_DAY)
-    result = jobs.evaluate_gathered(
+    gathered = columnar.gather(("0" * 12, "9" * 12), economy.DECISION_DAY)
+    result = columnar.evaluate_gathered(
         gathered, parameter_sets(gathered.households.regions, economy.DECISION_DAY)
     )
-    totals = jobs.totals(result)
+    totals = columnar.totals(result)
     household_dibao = Enrolment.objects.filter(
         programme="dibao", person__isnull=True, status="active"
     ).count()
