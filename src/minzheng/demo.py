@@ -97,4 +97,7 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
     from minzheng.civil.demo import seed_demo as seed_civil
 
     seed_civil()
+    from minzheng.registry.demo import seed_demo as seed_migrants
+
+    seed_migrants()  # migrants outside the registry needing 临时救助, for 海曙's approver
     return logins

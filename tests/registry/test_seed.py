@@ -18,7 +18,6 @@ from minzheng.registry.seed import (
     SyntheticRegistry,
     generate,
     seed_registry,
-    tag_targets,
 )
 
 TODAY = date(2026, 1, 1)
@@ -77,21 +76,6 @@ def test_persons_are_spread_over_the_ten_units_by_population(ningbo_20k: Synthet
         assert counts[county] / ningbo_20k.persons == pytest.approx(residents / total, abs=0.01)
 
 
-def test_assistance_tags_are_the_articles_counts_in_proportion(
-    ningbo_20k: SyntheticRegistry,
-) -> None:
-    assert tag_targets(1_000_000) == {"dibao": 59_337, "dibian": 16_520, "tekun": 3_476}
-    expected = {"dibao": 1_187, "dibian": 330, "tekun": 70}  # × 20,000 / 1,000,000
-    assert tag_targets(20_000) == expected
-    assert {tag: len(members) for tag, members in ningbo_20k.tags.items()} == expected
-    dibao, dibian = set(ningbo_20k.tags["dibao"].tolist()), set(ningbo_20k.tags["dibian"].tolist())
-    assert not dibao & dibian
-    # 低保 goes to whole households.
-    households = set(ningbo_20k.household[list(dibao)].tolist())
-    members = np.flatnonzero(np.isin(ningbo_20k.household, list(households)))
-    assert len(members) == len(dibao)
-
-
 def test_seeding_writes_the_registry_and_a_second_run_changes_nothing(regions: Any) -> None:
     from minzheng.core.models import AuditEvent
     from minzheng.registry.models import Household, IdentityTag, Membership, Person
@@ -100,7 +84,9 @@ def test_seeding_writes_the_registry_and_a_second_run_changes_nothing(regions: A
     assert Person.objects.count() == report.persons == 400
     assert Household.objects.count() == report.households
     assert Membership.objects.count() == 400
-    assert IdentityTag.objects.filter(source="演示数据").count() == sum(report.tags.values())
+    assert IdentityTag.objects.filter(source="规则认定（合成数据）").count() == sum(
+        report.tags.values()
+    )
     person = Person.objects.order_by("id")[3]
     assert parse(person.id_number_plain(), today=TODAY).valid
     assert (

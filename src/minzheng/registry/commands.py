@@ -29,10 +29,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     p.add_argument(
-        "--scale", choices=sorted(SCALES), default="test", help="规模：test/district/city"
+        "--scale",
+        choices=sorted(SCALES),
+        default="test",
+        help="规模：test/district/city/ningbo（全市 940 万人）",
     )
     p.add_argument("--seed", type=int, default=2020, help="随机种子（同一种子生成同样的数据）")
-    p.add_argument("--persons", type=int, help="覆盖规模的人数（测试用）")
+    p.add_argument("--persons", type=_positive, help="覆盖规模的人数（测试用）")
+    p.add_argument("--chunk-persons", type=_positive, help="每块人数（默认 600000；决定内存上限）")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="只生成并按规则认定，打印与文章数字的对比，不写数据库",
+    )
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_seed, needs_django=True)
 
@@ -53,6 +62,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.set_defaults(func=cmd_import_households, needs_django=True)
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为正整数：{text}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"应为正整数：{text}")
+    return value
+
+
 def cmd_seed(args: argparse.Namespace) -> int:
     from minzheng.core.errors import DomainError
     from minzheng.registry.seed import seed_registry
@@ -63,12 +82,43 @@ def cmd_seed(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"[{time.perf_counter() - started:6.1f}s] {message}", file=sys.stderr)
 
+    if args.dry_run:
+        return _dry_run(args, started)
     try:
-        report = seed_registry(args.scale, args.seed, persons=args.persons, progress=progress)
+        report = seed_registry(
+            args.scale,
+            args.seed,
+            persons=args.persons,
+            progress=progress,
+            chunk_persons=args.chunk_persons,
+            bar=not args.quiet,
+        )
     except DomainError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return EXIT_REFUSED
     result = report.as_dict() | {"seconds": round(time.perf_counter() - started, 1)}
+    print(json.dumps(result, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _dry_run(args: argparse.Namespace, started: float) -> int:
+    from minzheng.registry import economy
+    from minzheng.registry.city_seed import CHUNK_PERSONS, decide_only
+    from minzheng.registry.seed import SCALES
+
+    persons = args.persons or SCALES[args.scale]
+    tally = decide_only(
+        args.seed, persons, chunk_persons=args.chunk_persons or CHUNK_PERSONS, bar=not args.quiet
+    )
+    seconds = time.perf_counter() - started
+    result = {
+        "scale": args.scale,
+        "seed": args.seed,
+        "persons": persons,
+        "decided": tally.as_dict(),
+        "versus_article": economy.compare(tally, persons),
+        "seconds": round(seconds, 1),
+    }
     print(json.dumps(result, ensure_ascii=False))
     return EXIT_OK
 

@@ -32,7 +32,13 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
-SCALES: dict[str, int] = {"test": 400, "district": 100_000, "city": 1_000_000}
+# `ningbo` is the whole city at the 2020 census (policy.md §11).
+SCALES: dict[str, int] = {
+    "test": 400,
+    "district": 100_000,
+    "city": 1_000_000,
+    "ningbo": 9_404_283,
+}
 # Ages are counted at the 2020 census's reference moment, so the data does not depend on today.
 CENSUS_DAY = date(2020, 11, 1)
 # 宁波市第七次全国人口普查主要数据公报 (policy.md §11); 余姚/慈溪 split 126.1 : 185.9 of 3,083,520.
@@ -51,10 +57,11 @@ COUNTY_RESIDENTS: dict[str, int] = {
 # Census age bands 0–14, 15–59, 60+ (policy.md §11) and family households' 2.21 persons each.
 AGE_BAND_SHARES = (0.1226, 0.6963, 0.1810)
 PERSONS_PER_HOUSEHOLD = 2.21
-# The article's assistance populations (policy.md §11), carried at `city` scale, scaled below it.
-TAG_PERSONS_AT_CITY: dict[str, int] = {"dibao": 59_337, "dibian": 16_520, "tekun": 3_476}
-CITY_PERSONS = SCALES["city"]
-TAG_SOURCE = "演示数据"
+# Identity tags are written from what the rules decided (registry/economy.py), with this source.
+TAG_SOURCE = "规则认定（合成数据）"
+# ID-number sequences of one (area, birth date, sex): 500 per sex; a county generated in several
+# parts gives each part its own slice, so numbers stay unique across the parts.
+SEQUENCES = 500
 
 CHILD, ADULT, ELDER = 0, 1, 2
 BAND_AGES = ((0, 14), (15, 59), (60, 100))
@@ -232,7 +239,6 @@ class SyntheticRegistry:
     household_head: IntArray  # person index of each household's head
     household_village: StrArray
     household_address: StrArray
-    tags: dict[str, IntArray]  # tag code → person indices
 
     @property
     def persons(self) -> int:
@@ -243,8 +249,18 @@ class SyntheticRegistry:
         return len(self.household_head)
 
 
-def generate(persons: int, seed: int) -> SyntheticRegistry:
-    """A synthetic registry of exactly `persons` persons. Deterministic in (persons, seed)."""
+def generate(
+    persons: int,
+    seed: int | Sequence[int],
+    *,
+    county: str | None = None,
+    slots: tuple[int, int] = (0, SEQUENCES),
+) -> SyntheticRegistry:
+    """A synthetic registry of exactly `persons` persons. Deterministic in its arguments.
+
+    With `county`, everyone lives in that county (one chunk of a chunked seed), and ID-number
+    sequences are drawn from `slots` (first, count) only.
+    """
     rng = np.random.default_rng(seed)
     kinds = _household_kinds(persons, rng)
     sizes = np.array([len(t[2]) for t in TEMPLATES])[kinds]
@@ -261,7 +277,7 @@ def generate(persons: int, seed: int) -> SyntheticRegistry:
     cohort = _cohorts(birth_ordinal)
     name = _names(rng, sex, cohort, relationship, household, head)
 
-    village_of_household, township_kind = _villages(rng, sizes)
+    village_of_household, township_kind = _villages(rng, sizes, county)
     village = village_of_household[household]
     household_address = _addresses(rng, village_of_household)
     address = household_address[household]
@@ -269,11 +285,10 @@ def generate(persons: int, seed: int) -> SyntheticRegistry:
     urban = rng.random(len(kinds)) < urban_share
     hukou_type = np.where(urban[household], "urban", "rural")
 
-    id_number = _id_numbers(rng, village, birth_ordinal, sex)
+    id_number = _id_numbers(rng, village, birth_ordinal, sex, slots)
     phone = _phones(rng, age)
     category, grade, illness = _health(rng, band)
     labour = _labour_capacity(age, grade, illness)
-    tags = _tags(rng, persons, household, head, age, grade, illness, hukou_type)
     return SyntheticRegistry(
         name=name,
         id_number=id_number,
@@ -294,15 +309,7 @@ def generate(persons: int, seed: int) -> SyntheticRegistry:
         household_head=head,
         household_village=village_of_household,
         household_address=household_address,
-        tags=tags,
     )
-
-
-def tag_targets(persons: int) -> dict[str, int]:
-    """The article's counts at `city` scale, in proportion below it."""
-    return {
-        tag: round(count * persons / CITY_PERSONS) for tag, count in TAG_PERSONS_AT_CITY.items()
-    }
 
 
 def _template_counts(persons: int) -> IntArray:
@@ -466,12 +473,14 @@ def _names(
     )
 
 
-def _villages(rng: np.random.Generator, sizes: IntArray) -> tuple[StrArray, StrArray]:
+def _villages(
+    rng: np.random.Generator, sizes: IntArray, county: str | None = None
+) -> tuple[StrArray, StrArray]:
     households = len(sizes)
     all_divisions = divisions()
     villages = [d for d in all_divisions if d.level == "village"]
     townships = {d.code: d for d in all_divisions if d.level == "township"}
-    counties = sorted(COUNTY_RESIDENTS)
+    counties = [county] if county else sorted(COUNTY_RESIDENTS)
     share = np.array([COUNTY_RESIDENTS[c] for c in counties], dtype=float)
     # Households are in random order: cutting their running person count at the counties'
     # population shares gives each county its share of persons, to within one household.
@@ -555,7 +564,11 @@ def _area_codes(village: StrArray, registration_year: IntArray) -> IntArray:
 
 
 def _id_numbers(
-    rng: np.random.Generator, village: StrArray, birth_ordinal: IntArray, sex: StrArray
+    rng: np.random.Generator,
+    village: StrArray,
+    birth_ordinal: IntArray,
+    sex: StrArray,
+    slots: tuple[int, int] = (0, SEQUENCES),
 ) -> StrArray:
     born = (birth_ordinal - date(1970, 1, 1).toordinal()).astype("datetime64[D]")
     year = born.astype("datetime64[Y]").astype(np.int64) + 1970
@@ -571,8 +584,11 @@ def _id_numbers(
     starts = np.r_[0, np.flatnonzero(np.diff(group[order])) + 1]
     rank = np.empty(len(group), dtype=np.int64)
     rank[order] = np.arange(len(group)) - np.repeat(starts, np.diff(np.r_[starts, len(group)]))
-    offset = rng.integers(0, 500, len(groups))[group]
-    sequence = 2 * ((offset + rank) % 500) + male
+    first_slot, count = slots
+    if len(rank) and int(rank.max()) >= count:
+        raise SeedRefused("同一出生日期和性别的人数超过可用的身份证顺序码", code="seed_sequences")
+    offset = rng.integers(0, count, len(groups))[group]
+    sequence = 2 * (first_slot + (offset + rank) % count) + male
     first17 = (area * 100_000_000 + year * 10_000 + month * 100 + day) * 1_000 + sequence
     # Check digit as core.idnumber.check_digit (ISO 7064 MOD 11-2), for all numbers at once.
     weights = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
@@ -615,57 +631,6 @@ def _labour_capacity(age: IntArray, grade: IntArray, illness: StrArray) -> StrAr
     return np.where(working, capacity, "")
 
 
-def _tags(
-    rng: np.random.Generator,
-    persons: int,
-    household: IntArray,
-    head: IntArray,
-    age: IntArray,
-    grade: IntArray,
-    illness: StrArray,
-    hukou_type: StrArray,
-) -> dict[str, IntArray]:
-    """Whole households for 低保 and 低边, single elders or disabled persons for 特困."""
-    targets = tag_targets(persons)
-    households = len(head)
-    size = np.bincount(household, minlength=households)
-    frail = np.zeros(households, dtype=bool)
-    frail[household[(grade > 0) | (illness != "")]] = True
-    rural = hukou_type[head] == "rural"
-    elderly_head = age[head] >= 60
-    # Illustrative weights: poverty is likelier with illness, disability, rural hukou and old age.
-    weight = 1.0 + 6.0 * frail + 2.0 * rural + 2.0 * elderly_head
-    # Weighted sampling without replacement (Efraimidis–Spirakis keys).
-    order = np.argsort(-np.log(rng.random(households)) / weight)
-    taken = np.zeros(households, dtype=bool)
-    tags: dict[str, IntArray] = {}
-    for tag in ("dibao", "dibian"):
-        chosen = _households_totalling(order[~taken[order]], size, targets[tag])
-        taken[chosen] = True
-        tags[tag] = np.flatnonzero(np.isin(household, chosen))
-    # 特困: people living alone, not already in an assistance household, frail or old first.
-    alone = (size == 1) & ~taken
-    candidates = head[alone[household[head]]]
-    priority = -np.log(rng.random(len(candidates))) / (
-        1.0 + 6.0 * (grade[candidates] > 0) + 4.0 * (age[candidates] >= 60)
-    )
-    tags["tekun"] = np.sort(candidates[np.argsort(priority)[: targets["tekun"]]])
-    return tags
-
-
-def _households_totalling(order: IntArray, size: IntArray, target: int) -> IntArray:
-    """The first households in `order` whose members add up to exactly `target`."""
-    cumulative = np.cumsum(size[order])
-    count = int(np.searchsorted(cumulative, target, side="right"))
-    chosen = list(order[:count])
-    missing = target - (int(cumulative[count - 1]) if count else 0)
-    if missing:
-        rest = order[count:]
-        fits = rest[size[rest] == missing]
-        chosen.append(fits[0] if len(fits) else rest[size[rest] <= missing][0])
-    return np.array(sorted(chosen), dtype=np.int64)
-
-
 # -- sealing ----------------------------------------------------------------------------------
 
 
@@ -705,32 +670,9 @@ def seal_many(kind: str, values: list[str]) -> tuple[list[str], list[str], list[
 # -- writing ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SeedReport:
-    scale: str
-    seed: int
-    persons: int
-    households: int
-    memberships: int
-    tags: dict[str, int]
-    already_seeded: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "scale": self.scale,
-            "seed": self.seed,
-            "persons": self.persons,
-            "households": self.households,
-            "memberships": self.memberships,
-            "tags": self.tags,
-            "already_seeded": self.already_seeded,
-        }
-
-
 SEED_OBJECT_TYPE = "registry_seed"
 BATCH_ROWS = 50_000
 MEMBERSHIPS_FROM = date(2010, 1, 1)  # illustrative: when the seeded households were recorded
-TAGS_FROM, TAGS_TO = date(2015, 1, 1), date(2020, 10, 1)  # illustrative start dates of the tags
 
 type Column = Sequence[Any] | Any  # a sequence of values, or one value for every row
 
@@ -741,154 +683,19 @@ def seed_registry(
     *,
     persons: int | None = None,
     progress: Callable[[str], None] | None = None,
-) -> SeedReport:
-    """Generate and write a synthetic registry into an empty one, in one transaction.
+    chunk_persons: int | None = None,
+    bar: bool = False,
+) -> Any:
+    """Generate and write the synthetic city in chunks (registry/city_seed.py)."""
+    from minzheng.registry.city_seed import CHUNK_PERSONS, seed_city
 
-    Idempotent for the same scale and seed: a second run finds its own audit record and the same
-    number of persons and does nothing. Refuses any other non-empty registry.
-    """
-    from django.db import connection, transaction
-
-    from minzheng.core import audit
-    from minzheng.core.models import AuditEvent
-    from minzheng.registry.models import Person
-
-    size = persons if persons is not None else SCALES[scale]
-    say = progress or (lambda _message: None)
-    existing = Person.objects.count()
-    if existing:
-        return _already_seeded(scale, seed, existing)
-
-    say(f"生成 {size} 人的合成数据（种子 {seed}）")
-    data = generate(size, seed)
-    say("加密身份证号和手机号")
-    id_cipher, id_index, id_masked = seal_many("id_number", data.id_number.tolist())
-    phones = data.phone.tolist()
-    with_phone = [i for i, p in enumerate(phones) if p]
-    sealed = seal_many("phone", [phones[i] for i in with_phone])
-    phone_columns: list[list[str]] = [[""] * len(phones) for _ in range(3)]
-    for column, values in zip(phone_columns, sealed, strict=False):
-        for i, value in zip(with_phone, values, strict=False):
-            column[i] = value
-
-    now = _timestamp(datetime.now(UTC), connection.vendor)
-    with transaction.atomic():
-        person_id = _next_id("registry_person")
-        household_id = _next_id("registry_household")
-        say("写入人员")
-        person_ids = range(person_id, person_id + data.persons)
-        village = data.village.tolist()
-        _insert(
-            "registry_person",
-            {
-                "id": person_ids,
-                "name": data.name.tolist(),
-                "id_number_cipher": id_cipher,
-                "id_number_index": id_index,
-                "id_number_masked": id_masked,
-                "sex": data.sex.tolist(),
-                "birth_date": _iso_days(data.birth_ordinal),
-                "phone_cipher": phone_columns[0],
-                "phone_index": phone_columns[1],
-                "phone_masked": phone_columns[2],
-                "region_id": village,
-                "hukou_region_id": village,
-                "hukou_type": data.hukou_type.tolist(),
-                "address": data.address.tolist(),
-                "disability_category": data.disability_category.tolist(),
-                "disability_grade": [g or None for g in data.disability_grade.tolist()],
-                "serious_illnesses": [f'["{i}"]' if i else "[]" for i in data.illness.tolist()],
-                "labour_capacity": data.labour_capacity.tolist(),
-                "date_of_death": None,
-                "created_at": now,
-                "updated_at": now,
-            },
-        )
-        say("写入家庭户和成员关系")
-        _insert(
-            "registry_household",
-            {
-                "id": range(household_id, household_id + data.households),
-                "region_id": data.household_village.tolist(),
-                "address": data.household_address.tolist(),
-                "head_id": (data.household_head + person_id).tolist(),
-                "created_at": now,
-                "updated_at": now,
-            },
-        )
-        joined = np.maximum(data.birth_ordinal, MEMBERSHIPS_FROM.toordinal())
-        _insert(
-            "registry_membership",
-            {
-                "household_id": (data.household + household_id).tolist(),
-                "person_id": person_ids,
-                "relationship": data.relationship.tolist(),
-                "lives_together": True,
-                "valid_from": _iso_days(joined),
-            },
-        )
-        say("写入身份标签")
-        tagged = np.concatenate(list(data.tags.values()))
-        starts = np.random.default_rng(seed + 1).integers(
-            TAGS_FROM.toordinal(), TAGS_TO.toordinal(), len(tagged)
-        )
-        _insert(
-            "registry_identitytag",
-            {
-                "person_id": (tagged + person_id).tolist(),
-                "tag": [tag for tag, members in data.tags.items() for _ in range(len(members))],
-                "source": TAG_SOURCE,
-                "valid_from": _iso_days(starts),
-                "valid_to": None,
-                "region_id": data.village[tagged].tolist(),
-            },
-        )
-        for table in ("registry_person", "registry_household"):
-            _reset_sequence(table)
-        report = SeedReport(
-            scale,
-            seed,
-            data.persons,
-            data.households,
-            data.persons,
-            {tag: len(indices) for tag, indices in data.tags.items()},
-        )
-        audit.record(
-            None,
-            AuditEvent.Action.CREATE,
-            SEED_OBJECT_TYPE,
-            f"{scale}:{seed}",
-            summary=f"生成演示数据：{data.persons} 人，{data.households} 户（{scale}，种子 {seed}）",
-            after=report.as_dict(),
-            actor_name="seed",
-        )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    return report
-
-
-def _already_seeded(scale: str, seed: int, existing: int) -> SeedReport:
-    from minzheng.core.models import AuditEvent
-
-    previous = (
-        AuditEvent.objects.filter(object_type=SEED_OBJECT_TYPE, object_id=f"{scale}:{seed}")
-        .order_by("-id")
-        .first()
-    )
-    after = previous.after if previous is not None else None
-    if isinstance(after, dict) and after.get("persons") == existing:
-        return SeedReport(
-            scale,
-            seed,
-            existing,
-            int(after["households"]),
-            int(after["memberships"]),
-            dict(after["tags"]),
-            already_seeded=True,
-        )
-    raise SeedRefused(
-        f"人员库已有 {existing} 人，且不是用同一规模和种子生成的：演示数据只能写入空库",
-        code="registry_not_empty",
+    return seed_city(
+        scale,
+        seed,
+        persons=persons,
+        progress=progress,
+        chunk_persons=chunk_persons or CHUNK_PERSONS,
+        bar=bar,
     )
 
 
