@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "minzheng.dictionary",
     "minzheng.verification",
     "minzheng.monitoring",
+    "minzheng.children",
 ]
 
 MIDDLEWARE = [

@@ -85,6 +85,9 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("婚姻殡葬统计", "civil:statistics", C.CASE_DATA, "婚姻殡葬"),
     MenuItem("地名管理", "civil:place_names", C.CASE_DATA, "婚姻殡葬"),
     MenuItem("标准地址", "civil:addresses", C.CASE_DATA, "婚姻殡葬"),
+    MenuItem("孤儿与困境儿童", "children:case_list", C.CASE_DATA, "儿童福利"),
+    MenuItem("儿童主任", "children:directors", C.CASE_DATA, "儿童福利"),
+    MenuItem("儿童待走访", "children:visits_due", C.CASE_DATA, "儿童福利"),
 )
 
 
