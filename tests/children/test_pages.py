@@ -107,3 +107,35 @@ def test_a_director_records_a_visit_and_no_page_shows_a_raw_code(
             names = frozenset({caseworker_nanmen.username, approver_haishu.username})
             assert leaks(visible_text(response.content.decode()), names) == [], (user.username, url)
     assert client_for(auditor).get("/children/cases/").status_code == 403
+
+
+def test_a_partner_reads_the_cases_of_its_county_only(
+    household_li_orphan: Any, caseworker_nanmen: Any
+) -> None:
+    from minzheng.api.actions import do_create_api_client
+
+    client_for(caseworker_nanmen).post("/children/cases/")
+    _, haishu = do_create_api_client(
+        None, name="海曙区教育局", scopes=["registry:read"], region_code="330203000000"
+    )
+    _, yinzhou = do_create_api_client(
+        None, name="鄞州区教育局", scopes=["registry:read"], region_code="330212000000"
+    )
+    answer = Client().get("/api/v1/children/cases", HTTP_AUTHORIZATION=f"Bearer {haishu}")
+    assert answer.status_code == 200
+    [row] = answer.json()
+    assert (row["name"], row["category_label"], row["status_label"]) == (
+        "李小雨",
+        "社会散居孤儿",
+        "待申请",
+    )
+    other = Client().get("/api/v1/children/cases", HTTP_AUTHORIZATION=f"Bearer {yinzhou}")
+    assert other.json() == []
+    missing = Client().get(
+        f"/api/v1/children/cases/{row['id']}", HTTP_AUTHORIZATION=f"Bearer {yinzhou}"
+    )
+    assert missing.status_code == 404
+    bad = Client().get(
+        "/api/v1/children/cases?category=orphanz", HTTP_AUTHORIZATION=f"Bearer {haishu}"
+    )
+    assert bad.status_code == 400 and bad.json()["message"] == "儿童类别不正确"
