@@ -180,7 +180,7 @@ def do_register_child_case(
 
 
 def do_apply(
-    actor: User, case: ChildCase, *, guardian_name: str, guardian_relation: str
+    actor: User | None, case: ChildCase, *, guardian_name: str, guardian_relation: str
 ) -> ChildCase:
     """The guardian applies for the child (申请): the guardian is recorded on the case."""
     _require(actor, Capability.EDIT_CASES)
@@ -210,7 +210,7 @@ def do_apply(
     return locked
 
 
-def do_review(actor: User, case: ChildCase, *, approve: bool, note: str = "") -> ChildCase:
+def do_review(actor: User | None, case: ChildCase, *, approve: bool, note: str = "") -> ChildCase:
     """The township's review (乡镇审核): the rule is run again on today's facts."""
     _require(actor, Capability.EDIT_CASES)
     with transaction.atomic():
@@ -247,7 +247,7 @@ def do_review(actor: User, case: ChildCase, *, approve: bool, note: str = "") ->
     return locked
 
 
-def do_decide(actor: User, case: ChildCase, *, approve: bool, note: str = "") -> ChildCase:
+def do_decide(actor: User | None, case: ChildCase, *, approve: bool, note: str = "") -> ChildCase:
     """County approval (县级审批). A paid category is enrolled in programme `ertong` from the next
     month with the allowance of its category, ending after the end-age month (or the end of
     full-time education); the child's identity tag is added."""
