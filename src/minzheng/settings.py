@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "minzheng.verification",
     "minzheng.monitoring",
     "minzheng.children",
+    "minzheng.grievances",
 ]
 
 MIDDLEWARE = [

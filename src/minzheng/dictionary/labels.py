@@ -40,6 +40,8 @@ OBJECT_TYPES: dict[str, str] = {
     "child_case": "儿童保障档案",
     "child_director": "儿童主任",
     "child_visit": "儿童走访记录",
+    "grievance": "投诉举报",
+    "appeal": "行政复议与诉讼",
     "demo_clock": "演示日期",
     "dictionary_label": "字典标签",
     "eligibility_decision": "救助资格认定",
