@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "minzheng.monitoring",
     "minzheng.children",
     "minzheng.grievances",
+    "minzheng.outreach",
 ]
 
 MIDDLEWARE = [

@@ -91,6 +91,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("投诉举报", "grievances:list", C.CASE_DATA, "投诉举报"),
     MenuItem("救助热线登记", "grievances:desk", C.CASE_DATA, "投诉举报"),
     MenuItem("行政复议诉讼", "grievances:appeals", C.CASE_DATA, "投诉举报"),
+    MenuItem("大排摸", "outreach:campaign_list", C.CASE_DATA, "社会救助"),
 )
 
 

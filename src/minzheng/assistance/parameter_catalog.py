@@ -927,6 +927,7 @@ def all_specs() -> list[ParameterSpec]:
     from minzheng.medical.parameter_catalog import MEDICAL_PARAMETERS
     from minzheng.monitoring.parameter_catalog import MONITORING_PARAMETERS
     from minzheng.organisations.parameter_catalog import ORGANISATION_PARAMETERS
+    from minzheng.outreach.parameter_catalog import OUTREACH_PARAMETERS
     from minzheng.payments.parameter_catalog import PAYMENT_PARAMETERS
 
     return [
@@ -940,6 +941,7 @@ def all_specs() -> list[ParameterSpec]:
         *CIVIL_PARAMETERS,
         *CHILDREN_PARAMETERS,
         *GRIEVANCE_PARAMETERS,
+        *OUTREACH_PARAMETERS,
     ]
 
 

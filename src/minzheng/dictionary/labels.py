@@ -42,6 +42,8 @@ OBJECT_TYPES: dict[str, str] = {
     "child_visit": "儿童走访记录",
     "grievance": "投诉举报",
     "appeal": "行政复议与诉讼",
+    "outreach_campaign": "大排摸",
+    "outreach_target": "排摸对象",
     "demo_clock": "演示日期",
     "dictionary_label": "字典标签",
     "eligibility_decision": "救助资格认定",
