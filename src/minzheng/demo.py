@@ -97,4 +97,10 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
     from minzheng.civil.demo import seed_demo as seed_civil
 
     seed_civil()
+
+    from minzheng.children.demo import seed_demo as seed_children
+    from minzheng.grievances.demo import seed_demo as seed_grievances
+    from minzheng.outreach.demo import seed_demo as seed_outreach
+
+    seed_children(), seed_grievances(), seed_outreach()  # docs/children, grievances, outreach
     return logins

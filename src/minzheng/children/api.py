@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from minzheng.api.api import actor
+from minzheng.accounts.callers import actor
 from minzheng.children.models import Category, ChildCase
 from minzheng.children.queries import cases_visible
 from minzheng.core.errors import ValidationFailed
