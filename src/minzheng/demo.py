@@ -100,4 +100,8 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
     from minzheng.registry.demo import seed_demo as seed_migrants
 
     seed_migrants()  # migrants outside the registry needing 临时救助, for 海曙's approver
+    from minzheng.children.demo import seed_demo as seed_children
+    from minzheng.grievances.demo import seed_demo as seed_grievances
+    from minzheng.outreach.demo import seed_demo as seed_outreach
+    seed_children(), seed_grievances(), seed_outreach()  # docs/children, grievances, outreach
     return logins

@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "minzheng.monitoring",
     "django_tasks_db",
     "minzheng.jobs",
+    "minzheng.children",
+    "minzheng.grievances",
+    "minzheng.outreach",
 ]
 
 MIDDLEWARE = [

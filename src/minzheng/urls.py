@@ -42,3 +42,7 @@ handler500 = "minzheng.core.views.server_error"
 urlpatterns += [path("organisations/", include("minzheng.organisations.urls"))]
 urlpatterns += [path("charity/", include("minzheng.charity.urls"))]
 urlpatterns += [path("jobs/", include("minzheng.jobs.urls"))]
+urlpatterns += [path("children/", include("minzheng.children.urls"))]
+urlpatterns += [path("grievances/", include("minzheng.grievances.urls"))]
+urlpatterns += [path("portal/grievances/", include("minzheng.grievances.portal_urls"))]
+urlpatterns += [path("outreach/", include("minzheng.outreach.urls"))]

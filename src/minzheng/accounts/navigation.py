@@ -88,6 +88,13 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("后台任务", "jobs:job_list", C.CASE_DATA, "后台任务"),
     MenuItem("后台任务", "jobs:job_list", C.MANAGE_USERS, "系统管理"),
     MenuItem("定时计划", "jobs:schedule_list", C.MANAGE_USERS, "系统管理"),
+    MenuItem("孤儿与困境儿童", "children:case_list", C.CASE_DATA, "儿童福利"),
+    MenuItem("儿童主任", "children:directors", C.CASE_DATA, "儿童福利"),
+    MenuItem("儿童待走访", "children:visits_due", C.CASE_DATA, "儿童福利"),
+    MenuItem("投诉举报", "grievances:list", C.CASE_DATA, "投诉举报"),
+    MenuItem("救助热线登记", "grievances:desk", C.CASE_DATA, "投诉举报"),
+    MenuItem("行政复议诉讼", "grievances:appeals", C.CASE_DATA, "投诉举报"),
+    MenuItem("大排摸", "outreach:campaign_list", C.CASE_DATA, "社会救助"),
 )
 
 

@@ -921,10 +921,13 @@ def all_specs() -> list[ParameterSpec]:
     """
     from minzheng.applications.parameter_catalog import WORKFLOW_PARAMETERS
     from minzheng.charity.parameter_catalog import CHARITY_PARAMETERS
+    from minzheng.children.parameter_catalog import CHILDREN_PARAMETERS
     from minzheng.civil.parameter_catalog import CIVIL_PARAMETERS
+    from minzheng.grievances.parameter_catalog import GRIEVANCE_PARAMETERS
     from minzheng.medical.parameter_catalog import MEDICAL_PARAMETERS
     from minzheng.monitoring.parameter_catalog import MONITORING_PARAMETERS
     from minzheng.organisations.parameter_catalog import ORGANISATION_PARAMETERS
+    from minzheng.outreach.parameter_catalog import OUTREACH_PARAMETERS
     from minzheng.payments.parameter_catalog import PAYMENT_PARAMETERS
 
     return [
@@ -936,6 +939,9 @@ def all_specs() -> list[ParameterSpec]:
         *ORGANISATION_PARAMETERS,
         *CHARITY_PARAMETERS,
         *CIVIL_PARAMETERS,
+        *CHILDREN_PARAMETERS,
+        *GRIEVANCE_PARAMETERS,
+        *OUTREACH_PARAMETERS,
     ]
 
 

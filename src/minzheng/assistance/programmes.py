@@ -19,6 +19,7 @@ class ProgrammeCode(StrEnum):
     JIUYE = "jiuye"
     SHOUZAI = "shouzai"
     CISHAN = "cishan"
+    ERTONG = "ertong"
 
 
 class Basis(StrEnum):
@@ -82,6 +83,15 @@ PROGRAMMES: tuple[Programme, ...] = (
         False,
         False,
         note="“1+8+X”中的 X：慈善组织、社会工作等社会力量参与救助",
+    ),
+    Programme(
+        ProgrammeCode.ERTONG,
+        "孤儿和事实无人抚养儿童基本生活保障",
+        "儿童保障",
+        Basis.STATUS,
+        True,
+        False,
+        note="按儿童身份认定，个人按月发放（docs/children.md）",
     ),
 )
 

@@ -1,0 +1,88 @@
+"""Demo data for children's welfare: in 福湖社区 (the village assistant's) and in 鄞州, a family's
+two parents are reported dead, the registry comparison opens their children's cases, one child is
+walked through application, review and approval (paid from next month), another waits for the
+county; each village with a case has a 儿童主任 and a first visit. Idempotent."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef
+
+from minzheng.accounts.models import User
+from minzheng.assistance.models import Enrolment
+from minzheng.children import actions
+from minzheng.children.models import ChildCase, ChildDirector, ChildVisit
+from minzheng.core import clock
+from minzheng.registry.actions import do_record_death
+from minzheng.registry.models import Membership
+
+# village, its 儿童主任, how far the demo walks the case there
+VILLAGES = (("330203001001", "王芳", "enrolled"), ("330212", "陈丽", "reviewed"))
+
+
+def _orphan_family(region_prefix: str) -> Membership | None:
+    """A child under 16 living with both parents, in a household with no enrolment."""
+    today = clock.today()
+    enrolled = Enrolment.objects.filter(household_id=OuterRef("household_id"))
+    return (
+        Membership.objects.filter(
+            valid_to__isnull=True,
+            relationship="child",
+            household__region__code__startswith=region_prefix,
+            person__birth_date__gt=today.replace(year=today.year - 16),
+            person__date_of_death__isnull=True,
+        )
+        .exclude(Exists(enrolled))
+        .select_related("person", "household")
+        .order_by("household_id")
+        .first()
+    )
+
+
+def seed_demo() -> int:
+    """Returns the number of cases opened (0 when the demo already has them)."""
+    if ChildCase.objects.exists():
+        return 0
+    today = clock.today()
+    city = User.objects.filter(role="city_admin").first()
+    approver = {u.region_id[:6]: u for u in User.objects.filter(role="county_approver")}
+    for prefix, _, _ in VILLAGES:
+        found = _orphan_family(prefix)
+        if found is None:
+            continue
+        parents = Membership.objects.filter(
+            household_id=found.household_id,
+            valid_to__isnull=True,
+            relationship__in=("head", "spouse"),
+        ).select_related("person")
+        for p in parents:
+            do_record_death(None, p.person, today - timedelta(days=400), source="公安")
+    if city is None:
+        return 0
+    opened = actions.do_identify_children(None, city)
+    for prefix, director, walk in VILLAGES:
+        case = (
+            ChildCase.objects.filter(region__code__startswith=prefix, father_situation="dead")
+            .filter(mother_situation="dead")
+            .first()
+        )
+        if case is None:
+            continue
+        if not ChildDirector.objects.filter(region_id=case.region_id).exists():
+            ChildDirector.objects.create(
+                region_id=case.region_id, name=director, appointed_on=today - timedelta(days=700)
+            )
+        case = actions.do_apply(None, case, guardian_name="张桂芳", guardian_relation="祖母")
+        case = actions.do_review(None, case, approve=True)
+        if walk == "enrolled":
+            case = actions.do_decide(approver.get(prefix[:6]), case, approve=True)
+        ChildVisit.objects.create(
+            case=case,
+            region_id=case.region_id,
+            director=ChildDirector.objects.filter(region_id=case.region_id).first(),
+            visited_on=today - timedelta(days=120),
+            finding=ChildVisit.Finding.WELL,
+            note="祖母照料，按时上学，生活费用于日常开支",
+        )
+    return opened
