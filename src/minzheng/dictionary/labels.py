@@ -26,6 +26,8 @@ KIND_NAMES: dict[str, str] = {
     "bank_field": "银行文件字段",
     "api_scope": "接口授权范围",
     "field": "变更字段",
+    "linkage_comparison": "身份比对项",
+    "linkage_level": "身份比对结果",
 }
 
 OBJECT_TYPES: dict[str, str] = {
@@ -131,6 +133,7 @@ def defaults() -> dict[str, dict[str, str]]:
     from minzheng.assistance.models import Enrolment
     from minzheng.assistance.programmes import PROGRAMMES
     from minzheng.core.models import AuditEvent
+    from minzheng.linkage.model import COMPARISON_LABELS, LEVEL_LABELS
     from minzheng.payments.bankfiles import REASONS
     from minzheng.payments.models import BankOutcome, Kind, Roll
     from minzheng.regions.models import Level
@@ -159,6 +162,8 @@ def defaults() -> dict[str, dict[str, str]]:
         "bank_field": BANK_FIELDS,
         "api_scope": dict(SCOPES),
         "field": FIELDS,
+        "linkage_comparison": dict(COMPARISON_LABELS),
+        "linkage_level": dict(LEVEL_LABELS),
     }
 
 
