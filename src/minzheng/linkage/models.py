@@ -145,6 +145,13 @@ class ReviewPair(models.Model):
 
     objects: ClassVar[ReviewPairQuerySet] = ReviewPairQuerySet.as_manager()  # type: ignore[assignment]
 
+    @property
+    def allowed_decisions(self) -> tuple[str, ...]:
+        """The decisions the pair's reason allows (a pair refused by the ID rule: non-match)."""
+        from minzheng.linkage.evidence import allowed_decisions
+
+        return allowed_decisions(self.reason)
+
     class Meta:
         verbose_name = "人工复核记录对"
         constraints: ClassVar = [

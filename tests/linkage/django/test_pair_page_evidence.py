@@ -19,6 +19,7 @@ from minzheng.linkage.clustering import REFUSED_REASON
 from minzheng.linkage.evidence import probability_of
 from minzheng.linkage.models import ReviewPair
 from minzheng.registry.models import Person
+from tests.dictionary.test_no_raw_codes_on_pages import leaks, visible_text
 
 TODAY = date(2026, 1, 1)
 ADDRESS = "海曙区南门街道福湖社区解放南路12号"
@@ -83,6 +84,8 @@ def test_the_pair_page_adds_up_on_a_real_run(
     assert abs(float(total) - pair.match_weight) <= 0.035
     # Both decisions are open for a pair that is merely uncertain.
     assert 'value="match"' in page and 'value="non_match"' in page
+    # No code or English identifier reaches the reader (the dictionary's page sweep).
+    assert leaks(visible_text(page), frozenset({"approver_haishu"})) == []
 
 
 @pytest.mark.django_db
@@ -120,6 +123,10 @@ def test_a_refused_pair_shows_its_rule_and_only_the_decision_it_allows(
     assert "拒绝合并的规则" in page and "一人多号" in page
     assert "两个身份证号都有效且不同" in page
     assert 'value="non_match"' in page and 'value="match"' not in page
+    assert leaks(visible_text(page), frozenset({"approver_haishu"})) == []
+    row = client.get("/linkage/review/").content.decode().split(f'id="pair-{pair.pk}"')[1]
+    row = row.split("</tr>")[0]
+    assert "不是同一人" in row and "是同一人</button>" not in row.replace("不是同一人", "")
     _, total, _ = _evidence_table(page)
     assert total == Decimal("5.14")  # -10 - 19.86 + 12 + 13 + 1 + 9 + 0
     with pytest.raises(ValidationFailed):
