@@ -145,13 +145,6 @@ class ReviewPair(models.Model):
 
     objects: ClassVar[ReviewPairQuerySet] = ReviewPairQuerySet.as_manager()  # type: ignore[assignment]
 
-    @property
-    def allowed_decisions(self) -> tuple[str, ...]:
-        """The decisions the pair's reason allows (a pair refused by the ID rule: non-match)."""
-        from minzheng.linkage.evidence import allowed_decisions
-
-        return allowed_decisions(self.reason)
-
     class Meta:
         verbose_name = "人工复核记录对"
         constraints: ClassVar = [
@@ -161,6 +154,13 @@ class ReviewPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.left_key}~{self.right_key}"
+
+    @property
+    def allowed_decisions(self) -> tuple[str, ...]:
+        """The decisions the pair's reason allows (a pair refused by the ID rule: non-match)."""
+        from minzheng.linkage.evidence import allowed_decisions
+
+        return allowed_decisions(self.reason)
 
 
 class LinkageActionQuerySet(RegionScopedQuerySet["LinkageAction"]):
