@@ -131,7 +131,8 @@ class ReviewPair(models.Model):
     match_probability = models.FloatField("匹配概率")
     match_weight = models.FloatField("匹配权重")
     reason = models.CharField("送审原因", max_length=100)
-    # {"left": {field: value}, "right": {...}, "comparisons": [{name, level, weight}]}
+    # {"left": {field: value}, "right": {...}, "prior_weight": float,
+    #  "comparisons": [{name, level, weight, adjustment}]} — shown by evidence.explain
     evidence = models.JSONField("证据", default=dict)
     status = models.CharField(
         "状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
