@@ -97,4 +97,5 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
     from minzheng.civil.demo import seed_demo as seed_civil
 
     seed_civil()
+    __import__("minzheng.linkage.demo", fromlist=["seed_demo"]).seed_demo()  # 多重身份
     return logins
