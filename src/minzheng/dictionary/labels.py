@@ -26,6 +26,8 @@ KIND_NAMES: dict[str, str] = {
     "bank_field": "银行文件字段",
     "api_scope": "接口授权范围",
     "field": "变更字段",
+    "linkage_comparison": "身份比对项",
+    "linkage_level": "身份比对结果",
 }
 
 OBJECT_TYPES: dict[str, str] = {
@@ -142,6 +144,7 @@ def defaults() -> dict[str, dict[str, str]]:
     from minzheng.core.models import AuditEvent
     from minzheng.jobs.kinds import LABELS as JOB_KINDS
     from minzheng.jobs.models import Job
+    from minzheng.linkage.model import COMPARISON_LABELS, LEVEL_LABELS
     from minzheng.payments.bankfiles import REASONS
     from minzheng.payments.models import BankOutcome, Kind, Roll
     from minzheng.regions.models import Level
@@ -172,6 +175,8 @@ def defaults() -> dict[str, dict[str, str]]:
         "field": FIELDS,
         "job_kind": dict(JOB_KINDS),
         "job_status": dict(Job.Status.choices),
+        "linkage_comparison": dict(COMPARISON_LABELS),
+        "linkage_level": dict(LEVEL_LABELS),
     }
 
 

@@ -21,6 +21,7 @@ from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.models import AuditEvent
 from minzheng.linkage import queries
 from minzheng.linkage.engine import LinkResult, link_records
+from minzheng.linkage.evidence import allowed_decisions, comparisons_of
 from minzheng.linkage.models import LinkageAction, LinkageRun, ReviewPair, SourceRecord
 from minzheng.registry.models import IdentityTag, Person
 
@@ -37,19 +38,7 @@ def require_reviewer(actor: User) -> None:
 
 
 def _comparisons(row: pd.Series) -> list[dict[str, Any]]:
-    found = []
-    for column in row.index:
-        if not str(column).startswith("mw_") or str(column).startswith("mw_tf_adj"):
-            continue
-        name = str(column)[3:]
-        found.append(
-            {
-                "name": name,
-                "level": str(row.get(f"level_{name}", "")),
-                "weight": round(float(row[column]), 3),
-            }
-        )
-    return found
+    return comparisons_of({str(key): value for key, value in row.items()})
 
 
 def do_run_linkage(
@@ -148,6 +137,7 @@ def _queue_pairs(run: LinkageRun, result: LinkResult, data: queries.LinkageInput
             "evidence": {
                 "left": data.shown[left],
                 "right": data.shown[right],
+                "prior_weight": result.prior_weight,
                 "comparisons": _comparisons(row),
             },
         }
@@ -204,6 +194,10 @@ def do_decide_pair(
         pair = ReviewPair.objects.select_for_update().get_visible(actor, pk=pair_id)
         if pair.status != ReviewPair.Status.PENDING:
             raise ValidationFailed("该记录对已复核，如需更正请撤销相关操作", code="already_decided")
+        if decision not in allowed_decisions(pair.reason):
+            raise ValidationFailed(
+                "该记录对已被规则拒绝合并，只能判定为“不是同一人”", code="decision_not_allowed"
+            )
         pair.status = decision
         pair.decided_by = actor
         pair.decided_at = timezone.now()

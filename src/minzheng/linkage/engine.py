@@ -72,6 +72,15 @@ class LinkResult:
     threshold: float
     review_band: tuple[float, float]
     timings: dict[str, float] = field(default_factory=dict)
+    # The probability that two random records are the same person: its log2 odds plus the
+    # comparisons' weights (mw_*) is each pair's match_weight.
+    prior: float | None = None
+
+    @property
+    def prior_weight(self) -> float | None:
+        if self.prior is None:
+            return None
+        return math.log2(self.prior / (1 - self.prior))
 
 
 StageCallback = Callable[[str], None]
@@ -131,8 +140,9 @@ def link_records(
     with stage("predict"):
         predictions = linker.inference.predict(threshold_match_probability=low)
         pairs = _pairs_frame(_as_pandas(predictions), with_evidence)
+        model = linker.misc.save_model_to_json()
         if with_evidence:
-            pairs = _with_level_labels(pairs, linker.misc.save_model_to_json())
+            pairs = _with_level_labels(pairs, model)
         predictions.drop_table_from_database_and_remove_from_cache()
 
     with stage("cluster"):
@@ -165,6 +175,7 @@ def link_records(
         threshold=threshold,
         review_band=review_band,
         timings=timings,
+        prior=float(model["probability_two_random_records_match"]),
     )
 
 
@@ -250,37 +261,57 @@ def _trained_linker(
         max_iterations=plan.em_max_iterations,
     )
     linker = Linker(registered, settings, log_level=logging.WARNING)
-    # Tiny inputs can have more sure matches than the assumed recall allows; the default prior
-    # is then kept. An input where no two records share a valid ID number would give a prior
-    # of 0 (every match weight −∞): the default prior is kept then too.
-    default_prior = linker.misc.save_model_to_json()["probability_two_random_records_match"]
-    with contextlib.suppress(ValueError):
-        linker.training.estimate_probability_two_random_records_match(
-            spec.deterministic_rules, recall=spec.deterministic_recall
+    prior = match_prior(table, spec)
+    if prior is None:
+        default_prior = float(
+            linker.misc.save_model_to_json()["probability_two_random_records_match"]
         )
-    if not linker.misc.save_model_to_json()["probability_two_random_records_match"] > 0:
-        linker = Linker(
-            registered,
-            linker.misc.save_model_to_json()
-            | {"probability_two_random_records_match": default_prior},
-            log_level=logging.WARNING,
-        )
+        with contextlib.suppress(ValueError):
+            linker.training.estimate_probability_two_random_records_match(
+                spec.deterministic_rules, recall=spec.deterministic_recall
+            )
+        found = float(linker.misc.save_model_to_json()["probability_two_random_records_match"])
+        prior = found if 0 < found < 1 else default_prior
     # One chunk: Splink's chunked early stopping saves little here and costs a probe pass.
     linker.training.estimate_u_using_random_sampling(
         max_pairs=plan.u_sample_pairs, seed=plan.seed, num_chunks=1
     )
     linker = _with_unobserved_u_filled(linker, registered, plan.u_sample_pairs, with_evidence)
     for rule in spec.training_blocking_rules:
+        # A failed EM session leaves Splink's settings without the comparisons it set aside
+        # for its blocking rule (the ID and phone comparisons vanished from the demo's model):
+        # start again from the model as it was before the session.
+        before = linker.misc.save_model_to_json()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True, max_pairs=plan.em_max_pairs
             )
         except (SplinkException, ValueError):
             # A training block with no pairs, or (on Spark, with a tiny file) an m that
-            # underflows to zero, leaves those m values at their starting values rather than
-            # failing the whole run: the session is only written back when it completes.
-            continue
-    return linker
+            # underflows to zero, keeps the starting m values of the spec.
+            linker = Linker(registered, before, log_level=logging.WARNING)
+    # The prior is ours, not whatever a training session left behind.
+    model = linker.misc.save_model_to_json() | {"probability_two_random_records_match": prior}
+    return Linker(registered, model, log_level=logging.WARNING)
+
+
+def match_prior(table: pd.DataFrame, spec: LinkageSpec) -> float | None:
+    """The probability that two records drawn at random are the same person.
+
+    Counted from the pairs that share a valid ID number, assumed to find `deterministic_recall`
+    of the matches. A registry where no two records share one counts as holding a single match:
+    the data show no duplicates, and the prior says so (about 2⁻³² for 100,000 records), so only
+    strong evidence lifts a pair into review. A spec without an ID column (FEBRL) gets None:
+    Splink then estimates the prior from the spec's deterministic rules.
+    """
+    if spec.valid_id_column is None or spec.valid_flag_column is None:
+        return None
+    records = len(table)
+    all_pairs = max(records * (records - 1) / 2, 1.0)
+    valid = table[spec.valid_id_column].where(table[spec.valid_flag_column].astype(bool))
+    counts = valid.dropna().value_counts().to_numpy(dtype=float)
+    sure = float((counts * (counts - 1) / 2).sum())
+    return min(max(sure, 1.0) / spec.deterministic_recall / all_pairs, 0.5)
 
 
 def _with_unobserved_u_filled(

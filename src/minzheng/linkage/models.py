@@ -131,7 +131,8 @@ class ReviewPair(models.Model):
     match_probability = models.FloatField("匹配概率")
     match_weight = models.FloatField("匹配权重")
     reason = models.CharField("送审原因", max_length=100)
-    # {"left": {field: value}, "right": {...}, "comparisons": [{name, level, weight}]}
+    # {"left": {field: value}, "right": {...}, "prior_weight": float,
+    #  "comparisons": [{name, level, weight, adjustment}]} — shown by evidence.explain
     evidence = models.JSONField("证据", default=dict)
     status = models.CharField(
         "状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
@@ -154,6 +155,13 @@ class ReviewPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.left_key}~{self.right_key}"
+
+    @property
+    def allowed_decisions(self) -> tuple[str, ...]:
+        """The decisions the pair's reason allows (a pair refused by the ID rule: non-match)."""
+        from minzheng.linkage.evidence import allowed_decisions
+
+        return allowed_decisions(self.reason)
 
 
 class LinkageActionQuerySet(RegionScopedQuerySet["LinkageAction"]):

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from minzheng.core import idnumber
-from minzheng.linkage.address import parse_address, strip_city_prefix
+from minzheng.linkage.address import canonical_address, parse_address, strip_city_prefix
 from minzheng.linkage.pinyin import name_pinyin, split_surname
 
 RECORD_COLUMNS: tuple[str, ...] = (
@@ -38,8 +38,9 @@ _FULLWIDTH = str.maketrans(
     {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
 )
 _WHITESPACE = re.compile(r"\s+")
-# Minority names are written with a middle dot (阿卜杜拉·买买提); clerks type any dot they find.
-_NAME_DOTS = str.maketrans({".": "·", "•": "·", "・": "·", "‧": "·", "∙": "·", "。": "·"})
+# Minority names are written with a middle dot (买买提·艾力); clerks type any dot they find, a
+# hyphen, a space or nothing. Spaces are gone already; every dot is dropped, so all forms agree.
+_NAME_DOTS = str.maketrans(dict.fromkeys(".·•・‧∙。-－—‐_･⋅", ""))
 _DATE = re.compile(r"^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?$")
 _NINGBO_LANDLINE_PREFIX = "0574"
 # A number on more records than this is an office, a care home or a placeholder (13800000000):
@@ -89,7 +90,7 @@ def _clean_text(raw: object) -> str | None:
 
 
 def normalize_name(raw: object) -> str | None:
-    """Simplified characters, no spaces, one kind of middle dot; Latin letters upper-cased."""
+    """Simplified characters, no spaces, no middle dot; Latin letters (pinyin) upper-cased."""
     text = _clean_text(raw)
     if text is None:
         return None
@@ -153,7 +154,7 @@ def normalize_address(raw: object) -> str | None:
     text = _clean_text(raw)
     if text is None:
         return None
-    return strip_city_prefix(to_simplified(text)) or None
+    return canonical_address(strip_city_prefix(to_simplified(text))) or None
 
 
 @dataclass(frozen=True)
@@ -244,7 +245,12 @@ def prepare_records(records: pd.DataFrame, *, today: date) -> pd.DataFrame:
     id_sex = raw_ids.broadcast([item.sex for item in ids])
 
     stated_birth = _map_distinct(frame["birth_date"], lambda raw: _iso(normalize_date(raw)))
-    out["birth_date"] = np.where(pd.isna(stated_birth), id_birth, stated_birth)
+    # A valid ID number's birth date is the registered one: a stated date that disagrees with it
+    # (day and month swapped, a typo) is the clerk's error. Otherwise the stated date comes first.
+    from_id = out["id_valid"].to_numpy() & ~pd.isna(id_birth)
+    out["birth_date"] = np.where(
+        from_id, id_birth, np.where(pd.isna(stated_birth), id_birth, stated_birth)
+    )
     out["birth_year"] = out["birth_date"].str.slice(0, 4)
 
     stated_sex = _map_distinct(frame["sex"], normalize_sex)

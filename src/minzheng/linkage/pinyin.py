@@ -95,7 +95,10 @@ def char_pinyin(char: str) -> str:
 
 
 def name_pinyin(name: str) -> str:
-    """Toneless pinyin of a whole name without separators, e.g. 单伟 → "shanwei"."""
+    """Toneless pinyin of a whole name without separators, e.g. 单伟 → "shanwei"; a name
+    written in pinyin only (WANGWEI, Wang Wei) is its own reading, lower-cased."""
+    if name.isascii():
+        return "".join(c for c in name.lower() if c.isalpha())
     surname, given = split_surname(name)
     surname_reading = SURNAME_READINGS.get(surname)
     if surname_reading is None:

@@ -93,19 +93,65 @@ RECORDS_PER_PERSON_WEIGHTS = (0.4, 0.3, 0.2, 0.1)
 NOISE_KINDS: tuple[str, ...] = (
     "clean",
     "homophone",
+    "lookalike",
     "traditional",
+    "pinyin_name",
+    "date_swapped",
     "id_typo",
+    "id_check",
     "id_transposition",
     "missing_fields",
     "id_15",
     "format",
+    "address_abbreviated",
     "moved",
+    "moved_county",
 )
-NOISE_WEIGHTS: tuple[float, ...] = (0.15, 0.1, 0.1, 0.1, 0.1, 0.15, 0.1, 0.15, 0.05)
-# Persons generated as traps: a stranger with the same name and birthday, or a twin sharing
-# surname, birthday, address and often the household phone.
-NAMESAKE_SHARE = 0.03
+NOISE_WEIGHTS: tuple[float, ...] = (
+    0.1, 0.07, 0.06, 0.07, 0.05, 0.05, 0.07, 0.05, 0.06, 0.1, 0.07, 0.08, 0.07, 0.05, 0.05
+)  # fmt: skip
+# Persons generated as traps: a stranger with the same name and birthday (anywhere, or in the
+# same township), a twin sharing surname, birthday, address and often the household phone, and a
+# household member (spouse, parent or child) sharing address and phone.
+NAMESAKE_SHARE = 0.02
+NAMESAKE_TOWNSHIP_SHARE = 0.01
 TWIN_SHARE = 0.02
+HOUSEHOLD_SHARE = 0.04
+# Residents with a minority name (维吾尔族 and others), written given name · father's name.
+MINORITY_SHARE = 0.02
+_MINORITY_GIVEN = [
+    "买买提",
+    "艾力",
+    "阿不都",
+    "吐尔逊",
+    "热依拉",
+    "阿依古丽",
+    "古丽娜",
+    "努尔",
+    "艾尔肯",
+    "迪丽娜",
+    "帕提古丽",
+    "依明",
+    "阿布力孜",
+    "伊力哈木",
+    "米娜瓦尔",
+    "麦尔丹",
+    "阿迪力",
+    "布合力其",
+]
+# How clerks write the middle dot of 买买提·艾力: the right one, a full stop, a bullet, the
+# Japanese dot, a hyphen, a space, or nothing.
+MIDDLE_DOT_VARIANTS: tuple[str, ...] = ("·", ".", "•", "・", "‧", "-", " ", "", "。")
+# 形近字: characters a clerk misreads from a handwritten form (illustrative list).
+LOOKALIKES: dict[str, str] = {
+    "明": "朋", "玉": "王", "天": "夭", "春": "舂", "梅": "海", "辉": "挥", "鸣": "呜",
+    "彬": "杉", "勇": "甬", "宇": "宁", "博": "傅", "洋": "详", "琳": "淋", "钰": "珏",
+    "婷": "停", "倩": "情", "凯": "岂", "泽": "择", "晓": "烧", "悦": "锐", "国": "囯",
+    "建": "健", "雪": "雷", "梦": "楚", "秀": "季", "桂": "硅", "超": "趁", "安": "按",
+    "海": "梅", "金": "全", "子": "孑", "一": "—", "文": "纹", "云": "去", "林": "材",
+    "兰": "三", "英": "瑛", "芳": "访", "平": "乎", "华": "毕", "红": "江", "军": "车",
+    "强": "弹", "丽": "俪", "静": "净", "杰": "热", "波": "坡", "峰": "锋", "刚": "钢",
+}  # fmt: skip
 
 EARLIEST_BIRTH = date(1930, 1, 1)
 LATEST_BIRTH = date(2015, 12, 31)
@@ -213,13 +259,21 @@ class _Generator:
             room = f"{self.integer(1, 30)}幢{self.integer(101, 2000)}室"
         return f"宁波市{county}{township}{road}{number}号{room}"
 
+    def minority_name(self) -> str:
+        given = self._choice(_MINORITY_GIVEN)
+        father = self._choice(_MINORITY_GIVEN)
+        while father == given:
+            father = self._choice(_MINORITY_GIVEN)
+        return f"{given}·{father}"
+
     def person(self, person_id: str) -> _Person:
         area = list(NINGBO_COUNTIES)[self._pick(_cumulative(COUNTY_WEIGHTS))]
         sex = "M" if self.random() < 0.5 else "F"
         birth = self.birth()
+        minority = self.random() < MINORITY_SHARE
         return _Person(
             person_id=person_id,
-            name=self.surname() + self.given_name(),
+            name=self.minority_name() if minority else self.surname() + self.given_name(),
             sex=sex,
             birth=birth,
             area=area,
@@ -234,6 +288,45 @@ class _Generator:
         stranger.id_number = self.id_number(stranger.area, of.birth, of.sex)
         stranger.trap = of.trap = "namesake"
         return stranger
+
+    def namesake_in_township(self, person_id: str, of: _Person) -> _Person:
+        """Same name, same birthday, same township (another road or door), another person."""
+        stranger = self.namesake(person_id, of)
+        county = NINGBO_COUNTIES[of.area]
+        township = next(t for t in TOWNSHIPS[county] if t in of.address)
+        road = self._choice(self.roads[township])
+        stranger.area = of.area
+        stranger.id_number = self.id_number(of.area, of.birth, of.sex)
+        stranger.address = f"宁波市{county}{township}{road}{self.integer(1, 999)}号"
+        stranger.trap = of.trap = "namesake_township"
+        return stranger
+
+    def household_member(self, person_id: str, of: _Person) -> _Person:
+        """A spouse, parent or child at the same address, often on the same phone."""
+        relation = self.random()
+        if relation < 0.4:  # spouse: another surname, a few years apart
+            name = self.surname() + self.given_name()
+            birth = of.birth + timedelta(days=self.integer(-2000, 2000))
+            sex = "F" if of.sex == "M" else "M"
+        else:  # child or parent: the father's surname, a generation apart
+            surname = split_surname(of.name)[0] if len(of.name) <= 4 else self.surname()
+            name = surname + self.given_name()
+            years = self.integer(22, 36) * (1 if relation < 0.7 else -1)
+            birth = of.birth + timedelta(days=365 * years + self.integer(0, 365))
+            sex = "M" if self.random() < 0.5 else "F"
+        birth = min(max(birth, EARLIEST_BIRTH), LATEST_BIRTH)
+        member = _Person(
+            person_id=person_id,
+            name=name if name != of.name else name + "华",
+            sex=sex,
+            birth=birth,
+            area=of.area,
+            id_number=self.id_number(of.area, birth, sex),
+            phone=of.phone if self.random() < 0.8 else self.phone(),
+            address=of.address,
+        )
+        member.trap = of.trap = "household"
+        return member
 
     def twin(self, person_id: str, of: _Person) -> _Person:
         sex = "M" if self.random() < 0.5 else "F"
@@ -289,10 +382,17 @@ class _Noise:
             if self.g.random() < missing:
                 record[field] = None
         getattr(self, kind)(record, person)
+        if "·" in str(record["name"]) and self.g.random() < 0.7:
+            dot = self.g._choice(MIDDLE_DOT_VARIANTS)
+            record["name"] = str(record["name"]).replace("·", dot)
         return record
 
     def clean(self, record: dict[str, Any], person: _Person) -> None:
         return None
+
+    def minority_dot(self, record: dict[str, Any], person: _Person) -> None:
+        dot = self.g._choice(MIDDLE_DOT_VARIANTS[1:])
+        record["name"] = str(record["name"]).replace("·", dot)
 
     def homophone(self, record: dict[str, Any], person: _Person) -> None:
         name: str = record["name"]
@@ -303,6 +403,79 @@ class _Noise:
         i = positions[self.g.integer(0, len(positions))]
         alternatives = [c for c in groups[name[i]] if c != name[i]]
         record["name"] = name[:i] + self.g._choice(alternatives) + name[i + 1 :]
+
+    def lookalike(self, record: dict[str, Any], person: _Person) -> None:
+        name: str = record["name"]
+        positions = [i for i in range(1, len(name)) if name[i] in LOOKALIKES]
+        if not positions:
+            self.homophone(record, person)
+            return
+        i = positions[self.g.integer(0, len(positions))]
+        record["name"] = name[:i] + LOOKALIKES[name[i]] + name[i + 1 :]
+
+    def pinyin_name(self, record: dict[str, Any], person: _Person) -> None:
+        """The name in pinyin only, as on a passport or a bank form: WANG Wei, Wang Wei."""
+        from pypinyin import Style, lazy_pinyin
+
+        from minzheng.linkage.pinyin import SURNAME_READINGS
+
+        name = str(record["name"]).replace("·", "")
+        surname, given = split_surname(name)
+        family = SURNAME_READINGS.get(surname) or "".join(lazy_pinyin(surname, style=Style.NORMAL))
+        first = "".join(lazy_pinyin(given, style=Style.NORMAL))
+        style = self.g.integer(0, 3)
+        if style == 0:
+            record["name"] = f"{family.upper()} {first.capitalize()}"
+        elif style == 1:
+            record["name"] = f"{family.capitalize()} {first.capitalize()}"
+        else:
+            record["name"] = family + first
+
+    def date_swapped(self, record: dict[str, Any], person: _Person) -> None:
+        """Day and month swapped (1980-03-07 written 1980-07-03); only possible when both ≤ 12."""
+        birth = person.birth
+        if birth.day > 12 or birth.day == birth.month:
+            self.missing_fields(record, person)
+            return
+        record["birth_date"] = _date_text(date(birth.year, birth.day, birth.month), 0)
+        # The ID number would give the date away; departments that swap dates often lack it.
+        if self.g.random() < 0.5:
+            record["id_number"] = None
+
+    def id_check(self, record: dict[str, Any], person: _Person) -> None:
+        number: str = record["id_number"]
+        wrong = self.g._choice([c for c in "0123456789X" if c != number[17]])
+        record["id_number"] = number[:17] + wrong
+
+    def address_abbreviated(self, record: dict[str, Any], person: _Person) -> None:
+        """宁波 dropped, the county shortened or under an old name, 街道 written 街办, an old road
+        name."""
+        from minzheng.linkage.address import COUNTY_OLD_NAMES, ROAD_OLD_NAMES
+
+        address = str(record["address"]).removeprefix("宁波市")
+        county = NINGBO_COUNTIES[person.area]
+        township = next(t for t in TOWNSHIPS[county] if t in address)
+        old = [name for name, (now, towns) in COUNTY_OLD_NAMES.items() if now == county and
+               (not towns or township in towns)]  # fmt: skip
+        draw = self.g.random()
+        if old and draw < 0.4:
+            address = address.replace(county, self.g._choice(old), 1)
+        elif draw < 0.8:
+            address = address.replace(county, county[:-1], 1)
+        if self.g.random() < 0.5:
+            address = address.replace("街道", "街办", 1)
+        for new, old_name in ROAD_OLD_NAMES.items():
+            if new in address and self.g.random() < 0.8:
+                address = address.replace(new, old_name, 1)
+                break
+        record["address"] = address
+
+    def moved_county(self, record: dict[str, Any], person: _Person) -> None:
+        """An older record from before the person moved to another county (new phone too)."""
+        here = NINGBO_COUNTIES[person.area]
+        record["address"] = self.g.address(self.g._choice([c for c in TOWNSHIPS if c != here]))
+        if record["phone"] is not None and self.g.random() < 0.7:
+            record["phone"] = self.g.phone()
 
     def traditional(self, record: dict[str, Any], person: _Person) -> None:
         converter = _s2t()
@@ -373,10 +546,19 @@ def synthetic_records(persons: int, *, seed: int = 7) -> pd.DataFrame:
         person = generator.person(f"P{len(people):07d}")
         people.append(person)
         draw = generator.random()
-        if len(people) < persons and draw < NAMESAKE_SHARE:
-            people.append(generator.namesake(f"P{len(people):07d}", person))
-        elif len(people) < persons and draw < NAMESAKE_SHARE + TWIN_SHARE:
-            people.append(generator.twin(f"P{len(people):07d}", person))
+        traps = (
+            (NAMESAKE_SHARE, generator.namesake),
+            (NAMESAKE_TOWNSHIP_SHARE, generator.namesake_in_township),
+            (TWIN_SHARE, generator.twin),
+            (HOUSEHOLD_SHARE, generator.household_member),
+        )
+        edge = 0.0
+        for share, make in traps:
+            edge += share
+            if draw < edge:
+                if len(people) < persons and "·" not in person.name:
+                    people.append(make(f"P{len(people):07d}", person))
+                break
 
     count_table = _cumulative(RECORDS_PER_PERSON_WEIGHTS)
     noise_table = _cumulative(NOISE_WEIGHTS)
@@ -387,6 +569,10 @@ def synthetic_records(persons: int, *, seed: int = 7) -> pd.DataFrame:
             kind = "clean" if copy == 0 else NOISE_KINDS[generator._pick(noise_table)]
             if kind == "id_15" and person.birth.year > FIFTEEN_DIGIT_LAST_YEAR:
                 kind = "clean"
+            if "·" in person.name and copy > 0:
+                kind = "minority_dot" if kind in ("homophone", "lookalike", "clean") else kind
+            if kind in ("homophone", "lookalike") and "·" in person.name:
+                kind = "minority_dot"
             record = noise.record(person, kind)
             record["source"] = generator._choice(SOURCES)
             record["true_person"] = person.person_id

@@ -23,6 +23,7 @@ from minzheng.core.masking import birth_shown
 from minzheng.core.uploads import XLSX as XLSX_KIND
 from minzheng.core.uploads import check_data_file
 from minzheng.linkage import actions, queries
+from minzheng.linkage.evidence import allowed_decisions, explain, rule_of
 from minzheng.linkage.merge_import import COLUMNS, OUTCOME_LABELS, import_roster, report_sheet
 from minzheng.linkage.models import LinkageAction, ReviewPair, RosterImport, SourceRecord
 from minzheng.linkage.profiles import identity_profile
@@ -73,13 +74,16 @@ def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
             for name, a, b in fields
         ]
     both_persons = pair.left_key.startswith("P") and pair.right_key.startswith("P")
+    explanation = explain(pair.evidence, pair.match_weight)
     return render(
         request,
         "linkage/pair_detail.html",
         {
             "pair": pair,
             "fields": fields,
-            "comparisons": pair.evidence.get("comparisons", []),
+            "explanation": explanation,
+            "rule": rule_of(pair.reason),
+            "decisions": allowed_decisions(pair.reason),
             "can_merge": both_persons and pair.status == ReviewPair.Status.MATCH,
             "left_person": int(pair.left_key[1:]) if pair.left_key.startswith("P") else None,
             "right_person": int(pair.right_key[1:]) if pair.right_key.startswith("P") else None,

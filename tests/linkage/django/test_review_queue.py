@@ -71,8 +71,8 @@ def test_a_run_queues_the_uncertain_pair_with_the_evidence_side_by_side(
     assert pair.evidence["right"]["来源"] == "人社"
     assert pair.evidence["right"]["手机号"] == renshe.phone_masked
     levels = {c["name"]: c["level"] for c in pair.evidence["comparisons"]}
-    assert levels["name"] == "Exact match on name"
-    assert levels["birth_date"] == "Exact match on birth_date"
+    assert levels["name"] == "name_exact"
+    assert levels["birth_date"] == "birth_exact"
     # The record with his ID number joined him outright and is not asked about.
     canlian.refresh_from_db()
     assert canlian.person_id == person.pk
@@ -166,7 +166,7 @@ def test_the_queue_shows_counts_and_a_decision_comes_back_as_a_row(
     page = client.get("/linkage/review/").content.decode()
     assert "待复核 " in page and "李建国" in page
     evidence = client.get(f"/linkage/review/{pair.pk}/").content.decode()
-    assert "逐项比较" in evidence and "Exact match on name" in evidence
+    assert "逐项比较" in evidence and "姓名相同" in evidence
 
     row = client.post(
         f"/linkage/review/{pair.pk}/decide/", {"decision": "non_match"}, HTTP_HX_REQUEST="true"

@@ -1,0 +1,108 @@
+"""Demo data: department records about residents of 南门街道 (海曙区) as other departments wrote
+them down — some with the resident's ID number, some with a homophone or traditional name, an ID
+typo, or no ID at all — and a linkage run over 海曙区, so the review queue, a pair's evidence and
+the identity profiles show real work on first login. Idempotent: a second run changes nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from opencc import OpenCC
+
+from minzheng.accounts.models import User
+from minzheng.linkage.actions import do_run_linkage
+from minzheng.linkage.models import SourceRecord
+from minzheng.linkage.synthetic import _homophone_of
+from minzheng.registry.models import IdentityTag, Person
+
+TOWNSHIP = "330203001"  # 南门街道, 海曙区
+RUN_AS = "approver_haishu"
+# (department, noise, identity attested) for the first persons of the township, in pk order.
+PLAN: tuple[tuple[str, str, str], ...] = (
+    ("医保", "traditional", ""),
+    ("残联", "same", IdentityTag.Tag.DISABLED),
+    ("人社", "homophone_no_id", ""),
+    ("人社", "homophone_no_id", ""),
+    ("卫健", "id_typo", ""),
+    ("人社", "no_id_new_phone", ""),
+    ("医保", "id_15", ""),
+    ("残联", "homophone_no_id", IdentityTag.Tag.DISABLED),
+    ("人社", "no_id_new_phone", ""),
+    ("卫健", "traditional", ""),
+    ("人社", "homophone_no_id", ""),
+    ("医保", "no_id_new_phone", ""),
+    # Uncertain on purpose, for the review queue: a name and a birth date and nothing else, and
+    # a homophone name with a birth date at another address.
+    ("教育", "name_birth_only", ""),
+    ("人社", "name_birth_only", ""),
+    ("住建", "homophone_moved", ""),
+    ("人社", "homophone_moved", ""),
+)
+
+
+def _homophone(name: str) -> str:
+    groups = _homophone_of()
+    for i in range(len(name) - 1, 0, -1):
+        others = [c for c in groups.get(name[i], "") if c != name[i]]
+        if others:
+            return name[:i] + others[0] + name[i + 1 :]
+    return name
+
+
+def _id_typo(number: str) -> str:
+    digit = str((int(number[15]) + 3) % 10)
+    return number[:15] + digit + number[16:]
+
+
+def seed_demo(today: date | None = None) -> int:
+    """Department records for a dozen residents of 南门街道, then a run over 海曙区. Returns the
+    number of records created."""
+    if SourceRecord.objects.filter(record_id__startswith="DEMO-").exists():
+        return 0
+    persons = list(
+        Person.objects.filter(region__code__startswith=TOWNSHIP)
+        .exclude(address="")
+        .order_by("pk")[: len(PLAN)]
+    )
+    t2s = OpenCC("s2t")
+    created = 0
+    for number, (person, (department, noise, identity)) in enumerate(
+        zip(persons, PLAN, strict=False), start=1
+    ):
+        id_number = person.id_number_plain()
+        phone = person.phone_plain()
+        name, address = person.name, person.address
+        if noise == "traditional":
+            name, address = t2s.convert(name), t2s.convert(address)
+        elif noise == "homophone_no_id":
+            name, id_number = _homophone(name), ""
+        elif noise == "id_typo" and len(id_number) == 18:
+            id_number = _id_typo(id_number)
+        elif noise == "no_id_new_phone":
+            id_number, phone = "", ""
+        elif noise == "id_15" and len(id_number) == 18 and id_number[6:8] == "19":
+            id_number = id_number[:6] + id_number[8:17]
+        elif noise == "name_birth_only":
+            id_number, phone, address = "", "", ""
+        elif noise == "homophone_moved":
+            name, id_number, phone = _homophone(name), "", ""
+            address = "海曙区白云街道望春路18号"
+        record = SourceRecord(
+            department=department,
+            record_id=f"DEMO-{number:03d}",
+            name=name,
+            birth_date=person.birth_date,
+            sex=person.sex or "",
+            address=address,
+            identity=identity,
+            identity_from=date(2020, 1, 1) if identity else None,
+            region_id=person.region_id,
+        )
+        record.set_id_number(id_number)
+        record.set_phone(phone)
+        record.save()
+        created += 1
+    reviewer = User.objects.filter(username=RUN_AS).first()
+    if created and reviewer is not None:
+        do_run_linkage(reviewer, today=today)
+    return created
