@@ -103,6 +103,7 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
     from minzheng.children.demo import seed_demo as seed_children
     from minzheng.grievances.demo import seed_demo as seed_grievances
     from minzheng.outreach.demo import seed_demo as seed_outreach
+
     seed_children(), seed_grievances(), seed_outreach()  # docs/children, grievances, outreach
     __import__("minzheng.linkage.demo", fromlist=["seed_demo"]).seed_demo()  # 多重身份
     return logins
