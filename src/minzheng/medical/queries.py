@@ -33,8 +33,7 @@ from minzheng.medical.rules import Category, category_of
 def category_on(person_id: int, day: date) -> Category:
     """From the person's identity tags and the open enrolments that cover them on `day` (one
     query, shared with the settlement: `medical.store`)."""
-    holdings = store.holdings_of(person_id, day)
-    codes = set(holdings.codes) if holdings else set()
+    codes = set(store.holdings_of(person_id, day))
     return category_of(codes, codes)
 
 
