@@ -32,6 +32,26 @@ from minzheng.core.models import AuditEvent
 from minzheng.medical.models import CapAccount, Settlement
 from minzheng.registry.models import IdentityTag, Membership, Person
 
+
+def _run(sql: str, params: Any, *, many: bool = False) -> Any:
+    """Execute one statement on the request's connection and return its rows.
+
+    On PostgreSQL as a server-side prepared statement: planning the snapshot's four joins costs the
+    server five times more than running them, and a prepared statement is planned once per
+    connection. (Django's own cursors bind client-side, which cannot prepare.)
+    """
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        connection.ensure_connection()
+        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, prepare=True)
+            return cursor.fetchall() if many else cursor.fetchone()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if many else cursor.fetchone()
+
+
 _ENDED = (Enrolment.Status.ENDED.value, Enrolment.Status.SUSPENDED.value)
 
 _ACCOUNT = CapAccount._meta.db_table
@@ -110,9 +130,7 @@ class Snapshot:
 
 
 def _snapshot(where: str, params: dict[str, Any]) -> Snapshot | None:
-    with connection.cursor() as cursor:
-        cursor.execute(_SNAPSHOT.format(where=where), params)
-        rows = cursor.fetchall()
+    rows = _run(_SNAPSHOT.format(where=where), params, many=True)
     first = next((r for r in rows if r[2] is None), None)
     if first is None:
         return None
@@ -163,11 +181,10 @@ def lock_account(
     person_id: int, year: int, hospital_id: int | None = None, claim_id: str = ""
 ) -> Account:
     """Lock (creating if need be) the person's accumulator for the year; call inside atomic()."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _LOCK, {"person": person_id, "year": year, "hospital": hospital_id, "claim": claim_id}
-        )
-        return _account(cursor.fetchone())
+    row = _run(
+        _LOCK, {"person": person_id, "year": year, "hospital": hospital_id, "claim": claim_id}
+    )
+    return _account(row)
 
 
 # ── the write ─────────────────────────────────────────────────────────────────────────────────
@@ -261,7 +278,5 @@ def write_settlement(
         f" SELECT {_marks(len(audit_values))}, CAST(s.id AS TEXT) FROM s)"
         " SELECT id FROM s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*guard_params, *values, *audit_values])
-        row = cursor.fetchone()
+    row = _run(sql, [*guard_params, *values, *audit_values])
     return None if row is None else int(row[0])
