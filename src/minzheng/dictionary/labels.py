@@ -131,6 +131,7 @@ def defaults() -> dict[str, dict[str, str]]:
     from minzheng.assistance.models import Enrolment
     from minzheng.assistance.programmes import PROGRAMMES
     from minzheng.core.models import AuditEvent
+    from minzheng.medical.reconciliation import OUTCOME_LABELS
     from minzheng.payments.bankfiles import REASONS
     from minzheng.payments.models import BankOutcome, Kind, Roll
     from minzheng.regions.models import Level
@@ -158,6 +159,7 @@ def defaults() -> dict[str, dict[str, str]]:
         "object_type": OBJECT_TYPES,
         "bank_field": BANK_FIELDS,
         "api_scope": dict(SCOPES),
+        "reconciliation_outcome": dict(OUTCOME_LABELS),
         "field": FIELDS,
     }
 

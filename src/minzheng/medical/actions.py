@@ -30,8 +30,16 @@ from minzheng.core.money import FEN, to_fen
 from minzheng.core.pii import ID_NUMBER, blind_index
 from minzheng.core.yearmonth import YearMonth
 from minzheng.medical import rules, store
-from minzheng.medical.models import CapAccount, Hospital, Settlement, Statement
+from minzheng.medical.models import (
+    CapAccount,
+    Hospital,
+    Reconciliation,
+    ReconciliationLine,
+    Settlement,
+    Statement,
+)
 from minzheng.medical.queries import medical_parameters, month_due
+from minzheng.medical.reconciliation import reconcile
 from minzheng.medical.rules import Category, Claim
 from minzheng.regions.models import Region
 
@@ -425,6 +433,63 @@ def do_confirm_statement(actor: User, hospital_id: int, month: YearMonth) -> Sta
             region_code=hospital.region_id,
         )
     return statement
+
+
+def do_reconcile(
+    actor: User,
+    hospital_id: int,
+    data: bytes,
+    *,
+    file_name: str,
+    date_from: date,
+    date_to: date,
+) -> Reconciliation:
+    """Reconcile a hospital's own file against our settlements and keep the batch: every file row
+    with its outcome, and each of our live settlements the file lacks."""
+    if not actor.can(Capability.CASE_DATA):
+        raise PermissionDenied("无权进行医院对账")
+    hospital = Hospital.objects.visible_to(actor).filter(pk=hospital_id).first()
+    if hospital is None:
+        raise NotFound("医院不存在或不在您的管辖范围内")
+    result = reconcile(hospital, data, date_from, date_to)
+    lines = [
+        ReconciliationLine(row=m.row, claim_id=m.claim_id, ours=m.amount, theirs=m.amount,
+                           outcome="matched")
+        for m in result.matches
+    ] + [
+        ReconciliationLine(row=e.row, claim_id=e.claim_id[:64], ours=e.ours, theirs=e.theirs,
+                           outcome=e.kind, reason=e.reason[:200])
+        for e in result.exceptions
+    ]  # fmt: skip
+    with transaction.atomic():
+        batch = Reconciliation.objects.create(
+            hospital=hospital,
+            date_from=date_from,
+            date_to=date_to,
+            file_name=(file_name or "")[:200],
+            file_sha256=hashlib.sha256(data).hexdigest(),
+            rows=result.rows,
+            matched=result.matched,
+            exception_count=len(result.exceptions),
+            created_by=actor,
+        )
+        for line in lines:
+            line.reconciliation = batch
+        ReconciliationLine.objects.bulk_create(lines, batch_size=1000)
+        audit.record(
+            actor,
+            AuditEvent.Action.CREATE,
+            "medical_reconciliation",
+            batch.pk,
+            summary=(
+                f"{hospital.name} 对账 {date_from}至{date_to}：文件 {result.rows} 行，"
+                f"一致 {result.matched} 笔，异常 {len(result.exceptions)} 条"
+            ),
+            after={"rows": result.rows, "matched": result.matched,
+                   "exceptions": len(result.exceptions)},
+            region_code=hospital.region_id,
+        )  # fmt: skip
+    return batch
 
 
 def statement_month(text: str) -> YearMonth:

@@ -24,7 +24,13 @@ from minzheng.assistance.parameters import (
 from minzheng.assistance.queries import row_of
 from minzheng.core.money import FEN, ZERO
 from minzheng.medical import store
-from minzheng.medical.models import CapAccount, Hospital, Settlement, Statement
+from minzheng.medical.models import (
+    CapAccount,
+    Hospital,
+    Reconciliation,
+    Settlement,
+    Statement,
+)
 from minzheng.medical.rules import Category, category_of
 
 # ── category on the discharge date ───────────────────────────────────────────────────────────
@@ -86,6 +92,13 @@ def hospitals_visible(actor: ScopedActor) -> QuerySet[Hospital]:
 def statements_visible(actor: ScopedActor) -> QuerySet[Statement]:
     return Statement.objects.filter(hospital__in=hospitals_visible(actor)).select_related(
         "hospital"
+    )
+
+
+def reconciliations_visible(actor: ScopedActor) -> QuerySet[Reconciliation]:
+    """Stored reconciliations of the hospitals in the actor's scope, newest first."""
+    return Reconciliation.objects.filter(hospital__in=hospitals_visible(actor)).select_related(
+        "hospital", "created_by"
     )
 
 
