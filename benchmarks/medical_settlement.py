@@ -5,8 +5,9 @@ The database is given by BENCH_DATABASE_URL (else DATABASE_URL; with --quick and
 scratch database `minzheng_bench_medical_quick` on the local server); it must be PostgreSQL, and its
 `public` schema is dropped and recreated — point it at a throw-away database. The script migrates,
 loads the parameter catalogue, writes `--persons` 低保/特困 people and one hospital client, starts
-`minzheng serve` (gunicorn, 2 workers × 4 threads unless told otherwise) and drives it from local
-client processes (keep-alive connections). One JSON line per measurement.
+`minzheng serve` (granian unless `--server gunicorn`; 2 workers × 4 threads unless told otherwise)
+and drives it from local client processes (keep-alive connections). One JSON line per measurement,
+each with the machine's load average at that moment (the machine may be shared).
 """
 
 from __future__ import annotations
@@ -204,6 +205,12 @@ def overruns(number: str) -> dict[str, Any]:
     }
 
 
+def load() -> dict[str, float]:
+    """The machine's load average right after a measurement: other work on it slows every figure."""
+    one, five, _ = os.getloadavg()
+    return {"load_average_1m": round(one, 2), "load_average_5m": round(five, 2)}
+
+
 def _scratch_database(name: str) -> str:
     import psycopg
 
@@ -223,6 +230,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--server-threads", type=int, default=4)
+    parser.add_argument("--server", choices=("granian", "gunicorn"), default="granian")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8116)))
     args = parser.parse_args()
     total = 400 if args.quick else args.requests
@@ -242,7 +250,7 @@ def main() -> int:
         token, numbers = setup(persons)
         server = subprocess.Popen(
             [str(BIN / "minzheng"), "serve", "--port", str(args.port), "--workers",
-             str(args.workers), "--threads", str(args.server_threads)],
+             str(args.workers), "--threads", str(args.server_threads), "--server", args.server],
             env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:
@@ -261,15 +269,14 @@ def main() -> int:
             drive(args.port, token, "settle", 100, 1, 4, numbers)
             common = {
                 "benchmark": "medical_settlement",
-                "server": f"gunicorn {args.workers}x{args.server_threads}",
+                "server": f"{args.server} {args.workers}x{args.server_threads}",
                 "clients": args.processes * args.threads,
                 "cpus": os.cpu_count(),
-                "load_average_1m": round(os.getloadavg()[0], 2),
             }
             health = drive(
                 args.port, token, "healthz", total, args.processes, args.threads, numbers
             )
-            print(json.dumps({**common, "target": "healthz", **health}), flush=True)
+            print(json.dumps({**common, "target": "healthz", **health, **load()}), flush=True)
             settle = drive(args.port, token, "settle", total, args.processes, args.threads, numbers)
             print(
                 json.dumps(
@@ -277,6 +284,7 @@ def main() -> int:
                         **common,
                         "target": "settlements",
                         **settle,
+                        **load(),
                         "throughput_ratio_vs_healthz": round(settle["rps"] / health["rps"], 3),
                     }
                 ),
@@ -286,7 +294,7 @@ def main() -> int:
             same = drive(args.port, token, "same", 64, 1, 64, one)
             print(
                 json.dumps(
-                    {**common, "target": "same_person_64_clients", "clients": 64, **same,
+                    {**common, "target": "same_person_64_clients", "clients": 64, **same, **load(),
                      **overruns(numbers[0])}
                 ),
                 flush=True,

@@ -44,7 +44,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from minzheng.core.server import serve
 
-    serve(args.host, args.port, workers=args.workers, threads=args.threads)
+    serve(args.host, args.port, workers=args.workers, threads=args.threads, server=args.server)
     return 0
 
 
@@ -170,6 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=int(os.environ.get("MINZHENG_PORT", DEMO_PORT)))
     p.add_argument("--workers", type=int, default=int(os.environ.get("MINZHENG_WORKERS", 2)))
     p.add_argument("--threads", type=int, default=int(os.environ.get("MINZHENG_THREADS", 4)))
+    p.add_argument(
+        "--server",
+        choices=("gunicorn", "granian"),
+        default=os.environ.get("MINZHENG_SERVER", "gunicorn"),
+        help="WSGI 服务器：gunicorn（默认）或 granian",
+    )
     p.set_defaults(func=cmd_serve, needs_django=True)
 
     p = sub.add_parser("migrate", help="创建或升级数据库表")

@@ -50,3 +50,13 @@ def test_an_approver_reads_a_settlement_and_reconciles_the_hospitals_file(
     page.wait_for_selector("#reconciliation-summary")
     assert "一致 1 笔，异常 1 条" in page.inner_text("#reconciliation-summary")
     assert "救助金额不一致" in page.inner_text("#exceptions")
+
+    # The reconciliation is kept: the 医院对账 page lists it and opens its exception list again.
+    page.click("text=返回对账")
+    row = page.locator("#reconciliations tr", has_text="hospital.csv")
+    assert "宁波市第一医院" in row.inner_text()
+    row.locator("text=查看异常清单").click()
+    page.wait_for_selector("#exceptions")
+    assert "ZY-2" in page.inner_text("#exceptions") and "ZY-1" not in page.inner_text("#exceptions")
+    page.click("text=查看全部行")
+    page.wait_for_selector("#exceptions >> text=ZY-1")

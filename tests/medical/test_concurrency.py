@@ -1,9 +1,12 @@
 """Simultaneous claims never exceed the annual cap, and one claim is stored once.
 
-Each test holds every request inside the rule until the others arrive (or a second passes): with
-the row lock, the second request waits for the lock and never reaches the rule while the first
-holds it; without the lock both read the same accumulator and the cap is overrun. Remove
-`select_for_update` in `_lock_account`, or the unique key on (hospital, claim id), and a test fails.
+Each test holds every request inside the rule until the others arrive (or a second and a half
+passes), and runs twice on PostgreSQL: the usual way (a compare-and-set write of settlement and
+accumulator, then the locked way for the one that lost) and the locked way alone. With the row lock,
+the second request waits for the lock and never reaches the rule while the first holds it; with the
+compare-and-set, the second write finds the accumulator changed and writes nothing. Remove the row
+lock in `medical.store._LOCK` (ON CONFLICT DO UPDATE), the comparison in the guarded UPDATE of
+`store.write_settlement`, or the unique key on (hospital, claim id), and a test fails.
 PostgreSQL only: SQLite runs one writing transaction at a time (BEGIN IMMEDIATE), so there is no race
 to show there; `test_sqlite_serialises_claims` checks the same totals on SQLite.
 """
@@ -20,13 +23,19 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 
-from minzheng.medical import rules
+from minzheng.medical import actions, rules
 from minzheng.medical.models import CapAccount, Settlement
 from tests.medical.conftest import LI_JIANGUO, WANG_XIUYING, body, post
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks race only on PostgreSQL"
 )
+
+
+@pytest.fixture(params=["guarded_then_locked", "locked_only"], autouse=True)
+def write_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setattr(actions, "GUARDED_WRITE", request.param == "guarded_then_locked")
+    return str(request.param)
 
 
 @pytest.fixture
@@ -171,3 +180,27 @@ def test_many_simultaneous_stays_for_one_person_add_up_to_the_cap(
         "80000.00"
     )
     assert sum(s.assistance_amount for s in Settlement.objects.all()) == Decimal("80000.00")
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_first_stays_of_the_year_at_once_never_overrun_the_cap(
+    patients: Any, hospital_token: str, held_in_rule: Callable[[int], None]
+) -> None:
+    # No accumulator row yet: both requests would create it; one creates it, the other writes
+    # nothing and settles again behind the lock.
+    held_in_rule(2)
+    answers = _in_threads(
+        [
+            lambda n=n: post(  # type: ignore[misc]
+                Client(HTTP_AUTHORIZATION=f"Bearer {hospital_token}"),
+                body(f"ZY-FIRST-{n}", WANG_XIUYING, **BIG),
+            ).json()
+            for n in range(2)
+        ]
+    )
+    paid = sorted(Decimal(a["assistance_amount"]) for a in answers)
+    assert paid == [Decimal("38000.00"), Decimal("42000.00")]
+    assert CapAccount.objects.get(year=2024, person=patients["王秀英"]).cap_used == Decimal(
+        "80000.00"
+    )

@@ -112,8 +112,9 @@ def test_reconciliation_lists_every_exception(
             "date_to": "2024-05-31",
             "file": upload,
         },
+        follow=True,
     ).content.decode()
-    assert "文件 6 行，一致 1 笔，异常 6 条" in page
+    assert "h.csv：6 行，一致 1 笔，异常 6 条" in page
     for label in (
         "救助金额不一致",
         "我方已冲销",

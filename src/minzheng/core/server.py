@@ -1,4 +1,7 @@
-"""The production WSGI server (gunicorn), started from `minzheng serve` and `minzheng demo`."""
+"""The production WSGI server, started from `minzheng serve` and `minzheng demo`: gunicorn (threads
+in Python) by default, or granian (a Rust HTTP server; its worker threads only run the Django call),
+which answers the hospitals' settlement calls at about twice gunicorn's rate on the same cores
+(docs/medical.md, Performance)."""
 
 from __future__ import annotations
 
@@ -36,8 +39,14 @@ def _child_exit(server: Any, worker: Any) -> None:
     multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
 
 
-def serve(host: str, port: int, *, workers: int, threads: int) -> None:
+SERVERS = ("gunicorn", "granian")
+
+
+def serve(host: str, port: int, *, workers: int, threads: int, server: str = "gunicorn") -> None:
     _clear_metrics()
+    if server == "granian":
+        _granian(host, port, workers=workers, threads=threads)
+        return
     _Gunicorn(
         {
             "bind": f"{host}:{port}",
@@ -52,3 +61,21 @@ def serve(host: str, port: int, *, workers: int, threads: int) -> None:
             "child_exit": _child_exit,
         }
     ).run()
+
+
+def _granian(host: str, port: int, *, workers: int, threads: int) -> None:
+    from granian import Granian
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+
+    Granian(
+        "minzheng.wsgi:application",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=threads,
+        log_level=LogLevels.warning,
+        log_access=False,
+        respawn_failed_workers=True,
+    ).serve()

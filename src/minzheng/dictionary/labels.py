@@ -145,6 +145,7 @@ def defaults() -> dict[str, dict[str, str]]:
     from minzheng.jobs.kinds import LABELS as JOB_KINDS
     from minzheng.jobs.models import Job
     from minzheng.linkage.model import COMPARISON_LABELS, LEVEL_LABELS
+    from minzheng.medical.reconciliation import OUTCOME_LABELS
     from minzheng.payments.bankfiles import REASONS
     from minzheng.payments.models import BankOutcome, Kind, Roll
     from minzheng.regions.models import Level
@@ -172,6 +173,7 @@ def defaults() -> dict[str, dict[str, str]]:
         "object_type": OBJECT_TYPES,
         "bank_field": BANK_FIELDS,
         "api_scope": dict(SCOPES),
+        "reconciliation_outcome": dict(OUTCOME_LABELS),
         "field": FIELDS,
         "job_kind": dict(JOB_KINDS),
         "job_status": dict(Job.Status.choices),

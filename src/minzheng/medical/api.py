@@ -6,6 +6,8 @@ Amounts are strings of yuan with two decimals ("1234.50"), exact.
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -15,7 +17,8 @@ from ninja import Router, Schema
 from pydantic import ConfigDict
 
 from minzheng.accounts.callers import actor
-from minzheng.api.models import ApiClient
+from minzheng.api.auth import PartnerToken
+from minzheng.api.models import ApiClient, hash_token
 from minzheng.core.errors import PermissionDenied
 from minzheng.medical import actions
 from minzheng.medical.models import CapAccount, Settlement
@@ -43,6 +46,36 @@ class SettlementIn(Schema):
     other_paid: Decimal
 
 
+# A hospital sends its token with every discharge; the client it opens is kept this long per
+# process, so a token switched off stops settling at most this many seconds later (its expiry
+# date is checked on every call).
+TOKEN_CACHE_SECONDS = 10.0
+_tokens: dict[str, tuple[float, ApiClient]] = {}
+_tokens_lock = threading.Lock()
+
+
+class HospitalToken(PartnerToken):
+    def authenticate(self, request: HttpRequest, token: str) -> ApiClient | None:
+        digest = hash_token(token)
+        now = time.monotonic()
+        with _tokens_lock:
+            hit = _tokens.get(digest)
+        if hit is not None and now - hit[0] < TOKEN_CACHE_SECONDS and hit[1].usable:
+            return hit[1]
+        client = super().authenticate(request, token)
+        with _tokens_lock:
+            if client is None:
+                _tokens.pop(digest, None)
+            else:
+                _tokens[digest] = (now, client)
+        return client
+
+
+def clear_token_cache() -> None:
+    with _tokens_lock:
+        _tokens.clear()
+
+
 def _client(request: HttpRequest) -> ApiClient:
     caller = actor(request, scope=SCOPE)
     if not isinstance(caller, ApiClient):
@@ -67,7 +100,11 @@ def settlement_answer(s: Settlement) -> dict[str, Any]:
     }
 
 
-@router.post("/settlements", summary="出院一站式结算：计算并记录医疗救助（按医院+结算号幂等）")
+@router.post(
+    "/settlements",
+    summary="出院一站式结算：计算并记录医疗救助（按医院+结算号幂等）",
+    auth=[HospitalToken()],
+)
 def settle(request: HttpRequest, body: SettlementIn) -> dict[str, Any]:
     client = _client(request)
     try:

@@ -9,10 +9,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.api.actions import do_create_api_client
 from minzheng.core.yearmonth import YearMonth
 from minzheng.medical.actions import (
     do_confirm_statement,
+    do_reconcile,
     do_register_hospital,
     do_reverse_settlement,
     do_settle_claim,
@@ -104,8 +106,6 @@ def seed_demo() -> int:
     last_month = YearMonth.of(today) - 1
     for s in Settlement.objects.filter(discharged_on__lt=YearMonth.of(today).first_day()):
         Settlement.objects.filter(pk=s.pk).update(settled_on=s.discharged_on)
-    from minzheng.accounts.models import User
-
     approver = User.objects.filter(username="approver_haishu").first()
     hospital = Hospital.objects.get(code="H330203001")
     if (
@@ -115,4 +115,29 @@ def seed_demo() -> int:
         ).exists()
     ):
         do_confirm_statement(approver, hospital.pk, last_month)
+    if approver is not None:
+        _reconcile_demo_file(approver, hospital)
     return made
+
+
+def _reconcile_demo_file(approver: User, hospital: Hospital) -> None:
+    """The hospital's own file for the last 40 days, as its system would send it back: every
+    live settlement, one amount keyed differently and one claim we never received."""
+    today = timezone.localdate()
+    since = today - timedelta(days=40)
+    ours = Settlement.objects.filter(
+        hospital=hospital, status=Settlement.Status.SETTLED, settled_on__gte=since
+    ).order_by("id")
+    lines = ["结算号,医疗救助金额"]
+    for n, s in enumerate(ours):
+        amount = s.assistance_amount + (Decimal("10.00") if n == 0 else 0)
+        lines.append(f"{s.claim_id},{amount:.2f}")
+    lines.append("HIS-20990,120.00")
+    do_reconcile(
+        approver,
+        hospital.pk,
+        "\n".join(lines).encode("gb18030"),
+        file_name=f"{hospital.name}结算文件.csv",
+        date_from=since,
+        date_to=today,
+    )

@@ -163,3 +163,48 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hospital_id} {self.month:%Y-%m}"
+
+
+class Reconciliation(models.Model):
+    """One hospital file reconciled against our settlements for a date range (医院对账批次)."""
+
+    hospital = models.ForeignKey(Hospital, on_delete=models.PROTECT, related_name="reconciliations")
+    date_from = models.DateField("结算日期自")
+    date_to = models.DateField("结算日期至")
+    file_name = models.CharField("文件名", max_length=200)
+    file_sha256 = models.CharField("文件摘要", max_length=64)
+    rows = models.PositiveIntegerField("文件行数")
+    matched = models.PositiveIntegerField("一致笔数")
+    exception_count = models.PositiveIntegerField("异常条数")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("对账时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "医院对账批次"
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.hospital_id} {self.date_from}–{self.date_to}"
+
+
+class ReconciliationLine(models.Model):
+    """A row of the hospital's file with its outcome, or one of our settlements the file lacks."""
+
+    reconciliation = models.ForeignKey(
+        Reconciliation, on_delete=models.CASCADE, related_name="lines"
+    )
+    row = models.PositiveIntegerField("文件行号", null=True, blank=True)  # None: ours only
+    claim_id = models.CharField("结算号", max_length=64, blank=True)
+    ours = models.DecimalField("平台金额", max_digits=14, decimal_places=2, null=True, blank=True)
+    theirs = models.DecimalField("医院金额", max_digits=14, decimal_places=2, null=True, blank=True)
+    outcome = models.CharField("结果", max_length=20)  # `matched` or an exception kind
+    reason = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "医院对账明细"
+        ordering = ("reconciliation", "row", "id")
+
+    def __str__(self) -> str:
+        return f"{self.reconciliation_id} {self.claim_id} {self.outcome}"

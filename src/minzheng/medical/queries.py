@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from minzheng.accounts.scope import ScopedActor
-from minzheng.assistance.models import Enrolment, PolicyParameter
+from minzheng.assistance.models import PolicyParameter
 from minzheng.assistance.parameters import (
     STANDARD_KEY,
     ParameterSet,
@@ -23,38 +23,24 @@ from minzheng.assistance.parameters import (
 )
 from minzheng.assistance.queries import row_of
 from minzheng.core.money import FEN, ZERO
-from minzheng.medical.models import CapAccount, Hospital, Settlement, Statement
+from minzheng.medical import store
+from minzheng.medical.models import (
+    CapAccount,
+    Hospital,
+    Reconciliation,
+    Settlement,
+    Statement,
+)
 from minzheng.medical.rules import Category, category_of
-from minzheng.registry.models import IdentityTag, Membership
 
 # ── category on the discharge date ───────────────────────────────────────────────────────────
 
 
 def category_on(person_id: int, day: date) -> Category:
-    """From the person's identity tags and the open enrolments that cover them on `day`
-    (one query: the tags and the programmes, UNION ALL)."""
-    tags = (
-        IdentityTag.objects.filter(person_id=person_id, valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-        .values_list("tag", flat=True)
-    )
-    households = Membership.objects.filter(person_id=person_id, valid_from__lte=day).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=day)
-    )
-    programmes = (
-        Enrolment.objects.filter(start_month__lte=day)
-        .filter(Q(end_month__isnull=True) | Q(end_month__gt=day))
-        .exclude(status__in=(Enrolment.Status.ENDED, Enrolment.Status.SUSPENDED))
-        .filter(
-            Q(person_id=person_id)
-            | Q(person__isnull=True, household_id__in=households.values("household_id"))
-        )
-        .values_list("programme", flat=True)
-    )
-    # Tag codes and programme codes share their names (dibao, dibian, tekun); `yiliao` is only
-    # ever a programme, so one set serves both arguments.
-    held = set(tags.union(programmes, all=True))
-    return category_of(held, held)
+    """From the person's identity tags and the open enrolments that cover them on `day` (one
+    query, shared with the settlement: `medical.store`)."""
+    codes = set(store.holdings_of(person_id, day))
+    return category_of(codes, codes)
 
 
 # ── parameters ───────────────────────────────────────────────────────────────────────────────
@@ -106,6 +92,13 @@ def hospitals_visible(actor: ScopedActor) -> QuerySet[Hospital]:
 def statements_visible(actor: ScopedActor) -> QuerySet[Statement]:
     return Statement.objects.filter(hospital__in=hospitals_visible(actor)).select_related(
         "hospital"
+    )
+
+
+def reconciliations_visible(actor: ScopedActor) -> QuerySet[Reconciliation]:
+    """Stored reconciliations of the hospitals in the actor's scope, newest first."""
+    return Reconciliation.objects.filter(hospital__in=hospitals_visible(actor)).select_related(
+        "hospital", "created_by"
     )
 
 

@@ -1,7 +1,8 @@
 """Reconcile a hospital's own settlement file (CSV) against our settlements: an exception list.
 
 The file has a header row with at least `claim_id` and `assistance_amount` (optional columns are
-ignored); UTF-8, UTF-8 with BOM and GB18030/GBK are read. Nothing is stored: reconciliation reads.
+ignored); UTF-8, UTF-8 with BOM and GB18030/GBK are read. `reconcile` only reads; the action
+`do_reconcile` stores the batch with every row and exception (`Reconciliation`, `ReconciliationLine`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ EXCEPTION_LABELS: dict[str, str] = {
     "duplicate_row": "文件内结算号重复",
     "bad_row": "行格式错误",
 }
+# What a stored line's outcome shows as: one of the exceptions, or 一致.
+OUTCOME_LABELS: dict[str, str] = {"matched": "一致", **EXCEPTION_LABELS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +51,19 @@ class Exception_:
         return EXCEPTION_LABELS[self.kind]
 
 
+@dataclass(frozen=True, slots=True)
+class Match:
+    claim_id: str
+    row: int
+    amount: Decimal
+
+
 @dataclass
 class Result:
     rows: int = 0
     matched: int = 0
     exceptions: list[Exception_] = field(default_factory=list)
+    matches: list[Match] = field(default_factory=list)
 
 
 def decode(data: bytes) -> str:
@@ -83,9 +94,7 @@ def reconcile(hospital: Hospital, data: bytes, date_from: date, date_to: date) -
         claim_id = row[at["claim_id"]].strip() if len(row) > at["claim_id"] else ""
         raw = row[at["assistance_amount"]].strip() if len(row) > at["assistance_amount"] else ""
         if not claim_id:
-            result.exceptions.append(
-                Exception_("bad_row", "", number, None, None, "第 claim_id 列为空")
-            )
+            result.exceptions.append(Exception_("bad_row", "", number, None, None, "结算号列为空"))
             continue
         try:
             amount = Decimal(raw)
@@ -94,7 +103,7 @@ def reconcile(hospital: Hospital, data: bytes, date_from: date, date_to: date) -
         except InvalidOperation:
             result.exceptions.append(
                 Exception_(
-                    "bad_row", claim_id, number, None, None, f"assistance_amount 列不是金额：{raw}"
+                    "bad_row", claim_id, number, None, None, f"医疗救助金额列不是金额：{raw}"
                 )
             )
             continue
@@ -150,6 +159,7 @@ def reconcile(hospital: Hospital, data: bytes, date_from: date, date_to: date) -
             )
         else:
             result.matched += 1
+            result.matches.append(Match(claim_id, number, amount))
     for claim_id, s in sorted(ours.items()):
         if s.status == Settlement.Status.SETTLED and claim_id not in theirs:
             result.exceptions.append(

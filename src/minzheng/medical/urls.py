@@ -15,4 +15,9 @@ urlpatterns = [
         name="statement_confirm",
     ),
     path("reconciliation/", views.reconciliation, name="reconciliation"),
+    path(
+        "reconciliation/<int:reconciliation_id>/",
+        views.reconciliation_detail,
+        name="reconciliation_detail",
+    ),
 ]

@@ -22,7 +22,6 @@ from minzheng.core.money import ZERO
 from minzheng.core.yearmonth import YearMonth
 from minzheng.medical import actions, queries
 from minzheng.medical.models import Hospital, Settlement
-from minzheng.medical.reconciliation import reconcile
 from minzheng.medical.rules import CATEGORY_LABELS, VISIT_KIND_LABELS
 
 
@@ -198,8 +197,9 @@ def statement_confirm(request: HttpRequest, hospital_id: int) -> HttpResponse:
 
 @requires(Capability.CASE_DATA)
 def reconciliation(request: HttpRequest) -> HttpResponse:
+    """Upload a hospital's file (POST: reconciled and kept, then its page) and the past batches."""
     user = staff_user(request)
-    result, error, hospital = None, "", None
+    error = ""
     today = timezone.localdate()
     form = {
         "hospital": request.POST.get("hospital", ""),
@@ -210,26 +210,47 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
         try:
             if not form["hospital"].isdigit():
                 raise ValidationFailed("请选择医院", code="hospital_required")
-            hospital = _hospital(request, int(form["hospital"]))
             upload = request.FILES.get("file")
             if upload is None:
                 raise ValidationFailed("请选择医院的结算文件（CSV）", code="file_required")
-            result = reconcile(
-                hospital,
+            batch = actions.do_reconcile(
+                user,
+                int(form["hospital"]),
                 upload.read(),
-                actions.parse_day(form["date_from"]),
-                actions.parse_day(form["date_to"]),
+                file_name=upload.name or "",
+                date_from=actions.parse_day(form["date_from"]),
+                date_to=actions.parse_day(form["date_to"]),
             )
+            return redirect("medical:reconciliation_detail", reconciliation_id=batch.pk)
         except DomainError as exc:
             error = exc.message
+    page = Paginator(queries.reconciliations_visible(user), 20).get_page(request.GET.get("page"))
     return render(
         request,
         "medical/reconciliation.html",
         {
             "hospitals": queries.hospitals_visible(user),
             "form": form,
-            "result": result,
             "error": error,
-            "hospital": hospital,
+            "page": page,
         },
+    )
+
+
+@requires(Capability.CASE_DATA)
+def reconciliation_detail(request: HttpRequest, reconciliation_id: int) -> HttpResponse:
+    """A stored batch: its figures and its exception list (every row with ?show=all)."""
+    batch = (
+        queries.reconciliations_visible(staff_user(request)).filter(pk=reconciliation_id).first()
+    )
+    if batch is None:
+        raise NotFound("对账批次不存在或不在您的管辖范围内")
+    show_all = request.GET.get("show") == "all"
+    lines = batch.lines.all()
+    if not show_all:
+        lines = lines.exclude(outcome="matched")
+    return render(
+        request,
+        "medical/reconciliation_detail.html",
+        {"batch": batch, "lines": lines.order_by("row", "id"), "show_all": show_all},
     )
