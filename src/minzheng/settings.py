@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "minzheng.core.middleware.DomainErrorMiddleware",
     "minzheng.core.middleware.InputGuardMiddleware",
+    "minzheng.core.middleware.DialogReasonMiddleware",
 ]
 
 ROOT_URLCONF = "minzheng.urls"

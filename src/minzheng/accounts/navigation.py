@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from minzheng.accounts.breadcrumbs import trail_for
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability as C
 
@@ -106,5 +107,6 @@ def menu_for(user: User) -> list[tuple[str, list[tuple[str, str]]]]:
 def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if isinstance(user, User) and user.is_authenticated:
-        return {"menu": menu_for(user)}
+        menu = menu_for(user)
+        return {"menu": menu, "trail": trail_for(request.path, menu)}
     return {"menu": []}
