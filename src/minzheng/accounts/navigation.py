@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -90,18 +91,26 @@ MENU: tuple[MenuItem, ...] = (
 
 
 def menu_for(user: User) -> list[tuple[str, list[tuple[str, str]]]]:
+    return [(group, list(items)) for group, items in _menu(user.capabilities, settings.DEMO_MODE)]
+
+
+@lru_cache(maxsize=64)
+def _menu(
+    capabilities: frozenset[C], demo_mode: bool
+) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """The menu of one set of capabilities, resolved once per process (every page renders it)."""
     groups: dict[str, list[tuple[str, str]]] = {}
     for item in MENU:
-        if item.capability is not None and not user.can(item.capability):
+        if item.capability is not None and item.capability not in capabilities:
             continue
-        if item.url_name == "applications:sms_outbox" and not settings.DEMO_MODE:
+        if item.url_name == "applications:sms_outbox" and not demo_mode:
             continue  # the development outbox exists only in demo mode
         try:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
         groups.setdefault(item.group, []).append((item.label, url))
-    return list(groups.items())
+    return tuple((group, tuple(items)) for group, items in groups.items())
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:

@@ -50,6 +50,11 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
     def more(self) -> bool:
         return self._capped[1]
 
+    @property
+    def cap_label(self) -> str:
+        """What the page says instead of an exact total: "10,000+"."""
+        return f"{COUNT_CAP:,}+"
+
 
 def page_size(request: HttpRequest, default: int = PAGE_SIZES[0]) -> int:
     raw = request.GET.get("size", "")

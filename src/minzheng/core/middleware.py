@@ -76,8 +76,8 @@ def error_response(request: HttpRequest, error: DomainError) -> HttpResponse:
 
 
 class DialogReasonMiddleware:
-    """The `reason` a staff form posts (the confirmation dialog's field) goes with every audit
-    event the request writes (`core.audit.dialog_reason`)."""
+    """The `dialog_reason` a staff form posts (typed in the confirmation dialog) goes with every
+    audit event the request writes (`core.audit.dialog_reason`)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -89,7 +89,7 @@ class DialogReasonMiddleware:
             and not request.path.startswith("/api/")
             and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
         ):
-            reason = request.POST.get("reason", "")
+            reason = request.POST.get("dialog_reason", "")
         token = audit.dialog_reason.set(reason)
         try:
             return self.get_response(request)

@@ -42,6 +42,7 @@ OBJECT_TYPES: dict[str, str] = {
     "eligibility_decision": "救助资格认定",
     "enrolment": "救助对象",
     "fast_track": "快速通道",
+    "feed_batch": "部门核对数据批次",
     "household": "家庭户",
     "household_asset": "家庭财产",
     "identity_tag": "身份标签",
@@ -51,6 +52,7 @@ OBJECT_TYPES: dict[str, str] = {
     "linkage_review_pair": "多重身份复核",
     "linkage_roster_import": "两线合一导入",
     "linkage_run": "多重身份识别",
+    "login_log": "登录日志",
     "objection": "公示异议",
     "payment_report": "发放统计",
     "payment_roll": "发放花名册",
@@ -62,6 +64,7 @@ OBJECT_TYPES: dict[str, str] = {
     "sign_in_code": "登录验证码",
     "temporary_case": "临时救助",
     "user": "用户",
+    "warning": "动态监测预警",
 }
 
 BANK_FIELDS: dict[str, str] = {

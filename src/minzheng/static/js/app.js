@@ -42,7 +42,8 @@ document.addEventListener("submit", (event) => {
 
 // A form (or an hx-post button) with data-confirm-reason asks for a reason in the same dialog
 // (approve, refuse, confirm, unlock, reveal) and sends it in the field named by data-reason-field
-// (default `reason`). data-confirm-reason="required" refuses an empty reason.
+// (the form's own reason field), else as `dialog_reason`, which every audit event of the request
+// records (core.middleware.DialogReasonMiddleware). data-confirm-reason="required" refuses an empty reason.
 function askReason(el, initial, done) {
   const dialog = document.getElementById("confirm-dialog");
   const box = dialog.querySelector("[data-confirm-reason-box]");
@@ -72,7 +73,7 @@ function askReason(el, initial, done) {
 }
 
 function reasonFieldOf(form) {
-  const name = form.dataset.reasonField || "reason";
+  const name = form.dataset.reasonField || "dialog_reason";
   let field = form.querySelector(`[name="${name}"]`);
   if (!field) {
     field = document.createElement("input");
@@ -124,7 +125,7 @@ document.addEventListener("htmx:confirm", (event) => {
 document.addEventListener("htmx:configRequest", (event) => {
   const el = event.detail.elt;
   if (el && el.dataset && el.dataset.reason !== undefined && el.tagName !== "FORM") {
-    event.detail.parameters[el.dataset.reasonField || "reason"] = el.dataset.reason;
+    event.detail.parameters[el.dataset.reasonField || "dialog_reason"] = el.dataset.reason;
   }
 });
 
@@ -136,13 +137,15 @@ function initRegionPicker(root) {
     fetch(`${root.dataset.url}?code=${encodeURIComponent(code || "")}`, { credentials: "same-origin" })
       .then((r) => r.json())
       .then((data) => {
-        root.querySelectorAll("label").forEach((l) => l.remove());
+        root.querySelectorAll(".picker-level").forEach((l) => l.remove());
         let deepest = "";
         data.levels.forEach((level, i) => {
-          const label = document.createElement("label");
+          const label = document.createElement("span");
+          label.className = "picker-level";
           label.textContent = `${level.label} `;
           const select = document.createElement("select");
           select.dataset.level = String(i);
+          select.setAttribute("aria-label", level.label);
           const all = document.createElement("option");
           all.value = "";
           all.textContent = i === 0 ? `全部（${data.root.name}）` : "全部";
@@ -163,7 +166,8 @@ function initRegionPicker(root) {
           root.appendChild(label);
         });
         if (!data.levels.length) {
-          const label = document.createElement("label");
+          const label = document.createElement("span");
+          label.className = "picker-level";
           label.textContent = `本辖区：${data.root.name}`;
           root.appendChild(label);
         }
