@@ -29,6 +29,7 @@ KIND_NAMES: dict[str, str] = {
 }
 
 OBJECT_TYPES: dict[str, str] = {
+    "account_change": "银行账户变更申请",
     "api_client": "接口客户端",
     "application": "救助申请",
     "application_search": "救助申请查询",

@@ -19,7 +19,7 @@ from minzheng.core import listing
 from minzheng.core.errors import DomainError, NotFound, ValidationFailed
 from minzheng.core.masking import birth_shown
 from minzheng.registry import actions, queries
-from minzheng.registry.cases import household_case_file, person_case_file
+from minzheng.registry.cases import household_case_file, paying_account, person_case_file
 from minzheng.registry.models import (
     ChangeRequest,
     DisabilityCategory,
@@ -129,6 +129,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "memberships": memberships,
             "tags": person.identity_tags.order_by("valid_to", "-valid_from", "id"),
             "case_file": person_case_file(person),
+            "bank_account": paying_account(person),
             "timeline": queries.person_history(person, full_birth=user.can(Capability.VIEW_PII)),
             "can_reveal": user.can(Capability.VIEW_PII),
             "can_edit": user.can(Capability.EDIT_CASES),
