@@ -146,3 +146,18 @@ def test_the_pages_file_list_and_decide(
     assert BankAccount.objects.get(person=li_paid_at_icbc, active=True).holder_name == "李明"
     event = AuditEvent.objects.filter(object_type="account_change").latest("id")
     assert event.summary.endswith("（理由：委托书齐全）")
+
+
+def test_the_roll_shows_the_account_holder_beside_the_payee(
+    approved_march: Any, caseworker_nanmen: Any, approver_haishu: Any
+) -> None:
+    """An agent holds 李建国's new account: the roll names the agent and the relation."""
+    head = approved_march.lines.filter(payee__name="李建国").first().payee
+    change = do_file_account_change(caseworker_nanmen, head, _agent_form(head), reason="换卡")
+    do_decide_account_change(approver_haishu, change.pk, approve=True)
+    client = Client()
+    client.force_login(approver_haishu)
+    page = client.get(f"/payments/rolls/{approved_march.pk}/?name=李建国").content.decode()
+    assert "<td data-holder>李明（代理人，子女）</td>" in page
+    other = client.get(f"/payments/rolls/{approved_march.pk}/?name=赵德顺").content.decode()
+    assert "<td data-holder>赵德顺</td>" in other

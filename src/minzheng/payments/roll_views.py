@@ -33,6 +33,12 @@ def counties_for(user: User) -> list[Region]:
     )
 
 
+def _holder(line: object) -> str:
+    name = getattr(line, "holder_name", None) or ""
+    relation = getattr(line, "holder_relation", None) or ""
+    return f"{name}（代理人，{relation}）" if relation else name
+
+
 def _default_month() -> str:
     from minzheng.core.clock import today
 
@@ -128,6 +134,7 @@ def roll_detail(request: HttpRequest, roll_id: int) -> HttpResponse:
             object_type="payment_roll",
             columns=[
                 ("收款人", lambda line: line.payee.name if line.payee else "临时救助对象"),
+                ("账户户名", _holder),
                 ("村（社区）", lambda line: line.region.name),
                 ("项目", lambda line: labels.get(line.programme, "")),
                 ("类别", lambda line: line.get_kind_display()),
