@@ -160,6 +160,8 @@ function initRegionPicker(root) {
           if (level.selected) deepest = level.selected;
           select.addEventListener("change", () => {
             const before = i > 0 ? root.querySelector(`select[data-level="${i - 1}"]`).value : "";
+            // The choice counts at once; the next level's options follow from the server.
+            hidden.value = select.value || before || (root.dataset.required ? data.root.code : "");
             load(select.value || before);
           });
           label.appendChild(select);
