@@ -108,6 +108,9 @@ def test_households_search_by_head_and_export(
         ("caseworker_nanmen", "/monitoring/warnings/", "编号"),
         ("caseworker_nanmen", "/verification/feeds/", "批次"),
         ("caseworker_nanmen", "/applications/search/", "申请编号"),
+        ("caseworker_nanmen", "/payments/rolls/", "县（市、区）"),
+        ("caseworker_nanmen", "/payments/account-changes/", "对象"),
+        ("auditor", "/audit/", "时间"),
     ],
 )
 def test_each_list_page_has_a_total_and_an_export(

@@ -16,7 +16,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from minzheng.accounts.models import User
+from minzheng.core.audit import Actor
 from minzheng.core.exports import xlsx_response
 
 COUNT_CAP = 10_000
@@ -76,7 +76,7 @@ def wants_export(request: HttpRequest) -> bool:
 
 def export[T](
     request: HttpRequest,
-    user: User,
+    user: Actor,
     rows: Iterable[T],
     *,
     filename: str,

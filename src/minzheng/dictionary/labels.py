@@ -33,6 +33,7 @@ OBJECT_TYPES: dict[str, str] = {
     "api_client": "接口客户端",
     "application": "救助申请",
     "application_search": "救助申请查询",
+    "audit_log": "审计日志",
     "bank_account": "银行账户",
     "bank_file": "银行文件",
     "bank_return": "银行回盘",

@@ -16,7 +16,8 @@ from minzheng.core.errors import NotFound, PermissionDenied, ValidationFailed
 from minzheng.core.masking import mask_name
 from minzheng.core.models import AuditEvent
 from minzheng.payments.accounts import AccountForm, active_account
-from minzheng.payments.actions import _new_account, mask_account
+from minzheng.payments.actions import mask_account
+from minzheng.payments.actions.accounts import _new_account
 from minzheng.payments.models import AccountChange, BankAccount
 from minzheng.registry.models import Person
 

@@ -14,6 +14,12 @@ APPROVER = "approver_haishu"
 
 
 def seed_demo() -> None:
+    """Last month's roll, then the account changes (each idempotent)."""
+    _seed_last_month()
+    seed_account_changes()
+
+
+def _seed_last_month() -> None:
     """Idempotent: a month whose roll is already approved is left as it is."""
     month = YearMonth.of(clock.today()) - 1
     if (
@@ -42,13 +48,15 @@ def seed_account_changes() -> None:
 
     if AccountChange.objects.exists():
         return
-    caseworker = User.objects.get(username="caseworker_nanmen")
-    approver = User.objects.get(username=APPROVER)
+    caseworker = User.objects.filter(username="caseworker_nanmen").first()
+    approver = User.objects.filter(username=APPROVER).first()
+    if caseworker is None or approver is None:
+        return  # not the demo's staff
     paid = BankAccount.objects.filter(active=True, person__isnull=False).values("person_id")
     people = list(Person.objects.visible_to(caseworker).filter(pk__in=paid).order_by("id")[:2])
     changes = [
         ("中国建设银行", "6217000010012345677", "agent", "子女", "老人行动不便，由子女代领"),
-        ("宁波银行", "6222021234567890", "applicant", "", "原卡挂失，换发新卡"),
+        ("宁波银行", "6222021234567894", "applicant", "", "原卡挂失，换发新卡"),
     ]
     for person, (bank, number, holder, relation, reason) in zip(people, changes, strict=False):
         form = check_account_form(
