@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "minzheng.core.middleware.DomainErrorMiddleware",
     "minzheng.core.middleware.InputGuardMiddleware",
+    "minzheng.core.middleware.DialogReasonMiddleware",
 ]
 
 ROOT_URLCONF = "minzheng.urls"

@@ -76,6 +76,8 @@ def test_the_sysadmin_proposes_a_village_account_and_the_security_admin_approves
     pending = page.inner_text("tr:has-text('assistant_new')")
     assert "村社协理员" in pending and "福湖社区" in pending and "sysadmin" in pending
     page.click("tr:has-text('assistant_new') button[value=approve]")
+    page.fill("#confirm-dialog [data-confirm-reason-input]", "岗位调整，经科室确认")
+    page.click("#confirm-dialog [data-confirm-ok]")
     page.wait_for_selector("text=已批准")
     user = User.objects.get(username="assistant_new")
     assert (user.role, user.region_id) == ("village_assistant", "330203001001")

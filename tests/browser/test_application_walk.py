@@ -120,6 +120,7 @@ def test_a_resident_applies_online_and_sees_the_approval_by_qr(
     _sign_in_afresh(staff, "approver_haishu")
     _open_case(staff)
     staff.click("#do-decide")
+    staff.click("#confirm-dialog [data-confirm-ok]")
     staff.wait_for_selector("#current-step >> text=已批准")
 
     # The QR opens the status page without signing in.

@@ -107,6 +107,7 @@ def test_a_case_goes_from_the_portal_to_the_bank_return_through_pages(
     _sign_in_afresh(staff, "approver_haishu")
     _open_case(staff)
     staff.click("#do-decide")
+    staff.click("#confirm-dialog [data-confirm-ok]")
     staff.wait_for_selector("#current-step >> text=已批准")
 
     # Benefits start next month: the clock moves there and the city makes 海曙区's roll.

@@ -36,6 +36,9 @@ def test_a_caseworker_adds_a_member_and_the_household_shows_them_once_approved(
     assert "增加成员 李小雨（孙子女）" in row.inner_text()
     row.locator("input[name=comment]").fill("出生证明齐全")
     row.locator("button[value=approve]").click()
+    # The confirmation dialog carries the comment typed in the row as its reason.
+    assert page.input_value("#confirm-dialog [data-confirm-reason-input]") == "出生证明齐全"
+    page.click("#confirm-dialog [data-confirm-ok]")
     page.wait_for_selector("#change-requests td.status >> text=已批准")  # swapped in by HTMX
     assert page.url.endswith("/registry/change-requests/")
 

@@ -46,6 +46,7 @@ def test_registration_annual_report_rating_and_abnormal_list_repair(
     decide.locator("input[name=credit_code]").fill("51330203MJ0007771X")  # a typo first
     decide.locator("input[name=on]").fill("2024-03-01")
     decide.locator("button[value='1']").click()
+    page.click("#confirm-dialog [data-confirm-ok]")  # the confirmation dialog, its reason optional
     page.wait_for_selector(".alert-error")
     assert "统一社会信用代码" in page.inner_text(".alert-error")
     assert page.inner_text("#app-status") == "初审通过"
@@ -53,6 +54,7 @@ def test_registration_annual_report_rating_and_abnormal_list_repair(
     decide.locator("input[name=credit_code]").fill(CODE)
     decide.locator("input[name=on]").fill("2024-03-01")
     decide.locator("button[value='1']").click()
+    page.click("#confirm-dialog [data-confirm-ok]")  # the confirmation dialog, its reason optional
     page.wait_for_selector("text=已核准")
     page.click("text=宁波市海曙区月湖读书会")
     assert CODE in page.inner_text("#attributes")

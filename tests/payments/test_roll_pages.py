@@ -101,7 +101,7 @@ def test_the_lines_are_paged_and_searchable(
     found = client.get(f"/payments/rolls/{roll.pk}/", {"name": "赵德"}).content.decode()
     table = found.split("data-roll-lines", 1)[1]
     assert "赵德顺" in table and "李建国" not in table
-    assert "共 1 条" in table
+    assert "共 <strong>1</strong> 条" in table
     tekun = client.get(f"/payments/rolls/{roll.pk}/", {"programme": "tekun"}).content.decode()
     assert "李建国" not in tekun.split("data-roll-lines", 1)[1]
 

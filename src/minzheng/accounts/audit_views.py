@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from minzheng.accounts.audit_display import present
-from minzheng.accounts.decorators import requires
+from minzheng.accounts.decorators import requires, staff_user
 from minzheng.accounts.roles import Capability
+from minzheng.core import listing
 from minzheng.core.models import AuditEvent
 
 
@@ -39,7 +40,25 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         events = events.filter(at__date__gte=start)
     if end := _parse_day(filters["end"]):
         events = events.filter(at__date__lte=end)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    if listing.wants_export(request):
+        return listing.export(
+            request,
+            staff_user(request),
+            present(list(events[: listing.EXPORT_LIMIT])),
+            filename="审计日志.xlsx",
+            object_type="audit_log",
+            columns=[
+                ("时间", lambda r: timezone.localtime(r.event.at).strftime("%Y-%m-%d %H:%M:%S")),
+                ("操作人", lambda r: r.event.actor_name),
+                ("角色", lambda r: r.role),
+                ("操作", lambda r: r.event.get_action_display()),
+                ("对象", lambda r: f"{r.object_label} #{r.event.object_id}"),
+                ("人员编号", lambda r: r.event.person_id or ""),
+                ("摘要", lambda r: r.summary),
+                ("IP", lambda r: r.event.ip or ""),
+            ],
+        )
+    page = listing.paginate(request, events, default_size=50)
     return render(
         request,
         "accounts/audit_log.html",

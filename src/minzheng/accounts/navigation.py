@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from minzheng.accounts.breadcrumbs import trail_for
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability as C
 
@@ -37,6 +39,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("发放花名册", "payments:roll_list", C.CASE_DATA, "资金发放"),
     MenuItem("发放异常", "payments:exceptions", C.CASE_DATA, "资金发放"),
     MenuItem("银行文件", "payments:bank_files", C.CASE_DATA, "资金发放"),
+    MenuItem("银行账户变更", "payments:account_changes", C.CASE_DATA, "资金发放"),
     MenuItem("临时救助", "payments:temporary_cases", C.CASE_DATA, "资金发放"),
     MenuItem("银行文件模板", "payments:bank_templates", C.CASE_DATA, "资金发放"),
     MenuItem("发放统计", "payments:reports", C.VIEW_STATISTICS, "资金发放"),
@@ -99,22 +102,31 @@ MENU: tuple[MenuItem, ...] = (
 
 
 def menu_for(user: User) -> list[tuple[str, list[tuple[str, str]]]]:
+    return [(group, list(items)) for group, items in _menu(user.capabilities, settings.DEMO_MODE)]
+
+
+@lru_cache(maxsize=64)
+def _menu(
+    capabilities: frozenset[C], demo_mode: bool
+) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """The menu of one set of capabilities, resolved once per process (every page renders it)."""
     groups: dict[str, list[tuple[str, str]]] = {}
     for item in MENU:
-        if item.capability is not None and not user.can(item.capability):
+        if item.capability is not None and item.capability not in capabilities:
             continue
-        if item.url_name == "applications:sms_outbox" and not settings.DEMO_MODE:
+        if item.url_name == "applications:sms_outbox" and not demo_mode:
             continue  # the development outbox exists only in demo mode
         try:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
         groups.setdefault(item.group, []).append((item.label, url))
-    return list(groups.items())
+    return tuple((group, tuple(items)) for group, items in groups.items())
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if isinstance(user, User) and user.is_authenticated:
-        return {"menu": menu_for(user)}
+        menu = menu_for(user)
+        return {"menu": menu, "trail": trail_for(request.path, menu)}
     return {"menu": []}

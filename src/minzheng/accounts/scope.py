@@ -38,3 +38,35 @@ class RegionScopedQuerySet[M: models.Model](models.QuerySet[M]):
             return self.visible_to(actor).get(**lookup)
         except ObjectDoesNotExist as exc:
             raise NotFound("记录不存在或不在您的管辖范围内") from exc
+
+
+class NarrowedScope:
+    """An actor's scope narrowed to one region inside it: a list page's region filter.
+
+    Reads still go through `visible_to`, so a filter can only ever narrow what the actor sees; a
+    region outside the actor's own scope is refused as not found.
+    """
+
+    def __init__(self, actor: ScopedActor, low: str, high: str) -> None:
+        self.actor = actor
+        self._bounds = (low, high)
+
+    def can(self, capability: Capability) -> bool:
+        return self.actor.can(capability)
+
+    def scope_bounds(self) -> tuple[str, str]:
+        return self._bounds
+
+
+def narrowed(actor: ScopedActor, region_code: str) -> ScopedActor:
+    """`actor` itself for no code; else its scope narrowed to the region `region_code`."""
+    from minzheng.regions.models import Region
+
+    code = region_code.strip()
+    if not code:
+        return actor
+    region = Region.objects.filter(pk=code[:12]).first()
+    low, high = actor.scope_bounds()
+    if region is None or not (low <= region.code <= high):
+        raise NotFound("所选区域不存在或不在您的管辖范围内")
+    return NarrowedScope(actor, *region.bounds)

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import password_validators_help_texts
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from minzheng.accounts import actions
 from minzheng.accounts.decorators import requires, staff_user
 from minzheng.accounts.models import AccessRequest, LoginLog, LoginThrottle, User
 from minzheng.accounts.roles import ROLE_SCOPE_LEVELS, Capability, Role
+from minzheng.core import listing
 from minzheng.core.audit import record
 from minzheng.core.errors import DomainError, NotFound
 from minzheng.core.models import AuditEvent
@@ -135,7 +135,22 @@ def login_log(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(at__date__gte=start)
     if end := _day(filters["end"]):
         rows = rows.filter(at__date__lte=end)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    if listing.wants_export(request):
+        return listing.export(
+            request,
+            staff_user(request),
+            rows,
+            filename="登录日志.xlsx",
+            object_type="login_log",
+            columns=[
+                ("时间", lambda r: timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M:%S")),
+                ("用户名", lambda r: r.username),
+                ("结果", lambda r: "成功" if r.success else "失败"),
+                ("说明", lambda r: r.reason),
+                ("IP", lambda r: r.ip or ""),
+            ],
+        )
+    page = listing.paginate(request, rows, default_size=50)
     return render(request, "accounts/login_log.html", {"page": page, "filters": filters})
 
 
@@ -210,6 +225,14 @@ def _counties() -> list[Region]:
     return list(Region.objects.filter(level__in=("city", "county")).order_by("code"))
 
 
+def _state_label(u: User) -> str:
+    if u.locked_at:
+        return "已锁定"
+    if not u.is_active:
+        return "停用"
+    return "待修改初始密码" if u.must_change_password else "正常"
+
+
 @requires(Capability.MANAGE_USERS)
 def user_list(request: HttpRequest) -> HttpResponse:
     error = ""
@@ -236,7 +259,31 @@ def user_list(request: HttpRequest) -> HttpResponse:
     users = User.objects.select_related("region").order_by("username")
     if q := request.GET.get("q", "").strip()[:150]:
         users = users.filter(username__icontains=q) | users.filter(display_name__icontains=q)
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    if (role := request.GET.get("role", "")) in Role.values:
+        users = users.filter(role=role)
+    state = request.GET.get("state", "")
+    if state == "active":
+        users = users.filter(is_active=True, locked_at__isnull=True)
+    elif state == "disabled":
+        users = users.filter(is_active=False)
+    elif state == "locked":
+        users = users.filter(locked_at__isnull=False)
+    if listing.wants_export(request):
+        return listing.export(
+            request,
+            staff_user(request),
+            users,
+            filename="用户名单.xlsx",
+            object_type="user",
+            columns=[
+                ("用户名", lambda u: u.username),
+                ("姓名", lambda u: u.display_name),
+                ("角色", lambda u: u.role_label or "未授权"),
+                ("管辖区域", lambda u: u.region.name),
+                ("状态", _state_label),
+            ],
+        )
+    page = listing.paginate(request, users, default_size=50)
     pending = set(
         AccessRequest.objects.filter(
             status=AccessRequest.Status.PENDING, user__isnull=False
@@ -252,6 +299,8 @@ def user_list(request: HttpRequest) -> HttpResponse:
             "error": error,
             "pending": pending,
             "q": q,
+            "role": role,
+            "state": state,
         },
         status=400 if error else 200,
     )

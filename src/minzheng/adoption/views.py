@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -12,6 +11,7 @@ from minzheng.accounts.roles import Capability
 from minzheng.adoption.actions import do_import_legacy, do_resolve_review, may_migrate
 from minzheng.adoption.formats import TABLES, read_legacy, read_mapping
 from minzheng.adoption.models import MigrationBatch, MigrationReview
+from minzheng.core import listing
 from minzheng.core.errors import DomainError, PermissionDenied
 
 MAX_UPLOAD = 200 * 1024 * 1024
@@ -97,7 +97,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
         .select_related("enrolment__household__head", "region")
         .order_by("pk")
     )
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = listing.paginate(request, rows, default_size=50)
     return render(
         request,
         "adoption/reviews.html",

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
-from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -12,21 +9,10 @@ from minzheng.accounts.decorators import requires, staff_user
 from minzheng.accounts.roles import Capability
 from minzheng.applications import queries, search
 from minzheng.applications.rules import STEP_LABELS
+from minzheng.core import listing
 from minzheng.core.errors import DomainError
 from minzheng.core.exports import xlsx_response
 from minzheng.dictionary.labels import labels_of
-
-PAGE_SIZES = (20, 50, 100)
-EXPORT_LIMIT = 10_000
-
-
-class CappedPaginator(Paginator):  # type: ignore[type-arg]
-    """Counts up to the cap only: a city's cases are never counted exactly past 10,000."""
-
-    @property
-    def count(self) -> int:
-        n, _ = search.capped_count(self.object_list)  # type: ignore[arg-type]
-        return n
 
 
 @requires(Capability.CASE_DATA)
@@ -66,28 +52,20 @@ def case_search(request: HttpRequest) -> HttpResponse:
                     a.submitted_on,
                     a.decided_on or "",
                 ]
-                for a in found[:EXPORT_LIMIT]
+                for a in found[: listing.EXPORT_LIMIT]
             ),
         )
-    size = int(params["size"]) if params.get("size", "").isdigit() else 20
-    size = size if size in PAGE_SIZES else 20
-    page: Page = CappedPaginator(found, size).get_page(request.GET.get("page"))  # type: ignore[type-arg]
-    _, more = search.capped_count(found)
-    query = urlencode({k: v for k, v in params.items() if k != "page" and v})
+    page = listing.paginate(request, found)
     return render(
         request,
         "applications/search.html",
         {
             "page": page,
-            "more": more,
             "params": params,
-            "query": query,
+            "region": params.get("region") or params.get("township", ""),
             "error": error,
-            "sizes": PAGE_SIZES,
-            "size": size,
             "programmes": queries.programme_choices(),
             "steps": [(s.value, label) for s, label in STEP_LABELS.items()],
-            "townships": search.townships_for(user),
         },
         status=400 if error else 200,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -23,6 +22,7 @@ from minzheng.charity.models import (
     Recognition,
     YearlyFinancials,
 )
+from minzheng.core import listing
 from minzheng.core.errors import DomainError, NotFound, ValidationFailed
 from minzheng.core.exports import xlsx_response
 from minzheng.organisations.models import Organisation
@@ -53,7 +53,7 @@ def charity_list(request: HttpRequest) -> HttpResponse:
         request,
         "charity/charity_list.html",
         {
-            "page": Paginator(rows, 20).get_page(request.GET.get("page")),
+            "page": listing.paginate(request, rows, default_size=20),
             "totals": queries.totals(user, year),
             "year": year,
             "can_manage": user.can(Capability.MANAGE_ORGANISATIONS),
@@ -216,7 +216,7 @@ def donation_list(request: HttpRequest) -> HttpResponse:
         request,
         "charity/donation_list.html",
         {
-            "page": Paginator(rows, 20).get_page(request.GET.get("page")),
+            "page": listing.paginate(request, rows, default_size=20),
             "q": q,
             "year": year,
         },
@@ -312,7 +312,7 @@ def trust_list(request: HttpRequest) -> HttpResponse:
         request,
         "charity/trust_list.html",
         {
-            "page": Paginator(rows, 20).get_page(request.GET.get("page")),
+            "page": listing.paginate(request, rows, default_size=20),
             "can_manage": staff_user(request).can(Capability.MANAGE_ORGANISATIONS),
             "trustees": Organisation.objects.visible_to(staff_user(request)).filter(
                 is_charity=True
@@ -350,7 +350,7 @@ def disclosure_list(request: HttpRequest) -> HttpResponse:
         request,
         "charity/disclosure_list.html",
         {
-            "page": Paginator(rows, 20).get_page(request.GET.get("page")),
+            "page": listing.paginate(request, rows, default_size=20),
             "only": only,
             "today": today(),
             "can_manage": staff_user(request).can(Capability.MANAGE_ORGANISATIONS),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +32,7 @@ from minzheng.civil.models import (
     RegistryOffice,
 )
 from minzheng.civil.rules import DIVORCE_STAGE_LABELS, stage_on
+from minzheng.core import listing
 from minzheng.core.errors import DomainError, NotFound, ValidationFailed
 from minzheng.registry.models import Person
 
@@ -66,7 +66,7 @@ def _registrar(user: Any) -> bool:
 
 
 def _page(request: HttpRequest, rows: Any) -> Any:
-    return Paginator(rows, 20).get_page(request.GET.get("page"))
+    return listing.paginate(request, rows, default_size=20)
 
 
 def _done(name: str, message: str, **kwargs: Any) -> HttpResponse:

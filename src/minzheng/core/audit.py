@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
@@ -20,6 +21,19 @@ class Actor(Protocol):
 
     @property
     def username(self) -> str: ...
+
+
+# The reason typed in a page's confirmation dialog (approve, refuse, confirm, unlock, reveal), set
+# for the length of one request by `core.middleware.DialogReasonMiddleware`: every event the
+# request's action writes carries it, whichever app's action that is.
+dialog_reason: ContextVar[str] = ContextVar("dialog_reason", default="")
+
+
+def with_reason(summary: str) -> str:
+    reason = dialog_reason.get().strip()
+    if reason and reason not in summary:
+        return f"{summary}（理由：{reason[:200]}）"
+    return summary
 
 
 def _jsonable(value: Any) -> Any:
@@ -63,7 +77,7 @@ def record(
         object_id=str(object_id),
         person_id=person_id,
         region_code=region_code,
-        summary=summary[:300],
+        summary=with_reason(summary)[:300],
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
         ip=client_ip(request),

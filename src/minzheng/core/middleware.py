@@ -10,6 +10,7 @@ from django.db import DataError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from minzheng.core import audit
 from minzheng.core.errors import DomainError, ValidationFailed
 from minzheng.core.inputs import text_problem, walk_strings
 
@@ -72,6 +73,28 @@ def error_response(request: HttpRequest, error: DomainError) -> HttpResponse:
         "core/error_fragment.html" if request.headers.get("HX-Request") else "core/error.html"
     )
     return render(request, template, {"error": error}, status=error.status)
+
+
+class DialogReasonMiddleware:
+    """The `dialog_reason` a staff form posts (typed in the confirmation dialog) goes with every
+    audit event the request writes (`core.audit.dialog_reason`)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        reason = ""
+        if (
+            request.method == "POST"
+            and not request.path.startswith("/api/")
+            and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
+        ):
+            reason = request.POST.get("dialog_reason", "")
+        token = audit.dialog_reason.set(reason)
+        try:
+            return self.get_response(request)
+        finally:
+            audit.dialog_reason.reset(token)
 
 
 class InputGuardMiddleware:

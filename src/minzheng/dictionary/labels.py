@@ -31,9 +31,11 @@ KIND_NAMES: dict[str, str] = {
 }
 
 OBJECT_TYPES: dict[str, str] = {
+    "account_change": "银行账户变更申请",
     "api_client": "接口客户端",
     "application": "救助申请",
     "application_search": "救助申请查询",
+    "audit_log": "审计日志",
     "bank_account": "银行账户",
     "bank_file": "银行文件",
     "bank_return": "银行回盘",
@@ -51,6 +53,7 @@ OBJECT_TYPES: dict[str, str] = {
     "eligibility_decision": "救助资格认定",
     "enrolment": "救助对象",
     "fast_track": "快速通道",
+    "feed_batch": "部门核对数据批次",
     "household": "家庭户",
     "household_asset": "家庭财产",
     "job": "后台任务",
@@ -61,6 +64,7 @@ OBJECT_TYPES: dict[str, str] = {
     "linkage_review_pair": "多重身份复核",
     "linkage_roster_import": "两线合一导入",
     "linkage_run": "多重身份识别",
+    "login_log": "登录日志",
     "objection": "公示异议",
     "payment_report": "发放统计",
     "payment_roll": "发放花名册",
@@ -73,6 +77,7 @@ OBJECT_TYPES: dict[str, str] = {
     "sign_in_code": "登录验证码",
     "temporary_case": "临时救助",
     "user": "用户",
+    "warning": "动态监测预警",
 }
 
 BANK_FIELDS: dict[str, str] = {

@@ -7,7 +7,6 @@ import io
 from datetime import date
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from minzheng.accounts.decorators import requires, staff_user
 from minzheng.accounts.roles import Capability
+from minzheng.core import listing
 from minzheng.core.errors import DomainError, ValidationFailed
 from minzheng.core.exports import XLSX, xlsx_response
 from minzheng.core.inputs import int_param
@@ -44,7 +44,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     status = request.GET.get("status", ReviewPair.Status.PENDING)
     reason = request.GET.get("reason", "")
-    page = Paginator(queries.queue(user, status, reason), 30).get_page(request.GET.get("page"))
+    page = listing.paginate(request, queries.queue(user, status, reason), default_size=30)
     context = {
         "page": page,
         "status": status,
@@ -175,7 +175,7 @@ def profile(request: HttpRequest, person_id: int) -> HttpResponse:
 def conflicts(request: HttpRequest) -> HttpResponse:
     day = _day(request)
     rows = queries.conflict_rows(staff_user(request), day)
-    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    page = listing.paginate(request, rows, default_size=30)
     return render(request, "linkage/conflicts.html", {"page": page, "as_of": day})
 
 

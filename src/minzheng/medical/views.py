@@ -6,7 +6,6 @@ import csv
 from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from minzheng.accounts.decorators import requires, staff_user
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
 from minzheng.api.models import ApiClient
+from minzheng.core import listing
 from minzheng.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from minzheng.core.money import ZERO
 from minzheng.core.yearmonth import YearMonth
@@ -52,7 +52,7 @@ def settlement_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(hospital_id=int(f["hospital"]))
     if f["q"]:
         rows = rows.filter(person__name__contains=f["q"])
-    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    page = listing.paginate(request, rows, default_size=30)
     return render(
         request,
         "medical/settlement_list.html",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +11,8 @@ from django.utils import timezone
 
 from minzheng.accounts.decorators import requires, staff_user
 from minzheng.accounts.roles import Capability
+from minzheng.accounts.scope import narrowed
+from minzheng.core import listing
 from minzheng.core.errors import DomainError
 from minzheng.core.yearmonth import YearMonth
 from minzheng.monitoring import actions, queries
@@ -35,7 +36,19 @@ def warning_list(request: HttpRequest) -> HttpResponse:
                 error = exc.message
             else:
                 notice = f"{month}动态监测完成：发现{result.found}条，新增预警{result.created}条"
-    rows = queries.warnings_for(user).select_related("region", "household")
+    region = request.GET.get("region", "")
+    try:
+        rows = queries.warnings_for(narrowed(user, region)).select_related("region", "household")
+    except DomainError as exc:
+        error, region = exc.message, ""
+        rows = queries.warnings_for(user).select_related("region", "household")
+    if name := request.GET.get("name", "").strip():
+        rows = rows.filter(name__startswith=name)
+    if month_text := request.GET.get("month", "").strip():
+        try:
+            rows = rows.filter(month=YearMonth.parse(month_text).first_day())
+        except ValueError:
+            error = "月份格式应为YYYY-MM"
     kind = request.GET.get("kind", "")
     status = request.GET.get("status", "open")
     if kind in Kind.values:
@@ -44,7 +57,27 @@ def warning_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(status=status)
     if request.GET.get("overdue"):
         rows = rows.filter(status=Warning.Status.OPEN, deadline__lt=today)
-    page = Paginator(rows.order_by("deadline", "id"), 50).get_page(request.GET.get("page"))
+    rows = rows.order_by("deadline", "id")
+    if listing.wants_export(request):
+        return listing.export(
+            request,
+            user,
+            rows,
+            filename="动态监测预警.xlsx",
+            object_type="warning",
+            columns=[
+                ("编号", lambda w: w.pk),
+                ("月份", lambda w: w.month.strftime("%Y-%m")),
+                ("类型", lambda w: w.get_kind_display()),
+                ("等级", lambda w: w.get_severity_display()),
+                ("姓名", lambda w: w.name),
+                ("身份证号", lambda w: w.id_number_masked),
+                ("区划", lambda w: w.region.name),
+                ("期限", lambda w: w.deadline),
+                ("状态", lambda w: w.get_status_display()),
+            ],
+        )
+    page = listing.paginate(request, rows)
     return render(
         request,
         "monitoring/warning_list.html",
@@ -55,6 +88,9 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             "statuses": Warning.Status.choices,
             "kind": kind,
             "status": status,
+            "region": region,
+            "name": name,
+            "month": month_text,
             "today": today,
             "runs": MonitoringRun.objects.all()[:5],
             "can_run": user.can(Capability.APPROVE),

@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -19,7 +18,9 @@ from django.views.decorators.http import require_POST
 
 from minzheng.accounts.decorators import requires, staff_user
 from minzheng.accounts.roles import Capability
+from minzheng.accounts.scope import narrowed
 from minzheng.applications.documents import html_to_pdf, pdf_response, qr_data_uri
+from minzheng.core import listing
 from minzheng.core.errors import DomainError, NotFound, ValidationFailed
 from minzheng.core.exports import xlsx_response
 from minzheng.organisations import actions, queries, rules
@@ -69,7 +70,7 @@ class Table:
 
 
 def _page(request: HttpRequest, items: Any, per_page: int = 20) -> Any:
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+    return listing.paginate(request, items, default_size=per_page)
 
 
 # ── registry ───────────────────────────────────────────────────────────────────────────────
@@ -104,13 +105,15 @@ def _org_cells(o: Organisation) -> list[Any]:
 @requires(C)
 def organisation_list(request: HttpRequest) -> HttpResponse:
     q, kind, status = (request.GET.get(k, "") for k in ("q", "kind", "status"))
-    rows = queries.search_organisations(staff_user(request), q, kind, status)
+    region = request.GET.get("region", "")
+    rows = queries.search_organisations(narrowed(staff_user(request), region), q, kind, status)
     return render(
         request,
         "organisations/organisation_list.html",
         {
             "page": _page(request, rows),
             "q": q,
+            "region": region,
             "kind": kind,
             "status": status,
             "kinds": Kind.choices,
@@ -123,7 +126,8 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @requires(C)
 def organisation_export(request: HttpRequest) -> HttpResponse:
     q, kind, status = (request.GET.get(k, "") for k in ("q", "kind", "status"))
-    rows = queries.search_organisations(staff_user(request), q, kind, status)
+    region = request.GET.get("region", "")
+    rows = queries.search_organisations(narrowed(staff_user(request), region), q, kind, status)
     return xlsx_response(
         staff_user(request),
         request,

@@ -15,6 +15,12 @@ APPROVER = "approver_haishu"
 
 
 def seed_demo() -> None:
+    """Last month's roll, then the account changes (each idempotent)."""
+    _seed_last_month()
+    seed_account_changes()
+
+
+def _seed_last_month() -> None:
     """Idempotent: a month whose roll is already approved is left as it is."""
     month = YearMonth.of(clock.today()) - 1
     if (
@@ -34,3 +40,37 @@ def seed_demo() -> None:
         return
     do_approve_roll(approver, roll)
     do_export_bank_file(approver, roll)
+
+
+def seed_account_changes() -> None:
+    """银行账户变更 in the demo: one change approved (an agent now holds the account, shown on the
+    roll) and one waiting for approver_haishu, both for 南门街道 recipients. Idempotent."""
+    from minzheng.payments.account_changes import do_decide_account_change, do_file_account_change
+    from minzheng.payments.accounts import check_account_form
+    from minzheng.payments.models import AccountChange, BankAccount
+    from minzheng.registry.models import Person
+
+    if AccountChange.objects.exists():
+        return
+    caseworker = User.objects.filter(username="caseworker_nanmen").first()
+    approver = User.objects.filter(username=APPROVER).first()
+    if caseworker is None or approver is None:
+        return  # not the demo's staff
+    paid = BankAccount.objects.filter(active=True, person__isnull=False).values("person_id")
+    people = list(Person.objects.visible_to(caseworker).filter(pk__in=paid).order_by("id")[:2])
+    changes = [
+        ("中国建设银行", "6217000010012345677", "agent", "子女", "老人行动不便，由子女代领"),
+        ("宁波银行", "6222021234567894", "applicant", "", "原卡挂失，换发新卡"),
+    ]
+    for person, (bank, number, holder, relation, reason) in zip(people, changes, strict=False):
+        form = check_account_form(
+            person,
+            bank_name=bank,
+            number=number,
+            holder=holder,
+            agent_name=f"{person.name[0]}晓梅" if holder == "agent" else "",
+            relation=relation,
+        )
+        change = do_file_account_change(caseworker, person, form, reason=reason)
+        if holder == "agent":
+            do_decide_account_change(approver, change.pk, approve=True, comment="委托书齐全")

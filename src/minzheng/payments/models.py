@@ -396,3 +396,60 @@ class BankOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line_id} {self.status}"
+
+
+class AccountChangeQuerySet(RegionScopedQuerySet["AccountChange"]):
+    scope_field = "region_id"
+
+
+class AccountChange(models.Model):
+    """变更银行账户: a caseworker files the new account, another person approves it; only then
+    does it replace the account on file. The number is sealed like the account's own."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已批准"
+        REJECTED = "rejected", "已驳回"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    old_account = models.ForeignKey(
+        BankAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    new_account = models.ForeignKey(
+        BankAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    bank_name = models.CharField("开户行", max_length=60)
+    holder_name = models.CharField("户名", max_length=60)
+    holder_relation = models.CharField("代理人与本人关系", max_length=20, blank=True)
+    number_cipher = EncryptedTextField("账号（密文）")
+    number_masked = models.CharField("账号", max_length=40)
+    reason = models.CharField("变更理由", max_length=300)
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    filed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.CharField("审核意见", max_length=300, blank=True)
+
+    objects: ClassVar[AccountChangeQuerySet] = AccountChangeQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "银行账户变更申请"
+        ordering = ("-filed_at", "-id")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(status="pending"),
+                name="one_pending_account_change_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.holder_name} {self.number_masked}"

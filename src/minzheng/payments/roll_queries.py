@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Substr
 
 from minzheng.assistance.programmes import PROGRAMMES
@@ -160,7 +160,16 @@ def payees_without_account(roll: Roll) -> list[MissingAccount]:
 def roll_lines(
     roll: Roll, *, name: str = "", programme: str = "", kind: str = "", township: str = ""
 ) -> QuerySet[PaymentLine]:
-    lines = PaymentLine.objects.filter(roll=roll).select_related("payee", "region")
+    # The account holder beside the payee: the person or a named agent (with the relation).
+    account = BankAccount.objects.filter(person_id=OuterRef("payee_id"), active=True)
+    lines = (
+        PaymentLine.objects.filter(roll=roll)
+        .select_related("payee", "region")
+        .annotate(
+            holder_name=Subquery(account.values("holder_name")[:1]),
+            holder_relation=Subquery(account.values("holder_relation")[:1]),
+        )
+    )
     if name:
         lines = lines.filter(payee__name__contains=name)
     if programme:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from minzheng.accounts.decorators import requires, staff_user
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
+from minzheng.core import listing
 from minzheng.core.errors import DomainError, NotFound, PermissionDenied
 from minzheng.core.yearmonth import YearMonth
 from minzheng.payments import actions, queries, roll_queries
@@ -33,6 +33,12 @@ def counties_for(user: User) -> list[Region]:
     )
 
 
+def _holder(line: object) -> str:
+    name = getattr(line, "holder_name", None) or ""
+    relation = getattr(line, "holder_relation", None) or ""
+    return f"{name}（代理人，{relation}）" if relation else name
+
+
 def _default_month() -> str:
     from minzheng.core.clock import today
 
@@ -42,14 +48,46 @@ def _default_month() -> str:
 @requires(Capability.CASE_DATA)
 def roll_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
+    search = {k: request.GET.get(k, "").strip() for k in ("county", "month", "status")}
+    rolls = queries.rolls_for(user).order_by("-month", "county_id", "-version")
+    error = ""
+    if search["county"]:
+        rolls = rolls.filter(county_id=search["county"][:12])
+    if search["status"] in Roll.Status.values:
+        rolls = rolls.filter(status=search["status"])
+    if search["month"]:
+        try:
+            rolls = rolls.filter(month=YearMonth.parse(search["month"]).first_day())
+        except ValueError:
+            error = "发放月份格式应为 YYYY-MM，如 2026-03"
+    if listing.wants_export(request) and not error:
+        return listing.export(
+            request,
+            user,
+            rolls,
+            filename="发放花名册列表.xlsx",
+            object_type="payment_roll",
+            columns=[
+                ("县（市、区）", lambda r: r.county.name),
+                ("月份", lambda r: r.month.strftime("%Y-%m")),
+                ("版本", lambda r: f"第{r.version}版"),
+                ("状态", lambda r: r.get_status_display()),
+                ("制单人", lambda r: str(r.made_by or "系统任务")),
+                ("审批人", lambda r: str(r.approved_by or "")),
+            ],
+        )
     return render(
         request,
         "payments/roll_list.html",
         {
-            "rolls": queries.rolls_for(user)[:100],
+            "page": listing.paginate(request, rolls),
+            "search": search,
+            "statuses": Roll.Status.choices,
+            "error": error,
             "counties": counties_for(user),
-            "month": request.GET.get("month") or _default_month(),
+            "month": _default_month(),
         },
+        status=400 if error else 200,
     )
 
 
@@ -86,7 +124,25 @@ def roll_detail(request: HttpRequest, roll_id: int) -> HttpResponse:
     )
     search = {k: request.GET.get(k, "").strip() for k in ("name", "programme", "kind", "township")}
     lines = roll_queries.roll_lines(roll, **search)
-    page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("page"))
+    if listing.wants_export(request):
+        labels = roll_queries.PROGRAMME_LABELS
+        return listing.export(
+            request,
+            user,
+            lines,
+            filename=f"{roll.county.name}{roll.month:%Y-%m}发放明细.xlsx",
+            object_type="payment_roll",
+            columns=[
+                ("收款人", lambda line: line.payee.name if line.payee else "临时救助对象"),
+                ("账户户名", _holder),
+                ("村（社区）", lambda line: line.region.name),
+                ("项目", lambda line: labels.get(line.programme, "")),
+                ("类别", lambda line: line.get_kind_display()),
+                ("所属月份", lambda line: line.month.strftime("%Y-%m")),
+                ("金额（元）", lambda line: line.amount),
+            ],
+        )
+    page = listing.paginate(request, lines, default_size=LINES_PER_PAGE)
     count, total = roll_queries.roll_total(roll)
     bank_file = BankFile.objects.filter(roll=roll).first()
     return render(

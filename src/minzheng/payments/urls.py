@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minzheng.payments import roll_views, views
+from minzheng.payments import account_change_views, roll_views, views
 
 app_name = "payments"
 urlpatterns = [
@@ -32,4 +32,15 @@ urlpatterns = [
         "templates/<int:template_id>/codes/", views.bank_template_codes, name="bank_template_codes"
     ),
     path("price-indices/", views.price_indices, name="price_indices"),
+    path("account-changes/", account_change_views.account_changes, name="account_changes"),
+    path(
+        "account-changes/new/<int:person_id>/",
+        account_change_views.account_change_new,
+        name="account_change_new",
+    ),
+    path(
+        "account-changes/<int:change_id>/decide/",
+        account_change_views.account_change_decide,
+        name="account_change_decide",
+    ),
 ]

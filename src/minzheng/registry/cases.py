@@ -13,7 +13,7 @@ from django.db.models import Count, Q, Sum
 
 from minzheng.applications.models import Application, ReviewTask
 from minzheng.assistance.models import OPEN_STATUSES, Enrolment
-from minzheng.payments.models import PAYOUT_KINDS, PaymentLine, fen_to_yuan
+from minzheng.payments.models import PAYOUT_KINDS, BankAccount, PaymentLine, fen_to_yuan
 from minzheng.registry.models import Household, Membership, Person
 
 
@@ -87,3 +87,8 @@ def person_case_file(person: Person) -> CaseFile:
 
 def household_case_file(household: Household) -> CaseFile:
     return _file([household.pk], None)
+
+
+def paying_account(person: Person) -> BankAccount | None:
+    """The one active account the person is paid into (shown masked on the person's page)."""
+    return BankAccount.objects.filter(person=person, active=True).first()

@@ -6,19 +6,20 @@ from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from minzheng.accounts.decorators import requires, staff_user
 from minzheng.accounts.roles import Capability
+from minzheng.accounts.scope import narrowed
+from minzheng.core import listing
 from minzheng.core.errors import DomainError, NotFound, ValidationFailed
-from minzheng.core.exports import xlsx_response
 from minzheng.core.masking import birth_shown
 from minzheng.registry import actions, queries
-from minzheng.registry.cases import household_case_file, person_case_file
+from minzheng.registry.cases import household_case_file, paying_account, person_case_file
 from minzheng.registry.models import (
     ChangeRequest,
     DisabilityCategory,
@@ -45,19 +46,62 @@ def _as_of(request: HttpRequest) -> date | None:
         raise ValidationFailed(f"日期格式应为YYYY-MM-DD：{raw}", code="bad_date") from exc
 
 
+def _persons_found(request: HttpRequest) -> QuerySet[Person]:
+    """人员查询's search: name prefix / full ID / full phone, within a picked region, by sex."""
+    user = staff_user(request)
+    actor = narrowed(user, request.GET.get("region", ""))
+    persons = queries.search_persons(actor, request.GET.get("q", ""))
+    if (sex := request.GET.get("sex", "")) in ("男", "女"):
+        persons = persons.filter(sex=sex)
+    return persons
+
+
 @requires(Capability.CASE_DATA)
 def person_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "")
-    page = Paginator(queries.search_persons(staff_user(request), q), 20).get_page(
-        request.GET.get("page")
-    )
+    try:
+        found = _persons_found(request)
+        error = ""
+    except DomainError as exc:
+        found, error = Person.objects.none(), exc.message
+    if listing.wants_export(request) and not error:
+        return person_export(request)
     template = (
         "registry/_person_rows.html"
         if request.headers.get("HX-Request")
         else "registry/person_list.html"
     )
-    can_reveal = staff_user(request).can(Capability.VIEW_PII)
-    return render(request, template, {"page": page, "q": q, "can_reveal": can_reveal})
+    return render(
+        request,
+        template,
+        {
+            "page": listing.paginate(request, found),
+            "q": request.GET.get("q", ""),
+            "region": request.GET.get("region", ""),
+            "sex": request.GET.get("sex", ""),
+            "error": error,
+            "can_reveal": staff_user(request).can(Capability.VIEW_PII),
+        },
+        status=400 if error else 200,
+    )
+
+
+@requires(Capability.CASE_DATA)
+def person_pick(request: HttpRequest) -> JsonResponse:
+    """The person picker's choices: the first ten in scope by name, full ID or phone number,
+    each with the masked ID number and the village, so a user picks instead of typing an id."""
+    q = request.GET.get("q", "").strip()[:40]
+    found = queries.search_persons(staff_user(request), q)[:10] if q else []
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "id": p.pk,
+                    "label": f"{p.name}（{p.id_number_masked or '无证件号'}，{p.region.name}）",
+                }
+                for p in found
+            ]
+        }
+    )
 
 
 @requires(Capability.CASE_DATA)
@@ -85,6 +129,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "memberships": memberships,
             "tags": person.identity_tags.order_by("valid_to", "-valid_from", "id"),
             "case_file": person_case_file(person),
+            "bank_account": paying_account(person),
             "timeline": queries.person_history(person, full_birth=user.can(Capability.VIEW_PII)),
             "can_reveal": user.can(Capability.VIEW_PII),
             "can_edit": user.can(Capability.EDIT_CASES),
@@ -177,48 +222,70 @@ def tag_end(request: HttpRequest, tag_id: int) -> HttpResponse:
 @requires(Capability.CASE_DATA)
 def person_export(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    persons = queries.search_persons(user, request.GET.get("q", ""))
     full = user.can(Capability.VIEW_PII)
-    rows = (
-        [
-            p.name,
-            p.id_number_masked,
-            p.sex,
-            p.birth_date if full else birth_shown(p.birth_date, full=False),
-            p.phone_masked,
-            p.region.name,
-            p.address,
-        ]
-        for p in persons.iterator(chunk_size=2000)
-    )
-    return xlsx_response(
-        user,
+    return listing.export(
         request,
+        user,
+        _persons_found(request),
         filename="人员名单.xlsx",
         object_type="person",
-        headers=[
-            "姓名",
-            "身份证号",
-            "性别",
-            "出生日期" if full else "出生年份",
-            "手机号",
-            "区划",
-            "地址",
+        columns=[
+            ("姓名", lambda p: p.name),
+            ("身份证号", lambda p: p.id_number_masked),
+            ("性别", lambda p: p.sex),
+            (
+                "出生日期" if full else "出生年份",
+                lambda p: p.birth_date if full else birth_shown(p.birth_date, full=False),
+            ),
+            ("手机号", lambda p: p.phone_masked),
+            ("区划", lambda p: p.region.name),
+            ("地址", lambda p: p.address),
         ],
-        rows=rows,
     )
+
+
+def _households_found(request: HttpRequest) -> QuerySet[Household]:
+    """家庭户's search: address fragment and head's name prefix, within a picked region."""
+    actor = narrowed(staff_user(request), request.GET.get("region", ""))
+    households = queries.households_for(actor, request.GET.get("q", ""))
+    if head := request.GET.get("head", "").strip():
+        households = households.filter(head__name__startswith=head)
+    return households
 
 
 @requires(Capability.CASE_DATA)
 def household_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "")
-    page = Paginator(queries.households_for(staff_user(request), q), 20).get_page(
-        request.GET.get("page")
-    )
+    user = staff_user(request)
+    try:
+        found = _households_found(request)
+        error = ""
+    except DomainError as exc:
+        found, error = Household.objects.none(), exc.message
+    if listing.wants_export(request) and not error:
+        return listing.export(
+            request,
+            user,
+            found,
+            filename="家庭户名单.xlsx",
+            object_type="household",
+            columns=[
+                ("户主", lambda h: h.head.name if h.head else ""),
+                ("地址", lambda h: h.address),
+                ("村（社区）", lambda h: h.region.name),
+            ],
+        )
     return render(
         request,
         "registry/household_list.html",
-        {"page": page, "q": q, "perms_edit": staff_user(request).can(Capability.EDIT_CASES)},
+        {
+            "page": listing.paginate(request, found),
+            "q": request.GET.get("q", ""),
+            "head": request.GET.get("head", ""),
+            "region": request.GET.get("region", ""),
+            "error": error,
+            "perms_edit": user.can(Capability.EDIT_CASES),
+        },
+        status=400 if error else 200,
     )
 
 
@@ -300,9 +367,7 @@ def household_change_submit(request: HttpRequest, household_id: int) -> HttpResp
 def change_request_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     status = request.GET.get("status", ChangeRequest.Status.PENDING)
-    page = Paginator(queries.change_requests_for(user, status), 20).get_page(
-        request.GET.get("page")
-    )
+    page = listing.paginate(request, queries.change_requests_for(user, status))
     counts = queries.change_request_counts(user)
     return render(
         request,

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from minzheng.accounts.decorators import requires, staff_user
 from minzheng.accounts.roles import Capability
 from minzheng.applications.documents import pdf_bytes, pdf_response
 from minzheng.applications.models import Application
+from minzheng.core import listing
 from minzheng.core.errors import DomainError, NotFound
 from minzheng.verification import actions
 from minzheng.verification.checks import source_label
@@ -47,7 +51,38 @@ def feed_list(request: HttpRequest) -> HttpResponse:
     source = request.GET.get("source", "")
     if source in FEEDS:
         batches = batches.filter(source=source)
-    page = Paginator(batches, 50).get_page(request.GET.get("page"))
+    if name := request.GET.get("filename", "").strip():
+        batches = batches.filter(filename__contains=name)
+    if request.GET.get("rejected") == "1":
+        batches = batches.filter(rows_rejected__gt=0)
+    for bound, lookup in (("start", "received_at__date__gte"), ("end", "received_at__date__lte")):
+        if day := request.GET.get(bound, "").strip():
+            try:
+                batches = batches.filter(**{lookup: date.fromisoformat(day)})
+            except ValueError:
+                error = "接收日期格式应为YYYY-MM-DD"
+    if listing.wants_export(request) and not error:
+        return listing.export(
+            request,
+            user,
+            batches,
+            filename="部门核对数据批次.xlsx",
+            object_type="feed_batch",
+            columns=[
+                ("批次", lambda b: b.pk),
+                ("来源", lambda b: SOURCE_LABELS.get(b.source, "")),
+                ("文件", lambda b: b.filename),
+                (
+                    "接收时间",
+                    lambda b: timezone.localtime(b.received_at).strftime("%Y-%m-%d %H:%M"),
+                ),
+                ("行数", lambda b: b.rows_total),
+                ("新增", lambda b: b.rows_accepted),
+                ("此前已接收", lambda b: b.rows_known),
+                ("错误行", lambda b: b.rows_rejected),
+            ],
+        )
+    page = listing.paginate(request, batches, default_size=50)
     return render(
         request,
         "verification/feed_list.html",
@@ -56,6 +91,9 @@ def feed_list(request: HttpRequest) -> HttpResponse:
             "sources": [(s, spec.label, ",".join(spec.header)) for s, spec in FEEDS.items()],
             "labels": SOURCE_LABELS,
             "source": source,
+            "filters": {
+                k: request.GET.get(k, "") for k in ("filename", "start", "end", "rejected")
+            },
             "can_load": _can_load(user),
             "error": error,
         },
