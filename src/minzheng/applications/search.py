@@ -10,11 +10,13 @@ from datetime import date
 from django.db.models import QuerySet
 
 from minzheng.accounts.models import User
+from minzheng.accounts.scope import region_q, scope_q
 from minzheng.applications.models import Application
 from minzheng.applications.rules import CLOSED_STEPS, OPEN_STEPS
 from minzheng.core.errors import ValidationFailed
 from minzheng.core.pii import ID_NUMBER, blind_index
-from minzheng.regions.models import Level, Region, code_range
+from minzheng.core.regioncode import RegionCode
+from minzheng.regions.models import Level, Region
 
 CASE_NUMBER = re.compile(r"^\d{8}(\d{6})$")
 # Counting stops here: "10,000+" is shown beyond it (an exact COUNT over a city is the slow part).
@@ -77,8 +79,7 @@ def search_cases(user: User, s: CaseSearch) -> QuerySet[Application]:
     if s.step:
         qs = qs.filter(step=s.step)
     if s.township.isdigit() and len(s.township) == 12:
-        low, high = code_range(s.township, Level.TOWNSHIP)
-        qs = qs.filter(region_id__gte=low, region_id__lte=high)
+        qs = qs.filter(region_q(RegionCode.of(s.township, Level.TOWNSHIP)))
     if s.submitted_from:
         qs = qs.filter(submitted_on__gte=s.submitted_from)
     if s.submitted_to:
@@ -93,7 +94,4 @@ def capped_count(qs: QuerySet[Application]) -> tuple[int, bool]:
 
 
 def townships_for(user: User) -> list[Region]:
-    low, high = user.scope_bounds()
-    return list(
-        Region.objects.filter(level=Level.TOWNSHIP, code__gte=low, code__lte=high).order_by("code")
-    )
+    return list(Region.objects.filter(scope_q(user, "code"), level=Level.TOWNSHIP).order_by("code"))
