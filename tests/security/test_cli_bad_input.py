@@ -121,6 +121,7 @@ def test_evaluate_reads_gbk_and_utf8_bom_files(
         (["evaluate", "--all", "--changes", "/no/such/dir/changes.jsonl"], ("目录",)),
         (["evaluate", "--all", "--changes", "/tmp"], ("目录",)),
         (["evaluate", "x.json", "--encoding", "no-such-encoding"], ()),
+        (["evaluate", "--all", "--region", "33020X"], ("区划代码",)),
     ],
 )
 def test_evaluate_refuses_bad_arguments_in_chinese(

@@ -6,10 +6,11 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
 from minzheng.accounts.roles import ROLE_CAPABILITIES, Capability, Role
-from minzheng.regions.models import Region, code_range
+from minzheng.accounts.scope import CoversMixin
+from minzheng.regions.models import Region
 
 
-class User(AbstractUser):
+class User(CoversMixin, AbstractUser):
     """A staff account: one role, one region scope."""
 
     role = models.CharField("角色", max_length=30, choices=Role.choices)
@@ -44,9 +45,6 @@ class User(AbstractUser):
 
     def can(self, capability: Capability) -> bool:
         return capability in self.capabilities
-
-    def scope_bounds(self) -> tuple[str, str]:
-        return code_range(self.region_id, self.region.level)
 
     @property
     def is_locked(self) -> bool:

@@ -23,8 +23,6 @@ def require[A: ScopedActor](
     """
     if actor is None or not actor.can(capability):
         raise PermissionDenied(message)
-    if region_code is not None:
-        low, high = actor.scope_bounds()
-        if not low <= region_code <= high:
-            raise NotFound("记录不存在或不在您的管辖范围内")
+    if region_code is not None and not actor.covers(region_code):
+        raise NotFound("记录不存在或不在您的管辖范围内")
     return actor

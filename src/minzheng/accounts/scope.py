@@ -14,12 +14,53 @@ from django.db import models
 
 from minzheng.accounts.roles import Capability
 from minzheng.core.errors import NotFound
+from minzheng.core.regioncode import RegionCode, full_code
 
 
 class ScopedActor(Protocol):
     def can(self, capability: Capability) -> bool: ...
 
+    def scope_code(self) -> RegionCode:
+        """The unit the actor's scope is: their region at its level."""
+        ...
+
     def scope_bounds(self) -> tuple[str, str]: ...
+
+    def covers(self, code: str) -> bool:
+        """Whether a region code (any prefix, padded) lies in the actor's scope."""
+        ...
+
+
+def scope_q(actor: ScopedActor, field: str = "region_id") -> models.Q:
+    """The rows whose `field` holds a code in the actor's scope — for tables that are not case
+    data (regions, batches, snapshots); case data is read through `visible_to`."""
+    return region_q(actor.scope_code(), field)
+
+
+def region_q(unit: RegionCode, field: str = "region_id") -> models.Q:
+    """The rows whose `field` holds a code inside `unit`: an index range scan on any database."""
+    return range_q(unit.range, field)
+
+
+def range_q(bounds: tuple[str, str], field: str = "region_id") -> models.Q:
+    """The rows whose `field` lies within inclusive code bounds: for the batch layer, whose bounds
+    may be the overlap of a scope and a region (`core.regioncode.overlap`)."""
+    low, high = bounds
+    return models.Q(**{f"{field}__gte": low, f"{field}__lte": high})
+
+
+class CoversMixin:
+    """`scope_bounds` and `covers` for a model with a `region` (a staff user, a partner client)."""
+
+    def scope_code(self) -> RegionCode:
+        region = self.region  # type: ignore[attr-defined]
+        return RegionCode.of(region.code, region.level)
+
+    def scope_bounds(self) -> tuple[str, str]:
+        return self.scope_code().range
+
+    def covers(self, code: str) -> bool:
+        return bool(code) and self.scope_code().contains(full_code(code))
 
 
 class RegionScopedQuerySet[M: models.Model](models.QuerySet[M]):
@@ -29,8 +70,12 @@ class RegionScopedQuerySet[M: models.Model](models.QuerySet[M]):
     def visible_to(self, actor: ScopedActor) -> Self:
         if not actor.can(Capability.CASE_DATA):
             return self.none()
-        low, high = actor.scope_bounds()
-        return self.filter(**{f"{self.scope_field}__gte": low, f"{self.scope_field}__lte": high})
+        return self.filter(scope_q(actor, self.scope_field))
+
+    def unscoped_within(self, unit: RegionCode) -> Self:
+        """System jobs only (rolls, exports, scheduled checks, the demo seed): the rows inside a
+        region with no actor to scope by. The name says it: a view or an API route never calls it."""
+        return self.filter(region_q(unit, self.scope_field))
 
     def get_visible(self, actor: ScopedActor, **lookup: object) -> M:
         """One row in scope, or NotFound — never a hint that it exists elsewhere."""
@@ -47,15 +92,21 @@ class NarrowedScope:
     region outside the actor's own scope is refused as not found.
     """
 
-    def __init__(self, actor: ScopedActor, low: str, high: str) -> None:
+    def __init__(self, actor: ScopedActor, unit: RegionCode) -> None:
         self.actor = actor
-        self._bounds = (low, high)
+        self._unit = unit
 
     def can(self, capability: Capability) -> bool:
         return self.actor.can(capability)
 
+    def scope_code(self) -> RegionCode:
+        return self._unit
+
     def scope_bounds(self) -> tuple[str, str]:
-        return self._bounds
+        return self._unit.range
+
+    def covers(self, code: str) -> bool:
+        return bool(code) and self._unit.contains(full_code(code))
 
 
 def narrowed(actor: ScopedActor, region_code: str) -> ScopedActor:
@@ -65,8 +116,7 @@ def narrowed(actor: ScopedActor, region_code: str) -> ScopedActor:
     code = region_code.strip()
     if not code:
         return actor
-    region = Region.objects.filter(pk=code[:12]).first()
-    low, high = actor.scope_bounds()
-    if region is None or not (low <= region.code <= high):
+    region = Region.objects.filter(pk=full_code(code)).first() if code.isdigit() else None
+    if region is None or not actor.covers(region.code):
         raise NotFound("所选区域不存在或不在您的管辖范围内")
-    return NarrowedScope(actor, *region.bounds)
+    return NarrowedScope(actor, RegionCode.of(region.code, region.level))

@@ -36,13 +36,13 @@ def do_import_legacy(
         if not may_migrate(actor):
             raise PermissionDenied("只有县级审批员或市级管理员可以迁移存量数据")
         region = actor.region
-        scope = actor.scope_bounds()
+        scope = actor.scope_code()
     else:
         try:
             region = Region.objects.get(pk=(region_code or CITY))
         except Region.DoesNotExist as exc:
             raise ValidationFailed(f"区划 {region_code} 不存在", code="unknown_region") from exc
-        scope = region.bounds
+        scope = region.unit
     today = timezone.localdate()
     plan = plan_import(files, scope, today)
     batch = MigrationBatch.objects.create(

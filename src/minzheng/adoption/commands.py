@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from minzheng.core.regioncode import full_code
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
@@ -72,7 +74,7 @@ def run_export(args: argparse.Namespace) -> int:
     from minzheng.regions.models import Region
 
     try:
-        region = Region.objects.get(pk=args.region.ljust(12, "0"))
+        region = Region.objects.get(pk=full_code(args.region))
         year, month = (int(part) for part in args.through.split("-"))
         through = YearMonth(year, month)
     except (Region.DoesNotExist, ValueError):

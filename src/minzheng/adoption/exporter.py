@@ -34,10 +34,9 @@ def export_legacy(region: Region, last_month: YearMonth, folder: Path) -> dict[s
     """Households with an open enrolment in `region`, their members and accounts, the enrolments
     with the amount in force after `last_month`, and the ledger's benefit lines up to it."""
     folder.mkdir(parents=True, exist_ok=True)
-    low, high = region.bounds
     after = (last_month + 1).first_day()
     enrolments = list(
-        Enrolment.objects.filter(region_id__gte=low, region_id__lte=high)
+        Enrolment.objects.unscoped_within(region.unit)
         .exclude(status=Enrolment.Status.ENDED)
         .exclude(end_month__isnull=False, end_month__lte=after)
         .select_related("person")

@@ -34,6 +34,7 @@ from minzheng.core.errors import ValidationFailed
 from minzheng.core.idnumber import parse as parse_id_number
 from minzheng.core.inputs import parse_amount
 from minzheng.core.pii import ID_NUMBER, blind_index
+from minzheng.core.regioncode import RegionCode
 from minzheng.core.yearmonth import YearMonth
 from minzheng.regions.models import Level, Region
 from minzheng.registry.models import Household, Membership, Person, Relationship
@@ -191,7 +192,7 @@ def _id_index(row: Row, column: str, errors: list[BadRow], today: date) -> tuple
     return blind_index(ID_NUMBER, check.normalized), check
 
 
-def plan_import(files: LegacyFiles, scope: tuple[str, str], today: date) -> Plan:
+def plan_import(files: LegacyFiles, scope: RegionCode, today: date) -> Plan:
     """Check every row; the households that pass whole, the accounts that pass, every error."""
     errors: list[BadRow] = []
     bad: set[str] = set()  # household numbers refused
@@ -212,7 +213,7 @@ def plan_import(files: LegacyFiles, scope: tuple[str, str], today: date) -> Plan
             errors.append(
                 BadRow(row.table, row.number, "village_code", "不是有效的村（社区）区划代码")
             )
-        elif not scope[0] <= village.code <= scope[1]:
+        elif not scope.contains(village.code):
             errors.append(BadRow(row.table, row.number, "village_code", "不在您的管辖范围内"))
         if number in households:
             errors.append(BadRow(row.table, row.number, "household_no", "家庭编号重复"))
@@ -293,7 +294,7 @@ def plan_import(files: LegacyFiles, scope: tuple[str, str], today: date) -> Plan
                 errors.append(
                     BadRow(row.table, row.number, "beneficiary_id_number", "不是该户成员")
                 )
-        elif programme == "tekun":
+        elif programme == ProgrammeCode.TEKUN:
             errors.append(
                 BadRow(row.table, row.number, "beneficiary_id_number", "特困供养须填写对象身份证号")
             )

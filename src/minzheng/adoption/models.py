@@ -12,6 +12,10 @@ from minzheng.regions.models import Region
 from minzheng.registry.models import Household, Person
 
 
+class MigrationBatchQuerySet(RegionScopedQuerySet["MigrationBatch"]):
+    scope_field = "region_id"
+
+
 class MigrationBatch(models.Model):
     """One run of the legacy import (a dry run or a real one) and its report."""
 
@@ -31,6 +35,8 @@ class MigrationBatch(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects: ClassVar[MigrationBatchQuerySet] = MigrationBatchQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = "迁移批次"

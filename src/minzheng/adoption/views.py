@@ -27,9 +27,8 @@ PROGRAMME_LABELS = {"dibao": "低保", "dibian": "低边", "tekun": "特困"}
 
 def _batches(request: HttpRequest) -> list[MigrationBatch]:
     user = staff_user(request)
-    low, high = user.scope_bounds()
     return list(
-        MigrationBatch.objects.filter(region_id__gte=low, region_id__lte=high)
+        MigrationBatch.objects.visible_to(user)
         .select_related("region", "made_by")
         .order_by("-created_at")[:20]
     )
@@ -65,8 +64,7 @@ def migrate(request: HttpRequest) -> HttpResponse:
 @requires(Capability.CASE_DATA)
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
-    low, high = user.scope_bounds()
-    found = MigrationBatch.objects.filter(pk=pk, region_id__gte=low, region_id__lte=high).first()
+    found = MigrationBatch.objects.visible_to(user).filter(pk=pk).first()
     if found is None:
         raise PermissionDenied("记录不存在或不在您的管辖范围内")
     report = found.report

@@ -10,7 +10,8 @@ from django.db import models
 from django.utils import timezone
 
 from minzheng.accounts.roles import Capability
-from minzheng.regions.models import Region, code_range
+from minzheng.accounts.scope import CoversMixin
+from minzheng.regions.models import Region
 
 # Scopes a partner may be granted. Each endpoint names the one it needs.
 SCOPES: dict[str, str] = {
@@ -34,7 +35,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class ApiClient(models.Model):
+class ApiClient(CoversMixin, models.Model):
     name = models.CharField("客户端名称", max_length=100, unique=True)
     scopes = models.JSONField("授权范围", default=list)
     region = models.ForeignKey(
@@ -75,6 +76,3 @@ class ApiClient(models.Model):
 
     def can(self, capability: Capability) -> bool:
         return capability is Capability.CASE_DATA and self.has_scope("registry:read")
-
-    def scope_bounds(self) -> tuple[str, str]:
-        return code_range(self.region_id, self.region.level)

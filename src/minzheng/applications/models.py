@@ -205,6 +205,10 @@ class VisitPhoto(models.Model):
         return str(self.image.name)
 
 
+class ObjectionQuerySet(RegionScopedQuerySet["Objection"]):
+    scope_field = "application__region_id"
+
+
 class Objection(models.Model):
     """An objection raised during the public notice, and its answer."""
 
@@ -220,6 +224,8 @@ class Objection(models.Model):
     answered_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects: ClassVar[ObjectionQuerySet] = ObjectionQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = "公示异议"

@@ -27,7 +27,8 @@ from minzheng.assistance.parameters import ParameterSet
 from minzheng.assistance.programmes import get_programme
 from minzheng.assistance.queries import parameter_set
 from minzheng.assistance.rules import evaluate_household
-from minzheng.regions.models import Region, code_range
+from minzheng.core.regioncode import county_of
+from minzheng.regions.models import Region
 from minzheng.registry.models import Household, HukouType, Membership, Person
 
 # Programmes one form may ask for (一件事): the rule-based ones, and temporary assistance.
@@ -50,7 +51,7 @@ def programme_choices() -> list[tuple[str, str]]:
 def parameters_for(region_code: str, as_of: date) -> ParameterSet:
     """The policy parameters of the household's county on a day: the database rows in force,
     through the one resolver every part of the platform uses (a confirmed county value counts)."""
-    return parameter_set(region_code[:6], as_of)
+    return parameter_set(county_of(region_code), as_of)
 
 
 def current_household(person: Person, as_of: date) -> Household | None:
@@ -113,7 +114,7 @@ def declared_facts(
     return HouseholdFacts(
         members=tuple(members),
         assets=Assets(urban=urban),
-        region_code=household.region_id[:6],
+        region_code=county_of(household.region_id),
         as_of=as_of,
         income_variable=variable,
     )
@@ -148,8 +149,7 @@ def fast_track_period(region_code: str, day: date) -> FastTrackPeriod | None:
     for period in FastTrackPeriod.objects.filter(
         starts_on__lte=day, ends_on__gte=day
     ).select_related("region"):
-        low, high = code_range(period.region_id, period.region.level)
-        if low <= region_code <= high:
+        if period.region.contains(region_code):
             return period
     return None
 

@@ -271,9 +271,11 @@ def act(request: HttpRequest, application_id: int, move: str) -> HttpResponse:
             user, app, objector=post.get("objector", ""), content=post.get("content", "")
         )
     elif move == "answer":
-        objection = Objection.objects.filter(
-            application=app, pk=int_param(post.get("objection"), "异议编号", default=0)
-        ).first()
+        objection = (
+            Objection.objects.visible_to(user)
+            .filter(application=app, pk=int_param(post.get("objection"), "异议编号", default=0))
+            .first()
+        )
         if objection is None:
             raise NotFound("异议不存在")
         actions.do_answer_objection(user, objection, answer=post.get("answer", ""))

@@ -25,6 +25,7 @@ from django.db.models import BooleanField as BooleanOutput
 from django.db.models import ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 
+from minzheng.accounts.scope import range_q
 from minzheng.assistance.batch import (
     AWAY_REASONS,
     CARE_LEVELS,
@@ -58,6 +59,7 @@ from minzheng.assistance.models import (
 )
 from minzheng.assistance.parameters import ParameterSet
 from minzheng.assistance.programmes import ProgrammeCode
+from minzheng.core.regioncode import RegionCode, county_of
 from minzheng.registry.models import Household, HukouType, Membership
 
 type Col = npt.NDArray[Any]
@@ -274,9 +276,7 @@ def region_bounds(region_code: str) -> tuple[str, str]:
     """The 12-digit village codes inside a 6-digit county, city or province code."""
     if region_code == "000000":
         return "0" * 12, "9" * 12
-    prefix = region_code[:2] if region_code[2:] == "0000" else region_code
-    prefix = prefix[:4] if prefix[4:] == "00" and len(prefix) == 6 else prefix
-    return prefix.ljust(12, "0"), prefix.ljust(12, "9")
+    return RegionCode.of(region_code).range
 
 
 @dataclass(frozen=True)
@@ -291,11 +291,9 @@ class Gathered:
 def gather(bounds: tuple[str, str], as_of: date, progress: Progress | None = None) -> Gathered:
     """Every household whose village code lies in `bounds`, as batch columns for `as_of`."""
     step = progress or (lambda _: None)
-    in_scope = Q(household__region_id__gte=bounds[0], household__region_id__lte=bounds[1])
+    in_scope = range_q(bounds, "household__region_id")
     h = fetch(
-        Household.objects.filter(
-            region_id__gte=bounds[0], region_id__lte=bounds[1], closed_on__isnull=True
-        )
+        Household.objects.filter(range_q(bounds), closed_on__isnull=True)
         .order_by()  # sorted here: cheaper than a server-side sort of every row
         .values_list("id", "region_id", "head__hukou_type"),
         {"id": "int", "region": "str", "hukou": "str"},
@@ -515,7 +513,7 @@ def _household_columns(
     bounds: tuple[str, str],
 ) -> HouseholdColumns:
     H = len(h_ids)
-    scope = Q(household__region_id__gte=bounds[0], household__region_id__lte=bounds[1])
+    scope = range_q(bounds, "household__region_id")
     x = fetch(
         HouseholdAsset.objects.filter(covering(as_of), scope).values_list(
             "household_id",
@@ -564,8 +562,7 @@ def _household_columns(
     en = fetch(
         Enrolment.objects.filter(
             covering(as_of, "start_month", "end_month"),
-            household__region_id__gte=bounds[0],
-            household__region_id__lte=bounds[1],
+            range_q(bounds, "household__region_id"),
             programme=ProgrammeCode.DIBAO,
             person__isnull=True,
         )
@@ -585,7 +582,7 @@ def _household_columns(
 
     # The county is the first six digits of the village code: decided once per distinct village.
     used, village_index = np.unique(village.codes, return_inverse=True)
-    county = np.array([village.values[u][:6] for u in used.tolist()] or [""], dtype=str)
+    county = np.array([county_of(village.values[u]) for u in used.tolist()] or [""], dtype=str)
     regions, county_index = np.unique(county[: len(used)], return_inverse=True)
     region_index = county_index.reshape(-1)[village_index.reshape(-1)]
     return HouseholdColumns(

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from minzheng.core.inputs import check_writable, iso_date, read_text_file
+from minzheng.core.regioncode import BadRegionCode
 
 
 def cmd_parameters_load(args: argparse.Namespace) -> int:
@@ -79,7 +80,11 @@ def _evaluate_all(args: argparse.Namespace, as_of: date) -> int:
     from minzheng.assistance.queries import parameter_sets
 
     code = args.region or ""
-    bounds = columnar.region_bounds(code) if code else ("0" * 12, "9" * 12)
+    try:
+        bounds = columnar.region_bounds(code) if code else ("0" * 12, "9" * 12)
+    except BadRegionCode as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
     started = time.perf_counter()
     with tqdm(total=6, desc="读取数据", unit="表", disable=args.quiet, file=sys.stderr) as bar:
 

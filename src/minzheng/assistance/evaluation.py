@@ -57,6 +57,7 @@ from minzheng.assistance.programmes import ProgrammeCode
 from minzheng.assistance.rules import evaluate_household
 from minzheng.core.inputs import Area, CleanText, Money
 from minzheng.core.money import ZERO
+from minzheng.core.regioncode import county_of
 from minzheng.registry.models import Household, HukouType, Membership, Person
 from minzheng.registry.models import Relationship as Kinship
 
@@ -202,7 +203,7 @@ def household_facts(household: Household, as_of: date) -> HouseholdFacts:
     return HouseholdFacts(
         members=tuple(members),
         assets=_assets(household, as_of, urban=hukou != HukouType.RURAL),
-        region_code=household.region_id[:6],
+        region_code=county_of(household.region_id),
         as_of=as_of,
         enrolment=_enrolment(household, as_of),
     )

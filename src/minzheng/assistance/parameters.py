@@ -15,6 +15,7 @@ from minzheng.assistance.errors import (
     ParameterMissing,
     RegionWithoutStandard,
 )
+from minzheng.core.regioncode import RegionCode
 
 type ParameterValue = Decimal | int | bool | str | tuple[str, ...]
 
@@ -177,7 +178,8 @@ def region_chain(region_code: str) -> tuple[str, ...]:
     """Most specific first: county, city, province, nation (GB/T 2260 codes)."""
     if not _REGION.match(region_code):
         raise InvalidRegion(region_code)
-    chain = [region_code, region_code[:4] + "00", region_code[:2] + "0000", NATIONAL]
+    unit = RegionCode.of(region_code)
+    chain = [region_code, unit.key6("city"), unit.key6("province"), NATIONAL]
     return tuple(dict.fromkeys(chain))
 
 

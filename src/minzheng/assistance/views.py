@@ -23,6 +23,7 @@ from minzheng.assistance.programmes import get_programme
 from minzheng.core import clock
 from minzheng.core.errors import NotFound, ValidationFailed
 from minzheng.core.exports import xlsx_response
+from minzheng.core.regioncode import county_of
 from minzheng.registry.models import Household
 
 
@@ -67,7 +68,7 @@ def parameter_list(request: HttpRequest) -> HttpResponse:
             "table": queries.parameter_table(),
             "specs": all_specs(),
             "confidences": [c.value for c in Confidence],
-            "region_default": staff_user(request).region_id[:6],
+            "region_default": county_of(staff_user(request).region_id),
         },
     )
 
@@ -92,9 +93,8 @@ def parameter_propose(request: HttpRequest) -> HttpResponse:
 
 def _proposal(request: HttpRequest, parameter_id: int) -> PolicyParameter:
     """A parameter value whose region lies inside the user's scope: its preview lists households."""
-    low, high = staff_user(request).scope_bounds()
     proposal = PolicyParameter.objects.filter(pk=parameter_id).first()
-    if proposal is None or not low <= proposal.region_code.ljust(12, "0") <= high:
+    if proposal is None or not staff_user(request).covers(proposal.region_code):
         raise NotFound("参数不存在或不在您的管辖范围内")
     return proposal
 

@@ -27,11 +27,12 @@ from minzheng.civil.models import (
     QingmingSlot,
     RegistryOffice,
 )
+from minzheng.core.regioncode import RegionCode
 from minzheng.core.yearmonth import YearMonth
 from minzheng.regions.models import Region
 from minzheng.registry.models import Household, IdentityTag, Membership, Person
 
-NANMEN = ("330203001000", "330203001999")
+NANMEN = RegionCode.of("330203001000")  # 海曙 南门街道
 DOCS: dict[str, Any] = {"id_cards_checked": True, "declaration_signed": True}
 
 
@@ -50,9 +51,8 @@ def _next_working_day(day: date) -> date:
 
 def _people(sex: str, born_from: date, born_to: date, n: int, exclude: set[int]) -> list[Person]:
     rows = (
-        Person.objects.filter(
-            region_id__gte=NANMEN[0],
-            region_id__lte=NANMEN[1],
+        Person.objects.unscoped_within(NANMEN)
+        .filter(
             sex=sex,
             birth_date__gte=born_from,
             birth_date__lte=born_to,
@@ -72,7 +72,7 @@ def seed_demo() -> None:
     if (
         caseworker is None
         or registrar is None
-        or not Person.objects.filter(region_id__gte=NANMEN[0], region_id__lte=NANMEN[1]).exists()
+        or not Person.objects.unscoped_within(NANMEN).exists()
     ):
         return
     today = timezone.localdate()
@@ -303,9 +303,7 @@ def seed_addresses() -> None:
 
     if StandardAddress.objects.exists():
         return
-    households = list(
-        Household.objects.filter(region_id__gte=NANMEN[0], region_id__lte=NANMEN[1]).order_by("pk")
-    )
+    households = list(Household.objects.unscoped_within(NANMEN).order_by("pk"))
     regions = {r.code: r for r in Region.objects.filter(code__in={h.region_id for h in households})}
     for h in households:
         placenames.register_address(regions[h.region_id], h.address)

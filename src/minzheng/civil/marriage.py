@@ -46,8 +46,7 @@ def require_office_staff(actor: User | None, office: RegistryOffice) -> User:
     so a township caseworker, who could not read them back, does not register either."""
     if actor is None or not (actor.can(Capability.EDIT_CASES) or actor.can(Capability.APPROVE)):
         raise PermissionDenied("您的角色不能办理婚姻登记")
-    low, high = actor.scope_bounds()
-    if not low <= office.region_id <= high:
+    if not actor.covers(office.region_id):
         raise PermissionDenied("该婚姻登记处不在您的管辖范围内（婚姻登记由区县登记处人员办理）")
     return actor
 

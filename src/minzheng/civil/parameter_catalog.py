@@ -21,6 +21,7 @@ from minzheng.assistance.parameters import (
     ParameterSpec,
     ValueKind,
 )
+from minzheng.core.regioncode import county_of
 
 A, B, C, NF = Confidence.A, Confidence.B, Confidence.C, Confidence.NF
 CIVIL_CODE_START = date(2021, 1, 1)  # 民法典施行
@@ -167,4 +168,4 @@ def civil_parameters(region_code: str, as_of: date) -> ParameterSet:
     loaded from this catalogue, through the one resolver (`assistance.queries.parameter_set`)."""
     from minzheng.assistance.queries import parameter_set
 
-    return parameter_set(region_code[:6], as_of)
+    return parameter_set(county_of(region_code), as_of)

@@ -18,6 +18,7 @@ from pypinyin import lazy_pinyin
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
+from minzheng.accounts.scope import region_q
 from minzheng.civil.address_parser import AddressParts, parse_parts
 from minzheng.civil.models import (
     AddressLevel,
@@ -28,8 +29,11 @@ from minzheng.civil.models import (
 from minzheng.core import audit
 from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.models import AuditEvent
+from minzheng.core.regioncode import RegionCode
 from minzheng.regions.models import Region
 from minzheng.registry.models import Household
+
+CITY = "330200000000"
 
 ANNOUNCEMENT_FIELDS = (
     "name",
@@ -69,8 +73,7 @@ def do_propose_place_name(
     actor: User | None, *, name: str, category: str, region: Region, location: str, meaning: str
 ) -> PlaceName:
     user = _editor(actor)
-    low, high = user.scope_bounds()
-    if not low <= region.code <= high:
+    if not user.covers(region.code):
         raise PermissionDenied("该政区不在您的管辖范围内")
     name, location, meaning = name.strip(), location.strip(), meaning.strip()
     if not 2 <= len(name) <= 30:
@@ -79,12 +82,10 @@ def do_propose_place_name(
         raise ValidationFailed("请选择地名类别", code="bad_category")
     if not location or not meaning:
         raise ValidationFailed("请填写位置描述和命名理由", code="missing_field")
-    county = region.code[:6]
     clash = PlaceName.objects.filter(
+        region_q(region.unit.county),
         name=name,
         category=category,
-        region_id__gte=county + "000000",
-        region_id__lte=county + "999999",
     ).exclude(status=PlaceName.Status.REJECTED)
     if clash.exists():
         raise ValidationFailed(f"本区县已有同类地名“{name}”，不应重名", code="duplicate_name")
@@ -226,13 +227,11 @@ def register_address(region: Region, text: str) -> StandardAddress:
             else:
                 digits = "".join(c for c in label if c.isdigit())
                 code = f"{parent.code if parent else region.code}-{digits}"
-            county = region.code[:6]
             place = (
                 PlaceName.objects.filter(
+                    region_q(region.unit.county),
                     name=label,
                     status=PlaceName.Status.ANNOUNCED,
-                    region_id__gte=county + "000000",
-                    region_id__lte=county + "999999",
                 ).first()
                 if level == AddressLevel.ROAD
                 else None
@@ -273,12 +272,10 @@ def standardise(text: str, *, within: Region | None = None) -> Match:
         roads = roads.filter(region=within)
     if parts.county:
         county = Region.objects.filter(
-            name=parts.county, level="county", code__gte="330200000000", code__lte="330299999999"
+            region_q(RegionCode.of(CITY), "code"), name=parts.county, level="county"
         ).first()
         if county is not None:
-            roads = roads.filter(
-                region_id__gte=county.code, region_id__lte=county.code[:6] + "999999"
-            )
+            roads = roads.filter(region_q(county.unit))
     candidates = list(roads.select_related("region"))
     if parts.community:
         named = [r for r in candidates if r.region.name == parts.community]

@@ -17,6 +17,7 @@ from minzheng.civil.models import (
     MarriageRegistration,
     RegistrationKind,
 )
+from minzheng.core.regioncode import county_of, full_code
 from minzheng.regions.models import Region
 
 
@@ -84,14 +85,14 @@ def figures(actor: ScopedActor, year: int | None = None) -> list[CountyFigures]:
         counts.setdefault(county, {})[key] = counts.get(county, {}).get(key, 0) + n
 
     for row in regs.values("region_id", "kind").annotate(n=Count("id")):
-        add(row["region_id"][:6], row["kind"], row["n"])
+        add(county_of(row["region_id"]), row["kind"], row["n"])
     for d in divs.values("region_id", "status").annotate(n=Count("id")):
-        add(d["region_id"][:6], f"divorce_{d['status']}", d["n"])
+        add(county_of(d["region_id"]), f"divorce_{d['status']}", d["n"])
     for b in burials.values("region_id", "method").annotate(n=Count("id")):
-        add(b["region_id"][:6], f"burial_{b['method']}", b["n"])
+        add(county_of(b["region_id"]), f"burial_{b['method']}", b["n"])
     names = {
-        r.code[:6]: r.name
-        for r in Region.objects.filter(code__in=[c.ljust(12, "0") for c in counts])
+        county_of(r.code): r.name
+        for r in Region.objects.filter(code__in=[full_code(c) for c in counts])
     }
     out = []
     for code in sorted(counts):

@@ -14,6 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from minzheng.applications.rules import day_kind
+from minzheng.core.regioncode import county_of
 
 SRC_ART_201 = "民法典第201条：按照年、月、日计算期间的，开始的当日不计入，自下一日开始计算"
 SRC_ART_203 = "民法典第203条：期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日"
@@ -230,7 +231,7 @@ def certificate_number(kind: str, office_code: str, year: int, sequence: int) ->
     """
     if sequence < 1:
         raise ValueError("序号应从1开始")
-    return f"{CERTIFICATE_LETTERS[kind]}{office_code[:6]}-{year:04d}-{sequence:06d}"
+    return f"{CERTIFICATE_LETTERS[kind]}{county_of(office_code)}-{year:04d}-{sequence:06d}"
 
 
 # ── funeral ──────────────────────────────────────────────────────────────────────────────────

@@ -26,6 +26,7 @@ from typing import Any
 from minzheng.core.divisions import name_for
 from minzheng.core.errors import ValidationFailed
 from minzheng.core.idnumber import AGGREGATE_NAMES, area_spells
+from minzheng.core.regioncode import RegionCode
 
 LENGTH = 18
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -257,7 +258,7 @@ def _lookup_region(region: str) -> str | None:
     latest = spells[-1]
     name = latest.name
     if name in AGGREGATE_NAMES:
-        city = area_spells().get(region[:4] + "00")
+        city = area_spells().get(RegionCode.of(region).key6("city"))
         name = (city[-1].name if city else "") + name
     if latest.end is not None and latest.end < FIRST_ISSUE_YEAR:
         name += "（已撤销）"

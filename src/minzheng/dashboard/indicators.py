@@ -19,6 +19,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 
 from minzheng.applications.models import Application
 from minzheng.assistance.models import Enrolment
+from minzheng.assistance.programmes import ProgrammeCode
 from minzheng.core.yearmonth import YearMonth
 from minzheng.payments.models import PaymentLine, Roll
 from minzheng.regions.models import Level, Region
@@ -278,16 +279,19 @@ def compute_month(ym: YearMonth, tree: Hierarchy | None = None) -> Figures:
     )
     for row in enrolments:
         code, programme, n = row["region_id"], row["programme"], row["n"]
-        if programme == "dibao":
+        if programme == ProgrammeCode.DIBAO:
             _add(figures, tree, code, "dibao_households", n)
             if row["single"]:
                 _add(figures, tree, code, "single_person", n)
                 _add(figures, tree, code, "dibao_persons", n)
-        elif programme == "dibian":
+        elif programme == ProgrammeCode.DIBIAN:
             _add(figures, tree, code, "dibian_households", n)
-        elif programme == "tekun":
+        elif programme == ProgrammeCode.TEKUN:
             _add(figures, tree, code, "tekun_persons", n)
-        if row["status"] == "gradual_exit" and programme in ("dibao", "dibian"):
+        if row["status"] == "gradual_exit" and programme in (
+            ProgrammeCode.DIBAO,
+            ProgrammeCode.DIBIAN,
+        ):
             _add(figures, tree, code, "gradual_exit", n)
     by_hukou = (
         Enrolment.objects.filter(_paying(month), programme="dibao")
@@ -302,7 +306,7 @@ def compute_month(ym: YearMonth, tree: Hierarchy | None = None) -> Figures:
     for programme, indicator in (("dibao", "dibao_persons"), ("dibian", "dibian_persons")):
         for row in _members_by_region(month, programme):
             _add(figures, tree, row["region"], indicator, row["n"])
-            if programme == "dibao":
+            if programme == ProgrammeCode.DIBAO:
                 urban = row["hukou"] == HukouType.URBAN
                 _add(
                     figures,
@@ -335,11 +339,11 @@ def compute_month(ym: YearMonth, tree: Hierarchy | None = None) -> Figures:
         code, programme, kind = row["region_id"], row["programme"], row["kind"]
         if kind == "temporary":
             _add(figures, tree, code, "temporary_funds", yuan)
-        elif kind == "benefit" and programme in ("dibao", "tekun"):
+        elif kind == "benefit" and programme in (ProgrammeCode.DIBAO, ProgrammeCode.TEKUN):
             _add(figures, tree, code, f"{programme}_funds", yuan)
-        elif kind == "price_subsidy" and programme in ("dibao", "tekun"):
+        elif kind == "price_subsidy" and programme in (ProgrammeCode.DIBAO, ProgrammeCode.TEKUN):
             _add(figures, tree, code, f"{programme}_price_subsidy", yuan)
-        if programme == "dibao" and kind in ("benefit", "price_subsidy"):
+        if programme == ProgrammeCode.DIBAO and kind in ("benefit", "price_subsidy"):
             where = "urban" if row["hukou"] == HukouType.URBAN else "rural"
             _add(figures, tree, code, f"dibao_{where}_funds", yuan)
         if kind == "price_subsidy":

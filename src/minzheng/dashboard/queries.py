@@ -31,8 +31,7 @@ def month_figures(month: YearMonth) -> Figures:
 
 
 def scoped(actor: ScopedActor, figures: Figures) -> Figures:
-    low, high = actor.scope_bounds()
-    return {code: values for code, values in figures.items() if low <= code <= high}
+    return {code: values for code, values in figures.items() if actor.covers(code)}
 
 
 def ledger_total(county_code: str, month: YearMonth) -> Decimal:

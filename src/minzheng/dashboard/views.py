@@ -63,8 +63,7 @@ def _month(request: HttpRequest) -> YearMonth:
 def _region(request: HttpRequest, tree: Hierarchy) -> str:
     user = staff_user(request)
     wanted = request.GET.get("region") or user.region_id
-    low, high = user.scope_bounds()
-    if wanted not in tree.level or not low <= wanted <= high or tree.level[wanted] == "village":
+    if wanted not in tree.level or not user.covers(wanted) or tree.level[wanted] == "village":
         raise NotFound("区划不存在或不在您的管辖范围内")
     return wanted
 
@@ -75,8 +74,8 @@ def _cell(values: dict[str, Any], code: str) -> Any:
 
 
 def _breadcrumbs(request: HttpRequest, tree: Hierarchy, region: str) -> list[tuple[str, str]]:
-    low, high = staff_user(request).scope_bounds()
-    return [(c, tree.name[c]) for c in reversed(tree.chain(region)) if low <= c <= high]
+    user = staff_user(request)
+    return [(c, tree.name[c]) for c in reversed(tree.chain(region)) if user.covers(c)]
 
 
 def _context(request: HttpRequest) -> dict[str, Any]:
@@ -185,8 +184,7 @@ def report(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     tree = Hierarchy.load()
     month = _month(request)
-    low, high = user.scope_bounds()
-    counties = [c for c in regions_under(tree, "330200000000", "county") if low <= c <= high] or (
+    counties = [c for c in regions_under(tree, "330200000000", "county") if user.covers(c)] or (
         [tree.chain(user.region_id)[-2]] if len(tree.chain(user.region_id)) > 1 else []
     )
     county = request.GET.get("county") or (counties[0] if counties else "")

@@ -7,6 +7,7 @@ import time
 from functools import cache
 
 from minzheng.core.money import ROUNDING_LABELS
+from minzheng.core.regioncode import full_code
 
 KIND_NAMES: dict[str, str] = {
     "programme": "救助项目",
@@ -283,6 +284,6 @@ def parameter_version(version_id: str) -> str:
 
     where = "全国" if set(region) <= {"0"} else None
     if where is None:
-        found = Region.objects.filter(code=region.ljust(12, "0")).values_list("name", flat=True)
+        found = Region.objects.filter(code=full_code(region)).values_list("name", flat=True)
         where = found[0] if found else "本地"
     return f"{name}（{where}，{start}起）" if start else f"{name}（{where}）"

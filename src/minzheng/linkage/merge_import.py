@@ -37,6 +37,7 @@ from minzheng.core.idnumber import parse as parse_id_number
 from minzheng.core.inputs import parse_amount, text_problem
 from minzheng.core.models import AuditEvent
 from minzheng.core.pii import ID_NUMBER, blind_index
+from minzheng.core.regioncode import county_of
 from minzheng.linkage import queries
 from minzheng.linkage.actions import require_reviewer
 from minzheng.linkage.engine import LinkResult, link_records
@@ -306,7 +307,7 @@ def dibian_refusal(row: RosterRow, today: date) -> str:
         return ""
     person = Person.objects.get(pk=row.person_id)
     try:
-        policy = load_policy(parameter_set(person.region_id[:6], today))
+        policy = load_policy(parameter_set(county_of(person.region_id), today))
     except AssistanceError as exc:
         return f"政策参数不可用（{exc}）"
     n = int(size)

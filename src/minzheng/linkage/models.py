@@ -10,7 +10,7 @@ from django.db import models
 
 from minzheng.accounts.scope import RegionScopedQuerySet
 from minzheng.core.models import EncryptedTextField
-from minzheng.core.pii import ID_NUMBER, PHONE, seal, unseal
+from minzheng.core.pii import SealedPii
 from minzheng.regions.models import Region
 from minzheng.registry.models import IdentityTag, Person
 
@@ -19,7 +19,7 @@ class SourceRecordQuerySet(RegionScopedQuerySet["SourceRecord"]):
     scope_field = "region_id"
 
 
-class SourceRecord(models.Model):
+class SourceRecord(SealedPii, models.Model):
     """One resident as another department (人社, 医保, 残联, 退役军人事务局, 教育 …) recorded him."""
 
     department = models.CharField("来源部门", max_length=40)
@@ -64,28 +64,6 @@ class SourceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department}:{self.record_id} {self.name}"
-
-    def set_id_number(self, value: str) -> None:
-        if not value:
-            self.id_number_cipher = self.id_number_index = self.id_number_masked = ""
-            return
-        sealed = seal(ID_NUMBER, value)
-        self.id_number_cipher, self.id_number_index, self.id_number_masked = (
-            sealed.cipher,
-            sealed.index,
-            sealed.masked,
-        )
-
-    def set_phone(self, value: str) -> None:
-        sealed = seal(PHONE, value) if value else None
-        self.phone_cipher = sealed.cipher if sealed else ""
-        self.phone_masked = sealed.masked if sealed else ""
-
-    def id_number_plain(self) -> str:
-        return unseal(self.id_number_cipher)
-
-    def phone_plain(self) -> str:
-        return unseal(self.phone_cipher)
 
 
 class LinkageRun(models.Model):

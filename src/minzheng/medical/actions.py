@@ -28,6 +28,7 @@ from minzheng.core.idnumber import normalize
 from minzheng.core.models import AuditEvent
 from minzheng.core.money import FEN, to_fen
 from minzheng.core.pii import ID_NUMBER, blind_index
+from minzheng.core.regioncode import county_code
 from minzheng.core.yearmonth import YearMonth
 from minzheng.medical import rules, store
 from minzheng.medical.models import (
@@ -407,7 +408,7 @@ def do_confirm_statement(actor: User, hospital_id: int, month: YearMonth) -> Sta
         )
         Settlement.objects.filter(pk__in=rows).update(statement=statement)
         if due.total > 0:
-            county = Region.objects.get(code=hospital.region_id[:6] + "000000")
+            county = Region.objects.get(code=county_code(hospital.region_id))
             line = PaymentLine.objects.create(
                 source="m",
                 source_id=statement.pk,

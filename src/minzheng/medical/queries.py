@@ -23,6 +23,7 @@ from minzheng.assistance.parameters import (
 )
 from minzheng.assistance.queries import row_of
 from minzheng.core.money import FEN, ZERO
+from minzheng.core.regioncode import county_of
 from minzheng.medical import store
 from minzheng.medical.models import (
     CapAccount,
@@ -55,7 +56,7 @@ _cache_lock = threading.Lock()
 
 def medical_parameters(region_code: str, day: date) -> ParameterSet:
     """The medical parameters (and the region's 低保 standard, which marks it set up) in force."""
-    county = region_code[:6]
+    county = county_of(region_code)
     now = time.monotonic()
     with _cache_lock:
         hit = _cache.get((county, day))

@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from minzheng.assistance.parameters import ParameterSet, ResolvedParameter
+from minzheng.assistance.programmes import ProgrammeCode
 from minzheng.core.errors import ValidationFailed
 from minzheng.core.money import FEN, ZERO, Rounding, round_money
 
@@ -301,11 +302,11 @@ def category_of(tags: set[str], programmes: set[str]) -> Category:
     支出型 is an open individual 医疗救助 (`yiliao`) enrolment without a stronger status.
     """
     held = tags | programmes
-    if "tekun" in held:
+    if ProgrammeCode.TEKUN in held:
         return Category.TEKUN
     if held & {"dibao", "single_person_dibao"}:
         return Category.DIBAO
-    if "dibian" in held:
+    if ProgrammeCode.DIBIAN in held:
         return Category.DIBIAN
     if "yiliao" in programmes:
         return Category.ZHICHU

@@ -224,7 +224,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
             return redirect("medical:reconciliation_detail", reconciliation_id=batch.pk)
         except DomainError as exc:
             error = exc.message
-    page = Paginator(queries.reconciliations_visible(user), 20).get_page(request.GET.get("page"))
+    page = listing.paginate(request, queries.reconciliations_visible(user), default_size=20)
     return render(
         request,
         "medical/reconciliation.html",

@@ -21,6 +21,7 @@ from minzheng.core import audit
 from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.models import AuditEvent
 from minzheng.core.pii import unseal
+from minzheng.core.regioncode import county_code, county_of
 from minzheng.core.yearmonth import YearMonth
 from minzheng.monitoring import jobs
 from minzheng.monitoring.models import Action, Closure, MonitoringRun, Task, Warning
@@ -70,7 +71,7 @@ def _evidence(f: jobs.Finding) -> dict[str, Any]:
 def _region(f: jobs.Finding, regions: set[str]) -> str:
     if f.region_id:
         return f.region_id
-    county = f.masked[:6] + "000000"  # the masked number keeps the birthplace
+    county = county_code(f.masked)  # the masked number keeps the birthplace
     return county if county in regions else CITY_REGION
 
 
@@ -105,8 +106,7 @@ def do_run_monitor(
     new = [f for f in findings if f.key not in existing]
     regions = set(Region.objects.filter(level="county").values_list("code", flat=True))
     if actor is not None:  # a county's own run acts only on its own region's findings
-        low, high = actor.scope_bounds()
-        new = [f for f in new if low <= _region(f, regions) <= high]
+        new = [f for f in new if actor.covers(_region(f, regions))]
     for finding in new:
         with transaction.atomic():
             warning = _store(finding, month, policies, regions)
@@ -138,7 +138,7 @@ def do_run_monitor(
 
 
 def _policy(f: jobs.Finding, policies: dict[str, MonitoringPolicy]) -> MonitoringPolicy:
-    county = (f.region_id or "")[:6]
+    county = county_of(f.region_id or "")
     return policies.get(county) or policies[jobs.CITY]
 
 

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from minzheng.assistance.queries import parameter_sets
 from minzheng.core import batchsql
+from minzheng.core.regioncode import county_of
 from minzheng.core.yearmonth import YearMonth
 from minzheng.monitoring.rules import VEHICLE_ASSET_KIND, MonitoringPolicy
 from minzheng.verification import frames
@@ -252,7 +253,7 @@ def find(
     step("在保")
     feeds = frames.feeds(last, year_start)
     step("部门数据")
-    counties = {r[:6] for r in members.column("region_id").to_pylist() if r}
+    counties = {county_of(r) for r in members.column("region_id").to_pylist() if r}
     policy = policies(counties, first)
     policy_table, exempt = _policy_table(policy)
     names = dict(

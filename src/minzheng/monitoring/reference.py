@@ -13,6 +13,8 @@ from decimal import Decimal
 from django.db.models import Q
 
 from minzheng.assistance.models import Enrolment
+from minzheng.assistance.programmes import ProgrammeCode
+from minzheng.core.regioncode import county_of
 from minzheng.core.yearmonth import YearMonth
 from minzheng.monitoring.rules import MonitoringPolicy
 from minzheng.registry.models import Membership
@@ -47,7 +49,7 @@ def household_findings(
     if not members:
         return set()
     region = members[0].household.region_id
-    p = policies.get(region[:6]) or policies["330200"]
+    p = policies.get(county_of(region)) or policies["330200"]
     enrolments = list(
         Enrolment.objects.filter(
             household_id=household_id,
@@ -55,8 +57,8 @@ def household_findings(
             start_month__lte=first,
         ).filter(Q(end_month__isnull=True) | Q(end_month__gt=first))
     )
-    dibao = any(e.programme == "dibao" for e in enrolments)
-    dibian = any(e.programme == "dibian" for e in enrolments)
+    dibao = any(e.programme == ProgrammeCode.DIBAO for e in enrolments)
+    dibian = any(e.programme == ProgrammeCode.DIBIAN for e in enrolments)
     alive = [
         m.person
         for m in members

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from minzheng.assistance.parameters import ParameterSet, ResolvedParameter
+from minzheng.assistance.programmes import ProgrammeCode
 from minzheng.monitoring import parameter_catalog as keys
 
 # Vehicle kinds of the 车管 feed as the asset rules name them (asset.vehicle_exempt_kinds).
@@ -95,7 +96,7 @@ class MonitoringPolicy:
 
     def income_line(self, programme: str) -> Decimal:
         """The monthly per-capita line a household's income is held to in its programme."""
-        if programme == "dibian":
+        if programme == ProgrammeCode.DIBIAN:
             return self.standard.value * self.dibian_multiplier.value
         return self.standard.value
 

@@ -15,6 +15,7 @@ from minzheng.core import audit
 from minzheng.core.creditcode import parse as parse_credit_code
 from minzheng.core.errors import DomainError, PermissionDenied, ValidationFailed
 from minzheng.core.models import AuditEvent
+from minzheng.core.regioncode import RegionCode, county_of
 from minzheng.organisations import rules
 from minzheng.organisations.inputs import (
     choice,
@@ -57,10 +58,8 @@ class OrganisationRefused(DomainError):
 def _require(actor: User, region_code: str | None = None) -> None:
     if not actor.can(Capability.MANAGE_ORGANISATIONS):
         raise PermissionDenied("您的角色无权办理社会组织登记管理事项")
-    if region_code is not None:
-        low, high = actor.scope_bounds()
-        if not low <= region_code <= high:
-            raise PermissionDenied("该区划不在您的管辖范围内")
+    if region_code is not None and not actor.covers(region_code):
+        raise PermissionDenied("该区划不在您的管辖范围内")
 
 
 def _org(actor: User, org_id: int, *, lock: bool = False) -> Organisation:
@@ -245,10 +244,9 @@ def do_decide_registration(
                     f"这里是{check.normalized[:2]}（{check.authority_name}·{check.type_name}）",
                     code="credit_code_kind_mismatch",
                 )
-            if (
-                check.region_code != app.region_id[:6]
-                and check.region_code != app.region_id[:4] + "00"
-            ):
+            if check.region_code != county_of(app.region_id) and check.region_code != RegionCode.of(
+                app.region_id
+            ).key6("city"):
                 raise ValidationFailed(
                     f"统一社会信用代码第3—8位{check.region_code}（{check.region_name}）"
                     f"与登记管理机关{app.region.name}不符",

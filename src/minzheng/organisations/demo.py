@@ -18,6 +18,7 @@ from minzheng.accounts.models import User
 from minzheng.charity import actions as charity
 from minzheng.charity.models import Campaign, Disclosure, Donation, Expenditure, Project
 from minzheng.core.creditcode import build
+from minzheng.core.regioncode import county_of
 from minzheng.organisations import actions
 from minzheng.organisations.models import (
     AnnualReport,
@@ -329,7 +330,7 @@ def _annual_and_credit(
     admin: User, actor_for: dict[str, User], orgs: dict[str, Organisation]
 ) -> None:
     for name, org in orgs.items():
-        actor = actor_for.get(org.region_id[:6], admin)
+        actor = actor_for.get(county_of(org.region_id), admin)
         skip = name in ("宁波市海曙区科普志愿者协会", "宁波市北仑区港口文化研究会")
         for year in range(2020, YEAR + 1):
             if (skip and year == YEAR) or org.founded_on > date(year, 6, 30):
@@ -400,7 +401,11 @@ def _annual_and_credit(
     ):
         org = orgs[name]
         actions.do_award_rating(
-            actor_for.get(org.region_id[:6], admin), org.pk, grade=grade, score=score, awarded_on=on
+            actor_for.get(county_of(org.region_id), admin),
+            org.pk,
+            grade=grade,
+            score=score,
+            awarded_on=on,
         )
     for name, finding, irregular, refunded, details in (
         (
@@ -416,7 +421,7 @@ def _annual_and_credit(
     ):
         org = orgs[name]
         actions.do_record_fee_inspection(
-            actor_for.get(org.region_id[:6], admin),
+            actor_for.get(county_of(org.region_id), admin),
             org.pk,
             data={
                 "year": YEAR,
@@ -483,7 +488,7 @@ def _charity(admin: User, actor_for: dict[str, User], orgs: dict[str, Organisati
     projects: dict[str, list[Project]] = {}
     for name, public, _share in charities:
         org = orgs[name]
-        actor = actor_for.get(org.region_id[:6], admin)
+        actor = actor_for.get(county_of(org.region_id), admin)
         charity.do_recognise_charity(
             actor, org.pk, recognised_on=date(2017, 3, 1), public_fundraising=public
         )
@@ -651,7 +656,7 @@ def _financials(admin: User, actor_for: dict[str, User], orgs: dict[str, Organis
     for name, income, net, charitable, management, total in rows:
         org = orgs[name]
         charity.do_record_financials(
-            actor_for.get(org.region_id[:6], admin),
+            actor_for.get(county_of(org.region_id), admin),
             org.pk,
             data={
                 "year": YEAR,

@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from minzheng.accounts.scope import ScopedActor
 from minzheng.assistance.parameters import ParameterSet
 from minzheng.assistance.queries import parameter_set
+from minzheng.core.regioncode import PREFIX_LENGTH, county_of
 from minzheng.organisations import rules
 from minzheng.organisations.models import (
     AnnualReport,
@@ -23,7 +24,7 @@ from minzheng.organisations.models import (
 
 def params_for(region_code: str, day: date) -> ParameterSet:
     """The dated parameters in force for a registration authority's region on a day."""
-    return parameter_set(region_code[:6], day)
+    return parameter_set(county_of(region_code), day)
 
 
 def search_organisations(
@@ -222,12 +223,12 @@ def statistics(actor: ScopedActor, day: date) -> Statistics:
         (r["authority"], r["n"])
         for r in active.values("authority").annotate(n=Count("id")).order_by("-n")
     ]
-    low = actor.scope_bounds()[0]
+    scope = actor.scope_code()
     population, source, density = None, "", None
     # Populations are known for the city and each county; organisations register at those levels.
-    if low[6:] == "000000":
+    if scope.depth <= PREFIX_LENGTH["county"]:
         try:
-            population, p = params_for(low[:6], day).integer(
+            population, p = params_for(scope.county_prefix, day).integer(
                 "organisations.statistics.resident_population"
             )
             source = p.source

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from minzheng.accounts.decorators import requires, staff_user
 from minzheng.accounts.roles import Capability
-from minzheng.accounts.scope import narrowed
+from minzheng.accounts.scope import narrowed, scope_q
 from minzheng.applications.documents import html_to_pdf, pdf_response, qr_data_uri
 from minzheng.core import listing
 from minzheng.core.errors import DomainError, NotFound, ValidationFailed
@@ -276,8 +276,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(reverse("organisations:application_detail", args=[app.pk]))
     from minzheng.regions.models import Region
 
-    low, high = user.scope_bounds()
-    regions = Region.objects.filter(code__gte=low, code__lte=high, level__in=("city", "county"))
+    regions = Region.objects.filter(scope_q(user, "code"), level__in=("city", "county"))
     return render(
         request,
         "organisations/application_new.html",

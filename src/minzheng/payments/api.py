@@ -18,6 +18,7 @@ from ninja.files import UploadedFile
 from minzheng.accounts.callers import actor
 from minzheng.api.models import ApiClient
 from minzheng.core.errors import PermissionDenied
+from minzheng.core.regioncode import county_of
 from minzheng.core.uploads import CSV as CSV_KIND
 from minzheng.core.uploads import check_data_file
 from minzheng.payments import actions, queries
@@ -88,7 +89,7 @@ def _file_out(bank_file: BankFile) -> dict[str, Any]:
     roll = bank_file.roll
     return {
         "id": bank_file.pk,
-        "county": bank_file.county_id[:6],
+        "county": county_of(bank_file.county_id),
         "month": roll.month if roll else None,
         "roll_version": roll.version if roll else None,
         "roll_status": roll.status if roll else None,
@@ -134,7 +135,7 @@ def roll_status(request: HttpRequest, roll_id: int) -> dict[str, Any]:
     totals = roll.lines.aggregate(n=Count("id"), fen=Sum("amount_fen"))
     return {
         "id": roll.pk,
-        "county": roll.county_id[:6],
+        "county": county_of(roll.county_id),
         "month": roll.month,
         "version": roll.version,
         "status": roll.status,

@@ -22,11 +22,12 @@ from minzheng.assistance.errors import ParameterMissing
 from minzheng.assistance.parameters import region_chain
 from minzheng.core.errors import ValidationFailed
 from minzheng.core.money import to_fen
+from minzheng.core.regioncode import county_of, full_code
 from minzheng.core.yearmonth import YearMonth
 from minzheng.payments.models import Roll
 from minzheng.payments.parameter_catalog import payment_parameters
 from minzheng.payments.rules import PriceSubsidyDecision, price_subsidy
-from minzheng.regions.models import Level, Region, code_range
+from minzheng.regions.models import Level, Region
 
 LINE_COLUMNS = (
     "source, source_id, month, kind, roll_id, programme, region_id, payee_id, amount_fen,"
@@ -150,7 +151,7 @@ class RollResult:
 
 
 def county_region(code: str) -> Region:
-    code12 = code.ljust(12, "0")
+    code12 = full_code(code)
     try:
         region = Region.objects.get(pk=code12)
     except Region.DoesNotExist as exc:
@@ -199,7 +200,7 @@ def payment_window(county: Region, month: YearMonth) -> list[YearMonth]:
 def price_subsidy_for(county: Region, month: YearMonth) -> PriceSubsidyDecision | None:
     from minzheng.payments.models import PriceIndex
 
-    chain = region_chain(county.code[:6])
+    chain = region_chain(county_of(county.code))
     indices = {
         i.region_code: i
         for i in PriceIndex.objects.filter(region_code__in=chain, month=month.first_day())
@@ -240,7 +241,7 @@ def run_roll(
         Roll.objects.filter(pk=roll.pk).update(completed_at=None)
         roll.completed_at = None
     result = RollResult(roll)
-    rlo, rhi = code_range(county.code, Level.COUNTY)
+    rlo, rhi = county.bounds
     base = {
         "roll": roll.pk,
         "rlo": rlo,

@@ -8,15 +8,18 @@ form bank files carry. `amount` properties give Decimal yuan.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.db import models
 
-from minzheng.accounts.scope import RegionScopedQuerySet
+from minzheng.accounts.roles import Capability
+from minzheng.accounts.scope import RegionScopedQuerySet, ScopedActor
 from minzheng.core.errors import DomainError
 from minzheng.core.models import EncryptedTextField
 from minzheng.core.money import FEN
+from minzheng.core.pii import SealedPii
+from minzheng.core.regioncode import county_of
 from minzheng.regions.models import Region
 from minzheng.registry.models import Person
 
@@ -86,7 +89,7 @@ class Roll(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.county_id[:6]} {self.month:%Y-%m} v{self.version}"
+        return f"{county_of(self.county_id)} {self.month:%Y-%m} v{self.version}"
 
 
 class PaymentLineQuerySet(RegionScopedQuerySet["PaymentLine"]):
@@ -216,7 +219,7 @@ class TemporaryCaseQuerySet(RegionScopedQuerySet["TemporaryCase"]):
     scope_field = "region_id"
 
 
-class TemporaryCase(models.Model):
+class TemporaryCase(SealedPii, models.Model):
     """临时救助: a one-off payment by case, also to people outside the registry (migrant workers)."""
 
     class Status(models.TextChoices):
@@ -331,6 +334,21 @@ class BankFile(models.Model):
         return f"银行文件#{self.pk}"
 
 
+class BankFileLineQuerySet(RegionScopedQuerySet["BankFileLine"]):
+    """A line is seen where its payee (or its temporary case) is: a township caseworker sees
+    their township's lines of a county's file, a village assistant their village's."""
+
+    scope_field = "bank_file__county_id"  # what `unscoped_within` (system jobs) ranges over
+
+    def visible_to(self, actor: ScopedActor) -> Self:
+        if not actor.can(Capability.CASE_DATA):
+            return self.none()
+        return self.filter(
+            models.Q(payee__in=Person.objects.visible_to(actor).values("pk"))
+            | models.Q(temporary_case__in=TemporaryCase.objects.visible_to(actor).values("pk"))
+        )
+
+
 class BankFileLine(models.Model):
     """One transfer instruction: the net of a payee's lines in the roll, to one account."""
 
@@ -362,6 +380,8 @@ class BankFileLine(models.Model):
     reissue_of = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reissue"
     )
+
+    objects: ClassVar[BankFileLineQuerySet] = BankFileLineQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = "银行文件明细"

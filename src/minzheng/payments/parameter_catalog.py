@@ -22,6 +22,7 @@ from minzheng.assistance.parameters import (
     ValueKind,
 )
 from minzheng.core.money import Rounding
+from minzheng.core.regioncode import county_of
 
 A, B, C, NF = Confidence.A, Confidence.B, Confidence.C, Confidence.NF
 
@@ -166,4 +167,4 @@ def payment_parameters(county_code: str, as_of: date) -> ParameterSet:
     """
     from minzheng.assistance.queries import parameter_set
 
-    return parameter_set(county_code[:6], as_of)
+    return parameter_set(county_of(county_code), as_of)

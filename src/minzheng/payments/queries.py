@@ -11,6 +11,7 @@ from django.db.models.functions import Substr
 from minzheng.accounts.models import User
 from minzheng.assistance.parameters import region_chain
 from minzheng.core.money import ZERO
+from minzheng.core.regioncode import county_of
 from minzheng.core.yearmonth import YearMonth
 from minzheng.payments.models import (
     PAYOUT_KINDS,
@@ -165,7 +166,7 @@ class SubsidyReport:
 
 def price_subsidy_report(actor: User, year: int) -> SubsidyReport:
     """The year's launches (months triggered), the amount per person, and what was paid."""
-    county = actor.region_id[:6] if actor.region.level != "city" else "330200"
+    county = county_of(actor.region_id) if actor.region.level != "city" else "330200"
     chain = region_chain(county)
     indices: dict[str, PriceIndex] = {}
     for index in PriceIndex.objects.filter(month__year=year, region_code__in=chain):

@@ -12,10 +12,12 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Substr
 
+from minzheng.accounts.scope import region_q
 from minzheng.assistance.programmes import PROGRAMMES
+from minzheng.core.regioncode import RegionCode
 from minzheng.core.yearmonth import YearMonth
 from minzheng.payments.models import PAYOUT_KINDS, BankAccount, Kind, PaymentLine, Roll, fen_to_yuan
-from minzheng.regions.models import Level, Region, code_range
+from minzheng.regions.models import Level, Region
 
 PROGRAMME_LABELS: dict[str, str] = {p.code.value: p.short_name for p in PROGRAMMES}
 KIND_LABELS: dict[str, str] = dict(Kind.choices)
@@ -33,8 +35,7 @@ class Total:
 
 
 def _county_lines(roll: Roll) -> QuerySet[PaymentLine]:
-    low, high = code_range(roll.county_id, Level.COUNTY)
-    return PaymentLine.objects.filter(region_id__gte=low, region_id__lte=high)
+    return PaymentLine.objects.filter(region_q(RegionCode.of(roll.county_id, Level.COUNTY)))
 
 
 def totals_by_programme(roll: Roll) -> list[Total]:
@@ -62,10 +63,9 @@ def totals_by_township(roll: Roll) -> list[Total]:
         .annotate(n=Count("id"), fen=Sum("amount_fen"))
         .order_by("unit")
     )
-    low, high = code_range(roll.county_id, Level.COUNTY)
+    county = region_q(RegionCode.of(roll.county_id, Level.COUNTY), "code")
     names = {
-        r.code[:9]: r.name
-        for r in Region.objects.filter(level=Level.TOWNSHIP, code__gte=low, code__lte=high)
+        r.unit.township_prefix: r.name for r in Region.objects.filter(county, level=Level.TOWNSHIP)
     }
     return [
         Total(names.get(r["unit"], "未知乡镇（街道）"), r["n"], fen_to_yuan(r["fen"] or 0))
@@ -177,13 +177,10 @@ def roll_lines(
     if kind:
         lines = lines.filter(kind=kind)
     if township.isdigit() and len(township) == 12:
-        low, high = code_range(township, Level.TOWNSHIP)
-        lines = lines.filter(region_id__gte=low, region_id__lte=high)
+        lines = lines.filter(region_q(RegionCode.of(township, Level.TOWNSHIP)))
     return lines.order_by("id")
 
 
 def townships_of(roll: Roll) -> list[Region]:
-    low, high = code_range(roll.county_id, Level.COUNTY)
-    return list(
-        Region.objects.filter(level=Level.TOWNSHIP, code__gte=low, code__lte=high).order_by("code")
-    )
+    county = region_q(RegionCode.of(roll.county_id, Level.COUNTY), "code")
+    return list(Region.objects.filter(county, level=Level.TOWNSHIP).order_by("code"))

@@ -13,8 +13,10 @@ from django.views.decorators.http import require_POST
 from minzheng.accounts.decorators import requires, staff_user
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
+from minzheng.accounts.scope import scope_q
 from minzheng.core import listing
 from minzheng.core.errors import DomainError, NotFound, PermissionDenied
+from minzheng.core.regioncode import county_of
 from minzheng.core.yearmonth import YearMonth
 from minzheng.payments import actions, queries, roll_queries
 from minzheng.payments.models import BankFile, BankTemplate, Kind, Roll
@@ -25,12 +27,9 @@ LINES_PER_PAGE = 50
 
 def counties_for(user: User) -> list[Region]:
     """The counties whose whole roll this user may make (their scope covers the county)."""
-    low, high = user.scope_bounds()
     if user.region.level not in (Level.CITY, Level.COUNTY):
         return []
-    return list(
-        Region.objects.filter(level=Level.COUNTY, code__gte=low, code__lte=high).order_by("code")
-    )
+    return list(Region.objects.filter(scope_q(user, "code"), level=Level.COUNTY).order_by("code"))
 
 
 def _holder(line: object) -> str:
@@ -234,9 +233,9 @@ def bank_file_download(request: HttpRequest, file_id: int) -> HttpResponse:
     if not data and found.line_count:
         raise NotFound("银行文件为空，请联系系统管理员")
     suffix = "csv" if found.template.format == BankTemplate.Format.CSV else "txt"
-    name = f"bank-{found.county_id[:6]}-{found.pk}.{suffix}"
+    name = f"bank-{county_of(found.county_id)}-{found.pk}.{suffix}"
     if found.roll is not None:
-        name = f"bank-{found.county_id[:6]}-{found.roll.month:%Y%m}-v{found.roll.version}.{suffix}"
+        name = f"bank-{county_of(found.county_id)}-{found.roll.month:%Y%m}-v{found.roll.version}.{suffix}"
     response = HttpResponse(data, content_type="text/plain; charset=" + found.template.encoding)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -14,6 +14,7 @@ from minzheng.accounts.roles import Capability
 from minzheng.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from minzheng.core.exports import xlsx_response
 from minzheng.core.inputs import parse_amount
+from minzheng.core.regioncode import full_code
 from minzheng.core.uploads import CSV as CSV_KIND
 from minzheng.core.uploads import check_data_file
 from minzheng.core.yearmonth import YearMonth
@@ -254,7 +255,7 @@ def _case_args(user: Any, form: dict[str, str]) -> dict[str, Any]:
             raise ValidationFailed("人员编号应为数字", code="invalid_person")
         person = Person.objects.get_visible(user, pk=int(form["person_id"]))
     region_code = form["region"] or (person.region_id if person else "")
-    region = Region.objects.filter(pk=region_code.ljust(12, "0")).first() if region_code else None
+    region = Region.objects.filter(pk=full_code(region_code)).first() if region_code else None
     if region is None:
         raise ValidationFailed("请填写所属村（社区）区划代码", code="invalid_region")
     return {

@@ -6,27 +6,14 @@ from typing import ClassVar
 
 from django.db import models
 
+from minzheng.core.regioncode import RegionCode
+
 
 class Level(models.TextChoices):
     CITY = "city", "市"
     COUNTY = "county", "县（市、区）"
     TOWNSHIP = "township", "乡镇（街道）"
     VILLAGE = "village", "村（社区）"
-
-
-# How many leading digits of a 12-digit statistical code name a unit of each level.
-PREFIX_LENGTH: dict[str, int] = {
-    Level.CITY: 4,
-    Level.COUNTY: 6,
-    Level.TOWNSHIP: 9,
-    Level.VILLAGE: 12,
-}
-
-
-def code_range(code: str, level: str) -> tuple[str, str]:
-    """The inclusive range of 12-digit codes inside a unit: an index range scan, on any database."""
-    prefix = code[: PREFIX_LENGTH[level]]
-    return prefix.ljust(12, "0"), prefix.ljust(12, "9")
 
 
 class Region(models.Model):
@@ -49,12 +36,16 @@ class Region(models.Model):
         return self.name
 
     @property
+    def unit(self) -> RegionCode:
+        """This region as a code value (county, township, parent, range, contains)."""
+        return RegionCode.of(self.code, self.level)
+
+    @property
     def bounds(self) -> tuple[str, str]:
-        return code_range(self.code, self.level)
+        return self.unit.range
 
     def contains(self, code: str) -> bool:
-        low, high = self.bounds
-        return low <= code <= high
+        return self.unit.contains(code)
 
     def full_name(self) -> str:
         names = []

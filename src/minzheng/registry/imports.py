@@ -300,13 +300,12 @@ def _check_duplicates(rows: list[SheetRow]) -> None:
 def _check_regions(actor: User, rows: list[SheetRow]) -> None:
     codes = {row.village for row in rows if row.village}
     villages = {r.code: r for r in Region.objects.filter(code__in=codes, level=Level.VILLAGE)}
-    low, high = actor.scope_bounds()
     for row in rows:
         if not row.village:
             row.refuse("村社区代码", "村社区代码不能为空")
         elif row.village not in villages:
             row.refuse("村社区代码", f"“{row.village}”不是村（社区）一级的区划代码")
-        elif not low <= row.village <= high:
+        elif not actor.covers(row.village):
             row.refuse("村社区代码", f"{villages[row.village].name}不在您的管辖范围内")
 
 
@@ -366,10 +365,9 @@ def _plan(
     memberships: dict[int, Membership],
 ) -> Plan:
     plan = Plan(rows=members)
-    low, high = actor.scope_bounds()
     known = {r.row: existing[r.id_number] for r in members if r.id_number in existing}
     for row_number, person in known.items():
-        if not low <= person.region_id <= high:
+        if not actor.covers(person.region_id):
             row = next(r for r in members if r.row == row_number)
             row.refuse(
                 "身份证号", "该身份证号不能在此登记：请核对号码；确属本辖区居民的，请联系县级审批员"

@@ -9,7 +9,7 @@ from django.db import models
 
 from minzheng.accounts.scope import RegionScopedQuerySet
 from minzheng.core.models import EncryptedTextField
-from minzheng.core.pii import ID_NUMBER, PHONE, seal, unseal
+from minzheng.core.pii import SealedPii
 from minzheng.regions.models import Region
 
 
@@ -44,7 +44,7 @@ class PersonQuerySet(RegionScopedQuerySet["Person"]):
     scope_field = "region_id"
 
 
-class Person(models.Model):
+class Person(SealedPii, models.Model):
     name = models.CharField("姓名", max_length=60, db_index=True)
     id_number_cipher = EncryptedTextField("身份证号（密文）", blank=True)
     id_number_index = models.CharField(
@@ -91,27 +91,6 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def set_id_number(self, value: str) -> None:
-        sealed = seal(ID_NUMBER, value)
-        self.id_number_cipher, self.id_number_index, self.id_number_masked = (
-            sealed.cipher,
-            sealed.index,
-            sealed.masked,
-        )
-
-    def set_phone(self, value: str) -> None:
-        sealed = seal(PHONE, value) if value else None
-        self.phone_cipher = sealed.cipher if sealed else ""
-        self.phone_index = sealed.index if sealed else ""
-        self.phone_masked = sealed.masked if sealed else ""
-
-    def id_number_plain(self) -> str:
-        """The full number. Call only through `do_reveal_personal_data`, which audits it."""
-        return unseal(self.id_number_cipher)
-
-    def phone_plain(self) -> str:
-        return unseal(self.phone_cipher)
 
 
 class HouseholdQuerySet(RegionScopedQuerySet["Household"]):

@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from minzheng.core.divisions import Division, divisions
 from minzheng.core.errors import DomainError
+from minzheng.core.regioncode import RegionCode, county_code, county_of
 
 IntArray = npt.NDArray[np.int64]
 StrArray = npt.NDArray[np.str_]
@@ -510,7 +511,7 @@ def _addresses(rng: np.random.Generator, village: StrArray) -> StrArray:
     parents = {d.code: d.parent_code or "" for d in divisions()}
     unique, inverse = np.unique(village, return_inverse=True)
     prefix = np.array(
-        [names[c[:6] + "000000"] + names[parents[c]] + names[c] for c in unique.tolist()]
+        [names[county_code(c)] + names[parents[c]] + names[c] for c in unique.tolist()]
     )[inverse]
     community = np.char.endswith(prefix, "社区")
     road = np.array(ROADS)[rng.integers(0, len(ROADS), len(village))]
@@ -537,10 +538,11 @@ def _area_codes(village: StrArray, registration_year: IntArray) -> IntArray:
     """The county code in force where and when the person was first registered."""
     township_names = {d.code: d.name for d in divisions() if d.level == "township"}
     unique, inverse = np.unique(village, return_inverse=True)
-    county = np.array([int(v[:6]) for v in unique.tolist()])[inverse]
+    county = np.array([int(county_of(v)) for v in unique.tolist()])[inverse]
     jiangdong = np.array(
         [
-            township_names[v[:9] + "000"].removesuffix("街道") in JIANGDONG_TOWNSHIPS
+            township_names[RegionCode.of(v).township.code].removesuffix("街道")
+            in JIANGDONG_TOWNSHIPS
             for v in unique.tolist()
         ]
     )[inverse]

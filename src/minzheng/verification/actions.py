@@ -15,17 +15,20 @@ from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
+from minzheng.accounts.scope import region_q
 from minzheng.api.models import ApiClient
 from minzheng.applications.models import Application
 from minzheng.applications.rules import Step
 from minzheng.assistance.models import Enrolment
+from minzheng.assistance.programmes import ProgrammeCode
 from minzheng.core import audit
 from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.models import AuditEvent
 from minzheng.core.pii import ID_NUMBER, seal
+from minzheng.core.regioncode import county_of, full_code
 from minzheng.core.yearmonth import YearMonth
 from minzheng.monitoring.jobs import policies
-from minzheng.regions.models import Region, code_range
+from minzheng.regions.models import Region
 from minzheng.registry.models import Household, Membership
 from minzheng.verification import checks, jobs
 from minzheng.verification.feeds import parse_feed, spec_for
@@ -244,10 +247,12 @@ def do_verify_application(actor: User, app: Application) -> HouseholdCheck:
         raise ValidationFailed("核对授权书尚未签署，不能核对", code="no_authorisation")
     today = timezone.localdate()
     household = app.household
-    county = household.region_id[:6]
+    county = county_of(household.region_id)
     policy = policies({county}, today)[county]
     members = jobs.gather([household.pk], today)[household.pk]
-    programme = "dibao" if "dibao" in app.programmes else (app.programmes or ["dibao"])[0]
+    programme = (
+        "dibao" if ProgrammeCode.DIBAO in app.programmes else (app.programmes or ["dibao"])[0]
+    )
     outcome = checks.check_household(
         members, policy, as_of=today, programme=programme, declared_income=app.declared_income
     )
@@ -286,33 +291,31 @@ def do_check_enrolled(actor: User | None, region_code: str, as_of: date) -> list
     """核对 every enrolled household in a region (the batch), one gather for all of them."""
     if actor is not None and not actor.can(Capability.APPROVE):
         raise PermissionDenied("只有县级审批人员可以批量核对")
-    region = Region.objects.filter(pk=region_code.ljust(12, "0")).first()
+    region = Region.objects.filter(pk=full_code(region_code)).first()
     if region is None:
         raise ValidationFailed(f"区划不存在：{region_code}", code="unknown_region")
-    low, high = code_range(region.code, region.level)
     scoped = Enrolment.objects.visible_to(actor) if actor is not None else Enrolment.objects
     enrolled = (
         scoped.filter(
+            region_q(region.unit),
             status__in=(Enrolment.Status.ACTIVE, Enrolment.Status.GRADUAL_EXIT),
-            region_id__gte=low,
-            region_id__lte=high,
         )
         .values_list("household_id", "programme")
         .order_by("household_id")
     )
     programme_of: dict[int, str] = {}
     for household_id, programme in enrolled:
-        if programme_of.get(household_id) != "dibao":
+        if programme_of.get(household_id) != ProgrammeCode.DIBAO:
             programme_of[household_id] = programme
     households = {h.pk: h for h in Household.objects.filter(pk__in=list(programme_of))}
-    counties = {h.region_id[:6] for h in households.values()}
+    counties = {county_of(h.region_id) for h in households.values()}
     policy = policies(counties, as_of)
     gathered = jobs.gather(list(households), as_of)
     stored = []
     with transaction.atomic():
         for household_id, members in gathered.items():
             household = households[household_id]
-            p = policy[household.region_id[:6]]
+            p = policy[county_of(household.region_id)]
             outcome = checks.check_household(
                 members,
                 p,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from minzheng.assistance.programmes import ProgrammeCode
 from minzheng.monitoring.rules import MonitoringPolicy
 from minzheng.verification.feeds import KIND_LABELS, SOURCE_LABELS
 
@@ -117,7 +118,9 @@ def check_household(
             items.extend(_row_items(m, r, policy, as_of, homes))
     per_capita = (income / size).quantize(CENT, ROUND_HALF_UP)
     line = policy.income_line(programme)
-    line_cite = policy.dibian_multiplier.cite if programme == "dibian" else policy.standard.cite
+    line_cite = (
+        policy.dibian_multiplier.cite if programme == ProgrammeCode.DIBIAN else policy.standard.cite
+    )
     items.append(
         Item(
             None,
@@ -141,7 +144,9 @@ def check_household(
                 "核对收入高于申报的，以核对结果为准（民发〔2021〕57号第17条）",
             )
         )
-    years = policy.dibian_money_years if programme == "dibian" else policy.dibao_money_years
+    years = (
+        policy.dibian_money_years if programme == ProgrammeCode.DIBIAN else policy.dibao_money_years
+    )
     cap = policy.standard.value * 12 * years.value * size
     items.append(
         Item(

@@ -10,11 +10,12 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 
+from minzheng.accounts.scope import region_q
 from minzheng.assistance.actions import do_enrol
 from minzheng.assistance.models import Enrolment
 from minzheng.core.yearmonth import YearMonth
 from minzheng.monitoring.jobs import policies
-from minzheng.regions.models import Region, code_range
+from minzheng.regions.models import Region
 from minzheng.registry.models import Household, Membership, Person
 from minzheng.verification.actions import do_load_feed
 from minzheng.verification.synthetic import EnrolledHousehold, Member, SyntheticFeeds, emit
@@ -30,8 +31,7 @@ def enrol_sample(
     households = Household.objects.filter(closed_on__isnull=True, head__isnull=False)
     if within:
         region = Region.objects.get(pk=within)
-        low, high = code_range(region.code, region.level)
-        households = households.filter(region_id__gte=low, region_id__lte=high)
+        households = households.filter(region_q(region.unit))
     households = (
         households.annotate(n=Count("memberships"))
         .filter(n__gte=1)

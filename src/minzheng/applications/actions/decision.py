@@ -36,7 +36,7 @@ from minzheng.assistance.actions import (
     do_enrol,
 )
 from minzheng.assistance.models import Enrolment
-from minzheng.assistance.programmes import get_programme
+from minzheng.assistance.programmes import ProgrammeCode, get_programme
 from minzheng.assistance.rules import evaluate_household
 from minzheng.core.errors import ValidationFailed
 from minzheng.core.yearmonth import YearMonth
@@ -150,7 +150,7 @@ def do_county_decide(
                 programme=code,
                 start=start,
                 amount=amount,
-                person=app.applicant if code == "tekun" else None,
+                person=app.applicant if code == ProgrammeCode.TEKUN else None,
                 decision={
                     **(decision.to_dict() if decision else {}),
                     "income_variable": app.income_variable,

@@ -26,8 +26,7 @@ def do_start_fast_track(
     """“三快一缓”: switch a region to the fast track for a period."""
     require(actor, Capability.MANAGE_PARAMETERS)
     region = Region.objects.filter(code=region_code).first()
-    low, high = actor.scope_bounds()
-    if region is None or not low <= region_code <= high:
+    if region is None or not actor.covers(region_code):
         raise NotFound("区域不存在或不在您的管辖范围内")
     if ends_on < starts_on:
         raise ValidationFailed("结束日期不能早于开始日期", code="bad_period")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from minzheng.accounts.models import User
 from minzheng.accounts.permissions import require
 from minzheng.accounts.roles import Capability
+from minzheng.accounts.scope import region_q
 from minzheng.applications import queries, rules
 from minzheng.applications.actions.common import (
     OBJECT,
@@ -35,6 +36,7 @@ from minzheng.core import audit
 from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.masking import mask_name
 from minzheng.core.models import AuditEvent
+from minzheng.core.regioncode import RegionCode
 from minzheng.core.uploads import SIGNED_FORM_KINDS, check_upload
 from minzheng.registry.models import Household, Person
 
@@ -45,13 +47,10 @@ def _resolve_staff(name: str, region_code: str) -> User | None:
     """The staff member a relative declared, looked up by name in the applicant's county."""
     if not name:
         return None
-    low, high = region_code[:6].ljust(12, "0"), region_code[:6].ljust(12, "9")
+    county = region_q(RegionCode.of(region_code).county)
     return (
-        User.objects.filter(region_id__gte=low, region_id__lte=high)
-        .filter(display_name=name)
-        .order_by("id")
-        .first()
-        or User.objects.filter(region_id__gte=low, region_id__lte=high, username=name).first()
+        User.objects.filter(county).filter(display_name=name).order_by("id").first()
+        or User.objects.filter(county, username=name).first()
     )
 
 

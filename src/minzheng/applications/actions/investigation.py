@@ -36,7 +36,7 @@ from minzheng.applications.sms import gateway
 from minzheng.assistance.actions import (
     do_enrol,
 )
-from minzheng.assistance.programmes import get_programme
+from minzheng.assistance.programmes import ProgrammeCode, get_programme
 from minzheng.assistance.rules import evaluate_household
 from minzheng.core import audit
 from minzheng.core.errors import PermissionDenied, ValidationFailed
@@ -198,7 +198,7 @@ def do_grant_advance_aid(
                     programme=code,
                     start=this_month + 1,
                     amount=decision.monthly_amount,
-                    person=app.applicant if code == "tekun" else None,
+                    person=app.applicant if code == ProgrammeCode.TEKUN else None,
                     decision={
                         **decision.to_dict(),
                         "income_variable": app.income_variable,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from minzheng.accounts.models import User
 from minzheng.accounts.permissions import require
 from minzheng.accounts.roles import Capability
+from minzheng.accounts.scope import region_q
 from minzheng.applications import queries, rules
 from minzheng.applications.actions.common import (
     OBJECT,
@@ -26,9 +27,11 @@ from minzheng.applications.models import (
     Objection,
 )
 from minzheng.applications.rules import Move, Step
+from minzheng.assistance.programmes import ProgrammeCode
 from minzheng.core import audit
 from minzheng.core.errors import ValidationFailed
 from minzheng.core.models import AuditEvent
+from minzheng.core.regioncode import RegionCode
 
 
 def do_record_objection(actor: User, app: Application, *, objector: str, content: str) -> Objection:
@@ -88,13 +91,11 @@ def _draw_spot_check(app: Application) -> bool:
     Counted per county over the 特困 cases that reached county approval; deterministic
     (`rules.spot_check_due`), so the share never falls below the ratio.
     """
-    if "tekun" not in app.programmes:
+    if ProgrammeCode.TEKUN not in app.programmes:
         return False
-    county = app.region_id[:6]
     reached = (
         Application.objects.filter(
-            region_id__gte=county.ljust(12, "0"),
-            region_id__lte=county.ljust(12, "9"),
+            region_q(RegionCode.of(app.region_id).county),
             lines__programme="tekun",
             steps__step=Step.COUNTY_APPROVAL.value,
         )

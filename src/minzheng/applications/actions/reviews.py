@@ -23,7 +23,7 @@ from minzheng.assistance.actions import (
     do_start_gradual_exit,
 )
 from minzheng.assistance.models import Enrolment
-from minzheng.assistance.programmes import get_programme
+from minzheng.assistance.programmes import ProgrammeCode, get_programme
 from minzheng.core import audit
 from minzheng.core.errors import ValidationFailed
 from minzheng.core.models import AuditEvent
@@ -81,7 +81,7 @@ def do_start_termination_notice(actor: User, task: ReviewTask, *, note: str) -> 
         task = ReviewTask.objects.select_for_update().get(pk=task.pk)
         if task.status != ReviewTask.Status.OPEN:
             raise WorkflowRefused("该复核任务已办结", code="review_done")
-        if task.enrolment.programme != "tekun":
+        if task.enrolment.programme != ProgrammeCode.TEKUN:
             raise WorkflowRefused("终止公示只适用于特困人员", code="not_tekun")
         if task.termination_notice_on is not None:
             raise WorkflowRefused("已发起终止公示", code="notice_started")
@@ -154,7 +154,7 @@ def do_complete_review(
                 reason=f"复核渐退：{note}（渐退期{grace}个月，参数{used.version_id}）",
             )
         elif chosen is ReviewTask.Outcome.EXIT:
-            if enrolment.programme == "tekun":
+            if enrolment.programme == ProgrammeCode.TEKUN:
                 ended = rules.tekun_exit_allowed(task.termination_notice_ends_on, today)
                 if not ended.allowed:
                     raise WorkflowRefused(ended.message, code=ended.code)

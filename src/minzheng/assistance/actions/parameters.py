@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
+from minzheng.accounts.scope import region_q
 from minzheng.assistance.actions.enrolments import amount_for, do_change_enrolment_amount
 from minzheng.assistance.models import (
     OPEN_STATUSES,
@@ -30,6 +31,7 @@ from minzheng.assistance.queries import (
 from minzheng.core import audit
 from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.models import AuditEvent
+from minzheng.core.regioncode import RegionCode, county_of, full_code, overlap
 from minzheng.core.yearmonth import YearMonth
 from minzheng.regions.models import Region
 from minzheng.registry.models import Household
@@ -88,8 +90,7 @@ def _check_parameter_scope(actor: User, region_code: str) -> None:
     if not actor.can(Capability.MANAGE_PARAMETERS):
         raise PermissionDenied("您的角色无权调整政策参数")
     region_chain(region_code)
-    low, high = actor.scope_bounds()
-    if not low <= region_code.ljust(12, "0") <= high:
+    if not actor.covers(region_code):
         raise PermissionDenied(f"区划 {region_code} 不在您的管辖范围内，不能调整其政策参数")
 
 
@@ -165,24 +166,23 @@ def do_propose_parameter(
             proposal.pk,
             summary=f"拟调整 {proposal.version_id} 为 {decoded}，影响 {preview['changed_households']} 户",
             after={"version": proposal.version_id, "value": proposal.value, "preview": preview},
-            region_code=region_code.ljust(12, "0"),
+            region_code=full_code(region_code),
         )
     return proposal
 
 
 def _a_county(region_code: str) -> str:
     """A county code under `region_code` to resolve against (the code itself for a county)."""
-    if region_code[4:] != "00":
+    unit = RegionCode.of(region_code)
+    if unit.level == "county":
         return region_code
     county = (
-        Region.objects.filter(
-            code__startswith=region_code.rstrip("0")[:4] or region_code[:2], level="county"
-        )
+        Region.objects.filter(region_q(unit, "code"), level="county")
         .order_by("code")
         .values_list("code", flat=True)
         .first()
     )
-    return county[:6] if county else region_code
+    return county_of(county) if county else region_code
 
 
 def preview_parameter(actor: User, proposal: PolicyParameter, limit: int = 200) -> dict[str, Any]:
@@ -200,9 +200,7 @@ def preview_parameter(actor: User, proposal: PolicyParameter, limit: int = 200) 
     from minzheng.core.masking import mask_name
 
     day = proposal.effective_from
-    low, high = actor.scope_bounds()
-    region_low, region_high = columnar.region_bounds(proposal.region_code)
-    bounds = (max(low, region_low), min(high, region_high))
+    bounds = overlap(actor.scope_bounds(), columnar.region_bounds(proposal.region_code))
     gathered = columnar.gather(bounds, day)
     counties = gathered.households.regions
     before = {c: parameter_set(c, day) for c in counties}
@@ -345,7 +343,7 @@ def do_confirm_parameter(actor: User, proposal: PolicyParameter) -> PolicyParame
                 "preview": _preview_figures(locked.preview),
                 "applied": applied,
             },
-            region_code=locked.region_code.ljust(12, "0"),
+            region_code=full_code(locked.region_code),
         )
     return locked
 
@@ -428,6 +426,6 @@ def do_withdraw_parameter(actor: User, proposal: PolicyParameter) -> PolicyParam
             summary=f"撤回 {locked.version_id}",
             before={"status": before},
             after={"status": locked.status},
-            region_code=locked.region_code.ljust(12, "0"),
+            region_code=full_code(locked.region_code),
         )
     return locked

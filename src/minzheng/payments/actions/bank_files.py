@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from minzheng.accounts.models import User
 from minzheng.accounts.permissions import require
@@ -14,6 +14,7 @@ from minzheng.accounts.scope import ScopedActor
 from minzheng.core import audit
 from minzheng.core.errors import NotFound, ValidationFailed
 from minzheng.core.models import AuditEvent
+from minzheng.core.regioncode import RegionCode, county_of
 from minzheng.payments import bankfiles
 from minzheng.payments.actions.bank_templates import _template_fits, default_template
 from minzheng.payments.jobs import county_region
@@ -26,7 +27,6 @@ from minzheng.payments.models import (
     Roll,
     TemporaryCase,
 )
-from minzheng.registry.models import Person
 
 
 def do_download_bank_file_page(actor: User, bank_file: BankFile) -> bytes:
@@ -90,7 +90,7 @@ def do_export_bank_file(
         )
         bank_file.path = str(
             bankfiles.bank_file_dir()
-            / locked.county_id[:6]
+            / county_of(locked.county_id)
             / f"{locked.month:%Y%m}-v{locked.version}-{bank_file.pk}.{suffix}"
         )
         bank_file.line_count, bank_file.total_fen = bankfiles.insert_lines(bank_file)
@@ -218,7 +218,7 @@ def do_reissue_failed(
             for seq, (line, account_id) in enumerate(ready, start=1)
         )
         bank_file.path = str(
-            bankfiles.bank_file_dir() / county.code[:6] / f"reissue-{bank_file.pk}.csv"
+            bankfiles.bank_file_dir() / county_of(county.code) / f"reissue-{bank_file.pk}.csv"
         )
         bank_file.line_count = len(ready)
         bank_file.total_fen = sum(line.amount_fen for line, _ in ready)
@@ -238,10 +238,7 @@ def do_reissue_failed(
 def lines_visible_to(actor: ScopedActor) -> QuerySet[BankFileLine]:
     """Bank file lines of payees (or temporary cases) in the viewer's own region, via `visible_to`:
     a township caseworker sees their township, a village assistant their village."""
-    return BankFileLine.objects.filter(
-        Q(payee__in=Person.objects.visible_to(actor).values("pk"))
-        | Q(temporary_case__in=TemporaryCase.objects.visible_to(actor).values("pk"))
-    )
+    return BankFileLine.objects.visible_to(actor)
 
 
 def exception_queue_for(actor: ScopedActor) -> list[BankFileLine]:
@@ -256,11 +253,9 @@ def exception_queue_for(actor: ScopedActor) -> list[BankFileLine]:
 
 def exception_queue(county_code: str) -> list[BankFileLine]:
     """Failed transfers not yet re-issued: nothing failed is ever dropped from here silently."""
-    low, high = county_code[:6].ljust(12, "0"), county_code[:6].ljust(12, "9")
     return list(
-        BankFileLine.objects.filter(
-            bank_file__county_id__gte=low,
-            bank_file__county_id__lte=high,
+        BankFileLine.objects.unscoped_within(RegionCode.of(county_code).county)
+        .filter(
             outcome__status=BankOutcome.Status.FAILED,
             reissue__isnull=True,
         )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from minzheng.accounts.scope import scope_q
 from minzheng.api.models import ApiClient
 from minzheng.core import audit
 from minzheng.core.errors import NotFound, PermissionDenied
@@ -24,8 +25,7 @@ PARTNER_SCOPE = "payments:bank"
 def _require_partner(client: ApiClient, county_code: str) -> None:
     if not client.has_scope(PARTNER_SCOPE):
         raise PermissionDenied(f"该客户端未获授权：{PARTNER_SCOPE}")
-    low, high = client.scope_bounds()
-    if not low <= county_code <= high:
+    if not client.covers(county_code):
         raise NotFound("记录不存在或不在您的管辖范围内")
 
 
@@ -33,9 +33,8 @@ def partner_bank_files(client: ApiClient) -> list[BankFile]:
     """The bank files of the partner's county, newest first (only approved rolls have files)."""
     if not client.has_scope(PARTNER_SCOPE):
         raise PermissionDenied(f"该客户端未获授权：{PARTNER_SCOPE}")
-    low, high = client.scope_bounds()
     return list(
-        BankFile.objects.filter(county_id__gte=low, county_id__lte=high)
+        BankFile.objects.filter(scope_q(client, "county_id"))
         .select_related("roll", "template")
         .order_by("-created_at", "-pk")[:200]
     )

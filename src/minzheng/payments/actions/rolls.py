@@ -34,9 +34,7 @@ def do_run_roll(
     if actor is not None:
         if not actor.can(Capability.CASE_DATA):
             raise PermissionDenied("您的角色无权执行此操作")
-        low, high = actor.scope_bounds()
-        county_low, county_high = county.bounds
-        if not (low <= county_low and county_high <= high):
+        if not actor.scope_code().encloses(county.unit):
             raise PermissionDenied("只能由县级或市级人员生成全县花名册")
     result = run_roll(county.code, month, actor, **options)
     with transaction.atomic():

@@ -13,7 +13,6 @@ from minzheng.core import audit, clock
 from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.inputs import parse_amount
 from minzheng.core.models import AuditEvent
-from minzheng.core.pii import ID_NUMBER, seal
 from minzheng.core.yearmonth import YearMonth
 from minzheng.payments.actions.accounts import _new_account
 from minzheng.payments.models import (
@@ -59,13 +58,7 @@ def do_create_temporary_case(
             reason=reason,
             made_by=user,
         )
-        if id_number:
-            sealed = seal(ID_NUMBER, id_number.strip().upper())
-            case.id_number_cipher, case.id_number_index, case.id_number_masked = (
-                sealed.cipher,
-                sealed.index,
-                sealed.masked,
-            )
+        case.set_id_number(id_number.strip().upper())
         case.save()
         audit.record(
             user,
