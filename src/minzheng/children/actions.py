@@ -33,6 +33,7 @@ from minzheng.core import audit
 from minzheng.core.clock import today as platform_today
 from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.models import AuditEvent
+from minzheng.core.regioncode import county_of
 from minzheng.core.yearmonth import YearMonth
 from minzheng.registry.models import IdentityTag, Membership, Person
 
@@ -68,7 +69,7 @@ def facts_of(case: ChildCase) -> ChildFacts:
 
 
 def _classify(case: ChildCase, day: date) -> ChildDecision:
-    return classify(facts_of(case), parameter_set(case.region_id[:6], day), day)
+    return classify(facts_of(case), parameter_set(county_of(case.region_id), day), day)
 
 
 def do_identify_children(actor: User | None, scope: User) -> int:
@@ -77,7 +78,7 @@ def do_identify_children(actor: User | None, scope: User) -> int:
     _require(actor, Capability.EDIT_CASES)
     day = platform_today()
     made = 0
-    params = parameter_set(scope.region_id[:6], day)
+    params = parameter_set(county_of(scope.region_id), day)
     for c in candidates(scope, params, day):
         assert c.decision.category is not None
         try:
@@ -277,7 +278,7 @@ def do_decide(actor: User | None, case: ChildCase, *, approve: bool, note: str =
                 region_code=locked.region_id,
             )
             return locked
-        params = parameter_set(locked.region_id[:6], day)
+        params = parameter_set(county_of(locked.region_id), day)
         decision = classify(facts_of(locked), params, day)
         if decision.category is None:
             raise ValidationFailed(f"不能批准：{decision.summary}", code="not_eligible")
@@ -348,7 +349,7 @@ def do_record_education(actor: User, case: ChildCase, *, until: date) -> ChildCa
         before = locked.education_until
         locked.education_until = until
         locked.save(update_fields=["education_until"])
-        params = parameter_set(locked.region_id[:6], platform_today())
+        params = parameter_set(county_of(locked.region_id), platform_today())
         last, _ = last_paid_month(facts_of(locked), params)
         if locked.enrolment_id is not None:
             Enrolment.objects.filter(pk=locked.enrolment_id).update(

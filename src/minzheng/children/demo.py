@@ -14,6 +14,7 @@ from minzheng.assistance.models import Enrolment
 from minzheng.children import actions
 from minzheng.children.models import ChildCase, ChildDirector, ChildVisit
 from minzheng.core import clock
+from minzheng.core.regioncode import county_of
 from minzheng.registry.actions import do_record_death
 from minzheng.registry.models import Membership
 
@@ -46,7 +47,7 @@ def seed_demo() -> int:
         return 0
     today = clock.today()
     city = User.objects.filter(role="city_admin").first()
-    approver = {u.region_id[:6]: u for u in User.objects.filter(role="county_approver")}
+    approver = {county_of(u.region_id): u for u in User.objects.filter(role="county_approver")}
     for prefix, _, _ in VILLAGES:
         found = _orphan_family(prefix)
         if found is None:

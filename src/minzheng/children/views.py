@@ -17,6 +17,7 @@ from minzheng.children.models import Category, ChildCase, ChildVisit, ParentSitu
 from minzheng.core.clock import today
 from minzheng.core.errors import DomainError, ValidationFailed
 from minzheng.core.pii import ID_NUMBER, blind_index
+from minzheng.core.regioncode import county_of
 from minzheng.registry.models import Person
 
 
@@ -206,5 +207,5 @@ def visits_due(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "children/visits_due.html",
-        {"cases": queries.visits_due(user, user.region_id[:6], today())},
+        {"cases": queries.visits_due(user, county_of(user.region_id), today())},
     )

@@ -16,6 +16,7 @@ from minzheng.assistance.queries import parameter_set
 from minzheng.core import audit, clock
 from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.models import AuditEvent
+from minzheng.core.regioncode import county_of
 from minzheng.grievances import rules
 from minzheng.grievances.models import (
     Appeal,
@@ -59,7 +60,7 @@ def _locked(actor: User | None, g: Grievance) -> Grievance:
 
 
 def _sla(kind: str, region_id: str, day: date) -> tuple[rules.Deadline, str]:
-    days, version = parameter_set(region_id[:6], day).integer(f"grievances.sla_working_days.{kind}")
+    days, version = parameter_set(county_of(region_id), day).integer(f"grievances.sla_working_days.{kind}")
     return rules.deadline(day, days), version.version_id
 
 
@@ -281,7 +282,7 @@ def do_escalate_overdue(actor: User | None, day: date) -> int:
     for g in rows.order_by("id"):
         with transaction.atomic():
             locked = Grievance.objects.select_for_update().get(pk=g.pk)
-            params = parameter_set(locked.region_id[:6], day)
+            params = parameter_set(county_of(locked.region_id), day)
             top, _ = params.integer("grievances.escalation.max_level")
             extra, _ = params.integer("grievances.escalation.extra_working_days")
             decision = rules.escalation(locked.due_on, day, locked.escalation_level, top)

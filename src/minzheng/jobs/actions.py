@@ -20,11 +20,6 @@ from minzheng.regions.models import Region
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
-def _covers(actor: User, region_code: str) -> bool:
-    low, high = actor.scope_bounds()
-    return low <= region_code <= high
-
-
 def do_start_job(
     actor: User,
     kind_code: str,
@@ -40,7 +35,7 @@ def do_start_job(
         raise PermissionDenied("您的角色无权启动此后台任务")
     check_params(params)
     region_code = kind.region(params)
-    if kind.capability != Capability.MANAGE_USERS and not _covers(actor, region_code):
+    if kind.capability != Capability.MANAGE_USERS and not actor.covers(region_code):
         if region_code == "330200000000":
             region_code = actor.region_id  # a city-wide kind run by a county: its own county
         else:

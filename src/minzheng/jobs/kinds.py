@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from minzheng.accounts.roles import Capability
 from minzheng.core.errors import DomainError, ValidationFailed
+from minzheng.core.regioncode import full_code
 from minzheng.core.yearmonth import YearMonth
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def _month(params: dict[str, Any]) -> YearMonth:
 def _county(params: dict[str, Any]) -> str:
     code = str(params.get("county", "")).strip()
     if len(code) == 6:
-        code = code.ljust(12, "0")
+        code = full_code(code)
     if len(code) != 12 or not code.isdigit() or not code.endswith("000000"):
         raise ValidationFailed("请选择区县")
     return code

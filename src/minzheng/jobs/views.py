@@ -65,9 +65,8 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 
 def _counties(user: User) -> list[Region]:
-    low, high = user.scope_bounds()
     counties = Region.objects.filter(level=Level.COUNTY).order_by("code")
-    return [c for c in counties if low <= c.code <= high or (c.code <= low <= c.bounds[1])]
+    return [c for c in counties if user.covers(c.code) or c.contains(user.region_id)]
 
 
 def _start(request: HttpRequest, user: User) -> Job:

@@ -17,6 +17,7 @@ from minzheng.assistance.queries import parameter_set
 from minzheng.core import audit, clock
 from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.models import AuditEvent
+from minzheng.core.regioncode import county_of
 from minzheng.core.yearmonth import YearMonth
 from minzheng.outreach.models import Campaign, Outcome, Reason, Target
 from minzheng.registry.models import IdentityTag, Membership, Person
@@ -30,7 +31,7 @@ def _years_before(day: date, years: int) -> date:
 
 def pick_targets(actor: User, rules: list[str], day: date) -> dict[int, set[str]]:
     """person id → reasons, for living people in the actor's scope not already in 低保 or 特困."""
-    params = parameter_set(actor.region_id[:6], day)
+    params = parameter_set(county_of(actor.region_id), day)
     people = Person.objects.visible_to(actor).filter(date_of_death__isnull=True)
     found: dict[int, set[str]] = defaultdict(set)
 

@@ -12,6 +12,7 @@ from django.db.models.functions import Substr
 from minzheng.accounts.scope import ScopedActor
 from minzheng.assistance.queries import parameter_set
 from minzheng.core import clock
+from minzheng.core.regioncode import county_of
 from minzheng.outreach.models import Campaign, CampaignQuerySet, Target, TargetQuerySet
 from minzheng.regions.models import Region
 from minzheng.registry.models import Person
@@ -67,7 +68,7 @@ class ArticleFigures:
 def article_figures(actor: ScopedActor, campaign: Campaign) -> ArticleFigures:
     """The article's 11,019 surveyed and 1,159 newly covered, scaled by the synthetic city's share
     of Ningbo's census population, beside what this campaign counted."""
-    params = parameter_set(campaign.region_id[:6], clock.today())
+    params = parameter_set(county_of(campaign.region_id), clock.today())
     surveyed, v1 = params.integer("outreach.article_surveyed")
     covered, v2 = params.integer("outreach.article_newly_covered")
     city, v3 = params.integer("outreach.city_population")

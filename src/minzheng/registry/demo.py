@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import numpy as np
 
+from minzheng.core.regioncode import county_of
 from minzheng.registry import economy
 
 DEMO_MIGRANTS = 4
@@ -31,7 +32,7 @@ def seed_demo(count: int = DEMO_MIGRANTS, seed: int = 2020) -> int:
     if TemporaryCase.objects.filter(person__isnull=True, made_by=caseworker).exists():
         return 0
     region = caseworker.region
-    standard = load_policy(parameter_set(region.code[:6], today())).standard.value
+    standard = load_policy(parameter_set(county_of(region.code), today())).standard.value
     made = 0
     for migrant in economy.migrants(np.random.default_rng([seed, 7]), count):
         do_create_temporary_case(
