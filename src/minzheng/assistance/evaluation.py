@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Q
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -228,19 +228,14 @@ def _assets(household: Household, as_of: date, *, urban: bool) -> Assets:
 
 
 def _enrolment(household: Household, as_of: date) -> Enrolment | None:
-    """The open household 低保 enrolment in force on the day, as far as 渐退 needs it."""
-    row = (
-        EnrolmentRow.objects.filter(
-            covering(as_of, "start_month", "end_month"),
-            household=household,
-            programme=ProgrammeCode.DIBAO,
-            person__isnull=True,
-        )
-        .order_by("-start_month")
-        .first()
-    )
+    """The open household 低保 (else 低边) enrolment in force on the day, as far as 渐退 needs it."""
+    rows = EnrolmentRow.objects.filter(
+        covering(as_of, "start_month", "end_month"), household=household, person__isnull=True
+    ).order_by("-start_month")
+    row = rows.filter(programme=ProgrammeCode.DIBAO).first()
     if row is None:
-        return None
+        dibian = rows.filter(programme=ProgrammeCode.DIBIAN).exists()
+        return Enrolment(ZERO, programme=ProgrammeCode.DIBIAN.value) if dibian else None
     amount = (
         EnrolmentAmount.objects.filter(enrolment=row, effective_month__lte=as_of)
         .order_by("-effective_month")
@@ -337,6 +332,9 @@ class EnrolmentIn(_Strict):
     monthly_amount: Money
     months_since_income_rose: int | None = Field(default=None, ge=0, le=1200)
     income_rise_reason: IncomeRiseReason | None = None
+    programme: Literal["dibao", "dibian"] = Field(
+        default="dibao", description="所在救助项目：dibao（低保）或 dibian（低边，无月保障金）"
+    )
 
 
 class HouseholdIn(_Strict):
@@ -406,7 +404,9 @@ def facts_from_input(data: HouseholdIn) -> HouseholdFacts:
     )
     e = data.enrolment
     enrolment = (
-        Enrolment(e.monthly_amount, e.months_since_income_rose, e.income_rise_reason) if e else None
+        Enrolment(e.monthly_amount, e.months_since_income_rose, e.income_rise_reason, e.programme)
+        if e
+        else None
     )
     return HouseholdFacts(members, assets, data.region, data.as_of, enrolment)
 
@@ -491,6 +491,7 @@ def facts_to_json(facts: HouseholdFacts) -> dict[str, Any]:
             monthly_amount=facts.enrolment.monthly_amount,
             months_since_income_rose=facts.enrolment.months_since_income_rose,
             income_rise_reason=facts.enrolment.income_rise_reason,
+            programme="dibian" if facts.enrolment.programme == "dibian" else "dibao",
         )
         if facts.enrolment
         else None,
