@@ -97,4 +97,7 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
     from minzheng.civil.demo import seed_demo as seed_civil
 
     seed_civil()
+    from minzheng.assistance.demo import seed_demo as seed_policy
+
+    seed_policy()  # a 海曙 standard proposal waiting for a second person
     return logins
