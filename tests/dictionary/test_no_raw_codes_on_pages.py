@@ -124,7 +124,12 @@ def world(
         f"B{bank_file.pk}-1,0000\nB{bank_file.pk}-2,E102\n",
         filename="回盘.csv",
     )
+    from minzheng.applications.spot_checks import do_draw_spot_check
+    from minzheng.core.yearmonth import YearMonth
+
+    spot_check = do_draw_spot_check(approver_haishu, YearMonth(2020, 3))
     return {
+        "spot_check": spot_check,
         "roles": [
             city_admin,
             approver_haishu,
@@ -162,6 +167,7 @@ def _pages(world: dict[str, Any]) -> list[str]:
         f"/registry/persons/{world['person'].pk}/",
         f"/registry/households/{world['household'].pk}/",
         "/system/dictionary/",
+        f"/applications/spot-checks/{world['spot_check'].pk}/",
     ]
 
 

@@ -33,6 +33,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("窗口受理", "applications:new", C.EDIT_CASES, "社会救助"),
     MenuItem("复核任务", "applications:reviews", C.CASE_DATA, "社会救助"),
     MenuItem("快速通道", "applications:fast_track", C.CASE_DATA, "社会救助"),
+    MenuItem("低保抽查", "applications:spot_checks", C.CASE_DATA, "社会救助"),
     MenuItem("短信发件箱", "applications:sms_outbox", C.MANAGE_USERS, "系统管理"),
     MenuItem("发放花名册", "payments:roll_list", C.CASE_DATA, "资金发放"),
     MenuItem("发放异常", "payments:exceptions", C.CASE_DATA, "资金发放"),

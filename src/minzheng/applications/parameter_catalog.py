@@ -197,6 +197,24 @@ WORKFLOW_PARAMETERS: list[ParameterSpec] = [
         ),
     ),
     ParameterSpec(
+        "dibao.spot_check.monthly_share",
+        "低保在保家庭每月抽查比例",
+        "比例",
+        ValueKind.DECIMAL,
+        (
+            CatalogValue(
+                NINGBO,
+                COVERAGE_START,
+                Decimal("0.05"),
+                f"对在保低保家庭按月抽查的比例：{SRC_MCA_2012}、{SRC_MCA_2021}及浙江、宁波"
+                "相应条文原文未见；5%为示例值，由市、县民政部门按实际配置",
+                NF,
+                illustrative=True,
+            ),
+        ),
+        "县级每月按此比例（向上取整）从在保低保家庭中可重复地抽取家庭，逐户启动复核",
+    ),
+    ParameterSpec(
         "tekun.spot_check_ratio",
         "特困县级抽查比例",
         "比例",

@@ -1,8 +1,10 @@
-"""Demo data for policy: a proposed 海曙 standard waiting for a second person on 政策参数.
+"""Demo data for policy: a proposed 海曙 standard waiting for a second person on 政策参数, and
+this month's 低保抽查 of 海曙 and 鄞州.
 
 海曙's approver proposes a higher 低保 standard from the first day of next month; it stays
 pending, with its preview, until another person with the role and scope (the city administrator)
-confirms it — so the maker-checker step is visible on first login.
+confirms it — so the maker-checker step is visible on first login. Each county approver has drawn
+this month's spot check, so 低保抽查 and 复核任务 show households drawn.
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ from minzheng.accounts.models import User
 from minzheng.assistance.actions import do_propose_parameter
 from minzheng.assistance.models import PolicyParameter
 from minzheng.assistance.parameters import Confidence
+from minzheng.core import clock
+from minzheng.core.errors import ValidationFailed
 from minzheng.core.yearmonth import YearMonth
 
 HAISHU = "330203"
 PROPOSER = "approver_haishu"
+SPOT_CHECKERS = ("approver_haishu", "approver_yinzhou")
 KEY = "dibao.standard_monthly"
 DEMO_STANDARD = Decimal("800")
 DEMO_SOURCE = (
@@ -28,7 +33,32 @@ DEMO_SOURCE = (
 
 
 def seed_demo() -> None:
-    """Idempotent: nothing is added while a 海曙 standard proposal is already pending."""
+    """Idempotent: nothing is added twice."""
+    _seed_proposal()
+    _seed_spot_checks()
+
+
+def _seed_spot_checks() -> None:
+    from minzheng.applications.models import SpotCheck
+    from minzheng.applications.spot_checks import do_draw_spot_check
+
+    month = YearMonth.of(clock.today())
+    for username in SPOT_CHECKERS:
+        approver = User.objects.filter(username=username).first()
+        if (
+            approver is None
+            or SpotCheck.objects.filter(
+                county_id=approver.region_id, month=month.first_day()
+            ).exists()
+        ):
+            continue
+        try:
+            do_draw_spot_check(approver, month)
+        except ValidationFailed:
+            continue  # no 低保 household enrolled in that county this month
+
+
+def _seed_proposal() -> None:
     pending = PolicyParameter.objects.filter(
         key=KEY, region_code=HAISHU, status=PolicyParameter.Status.PENDING
     )

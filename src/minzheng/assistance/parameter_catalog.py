@@ -926,6 +926,7 @@ _PREFIX_BOUNDS: tuple[tuple[str, tuple[Decimal, Decimal]], ...] = (
     ("deadline.", (_D1, Decimal("90"))),
     ("dibao.spot_check_ratio", (Decimal("0.01"), _D1)),
     ("tekun.spot_check_ratio", (Decimal("0.01"), _D1)),
+    ("dibao.spot_check.monthly_share", (Decimal("0.001"), _D1)),
 )
 
 
