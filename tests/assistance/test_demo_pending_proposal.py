@@ -43,7 +43,7 @@ def test_the_demo_leaves_one_pending_haishu_standard_for_a_second_person(
 
 
 def test_the_demo_draws_this_months_spot_check_where_households_are_enrolled(
-    approver_haishu: Any, approver_yinzhou: Any
+    approver_haishu: Any, approver_yinzhou: Any, caseworker_nanmen: Any
 ) -> None:
     from minzheng.applications.models import SpotCheck
     from minzheng.core import clock
@@ -68,3 +68,8 @@ def test_the_demo_draws_this_months_spot_check_where_households_are_enrolled(
     check = SpotCheck.objects.get()  # 鄞州 has nobody enrolled: no draw there
     assert (check.county_id, check.month, check.drawn) == ("330203000000", month.first_day(), 1)
     assert check.items.get().enrolment.household == li
+    # and a 补发 for last month waits for a second person
+    from minzheng.payments.models import BackPay
+
+    back_pay = BackPay.objects.get()
+    assert (back_pay.status, back_pay.total, back_pay.enrolment.household) == ("pending", 30, li)

@@ -128,6 +128,17 @@ def world(
     from minzheng.core.yearmonth import YearMonth
 
     spot_check = do_draw_spot_check(approver_haishu, YearMonth(2020, 3))
+    from minzheng.assistance.models import Enrolment
+    from minzheng.payments.backpay import do_propose_back_pay
+
+    do_propose_back_pay(
+        caseworker_nanmen,
+        Enrolment.objects.get(household=household, programme="dibao"),
+        from_month="2020-01",
+        to_month="2020-02",
+        monthly_amount="30",
+        reason="一、二月份少发，按复核结论补发",
+    )
     return {
         "spot_check": spot_check,
         "roles": [

@@ -37,6 +37,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("短信发件箱", "applications:sms_outbox", C.MANAGE_USERS, "系统管理"),
     MenuItem("发放花名册", "payments:roll_list", C.CASE_DATA, "资金发放"),
     MenuItem("发放异常", "payments:exceptions", C.CASE_DATA, "资金发放"),
+    MenuItem("补发", "payments:back_pays", C.CASE_DATA, "资金发放"),
     MenuItem("银行文件", "payments:bank_files", C.CASE_DATA, "资金发放"),
     MenuItem("临时救助", "payments:temporary_cases", C.CASE_DATA, "资金发放"),
     MenuItem("银行文件模板", "payments:bank_templates", C.CASE_DATA, "资金发放"),

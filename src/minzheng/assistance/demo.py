@@ -24,6 +24,7 @@ from minzheng.core.yearmonth import YearMonth
 HAISHU = "330203"
 PROPOSER = "approver_haishu"
 SPOT_CHECKERS = ("approver_haishu", "approver_yinzhou")
+BACK_PAY_PROPOSER = "caseworker_nanmen"
 KEY = "dibao.standard_monthly"
 DEMO_STANDARD = Decimal("800")
 DEMO_SOURCE = (
@@ -36,6 +37,42 @@ def seed_demo() -> None:
     """Idempotent: nothing is added twice."""
     _seed_proposal()
     _seed_spot_checks()
+    _seed_back_pay()
+
+
+def _seed_back_pay() -> None:
+    """A pending 补发 for a 海曙 household: last month's correction, waiting for a second person."""
+    from minzheng.assistance.models import Enrolment
+    from minzheng.payments.backpay import do_propose_back_pay
+    from minzheng.payments.models import BackPay
+
+    if BackPay.objects.exists():
+        return
+    caseworker = User.objects.filter(username=BACK_PAY_PROPOSER).first()
+    if caseworker is None:
+        return
+    last_month = YearMonth.of(clock.today()) - 1
+    enrolment = (
+        Enrolment.objects.visible_to(caseworker)  # a household of the caseworker's township
+        .filter(
+            programme="dibao",
+            status=Enrolment.Status.ACTIVE,
+            person__isnull=True,
+            start_month__lte=last_month.first_day(),
+        )
+        .order_by("id")
+        .first()
+    )
+    if enrolment is None:
+        return
+    do_propose_back_pay(
+        caseworker,
+        enrolment,
+        from_month=str(last_month),
+        to_month=str(last_month),
+        monthly_amount="30",
+        reason="演示：上月按旧金额发放，少发30元，按复核结论补发",
+    )
 
 
 def _seed_spot_checks() -> None:

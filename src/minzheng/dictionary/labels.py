@@ -60,6 +60,7 @@ OBJECT_TYPES: dict[str, str] = {
     "resident": "居民",
     "review_task": "复核任务",
     "spot_check": "低保抽查",
+    "back_pay": "补发",
     "sign_in_code": "登录验证码",
     "temporary_case": "临时救助",
     "user": "用户",
@@ -106,6 +107,10 @@ FIELDS: dict[str, str] = {
     "share_version": "抽查比例参数版本",
     "enrolled": "在保户数",
     "drawn_households": "抽中家庭编号",
+    "from_month": "补发起始月份",
+    "to_month": "补发截止月份",
+    "monthly_amount": "每月金额",
+    "total": "合计",
 }
 
 
