@@ -38,7 +38,7 @@ def test_the_township_gets_fifteen_working_days_across_national_day(regions: Non
     assert deadline.due.on == date(2020, 10, 22)
     assert deadline.due.official
     assert deadline.parameter.value == 15
-    assert "浙江省社会救助条例第11条" in deadline.parameter.source
+    assert "《浙江省社会救助条例》第11条" in deadline.parameter.source
 
 
 def test_2021_spring_festival_and_its_working_weekends(regions: None) -> None:

@@ -15,7 +15,7 @@ from django.db.models import Q
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from minzheng.assistance import queries
-from minzheng.assistance.decisions import Decision
+from minzheng.assistance.decisions import Decision, Route
 from minzheng.assistance.errors import InvalidHouseholdFacts
 from minzheng.assistance.facts import (
     AdlAssessment,
@@ -530,3 +530,20 @@ def explain_household(household: Household, as_of: date) -> dict[str, Any]:
     result = explanation(evaluate(facts), facts)
     result["household_id"] = household.pk
     return result
+
+
+def single_person_due(enrolment: EnrolmentRow, day: date) -> Decimal | None:
+    """The monthly amount a 单人户低保 enrolment is due on `day` under the parameters in force,
+    or None when the person no longer qualifies by that route (a review decides the exit).
+
+    The household is evaluated on its recorded facts, as the household page does; the person's
+    decision is the 单人户 one naming them.
+    """
+    person = enrolment.person
+    if person is None:
+        raise InvalidHouseholdFacts("不是单人户救助对象")
+    names = {person.name, f"{person.name}#{person.pk}"}
+    for decision in evaluate(household_facts(enrolment.household, day), ["dibao"]):
+        if decision.member_id in names and decision.route is Route.SINGLE_PERSON:
+            return decision.monthly_amount
+    return None
