@@ -40,7 +40,7 @@ def test_the_approver_draws_the_spot_check_and_opens_the_review(
     page.wait_for_selector("text=每户已启动复核")
     body = page.inner_text("main") if page.locator("main").count() else page.inner_text("body")
     assert "李建国" in body and "南门街道" in body and "待复核" in body
-    page.click("table >> text=复核")
+    page.click("table a:text-is('复核')")
     page.wait_for_load_state("networkidle")
     assert "/applications/reviews/" in page.url
 
