@@ -106,4 +106,7 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
 
     seed_children(), seed_grievances(), seed_outreach()  # docs/children, grievances, outreach
     __import__("minzheng.linkage.demo", fromlist=["seed_demo"]).seed_demo()  # 多重身份
+    from minzheng.assistance.demo import seed_demo as seed_policy
+
+    seed_policy()  # a 海曙 standard proposal waiting for a second person
     return logins

@@ -135,3 +135,23 @@ def test_the_fast_track_is_set_only_within_ones_scope(approver_yinzhou: Any, reg
             reason="疫情",
         )
     assert not FastTrackPeriod.objects.exists()
+
+
+def test_gradual_exit_of_a_dibian_enrolment_uses_the_dibian_period(
+    clock: Any, household_li_three_members: Any, caseworker_nanmen: Any
+) -> None:
+    clock.move_to(at(date(2021, 8, 2)))
+    dibian = do_enrol(
+        None,
+        household=household_li_three_members,
+        programme="dibian",
+        start=YearMonth(2021, 9),
+        amount=Decimal("0"),
+    )
+    task = actions.schedule_review(dibian)
+    assert task is not None
+    actions.do_complete_review(caseworker_nanmen, task, outcome="gradual_exit", note="女儿就业")
+    dibian.refresh_from_db()
+    assert dibian.end_month == date(2022, 3, 1)  # 6 months of 低边 渐退, to 2022-02
+    event = AuditEvent.objects.filter(object_type="enrolment").latest("id")
+    assert "dibian.gradual_exit.grace_months@330200@2020-01-01" in event.summary

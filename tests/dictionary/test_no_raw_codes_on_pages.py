@@ -124,7 +124,23 @@ def world(
         f"B{bank_file.pk}-1,0000\nB{bank_file.pk}-2,E102\n",
         filename="回盘.csv",
     )
+    from minzheng.applications.spot_checks import do_draw_spot_check
+    from minzheng.core.yearmonth import YearMonth
+
+    spot_check = do_draw_spot_check(approver_haishu, YearMonth(2020, 3))
+    from minzheng.assistance.models import Enrolment
+    from minzheng.payments.backpay import do_propose_back_pay
+
+    do_propose_back_pay(
+        caseworker_nanmen,
+        Enrolment.objects.get(household=household, programme="dibao"),
+        from_month="2020-01",
+        to_month="2020-02",
+        monthly_amount="30",
+        reason="一、二月份少发，按复核结论补发",
+    )
     return {
+        "spot_check": spot_check,
         "roles": [
             city_admin,
             approver_haishu,
@@ -162,6 +178,7 @@ def _pages(world: dict[str, Any]) -> list[str]:
         f"/registry/persons/{world['person'].pk}/",
         f"/registry/households/{world['household'].pk}/",
         "/system/dictionary/",
+        f"/applications/spot-checks/{world['spot_check'].pk}/",
     ]
 
 

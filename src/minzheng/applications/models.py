@@ -351,3 +351,60 @@ class SignInCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.created_at}"
+
+
+class SpotCheckQuerySet(RegionScopedQuerySet["SpotCheck"]):
+    scope_field = "county_id"
+
+
+class SpotCheck(models.Model):
+    """低保抽查: one reproducible draw of a county's enrolled 低保 households for a month.
+
+    The share is the dated parameter `dibao.spot_check.monthly_share`; the draw orders the enrolled
+    households by a hash of (county, month, household) and takes the first ⌈share × n⌉, so the same
+    county and month always draw the same households (`applications.spot_check.draw`).
+    """
+
+    county = models.ForeignKey(
+        Region, verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="+"
+    )
+    month = models.DateField("抽查月份")  # first day of the month
+    share = models.DecimalField("抽查比例", max_digits=5, decimal_places=4)
+    share_version = models.CharField("参数版本", max_length=120)
+    enrolled = models.PositiveIntegerField("在保户数")
+    drawn = models.PositiveIntegerField("抽中户数")
+    drawn_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    drawn_at = models.DateTimeField("抽取时间", auto_now_add=True)
+
+    objects: ClassVar[SpotCheckQuerySet] = SpotCheckQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "低保抽查"
+        ordering = ("-month", "county_id")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["county", "month"], name="one_spot_check_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"低保抽查 {self.county_id} {self.month:%Y-%m}"
+
+
+class SpotCheckItem(models.Model):
+    """A household drawn in a spot check, and the review (复核) it opened."""
+
+    spot_check = models.ForeignKey(SpotCheck, on_delete=models.PROTECT, related_name="items")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="+")
+    review = models.ForeignKey(ReviewTask, on_delete=models.PROTECT, related_name="+")
+    rank = models.PositiveIntegerField("抽取序号")
+
+    class Meta:
+        verbose_name = "抽查家庭"
+        ordering = ("spot_check", "rank")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["spot_check", "enrolment"], name="one_item_per_enrolment"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"抽查 {self.spot_check_id} 第{self.rank}户"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from minzheng.applications import search_views, views
+from minzheng.applications import search_views, spot_check_views, views
 
 app_name = "applications"
 urlpatterns = [
@@ -19,4 +19,8 @@ urlpatterns = [
     path("reviews/<int:task_id>/", views.review_detail, name="review_detail"),
     path("reviews/<int:task_id>/notice.pdf", views.exit_notice, name="exit_notice"),
     path("sms-outbox/", views.sms_outbox, name="sms_outbox"),
+    path("spot-checks/", spot_check_views.spot_checks, name="spot_checks"),
+    path(
+        "spot-checks/<int:check_id>/", spot_check_views.spot_check_detail, name="spot_check_detail"
+    ),
 ]

@@ -112,6 +112,8 @@ class HouseholdColumns:
     enrolled_amount_fen: IntArray
     months_since_income_rose: Array  # −1 not recorded
     rise_reason: Array  # index into RISE_REASONS
+    # Enrolled in 低边 (not 低保): `months_since_income_rose`/`rise_reason` then describe it.
+    enrolled_dibian: BoolArray | None = None
 
     def __len__(self) -> int:
         return len(self.region)
@@ -499,7 +501,20 @@ def _evaluate_region(
 
     # 低边 (浙江省社会救助条例 art 13).
     dibian_line = _product_q(p.dibian_multiplier, S)
-    out.dibian_eligible[h_rows] = ~dibao & (n > 0) & (total <= dibian_line * n) & dibian_assets
+    dibian_income = (n > 0) & (total <= dibian_line * n)
+    dibian_gradual = np.zeros(len(h_rows), bool)
+    if hc.enrolled_dibian is not None:
+        # 低边 渐退, as for 低保 with its own period (dibian.gradual_exit.grace_months).
+        months = hc.months_since_income_rose[h_rows]
+        dibian_gradual = (
+            hc.enrolled_dibian[h_rows]
+            & ~dibian_income
+            & dibian_assets
+            & (hc.rise_reason[h_rows] == RISE_REASONS.index(IncomeRiseReason.MEMBER_FOUND_WORK))
+            & (months >= 0)
+            & (months < p.dibian_grace_months.value)
+        )
+    out.dibian_eligible[h_rows] = ~dibao & ((dibian_income & dibian_assets) | dibian_gradual)
 
     # 单人户 (2021 art 8): severe disability, grade-3 intellectual/mental, or serious illness.
     category = _severe(

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Q
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from minzheng.assistance import queries
-from minzheng.assistance.decisions import Decision
+from minzheng.assistance.decisions import Decision, Route
 from minzheng.assistance.errors import InvalidHouseholdFacts
 from minzheng.assistance.facts import (
     AdlAssessment,
@@ -229,19 +229,14 @@ def _assets(household: Household, as_of: date, *, urban: bool) -> Assets:
 
 
 def _enrolment(household: Household, as_of: date) -> Enrolment | None:
-    """The open household 低保 enrolment in force on the day, as far as 渐退 needs it."""
-    row = (
-        EnrolmentRow.objects.filter(
-            covering(as_of, "start_month", "end_month"),
-            household=household,
-            programme=ProgrammeCode.DIBAO,
-            person__isnull=True,
-        )
-        .order_by("-start_month")
-        .first()
-    )
+    """The open household 低保 (else 低边) enrolment in force on the day, as far as 渐退 needs it."""
+    rows = EnrolmentRow.objects.filter(
+        covering(as_of, "start_month", "end_month"), household=household, person__isnull=True
+    ).order_by("-start_month")
+    row = rows.filter(programme=ProgrammeCode.DIBAO).first()
     if row is None:
-        return None
+        dibian = rows.filter(programme=ProgrammeCode.DIBIAN).exists()
+        return Enrolment(ZERO, programme=ProgrammeCode.DIBIAN.value) if dibian else None
     amount = (
         EnrolmentAmount.objects.filter(enrolment=row, effective_month__lte=as_of)
         .order_by("-effective_month")
@@ -338,6 +333,9 @@ class EnrolmentIn(_Strict):
     monthly_amount: Money
     months_since_income_rose: int | None = Field(default=None, ge=0, le=1200)
     income_rise_reason: IncomeRiseReason | None = None
+    programme: Literal["dibao", "dibian"] = Field(
+        default="dibao", description="所在救助项目：dibao（低保）或 dibian（低边，无月保障金）"
+    )
 
 
 class HouseholdIn(_Strict):
@@ -407,7 +405,9 @@ def facts_from_input(data: HouseholdIn) -> HouseholdFacts:
     )
     e = data.enrolment
     enrolment = (
-        Enrolment(e.monthly_amount, e.months_since_income_rose, e.income_rise_reason) if e else None
+        Enrolment(e.monthly_amount, e.months_since_income_rose, e.income_rise_reason, e.programme)
+        if e
+        else None
     )
     return HouseholdFacts(members, assets, data.region, data.as_of, enrolment)
 
@@ -492,6 +492,7 @@ def facts_to_json(facts: HouseholdFacts) -> dict[str, Any]:
             monthly_amount=facts.enrolment.monthly_amount,
             months_since_income_rose=facts.enrolment.months_since_income_rose,
             income_rise_reason=facts.enrolment.income_rise_reason,
+            programme="dibian" if facts.enrolment.programme == "dibian" else "dibao",
         )
         if facts.enrolment
         else None,
@@ -530,3 +531,20 @@ def explain_household(household: Household, as_of: date) -> dict[str, Any]:
     result = explanation(evaluate(facts), facts)
     result["household_id"] = household.pk
     return result
+
+
+def single_person_due(enrolment: EnrolmentRow, day: date) -> Decimal | None:
+    """The monthly amount a 单人户低保 enrolment is due on `day` under the parameters in force,
+    or None when the person no longer qualifies by that route (a review decides the exit).
+
+    The household is evaluated on its recorded facts, as the household page does; the person's
+    decision is the 单人户 one naming them.
+    """
+    person = enrolment.person
+    if person is None:
+        raise InvalidHouseholdFacts("不是单人户救助对象")
+    names = {person.name, f"{person.name}#{person.pk}"}
+    for decision in evaluate(household_facts(enrolment.household, day), ["dibao"]):
+        if decision.member_id in names and decision.route is Route.SINGLE_PERSON:
+            return decision.monthly_amount
+    return None

@@ -225,11 +225,12 @@ class Assets:
 
 @dataclass(frozen=True, slots=True)
 class Enrolment:
-    """The household's current 低保 enrolment, as far as 渐退 needs it."""
+    """The household's current 低保 or 低边 enrolment, as far as 渐退 needs it."""
 
     monthly_amount: Decimal
     months_since_income_rose: int | None = None
     income_rise_reason: IncomeRiseReason | None = None
+    programme: str = "dibao"  # ProgrammeCode value: "dibao" or "dibian" (低边 has no amount)
 
 
 @dataclass(frozen=True, slots=True)

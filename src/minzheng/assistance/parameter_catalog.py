@@ -35,25 +35,25 @@ COVERAGE_START = date(2020, 1, 1)
 MCA_2021_START = date(2021, 7, 1)  # 民发〔2021〕57号 and 〔2021〕43号 in force (policy.md §1.1, §3)
 
 _D = Decimal
-_STARTS_AT_COVERAGE = "本条自系统覆盖期起点2020-01-01起列示，文件本身的施行日未在资料中核实"
+_STARTS_AT_COVERAGE = "本条自系统覆盖期起点2020-01-01起列示，文件本身的施行日原文未见"
 
 SRC_MCA_2021_57 = "民政部《最低生活保障审核确认办法》（民发〔2021〕57号）"
 SRC_MCA_2021_43 = "民政部《特困人员认定办法》（民发〔2021〕43号）"
 SRC_MCA_2012 = "民政部《最低生活保障审核审批办法（试行）》（民发〔2012〕220号）"
-SRC_ZJ_2015_13 = "浙江省社会救助家庭经济状况认定办法（浙民助〔2015〕13号）"
-ZJ_REPRINT = "（省民政厅2015-02-25新闻稿，xian.baogaosu.com 转载）"
+SRC_ZJ_2015_13 = "浙江省民政厅等六部门《浙江省社会救助家庭经济状况认定办法》（浙民助〔2015〕13号）"
+ZJ_TEXT_NOT_SEEN = "（原文未见；条文内容据浙江省民政厅2015-02-25新闻稿摘要）"
 SRC_ZJ_TIAOLI_13 = (
-    "浙江省社会救助条例第13条（瑞安市页面引文，juke.outofmemory.cn/read/1461983.html）"
+    "浙江省人大常委会《浙江省社会救助条例》第13条（原文未见；条文据瑞安市人民政府页面引文）"
 )
-SRC_JIAOJIANG = "椒江区椒政办发〔2016〕128号（nbxinxi.com 转载）"
+SRC_JIAOJIANG = "台州市椒江区人民政府办公室通知（椒政办发〔2016〕128号，条款号原文未见）"
 SRC_MCA_2022_10 = "关于进一步做好最低生活保障等社会救助兜底工作的通知（民政部等，2022-10）"
 
 SRC_2012_ERA_NOT_SEEN = (
     "2021-07-01前施行的民政部《最低生活保障审核审批办法（试行）》（民发〔2012〕220号）"
-    "相应条文未在资料中见到；示例沿用2021年口径，待核实"
+    "相应条文原文未见；示例沿用2021年口径，待核实"
 )
 SRC_TEKUN_2016_NOT_SEEN = (
-    "2021-07-01前施行的民政部《特困人员认定办法》（民发〔2016〕178号）相应条文未在资料中见到；"
+    "2021-07-01前施行的民政部《特困人员认定办法》（民发〔2016〕178号）相应条文原文未见；"
     "示例沿用2021年口径，待核实"
 )
 
@@ -141,7 +141,7 @@ PARAMETERS: list[ParameterSpec] = [
                 "government_assistance",
             ),
             before_source=(
-                "2021-07-01前：民发〔2012〕220号的收入豁免条文未在资料中见到；示例列优抚金、计划生育奖励、"
+                "2021-07-01前：民发〔2012〕220号的收入豁免条文原文未见；示例列优抚金、计划生育奖励、"
                 "奖学金、政府救助，不含城乡居民基础养老金（该项豁免见民发〔2021〕57号第13条，属“十四五”期间）"
             ),
         ),
@@ -156,7 +156,7 @@ PARAMETERS: list[ParameterSpec] = [
                 NINGBO,
                 COVERAGE_START,
                 True,
-                f"宁波是否扣减未找到，示例值；扣减的依据见{SRC_MCA_2021_57}第13条（2021-07-01施行），此前的规定未在资料中见到",
+                f"宁波是否扣减原文未见，示例值；扣减的依据见{SRC_MCA_2021_57}第13条（2021-07-01施行），此前的规定原文未见",
                 NF,
                 illustrative=True,
             ),
@@ -173,7 +173,7 @@ PARAMETERS: list[ParameterSpec] = [
                 NINGBO,
                 COVERAGE_START,
                 _D("750"),
-                "宁波市2020年低保标准未找到；示例值按市民政局2020年工作文章“最低生活保障年标准达到9000元以上”折合9000÷12=750元/月",
+                "宁波市2020年低保标准原文未见；示例值按市民政局2020年工作文章“最低生活保障年标准达到9000元以上”折合9000÷12=750元/月",
                 NF,
                 illustrative=True,
             ),
@@ -181,7 +181,7 @@ PARAMETERS: list[ParameterSpec] = [
                 YINZHOU,
                 date(2021, 1, 1),
                 _D("1005"),
-                "鄞州区2021年低保标准1005元/月（nbyz.gov.cn/art/2022/3/8/art_1229137187_3947705.html）",
+                "宁波市鄞州区人民政府网站2022-03-08公布的2021年低保标准1005元/月（nbyz.gov.cn/art/2022/3/8/art_1229137187_3947705.html；发文文号与条款原文未见）",
                 B,
                 note="来源只写明为2021年标准，未写起始月份；此处从2021-01-01起列示",
             ),
@@ -198,7 +198,7 @@ PARAMETERS: list[ParameterSpec] = [
                 NINGBO,
                 COVERAGE_START,
                 3,
-                f"{SRC_ZJ_2015_13}第2项：人均货币财产低于3–4年低保标准之和，由各地确定；宁波取值未找到，示例取3年{ZJ_REPRINT}",
+                f"{SRC_ZJ_2015_13}第2项：人均货币财产低于3–4年低保标准之和，由各地确定；宁波取值原文未见，示例取3年{ZJ_TEXT_NOT_SEEN}",
                 NF,
                 illustrative=True,
             ),
@@ -232,7 +232,7 @@ PARAMETERS: list[ParameterSpec] = [
                 NINGBO,
                 COVERAGE_START,
                 4,
-                f"{SRC_JIAOJIANG}：人均货币财产低于4年低保标准之和（外地示例，宁波取值未找到）",
+                f"{SRC_JIAOJIANG}：人均货币财产低于4年低保标准之和（外地示例，宁波取值原文未见）",
                 C,
                 illustrative=True,
             ),
@@ -244,7 +244,11 @@ PARAMETERS: list[ParameterSpec] = [
         "允许拥有自用机动车辆、船舶",
         "是/否",
         ValueKind.BOOLEAN,
-        (CatalogValue(ZHEJIANG, date(2015, 3, 1), False, f"{SRC_ZJ_2015_13}第3项{ZJ_REPRINT}", B),),
+        (
+            CatalogValue(
+                ZHEJIANG, date(2015, 3, 1), False, f"{SRC_ZJ_2015_13}第3项{ZJ_TEXT_NOT_SEEN}", B
+            ),
+        ),
     ),
     ParameterSpec(
         "asset.vehicle_exempt_kinds",
@@ -267,7 +271,11 @@ PARAMETERS: list[ParameterSpec] = [
         "允许拥有商铺、办公楼、厂房、酒店式公寓",
         "是/否",
         ValueKind.BOOLEAN,
-        (CatalogValue(ZHEJIANG, date(2015, 3, 1), False, f"{SRC_ZJ_2015_13}第4项{ZJ_REPRINT}", B),),
+        (
+            CatalogValue(
+                ZHEJIANG, date(2015, 3, 1), False, f"{SRC_ZJ_2015_13}第4项{ZJ_TEXT_NOT_SEEN}", B
+            ),
+        ),
     ),
     ParameterSpec(
         "asset.nonresidential_only_home_exempt",
@@ -295,7 +303,7 @@ PARAMETERS: list[ParameterSpec] = [
                 ZHEJIANG,
                 date(2015, 3, 1),
                 1,
-                f"{SRC_ZJ_2015_13}第5项：城镇家庭拥有1套住房{ZJ_REPRINT}",
+                f"{SRC_ZJ_2015_13}第5项：城镇家庭拥有1套住房{ZJ_TEXT_NOT_SEEN}",
                 B,
             ),
         ),
@@ -310,7 +318,7 @@ PARAMETERS: list[ParameterSpec] = [
                 ZHEJIANG,
                 date(2015, 3, 1),
                 2,
-                f"{SRC_ZJ_2015_13}第5项：或2套住房但人均住房面积低于当地上年度人均住房面积{ZJ_REPRINT}",
+                f"{SRC_ZJ_2015_13}第5项：或2套住房但人均住房面积低于当地上年度人均住房面积{ZJ_TEXT_NOT_SEEN}",
                 B,
             ),
         ),
@@ -325,7 +333,7 @@ PARAMETERS: list[ParameterSpec] = [
                 NINGBO,
                 COVERAGE_START,
                 _D("40"),
-                "宁波上年度人均住房面积未找到；40平方米为示例值",
+                "宁波上年度人均住房面积原文未见；40平方米为示例值",
                 NF,
                 illustrative=True,
             ),
@@ -342,8 +350,8 @@ PARAMETERS: list[ParameterSpec] = [
                 NINGBO,
                 COVERAGE_START,
                 _D("0.30"),
-                "宁波比例未找到；示例参照慈溪2011年对80–98周岁低收入老人"
-                "加发标准的30%（ningbolife.com 4523）",
+                "宁波比例原文未见；示例参照慈溪市2011年对80–98周岁低收入老人"
+                "加发标准的30%（慈溪市发文机关、文号及条款原文未见）",
                 C,
                 illustrative=True,
             ),
@@ -359,7 +367,7 @@ PARAMETERS: list[ParameterSpec] = [
                 NINGBO,
                 COVERAGE_START,
                 80,
-                "宁波未找到；示例参照慈溪2011年80周岁起",
+                "宁波原文未见；示例参照慈溪2011年80周岁起",
                 C,
                 illustrative=True,
             ),
@@ -375,7 +383,7 @@ PARAMETERS: list[ParameterSpec] = [
                 NINGBO,
                 COVERAGE_START,
                 _D("0.10"),
-                "社会救助暂行办法第12条要求对未成年人采取必要措施；浙江、宁波比例未找到，0.10为示例值",
+                "国务院《社会救助暂行办法》（国务院令第649号）第12条要求对未成年人采取必要措施；浙江、宁波比例原文未见，0.10为示例值",
                 NF,
                 illustrative=True,
             ),
@@ -391,7 +399,7 @@ PARAMETERS: list[ParameterSpec] = [
                 NINGBO,
                 COVERAGE_START,
                 _D("0.20"),
-                "社会救助暂行办法第12条要求对重度残疾人采取必要措施；比例未找到，0.20为示例值",
+                "国务院《社会救助暂行办法》（国务院令第649号）第12条要求对重度残疾人采取必要措施；比例原文未见，0.20为示例值",
                 NF,
                 illustrative=True,
             ),
@@ -420,7 +428,7 @@ PARAMETERS: list[ParameterSpec] = [
                 NINGBO,
                 COVERAGE_START,
                 _D("0.20"),
-                "社会救助暂行办法第12条要求对重病患者采取必要措施；比例未找到，0.20为示例值",
+                "国务院《社会救助暂行办法》（国务院令第649号）第12条要求对重病患者采取必要措施；比例原文未见，0.20为示例值",
                 NF,
                 illustrative=True,
             ),
@@ -436,7 +444,7 @@ PARAMETERS: list[ParameterSpec] = [
                 NINGBO,
                 COVERAGE_START,
                 False,
-                "未找到；示例规则：同一人符合多类时只按最高一类加发",
+                "原文未见；示例规则：同一人符合多类时只按最高一类加发",
                 NF,
                 illustrative=True,
             ),
@@ -453,7 +461,7 @@ PARAMETERS: list[ParameterSpec] = [
                 NINGBO,
                 COVERAGE_START,
                 Rounding.HALF_UP_YUAN.value,
-                "宁波舍入规则未找到；示例取四舍五入到元",
+                "宁波舍入规则原文未见；示例取四舍五入到元",
                 NF,
                 illustrative=True,
             ),
@@ -469,7 +477,7 @@ PARAMETERS: list[ParameterSpec] = [
                 NINGBO,
                 COVERAGE_START,
                 _D("50"),
-                "宁波保底金额未找到；50元为示例值",
+                "宁波保底金额原文未见；50元为示例值",
                 NF,
                 illustrative=True,
             ),
@@ -487,12 +495,30 @@ PARAMETERS: list[ParameterSpec] = [
                 NINGBO,
                 COVERAGE_START,
                 6,
-                f"浙江、宁波2020年渐退期限未找到；示例取{SRC_MCA_2022_10}第一（三）项“原则上不超过6个月”的上限",
+                f"浙江、宁波2020年渐退期限原文未见；示例取{SRC_MCA_2022_10}第一（三）项“原则上不超过6个月”的上限",
                 NF,
                 illustrative=True,
             ),
         ),
         "家庭成员就业使收入超过低保标准的，可给予渐退期（民发〔2021〕57号第33条）",
+    ),
+    ParameterSpec(
+        "dibian.gradual_exit.grace_months",
+        "低边渐退期",
+        "月",
+        ValueKind.INTEGER,
+        (
+            CatalogValue(
+                NINGBO,
+                COVERAGE_START,
+                6,
+                "宁波市民政局2020年工作文章提及“低保低边渐退”，低边渐退期限的文件原文未见；"
+                f"示例沿用低保渐退期，即{SRC_MCA_2022_10}第一（三）项“原则上不超过6个月”",
+                NF,
+                illustrative=True,
+            ),
+        ),
+        "低边家庭成员就业使收入超过低边收入线的，渐退期内保留低边身份",
     ),
     # ── 复核 ──────────────────────────────────────────────────────────────────────────────────
     ParameterSpec(
@@ -574,7 +600,7 @@ PARAMETERS: list[ParameterSpec] = [
             f"{SRC_MCA_2021_57}第8条：低保边缘家庭中的重残、重病人员可单独提出申请",
             before_source=(
                 f"{SRC_MCA_2012}第10条未设所在家庭收入倍数；宁波2020年重病重残单人户的家庭收入口径"
-                "未找到（市民政局2020年工作文章只写明继续执行），示例沿用1.5倍"
+                "原文未见（市民政局2020年工作文章只写明继续执行），示例沿用1.5倍"
             ),
         ),
     ),
@@ -621,7 +647,7 @@ PARAMETERS: list[ParameterSpec] = [
                 before=False,
                 before_source=(
                     f"{SRC_MCA_2012}第10条：单人户只限单独立户的重度残疾、丧失劳动能力的成年人，"
-                    "重病患者不在其列；浙江、宁波2020年重病单人户口径未找到"
+                    "重病患者不在其列；浙江、宁波2020年重病单人户口径原文未见"
                 ),
                 before_confidence=A,
             ),
@@ -638,7 +664,7 @@ PARAMETERS: list[ParameterSpec] = [
                 NINGBO,
                 COVERAGE_START,
                 _D("1.3"),
-                "浙江、宁波倍数未找到；示例取贵州2017、长沙等地落实国发〔2016〕14号的“不低于低保标准1.3倍”",
+                "浙江、宁波倍数原文未见；示例取贵州2017、长沙等地落实国发〔2016〕14号的“不低于低保标准1.3倍”",
                 C,
                 illustrative=True,
             ),
@@ -655,7 +681,7 @@ PARAMETERS: list[ParameterSpec] = [
                     NINGBO,
                     COVERAGE_START,
                     _D(amount),
-                    f"浙江、宁波照料护理标准未找到；示例值按长沙结构（上年最低工资的{share}）乘示例基数2100元/月，2100元不是宁波最低工资",
+                    f"浙江、宁波照料护理标准原文未见；示例值按长沙结构（上年最低工资的{share}）乘示例基数2100元/月，2100元不是宁波最低工资",
                     NF,
                     illustrative=True,
                 ),
@@ -722,15 +748,15 @@ PARAMETERS: list[ParameterSpec] = [
                 NATIONAL,
                 COVERAGE_START,
                 16,
-                "民发〔2016〕178号条文未在资料中见到；中办、国办《关于改革完善社会救助制度的意见》"
-                "（2020）第5条称将未成年人年龄从16周岁延长至18周岁，此前按16周岁",
+                "民政部《特困人员认定办法》（民发〔2016〕178号）条文原文未见；中办、国办《关于改革完善"
+                "社会救助制度的意见》（2020，文号原文未见）第5条称将未成年人年龄从16周岁延长至18周岁，此前按16周岁",
                 B,
             ),
             CatalogValue(
                 NATIONAL,
                 date(2020, 8, 25),
                 18,
-                "中共中央办公厅、国务院办公厅《关于改革完善社会救助制度的意见》（2020）第5条："
+                "中共中央办公厅、国务院办公厅《关于改革完善社会救助制度的意见》（2020，文号原文未见）第5条："
                 "特困人员救助供养覆盖的未成年人年龄从16周岁延长至18周岁",
                 A,
                 note="起始日按该意见公开发布日2020-08-25列示，资料中未载印发日，待核实",
@@ -861,7 +887,7 @@ PARAMETERS: list[ParameterSpec] = [
                 NINGBO,
                 COVERAGE_START,
                 _D("5000"),
-                "宁波人均可支配收入未在资料中核实；5000元/月为示例值，应按统计公报配置",
+                "宁波人均可支配收入原文未见；5000元/月为示例值，应按统计公报配置",
                 NF,
                 illustrative=True,
             ),
@@ -883,6 +909,7 @@ BOUNDS: dict[str, tuple[Decimal, Decimal]] = {
     "tekun.supporter.income_line_monthly": (Decimal("500"), Decimal("30000")),
     "benefit.floor_monthly": (_D0, Decimal("500")),
     "gradual_exit.grace_months": (_D0, Decimal("24")),
+    "dibian.gradual_exit.grace_months": (_D0, Decimal("24")),
     "advance_aid.temporary_amount": (_D0, Decimal("20000")),
     "price_subsidy.cpi_trigger_pct": (_D0, Decimal("20")),
     "price_subsidy.food_cpi_trigger_pct": (_D0, Decimal("30")),
@@ -899,6 +926,7 @@ _PREFIX_BOUNDS: tuple[tuple[str, tuple[Decimal, Decimal]], ...] = (
     ("deadline.", (_D1, Decimal("90"))),
     ("dibao.spot_check_ratio", (Decimal("0.01"), _D1)),
     ("tekun.spot_check_ratio", (Decimal("0.01"), _D1)),
+    ("dibao.spot_check.monthly_share", (Decimal("0.001"), _D1)),
 )
 
 

@@ -49,6 +49,7 @@ class Policy:
     rounding: Setting[Rounding]
     floor: Setting[Decimal]
     grace_months: Setting[int]
+    dibian_grace_months: Setting[int]
     single_multiplier: Setting[Decimal]
     single_severe_max_grade: Setting[int]
     single_intellectual_mental_max_grade: Setting[int]
@@ -125,6 +126,7 @@ def load_policy(params: ParameterSet) -> Policy:
         rounding=rounding,
         floor=amount("benefit.floor_monthly"),
         grace_months=integer("gradual_exit.grace_months"),
+        dibian_grace_months=integer("dibian.gradual_exit.grace_months"),
         single_multiplier=amount("single_person.household_income_multiplier"),
         single_severe_max_grade=integer("single_person.severe_disability_max_grade"),
         single_intellectual_mental_max_grade=integer("single_person.intellectual_mental_max_grade"),

@@ -520,8 +520,13 @@ def _dibao(h: _Household) -> Decision:
             amount_lines=lines,
         )
     enrolment = facts.enrolment
-    if enrolment is not None and not income_ok.passed and assets.passed:
-        grace = _grace_criterion(enrolment, p)
+    if (
+        enrolment is not None
+        and enrolment.programme == ProgrammeCode.DIBAO
+        and not income_ok.passed
+        and assets.passed
+    ):
+        grace = _grace_criterion(enrolment, p.grace_months)
         criteria = (*criteria, grace)
         if grace.passed:
             amount = enrolment.monthly_amount
@@ -540,17 +545,18 @@ def _dibao(h: _Household) -> Decision:
     return _decide(h, ProgrammeCode.DIBAO, Route.NONE, criteria, summary)
 
 
-def _grace_criterion(enrolment: Enrolment, p: Policy) -> Criterion:
+def _grace_criterion(enrolment: Enrolment, grace_months: Setting[int]) -> Criterion:
     # 民发〔2021〕57号第33条: income above the line because a member found work → a grace period.
+    # 低边 uses its own period (dibian.gradual_exit.grace_months); the rule is the same.
     months = enrolment.months_since_income_rose
     found_work = enrolment.income_rise_reason is IncomeRiseReason.MEMBER_FOUND_WORK
     month_text = f"收入超线第 {months + 1} 个月" if months is not None else "未记录收入超线时间"
     return Criterion(
         "成员就业增收后的渐退期",
         f"{month_text}（{'成员就业' if found_work else '非就业原因'}）",
-        f"成员就业且不超过 {p.grace_months.value} 个月",
-        found_work and months is not None and months < p.grace_months.value,
-        (p.grace_months.use,),
+        f"成员就业且不超过 {grace_months.value} 个月",
+        found_work and months is not None and months < grace_months.value,
+        (grace_months.use,),
     )
 
 
@@ -670,9 +676,22 @@ def _dibian(h: _Household, household_dibao: Decision) -> Decision:
     )
     income = _income_criterion(h, p.dibian_multiplier)
     assets = asset_test(h.facts.assets, h.n, p, p.dibian_money_years)
-    criteria = (not_dibao, income, *assets.criteria)
+    criteria: tuple[Criterion, ...] = (not_dibao, income, *assets.criteria)
     if all(c.passed for c in criteria):
         return _decide(h, ProgrammeCode.DIBIAN, Route.HOUSEHOLD, criteria, "符合低保边缘条件")
+    enrolment = h.facts.enrolment
+    if (
+        enrolment is not None
+        and enrolment.programme == ProgrammeCode.DIBIAN
+        and not_dibao.passed
+        and not income.passed
+        and assets.passed
+    ):
+        grace = _grace_criterion(enrolment, p.dibian_grace_months)
+        criteria = (*criteria, grace)
+        if grace.passed:
+            summary = f"收入超过低边收入线，渐退期内保留低保边缘身份（渐退期 {p.dibian_grace_months.value} 个月）"
+            return _decide(h, ProgrammeCode.DIBIAN, Route.GRADUAL_EXIT, criteria, summary)
     summary = f"不符合低保边缘条件：{_failed_labels(criteria)}"
     return _decide(h, ProgrammeCode.DIBIAN, Route.NONE, criteria, summary)
 

@@ -8,6 +8,7 @@ to comparable tuples. Generated data, never real people.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -50,6 +51,7 @@ from minzheng.assistance.facts import (
 from minzheng.assistance.parameters import ParameterSet
 from minzheng.assistance.programmes import ProgrammeCode
 from minzheng.assistance.rules import evaluate_household
+from minzheng.core.money import ZERO
 
 NINGBO_COUNTIES = (
     "330203",
@@ -181,6 +183,19 @@ def synthetic_columns(
             np.int8
         ),
     )
+    # Drawn last, so the columns above stay what they were for a given seed: some households not
+    # on 低保 are on 低边, with the month and reason their income rose (低边 渐退).
+    on_dibian = ~enrolled & (rng.random(H) < 0.1)
+    households_cols = replace(
+        households_cols,
+        enrolled_dibian=on_dibian,
+        months_since_income_rose=np.where(
+            on_dibian, rng.integers(-1, 9, size=H), households_cols.months_since_income_rose
+        ).astype(np.int8),
+        rise_reason=np.where(
+            on_dibian, rng.integers(0, len(RISE_REASONS), size=H), households_cols.rise_reason
+        ).astype(np.int8),
+    )
     return households_cols, members, supporters
 
 
@@ -258,12 +273,19 @@ def facts_from_columns(
             urban=bool(hc.urban[h]),
         )
         enrolment = None
+        months = int(hc.months_since_income_rose[h])
         if hc.enrolled[h]:
-            months = int(hc.months_since_income_rose[h])
             enrolment = Enrolment(
                 _fen_to_yuan(int(hc.enrolled_amount_fen[h])),
                 months_since_income_rose=None if months < 0 else months,
                 income_rise_reason=RISE_REASONS[int(hc.rise_reason[h])],
+            )
+        elif hc.enrolled_dibian is not None and hc.enrolled_dibian[h]:
+            enrolment = Enrolment(
+                ZERO,
+                months_since_income_rose=None if months < 0 else months,
+                income_rise_reason=RISE_REASONS[int(hc.rise_reason[h])],
+                programme=ProgrammeCode.DIBIAN.value,
             )
         result.append(
             HouseholdFacts(

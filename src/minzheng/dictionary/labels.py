@@ -75,6 +75,8 @@ OBJECT_TYPES: dict[str, str] = {
     "resident": "居民",
     "schedule": "定时计划",
     "review_task": "复核任务",
+    "spot_check": "低保抽查",
+    "back_pay": "补发",
     "sign_in_code": "登录验证码",
     "temporary_case": "临时救助",
     "user": "用户",
@@ -118,6 +120,14 @@ FIELDS: dict[str, str] = {
     "name": "姓名",
     "end_month": "终止月份",
     "value": "取值",
+    "share": "抽查比例",
+    "share_version": "抽查比例参数版本",
+    "enrolled": "在保户数",
+    "drawn_households": "抽中家庭编号",
+    "from_month": "补发起始月份",
+    "to_month": "补发截止月份",
+    "monthly_amount": "每月金额",
+    "total": "合计",
 }
 
 
@@ -249,6 +259,8 @@ def _code_label(code: str) -> str:
         known = defaults()[kind].get(code)
         if known:
             return label_for(kind, code)
+    if code.count("@") == 2 and code.partition("@")[0] in defaults()["parameter"]:
+        return parameter_version(code)  # a parameter version id, e.g. in an audit event
     return code
 
 

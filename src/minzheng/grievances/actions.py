@@ -60,7 +60,9 @@ def _locked(actor: User | None, g: Grievance) -> Grievance:
 
 
 def _sla(kind: str, region_id: str, day: date) -> tuple[rules.Deadline, str]:
-    days, version = parameter_set(county_of(region_id), day).integer(f"grievances.sla_working_days.{kind}")
+    days, version = parameter_set(county_of(region_id), day).integer(
+        f"grievances.sla_working_days.{kind}"
+    )
     return rules.deadline(day, days), version.version_id
 
 

@@ -201,8 +201,8 @@ def _act(
             enrolment = (
                 Enrolment.objects.filter(pk=f.enrolment_id).first() if f.enrolment_id else None
             )
-            grace = _policy(f, policies).grace_months.value
             if enrolment is not None and enrolment.status == Enrolment.Status.ACTIVE:
+                grace = _policy(f, policies).grace_for(enrolment.programme).value
                 until = month + grace
                 do_start_gradual_exit(
                     None,
@@ -210,7 +210,11 @@ def _act(
                     until=until,
                     reason=f"动态监测：成员就业收入超过保障标准（预警#{warning.pk}）",
                 )
-                done = f"已启动渐退，发放至{until}"
+                done = (
+                    f"已启动低边渐退，保留低边身份至{until}"
+                    if enrolment.programme == "dibian"
+                    else f"已启动渐退，发放至{until}"
+                )
             else:
                 done = _open_review(warning, f)
         case Action.REVIEW:

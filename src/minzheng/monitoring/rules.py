@@ -57,6 +57,7 @@ class MonitoringPolicy:
     max_homes_if_small: Param[int]
     average_area: Param[Decimal]
     grace_months: Param[int]
+    dibian_grace_months: Param[int]
     review_days: Param[int]
     death_review_months: Param[int]
     visit_days: Param[int]
@@ -87,6 +88,7 @@ class MonitoringPolicy:
             max_homes_if_small=num("asset.urban_max_homes_if_small"),
             average_area=dec("asset.urban_average_floor_area_per_capita"),
             grace_months=num("gradual_exit.grace_months"),
+            dibian_grace_months=num("dibian.gradual_exit.grace_months"),
             review_days=num(keys.REVIEW_DAYS),
             death_review_months=num(keys.DEATH_REVIEW_MONTHS),
             visit_days=num(keys.VISIT_DAYS),
@@ -99,6 +101,10 @@ class MonitoringPolicy:
         if programme == ProgrammeCode.DIBIAN:
             return self.standard.value * self.dibian_multiplier.value
         return self.standard.value
+
+    def grace_for(self, programme: str) -> Param[int]:
+        """The 渐退 period of the programme: 低边 has its own, like 低保."""
+        return self.dibian_grace_months if programme == "dibian" else self.grace_months
 
     def exempt_vehicle(self, feed_kind: str) -> bool:
         return VEHICLE_ASSET_KIND.get(feed_kind, feed_kind) in self.vehicle_exempt.value

@@ -139,6 +139,19 @@ WHERE c.status = 'approved' AND c.region_id BETWEEN %(rlo)s AND %(rhi)s
 {CONFLICT}
 """
 
+# 补发 (payments.BackPay): an approved back-pay is one arrears line of the first roll of its
+# approval month or later; the ledger key (source 'b', the back-pay, its pay month) pays it once.
+BACK_PAY_SQL = f"""
+INSERT INTO payments_paymentline ({LINE_COLUMNS})
+SELECT 'b', b.id, b.pay_month, 'benefit', %(roll)s, e.programme, b.region_id, b.payee_id,
+       CAST(ROUND(b.total * 100) AS BIGINT), 'expense', 'payable', NULL, %(true)s
+FROM payments_backpay b
+JOIN assistance_enrolment e ON e.id = b.enrolment_id
+WHERE b.status = 'approved' AND b.region_id BETWEEN %(rlo)s AND %(rhi)s
+  AND b.pay_month <= %(m)s
+{CONFLICT}
+"""
+
 
 @dataclass
 class RollResult:
@@ -305,6 +318,8 @@ def run_roll(
         cursor.execute(RECOVERY_SQL.format(n=int(instalments)), base)
         result.inserted += max(cursor.rowcount, 0)
         cursor.execute(TEMPORARY_SQL, base)
+        result.inserted += max(cursor.rowcount, 0)
+        cursor.execute(BACK_PAY_SQL, base)
         result.inserted += max(cursor.rowcount, 0)
         has_lines = roll.lines.exists()
         if roll.version > 1 and not has_lines:

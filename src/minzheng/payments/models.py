@@ -48,6 +48,7 @@ class Source(models.TextChoices):
     ENROLMENT = "e", "救助对象"
     TEMPORARY_CASE = "t", "临时救助个案"
     MEDICAL_STATEMENT = "m", "医院月结单"
+    BACK_PAY = "b", "补发"
 
 
 class RollQuerySet(RegionScopedQuerySet["Roll"]):
@@ -473,3 +474,52 @@ class AccountChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.holder_name} {self.number_masked}"
+
+
+class BackPayQuerySet(RegionScopedQuerySet["BackPay"]):
+    scope_field = "region_id"
+
+
+class BackPay(models.Model):
+    """补发: a reasoned correction for past months, paid once by the next roll after approval.
+
+    A policy value never takes effect before it is confirmed; money owed for months already paid
+    is this separate action instead: proposed with a reason, approved by a second person with the
+    role and scope (maker-checker), audited, and paid as one arrears line of the county's roll
+    (source "b", the back-pay's id, the approval month: the ledger key pays it once).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已审批"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    enrolment = models.ForeignKey(
+        "assistance.Enrolment", on_delete=models.PROTECT, related_name="+", verbose_name="救助对象"
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")  # the village
+    payee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    from_month = models.DateField("补发起始月份")
+    to_month = models.DateField("补发截止月份")
+    monthly_amount = models.DecimalField("每月补发金额", max_digits=12, decimal_places=2)
+    total = models.DecimalField("补发合计", max_digits=14, decimal_places=2)
+    reason = models.TextField("补发理由")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    pay_month = models.DateField("发放月份", null=True, blank=True)  # the roll month that pays it
+
+    objects: ClassVar[BackPayQuerySet] = BackPayQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "补发"
+        ordering = ("-proposed_at",)
+
+    def __str__(self) -> str:
+        return f"补发 {self.enrolment_id} {self.from_month:%Y-%m}—{self.to_month:%Y-%m}"

@@ -27,8 +27,8 @@ from minzheng.core.regioncode import county_of
 A, B, C, NF = Confidence.A, Confidence.B, Confidence.C, Confidence.NF
 
 SRC_NDRC_2016 = (
-    "关于进一步完善社会救助和保障标准与物价上涨挂钩联动机制的通知（国家发展改革委等，2016-08；"
-    "四川日报2016-08-29，m.runtun.cn/html/xw/dzyw/24342.html）"
+    "国家发展改革委、民政部、财政部、人力资源社会保障部、国家统计局《关于进一步完善社会救助和保障"
+    "标准与物价上涨挂钩联动机制的通知》（2016-08；文号与条款原文未见，内容据四川日报2016-08-29报道）"
 )
 SRC_ARTICLE_2020 = "宁波市民政局2020年工作文章：“3—6月价格临时补贴翻倍发放”"
 
@@ -59,7 +59,7 @@ PAYMENT_PARAMETERS: list[ParameterSpec] = [
                 NINGBO,
                 COVERAGE_START,
                 Rounding.HALF_UP_YUAN.value,
-                "宁波取整规则未找到；示例取武汉、桂林等地“四舍五入到元”（wybk.com/news/77609.html）",
+                "宁波取整规则原文未见；示例取武汉、桂林等地“四舍五入到元”（武汉、桂林实施办法的文号与条款原文未见）",
                 NF,
                 illustrative=True,
             ),
@@ -75,7 +75,7 @@ PAYMENT_PARAMETERS: list[ParameterSpec] = [
                 NINGBO,
                 COVERAGE_START,
                 Decimal("10"),
-                "宁波保底金额未找到；示例取桂林“最低10元”（shbk.net/news/311007.html）",
+                "宁波保底金额原文未见；示例取桂林“最低10元”（桂林实施办法的文号与条款原文未见）",
                 NF,
                 illustrative=True,
             ),
@@ -107,7 +107,7 @@ PAYMENT_PARAMETERS: list[ParameterSpec] = [
                 NINGBO,
                 date(2020, 3, 1),
                 2,
-                f"{SRC_ARTICLE_2020}；翻倍的通知原文未找到，来源未经证实",
+                f"{SRC_ARTICLE_2020}；翻倍的通知原文原文未见，来源未经证实",
                 NF,
                 illustrative=True,
                 note="2020-03至2020-06按文章所述翻倍",
@@ -116,7 +116,7 @@ PAYMENT_PARAMETERS: list[ParameterSpec] = [
                 NINGBO,
                 date(2020, 7, 1),
                 1,
-                f"{SRC_ARTICLE_2020}：翻倍至6月止；来源未经证实",
+                f"{SRC_ARTICLE_2020}：翻倍至6月止；翻倍的通知原文未见，来源未经证实",
                 NF,
                 illustrative=True,
             ),
@@ -132,7 +132,7 @@ PAYMENT_PARAMETERS: list[ParameterSpec] = [
                 NINGBO,
                 COVERAGE_START,
                 12,
-                "补发追溯期限未找到；12个月为示例值。早于本县首次发放花名册的月份不补发（由原系统发放）",
+                "补发追溯期限原文未见；12个月为示例值。早于本县首次发放花名册的月份不补发（由原系统发放）",
                 NF,
                 illustrative=True,
             ),
@@ -149,7 +149,7 @@ PAYMENT_PARAMETERS: list[ParameterSpec] = [
                 NINGBO,
                 COVERAGE_START,
                 3,
-                "宁波追回分期办法未找到；3期为示例值，由县级民政部门确定",
+                "宁波追回分期办法原文未见；3期为示例值，由县级民政部门确定",
                 NF,
                 illustrative=True,
             ),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minzheng.payments import account_change_views, roll_views, views
+from minzheng.payments import account_change_views, backpay_views, roll_views, views
 
 app_name = "payments"
 urlpatterns = [
@@ -18,6 +18,8 @@ urlpatterns = [
     path("reports/", views.reports, name="reports"),
     path("history/<int:person_id>/", views.payee_history, name="payee_history"),
     path("persons/<int:person_id>/history/", views.payee_history, name="person_history"),
+    path("back-pays/", backpay_views.back_pays, name="back_pays"),
+    path("back-pays/new/<int:person_id>/", backpay_views.back_pay_new, name="back_pay_new"),
     path("exceptions/", views.exceptions, name="exceptions"),
     path("exceptions/<int:line_id>/account/", views.correct_account, name="correct_account"),
     path("exceptions/reissue/", views.reissue, name="reissue"),

@@ -74,7 +74,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 @requires(Capability.CASE_DATA)
 def payee_history(request: HttpRequest, person_id: int) -> HttpResponse:
     lines = queries.payee_history(staff_user(request), person_id)
-    return render(request, "payments/payee_history.html", {"lines": lines})
+    return render(request, "payments/payee_history.html", {"lines": lines, "person_id": person_id})
 
 
 @requires(Capability.CASE_DATA)

@@ -144,8 +144,11 @@ def do_complete_review(
                 actor, enrolment, month=this_month + 1, amount=amount, reason=f"复核调整：{note}"
             )
         elif chosen is ReviewTask.Outcome.GRADUAL_EXIT:
+            # 低边 has its own 渐退 period (dibian.gradual_exit.grace_months), like 低保.
             grace, used = queries.parameters_for(task.region_id, today).integer(
-                "gradual_exit.grace_months"
+                "dibian.gradual_exit.grace_months"
+                if enrolment.programme == "dibian"
+                else "gradual_exit.grace_months"
             )
             do_start_gradual_exit(
                 actor,

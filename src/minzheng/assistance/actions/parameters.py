@@ -359,10 +359,13 @@ def _apply_to_enrolments(actor: User, parameter: PolicyParameter) -> dict[str, A
 
     Set-based (the batch evaluator over the parameter's region): where the amount due from the
     first month in force differs from the enrolment's amount, a dated amount row is written for
-    that month, so the roll for the month pays what the rules now give. Enrolments that would no
-    longer qualify are not ended here: that is a review with its own notice; they are counted.
+    that month, so the roll for the month pays what the rules now give. 单人户低保 enrolments
+    are re-priced from the person's own decision (`evaluation.single_person_due`). Enrolments
+    that would no longer qualify are not ended here: that is a review with its own notice; they
+    are counted.
     """
     from minzheng.assistance import columnar  # imports the evaluation shell; keep actions light
+    from minzheng.assistance.evaluation import single_person_due
 
     month = first_month_in_force(parameter.effective_from)
     day = month.first_day()
@@ -384,9 +387,12 @@ def _apply_to_enrolments(actor: User, parameter: PolicyParameter) -> dict[str, A
     )
     for enrolment in enrolments:
         row = row_of_household[enrolment.household_id]
-        if enrolment.programme == ProgrammeCode.DIBAO.value:
-            if enrolment.person_id is not None:
-                continue  # 单人户低保 is decided per person; its amount follows the review
+        if enrolment.programme == ProgrammeCode.DIBAO.value and enrolment.person_id is not None:
+            # 单人户低保: the person's own decision on the household's recorded facts (few rows).
+            single = single_person_due(enrolment, day)
+            eligible = single is not None
+            due_fen = int((single or 0) * 100)
+        elif enrolment.programme == ProgrammeCode.DIBAO.value:
             eligible = bool(result.dibao_route[row] > 0)
             due_fen = int(result.dibao_amount_fen[row])
         else:

@@ -1,0 +1,115 @@
+"""Demo data for policy: a proposed 海曙 standard waiting for a second person on 政策参数, and
+this month's 低保抽查 of 海曙 and 鄞州.
+
+海曙's approver proposes a higher 低保 standard from the first day of next month; it stays
+pending, with its preview, until another person with the role and scope (the city administrator)
+confirms it — so the maker-checker step is visible on first login. Each county approver has drawn
+this month's spot check, so 低保抽查 and 复核任务 show households drawn.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils import timezone
+
+from minzheng.accounts.models import User
+from minzheng.assistance.actions import do_propose_parameter
+from minzheng.assistance.models import PolicyParameter
+from minzheng.assistance.parameters import Confidence
+from minzheng.core import clock
+from minzheng.core.errors import ValidationFailed
+from minzheng.core.yearmonth import YearMonth
+
+HAISHU = "330203"
+PROPOSER = "approver_haishu"
+SPOT_CHECKERS = ("approver_haishu", "approver_yinzhou")
+BACK_PAY_PROPOSER = "caseworker_nanmen"
+KEY = "dibao.standard_monthly"
+DEMO_STANDARD = Decimal("800")
+DEMO_SOURCE = (
+    "演示数据：海曙区拟提高低保标准，非真实文件（发文机关、文号及条款原文未见），"
+    "确认前须换成区政府的正式文件"
+)
+
+
+def seed_demo() -> None:
+    """Idempotent: nothing is added twice."""
+    _seed_proposal()
+    _seed_spot_checks()
+    _seed_back_pay()
+
+
+def _seed_back_pay() -> None:
+    """A pending 补发 for a 海曙 household: last month's correction, waiting for a second person."""
+    from minzheng.assistance.models import Enrolment
+    from minzheng.payments.backpay import do_propose_back_pay
+    from minzheng.payments.models import BackPay
+
+    if BackPay.objects.exists():
+        return
+    caseworker = User.objects.filter(username=BACK_PAY_PROPOSER).first()
+    if caseworker is None:
+        return
+    last_month = YearMonth.of(clock.today()) - 1
+    enrolment = (
+        Enrolment.objects.visible_to(caseworker)  # a household of the caseworker's township
+        .filter(
+            programme="dibao",
+            status=Enrolment.Status.ACTIVE,
+            person__isnull=True,
+            start_month__lte=last_month.first_day(),
+        )
+        .order_by("id")
+        .first()
+    )
+    if enrolment is None:
+        return
+    do_propose_back_pay(
+        caseworker,
+        enrolment,
+        from_month=str(last_month),
+        to_month=str(last_month),
+        monthly_amount="30",
+        reason="演示：上月按旧金额发放，少发30元，按复核结论补发",
+    )
+
+
+def _seed_spot_checks() -> None:
+    from minzheng.applications.models import SpotCheck
+    from minzheng.applications.spot_checks import do_draw_spot_check
+
+    month = YearMonth.of(clock.today())
+    for username in SPOT_CHECKERS:
+        approver = User.objects.filter(username=username).first()
+        if (
+            approver is None
+            or SpotCheck.objects.filter(
+                county_id=approver.region_id, month=month.first_day()
+            ).exists()
+        ):
+            continue
+        try:
+            do_draw_spot_check(approver, month)
+        except ValidationFailed:
+            continue  # no 低保 household enrolled in that county this month
+
+
+def _seed_proposal() -> None:
+    pending = PolicyParameter.objects.filter(
+        key=KEY, region_code=HAISHU, status=PolicyParameter.Status.PENDING
+    )
+    if pending.exists():
+        return
+    next_month = YearMonth.of(timezone.localdate()) + 1
+    do_propose_parameter(
+        User.objects.get(username=PROPOSER),
+        key=KEY,
+        region_code=HAISHU,
+        effective_from=next_month.first_day(),
+        value=str(DEMO_STANDARD),
+        source=DEMO_SOURCE,
+        confidence=Confidence.NF.value,
+        illustrative=True,
+        note="演示：待市局管理员确认",
+    )
