@@ -41,3 +41,4 @@ handler500 = "minzheng.core.views.server_error"
 
 urlpatterns += [path("organisations/", include("minzheng.organisations.urls"))]
 urlpatterns += [path("charity/", include("minzheng.charity.urls"))]
+urlpatterns += [path("eldercare/", include("minzheng.eldercare.urls"))]

@@ -85,6 +85,9 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("婚姻殡葬统计", "civil:statistics", C.CASE_DATA, "婚姻殡葬"),
     MenuItem("地名管理", "civil:place_names", C.CASE_DATA, "婚姻殡葬"),
     MenuItem("标准地址", "civil:addresses", C.CASE_DATA, "婚姻殡葬"),
+    MenuItem("能力评估", "eldercare:assessment_list", C.CASE_DATA, "养老服务"),
+    MenuItem("评估录入", "eldercare:assessment_new", C.EDIT_CASES, "养老服务"),
+    MenuItem("高龄津贴", "eldercare:allowance_list", C.CASE_DATA, "养老服务"),
 )
 
 

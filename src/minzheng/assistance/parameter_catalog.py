@@ -922,6 +922,7 @@ def all_specs() -> list[ParameterSpec]:
     from minzheng.applications.parameter_catalog import WORKFLOW_PARAMETERS
     from minzheng.charity.parameter_catalog import CHARITY_PARAMETERS
     from minzheng.civil.parameter_catalog import CIVIL_PARAMETERS
+    from minzheng.eldercare.parameter_catalog import ELDERCARE_PARAMETERS
     from minzheng.medical.parameter_catalog import MEDICAL_PARAMETERS
     from minzheng.monitoring.parameter_catalog import MONITORING_PARAMETERS
     from minzheng.organisations.parameter_catalog import ORGANISATION_PARAMETERS
@@ -936,6 +937,7 @@ def all_specs() -> list[ParameterSpec]:
         *ORGANISATION_PARAMETERS,
         *CHARITY_PARAMETERS,
         *CIVIL_PARAMETERS,
+        *ELDERCARE_PARAMETERS,
     ]
 
 

@@ -19,6 +19,7 @@ class ProgrammeCode(StrEnum):
     JIUYE = "jiuye"
     SHOUZAI = "shouzai"
     CISHAN = "cishan"
+    GAOLING = "gaoling"
 
 
 class Basis(StrEnum):
@@ -28,6 +29,7 @@ class Basis(StrEnum):
     STATUS = "status"  # 依已认定的救助身份（低保、特困、低边）
     EVENT = "event"  # 依突发事件或刚性支出个案审批
     REFERRAL = "referral"  # 转介社会力量，不由政府发放
+    AGE = "age"  # 依户籍年龄，无需申请（高龄津贴）
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,15 @@ PROGRAMMES: tuple[Programme, ...] = (
         False,
         False,
         note="“1+8+X”中的 X：慈善组织、社会工作等社会力量参与救助",
+    ),
+    Programme(
+        ProgrammeCode.GAOLING,
+        "高龄津贴",
+        "高龄津贴",
+        Basis.AGE,
+        True,
+        False,
+        note="按户籍年龄从人员库自动纳入，无需申请，按月随花名册发放（docs/eldercare.md）",
     ),
 )
 

@@ -7,6 +7,7 @@ import time
 from functools import cache
 
 from minzheng.core.money import ROUNDING_LABELS
+from minzheng.eldercare.labels import KIND_NAMES as ELDERCARE_KIND_NAMES
 
 KIND_NAMES: dict[str, str] = {
     "programme": "救助项目",
@@ -26,6 +27,7 @@ KIND_NAMES: dict[str, str] = {
     "bank_field": "银行文件字段",
     "api_scope": "接口授权范围",
     "field": "变更字段",
+    **ELDERCARE_KIND_NAMES,
 }
 
 OBJECT_TYPES: dict[str, str] = {
@@ -39,6 +41,8 @@ OBJECT_TYPES: dict[str, str] = {
     "change_request": "家庭变更申请",
     "demo_clock": "演示日期",
     "dictionary_label": "字典标签",
+    "eldercare_assessment": "老年人能力评估",
+    "allowance_run": "高龄津贴名单生成",
     "eligibility_decision": "救助资格认定",
     "enrolment": "救助对象",
     "fast_track": "快速通道",
@@ -159,7 +163,14 @@ def defaults() -> dict[str, dict[str, str]]:
         "bank_field": BANK_FIELDS,
         "api_scope": dict(SCOPES),
         "field": FIELDS,
+        **_eldercare_labels(),
     }
+
+
+def _eldercare_labels() -> dict[str, dict[str, str]]:
+    from minzheng.eldercare.labels import dictionary_labels
+
+    return dictionary_labels()
 
 
 def _parameter_names() -> dict[str, str]:

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from minzheng.eldercare import views
+
+app_name = "eldercare"
+urlpatterns = [
+    path("assessments/", views.assessment_list, name="assessment_list"),
+    path("assessments/new/", views.assessment_new, name="assessment_new"),
+    path("assessments/<int:assessment_id>/", views.assessment_detail, name="assessment_detail"),
+    path("allowances/", views.allowance_list, name="allowance_list"),
+]
