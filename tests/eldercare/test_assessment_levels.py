@@ -180,7 +180,7 @@ def test_a_missing_item_is_refused_by_name(policy: AbilityPolicy) -> None:
 
 
 def test_points_outside_an_items_options_are_refused(policy: AbilityPolicy) -> None:
-    with pytest.raises(AnswerInvalid, match=r"B\.2\.4 上下楼梯 的得分只能是 3、2、1、0 分之一"):
+    with pytest.raises(AnswerInvalid, match=r"B\.2\.4 上下楼梯 的得分只能是 3、2、1、0 之一"):
         assess(answers(B_2_4=4), Conditions(), ON, policy)
 
 

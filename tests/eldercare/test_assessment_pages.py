@@ -44,7 +44,7 @@ def test_an_assessor_records_an_assessment_and_sees_the_result(
     page = client.get(response["Location"]).content.decode()
     for text in (
         "李建国",
-        "总分 <strong>66</strong> / 90 分",
+        "总分 <strong>66</strong>（满分 90）",
         "中度失能",
         "轻度失能",
         "陈医生",
@@ -98,7 +98,7 @@ def test_bad_input_gets_a_chinese_error_and_saves_nothing(
     page = _post(client, li, **form).content.decode()
     assert "评估项目未填写完整：B.4.5 社会交往能力" in page
     page = _post(client, li, **best_answers(B_2_4=4)).content.decode()
-    assert "B.2.4 上下楼梯 的得分只能是 3、2、1、0 分之一" in page
+    assert "B.2.4 上下楼梯 的得分只能是 3、2、1、0 之一" in page
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     assert (
         "评估日期不能晚于今天"

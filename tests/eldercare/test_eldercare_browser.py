@@ -37,7 +37,7 @@ def test_an_assessor_scores_an_elderly_person_on_a_phone(
     page.fill("input[name=event_day_0]", timezone.localdate().isoformat())
     page.click("#save-assessment")
     page.wait_for_selector("#result")
-    assert "总分 87 / 90 分" in page.inner_text("#result")
+    assert "总分 87（满分 90）" in page.inner_text("#result")
     assert page.inner_text("#level") == "轻度失能"
     assert "平地行走" in page.inner_text("#items") and "跌倒" in page.content()
     saved = Assessment.objects.get()

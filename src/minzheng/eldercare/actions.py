@@ -8,12 +8,11 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
 from minzheng.assistance.models import Enrolment, EnrolmentAmount
-from minzheng.core import audit
+from minzheng.core import audit, clock
 from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.models import AuditEvent
 from minzheng.core.yearmonth import YearMonth
@@ -65,7 +64,7 @@ def do_record_assessment(
     if not actor.can(Capability.EDIT_CASES):
         raise PermissionDenied("只有乡镇经办员、村社协理员可以录入能力评估")
     person = Person.objects.get_visible(actor, pk=person_id)
-    today = timezone.localdate()
+    today = clock.today()
     if assessed_on > today:
         raise ValidationFailed("评估日期不能晚于今天", code="assessed_in_future")
     if person.date_of_death is not None and person.date_of_death <= assessed_on:

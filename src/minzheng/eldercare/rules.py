@@ -413,7 +413,7 @@ def _check_answers(answers: Mapping[str, int]) -> dict[str, int]:
         if isinstance(points, bool) or points not in {p for p, _ in item.options}:
             allowed = "、".join(str(p) for p, _ in item.options)
             raise AnswerInvalid(
-                f"{item.code} {item.name} 的得分只能是 {allowed} 分之一", code="points_invalid"
+                f"{item.code} {item.name} 的得分只能是 {allowed} 之一", code="points_invalid"
             )
         scores[item.code] = points
     return scores
@@ -468,7 +468,8 @@ def assess(
     total = sum(groups.values())
     preliminary = level_of(total, policy)
     lines = [
-        "；".join(f"{GROUP_LABELS[g]} {s} 分" for g, s in groups.items()) + f"；总分 {total} 分",
+        "；".join(f"{GROUP_LABELS[g]}得分 {s}" for g, s in groups.items())
+        + f"；总分 {total}（满分 {MAX_TOTAL}）",
         f"按总分初步评定为{LEVEL_LABELS[preliminary]}",
     ]
     level = preliminary

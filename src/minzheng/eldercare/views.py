@@ -7,10 +7,10 @@ from datetime import date
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from minzheng.accounts.decorators import requires, staff_user
 from minzheng.accounts.roles import Capability
+from minzheng.core import clock
 from minzheng.core.errors import DomainError, ValidationFailed
 from minzheng.core.inputs import int_param
 from minzheng.core.yearmonth import YearMonth
@@ -25,7 +25,7 @@ RISK_ROWS = 4  # blank event rows on the form; more events: save, then add at th
 @requires(Capability.CASE_DATA)
 def assessment_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    today = timezone.localdate()
+    today = clock.today()
     f = {k: request.GET.get(k, "").strip() for k in ("level", "q", "due")}
     rows = queries.latest_assessments(user)
     if f["due"]:
@@ -66,7 +66,7 @@ def _answers(request: HttpRequest) -> dict[str, int]:
 def assessment_new(request: HttpRequest) -> HttpResponse:
     """The assessor's form, sized for a phone: find the person, then the 26 items."""
     user = staff_user(request)
-    today = timezone.localdate()
+    today = clock.today()
     error = ""
     person: Person | None = None
     matches: list[Person] = []
@@ -191,7 +191,7 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
 @requires(Capability.CASE_DATA)
 def allowance_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    today = timezone.localdate()
+    today = clock.today()
     error, done = "", None
     month_text = request.POST.get("month") or str(YearMonth.of(today))
     if request.method == "POST":

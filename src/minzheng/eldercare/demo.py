@@ -1,0 +1,83 @@
+"""Demo data for elderly care: ability assessments of the elderly of 南门街道 by its caseworker (a
+year-old first assessment for some, so the history and the reassessment queue show), and this
+month's 高龄津贴 found from the registry in every county. Idempotent: a second run adds nothing."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from minzheng.accounts.models import User
+from minzheng.core import clock
+from minzheng.core.yearmonth import YearMonth
+from minzheng.eldercare.actions import do_enrol_allowances, do_record_assessment
+from minzheng.eldercare.models import Assessment
+from minzheng.eldercare.rules import ITEMS, Conditions, RiskEvent
+from minzheng.regions.models import Level, Region, code_range
+from minzheng.registry.models import Person
+
+SEED = 42195
+ASSESSED = 40
+
+
+def _answers(rng: random.Random, frailty: float) -> dict[str, int]:
+    """Answers that fall together: the frailer the person, the lower every item tends to be."""
+    answers = {}
+    for item in ITEMS:
+        top = item.max_points
+        drop = sum(1 for _ in range(top) if rng.random() < frailty)
+        answers[item.code] = top - drop
+    return answers
+
+
+def seed_demo() -> int:
+    """Returns the number of assessments made (0 when the demo already has them)."""
+    today = clock.today()
+    made = 0
+    assessor = User.objects.filter(username="caseworker_nanmen").first()
+    if assessor is not None and not Assessment.objects.exists():
+        rng = random.Random(SEED)
+        born_by = date(today.year - 62, 1, 1)
+        lo, hi = code_range(assessor.region_id, Level.TOWNSHIP)
+        elderly = list(
+            Person.objects.filter(
+                region_id__gte=lo,
+                region_id__lte=hi,
+                birth_date__lte=born_by,
+                date_of_death__isnull=True,
+            ).order_by("id")[:ASSESSED]
+        )
+        for n, person in enumerate(elderly):
+            frailty = rng.choice((0.0, 0.05, 0.2, 0.4, 0.6, 0.9))
+            if n % 3 == 0:  # assessed a year and a half ago: history, and due again
+                do_record_assessment(
+                    assessor,
+                    person.pk,
+                    answers=_answers(rng, max(frailty - 0.1, 0.0)),
+                    conditions=Conditions(),
+                    assessed_on=today - timedelta(days=540 + n),
+                )
+                made += 1
+            assessed_on = today - timedelta(days=n * 9 % 300)
+            events: tuple[tuple[RiskEvent, date], ...] = ()
+            if n % 7 == 3:
+                events = (
+                    (RiskEvent.FALL, assessed_on - timedelta(days=20)),
+                    (RiskEvent.WANDERING, assessed_on - timedelta(days=4)),
+                )
+            do_record_assessment(
+                assessor,
+                person.pk,
+                answers=_answers(rng, frailty),
+                conditions=Conditions(
+                    dementia=n % 11 == 5, coma=n == 17 and frailty > 0.5, risk_events=events
+                ),
+                assessed_on=assessed_on,
+                reason="routine",
+                second_assessor="社区医生" if n % 2 else "",
+            )
+            made += 1
+    month = YearMonth.of(today)
+    for county in Region.objects.filter(level=Level.COUNTY, parent_id="330200000000"):
+        do_enrol_allowances(None, county.code, month)
+    return made
