@@ -20,6 +20,7 @@ class ProgrammeCode(StrEnum):
     SHOUZAI = "shouzai"
     CISHAN = "cishan"
     GAOLING = "gaoling"
+    ZHUCAN = "zhucan"
 
 
 class Basis(StrEnum):
@@ -93,6 +94,15 @@ PROGRAMMES: tuple[Programme, ...] = (
         True,
         False,
         note="按户籍年龄从人员库自动纳入，无需申请，按月随花名册发放（docs/eldercare.md）",
+    ),
+    Programme(
+        ProgrammeCode.ZHUCAN,
+        "老年助餐补贴",
+        "助餐",
+        Basis.AGE,
+        False,
+        False,
+        note="按就餐记录和分类补贴标准按月结算给助餐点（docs/eldercare.md）",
     ),
 )
 

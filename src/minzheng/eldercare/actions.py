@@ -15,9 +15,10 @@ from minzheng.assistance.models import Enrolment, EnrolmentAmount
 from minzheng.core import audit, clock
 from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.models import AuditEvent
+from minzheng.core.money import to_fen
 from minzheng.core.yearmonth import YearMonth
 from minzheng.eldercare import queries, rules
-from minzheng.eldercare.models import Assessment
+from minzheng.eldercare.models import Assessment, MealPoint, MealRecord, MealStatement
 from minzheng.eldercare.rules import BAND_LABELS, LEVEL_LABELS, Conditions, RiskEvent
 from minzheng.regions.models import Level, Region, code_range
 from minzheng.registry.models import Membership, Person
@@ -278,3 +279,162 @@ def _amount(enrolment: Enrolment, band: rules.AllowanceBand, first: date) -> Enr
         components={"band": band.code, "parameter_versions": list(band.version_ids)},
         reason=f"高龄津贴 {BAND_LABELS[band.code]}",
     )
+
+
+# ── 助餐 ────────────────────────────────────────────────────────────────────────────────────
+
+
+def do_add_meal_point(
+    actor: User, *, name: str, village_code: str, operator: str = ""
+) -> MealPoint:
+    if not actor.can(Capability.EDIT_CASES):
+        raise PermissionDenied("只有乡镇经办员、村社协理员可以登记助餐点")
+    name, operator, village_code = name.strip(), operator.strip(), village_code.strip()
+    if not name or len(name) > 100 or len(operator) > 100:
+        raise ValidationFailed("请填写助餐点名称（不超过100个字）", code="meal_point_name")
+    village = Region.objects.filter(pk=village_code, level=Level.VILLAGE).first()
+    low, high = actor.scope_bounds()
+    if village is None or not low <= village.code <= high:
+        raise ValidationFailed(
+            f"村（社区）代码 {village_code} 不存在或不在您的管辖范围内", code="unknown_village"
+        )
+    if MealPoint.objects.filter(region=village, name=name).exists():
+        raise ValidationFailed(f"{village.name}已有助餐点“{name}”", code="duplicate_meal_point")
+    with transaction.atomic():
+        point = MealPoint.objects.create(
+            name=name, region=village, operator=operator, created_by=actor
+        )
+        audit.record(
+            actor,
+            AuditEvent.Action.CREATE,
+            "meal_point",
+            point.pk,
+            summary=f"登记助餐点 {village.name}·{name}",
+            region_code=village.code,
+        )
+    return point
+
+
+def do_record_meal(
+    actor: User, *, point_id: int, id_number: str, day: date, meals: int
+) -> MealRecord:
+    """A day's meals for one elderly person at a point; the subsidy is decided now and kept."""
+    from minzheng.core.idnumber import normalize
+    from minzheng.core.pii import ID_NUMBER, blind_index
+
+    if not actor.can(Capability.EDIT_CASES):
+        raise PermissionDenied("只有乡镇经办员、村社协理员可以录入就餐记录")
+    point = MealPoint.objects.visible_to(actor).filter(pk=point_id, active=True).first()
+    if point is None:
+        raise ValidationFailed("请选择辖区内运营中的助餐点", code="unknown_meal_point")
+    if day > clock.today():
+        raise ValidationFailed("就餐日期不能晚于今天", code="meal_in_future")
+    try:
+        index = blind_index(ID_NUMBER, normalize(id_number))
+    except (ValueError, TypeError):
+        index = ""
+    person = Person.objects.filter(id_number_index=index).first() if index else None
+    if person is None:
+        raise ValidationFailed("该身份证号不在人员库中，请核对", code="person_not_found")
+    if person.date_of_death is not None and person.date_of_death < day:
+        raise ValidationFailed(f"{person.name}已于{person.date_of_death}死亡", code="deceased")
+    if person.birth_date is None:
+        raise ValidationFailed(f"{person.name}缺少出生日期，无法确定补贴类别", code="no_birth_date")
+    subsidy = rules.meal_subsidy(
+        queries.parameters(point.region_id, day),
+        held=queries.held_statuses(person.pk, day),
+        age=rules.age_on(person.birth_date, day),
+        disabled=bool(person.disability_grade),
+        meals=meals,
+    )
+    with transaction.atomic():
+        if MealRecord.objects.filter(point=point, person=person, day=day).exists():
+            raise ValidationFailed(
+                f"{person.name} {day.isoformat()} 在{point.name}的就餐已记录", code="meal_recorded"
+            )
+        if MealStatement.objects.filter(point=point, month=YearMonth.of(day).first_day()).exists():
+            raise ValidationFailed(
+                f"{point.name} {YearMonth.of(day)} 已结算，不能补录", code="month_settled"
+            )
+        record = MealRecord.objects.create(
+            point=point,
+            person=person,
+            region_id=point.region_id,
+            day=day,
+            meals=meals,
+            category=subsidy.category,
+            subsidy_per_meal=subsidy.per_meal,
+            subsidy=subsidy.amount,
+            parameter_versions=list(subsidy.versions),
+            recorded_by=actor,
+        )
+        audit.record(
+            actor,
+            AuditEvent.Action.CREATE,
+            "meal_record",
+            record.pk,
+            summary=f"{person.name} {day.isoformat()} 在{point.name}就餐{meals}次，补贴{subsidy.amount}元",
+            person_id=person.pk,
+            region_code=point.region_id,
+        )
+    return record
+
+
+def do_confirm_meal_statement(actor: User, point_id: int, month: YearMonth) -> MealStatement:
+    """Close a meal point's month: the subsidy of its records becomes a payable to the point in
+    the payments ledger (借 支出 / 贷 应付), in the county's roll of that month."""
+    from minzheng.payments.jobs import working_version
+    from minzheng.payments.models import PaymentLine
+
+    if not actor.can(Capability.APPROVE):
+        raise PermissionDenied("只有县级审核审批员可以确认助餐点月结单")
+    point = MealPoint.objects.visible_to(actor).filter(pk=point_id).first()
+    if point is None:
+        raise ValidationFailed("助餐点不存在或不在您的管辖范围内", code="unknown_meal_point")
+    if month >= YearMonth.of(clock.today()):
+        raise ValidationFailed(f"{month} 尚未结束，月结单须在次月确认", code="month_not_over")
+    first, last = month.first_day(), month.last_day()
+    county = _county(point.region_id[:6])
+    with transaction.atomic():
+        # The point row is the lock: a second confirmation waits, then finds the statement.
+        MealPoint.objects.select_for_update().filter(pk=point.pk).first()
+        if MealStatement.objects.filter(point=point, month=first).exists():
+            raise ValidationFailed(f"{point.name} {month} 的月结单已确认", code="statement_exists")
+        due = queries.meal_month_due(point, first, last)
+        statement = MealStatement.objects.create(
+            point=point,
+            month=first,
+            meals=due.meals,
+            diners=due.diners,
+            total=due.total,
+            confirmed_by=actor,
+        )
+        MealRecord.objects.filter(point=point, day__gte=first, day__lte=last).update(
+            statement=statement
+        )
+        if due.total > 0:
+            line = PaymentLine.objects.create(
+                source="z",
+                source_id=statement.pk,
+                month=first,
+                kind="meal_payable",
+                roll=working_version(county, month, actor),
+                programme="zhucan",
+                region_id=point.region_id,
+                payee=None,
+                amount_fen=to_fen(due.total),
+                debit="expense",
+                credit="payable",
+            )
+            statement.payment_line_id = line.pk
+            statement.save(update_fields=["payment_line_id"])
+        audit.record(
+            actor,
+            AuditEvent.Action.CREATE,
+            "meal_statement",
+            statement.pk,
+            summary=f"确认{point.name} {month} 月结单：{due.meals}餐次，{due.diners}人，{due.total}元",
+            after={"lines": due.meals, "amount": due.total},
+            region_code=point.region_id,
+        )
+    return statement

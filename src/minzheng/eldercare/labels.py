@@ -7,6 +7,7 @@ from minzheng.eldercare.rules import (
     BAND_LABELS,
     GROUP_LABELS,
     LEVEL_LABELS,
+    MEAL_CATEGORY_LABELS,
     RISK_EVENT_LABELS,
     TEKUN_CARE_LABELS,
 )
@@ -19,6 +20,7 @@ KIND_NAMES: dict[str, str] = {
     "tekun_care_level": "特困人员照料护理等级",
     "assessment_reason": "能力评估原因",
     "allowance_band": "高龄津贴档次",
+    "meal_category": "老年助餐补贴类别",
 }
 
 
@@ -33,4 +35,5 @@ def dictionary_labels() -> dict[str, dict[str, str]]:
         "tekun_care_level": dict(TEKUN_CARE_LABELS),
         "assessment_reason": dict(Assessment.Reason.choices),
         "allowance_band": dict(BAND_LABELS),
+        "meal_category": dict(MEAL_CATEGORY_LABELS),
     }

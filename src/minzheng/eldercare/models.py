@@ -69,3 +69,104 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.assessed_on}"
+
+
+# ── 助餐 (meal assistance) ────────────────────────────────────────────────────────────────────
+
+
+class MealPointQuerySet(RegionScopedQuerySet["MealPoint"]):
+    scope_field = "region_id"
+
+
+class MealPoint(models.Model):
+    """A 助餐点 (canteen or delivery point) serving one village or community."""
+
+    name = models.CharField("助餐点名称", max_length=100)
+    region = models.ForeignKey(
+        Region, verbose_name="所在村（社区）", on_delete=models.PROTECT, related_name="+"
+    )
+    operator = models.CharField("运营主体", max_length=100, blank=True)
+    active = models.BooleanField("运营中", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[MealPointQuerySet] = MealPointQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "助餐点"
+        ordering = ("region_id", "name")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["region", "name"], name="one_meal_point_name_per_village"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MealRecordQuerySet(RegionScopedQuerySet["MealRecord"]):
+    scope_field = "region_id"  # the meal point's village: its area's staff keep and settle it
+
+
+class MealRecord(models.Model):
+    """The meals one person had at one point on one day, with the subsidy decided then."""
+
+    point = models.ForeignKey(MealPoint, on_delete=models.PROTECT, related_name="records")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField("就餐日期")
+    meals = models.PositiveSmallIntegerField("餐次")
+    category = models.CharField("补贴类别", max_length=10)
+    subsidy_per_meal = models.DecimalField("每餐补贴", max_digits=8, decimal_places=2)
+    subsidy = models.DecimalField("补贴金额", max_digits=10, decimal_places=2)
+    parameter_versions = models.JSONField("参数版本", default=list)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    statement = models.ForeignKey(
+        "MealStatement", null=True, blank=True, on_delete=models.PROTECT, related_name="records"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[MealRecordQuerySet] = MealRecordQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "就餐记录"
+        ordering = ("-day", "-id")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["point", "person", "day"], name="one_meal_record_per_person_day"
+            )
+        ]
+        indexes: ClassVar = [models.Index(fields=["point", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.person_id} {self.day}"
+
+
+class MealStatement(models.Model):
+    """A meal point's month, confirmed by the county: the subsidy owed becomes a ledger payable."""
+
+    point = models.ForeignKey(MealPoint, on_delete=models.PROTECT, related_name="statements")
+    month = models.DateField("结算月份")
+    meals = models.PositiveIntegerField("餐次合计")
+    diners = models.PositiveIntegerField("就餐人数")
+    total = models.DecimalField("补贴合计", max_digits=14, decimal_places=2)
+    payment_line_id = models.BigIntegerField("台账分录", null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField("确认时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "助餐点月结单"
+        ordering = ("-month", "point")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["point", "month"], name="one_meal_statement_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.month:%Y-%m}"

@@ -212,3 +212,50 @@ for _band, _age, _amount in (("80", 80, "100"), ("90", 90, "500"), ("100", 100, 
             ),
         ),
     ]
+
+SRC_MEAL = (
+    "民政部等《积极发展老年助餐服务行动方案》（民发〔2023〕58号，2023-10-20）提出对特殊困难老年人"
+    "“差异化补贴”；宁波的补贴对象分类和标准未找到，"
+)
+for _code, _name, _amount in (
+    ("tekun", "特困人员", "10"),
+    ("dibao", "低保对象", "8"),
+    ("disabled", "残疾老年人", "6"),
+    ("gaoling", "高龄老年人", "5"),
+    ("elderly", "其他老年人", "3"),
+):
+    ELDERCARE_PARAMETERS.append(
+        ParameterSpec(
+            f"eldercare.meal.subsidy.{_code}",
+            f"老年助餐每餐补贴：{_name}",
+            "元/餐",
+            ValueKind.DECIMAL,
+            (
+                CatalogValue(
+                    NINGBO,
+                    COVERAGE_START,
+                    Decimal(_amount),
+                    f"{SRC_MEAL}示例值",
+                    NF,
+                    illustrative=True,
+                ),
+            ),
+            "就餐老人同时属于多个类别的，按补贴最高的类别",
+        )
+    )
+ELDERCARE_PARAMETERS += [
+    ParameterSpec(
+        "eldercare.meal.max_meals_per_day",
+        "老年助餐每人每天补贴餐次上限",
+        "次",
+        ValueKind.INTEGER,
+        (CatalogValue(NINGBO, COVERAGE_START, 2, f"{SRC_MEAL}示例值", NF, illustrative=True),),
+    ),
+    ParameterSpec(
+        "eldercare.meal.gaoling_age",
+        "老年助餐高龄补贴起始年龄",
+        "周岁",
+        ValueKind.INTEGER,
+        (CatalogValue(NINGBO, COVERAGE_START, 80, f"{SRC_MEAL}示例值", NF, illustrative=True),),
+    ),
+]

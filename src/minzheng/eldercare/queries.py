@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 
 from minzheng.accounts.scope import ScopedActor
 from minzheng.assistance.errors import ParameterMissing
@@ -15,9 +15,10 @@ from minzheng.assistance.models import Enrolment, EnrolmentAmount
 from minzheng.assistance.parameters import ParameterSet
 from minzheng.assistance.queries import parameter_set
 from minzheng.core.errors import ValidationFailed
-from minzheng.eldercare.models import Assessment
+from minzheng.eldercare.models import Assessment, MealPoint, MealRecord, MealStatement
 from minzheng.eldercare.rules import BAND_CODES, AbilityPolicy, load_policy
-from minzheng.registry.models import Person
+from minzheng.regions.models import Level, Region
+from minzheng.registry.models import IdentityTag, Membership, Person
 
 GAOLING = "gaoling"
 
@@ -143,3 +144,101 @@ def allowance_summary(actor: ScopedActor) -> list[AllowanceSummary]:
 def last_assessed(actor: ScopedActor) -> date | None:
     found = assessments_visible(actor).aggregate(d=Max("assessed_on"))["d"]
     return found if isinstance(found, date) else None
+
+
+# ── 助餐 ────────────────────────────────────────────────────────────────────────────────────
+
+
+def meal_points_visible(actor: ScopedActor) -> QuerySet[MealPoint]:
+    return MealPoint.objects.visible_to(actor).select_related("region")
+
+
+def meal_records_visible(actor: ScopedActor) -> QuerySet[MealRecord]:
+    return MealRecord.objects.visible_to(actor).select_related("point", "person")
+
+
+def held_statuses(person_id: int, day: date) -> frozenset[str]:
+    """The person's identity tags and open programmes on `day` (特困, 低保 …), one query."""
+    tags = (
+        IdentityTag.objects.filter(person_id=person_id, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .values_list("tag", flat=True)
+    )
+    households = Membership.objects.filter(person_id=person_id, valid_from__lte=day).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=day)
+    )
+    programmes = (
+        Enrolment.objects.filter(start_month__lte=day)
+        .filter(Q(end_month__isnull=True) | Q(end_month__gt=day))
+        .exclude(status__in=(Enrolment.Status.ENDED, Enrolment.Status.SUSPENDED))
+        .filter(
+            Q(person_id=person_id)
+            | Q(person__isnull=True, household_id__in=households.values("household_id"))
+        )
+        .values_list("programme", flat=True)
+    )
+    return frozenset(tags.union(programmes, all=True))
+
+
+@dataclass(frozen=True)
+class MealDue:
+    point: MealPoint
+    month: date
+    meals: int
+    diners: int
+    total: Decimal
+    statement: MealStatement | None
+
+
+def meal_month_due(point: MealPoint, first: date, last: date) -> MealDue:
+    rows = MealRecord.objects.filter(point=point, day__gte=first, day__lte=last)
+    figures = rows.aggregate(m=Sum("meals"), t=Sum("subsidy"), d=Count("person", distinct=True))
+    return MealDue(
+        point,
+        first,
+        int(figures["m"] or 0),
+        int(figures["d"] or 0),
+        Decimal(figures["t"] or 0).quantize(Decimal("0.01")),
+        MealStatement.objects.filter(point=point, month=first).first(),
+    )
+
+
+@dataclass(frozen=True)
+class Coverage:
+    name: str
+    villages: int
+    covered: int
+
+    @property
+    def share(self) -> str:
+        return f"{self.covered * 100 / self.villages:.1f}%" if self.villages else "—"
+
+
+def meal_coverage(actor: ScopedActor) -> list[Coverage]:
+    """Villages and communities with at least one running meal point, by county in scope."""
+    low, high = actor.scope_bounds()
+    villages = Region.objects.filter(level=Level.VILLAGE, code__gte=low, code__lte=high)
+    covered = set(
+        meal_points_visible(actor).filter(active=True).values_list("region_id", flat=True)
+    )
+    counties = {
+        r.code[:6]: r.name
+        for r in Region.objects.filter(level=Level.COUNTY, code__gte=low[:6] + "000000")
+    }
+    by_county: dict[str, list[int]] = {}
+    for code in villages.values_list("code", flat=True):
+        row = by_county.setdefault(code[:6], [0, 0])
+        row[0] += 1
+        row[1] += code in covered
+    return [
+        Coverage(counties.get(county, county), total, hit)
+        for county, (total, hit) in sorted(by_county.items())
+    ]
+
+
+def meal_month_figures(actor: ScopedActor, first: date, last: date) -> dict[str, int]:
+    rows = meal_records_visible(actor).filter(day__gte=first, day__lte=last)
+    figures = rows.aggregate(
+        m=Sum("meals"), d=Count("person", distinct=True), days=Count("day", distinct=True)
+    )
+    return {k: int(v or 0) for k, v in figures.items()}

@@ -560,3 +560,61 @@ def allowance_band(
         if age >= band.from_age:
             chosen = band
     return chosen
+
+
+# ── 助餐 ────────────────────────────────────────────────────────────────────────────────────
+
+MEAL_CATEGORIES = ("tekun", "dibao", "disabled", "gaoling", "elderly")
+MEAL_CATEGORY_LABELS: dict[str, str] = {
+    "tekun": "特困人员",
+    "dibao": "低保对象",
+    "disabled": "残疾老年人",
+    "gaoling": "高龄老年人",
+    "elderly": "其他老年人",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class MealSubsidy:
+    category: str
+    per_meal: Decimal
+    meals: int
+    amount: Decimal
+    versions: tuple[str, ...]
+
+
+def meal_subsidy(
+    params: ParameterSet, *, held: frozenset[str], age: int, disabled: bool, meals: int
+) -> MealSubsidy:
+    """差异化补贴 (民发〔2023〕58号): of the categories a diner belongs to, the one with the highest
+    subsidy a meal applies; at most the day's maximum of meals is subsidised."""
+    limit, p_limit = params.integer("eldercare.meal.max_meals_per_day")
+    if meals < 1 or meals > limit:
+        raise AnswerInvalid(f"每人每天补贴餐次为 1～{limit} 次", code="meals_invalid")
+    gaoling_age, p_age = params.integer("eldercare.meal.gaoling_age")
+    elderly_age, p_elderly = params.integer("eldercare.elderly_age")
+    belongs = {
+        "tekun": "tekun" in held,
+        "dibao": "dibao" in held,
+        "disabled": disabled,
+        "gaoling": age >= gaoling_age,
+        "elderly": age >= elderly_age,
+    }
+    if not belongs["elderly"]:
+        raise AnswerInvalid(f"未满{elderly_age}周岁，不享受老年助餐补贴", code="not_elderly")
+    best: tuple[str, Decimal, str] | None = None
+    for code in MEAL_CATEGORIES:
+        if not belongs[code]:
+            continue
+        amount, p = params.decimal(f"eldercare.meal.subsidy.{code}")
+        if best is None or amount > best[1]:
+            best = (code, amount, p.version_id)
+    assert best is not None
+    code, per_meal, version = best
+    return MealSubsidy(
+        code,
+        per_meal,
+        meals,
+        per_meal * meals,
+        (version, p_limit.version_id, p_age.version_id, p_elderly.version_id),
+    )

@@ -147,11 +147,11 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _day(text: str) -> date:
+def _day(text: str, what: str = "评估日期") -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise ValidationFailed("评估日期应为 YYYY-MM-DD 的有效日期", code="date_invalid") from None
+        raise ValidationFailed(f"{what}应为 YYYY-MM-DD 的有效日期", code="date_invalid") from None
 
 
 @requires(Capability.CASE_DATA)
@@ -225,5 +225,124 @@ def allowance_list(request: HttpRequest) -> HttpResponse:
             "month": month_text,
             "error": error,
             "done": done,
+        },
+    )
+
+
+# ── 助餐 ────────────────────────────────────────────────────────────────────────────────────
+
+
+def _month(text: str, default: YearMonth) -> YearMonth:
+    if not text:
+        return default
+    try:
+        return YearMonth.parse(text)
+    except (ValueError, TypeError):
+        raise ValidationFailed(f"月份格式应为 YYYY-MM：{text}", code="month_invalid") from None
+
+
+@requires(Capability.CASE_DATA)
+def meal_points(request: HttpRequest) -> HttpResponse:
+    """Meal points, this month's figures and the coverage of villages, computed."""
+    user = staff_user(request)
+    today = clock.today()
+    error = ""
+    if request.method == "POST":
+        try:
+            actions.do_add_meal_point(
+                user,
+                name=request.POST.get("name", ""),
+                village_code=request.POST.get("village", ""),
+                operator=request.POST.get("operator", ""),
+            )
+            return redirect("eldercare:meal_points")
+        except DomainError as exc:
+            error = exc.message
+    month = YearMonth.of(today)
+    coverage = queries.meal_coverage(user)
+    return render(
+        request,
+        "eldercare/meal_points.html",
+        {
+            "points": queries.meal_points_visible(user),
+            "coverage": coverage,
+            "villages": sum(c.villages for c in coverage),
+            "covered": sum(c.covered for c in coverage),
+            "figures": queries.meal_month_figures(user, month.first_day(), today),
+            "month": month,
+            "can_add": user.can(Capability.EDIT_CASES),
+            "error": error,
+            "form": request.POST,
+        },
+    )
+
+
+@requires(Capability.CASE_DATA)
+def meal_records(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    today = clock.today()
+    error, saved = "", None
+    if request.method == "POST":
+        try:
+            meals = request.POST.get("meals", "").strip()
+            if not meals.isdigit():
+                raise ValidationFailed("餐次应为整数", code="meals_invalid")
+            saved = actions.do_record_meal(
+                user,
+                point_id=int_param(request.POST.get("point"), "助餐点"),
+                id_number=request.POST.get("id_number", "").strip(),
+                day=_day(request.POST.get("day", ""), "就餐日期"),
+                meals=int(meals),
+            )
+        except DomainError as exc:
+            error = exc.message
+    records = queries.meal_records_visible(user)
+    q = request.GET.get("q", "").strip()
+    if q:
+        records = records.filter(person__name__contains=q)
+    page = Paginator(records, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "eldercare/meal_records.html",
+        {
+            "page": page,
+            "q": q,
+            "points": queries.meal_points_visible(user).filter(active=True),
+            "can_record": user.can(Capability.EDIT_CASES),
+            "error": error,
+            "saved": saved,
+            "form": request.POST,
+            "today": today.isoformat(),
+        },
+    )
+
+
+@requires(Capability.CASE_DATA)
+def meal_statements(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    today = clock.today()
+    error = ""
+    try:
+        month = _month(
+            request.POST.get("month") or request.GET.get("month", ""), YearMonth.of(today) - 1
+        )
+        if request.method == "POST":
+            actions.do_confirm_meal_statement(
+                user, int_param(request.POST.get("point"), "助餐点"), month
+            )
+            return redirect(f"{request.path}?month={month}")
+    except DomainError as exc:
+        error, month = exc.message, YearMonth.of(today) - 1
+    first, last = month.first_day(), month.last_day()
+    dues = [queries.meal_month_due(p, first, last) for p in queries.meal_points_visible(user)]
+    return render(
+        request,
+        "eldercare/meal_statements.html",
+        {
+            "month": month,
+            "dues": dues,
+            "can_confirm": user.can(Capability.APPROVE),
+            "month_over": month < YearMonth.of(today),
+            "error": error,
         },
     )
