@@ -10,13 +10,19 @@ from datetime import date, timedelta
 from minzheng.accounts.models import User
 from minzheng.core import clock
 from minzheng.core.yearmonth import YearMonth
-from minzheng.eldercare.actions import do_enrol_allowances, do_record_assessment
-from minzheng.eldercare.models import Assessment
+from minzheng.eldercare.actions import (
+    do_add_meal_point,
+    do_enrol_allowances,
+    do_record_assessment,
+    do_record_meal,
+)
+from minzheng.eldercare.models import Assessment, MealPoint
 from minzheng.eldercare.rules import ITEMS, Conditions, RiskEvent
 from minzheng.regions.models import Level, Region, code_range
 from minzheng.registry.models import Person
 
 SEED = 42195
+NANMEN = "330203001000"  # 南门街道, the demo caseworker's township
 ASSESSED = 40
 
 
@@ -77,7 +83,55 @@ def seed_demo() -> int:
                 second_assessor="社区医生" if n % 2 else "",
             )
             made += 1
+    made += _seed_meals(today)
     month = YearMonth.of(today)
     for county in Region.objects.filter(level=Level.COUNTY, parent_id="330200000000"):
         do_enrol_allowances(None, county.code, month)
+    return made
+
+
+def _seed_meals(today: date) -> int:
+    """Meal points in two of every three villages of 南门街道 and one in five elsewhere in the
+    city; last month's and this month's weekday meals for the elderly at four of 南门's points."""
+    if MealPoint.objects.exists():
+        return 0
+    rng = random.Random(SEED + 1)
+    points = []
+    for n, village in enumerate(Region.objects.filter(level=Level.VILLAGE).order_by("code")):
+        nanmen = village.parent_id == NANMEN
+        if (nanmen and n % 3 != 2) or (not nanmen and n % 5 == 0):
+            points.append(
+                do_add_meal_point(
+                    None,
+                    name=f"{village.name}老年食堂",
+                    village_code=village.code,
+                    operator=f"{village.name}居家养老服务中心",
+                )
+            )
+    worker = User.objects.filter(username="caseworker_nanmen").first()
+    if worker is None:
+        return 0
+    start = (YearMonth.of(today) - 1).first_day()
+    made = 0
+    for point in [p for p in points if p.region.parent_id == NANMEN][:4]:
+        diners = list(
+            Person.objects.filter(
+                region_id=point.region_id,
+                birth_date__lte=date(today.year - 65, 1, 1),
+                date_of_death__isnull=True,
+            ).order_by("id")[:8]
+        )
+        day = start
+        while day < today:
+            for person in diners if day.weekday() < 5 else []:
+                if rng.random() < 0.7:
+                    do_record_meal(
+                        worker,
+                        point_id=point.pk,
+                        id_number=person.id_number_plain(),
+                        day=day,
+                        meals=rng.choice((1, 1, 2)),
+                    )
+                    made += 1
+            day += timedelta(days=1)
     return made
