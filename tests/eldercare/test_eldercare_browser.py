@@ -79,3 +79,39 @@ def test_the_approver_enrols_the_allowance_and_pays_it_through_the_roll(
         )
     )
     assert "高龄津贴" in body and f"{total:,.2f}" in body
+
+
+def test_a_meal_is_recorded_and_the_month_settled_to_the_point(
+    page: Any,
+    household_li_three_members: Any,
+    parameters: None,
+    caseworker_nanmen: Any,
+    approver_haishu: Any,
+) -> None:
+    from minzheng.eldercare.actions import do_add_meal_point
+    from minzheng.payments.models import PaymentLine
+
+    do_add_meal_point(None, name="福湖社区老年食堂", village_code="330203001001")
+    last_month = YearMonth.of(timezone.localdate()) - 1
+    day = last_month.first_day().replace(day=3).isoformat()
+    log_in(page, "caseworker_nanmen", PASSWORD)
+    page.wait_for_selector("text=工作台")
+    page.click("text=就餐记录")
+    page.fill("#meal-form input[name=day]", day)
+    page.fill("#meal-form input[name=id_number]", "330203195001011238")  # 李建国, 74
+    page.fill("#meal-form input[name=meals]", "3")
+    page.click("text=记录就餐")
+    page.wait_for_selector(".error")
+    assert "每人每天补贴餐次为 1～2 次" in page.inner_text(".error")
+    page.fill("#meal-form input[name=meals]", "2")
+    page.click("text=记录就餐")
+    page.wait_for_selector("#meal-saved")
+    assert "其他老年人，补贴 6.00 元" in page.inner_text("#meal-saved")  # 3 元/餐 × 2
+
+    log_in(page, "approver_haishu", PASSWORD)
+    page.wait_for_selector("text=工作台")
+    page.goto(f"/eldercare/meals/statements/?month={last_month}")
+    page.click("text=确认月结")
+    page.wait_for_selector("text=已确认")
+    line = PaymentLine.objects.get(kind="meal_payable")
+    assert (line.amount_fen, line.month) == (600, last_month.first_day())

@@ -132,7 +132,11 @@ def test_the_month_is_settled_to_the_point_through_the_ledger(
         do_confirm_meal_statement(approver_haishu, canteen.pk, YearMonth(2024, 6))
     with pytest.raises(DomainError, match="已结算，不能补录"):
         do_record_meal(
-            caseworker_nanmen, point_id=canteen.pk, id_number=WANG_XIUYING, day=date(2024, 6, 5), meals=1
+            caseworker_nanmen,
+            point_id=canteen.pk,
+            id_number=WANG_XIUYING,
+            day=date(2024, 6, 5),
+            meals=1,
         )
     with pytest.raises(DomainError, match="县级审核审批员"):
         do_confirm_meal_statement(caseworker_nanmen, canteen.pk, YearMonth(2024, 7))
