@@ -233,6 +233,7 @@ def _code_label(code: str) -> str:
         "application_step",
         "enrolment_status",
         "payment_kind",
+        "ability_level",
     ):
         known = defaults()[kind].get(code)
         if known:
