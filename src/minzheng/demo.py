@@ -97,4 +97,8 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
     from minzheng.civil.demo import seed_demo as seed_civil
 
     seed_civil()
+
+    from minzheng.eldercare.demo import seed_demo as seed_eldercare
+
+    seed_eldercare()  # assessments, this month's 高龄津贴, meal points and meals
     return logins

@@ -10,9 +10,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import ConfigDict, Field
 
+from minzheng.accounts.callers import actor
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
-from minzheng.api.api import actor
 from minzheng.core.errors import PermissionDenied
 from minzheng.core.inputs import MAX_ID
 from minzheng.core.masking import mask_name
