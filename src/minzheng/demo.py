@@ -109,4 +109,7 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
     from minzheng.assistance.demo import seed_demo as seed_policy
 
     seed_policy()  # a 海曙 standard proposal waiting for a second person
+    from minzheng.eldercare.demo import seed_demo as seed_eldercare
+
+    seed_eldercare()  # assessments, this month's 高龄津贴, meal points and meals
     return logins

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "minzheng.organisations",
     "minzheng.charity",
     "minzheng.civil",
+    "minzheng.eldercare",
     "minzheng.api",
     "minzheng.operations",
     "minzheng.adoption",

@@ -100,6 +100,12 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("救助热线登记", "grievances:desk", C.CASE_DATA, "投诉举报"),
     MenuItem("行政复议诉讼", "grievances:appeals", C.CASE_DATA, "投诉举报"),
     MenuItem("大排摸", "outreach:campaign_list", C.CASE_DATA, "社会救助"),
+    MenuItem("能力评估", "eldercare:assessment_list", C.CASE_DATA, "养老服务"),
+    MenuItem("评估录入", "eldercare:assessment_new", C.EDIT_CASES, "养老服务"),
+    MenuItem("高龄津贴", "eldercare:allowance_list", C.CASE_DATA, "养老服务"),
+    MenuItem("老年助餐", "eldercare:meal_points", C.CASE_DATA, "养老服务"),
+    MenuItem("就餐记录", "eldercare:meal_records", C.CASE_DATA, "养老服务"),
+    MenuItem("助餐点月结", "eldercare:meal_statements", C.CASE_DATA, "养老服务"),
 )
 
 

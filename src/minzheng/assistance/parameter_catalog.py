@@ -951,6 +951,7 @@ def all_specs() -> list[ParameterSpec]:
     from minzheng.charity.parameter_catalog import CHARITY_PARAMETERS
     from minzheng.children.parameter_catalog import CHILDREN_PARAMETERS
     from minzheng.civil.parameter_catalog import CIVIL_PARAMETERS
+    from minzheng.eldercare.parameter_catalog import ELDERCARE_PARAMETERS
     from minzheng.grievances.parameter_catalog import GRIEVANCE_PARAMETERS
     from minzheng.medical.parameter_catalog import MEDICAL_PARAMETERS
     from minzheng.monitoring.parameter_catalog import MONITORING_PARAMETERS
@@ -970,6 +971,7 @@ def all_specs() -> list[ParameterSpec]:
         *CHILDREN_PARAMETERS,
         *GRIEVANCE_PARAMETERS,
         *OUTREACH_PARAMETERS,
+        *ELDERCARE_PARAMETERS,
     ]
 
 

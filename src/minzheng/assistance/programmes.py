@@ -20,6 +20,8 @@ class ProgrammeCode(StrEnum):
     SHOUZAI = "shouzai"
     CISHAN = "cishan"
     ERTONG = "ertong"
+    GAOLING = "gaoling"
+    ZHUCAN = "zhucan"
 
 
 class Basis(StrEnum):
@@ -29,6 +31,7 @@ class Basis(StrEnum):
     STATUS = "status"  # 依已认定的救助身份（低保、特困、低边）
     EVENT = "event"  # 依突发事件或刚性支出个案审批
     REFERRAL = "referral"  # 转介社会力量，不由政府发放
+    AGE = "age"  # 依户籍年龄，无需申请（高龄津贴）
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +95,24 @@ PROGRAMMES: tuple[Programme, ...] = (
         True,
         False,
         note="按儿童身份认定，个人按月发放（docs/children.md）",
+    ),
+    Programme(
+        ProgrammeCode.GAOLING,
+        "高龄津贴",
+        "高龄津贴",
+        Basis.AGE,
+        True,
+        False,
+        note="按户籍年龄从人员库自动纳入，无需申请，按月随花名册发放（docs/eldercare.md）",
+    ),
+    Programme(
+        ProgrammeCode.ZHUCAN,
+        "老年助餐补贴",
+        "助餐",
+        Basis.AGE,
+        False,
+        False,
+        note="按就餐记录和分类补贴标准按月结算给助餐点（docs/eldercare.md）",
     ),
 )
 

@@ -8,6 +8,7 @@ from functools import cache
 
 from minzheng.core.money import ROUNDING_LABELS
 from minzheng.core.regioncode import full_code
+from minzheng.eldercare.labels import KIND_NAMES as ELDERCARE_KIND_NAMES
 
 KIND_NAMES: dict[str, str] = {
     "programme": "救助项目",
@@ -29,6 +30,7 @@ KIND_NAMES: dict[str, str] = {
     "field": "变更字段",
     "linkage_comparison": "身份比对项",
     "linkage_level": "身份比对结果",
+    **ELDERCARE_KIND_NAMES,
 }
 
 OBJECT_TYPES: dict[str, str] = {
@@ -51,6 +53,11 @@ OBJECT_TYPES: dict[str, str] = {
     "outreach_target": "排摸对象",
     "demo_clock": "演示日期",
     "dictionary_label": "字典标签",
+    "eldercare_assessment": "老年人能力评估",
+    "allowance_run": "高龄津贴名单生成",
+    "meal_point": "助餐点",
+    "meal_record": "就餐记录",
+    "meal_statement": "助餐点月结单",
     "eligibility_decision": "救助资格认定",
     "enrolment": "救助对象",
     "fast_track": "快速通道",
@@ -195,7 +202,14 @@ def defaults() -> dict[str, dict[str, str]]:
         "job_status": dict(Job.Status.choices),
         "linkage_comparison": dict(COMPARISON_LABELS),
         "linkage_level": dict(LEVEL_LABELS),
+        **_eldercare_labels(),
     }
+
+
+def _eldercare_labels() -> dict[str, dict[str, str]]:
+    from minzheng.eldercare.labels import dictionary_labels
+
+    return dictionary_labels()
 
 
 def _parameter_names() -> dict[str, str]:
@@ -255,6 +269,7 @@ def _code_label(code: str) -> str:
         "application_step",
         "enrolment_status",
         "payment_kind",
+        "ability_level",
     ):
         known = defaults()[kind].get(code)
         if known:

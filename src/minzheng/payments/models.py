@@ -39,6 +39,7 @@ class Kind(models.TextChoices):
     OVERPAYMENT = "overpayment", "多发待追回"
     RECOVERY = "recovery", "追回扣款"
     MEDICAL_PAYABLE = "medical_payable", "医疗救助应付医院款"  # a hospital's monthly statement
+    MEAL_PAYABLE = "meal_payable", "助餐补贴应付助餐点款"  # a meal point's monthly statement
 
 
 PAYOUT_KINDS = (Kind.BENEFIT, Kind.PRICE_SUBSIDY, Kind.TEMPORARY)
@@ -49,6 +50,7 @@ class Source(models.TextChoices):
     TEMPORARY_CASE = "t", "临时救助个案"
     MEDICAL_STATEMENT = "m", "医院月结单"
     BACK_PAY = "b", "补发"
+    MEAL_STATEMENT = "z", "助餐点月结单"
 
 
 class RollQuerySet(RegionScopedQuerySet["Roll"]):

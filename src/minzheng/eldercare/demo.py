@@ -1,0 +1,138 @@
+"""Demo data for elderly care: ability assessments of the elderly of 南门街道 by its caseworker (a
+year-old first assessment for some, so the history and the reassessment queue show), and this
+month's 高龄津贴 found from the registry in every county. Idempotent: a second run adds nothing."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from minzheng.accounts.models import User
+from minzheng.accounts.scope import region_q
+from minzheng.core import clock
+from minzheng.core.regioncode import RegionCode
+from minzheng.core.yearmonth import YearMonth
+from minzheng.eldercare.actions import (
+    do_add_meal_point,
+    do_enrol_allowances,
+    do_record_assessment,
+    do_record_meal,
+)
+from minzheng.eldercare.models import Assessment, MealPoint
+from minzheng.eldercare.rules import ITEMS, Conditions, RiskEvent
+from minzheng.regions.models import Level, Region
+from minzheng.registry.models import Person
+
+SEED = 42195
+NANMEN = "330203001000"  # 南门街道, the demo caseworker's township
+ASSESSED = 40
+
+
+def _answers(rng: random.Random, frailty: float) -> dict[str, int]:
+    """Answers that fall together: the frailer the person, the lower every item tends to be."""
+    answers = {}
+    for item in ITEMS:
+        top = item.max_points
+        drop = sum(1 for _ in range(top) if rng.random() < frailty)
+        answers[item.code] = top - drop
+    return answers
+
+
+def seed_demo() -> int:
+    """Returns the number of assessments made (0 when the demo already has them)."""
+    today = clock.today()
+    made = 0
+    assessor = User.objects.filter(username="caseworker_nanmen").first()
+    if assessor is not None and not Assessment.objects.exists():
+        rng = random.Random(SEED)
+        born_by = date(today.year - 62, 1, 1)
+        township = RegionCode.of(assessor.region_id, Level.TOWNSHIP)
+        elderly = list(
+            Person.objects.filter(
+                region_q(township),
+                birth_date__lte=born_by,
+                date_of_death__isnull=True,
+            ).order_by("id")[:ASSESSED]
+        )
+        for n, person in enumerate(elderly):
+            frailty = rng.choice((0.0, 0.05, 0.2, 0.4, 0.6, 0.9))
+            if n % 3 == 0:  # assessed a year and a half ago: history, and due again
+                do_record_assessment(
+                    assessor,
+                    person.pk,
+                    answers=_answers(rng, max(frailty - 0.1, 0.0)),
+                    conditions=Conditions(),
+                    assessed_on=today - timedelta(days=540 + n),
+                )
+                made += 1
+            assessed_on = today - timedelta(days=n * 9 % 300)
+            events: tuple[tuple[RiskEvent, date], ...] = ()
+            if n % 7 == 3:
+                events = (
+                    (RiskEvent.FALL, assessed_on - timedelta(days=20)),
+                    (RiskEvent.WANDERING, assessed_on - timedelta(days=4)),
+                )
+            do_record_assessment(
+                assessor,
+                person.pk,
+                answers=_answers(rng, frailty),
+                conditions=Conditions(
+                    dementia=n % 11 == 5, coma=n == 17 and frailty > 0.5, risk_events=events
+                ),
+                assessed_on=assessed_on,
+                reason="routine",
+                second_assessor="社区医生" if n % 2 else "",
+            )
+            made += 1
+    made += _seed_meals(today)
+    month = YearMonth.of(today)
+    for county in Region.objects.filter(level=Level.COUNTY, parent_id="330200000000"):
+        do_enrol_allowances(None, county.code, month)
+    return made
+
+
+def _seed_meals(today: date) -> int:
+    """Meal points in two of every three villages of 南门街道 and one in five elsewhere in the
+    city; last month's and this month's weekday meals for the elderly at four of 南门's points."""
+    if MealPoint.objects.exists():
+        return 0
+    rng = random.Random(SEED + 1)
+    points = []
+    for n, village in enumerate(Region.objects.filter(level=Level.VILLAGE).order_by("code")):
+        nanmen = village.parent_id == NANMEN
+        if (nanmen and n % 3 != 2) or (not nanmen and n % 5 == 0):
+            points.append(
+                do_add_meal_point(
+                    None,
+                    name=f"{village.name}老年食堂",
+                    village_code=village.code,
+                    operator=f"{village.name}居家养老服务中心",
+                )
+            )
+    worker = User.objects.filter(username="caseworker_nanmen").first()
+    if worker is None:
+        return 0
+    start = (YearMonth.of(today) - 1).first_day()
+    made = 0
+    for point in [p for p in points if p.region.parent_id == NANMEN][:4]:
+        diners = list(
+            Person.objects.filter(
+                region_id=point.region_id,
+                birth_date__lte=date(today.year - 65, 1, 1),
+                date_of_death__isnull=True,
+            ).order_by("id")[:8]
+        )
+        day = start
+        while day < today:
+            for person in diners if day.weekday() < 5 else []:
+                if rng.random() < 0.7:
+                    do_record_meal(
+                        worker,
+                        point_id=point.pk,
+                        id_number=person.id_number_plain(),
+                        day=day,
+                        meals=rng.choice((1, 1, 2)),
+                    )
+                    made += 1
+            day += timedelta(days=1)
+    return made

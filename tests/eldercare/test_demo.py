@@ -1,0 +1,30 @@
+"""The demo seeding: assessments with history for 南门街道, this month's 高龄津贴, meal points and
+meals — and a second run adds nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from minzheng.assistance.models import Enrolment
+from minzheng.eldercare.demo import seed_demo
+from minzheng.eldercare.models import Assessment, MealPoint, MealRecord
+
+
+def test_the_demo_fills_every_eldercare_page(
+    elders_fuhu: dict[str, Any], household_li_three_members: Any
+) -> None:
+    from minzheng.demo import ensure_demo_staff
+
+    ensure_demo_staff()
+    made = seed_demo()
+    # 李建国, 王秀英 and the four 钱/孙 elders of 福湖社区: each assessed, two a year and a half ago too
+    assert Assessment.objects.values("person").distinct().count() == 6
+    assert Assessment.objects.count() == 8
+    assert Enrolment.objects.filter(programme="gaoling", status="active").count() == 4
+    assert MealPoint.objects.filter(region__parent_id="330203001000").exists()
+    assert (
+        MealRecord.objects.exists()
+        and made == Assessment.objects.count() + MealRecord.objects.count()
+    )
+    assert seed_demo() == 0
+    assert Assessment.objects.count() == 8
