@@ -283,6 +283,8 @@ def test_format_errors_agree_with_stdnum(number: str) -> None:
         stdnum_format_error = False
     except InvalidFormat:
         stdnum_format_error = True
-    except ValidationError:
+    except (ValidationError, KeyError):
+        # python-stdnum raises KeyError (not a ValidationError) for a few region prefixes its
+        # table lists without a county, e.g. 114966…; the format itself passed by then.
         stdnum_format_error = False
     assert (error_code(number) == "bad_format") == stdnum_format_error

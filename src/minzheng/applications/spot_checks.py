@@ -24,6 +24,7 @@ from minzheng.assistance.queries import parameter_set
 from minzheng.core import audit
 from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.models import AuditEvent
+from minzheng.core.regioncode import county_of
 from minzheng.core.yearmonth import YearMonth
 from minzheng.regions.models import Level
 
@@ -71,9 +72,9 @@ def do_draw_spot_check(actor: User, month: YearMonth) -> SpotCheck:
     county = _county_of(actor)
     if SpotCheck.objects.filter(county_id=county, month=month.first_day()).exists():
         raise ValidationFailed(f"{month} 的低保抽查已抽取，不能重复抽取", code="spot_check_exists")
-    share, used = parameter_set(county[:6], month.first_day()).decimal(SHARE_KEY)
+    share, used = parameter_set(county_of(county), month.first_day()).decimal(SHARE_KEY)
     enrolments = enrolled_in(actor, month)
-    drawn = spot_check.draw(county[:6], month, enrolments, share)
+    drawn = spot_check.draw(county_of(county), month, enrolments, share)
     if not drawn.drawn:
         raise ValidationFailed(f"{month} 本县没有在保的低保家庭，无需抽查", code="nothing_to_draw")
     due_on = (month + 1).first_day()

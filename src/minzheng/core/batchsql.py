@@ -75,6 +75,14 @@ def local_session(master: str = "local[2]") -> Any:
     from pyspark.sql import SparkSession
 
     builder: Any = SparkSession.builder
+    try:  # Splink's similarity functions, from the jar inside the package: one local session
+        # serves the batch stages and multi-identity linkage alike (getOrCreate returns the
+        # first session made, whatever a later builder asks for).
+        from splink.backends.spark import similarity_jar_location
+
+        builder = builder.config("spark.jars", similarity_jar_location())
+    except ImportError:
+        pass
     return (
         builder.master(master)
         .appName("minzheng-batch")
