@@ -231,7 +231,12 @@ LOGGING = {
     "formatters": {"json": {"()": "minzheng.core.logs.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("MINZHENG_LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        # Splink warns once per comparison level it could not train (expected on small data,
+        # e.g. the demo's linkage run); only its errors reach the log.
+        "splink": {"level": "ERROR"},
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
