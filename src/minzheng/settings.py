@@ -236,6 +236,8 @@ LOGGING = {
         # Splink warns once per comparison level it could not train (expected on small data,
         # e.g. the demo's linkage run); only its errors reach the log.
         "splink": {"level": "ERROR"},
+        # The worker loop starts django-tasks-db's batch worker every couple of seconds.
+        "django_tasks_db": {"level": "WARNING"},
     },
 }
 
