@@ -16,7 +16,6 @@ from minzheng.assistance.models import Enrolment, EnrolmentAmount
 from minzheng.core import audit, clock
 from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.models import AuditEvent
-from minzheng.core.money import to_fen
 from minzheng.core.regioncode import RegionCode, county_of, full_code
 from minzheng.core.yearmonth import YearMonth
 from minzheng.eldercare import queries, rules
@@ -382,8 +381,7 @@ def do_record_meal(
 def do_confirm_meal_statement(actor: User, point_id: int, month: YearMonth) -> MealStatement:
     """Close a meal point's month: the subsidy of its records becomes a payable to the point in
     the payments ledger (借 支出 / 贷 应付), in the county's roll of that month."""
-    from minzheng.payments.jobs import working_version
-    from minzheng.payments.models import PaymentLine
+    from minzheng.payments.jobs import book_payable
 
     if not actor.can(Capability.APPROVE):
         raise PermissionDenied("只有县级审核审批员可以确认助餐点月结单")
@@ -412,18 +410,16 @@ def do_confirm_meal_statement(actor: User, point_id: int, month: YearMonth) -> M
             statement=statement
         )
         if due.total > 0:
-            line = PaymentLine.objects.create(
+            line = book_payable(
                 source="z",
                 source_id=statement.pk,
-                month=first,
                 kind="meal_payable",
-                roll=working_version(county, month, actor),
                 programme="zhucan",
+                county=county,
+                month=month,
                 region_id=point.region_id,
-                payee=None,
-                amount_fen=to_fen(due.total),
-                debit="expense",
-                credit="payable",
+                amount=due.total,
+                actor=actor,
             )
             statement.payment_line_id = line.pk
             statement.save(update_fields=["payment_line_id"])

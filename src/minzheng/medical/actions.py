@@ -26,7 +26,7 @@ from minzheng.core import audit
 from minzheng.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from minzheng.core.idnumber import normalize
 from minzheng.core.models import AuditEvent
-from minzheng.core.money import FEN, to_fen
+from minzheng.core.money import FEN
 from minzheng.core.pii import ID_NUMBER, blind_index
 from minzheng.core.regioncode import county_code
 from minzheng.core.yearmonth import YearMonth
@@ -372,8 +372,7 @@ def do_register_hospital(
 def do_confirm_statement(actor: User, hospital_id: int, month: YearMonth) -> Statement:
     """Close a hospital's month: its live settlements go on the statement, and the total becomes a
     payable to the hospital in the payments ledger (借 支出 / 贷 应付, in the county's roll)."""
-    from minzheng.payments.jobs import working_version
-    from minzheng.payments.models import PaymentLine
+    from minzheng.payments.jobs import book_payable
 
     if not actor.can(Capability.APPROVE):
         raise PermissionDenied("只有县级审核审批员可以确认医院月结单")
@@ -409,18 +408,16 @@ def do_confirm_statement(actor: User, hospital_id: int, month: YearMonth) -> Sta
         Settlement.objects.filter(pk__in=rows).update(statement=statement)
         if due.total > 0:
             county = Region.objects.get(code=county_code(hospital.region_id))
-            line = PaymentLine.objects.create(
+            line = book_payable(
                 source="m",
                 source_id=statement.pk,
-                month=first,
                 kind="medical_payable",
-                roll=working_version(county, month, actor),
                 programme="yiliao",
+                county=county,
+                month=month,
                 region_id=hospital.region_id,
-                payee=None,
-                amount_fen=to_fen(due.total),
-                debit="expense",
-                credit="payable",
+                amount=due.total,
+                actor=actor,
             )
             statement.payment_line_id = line.pk
             statement.save(update_fields=["payment_line_id"])

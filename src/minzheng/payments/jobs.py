@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -24,7 +25,7 @@ from minzheng.core.errors import ValidationFailed
 from minzheng.core.money import to_fen
 from minzheng.core.regioncode import county_of, full_code
 from minzheng.core.yearmonth import YearMonth
-from minzheng.payments.models import Roll
+from minzheng.payments.models import PaymentLine, Roll
 from minzheng.payments.parameter_catalog import payment_parameters
 from minzheng.payments.rules import PriceSubsidyDecision, price_subsidy
 from minzheng.regions.models import Level, Region
@@ -329,3 +330,32 @@ def run_roll(
             roll.save(update_fields=["completed_at"])
     result.seconds = time.perf_counter() - started
     return result
+
+
+def book_payable(
+    *,
+    source: str,
+    source_id: int,
+    kind: str,
+    programme: str,
+    county: Region,
+    month: YearMonth,
+    region_id: str,
+    amount: Decimal,
+    actor: User | None,
+) -> PaymentLine:
+    """A provider's month (a hospital's or a meal point's statement) as a payable in the ledger:
+    借 支出 / 贷 应付, in the county's working roll of that month."""
+    return PaymentLine.objects.create(
+        source=source,
+        source_id=source_id,
+        month=month.first_day(),
+        kind=kind,
+        roll=working_version(county, month, actor),
+        programme=programme,
+        region_id=region_id,
+        payee=None,
+        amount_fen=to_fen(amount),
+        debit="expense",
+        credit="payable",
+    )
