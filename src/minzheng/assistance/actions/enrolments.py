@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -128,22 +129,29 @@ def do_end_enrolment(
         end = (last_paid_month + 1).first_day()
         if end <= locked.start_month:
             end = locked.start_month
-        before = {"status": locked.status, "end_month": locked.end_month}
-        locked.status = Enrolment.Status.ENDED
-        locked.end_month = end
-        locked.save(update_fields=["status", "end_month", "updated_at"])
-        audit.record(
-            actor,
-            AuditEvent.Action.UPDATE,
-            "enrolment",
-            locked.pk,
-            summary=f"终止：{reason}",
-            before=before,
-            after={"status": locked.status, "end_month": end},
-            region_code=locked.region_id,
-        )
+        _set_status(actor, locked, Enrolment.Status.ENDED, end, summary=f"终止：{reason}")
     enrolment.status, enrolment.end_month = locked.status, locked.end_month
     return locked
+
+
+def _set_status(
+    actor: User | None, locked: Enrolment, status: str, end: date, *, summary: str
+) -> None:
+    """Move a locked enrolment to `status`, paid until the month before `end`; audited."""
+    before = {"status": locked.status, "end_month": locked.end_month}
+    locked.status = status
+    locked.end_month = end
+    locked.save(update_fields=["status", "end_month", "updated_at"])
+    audit.record(
+        actor,
+        AuditEvent.Action.UPDATE,
+        "enrolment",
+        locked.pk,
+        summary=summary,
+        before=before,
+        after={"status": locked.status, "end_month": end},
+        region_code=locked.region_id,
+    )
 
 
 def do_start_gradual_exit(
@@ -161,19 +169,12 @@ def do_start_gradual_exit(
         raise ValidationFailed("渐退截止月份不能早于起始月份", code="bad_month")
     with transaction.atomic():
         locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-        before = {"status": locked.status, "end_month": locked.end_month}
-        locked.status = Enrolment.Status.GRADUAL_EXIT
-        locked.end_month = end
-        locked.save(update_fields=["status", "end_month", "updated_at"])
-        audit.record(
+        _set_status(
             actor,
-            AuditEvent.Action.UPDATE,
-            "enrolment",
-            locked.pk,
+            locked,
+            Enrolment.Status.GRADUAL_EXIT,
+            end,
             summary=f"渐退：发放至{until}，{reason.strip()}",
-            before=before,
-            after={"status": locked.status, "end_month": end},
-            region_code=locked.region_id,
         )
     enrolment.status, enrolment.end_month = locked.status, locked.end_month
     return locked
