@@ -66,6 +66,12 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     except DomainError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return 2
+    except ImportError:
+        print(
+            "错误：本机未安装 pyspark，无法使用 --engine spark（安装开发依赖或在集群上运行）",
+            file=sys.stderr,
+        )
+        return 2
     finally:
         bar.close()
     print(
