@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -22,6 +23,9 @@ def pytest_configure(config: pytest.Config) -> None:
         from minzheng.core.crypto import Keyring
 
         os.environ["MINZHENG_KEYS"] = Keyring.generate().to_json()
+    # py4j logs "Closing down clientserver connection" from a finaliser at interpreter exit, when
+    # the log stream is already closed: a harmless "--- Logging error ---" after every Spark run.
+    logging.getLogger("py4j").setLevel(logging.WARNING)
 
 
 @pytest.fixture(scope="session", autouse=True)
