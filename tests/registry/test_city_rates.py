@@ -19,32 +19,12 @@ PERSONS = 100_000
 def decided() -> tuple[SyntheticRegistry, economy.EconomicFacts, Any, economy.Tally]:
     data = generate(PERSONS, seed=2020)
     params = {c: default_parameters(c, economy.DECISION_DAY) for c in COUNTY_RESIDENTS}
-    facts = economy.draw_facts(
+    facts, result = economy.decide(
+        data,
         rng=np.random.default_rng(1),
-        household=data.household,
-        head=data.household_head,
-        relationship=data.relationship,
-        birth_ordinal=data.birth_ordinal,
-        hukou_type=data.hukou_type,
-        disability_category=data.disability_category,
-        disability_grade=data.disability_grade,
-        illness=data.illness,
-        labour_capacity=data.labour_capacity,
         policy=load_policy(params["330203"]),
+        params=params.__getitem__,
     )
-    columns = economy.batch_columns(
-        household=data.household,
-        head=data.household_head,
-        relationship=data.relationship,
-        birth_ordinal=data.birth_ordinal,
-        household_village=data.household_village,
-        hukou_type=data.hukou_type,
-        disability_category=data.disability_category,
-        disability_grade=data.disability_grade,
-        illness=data.illness,
-        facts=facts,
-    )
-    result = economy.evaluate(columns, params)
     return data, facts, result, economy.tally(data.household, data.household_head, facts, result)
 
 
@@ -121,19 +101,8 @@ def test_deaths_recorded_late_are_planted_among_those_living_alone(decided: Any)
     data, *_rest = decided
     params = default_parameters("330203", economy.DECISION_DAY)
     wanted = {"dibao": 0, "dibian": 0, "tekun": 200, "single_person": 0, "gradual_exit": 0}
-    facts = economy.draw_facts(
-        rng=np.random.default_rng(3),
-        household=data.household,
-        head=data.household_head,
-        relationship=data.relationship,
-        birth_ordinal=data.birth_ordinal,
-        hukou_type=data.hukou_type,
-        disability_category=data.disability_category,
-        disability_grade=data.disability_grade,
-        illness=data.illness,
-        labour_capacity=data.labour_capacity,
-        policy=load_policy(params),
-        wanted=wanted,
+    facts = economy.facts_for(
+        data, rng=np.random.default_rng(3), policy=load_policy(params), wanted=wanted
     )
     assert len(facts.late_death) == 2  # 1 % of 200
     assert (facts.band[data.household[facts.late_death]] == economy.Band.ALONE).all()

@@ -297,33 +297,13 @@ def chunk_data(
 
     data = generate(chunk.persons, chunk.seed(seed), county=chunk.county or None, slots=chunk.slots)
     policy = load_policy(params(chunk.county or CITY))
-    facts = economy.draw_facts(
+    facts, result = economy.decide(
+        data,
         rng=np.random.default_rng([*chunk.seed(seed), 1]),
-        household=data.household,
-        head=data.household_head,
-        relationship=data.relationship,
-        birth_ordinal=data.birth_ordinal,
-        hukou_type=data.hukou_type,
-        disability_category=data.disability_category,
-        disability_grade=data.disability_grade,
-        illness=data.illness,
-        labour_capacity=data.labour_capacity,
         policy=policy,
+        params=params,
         wanted=chunk.wanted,
     )
-    columns = economy.batch_columns(
-        household=data.household,
-        head=data.household_head,
-        relationship=data.relationship,
-        birth_ordinal=data.birth_ordinal,
-        household_village=data.household_village,
-        hukou_type=data.hukou_type,
-        disability_category=data.disability_category,
-        disability_grade=data.disability_grade,
-        illness=data.illness,
-        facts=facts,
-    )
-    result = economy.evaluate(columns, {code: params(code) for code in columns[0].regions})
     return data, facts, result
 
 

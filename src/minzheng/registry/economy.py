@@ -11,10 +11,11 @@ The calibration and which values are illustrative: docs/synthetic_city.md.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -45,6 +46,9 @@ from minzheng.assistance.facts import (
 )
 from minzheng.assistance.parameters import ParameterSet
 from minzheng.assistance.policy import Policy
+
+if TYPE_CHECKING:
+    from minzheng.registry.seed import SyntheticRegistry
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -584,6 +588,55 @@ class Tally:
         return Tally(
             *(a + b for a, b in zip(self.as_dict().values(), other.as_dict().values(), strict=True))
         )
+
+
+def facts_for(
+    data: SyntheticRegistry,
+    *,
+    rng: np.random.Generator,
+    policy: Policy,
+    wanted: Mapping[str, int] | None = None,
+) -> EconomicFacts:
+    """`draw_facts` over a generated registry's columns."""
+    return draw_facts(
+        rng=rng,
+        household=data.household,
+        head=data.household_head,
+        relationship=data.relationship,
+        birth_ordinal=data.birth_ordinal,
+        hukou_type=data.hukou_type,
+        disability_category=data.disability_category,
+        disability_grade=data.disability_grade,
+        illness=data.illness,
+        labour_capacity=data.labour_capacity,
+        policy=policy,
+        wanted=wanted,
+    )
+
+
+def decide(
+    data: SyntheticRegistry,
+    *,
+    rng: np.random.Generator,
+    policy: Policy,
+    params: Callable[[str], ParameterSet],
+    wanted: Mapping[str, int] | None = None,
+) -> tuple[EconomicFacts, BatchResult]:
+    """A generated registry's facts, and what the platform's batch rules decide on them."""
+    facts = facts_for(data, rng=rng, policy=policy, wanted=wanted)
+    columns = batch_columns(
+        household=data.household,
+        head=data.household_head,
+        relationship=data.relationship,
+        birth_ordinal=data.birth_ordinal,
+        household_village=data.household_village,
+        hukou_type=data.hukou_type,
+        disability_category=data.disability_category,
+        disability_grade=data.disability_grade,
+        illness=data.illness,
+        facts=facts,
+    )
+    return facts, evaluate(columns, {code: params(code) for code in columns[0].regions})
 
 
 def tally(household: IntArray, head: IntArray, facts: EconomicFacts, result: BatchResult) -> Tally:
