@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -69,3 +71,17 @@ def test_createuser_explains_a_bad_region(
 def test_the_parser_lists_plugin_commands() -> None:
     choices = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     assert set(COMMANDS) <= set(choices)
+
+
+def test_a_command_on_a_database_without_tables_says_to_migrate(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
+    done = subprocess.run(
+        [sys.executable, "-m", "minzheng.cli", "seed", "--scale", "district", "--dry-run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "数据库尚未建表，请先运行 minzheng migrate" in done.stderr
+    assert "Traceback" not in done.stderr

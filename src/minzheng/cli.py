@@ -249,6 +249,8 @@ def _run(args: argparse.Namespace) -> int:
     import json
     from decimal import InvalidOperation
 
+    from django.db import OperationalError, ProgrammingError
+
     from minzheng.core.errors import DomainError
 
     try:
@@ -279,6 +281,11 @@ def _run(args: argparse.Namespace) -> int:
         return _fail(f"读写文件失败：{exc.strerror or exc}")
     except KeyboardInterrupt:
         return _fail("已中断", 130)
+    except (OperationalError, ProgrammingError) as exc:
+        text = str(exc)
+        if "no such table" in text or "does not exist" in text:
+            return _fail("数据库尚未建表，请先运行 minzheng migrate（演示环境用 make demo）")
+        raise
     return result
 
 
