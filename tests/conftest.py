@@ -238,3 +238,21 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     page.set_default_timeout(30_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def run_worker(monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
+    """One pass of the worker inside a test. The test's transaction stays open, so the worker's
+    per-loop `close_old_connections` (which would drop a connection not in autocommit) is a no-op
+    here; the stored schedules are left alone."""
+    import django_tasks_db.management.commands.db_worker as db_worker
+
+    from minzheng.jobs import runner
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    monkeypatch.setattr(runner, "close_old_connections", lambda: None)
+
+    def run() -> int:
+        return runner.work(once=True, interval=0, schedules=False)
+
+    return run

@@ -34,3 +34,11 @@ def code_from_outbox(browser: Any, live_server: Any) -> str:
     match = re.search(r"验证码为(\d{6})", body)
     assert match, body
     return match.group(1)
+
+
+def run_queued_jobs() -> int:
+    """What `minzheng worker` does for one pass, run in the test's own thread: every job a page
+    queued (a roll, a linkage run, an import) runs now; the stored schedules are left alone."""
+    from minzheng.jobs import runner
+
+    return runner.work(once=True, interval=0, schedules=False)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from minzheng.core.yearmonth import YearMonth
 
 from ..conftest import PASSWORD
-from .conftest import code_from_outbox, log_in
+from .conftest import code_from_outbox, log_in, run_queued_jobs
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -118,6 +118,8 @@ def test_a_case_goes_from_the_portal_to_the_bank_return_through_pages(
     assert staff.input_value("input[name=month]") == str(month)
     staff.select_option("select[name=county]", "330203000000")
     staff.click("form[data-roll-generate] button")
+    staff.wait_for_selector("#job-progress")  # the roll is made by the worker
+    assert run_queued_jobs() == 1
     staff.wait_for_selector("[data-roll-status]")
     assert "1 笔" in staff.inner_text("[data-roll-total]")
     assert "新增 1 人" in staff.inner_text("[data-month-change]")

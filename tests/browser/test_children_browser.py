@@ -12,7 +12,7 @@ from minzheng.core.yearmonth import YearMonth
 from tests.children.conftest import household_li_orphan, parameters  # noqa: F401 — by name
 
 from ..conftest import PASSWORD
-from .conftest import log_in
+from .conftest import log_in, run_queued_jobs
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,6 +51,8 @@ def test_a_child_is_identified_enrolled_and_paid_through_the_roll(
     page.fill("input[name=month]", str(month))
     page.select_option("select[name=county]", "330203000000")
     page.click("form[data-roll-generate] button")
+    page.wait_for_selector("#job-progress")  # the roll is made by the worker
+    assert run_queued_jobs() == 1
     page.wait_for_selector("[data-roll-status]")
     row = page.locator("[data-roll-lines] tr", has_text="李小雨")
     assert "儿童保障" in row.inner_text() and "1,600.00" in row.inner_text()

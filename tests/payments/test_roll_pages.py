@@ -16,6 +16,7 @@ from minzheng.assistance.actions import do_change_enrolment_amount
 from minzheng.cli import main
 from minzheng.core.models import AuditEvent
 from minzheng.core.yearmonth import YearMonth
+from minzheng.jobs.models import Job
 from minzheng.payments.actions import do_approve_roll, do_register_bank_account, do_run_roll
 from minzheng.payments.models import BankFile, PaymentLine, Roll
 from tests.conftest import PASSWORD
@@ -36,17 +37,36 @@ def checker(make_staff: Any) -> Any:
 
 
 def test_a_county_approver_generates_march_from_the_page(
-    dibao_li: Any, tekun_zhao: Any, approver_haishu: Any
+    dibao_li: Any,
+    tekun_zhao: Any,
+    approver_haishu: Any,
+    run_worker: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    response = _client(approver_haishu).post(
-        "/payments/rolls/generate/", {"county": "330203000000", "month": "2020-03"}
-    )
+    client = _client(approver_haishu)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/payments/rolls/generate/", {"county": "330203000000", "month": "2020-03"}
+        )
+    # The page answers at once with the task page; nothing is made until the worker runs.
+    job = Job.objects.get(kind="roll")
+    assert response.status_code == 302
+    assert response["Location"] == f"/jobs/{job.pk}/?follow=1"
+    assert job.params == {"county": "330203000000", "month": "2020-03"}
+    assert not Roll.objects.exists()
+    assert run_worker() == 1
     roll = Roll.objects.get(county_id="330203000000", month=date(2020, 3, 1))
-    assert response.status_code == 302 and response["Location"] == f"/payments/rolls/{roll.pk}/"
     assert roll.made_by == approver_haishu and roll.completed_at is not None
+    # The poll that sees the job done takes the browser to the roll; a later visit does not.
+    poll = client.get(f"/jobs/{job.pk}/progress/?follow=1", headers={"HX-Request": "true"})
+    assert poll["HX-Redirect"] == f"/payments/rolls/{roll.pk}/"
+    assert "HX-Redirect" not in client.get(
+        f"/jobs/{job.pk}/progress/", headers={"HX-Request": "true"}
+    )
+    assert f'href="/payments/rolls/{roll.pk}/"' in client.get(f"/jobs/{job.pk}/").content.decode()
     # The county's first roll pays the roll month only (earlier months: the former system).
     assert PaymentLine.objects.filter(roll=roll).count() == 2
-    page = _client(approver_haishu).get(response["Location"]).content.decode()
+    page = _client(approver_haishu).get(f"/payments/rolls/{roll.pk}/").content.decode()
     assert "2 笔，2,075.00 元" in page
     assert "南门街道" in page
     # Nobody has an account yet: both payees are listed before approval.
@@ -62,14 +82,14 @@ def test_a_bad_month_or_another_county_is_refused_with_a_message(
     assert "发放月份格式应为" in client.get("/payments/rolls/").content.decode()
     client.post("/payments/rolls/generate/", {"county": "330212", "month": "2020-03"})
     assert "只能由县级或市级人员生成全县花名册" in client.get("/payments/rolls/").content.decode()
-    assert not Roll.objects.exists()
+    assert not Roll.objects.exists() and not Job.objects.exists()
 
 
 def test_a_caseworker_cannot_generate_a_county_roll(dibao_li: Any, caseworker_nanmen: Any) -> None:
     client = _client(caseworker_nanmen)
     assert "生成（或续算）花名册" not in client.get("/payments/rolls/").content.decode()
     client.post("/payments/rolls/generate/", {"county": "330203", "month": "2020-03"})
-    assert not Roll.objects.exists()
+    assert not Roll.objects.exists() and not Job.objects.exists()
 
 
 def test_the_roll_page_lists_new_stopped_and_changed_from_last_month(

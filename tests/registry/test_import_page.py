@@ -23,7 +23,11 @@ urlpatterns = [
 
 @pytest.mark.urls(__name__)
 def test_a_caseworker_imports_a_sheet_and_downloads_the_error_report(
-    caseworker_nanmen: Any, settings: Any, tmp_path: Any
+    caseworker_nanmen: Any,
+    settings: Any,
+    tmp_path: Any,
+    run_worker: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     settings.VAR_DIR = tmp_path
     client = Client()
@@ -32,8 +36,15 @@ def test_a_caseworker_imports_a_sheet_and_downloads_the_error_report(
     assert template.status_code == 200 and template.content[:2] == b"PK"
     upload = sheet(*CHEN_FAMILY, member("B", "户主", "赵敏", "330203198001011235"))
     upload.name = "households.xlsx"  # type: ignore[attr-defined]
-    page = client.post("/registry/import/", {"file": upload}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/registry/import/", {"file": upload})
+    # The import runs on the worker; the task page shows the counts and each refused row.
+    assert response.status_code == 302 and response["Location"].startswith("/jobs/")
+    assert not Person.objects.filter(name="陈国平").exists()
+    assert run_worker() == 1
+    page = client.get(response["Location"]).content.decode()
     assert "身份证号码校验码不符" in page and Person.objects.filter(name="陈国平").exists()
+    assert "<tr><th>未导入行</th><td>1</td></tr>" in page
     link = page.split('href="/registry/import/report/')[1].split('"')[0]
     report = client.get(f"/registry/import/report/{link}")
     rows = list(load_workbook(io.BytesIO(report.content)).worksheets[0].iter_rows(values_only=True))

@@ -34,6 +34,8 @@ class JobKind:
     run: Runner
     #: The region the job belongs to, from its checked parameters (city for city-wide jobs).
     region: Callable[[dict[str, Any]], str]
+    #: Where a finished job's result is seen (its roll, the review queue), if anywhere but here.
+    result_link: Callable[[dict[str, Any]], tuple[str, str] | None] = lambda result: None
 
 
 CITY = "330200000000"
@@ -122,7 +124,10 @@ def _run_linkage(job: Job, actor: User | None, progress: Progress) -> dict[str, 
         "run": run.pk,
         "records": run.records,
         "pairs": run.pairs_queued,
-        "summary": f"{run.records} 条记录，新送复核 {run.pairs_queued} 对",
+        "summary": (
+            f"{run.records} 条记录，新送复核 {run.pairs_queued} 对，"
+            f"关联部门记录 {run.records_linked} 条"
+        ),
     }
 
 
@@ -138,6 +143,10 @@ def _run_household_import(job: Job, actor: User | None, progress: Progress) -> d
     summary["errors"] = [
         {"row": e.row, "column": e.column, "reason": e.reason} for e in result.errors[:200]
     ]
+    if result.errors:
+        from minzheng.registry.import_views import save_error_report
+
+        summary["report_token"] = save_error_report(actor, result.error_report())
     summary["summary"] = (
         f"共 {result.rows} 行，导入 {result.rows_imported} 行，退回 {summary['rows_rejected']} 行"
     )
@@ -171,6 +180,28 @@ def _run_reminders(job: Job, actor: User | None, progress: Progress) -> dict[str
     return {"overdue": counts, "summary": f"超期未办 {total} 件"}
 
 
+def _roll_link(result: dict[str, Any]) -> tuple[str, str] | None:
+    from django.urls import reverse
+
+    if not result.get("roll"):
+        return None
+    return reverse("payments:roll_detail", args=[result["roll"]]), "查看花名册"
+
+
+def _linkage_link(result: dict[str, Any]) -> tuple[str, str] | None:
+    from django.urls import reverse
+
+    return reverse("linkage:queue"), "查看复核队列"
+
+
+def _import_link(result: dict[str, Any]) -> tuple[str, str] | None:
+    from django.urls import reverse
+
+    if not result.get("report_token"):
+        return None
+    return reverse("registry_import:import_report", args=[result["report_token"]]), "下载错误报告"
+
+
 def _county_region(params: dict[str, Any]) -> str:
     return _county(params)
 
@@ -182,12 +213,21 @@ def _city(params: dict[str, Any]) -> str:
 KINDS: dict[str, JobKind] = {
     k.code: k
     for k in (
-        JobKind("roll", "生成发放花名册", Capability.CASE_DATA, _run_roll, _county_region),
+        JobKind(
+            "roll", "生成发放花名册", Capability.CASE_DATA, _run_roll, _county_region, _roll_link
+        ),
         JobKind("roll_all", "全市花名册准备", Capability.MANAGE_USERS, _run_rolls_all, _city),
         JobKind("monitor", "动态监测", Capability.APPROVE, _run_monitor, _city),
-        JobKind("linkage", "多重身份识别", Capability.CASE_DATA, _run_linkage, _city),
         JobKind(
-            "household_import", "家庭户导入", Capability.EDIT_CASES, _run_household_import, _city
+            "linkage", "多重身份识别", Capability.CASE_DATA, _run_linkage, _city, _linkage_link
+        ),
+        JobKind(
+            "household_import",
+            "家庭户导入",
+            Capability.EDIT_CASES,
+            _run_household_import,
+            _city,
+            _import_link,
         ),
         JobKind("reviews", "复核排期", Capability.MANAGE_USERS, _run_reviews, _city),
         JobKind("snapshot", "统计快照", Capability.MANAGE_USERS, _run_snapshot, _city),

@@ -112,15 +112,36 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     return render(
         request,
         "jobs/job_detail.html",
-        {"job": job, "label": LABELS.get(job.kind, job.kind), "error": error},
+        {
+            "job": job,
+            "label": LABELS.get(job.kind, job.kind),
+            "error": error,
+            "result_link": _result_link(job),
+            "follow": request.GET.get("follow") == "1",
+        },
     )
+
+
+def _result_link(job: Job) -> tuple[str, str] | None:
+    if job.status != Job.Status.SUCCEEDED or job.kind not in KINDS:
+        return None
+    return KINDS[job.kind].result_link(job.result)
 
 
 @login_required
 def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
-    """The progress fragment the detail page polls every second until the job ends."""
+    """The progress fragment the detail page polls every second until the job ends. The poll that
+    sees a job started from a page (a roll, a linkage run) succeed takes the browser to its result;
+    opening a finished job's page later does not."""
     _, job = _job(request, job_id)
-    return render(request, "jobs/_progress.html", {"job": job})
+    link = _result_link(job)
+    follow = request.GET.get("follow") == "1"
+    response = render(
+        request, "jobs/_progress.html", {"job": job, "result_link": link, "follow": follow}
+    )
+    if link and follow and request.headers.get("HX-Request"):
+        response["HX-Redirect"] = link[0]
+    return response
 
 
 @requires(Capability.MANAGE_USERS)

@@ -148,13 +148,11 @@ def undo(request: HttpRequest, action_id: int) -> HttpResponse:
 @require_POST
 @requires(Capability.CASE_DATA)
 def run(request: HttpRequest) -> HttpResponse:
-    result = actions.do_run_linkage(staff_user(request))
-    messages.success(
-        request,
-        f"识别完成：{result.records} 条记录，新送复核 {result.pairs_queued} 对，"
-        f"关联部门记录 {result.records_linked} 条",
-    )
-    return HttpResponseRedirect(reverse("linkage:queue"))
+    """The run goes to the worker; its task page shows the progress and then opens the queue."""
+    from minzheng.jobs.actions import do_start_job
+
+    job = do_start_job(staff_user(request), "linkage", {})
+    return HttpResponseRedirect(reverse("jobs:job_detail", args=[job.pk]) + "?follow=1")
 
 
 @requires(Capability.CASE_DATA)

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from minzheng.accounts.decorators import requires, staff_user
@@ -19,6 +20,7 @@ from minzheng.core.errors import DomainError, NotFound, PermissionDenied
 from minzheng.core.regioncode import county_of
 from minzheng.core.yearmonth import YearMonth
 from minzheng.payments import actions, queries, roll_queries
+from minzheng.payments.actions.rolls import roll_county
 from minzheng.payments.models import BankFile, BankTemplate, Kind, Roll
 from minzheng.regions.models import Level, Region
 
@@ -93,26 +95,24 @@ def roll_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @requires(Capability.CASE_DATA)
 def roll_generate(request: HttpRequest) -> HttpResponse:
+    """Checks the month and the county here, then hands the roll to the worker; the task page shows
+    its progress and, when it is done, opens the roll."""
+    from minzheng.jobs.actions import do_start_job
+
     user = staff_user(request)
+    month_text = request.POST.get("month", "").strip()
     try:
-        month = YearMonth.parse(request.POST.get("month", "").strip())
+        YearMonth.parse(month_text)
     except ValueError:
         messages.error(request, "发放月份格式应为 YYYY-MM，如 2026-03")
         return redirect("payments:roll_list")
     try:
-        result = actions.do_run_roll(user, request.POST.get("county", ""), month)
+        county = roll_county(user, request.POST.get("county", ""))
+        job = do_start_job(user, "roll", {"county": county.code, "month": month_text})
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("payments:roll_list")
-    if result.roll.pk is None or not Roll.objects.filter(pk=result.roll.pk).exists():
-        messages.info(request, f"{month} 没有新增发放记录，已审批的版本不变")
-        return redirect("payments:roll_list")
-    messages.success(
-        request,
-        f"已生成 {result.roll.county.name} {month} 发放花名册 第{result.roll.version}版："
-        f"新增 {result.inserted} 条，{result.chunks} 个分块，用时 {result.seconds:.1f} 秒",
-    )
-    return redirect("payments:roll_detail", roll_id=result.roll.pk)
+    return redirect(reverse("jobs:job_detail", args=[job.pk]) + "?follow=1")
 
 
 @requires(Capability.CASE_DATA)

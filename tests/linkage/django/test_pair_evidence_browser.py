@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, run_queued_jobs
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,7 +36,9 @@ def test_a_reviewer_reads_the_evidence_and_decides(
     page.wait_for_selector("text=工作台")
     page.goto("/linkage/review/")
     page.click("text=运行多重身份识别")
-    page.wait_for_selector("text=识别完成")
+    page.wait_for_selector("#job-progress")  # the run went to the worker; its task page polls
+    assert run_queued_jobs() == 1
+    page.wait_for_url("**/linkage/review/")
     page.click("tr:has-text('李建国') >> text=证据")
     page.wait_for_selector("#evidence")
 

@@ -18,8 +18,21 @@ from minzheng.payments.jobs import RollResult, county_region, run_roll
 from minzheng.payments.models import (
     Roll,
 )
+from minzheng.regions.models import Region
 
 # ── the roll, maker and checker ──────────────────────────────────────────────────────────────
+
+
+def roll_county(actor: User | None, county_code: str) -> Region:
+    """The county whose roll `actor` may make (None: the system); checked before a job is queued
+    and again when it runs."""
+    county = county_region(county_code)
+    if actor is not None:
+        if not actor.can(Capability.CASE_DATA):
+            raise PermissionDenied("您的角色无权执行此操作")
+        if not actor.scope_code().encloses(county.unit):
+            raise PermissionDenied("只能由县级或市级人员生成全县花名册")
+    return county
 
 
 def do_run_roll(
@@ -30,12 +43,7 @@ def do_run_roll(
 ) -> RollResult:
     """Make (or complete) the roll. `actor` None is the scheduled job; a person needs case data
     in a scope that covers the county."""
-    county = county_region(county_code)
-    if actor is not None:
-        if not actor.can(Capability.CASE_DATA):
-            raise PermissionDenied("您的角色无权执行此操作")
-        if not actor.scope_code().encloses(county.unit):
-            raise PermissionDenied("只能由县级或市级人员生成全县花名册")
+    county = roll_county(actor, county_code)
     result = run_roll(county.code, month, actor, **options)
     with transaction.atomic():
         audit.record(
