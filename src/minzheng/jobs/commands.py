@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import timedelta
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -18,6 +19,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     worker.add_argument("--once", action="store_true", help="运行完当前排队的任务后退出")
     worker.add_argument("--interval", type=float, default=2.0, help="空闲时的轮询间隔（秒）")
+    worker.add_argument(
+        "--stale-after",
+        type=float,
+        default=120.0,
+        help="运行中的任务超过此秒数没有进度报告，视为工作进程已中断，重新排队（默认 120）",
+    )
+    worker.add_argument(
+        "--no-schedules",
+        action="store_true",
+        help="只运行队列中的任务，不启动定时计划（另有工作进程负责定时计划时使用）",
+    )
     worker.set_defaults(func=run_worker, needs_django=True)
 
     schedules = subparsers.add_parser(
@@ -34,8 +46,16 @@ def run_worker(args: argparse.Namespace) -> int:
     if args.interval <= 0:
         print("错误：--interval 应大于 0", file=sys.stderr)
         return 2
+    if args.stale_after <= 0:
+        print("错误：--stale-after 应大于 0", file=sys.stderr)
+        return 2
     ensure_defaults()
-    ran = work(once=args.once, interval=args.interval)
+    ran = work(
+        once=args.once,
+        interval=args.interval,
+        schedules=not args.no_schedules,
+        stale_after=timedelta(seconds=args.stale_after),
+    )
     print(json.dumps({"jobs_finished": ran}, ensure_ascii=False))
     return 0
 

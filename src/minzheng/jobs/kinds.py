@@ -57,10 +57,29 @@ def _county(params: dict[str, Any]) -> str:
     return code
 
 
+def _chunking(params: dict[str, Any]) -> dict[str, Any]:
+    """A roll's optional pacing, as the CLI's --chunk-size and --pause: objects per transaction
+    and seconds to rest between chunks (to run a big roll gently beside daytime traffic)."""
+    options: dict[str, Any] = {}
+    try:
+        if "chunk_size" in params:
+            options["chunk_size"] = int(params["chunk_size"])
+            if not 1 <= options["chunk_size"] <= 1_000_000:
+                raise ValueError
+        if "pause" in params:
+            options["pause_seconds"] = float(params["pause"])
+            if not 0 <= options["pause_seconds"] <= 60:
+                raise ValueError
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed("分块大小应为 1–1000000 的整数，暂停秒数应为 0–60") from exc
+    return options
+
+
 def check_params(params: dict[str, Any]) -> None:
-    """Refuse a bad month before anything is queued."""
+    """Refuse a bad month or pacing before anything is queued."""
     if "month" in params:
         _month(params)
+    _chunking(params)
 
 
 def _run_roll(job: Job, actor: User | None, progress: Progress) -> dict[str, Any]:
@@ -71,7 +90,9 @@ def _run_roll(job: Job, actor: User | None, progress: Progress) -> dict[str, Any
     def step(done: int, total: int) -> None:
         progress(done, total, f"已生成 {done} / {total} 条")
 
-    result = do_run_roll(actor, _county(job.params), month, progress=step)
+    result = do_run_roll(
+        actor, _county(job.params), month, progress=step, **_chunking(job.params)
+    )
     return {
         "roll": result.roll.pk,
         "inserted": result.inserted,

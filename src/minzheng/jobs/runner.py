@@ -139,15 +139,15 @@ def _finish(
         )
 
 
-def recover_stale(now: Any = None) -> int:
+def recover_stale(now: Any = None, stale_after: timedelta = STALE_AFTER) -> int:
     """Put back in the queue every running job whose worker stopped reporting."""
     now = now or timezone.now()
     recovered = 0
-    stale = Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+    stale = Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=now - stale_after)
     for job_id in list(stale.values_list("pk", flat=True)):
         with transaction.atomic():
             updated = Job.objects.filter(
-                pk=job_id, status=Job.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER
+                pk=job_id, status=Job.Status.RUNNING, heartbeat_at__lt=now - stale_after
             ).update(status=Job.Status.QUEUED, message="工作进程中断，已重新排队")
             if updated:
                 enqueue(Job.objects.get(pk=job_id))
@@ -156,7 +156,12 @@ def recover_stale(now: Any = None) -> int:
 
 
 def work(
-    *, once: bool = False, interval: float = 2.0, stop: Any = None, schedules: bool = True
+    *,
+    once: bool = False,
+    interval: float = 2.0,
+    stop: Any = None,
+    schedules: bool = True,
+    stale_after: timedelta = STALE_AFTER,
 ) -> int:
     """The worker loop: catch up schedules, recover stale jobs, run every ready task; repeat.
     `schedules=False` leaves the stored schedules alone (a test that only wants the queue run)."""
@@ -169,7 +174,7 @@ def work(
         close_old_connections()
         if schedules:
             tick()
-        recover_stale()
+        recover_stale(stale_after=stale_after)
         before = Job.objects.filter(finished_at__isnull=False).count()
         if settings.TASK_BROKER:
             _run_rq_burst()

@@ -76,6 +76,9 @@ def _start(request: HttpRequest, user: User) -> Job:
         params["month"] = request.POST["month"].strip()
     if kind == "roll":
         params["county"] = request.POST.get("county", "")
+        for pacing in ("chunk_size", "pause"):
+            if request.POST.get(pacing, "").strip():
+                params[pacing] = request.POST[pacing].strip()
     upload = request.FILES.get("file")
     if kind == "household_import":
         if upload is None:
