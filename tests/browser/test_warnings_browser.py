@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from ..conftest import PASSWORD
-from .conftest import log_in
+from .conftest import log_in, run_queued_jobs
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +45,10 @@ def test_an_approver_loads_a_feed_runs_the_monitor_and_closes_a_false_positive(
     page.click("#sidebar >> text=预警处置")
     page.fill("input[name=month]", "2020-09")
     page.click("text=运行动态监测")
-    page.wait_for_selector("text=新增预警1条")
+    page.wait_for_selector("#job-progress")  # the run goes to the worker
+    assert run_queued_jobs() == 1
+    page.wait_for_url("**/monitoring/warnings/?month=2020-09*")
+    assert page.locator("#warnings tbody tr").count() == 1
     row = page.locator("#warnings tbody tr").first
     assert "新增车辆" in row.inner_text() and "启动复核" in row.inner_text()
     row.locator("a").first.click()

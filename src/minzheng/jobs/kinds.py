@@ -90,9 +90,7 @@ def _run_roll(job: Job, actor: User | None, progress: Progress) -> dict[str, Any
     def step(done: int, total: int) -> None:
         progress(done, total, f"已生成 {done} / {total} 条")
 
-    result = do_run_roll(
-        actor, _county(job.params), month, progress=step, **_chunking(job.params)
-    )
+    result = do_run_roll(actor, _county(job.params), month, progress=step, **_chunking(job.params))
     return {
         "roll": result.roll.pk,
         "inserted": result.inserted,
@@ -129,6 +127,7 @@ def _run_monitor(job: Job, actor: User | None, progress: Progress) -> dict[str, 
 
     result = do_run_monitor(actor, _month(job.params), progress=step)
     return {
+        "month": str(_month(job.params)),
         "found": result.found,
         "created": result.created,
         "summary": f"发现 {result.found} 条，新增预警 {result.created} 条",
@@ -215,6 +214,13 @@ def _linkage_link(result: dict[str, Any]) -> tuple[str, str] | None:
     return reverse("linkage:queue"), "查看复核队列"
 
 
+def _monitor_link(result: dict[str, Any]) -> tuple[str, str] | None:
+    from django.urls import reverse
+
+    month = result.get("month", "")
+    return f"{reverse('monitoring:warning_list')}?month={month}&status=open", "查看预警"
+
+
 def _import_link(result: dict[str, Any]) -> tuple[str, str] | None:
     from django.urls import reverse
 
@@ -238,7 +244,7 @@ KINDS: dict[str, JobKind] = {
             "roll", "生成发放花名册", Capability.CASE_DATA, _run_roll, _county_region, _roll_link
         ),
         JobKind("roll_all", "全市花名册准备", Capability.MANAGE_USERS, _run_rolls_all, _city),
-        JobKind("monitor", "动态监测", Capability.APPROVE, _run_monitor, _city),
+        JobKind("monitor", "动态监测", Capability.APPROVE, _run_monitor, _city, _monitor_link),
         JobKind(
             "linkage", "多重身份识别", Capability.CASE_DATA, _run_linkage, _city, _linkage_link
         ),

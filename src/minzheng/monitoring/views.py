@@ -23,19 +23,22 @@ from minzheng.monitoring.models import Closure, Kind, MonitoringRun, Severity, W
 def warning_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     today = timezone.localdate()
-    error = notice = ""
+    error = ""
     if request.method == "POST":
+        # The run goes to the worker; its task page shows the progress, then opens this list.
+        from minzheng.jobs.actions import do_start_job
+
         try:
             month = YearMonth.parse(request.POST.get("month", ""))
         except ValueError:
             error = "月份格式应为YYYY-MM"
         else:
             try:
-                result = actions.do_run_monitor(user, month)
+                job = do_start_job(user, "monitor", {"month": str(month)})
             except DomainError as exc:
                 error = exc.message
             else:
-                notice = f"{month}动态监测完成：发现{result.found}条，新增预警{result.created}条"
+                return redirect(reverse("jobs:job_detail", args=[job.pk]) + "?follow=1")
     region = request.GET.get("region", "")
     try:
         rows = queries.warnings_for(narrowed(user, region)).select_related("region", "household")
@@ -95,7 +98,6 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             "runs": MonitoringRun.objects.all()[:5],
             "can_run": user.can(Capability.APPROVE),
             "error": error,
-            "notice": notice,
         },
         status=400 if error else 200,
     )
