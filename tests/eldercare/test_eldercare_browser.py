@@ -12,7 +12,7 @@ from minzheng.assistance.models import EnrolmentAmount
 from minzheng.core.yearmonth import YearMonth
 from minzheng.eldercare.models import Assessment
 from minzheng.eldercare.rules import ITEMS
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, run_queued_jobs
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -70,6 +70,8 @@ def test_the_approver_enrols_the_allowance_and_pays_it_through_the_roll(
     page.select_option("select[name=county]", "330203000000")
     page.fill("input[name=month]", month)
     page.click("text=生成（或续算）花名册")
+    page.wait_for_selector("#job-progress")  # the roll is made by the worker
+    assert run_queued_jobs() == 1
     page.wait_for_selector("text=按救助项目", timeout=60_000)
     body = page.inner_text("body")
     # 80～89: 100, 90～99: 500, 100+: 800 — whatever the four are aged this month

@@ -42,6 +42,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("补发", "payments:back_pays", C.CASE_DATA, "资金发放"),
     MenuItem("银行文件", "payments:bank_files", C.CASE_DATA, "资金发放"),
     MenuItem("银行账户变更", "payments:account_changes", C.CASE_DATA, "资金发放"),
+    MenuItem("机构收款账户", "payments:provider_accounts", C.CASE_DATA, "资金发放"),
     MenuItem("临时救助", "payments:temporary_cases", C.CASE_DATA, "资金发放"),
     MenuItem("银行文件模板", "payments:bank_templates", C.CASE_DATA, "资金发放"),
     MenuItem("发放统计", "payments:reports", C.VIEW_STATISTICS, "资金发放"),

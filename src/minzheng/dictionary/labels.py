@@ -40,6 +40,7 @@ OBJECT_TYPES: dict[str, str] = {
     "application_search": "救助申请查询",
     "audit_log": "审计日志",
     "bank_account": "银行账户",
+    "provider_account": "机构收款账户",
     "bank_file": "银行文件",
     "bank_return": "银行回盘",
     "bank_template": "银行文件模板",

@@ -25,7 +25,8 @@ from django.db import connection
 from minzheng.core.cells import neutralise
 from minzheng.core.crypto import NONCE_BYTES, Algorithm, keyring
 from minzheng.core.errors import ValidationFailed
-from minzheng.payments.models import BankFile, BankTemplate
+from minzheng.payments.models import BankFile, BankFileLine, BankTemplate, PaymentLine
+from minzheng.payments.providers import Provider, payee_for, providers_of
 
 NET = """
     SUM(CASE WHEN l.kind IN ('benefit', 'price_subsidy', 'temporary') THEN l.amount_fen
@@ -56,7 +57,8 @@ WHERE l.roll_id = %(roll)s AND l.source = 't'
 """
 
 ROWS_SQL = """
-SELECT bl.seq, bl.reference, bl.amount_fen, ba.number_cipher, ba.holder_name, ba.bank_name
+SELECT bl.seq, bl.reference, bl.amount_fen, ba.number_cipher, ba.holder_name, ba.bank_name,
+       bl.provider_id
 FROM payments_bankfileline bl LEFT JOIN payments_bankaccount ba ON ba.id = bl.account_id
 WHERE bl.bank_file_id = %s AND bl.account_id IS NOT NULL
 ORDER BY bl.seq
@@ -87,12 +89,47 @@ def insert_lines(bank_file: BankFile) -> tuple[int, int]:
         (offset,) = cursor.fetchone() or (0,)
         cursor.execute(CASE_LINES_SQL, {**args, "offset": offset})
         cursor.execute(
+            "SELECT COUNT(*) FROM payments_bankfileline WHERE bank_file_id = %s", [bank_file.pk]
+        )
+        (offset,) = cursor.fetchone() or (0,)
+        _insert_provider_lines(bank_file, int(offset))
+        cursor.execute(
             "SELECT COUNT(*), COALESCE(SUM(amount_fen), 0) FROM payments_bankfileline"
             " WHERE bank_file_id = %s",
             [bank_file.pk],
         )
         count, total = cursor.fetchone() or (0, 0)
     return int(count), int(total)
+
+
+def _insert_provider_lines(bank_file: BankFile, offset: int) -> None:
+    """One transfer per organisation the roll owes (its payables), to the account registered for
+    it — or none yet: then the transfer fails at once, like a person's without an account."""
+    payables = list(
+        PaymentLine.objects.filter(roll=bank_file.roll, credit="payable")
+        .order_by("id")
+        .values_list("source", "source_id", "amount_fen")
+    )
+    providers = providers_of((source, source_id) for source, source_id, _ in payables)
+    owed: dict[Provider, int] = {}
+    for source, source_id, fen in payables:
+        provider = providers.get((source, source_id))
+        if provider is not None:
+            owed[provider] = owed.get(provider, 0) + fen
+    lines = []
+    for seq, (provider, fen) in enumerate(owed.items(), start=offset + 1):
+        payee = payee_for(provider)
+        lines.append(
+            BankFileLine(
+                bank_file=bank_file,
+                seq=seq,
+                reference=f"B{bank_file.pk}-{seq}",
+                provider=payee,
+                account_id=payee.account_id,
+                amount_fen=fen,
+            )
+        )
+    BankFileLine.objects.bulk_create(lines)
 
 
 def _yuan_text(fen: int) -> str:
@@ -104,15 +141,16 @@ def _yuan_text(fen: int) -> str:
 ALL_FIELDS = (*FIELDS, *FIELDS_MORE)
 # Values that are ASCII by construction: their width in bytes is their length in characters.
 ASCII_FIELDS = frozenset({"reference", "account", "amount_yuan", "amount_fen", "direction", "seq"})
-type Row = tuple[int, str, int, str, str, str]  # ROWS_SQL: seq, reference, fen, account, …
+type Row = tuple[int, str, int, str, str, str, int | None]  # ROWS_SQL: seq, reference, fen, …
 type Values = tuple[str, ...]
 
 
 def _values(rows: Iterable[Row]) -> Iterator[Values]:
     """Each transfer's values for every field of ALL_FIELDS, computed once."""
-    for seq, reference, fen, account, holder, bank in rows:
+    for seq, reference, fen, account, holder, bank, provider in rows:
         size = fen if fen >= 0 else -fen
         payout = fen > 0
+        memo = "机构结算款" if provider is not None else "救助金" if payout else "多发追回"
         yield (
             reference,
             account,
@@ -121,7 +159,7 @@ def _values(rows: Iterable[Row]) -> Iterator[Values]:
             f"{size // 100}.{size % 100:02d}",
             str(size),
             "C" if payout else "D",  # C 付款, D 扣回
-            "救助金" if payout else "多发追回",
+            memo,
             str(seq),
         )
 
@@ -197,6 +235,7 @@ def render_line(template: BankTemplate, row: dict[str, Any]) -> str:
                     str(row.get("account", "")),
                     str(row.get("holder_name", "")),
                     str(row.get("bank_name", "")),
+                    row.get("provider_id"),
                 )
             ]
         )
@@ -245,8 +284,8 @@ def _rows(bank_file: BankFile) -> Iterator[Row]:
     with connection.chunked_cursor() as cursor:
         cursor.execute(ROWS_SQL, [bank_file.pk])
         while batch := cursor.fetchmany(20_000):
-            for seq, reference, fen, cipher, holder, bank in batch:
-                yield seq, reference, fen, decrypt(cipher), holder, bank
+            for seq, reference, fen, cipher, holder, bank, provider in batch:
+                yield seq, reference, fen, decrypt(cipher), holder, bank, provider
 
 
 def write_file(bank_file: BankFile, template: BankTemplate) -> Path:

@@ -345,7 +345,11 @@ def book_payable(
     actor: User | None,
 ) -> PaymentLine:
     """A provider's month (a hospital's or a meal point's statement) as a payable in the ledger:
-    借 支出 / 贷 应付, in the county's working roll of that month."""
+    借 支出 / 贷 应付, in the county's working roll of that month. The provider's payee (where
+    its account will be registered) exists from now on."""
+    from minzheng.payments.providers import ensure_payee
+
+    ensure_payee(source, source_id)
     return PaymentLine.objects.create(
         source=source,
         source_id=source_id,

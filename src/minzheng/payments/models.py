@@ -218,6 +218,44 @@ class BankAccount(models.Model):
         return f"{self.holder_name} {self.number_masked}"
 
 
+class ProviderPayeeQuerySet(RegionScopedQuerySet["ProviderPayee"]):
+    scope_field = "region_id"
+
+
+class ProviderPayee(models.Model):
+    """An organisation the bureau pays what the ledger owes it (对公收款): a hospital for the
+    medical assistance it advanced, a meal point for its subsidies. The kind and id name the
+    provider in its own app; its account is a `BankAccount` without a person, replaced (never
+    edited) when it changes. A provider with a payable but no account yet has a row without one,
+    so its transfer fails visibly and is re-issued once the account is registered."""
+
+    class ProviderKind(models.TextChoices):
+        HOSPITAL = "hospital", "定点医院"
+        MEAL_POINT = "meal_point", "助餐点"
+
+    provider_kind = models.CharField("机构类别", max_length=20, choices=ProviderKind.choices)
+    provider_id = models.BigIntegerField("机构编号")
+    name = models.CharField("机构名称", max_length=100)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(
+        BankAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[ProviderPayeeQuerySet] = ProviderPayeeQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "机构收款账户"
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["provider_kind", "provider_id"], name="one_payee_per_provider"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class TemporaryCaseQuerySet(RegionScopedQuerySet["TemporaryCase"]):
     scope_field = "region_id"
 
@@ -349,6 +387,7 @@ class BankFileLineQuerySet(RegionScopedQuerySet["BankFileLine"]):
         return self.filter(
             models.Q(payee__in=Person.objects.visible_to(actor).values("pk"))
             | models.Q(temporary_case__in=TemporaryCase.objects.visible_to(actor).values("pk"))
+            | models.Q(provider__in=ProviderPayee.objects.visible_to(actor).values("pk"))
         )
 
 
@@ -373,6 +412,15 @@ class BankFileLine(models.Model):
     )
     account = models.ForeignKey(
         BankAccount,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    #: An organisation's transfer (the ledger's payable to a hospital or meal point).
+    provider = models.ForeignKey(
+        ProviderPayee,
         null=True,
         blank=True,
         on_delete=models.PROTECT,

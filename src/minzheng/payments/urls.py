@@ -1,6 +1,12 @@
 from django.urls import path
 
-from minzheng.payments import account_change_views, backpay_views, roll_views, views
+from minzheng.payments import (
+    account_change_views,
+    backpay_views,
+    provider_views,
+    roll_views,
+    views,
+)
 
 app_name = "payments"
 urlpatterns = [
@@ -24,6 +30,7 @@ urlpatterns = [
     path("exceptions/<int:line_id>/account/", views.correct_account, name="correct_account"),
     path("exceptions/reissue/", views.reissue, name="reissue"),
     path("bank-files/", views.bank_files, name="bank_files"),
+    path("providers/", provider_views.provider_accounts, name="provider_accounts"),
     path("bank-files/<int:file_id>/", views.bank_file, name="bank_file"),
     path("temporary/", views.temporary_cases, name="temporary_cases"),
     path("temporary/<int:case_id>/decide/", views.temporary_case_decide, name="temporary_decide"),

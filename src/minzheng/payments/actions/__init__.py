@@ -10,6 +10,7 @@ from minzheng.payments.actions.accounts import (
     ACCOUNT,
     do_correct_account,
     do_register_bank_account,
+    do_register_provider_account,
     mask_account,
 )
 from minzheng.payments.actions.bank_files import (
@@ -65,6 +66,7 @@ __all__ = [
     "do_import_price_indices",
     "do_partner_import_return",
     "do_register_bank_account",
+    "do_register_provider_account",
     "do_reissue_failed",
     "do_run_roll",
     "do_save_bank_template",

@@ -15,6 +15,7 @@ from minzheng.payments.models import (
     BankAccount,
     BankFileLine,
     BankOutcome,
+    ProviderPayee,
     TemporaryCase,
 )
 from minzheng.registry.models import Person
@@ -100,6 +101,64 @@ def do_correct_account(
                 region_code=case.region_id,
             )
         return account
+    if line.provider_id is not None:
+        payee = ProviderPayee.objects.get(pk=line.provider_id)
+        payee = do_register_provider_account(
+            actor,
+            payee.pk,
+            holder_name=payee.name,
+            bank_name=bank_name,
+            number=number,
+            reason=f"更正失败转账 {line.reference} 的账户",
+        )
+        assert payee.account is not None
+        return payee.account
     if line.payee is None:
         raise ValidationFailed("该记录没有收款人，请先在救助对象中指定户主", code="no_payee")
     return do_register_bank_account(actor, line.payee, bank_name=bank_name, number=number)
+
+
+def do_register_provider_account(
+    actor: User | None,
+    payee_id: int,
+    *,
+    holder_name: str,
+    bank_name: str,
+    number: str,
+    reason: str,
+) -> ProviderPayee:
+    """Record (or replace) the account an organisation is paid into (对公账户): a county approver
+    of the provider's place, with a reason; the old account stays on record, inactive."""
+    from minzheng.payments.accounts import BANKS  # it imports this module's `_new_account`
+
+    holder_name, reason = holder_name.strip(), reason.strip()
+    if bank_name not in BANKS:
+        raise ValidationFailed("请从列表中选择开户银行", code="unknown_bank")
+    if not holder_name or len(holder_name) > 60:
+        raise ValidationFailed("请填写账户户名（60字以内）", code="invalid_holder")
+    if not reason:
+        raise ValidationFailed("请填写登记或变更原因", code="reason_required")
+    with transaction.atomic():
+        payee = ProviderPayee.objects.select_for_update().filter(pk=payee_id).first()
+        if payee is None:
+            raise ValidationFailed("收款机构不存在", code="unknown_provider")
+        user = require(actor, Capability.APPROVE, region_code=payee.region_id)
+        old = payee.account
+        account = _new_account(
+            person=None, holder_name=holder_name, bank_name=bank_name, number=number
+        )
+        if old is not None:
+            BankAccount.objects.filter(pk=old.pk).update(active=False)
+        payee.account = account
+        payee.save(update_fields=["account", "updated_at"])
+        audit.record(
+            user,
+            AuditEvent.Action.UPDATE if old else AuditEvent.Action.CREATE,
+            "provider_account",
+            payee.pk,
+            summary=f"{'变更' if old else '登记'}{payee.name}收款账户 {account.number_masked}：{reason}",
+            before={"account": old.number_masked if old else ""},
+            after={"account": account.number_masked, "bank": bank_name, "reason": reason},
+            region_code=payee.region_id,
+        )
+    return payee

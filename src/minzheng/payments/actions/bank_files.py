@@ -24,6 +24,7 @@ from minzheng.payments.models import (
     BankFileLine,
     BankOutcome,
     BankTemplate,
+    ProviderPayee,
     Roll,
     TemporaryCase,
 )
@@ -189,6 +190,10 @@ def do_reissue_failed(
                 account_id = TemporaryCase.objects.values_list("account_id", flat=True).get(
                     pk=line.temporary_case_id
                 )
+            elif line.provider_id is not None:
+                account_id = ProviderPayee.objects.values_list("account_id", flat=True).get(
+                    pk=line.provider_id
+                )
             elif line.payee_id is None:
                 continue
             else:
@@ -211,6 +216,7 @@ def do_reissue_failed(
                 reference=f"B{bank_file.pk}-{seq}",
                 payee_id=line.payee_id,
                 temporary_case_id=line.temporary_case_id,
+                provider_id=line.provider_id,
                 account_id=account_id,
                 amount_fen=line.amount_fen,
                 reissue_of=line,
@@ -246,7 +252,7 @@ def exception_queue_for(actor: ScopedActor) -> list[BankFileLine]:
     return list(
         lines_visible_to(actor)
         .filter(outcome__status=BankOutcome.Status.FAILED, reissue__isnull=True)
-        .select_related("outcome", "account", "payee")
+        .select_related("outcome", "account", "payee", "provider")
         .order_by("id")
     )
 
@@ -259,6 +265,6 @@ def exception_queue(county_code: str) -> list[BankFileLine]:
             outcome__status=BankOutcome.Status.FAILED,
             reissue__isnull=True,
         )
-        .select_related("outcome", "account", "payee")
+        .select_related("outcome", "account", "payee", "provider")
         .order_by("id")
     )
