@@ -20,7 +20,7 @@ from minzheng.assistance.programmes import PROGRAMMES
 from minzheng.core import audit, clock
 from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.models import AuditEvent
-from minzheng.core.regioncode import RegionCode, county_of
+from minzheng.core.regioncode import RegionCode, county_code
 from minzheng.core.uploads import IMAGES, check_upload
 from minzheng.core.yearmonth import YearMonth
 from minzheng.inkind.models import Distribution, Handover, Item, Movement, Stock, Voucher
@@ -181,10 +181,8 @@ def check_signature(upload: object) -> bytes:
 
     checked = check_upload(upload, IMAGES, limit=SIGNATURE_BYTES)  # type: ignore[arg-type]
     with Image.open(io.BytesIO(checked.data)) as image:
-        grey = image.convert("L")
-        grey.thumbnail((400, 400))
-        pixels = list(grey.getdata())
-    dark = Decimal(sum(1 for p in pixels if p < 128)) / Decimal(max(1, len(pixels)))
+        histogram = image.convert("L").histogram()
+    dark = Decimal(sum(histogram[:128])) / Decimal(max(1, sum(histogram)))
     if dark < INK_SHARE[0]:
         raise ValidationFailed("签字图片是空白的，请领取人签字后重新拍照", code="blank_signature")
     if dark > INK_SHARE[1]:
@@ -232,7 +230,7 @@ def do_confirm_handover(
         if signature:
             locked.signature = signature
             locked.signature_sha256 = hashlib.sha256(signature).hexdigest()
-        county = Region.objects.get(pk=county_of(d.region_id))
+        county = Region.objects.get(pk=county_code(d.region_id))
         line = book_payable(
             source="k",
             source_id=locked.pk,
@@ -335,7 +333,7 @@ def do_issue_voucher(
             source_id=voucher.pk,
             kind="voucher",
             programme=DEFAULT_PROGRAMME,
-            county=Region.objects.get(pk=county_of(household.region_id)),
+            county=Region.objects.get(pk=county_code(household.region_id)),
             month=YearMonth.of(today),
             region_id=household.region_id,
             amount=value,
