@@ -42,8 +42,10 @@ def distributions_visible(actor: ScopedActor) -> DistributionQuerySet:
     """Distributions of the actor's townships, and those with households in the actor's village."""
     inside = Distribution.objects.visible_to(actor).values("pk")
     touching = Handover.objects.visible_to(actor).values("distribution_id")
-    return Distribution.objects.filter(Q(pk__in=inside) | Q(pk__in=touching)).select_related(
-        "region", "item", "campaign"
+    return (
+        Distribution.objects.filter(Q(pk__in=inside) | Q(pk__in=touching))
+        .select_related("region", "item", "campaign")
+        .order_by("-created_on", "-id")
     )
 
 
