@@ -135,6 +135,9 @@ def test_every_inkind_page_speaks_chinese_with_the_demos_data(
     confirm = Client().get(f"/inkind/confirm/{h.token}/")
     assert leaks(visible_text(confirm.content.decode())) == []
     assert "辖区内暂无库存" in client_for(approver_yinzhou).get("/inkind/").content.decode()
+    # The village assistant sees the store of their township: the goods they hand out.
+    assert "300床" not in client_for(assistant_fuhu).get("/inkind/").content.decode()
+    assert "296床" in client_for(assistant_fuhu).get("/inkind/").content.decode()
     assert client_for(auditor).get("/inkind/").status_code == 403
 
     from minzheng.api.actions import do_create_api_client

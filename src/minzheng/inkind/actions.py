@@ -262,7 +262,7 @@ def do_confirm_handover(
             quantity=locked.quantity,
             balance=stock.quantity,
             day=today,
-            note=f"{d.name}：发放{locked.recipient.name}户",
+            note=f"{d.name}：发放1户",  # no name: the township's store log is seen by every village
             handover=locked,
             recorded_by=actor,
         )

@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from minzheng.accounts.scope import ScopedActor, scope_q
+from minzheng.accounts.roles import Capability
+from minzheng.accounts.scope import ScopedActor, region_q, scope_q
+from minzheng.core.regioncode import RegionCode
 from minzheng.inkind.models import (
     Distribution,
     DistributionQuerySet,
@@ -30,12 +32,25 @@ def townships(actor: ScopedActor) -> QuerySet[Region]:
     )
 
 
+def _store_unit(actor: ScopedActor) -> RegionCode:
+    """Whose store the actor sees: their scope, or for a village assistant their township's store
+    (the goods they hand out come from it)."""
+    unit = actor.scope_code()
+    return unit.township if unit.level == Level.VILLAGE else unit
+
+
 def stock_visible(actor: ScopedActor) -> StockQuerySet:
-    return Stock.objects.visible_to(actor).select_related("item", "region")
+    if not actor.can(Capability.CASE_DATA):
+        return Stock.objects.none()
+    return Stock.objects.filter(region_q(_store_unit(actor))).select_related("item", "region")
 
 
 def movements_visible(actor: ScopedActor) -> MovementQuerySet:
-    return Movement.objects.visible_to(actor).select_related("stock__item", "region", "recorded_by")
+    if not actor.can(Capability.CASE_DATA):
+        return Movement.objects.none()
+    return Movement.objects.filter(region_q(_store_unit(actor))).select_related(
+        "stock__item", "region", "recorded_by"
+    )
 
 
 def distributions_visible(actor: ScopedActor) -> DistributionQuerySet:

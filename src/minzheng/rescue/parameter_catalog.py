@@ -8,7 +8,7 @@ from minzheng.assistance.parameters import CatalogValue, Confidence, ParameterSp
 _RULES = (
     "民政部令第24号《城市生活无着的流浪乞讨人员救助管理办法实施细则》：救助站应当根据受助人员"
     "的情况确定救助期限，一般不超过10天；因特殊情况需要延长的，报上级民政主管部门备案"
-    "（条号未在所见文本中核对）"
+    "（原文未见，条号未核对）"
 )
 _ILLUSTRATIVE = "延长期限的天数未在资料中找到，为示例值（细则只要求报上级民政主管部门备案）"
 
