@@ -65,7 +65,11 @@ def seed_demo() -> int:
         admitted_on=today - timedelta(days=14),
     ).stay
     actions.do_record_care(
-        staff, unknown, kind="medical", day=today - timedelta(days=13), note="送市第一医院检查"
+        staff,
+        unknown,
+        kind="medical_referral",
+        day=today - timedelta(days=13),
+        note="送市第一医院检查",
     )
     actions.do_record_care(
         staff,

@@ -112,7 +112,7 @@ class CareRecord(models.Model):
 
     class Kind(models.TextChoices):
         MEAL = "meal", "供餐"
-        MEDICAL = "medical", "就医转介"
+        MEDICAL = "medical_referral", "就医转介"
         TRACING = "tracing", "寻亲"
         IDENTITY = "identity", "身份确认"
         EXTENSION = "extension", "延长救助期限"
