@@ -105,6 +105,10 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
     from minzheng.outreach.demo import seed_demo as seed_outreach
 
     seed_children(), seed_grievances(), seed_outreach()  # docs/children, grievances, outreach
+    from minzheng.inkind.demo import seed_demo as seed_inkind
+    from minzheng.rescue.demo import seed_demo as seed_rescue
+
+    seed_rescue(), seed_inkind()  # docs/rescue, docs/inkind (in-kind draws on the 大排摸 above)
     __import__("minzheng.linkage.demo", fromlist=["seed_demo"]).seed_demo()  # 多重身份
     from minzheng.assistance.demo import seed_demo as seed_policy
 

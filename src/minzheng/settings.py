@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "minzheng.children",
     "minzheng.grievances",
     "minzheng.outreach",
+    "minzheng.rescue",
+    "minzheng.inkind",
 ]
 
 MIDDLEWARE = [

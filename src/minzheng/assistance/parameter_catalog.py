@@ -958,6 +958,7 @@ def all_specs() -> list[ParameterSpec]:
     from minzheng.organisations.parameter_catalog import ORGANISATION_PARAMETERS
     from minzheng.outreach.parameter_catalog import OUTREACH_PARAMETERS
     from minzheng.payments.parameter_catalog import PAYMENT_PARAMETERS
+    from minzheng.rescue.parameter_catalog import RESCUE_PARAMETERS
 
     return [
         *PARAMETERS,
@@ -972,6 +973,7 @@ def all_specs() -> list[ParameterSpec]:
         *GRIEVANCE_PARAMETERS,
         *OUTREACH_PARAMETERS,
         *ELDERCARE_PARAMETERS,
+        *RESCUE_PARAMETERS,
     ]
 
 

@@ -9,6 +9,8 @@ from functools import cache
 from minzheng.core.money import ROUNDING_LABELS
 from minzheng.core.regioncode import full_code
 from minzheng.eldercare.labels import KIND_NAMES as ELDERCARE_KIND_NAMES
+from minzheng.inkind.labels import KIND_NAMES as INKIND_KIND_NAMES
+from minzheng.rescue.labels import KIND_NAMES as RESCUE_KIND_NAMES
 
 KIND_NAMES: dict[str, str] = {
     "programme": "救助项目",
@@ -31,6 +33,8 @@ KIND_NAMES: dict[str, str] = {
     "linkage_comparison": "身份比对项",
     "linkage_level": "身份比对结果",
     **ELDERCARE_KIND_NAMES,
+    **RESCUE_KIND_NAMES,
+    **INKIND_KIND_NAMES,
 }
 
 OBJECT_TYPES: dict[str, str] = {
@@ -52,6 +56,11 @@ OBJECT_TYPES: dict[str, str] = {
     "appeal": "行政复议与诉讼",
     "outreach_campaign": "大排摸",
     "outreach_target": "排摸对象",
+    "rescue_stay": "流浪乞讨人员救助记录",
+    "inkind_stock": "实物救助物资库存",
+    "inkind_distribution": "实物发放",
+    "inkind_handover": "实物发放签收",
+    "inkind_voucher": "救助券",
     "demo_clock": "演示日期",
     "dictionary_label": "字典标签",
     "eldercare_assessment": "老年人能力评估",
@@ -204,7 +213,15 @@ def defaults() -> dict[str, dict[str, str]]:
         "linkage_comparison": dict(COMPARISON_LABELS),
         "linkage_level": dict(LEVEL_LABELS),
         **_eldercare_labels(),
+        **_rescue_and_inkind_labels(),
     }
+
+
+def _rescue_and_inkind_labels() -> dict[str, dict[str, str]]:
+    from minzheng.inkind.labels import dictionary_labels as inkind
+    from minzheng.rescue.labels import dictionary_labels as rescue
+
+    return {**rescue(), **inkind()}
 
 
 def _eldercare_labels() -> dict[str, dict[str, str]]:

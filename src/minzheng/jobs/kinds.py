@@ -229,6 +229,15 @@ def _import_link(result: dict[str, Any]) -> tuple[str, str] | None:
     return reverse("registry_import:import_report", args=[result["report_token"]]), "下载错误报告"
 
 
+def _run_grievance_escalation(job: Job, actor: User | None, progress: Progress) -> dict[str, Any]:
+    from minzheng.core.clock import today
+    from minzheng.grievances.actions import do_escalate_overdue
+
+    # The scheduler runs it with no actor: every open item in the city past its deadline.
+    escalated = do_escalate_overdue(actor, today())
+    return {"escalated": escalated, "summary": f"超期投诉举报升级督办 {escalated} 件"}
+
+
 def _county_region(params: dict[str, Any]) -> str:
     return _county(params)
 
@@ -259,6 +268,13 @@ KINDS: dict[str, JobKind] = {
         JobKind("reviews", "复核排期", Capability.MANAGE_USERS, _run_reviews, _city),
         JobKind("snapshot", "统计快照", Capability.MANAGE_USERS, _run_snapshot, _city),
         JobKind("reminders", "超期提醒", Capability.MANAGE_USERS, _run_reminders, _city),
+        JobKind(
+            "grievance_escalation",
+            "投诉举报超期督办",
+            Capability.MANAGE_USERS,
+            _run_grievance_escalation,
+            _city,
+        ),
     )
 }
 

@@ -36,6 +36,9 @@ DEFAULTS: tuple[Default, ...] = (
     Default("review_scheduling", "reviews", 1, 3, 0, "每月1日为在保对象排复核任务"),
     Default("statistics_snapshot", "snapshot", 16, 4, -1, "每月16日冻结上月统计快照"),
     Default("overdue_reminders", "reminders", 1, 7, 0, "每月1日统计超期未办件"),
+    Default(
+        "grievance_escalation", "grievance_escalation", 1, 6, 0, "每月1日将超期投诉举报升级督办"
+    ),
 )
 DEFAULT_BY_CODE = {d.code: d for d in DEFAULTS}
 

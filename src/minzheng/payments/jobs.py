@@ -29,6 +29,7 @@ from minzheng.payments.models import PaymentLine, Roll
 from minzheng.payments.parameter_catalog import payment_parameters
 from minzheng.payments.rules import PriceSubsidyDecision, price_subsidy
 from minzheng.regions.models import Level, Region
+from minzheng.registry.models import Person
 
 LINE_COLUMNS = (
     "source, source_id, month, kind, roll_id, programme, region_id, payee_id, amount_fen,"
@@ -343,13 +344,17 @@ def book_payable(
     region_id: str,
     amount: Decimal,
     actor: User | None,
+    credit: str = "payable",
+    payee: Person | None = None,
 ) -> PaymentLine:
     """A provider's month (a hospital's or a meal point's statement) as a payable in the ledger:
-    借 支出 / 贷 应付, in the county's working roll of that month. The provider's payee (where
-    its account will be registered) exists from now on."""
+    借 支出 / 贷 应付, in the county's working roll of that month. In-kind assistance books its
+    value the same way with `credit="inventory"` (借 支出 / 贷 库存物资) and the recipient as payee.
+    A provider's payee (where its account will be registered) exists from its first payable on."""
     from minzheng.payments.providers import ensure_payee
 
-    ensure_payee(source, source_id)
+    if credit == "payable":
+        ensure_payee(source, source_id)
     return PaymentLine.objects.create(
         source=source,
         source_id=source_id,
@@ -358,8 +363,8 @@ def book_payable(
         roll=working_version(county, month, actor),
         programme=programme,
         region_id=region_id,
-        payee=None,
+        payee=payee,
         amount_fen=to_fen(amount),
         debit="expense",
-        credit="payable",
+        credit=credit,
     )

@@ -40,6 +40,8 @@ class Kind(models.TextChoices):
     RECOVERY = "recovery", "追回扣款"
     MEDICAL_PAYABLE = "medical_payable", "医疗救助应付医院款"  # a hospital's monthly statement
     MEAL_PAYABLE = "meal_payable", "助餐补贴应付助餐点款"  # a meal point's monthly statement
+    INKIND = "inkind", "实物救助（折价）"  # goods handed over, at their booked value
+    VOUCHER = "voucher", "救助券"  # a voucher's face value, when issued
 
 
 PAYOUT_KINDS = (Kind.BENEFIT, Kind.PRICE_SUBSIDY, Kind.TEMPORARY)
@@ -51,6 +53,8 @@ class Source(models.TextChoices):
     MEDICAL_STATEMENT = "m", "医院月结单"
     BACK_PAY = "b", "补发"
     MEAL_STATEMENT = "z", "助餐点月结单"
+    INKIND_HANDOVER = "k", "实物发放签收"
+    VOUCHER = "q", "救助券"
 
 
 class RollQuerySet(RegionScopedQuerySet["Roll"]):

@@ -1,0 +1,96 @@
+"""Demo data for 实物救助: the item catalogue, 南门街道's store stocked, a winter distribution of
+quilts to the households of the 大排摸 campaign in 南门街道 (three confirmed by QR, one by
+signature), and two vouchers in 福湖社区. Idempotent."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+from minzheng.accounts.models import User
+from minzheng.core import clock
+from minzheng.core.errors import ValidationFailed
+from minzheng.inkind import actions
+from minzheng.inkind.models import Category, Handover, Item
+from minzheng.outreach.models import Campaign
+from minzheng.registry.models import Household
+
+TOWNSHIP = "330203001000"
+ITEMS = (
+    ("大米（10公斤）", Category.FOOD, "袋", "50.00"),
+    ("食用油（5升）", Category.FOOD, "桶", "60.00"),
+    ("医用口罩（50只）", Category.MASKS, "盒", "25.00"),
+    ("棉被", Category.CLOTHING, "床", "150.00"),
+    ("羽绒服", Category.CLOTHING, "件", "200.00"),
+    ("生活用品包", Category.SUPPLIES, "份", "80.00"),
+)
+
+
+def signature_png() -> bytes:
+    """A white card with a dark scrawl: what a photographed signature looks like to the check."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (300, 120), 255)
+    draw = ImageDraw.Draw(image)
+    draw.line([(20, 80), (80, 30), (140, 90), (200, 40), (270, 70)], fill=0, width=5)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def seed_items() -> list[Item]:
+    return [
+        Item.objects.get_or_create(
+            name=name, defaults={"category": c, "unit": unit, "unit_value": Decimal(value)}
+        )[0]
+        for name, c, unit, value in ITEMS
+    ]
+
+
+def seed_demo() -> int:
+    """Returns the number of hand-overs made (0 when the demo already has stock)."""
+    from minzheng.inkind.models import Stock
+
+    if Stock.objects.exists():
+        return 0
+    staff = User.objects.filter(username="caseworker_nanmen").first()
+    if staff is None:
+        return 0
+    items = {i.name: i for i in seed_items()}
+    for name, quantity in (("棉被", 300), ("大米（10公斤）", 200), ("医用口罩（50只）", 500)):
+        actions.do_receive_stock(
+            staff, items[name], township=TOWNSHIP, quantity=quantity, note="市局调拨"
+        )
+    campaign = Campaign.objects.order_by("id").first()
+    made = 0
+    if campaign is not None:
+        d = actions.do_create_distribution(
+            staff,
+            name="冬季送温暖：棉被",
+            township=TOWNSHIP,
+            item=items["棉被"],
+            quantity_each=1,
+            campaign=campaign,
+        )
+        pending = list(Handover.objects.filter(distribution=d).order_by("id")[:4])
+        for h in pending[:3]:
+            actions.do_confirm_handover(None, h, via=Handover.Via.QR)
+        for h in pending[3:]:
+            actions.do_confirm_handover(
+                staff, h, via=Handover.Via.SIGNATURE, signature=signature_png()
+            )
+        made = Handover.objects.filter(distribution=d).count()
+    today = clock.today()
+    for household in Household.objects.filter(region_id="330203001001").order_by("id")[:2]:
+        try:
+            actions.do_issue_voucher(
+                staff,
+                household,
+                value=Decimal("200.00"),
+                purpose="指定超市购买生活用品",
+                expires_on=today + timedelta(days=90),
+            )
+        except ValidationFailed:
+            continue  # a household without a head gets none
+    return made
