@@ -48,3 +48,4 @@ urlpatterns += [path("portal/grievances/", include("minzheng.grievances.portal_u
 urlpatterns += [path("outreach/", include("minzheng.outreach.urls"))]
 urlpatterns += [path("regions/", include("minzheng.regions.urls"))]
 urlpatterns += [path("eldercare/", include("minzheng.eldercare.urls"))]
+urlpatterns += [path("institutions/", include("minzheng.institutions.urls"))]

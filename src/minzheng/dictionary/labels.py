@@ -9,6 +9,8 @@ from functools import cache
 from minzheng.core.money import ROUNDING_LABELS
 from minzheng.core.regioncode import full_code
 from minzheng.eldercare.labels import KIND_NAMES as ELDERCARE_KIND_NAMES
+from minzheng.institutions.labels import KIND_NAMES as INSTITUTION_KIND_NAMES
+from minzheng.institutions.labels import OBJECT_TYPES as INSTITUTION_OBJECT_TYPES
 
 KIND_NAMES: dict[str, str] = {
     "programme": "救助项目",
@@ -31,6 +33,7 @@ KIND_NAMES: dict[str, str] = {
     "linkage_comparison": "身份比对项",
     "linkage_level": "身份比对结果",
     **ELDERCARE_KIND_NAMES,
+    **INSTITUTION_KIND_NAMES,
 }
 
 OBJECT_TYPES: dict[str, str] = {
@@ -88,6 +91,7 @@ OBJECT_TYPES: dict[str, str] = {
     "temporary_case": "临时救助",
     "user": "用户",
     "warning": "动态监测预警",
+    **INSTITUTION_OBJECT_TYPES,
 }
 
 BANK_FIELDS: dict[str, str] = {
@@ -203,11 +207,18 @@ def defaults() -> dict[str, dict[str, str]]:
         "linkage_comparison": dict(COMPARISON_LABELS),
         "linkage_level": dict(LEVEL_LABELS),
         **_eldercare_labels(),
+        **_institution_labels(),
     }
 
 
 def _eldercare_labels() -> dict[str, dict[str, str]]:
     from minzheng.eldercare.labels import dictionary_labels
+
+    return dictionary_labels()
+
+
+def _institution_labels() -> dict[str, dict[str, str]]:
+    from minzheng.institutions.labels import dictionary_labels
 
     return dictionary_labels()
 
