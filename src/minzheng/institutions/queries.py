@@ -38,7 +38,7 @@ def with_bed_counts(rows: QuerySet[Institution]) -> QuerySet[Institution]:
         resident_total=Count(
             "residencies", filter=Q(residencies__discharged_on__isnull=True), distinct=True
         ),
-    )
+    ).order_by("region_id", "name", "id")
 
 
 def bed_counts(institution: Institution) -> dict[str, dict[str, int]]:
