@@ -40,6 +40,7 @@ OCCUPANCY = 0.65  # illustrative
 PREMIUM_PER_ELDERLY = Decimal("100.00")  # illustrative (no Ningbo figure found)
 COVER_PER_ELDERLY = Decimal("65800.00")  # the article: 256.7 亿元 cover for 390,000 elderly
 KINDS = (("public", 3), ("public_private", 2), ("private", 5))
+DESCRIPTIONS = ("老人夜间如厕跌倒致骨折", "用餐时噎食送医", "床边摔伤", "走失后寻回，就医检查")
 SUFFIX = {"public": "中心敬老院", "public_private": "颐养院", "private": "护理院"}
 
 
@@ -118,17 +119,26 @@ def _seed_county(
         )
     Institution.objects.bulk_create(institutions)
     institutions = list(Institution.objects.filter(region_q(unit)).order_by("id"))
+    # Nursing beds: the article's share of the county's beds, spread over its institutions
+    # (public homes a little above it, private ones a little below), exact in the total.
+    nursing_left = round(sum(sizes) * share)
     beds: list[Bed] = []
-    for inst, size in zip(institutions, sizes, strict=True):
-        nursing = round(size * min(max(rng.gauss(share, 0.1), 0.0), 1.0))
+    for k, (inst, size) in enumerate(zip(institutions, sizes, strict=True)):
+        if k == len(sizes) - 1:
+            nursing = nursing_left
+        else:
+            lean = {"public": 0.1, "public_private": 0.0, "private": -0.05}[inst.kind]
+            nursing = round(size * min(max(share + lean, 0.0), 1.0))
+        nursing = max(0, min(size, nursing, nursing_left))
+        nursing_left -= nursing
         beds += [
             Bed(
                 institution=inst,
                 region_id=inst.region_id,
-                kind="nursing" if k < nursing else "ordinary",
-                number=str(k + 1),
+                kind="nursing" if b < nursing else "ordinary",
+                number=str(b + 1),
             )
-            for k in range(size)
+            for b in range(size)
         ]
     Bed.objects.bulk_create(beds, batch_size=2000)
     # Residents: the county's oldest living elderly, about two thirds of the beds.
@@ -206,28 +216,26 @@ def _seed_county(
     saved = list(InsurancePolicy.objects.filter(region_q(unit)).order_by("id"))
     by_inst = {r.institution_id: r.person_id for r in residencies}
     claims = []
-    for n, policy in enumerate(saved[::3]):
+    statuses = ("paid", "filed", "refused", "paid")
+    chosen = [(n, p, statuses[n % 4]) for n, p in enumerate(saved[::2])]
+    if saved and all(status != "filed" for _, _, status in chosen):
+        chosen.append((len(chosen), saved[0], "filed"))  # one waiting for the county's decision
+    for n, policy, status in chosen:
         incident = max(policy.starts_on, day - timedelta(days=rng.randint(1, 120)))
         amount = Decimal(rng.randint(20, 500) * 100)
-        status = ("paid", "filed", "paid", "refused")[n % 4]
         claims.append(
             Claim(
                 policy=policy,
                 region_id=policy.region_id,
                 person_id=by_inst.get(policy.institution_id),
-                incident_on=incident,
-                description=(
-                    "老人夜间如厕跌倒致骨折",
-                    "用餐时噎食送医",
-                    "床边摔伤",
-                    "走失后寻回，就医检查",
-                )[n % 4],
+                incident_on=min(incident, day),
+                description=DESCRIPTIONS[n % len(DESCRIPTIONS)],
                 claimed=amount,
                 paid=(amount * Decimal("0.8")).quantize(Decimal("0.01"))
                 if status == "paid"
                 else None,
                 status=status,
-                decided_on=incident + timedelta(days=20) if status != "filed" else None,
+                decided_on=min(incident + timedelta(days=20), day) if status != "filed" else None,
                 decision_note="不属于保险责任范围" if status == "refused" else "",
             )
         )
