@@ -70,6 +70,7 @@ def test_a_person_is_in_one_bed_at_a_time(
             admitted_on=today,
         )
     assert queries.bed_counts(home)["nursing"] == {"beds": 3, "occupied": 1, "free": 2}
+    assert [b.number for b in queries.free_beds(home)] == ["2", "3", "4", "5"]
     # Discharged, the person may be admitted again, and the bed is free again.
     actions.do_discharge(caseworker_nanmen, first.pk, discharged_on=today, reason="home")
     again = actions.do_admit(

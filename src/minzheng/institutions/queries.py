@@ -60,7 +60,11 @@ def bed_counts(institution: Institution) -> dict[str, dict[str, int]]:
 def free_beds(institution: Institution) -> QuerySet[Bed]:
     return (
         Bed.objects.filter(institution=institution, active=True)
-        .exclude(residencies__discharged_on__isnull=True)
+        .exclude(
+            pk__in=Residency.objects.filter(
+                institution=institution, discharged_on__isnull=True
+            ).values("bed_id")
+        )
         .order_by("kind", "id")
     )
 
