@@ -258,7 +258,7 @@ def test_policy_overlap_and_claim_decisions(
     paid = actions.do_decide_claim(approver_haishu, a.pk, pay=True, paid="18000")
     assert (paid.status, paid.paid) == ("paid", Decimal("18000.00"))
     # 30,000 cover − 18,000 paid leaves 12,000.
-    with pytest.raises(DomainError, match="剩余 12000.00 元"):
+    with pytest.raises(DomainError, match=r"剩余 12000\.00 元"):
         actions.do_decide_claim(approver_haishu, b.pk, pay=True, paid="15000")
     with pytest.raises(DomainError, match="请填写结案说明"):
         actions.do_decide_claim(approver_haishu, b.pk, pay=False)
