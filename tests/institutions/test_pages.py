@@ -240,6 +240,14 @@ def test_no_institution_page_shows_a_raw_code(
     actions.do_file_claim(
         caseworker_nanmen, policy.pk, incident_on=today, description="噎食", claimed="20"
     )
+    # The seed hook's inspections have no inspector: the page shows — instead of failing.
+    Inspection.objects.create(
+        institution=home,
+        region_id=home.region_id,
+        inspected_on=today,
+        findings="消防合格",
+        result="pass",
+    )
     pages = [
         "/institutions/",
         f"/institutions/{home.pk}/",
