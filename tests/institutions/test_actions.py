@@ -275,3 +275,39 @@ def test_policy_overlap_and_claim_decisions(
         Decimal("35000.00"),
     )
     assert Claim.objects.filter(status="filed").count() == 0
+
+
+def test_the_database_holds_one_open_residency_per_person_and_per_bed(
+    home: Any, caseworker_nanmen: Any, household_li_three_members: Any
+) -> None:
+    """Two clerks past the checks at once still cannot seat a person twice or share a bed."""
+    from django.db import IntegrityError, transaction
+
+    from minzheng.registry.models import Person
+
+    today = timezone.localdate()
+    li, wang = household_li_three_members.head, Person.objects.get(name="王秀英")
+    one, two = _bed(home, "nursing", 0), _bed(home, "nursing", 1)
+    actions.do_admit(caseworker_nanmen, home.pk, person_id=li.pk, bed_id=one.pk, admitted_on=today)
+    for person, bed in ((li, two), (wang, one)):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Residency.objects.create(
+                institution=home,
+                bed=bed,
+                person=person,
+                region_id=home.region_id,
+                admitted_on=today,
+            )
+    # A discharged stay does not count: the same person and bed may be open again.
+    Residency.objects.create(
+        institution=home,
+        bed=two,
+        person=wang,
+        region_id=home.region_id,
+        admitted_on=today,
+        discharged_on=today,
+    )
+    Residency.objects.create(
+        institution=home, bed=two, person=wang, region_id=home.region_id, admitted_on=today
+    )
+    assert Residency.objects.filter(discharged_on__isnull=True).count() == 2
