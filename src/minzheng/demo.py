@@ -116,4 +116,7 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
     from minzheng.eldercare.demo import seed_demo as seed_eldercare
 
     seed_eldercare()  # assessments, this month's 高龄津贴, meal points and meals
+    from minzheng.institutions.demo import seed_demo as seed_institutions
+
+    seed_institutions()  # institutions, beds, residents, inspections, 综合责任险 (docs/institutions)
     return logins

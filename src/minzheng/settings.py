@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "minzheng.charity",
     "minzheng.civil",
     "minzheng.eldercare",
+    "minzheng.institutions",
     "minzheng.api",
     "minzheng.operations",
     "minzheng.adoption",

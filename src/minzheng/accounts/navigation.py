@@ -114,6 +114,11 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("老年助餐", "eldercare:meal_points", C.CASE_DATA, "养老服务"),
     MenuItem("就餐记录", "eldercare:meal_records", C.CASE_DATA, "养老服务"),
     MenuItem("助餐点月结", "eldercare:meal_statements", C.CASE_DATA, "养老服务"),
+    MenuItem("养老机构", "institutions:list", C.CASE_DATA, "养老服务"),
+    MenuItem("入住老人", "institutions:residents", C.CASE_DATA, "养老服务"),
+    MenuItem("机构检查", "institutions:inspections", C.CASE_DATA, "养老服务"),
+    MenuItem("综合责任险", "institutions:insurance", C.CASE_DATA, "养老服务"),
+    MenuItem("养老床位指标", "institutions:indicators", C.CASE_DATA, "养老服务"),
 )
 
 

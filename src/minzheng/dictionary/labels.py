@@ -11,6 +11,8 @@ from minzheng.core.regioncode import full_code
 from minzheng.eldercare.labels import KIND_NAMES as ELDERCARE_KIND_NAMES
 from minzheng.inkind.labels import KIND_NAMES as INKIND_KIND_NAMES
 from minzheng.rescue.labels import KIND_NAMES as RESCUE_KIND_NAMES
+from minzheng.institutions.labels import KIND_NAMES as INSTITUTION_KIND_NAMES
+from minzheng.institutions.labels import OBJECT_TYPES as INSTITUTION_OBJECT_TYPES
 
 KIND_NAMES: dict[str, str] = {
     "programme": "救助项目",
@@ -35,6 +37,7 @@ KIND_NAMES: dict[str, str] = {
     **ELDERCARE_KIND_NAMES,
     **RESCUE_KIND_NAMES,
     **INKIND_KIND_NAMES,
+    **INSTITUTION_KIND_NAMES,
 }
 
 OBJECT_TYPES: dict[str, str] = {
@@ -98,6 +101,7 @@ OBJECT_TYPES: dict[str, str] = {
     "temporary_case": "临时救助",
     "user": "用户",
     "warning": "动态监测预警",
+    **INSTITUTION_OBJECT_TYPES,
 }
 
 BANK_FIELDS: dict[str, str] = {
@@ -214,6 +218,7 @@ def defaults() -> dict[str, dict[str, str]]:
         "linkage_level": dict(LEVEL_LABELS),
         **_eldercare_labels(),
         **_rescue_and_inkind_labels(),
+        **_institution_labels(),
     }
 
 
@@ -226,6 +231,12 @@ def _rescue_and_inkind_labels() -> dict[str, dict[str, str]]:
 
 def _eldercare_labels() -> dict[str, dict[str, str]]:
     from minzheng.eldercare.labels import dictionary_labels
+
+    return dictionary_labels()
+
+
+def _institution_labels() -> dict[str, dict[str, str]]:
+    from minzheng.institutions.labels import dictionary_labels
 
     return dictionary_labels()
 
