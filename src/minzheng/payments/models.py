@@ -40,6 +40,7 @@ class Kind(models.TextChoices):
     RECOVERY = "recovery", "追回扣款"
     MEDICAL_PAYABLE = "medical_payable", "医疗救助应付医院款"  # a hospital's monthly statement
     MEAL_PAYABLE = "meal_payable", "助餐补贴应付助餐点款"  # a meal point's monthly statement
+    ADAPTATION_PAYABLE = "adapt_payable", "适老化改造补贴应付施工单位款"  # a completed adaptation
 
 
 PAYOUT_KINDS = (Kind.BENEFIT, Kind.PRICE_SUBSIDY, Kind.TEMPORARY)
@@ -51,6 +52,7 @@ class Source(models.TextChoices):
     MEDICAL_STATEMENT = "m", "医院月结单"
     BACK_PAY = "b", "补发"
     MEAL_STATEMENT = "z", "助餐点月结单"
+    ADAPTATION = "a", "适老化改造"
 
 
 class RollQuerySet(RegionScopedQuerySet["Roll"]):
