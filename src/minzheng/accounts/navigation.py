@@ -106,6 +106,11 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("老年助餐", "eldercare:meal_points", C.CASE_DATA, "养老服务"),
     MenuItem("就餐记录", "eldercare:meal_records", C.CASE_DATA, "养老服务"),
     MenuItem("助餐点月结", "eldercare:meal_statements", C.CASE_DATA, "养老服务"),
+    MenuItem("适老化改造", "eldercare:adaptation_list", C.CASE_DATA, "养老服务"),
+    MenuItem("居家服务工单", "eldercare:order_list", C.CASE_DATA, "养老服务"),
+    MenuItem("居家服务组织", "eldercare:provider_list", C.CASE_DATA, "养老服务"),
+    MenuItem("时间银行", "eldercare:timebank", C.CASE_DATA, "养老服务"),
+    MenuItem("居家养老统计", "eldercare:home_statistics", C.CASE_DATA, "养老服务"),
 )
 
 

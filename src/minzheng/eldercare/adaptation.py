@@ -12,15 +12,17 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from minzheng.accounts.models import User
-from minzheng.accounts.permissions import require
 from minzheng.accounts.roles import Capability
 from minzheng.core import audit, clock
-from minzheng.core.errors import ValidationFailed
+from minzheng.core.errors import NotFound, ValidationFailed
 from minzheng.core.models import AuditEvent
 from minzheng.core.regioncode import county_of
 from minzheng.core.uploads import PHOTO_KINDS, Readable, check_upload
 from minzheng.core.yearmonth import YearMonth
 from minzheng.eldercare import home_rules, queries
+from minzheng.eldercare.home_queries import in_scope
+from minzheng.eldercare.home_queries import person as _person
+from minzheng.eldercare.home_queries import require_or_system as _require
 from minzheng.eldercare.home_rules import ITEM_LABELS, ItemLine
 from minzheng.eldercare.models import Adaptation, AdaptationItem, AdaptationPhoto
 from minzheng.registry.models import Person
@@ -30,9 +32,15 @@ OPEN_STATUSES = (S.APPLIED, S.VISITED, S.APPROVED, S.COMPLETED)
 MAX_PHOTOS = 9
 
 
-def _locked(actor: User, adaptation_id: int, *expected: str) -> Adaptation:
-    row = Adaptation.objects.get_visible(actor, pk=adaptation_id)
-    row = Adaptation.objects.select_for_update().get(pk=row.pk)
+def _locked(actor: User | None, adaptation_id: int, *expected: str) -> Adaptation:
+    row = (
+        in_scope(actor, Adaptation.objects.all())
+        .select_for_update()
+        .filter(pk=adaptation_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound("适老化改造记录不存在或不在您的管辖范围内")
     if expected and row.status not in expected:
         wanted = "、".join(S(s).label for s in expected)
         raise ValidationFailed(
@@ -42,7 +50,7 @@ def _locked(actor: User, adaptation_id: int, *expected: str) -> Adaptation:
     return row
 
 
-def _audit(actor: User, row: Adaptation, summary: str, **after: object) -> None:
+def _audit(actor: User | None, row: Adaptation, summary: str, **after: object) -> None:
     audit.record(
         actor,
         AuditEvent.Action.TRANSITION if row.status != S.APPLIED else AuditEvent.Action.CREATE,
@@ -70,7 +78,7 @@ def _text(value: str, limit: int, what: str, *, required: bool = False) -> str:
 
 
 def do_apply(
-    actor: User,
+    actor: User | None,
     person_id: int,
     *,
     applied_by: str,
@@ -79,10 +87,8 @@ def do_apply(
     applied_on: date | None = None,
 ) -> Adaptation:
     """An application by or for an elderly person of the actor's area: one open one per person."""
-    require(
-        actor, Capability.EDIT_CASES, message="只有乡镇经办员、村社协理员可以受理适老化改造申请"
-    )
-    person = Person.objects.get_visible(actor, pk=person_id)
+    _require(actor, Capability.EDIT_CASES, "只有乡镇经办员、村社协理员可以受理适老化改造申请")
+    person = _person(actor, person_id)
     day = applied_on or clock.today()
     _not_future(day, "申请日期")
     if applied_by not in Adaptation.AppliedBy.values:
@@ -123,10 +129,10 @@ def do_apply(
 
 
 def do_record_visit(
-    actor: User, adaptation_id: int, *, visited_on: date, notes: str, contractor: str
+    actor: User | None, adaptation_id: int, *, visited_on: date, notes: str, contractor: str
 ) -> Adaptation:
     """入户评估: what the home needs, and the contractor chosen to do it."""
-    require(actor, Capability.EDIT_CASES, message="只有乡镇经办员、村社协理员可以登记入户评估")
+    _require(actor, Capability.EDIT_CASES, "只有乡镇经办员、村社协理员可以登记入户评估")
     _not_future(visited_on, "入户评估日期")
     notes = _text(notes, 1000, "评估情况", required=True)
     contractor = _text(contractor, 100, "施工单位", required=True)
@@ -167,9 +173,9 @@ def _reprice(row: Adaptation) -> home_rules.AdaptationSubsidy:
 
 
 def do_add_item(
-    actor: User, adaptation_id: int, *, code: str, quantity: int, unit_price: Decimal
+    actor: User | None, adaptation_id: int, *, code: str, quantity: int, unit_price: Decimal
 ) -> AdaptationItem:
-    require(actor, Capability.EDIT_CASES, message="只有乡镇经办员、村社协理员可以填写改造项目")
+    _require(actor, Capability.EDIT_CASES, "只有乡镇经办员、村社协理员可以填写改造项目")
     line = home_rules.check_item(code, quantity, unit_price)
     with transaction.atomic():
         row = _locked(actor, adaptation_id, S.VISITED)
@@ -198,8 +204,8 @@ def do_add_item(
     return item
 
 
-def do_remove_item(actor: User, adaptation_id: int, item_id: int) -> Adaptation:
-    require(actor, Capability.EDIT_CASES, message="只有乡镇经办员、村社协理员可以修改改造项目")
+def do_remove_item(actor: User | None, adaptation_id: int, item_id: int) -> Adaptation:
+    _require(actor, Capability.EDIT_CASES, "只有乡镇经办员、村社协理员可以修改改造项目")
     with transaction.atomic():
         row = _locked(actor, adaptation_id, S.VISITED)
         item = row.items.filter(pk=item_id).first()
@@ -211,9 +217,9 @@ def do_remove_item(actor: User, adaptation_id: int, item_id: int) -> Adaptation:
     return row
 
 
-def do_decide(actor: User, adaptation_id: int, *, approve: bool, reason: str) -> Adaptation:
+def do_decide(actor: User | None, adaptation_id: int, *, approve: bool, reason: str) -> Adaptation:
     """县级审批 of the plan: the subsidy is fixed at approval; a refusal needs a reason."""
-    require(actor, Capability.APPROVE, message="只有县级审核审批员可以审批适老化改造")
+    _require(actor, Capability.APPROVE, "只有县级审核审批员可以审批适老化改造")
     reason = _text(reason, 500, "审批意见", required=not approve)
     with transaction.atomic():
         row = _locked(actor, adaptation_id, S.VISITED)
@@ -230,7 +236,7 @@ def do_decide(actor: User, adaptation_id: int, *, approve: bool, reason: str) ->
 
 
 def do_complete(
-    actor: User,
+    actor: User | None,
     adaptation_id: int,
     *,
     completed_on: date,
@@ -238,7 +244,7 @@ def do_complete(
     photos: Sequence[Readable | bytes],
 ) -> Adaptation:
     """竣工验收 with photos: at least one, each a real JPEG or PNG (checked by content)."""
-    require(actor, Capability.EDIT_CASES, message="只有乡镇经办员、村社协理员可以登记竣工验收")
+    _require(actor, Capability.EDIT_CASES, "只有乡镇经办员、村社协理员可以登记竣工验收")
     _not_future(completed_on, "验收日期")
     notes = _text(notes, 1000, "验收情况", required=True)
     photo_list = list(photos)
@@ -267,16 +273,16 @@ def do_complete(
     return row
 
 
-def do_pay(actor: User, adaptation_id: int, *, reason: str = "") -> Adaptation:
+def do_pay(actor: User | None, adaptation_id: int, *, reason: str = "") -> Adaptation:
     """The subsidy to the contractor: a payable in the ledger (借 支出 / 贷 应付) in the county's
     roll of this month. Not by the person who checked the completion."""
     from minzheng.eldercare.actions import _county
     from minzheng.payments.jobs import book_payable
 
-    require(actor, Capability.APPROVE, message="只有县级审核审批员可以支付适老化改造补贴")
+    _require(actor, Capability.APPROVE, "只有县级审核审批员可以支付适老化改造补贴")
     with transaction.atomic():
         row = _locked(actor, adaptation_id, S.COMPLETED)
-        if row.checked_by_id == actor.pk:
+        if actor is not None and row.checked_by_id == actor.pk:
             raise ValidationFailed("验收人不能同时支付该笔补贴", code="same_person")
         month = YearMonth.of(clock.today())
         if row.subsidy > 0:

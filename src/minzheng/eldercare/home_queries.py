@@ -7,9 +7,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import Count, Max, QuerySet, Sum
 
-from minzheng.accounts.scope import ScopedActor
+from minzheng.accounts.models import User
+from minzheng.accounts.permissions import require
+from minzheng.accounts.roles import Capability
+from minzheng.accounts.scope import RegionScopedQuerySet, ScopedActor
+from minzheng.core.errors import NotFound
 from minzheng.core.regioncode import county_of
 from minzheng.eldercare.models import (
     Adaptation,
@@ -19,6 +24,26 @@ from minzheng.eldercare.models import (
     TimeBankEntry,
 )
 from minzheng.regions.models import Level, Region
+from minzheng.registry.models import Person
+
+
+def require_or_system(actor: User | None, capability: Capability, message: str) -> None:
+    """`actor` None is the demo or the command line, which act for the system."""
+    if actor is not None:
+        require(actor, capability, message=message)
+
+
+def in_scope[M: models.Model](
+    actor: ScopedActor | None, rows: RegionScopedQuerySet[M]
+) -> RegionScopedQuerySet[M]:
+    return rows if actor is None else rows.visible_to(actor)
+
+
+def person(actor: ScopedActor | None, person_id: int) -> Person:
+    found = in_scope(actor, Person.objects.all()).filter(pk=person_id).first()
+    if found is None:
+        raise NotFound("人员不存在或不在您的管辖范围内")
+    return found
 
 
 def adaptations(actor: ScopedActor) -> QuerySet[Adaptation]:

@@ -10,12 +10,14 @@ from decimal import Decimal
 from django.db import transaction
 
 from minzheng.accounts.models import User
-from minzheng.accounts.permissions import require
 from minzheng.accounts.roles import Capability
 from minzheng.core import audit, clock
-from minzheng.core.errors import ValidationFailed
+from minzheng.core.errors import NotFound, ValidationFailed
 from minzheng.core.models import AuditEvent
 from minzheng.eldercare import home_rules, queries
+from minzheng.eldercare.home_queries import in_scope
+from minzheng.eldercare.home_queries import person as _person
+from minzheng.eldercare.home_queries import require_or_system as _require
 from minzheng.eldercare.home_rules import PROVIDER_KINDS, SERVICE_KINDS
 from minzheng.eldercare.models import CareOrder, CareProvider, CareVisit, TimeBankEntry
 from minzheng.regions.models import Region
@@ -28,8 +30,7 @@ def do_add_provider(
     actor: User | None, *, name: str, kind: str, region_code: str, phone: str = ""
 ) -> CareProvider:
     """A provider based in a region of the actor's scope; `actor` None is the demo."""
-    if actor is not None:
-        require(actor, Capability.EDIT_CASES, message=f"{EDITORS}登记居家养老服务组织")
+    _require(actor, Capability.EDIT_CASES, f"{EDITORS}登记居家养老服务组织")
     name, phone, region_code = name.strip(), phone.strip(), region_code.strip()
     if not name or len(name) > 100:
         raise ValidationFailed("请填写服务组织名称（不超过100个字）", code="provider_name")
@@ -57,7 +58,7 @@ def do_add_provider(
 
 
 def do_open_order(
-    actor: User,
+    actor: User | None,
     *,
     person_id: int,
     provider_id: int,
@@ -65,11 +66,13 @@ def do_open_order(
     timebank: bool = False,
     note: str = "",
 ) -> CareOrder:
-    require(actor, Capability.EDIT_CASES, message=f"{EDITORS}派发居家养老服务工单")
-    person = Person.objects.get_visible(actor, pk=person_id)
+    _require(actor, Capability.EDIT_CASES, f"{EDITORS}派发居家养老服务工单")
+    person = _person(actor, person_id)
     if person.date_of_death is not None:
         raise ValidationFailed(f"{person.name}已于{person.date_of_death}死亡", code="deceased")
-    provider = CareProvider.objects.visible_to(actor).filter(pk=provider_id, active=True).first()
+    provider = (
+        in_scope(actor, CareProvider.objects.all()).filter(pk=provider_id, active=True).first()
+    )
     if provider is None:
         raise ValidationFailed("请选择辖区内服务中的服务组织", code="unknown_provider")
     if service not in SERVICE_KINDS:
@@ -94,7 +97,7 @@ def do_open_order(
             timebank=timebank,
             started_on=today,
             note=note,
-            created_by=actor,
+            created_by=actor if actor is not None and actor.pk else None,
         )
         audit.record(
             actor,
@@ -108,13 +111,13 @@ def do_open_order(
     return order
 
 
-def do_close_order(actor: User, order_id: int, *, reason: str) -> CareOrder:
-    require(actor, Capability.EDIT_CASES, message=f"{EDITORS}结束服务工单")
+def do_close_order(actor: User | None, order_id: int, *, reason: str) -> CareOrder:
+    _require(actor, Capability.EDIT_CASES, f"{EDITORS}结束服务工单")
     reason = reason.strip()
     if not reason or len(reason) > 200:
         raise ValidationFailed("请填写结束原因（不超过200个字）", code="reason_missing")
     with transaction.atomic():
-        order = CareOrder.objects.get_visible(actor, pk=order_id)
+        order = _order(actor, order_id)
         order = CareOrder.objects.select_for_update().get(pk=order.pk)
         if order.status != CareOrder.Status.OPEN:
             raise ValidationFailed("该工单已结束", code="order_closed")
@@ -130,6 +133,13 @@ def do_close_order(actor: User, order_id: int, *, reason: str) -> CareOrder:
             region_code=order.region_id,
         )
     return order
+
+
+def _order(actor: User | None, order_id: int) -> CareOrder:
+    found = in_scope(actor, CareOrder.objects.all()).filter(pk=order_id).first()
+    if found is None:
+        raise NotFound("服务工单不存在或不在您的管辖范围内")
+    return found
 
 
 def _post(
@@ -158,7 +168,7 @@ def _post(
 
 
 def do_record_visit(
-    actor: User,
+    actor: User | None,
     order_id: int,
     *,
     check_in: datetime,
@@ -170,16 +180,16 @@ def do_record_visit(
     """A visit of an open order. A volunteer's visit deposits its hours in the volunteer's time
     bank; a visit of an order paid from the time bank withdraws them from the served person's —
     refused, with nothing saved, when the balance is short."""
-    require(actor, Capability.EDIT_CASES, message=f"{EDITORS}登记上门服务")
+    _require(actor, Capability.EDIT_CASES, f"{EDITORS}登记上门服务")
     minutes = home_rules.visit_minutes(check_in, check_out, clock.now())
     caregiver, note = caregiver.strip(), note.strip()
     if not caregiver or len(caregiver) > 60:
         raise ValidationFailed("请填写服务人员姓名（不超过60个字）", code="caregiver_missing")
     if len(note) > 500:
         raise ValidationFailed("服务内容不超过500个字", code="note_too_long")
-    volunteer = Person.objects.get_visible(actor, pk=volunteer_id) if volunteer_id else None
+    volunteer = _person(actor, volunteer_id) if volunteer_id else None
     with transaction.atomic():
-        order = CareOrder.objects.get_visible(actor, pk=order_id)
+        order = _order(actor, order_id)
         order = CareOrder.objects.select_for_update().select_related("person").get(pk=order.pk)
         if order.status != CareOrder.Status.OPEN:
             raise ValidationFailed("该工单已结束，不能登记服务", code="order_closed")
@@ -204,7 +214,7 @@ def do_record_visit(
             check_out=check_out,
             minutes=minutes,
             note=note,
-            recorded_by=actor,
+            recorded_by=actor if actor is not None and actor.pk else None,
         )
         service = SERVICE_KINDS.get(order.service, "")
         if order.timebank:
@@ -235,12 +245,12 @@ def do_record_visit(
 
 
 def do_timebank_entry(
-    actor: User, *, person_id: int, kind: str, hours: Decimal, note: str
+    actor: User | None, *, person_id: int, kind: str, hours: Decimal, note: str
 ) -> TimeBankEntry:
     """A line typed by staff: hours of volunteer service given outside the orders (存入), or
     hours exchanged for something other than an order's visit (支取)."""
-    require(actor, Capability.EDIT_CASES, message=f"{EDITORS}登记时间银行")
-    person = Person.objects.get_visible(actor, pk=person_id)
+    _require(actor, Capability.EDIT_CASES, f"{EDITORS}登记时间银行")
+    person = _person(actor, person_id)
     note = note.strip()
     if not note or len(note) > 200:
         raise ValidationFailed("请填写说明（不超过200个字）", code="note_missing")

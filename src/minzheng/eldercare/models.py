@@ -270,7 +270,7 @@ class AdaptationPhoto(models.Model):
     adaptation = models.ForeignKey(Adaptation, on_delete=models.CASCADE, related_name="photos")
     image = models.FileField("验收照片", upload_to="eldercare/adaptation/%Y/%m/")
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -363,7 +363,7 @@ class CareVisit(models.Model):
     minutes = models.PositiveIntegerField("服务时长（分钟）")
     note = models.CharField("服务内容", max_length=500, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
