@@ -124,7 +124,7 @@ def seed_home() -> int:
     # 适老化改造 in 南门: two paid (one at the cap), one waiting for payment, one approved, one
     # waiting for approval, one just applied.
     elders = _elderly(NANMEN[:9], today, 12)
-    if len(elders) >= 12:
+    if len(elders) >= 6:
         for person, plan, upto in zip(
             elders,
             (PLAN_LARGE, PLAN_SMALL, PLAN_SMALL, PLAN_LARGE, PLAN_SMALL, PLAN_SMALL),
@@ -140,7 +140,8 @@ def seed_home() -> int:
 
     # 居家养老服务 in 南门, with time-bank volunteers.
     nanmen = Region.objects.filter(pk=NANMEN).first()
-    if nanmen is not None and len(elders) >= 12:
+    served = elders[-6:]  # the last six (the first six when there are only six)
+    if nanmen is not None and len(served) == 6:
         centre = homecare.do_add_provider(
             None, name="南门街道居家养老服务中心", kind="centre", region_code=NANMEN
         )
@@ -155,7 +156,7 @@ def seed_home() -> int:
                 date_of_death__isnull=True,
             ).order_by("id")[:3]
         )
-        for n, person in enumerate(elders[6:12]):
+        for n, person in enumerate(served):
             service = (
                 "cleaning",
                 "bathing",
@@ -171,7 +172,7 @@ def seed_home() -> int:
             volunteer = volunteers[n % len(volunteers)] if provider == team else None
             made += _visits(order.pk, weekdays[n % 3 :: 3], volunteer, rng)
         # Two elderly people with hours saved earlier exchange them for companionship.
-        for person in elders[10:12]:
+        for person in served[4:]:
             homecare.do_timebank_entry(
                 None,
                 person_id=person.pk,
