@@ -12,9 +12,12 @@ import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
+from minzheng.accounts.scope import region_q
 from minzheng.core import clock
+from minzheng.core.regioncode import RegionCode
 from minzheng.eldercare import adaptation, homecare
 from minzheng.eldercare.models import Adaptation
 from minzheng.regions.models import Level, Region
@@ -45,10 +48,14 @@ def _photo(rng: random.Random) -> bytes:
     return out.getvalue()
 
 
-def _elderly(township_prefix: str, today: date, n: int, *, skip: int = 0) -> list[Person]:
+def _within(code: str, level: str) -> Q:
+    return region_q(RegionCode.of(code, level))
+
+
+def _elderly(code: str, level: str, today: date, n: int, *, skip: int = 0) -> list[Person]:
     return list(
         Person.objects.filter(
-            region_id__startswith=township_prefix,
+            _within(code, level),
             birth_date__lte=date(today.year - 66, 1, 1),
             date_of_death__isnull=True,
         ).order_by("-id")[skip : skip + n]
@@ -83,7 +90,7 @@ def _adapt(
     adaptation.do_complete(
         None,
         row.pk,
-        completed_on=today - timedelta(5),
+        completed_on=today,
         notes="扶手安装牢固，防滑处理到位，老人试用满意",
         photos=[_photo(rng), _photo(rng)],
     )
@@ -123,7 +130,7 @@ def seed_home() -> int:
     made = 0
     # 适老化改造 in 南门: two paid (one at the cap), one waiting for payment, one approved, one
     # waiting for approval, one just applied.
-    elders = _elderly(NANMEN[:9], today, 12)
+    elders = _elderly(NANMEN, Level.TOWNSHIP, today, 12)
     if len(elders) >= 6:
         for person, plan, upto in zip(
             elders,
@@ -133,7 +140,7 @@ def seed_home() -> int:
         ):
             _adapt(person, plan, upto, rng)
             made += 1
-    yinzhou = _elderly(YINZHOU[:6], today, 3)
+    yinzhou = _elderly(YINZHOU, Level.COUNTY, today, 3)
     for person, upto in zip(yinzhou, ("paid", "paid", "visited"), strict=False):
         _adapt(person, PLAN_SMALL if upto == "paid" else PLAN_LARGE, upto, rng)
         made += 1
@@ -150,7 +157,7 @@ def seed_home() -> int:
         )
         volunteers = list(
             Person.objects.filter(
-                region_id__startswith=NANMEN[:9],
+                _within(NANMEN, Level.TOWNSHIP),
                 birth_date__gt=date(today.year - 60, 1, 1),
                 birth_date__lte=date(today.year - 25, 1, 1),
                 date_of_death__isnull=True,
@@ -198,7 +205,7 @@ def seed_home() -> int:
         )
         if township is None:
             continue
-        people = _elderly(township.code[:9], today, 3)
+        people = _elderly(township.code, Level.TOWNSHIP, today, 3)
         if not people:
             continue
         provider = homecare.do_add_provider(
