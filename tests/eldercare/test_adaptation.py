@@ -21,7 +21,7 @@ from minzheng.payments.models import PaymentLine
 D = Decimal
 LARGE = (
     ("anti_slip_floor", 1, "6800"),
-    ("ramp", 1, "3200"),
+    ("wheelchair_ramp", 1, "3200"),
     ("bedside_rail", 2, "650"),
     ("grab_bar", 4, "280"),
     ("smart_alarm", 1, "1200"),
@@ -154,7 +154,7 @@ def test_permissions_and_scope(
         adaptation.do_decide(approver_yinzhou, row.pk, approve=True, reason="")
     with pytest.raises(NotFound):
         adaptation.do_add_item(
-            caseworker_xiaying, row.pk, code="ramp", quantity=1, unit_price=D("1")
+            caseworker_xiaying, row.pk, code="wheelchair_ramp", quantity=1, unit_price=D("1")
         )
     assert Adaptation.objects.visible_to(approver_yinzhou).count() == 0
     assert Adaptation.objects.visible_to(approver_haishu).count() == 1
@@ -186,7 +186,7 @@ def test_bad_input_changes_nothing(
         adaptation.do_apply(caseworker_nanmen, person.pk, applied_by="self")
     with pytest.raises(DomainError, match="只能在“已入户评估”时进行"):
         adaptation.do_add_item(
-            caseworker_nanmen, row.pk, code="ramp", quantity=1, unit_price=D("100")
+            caseworker_nanmen, row.pk, code="wheelchair_ramp", quantity=1, unit_price=D("100")
         )
     tomorrow = timezone.localdate() + timedelta(days=1)
     with pytest.raises(DomainError, match="不能晚于今天"):
@@ -202,10 +202,12 @@ def test_bad_input_changes_nothing(
     )
     with pytest.raises(DomainError, match="改造项目清单为空"):
         adaptation.do_decide(approver_haishu, row.pk, approve=True, reason="")
-    adaptation.do_add_item(caseworker_nanmen, row.pk, code="ramp", quantity=1, unit_price=D("100"))
+    adaptation.do_add_item(
+        caseworker_nanmen, row.pk, code="wheelchair_ramp", quantity=1, unit_price=D("100")
+    )
     with pytest.raises(DomainError, match="已在清单中"):
         adaptation.do_add_item(
-            caseworker_nanmen, row.pk, code="ramp", quantity=1, unit_price=D("100")
+            caseworker_nanmen, row.pk, code="wheelchair_ramp", quantity=1, unit_price=D("100")
         )
     with pytest.raises(DomainError, match="请填写审批意见"):
         adaptation.do_decide(approver_haishu, row.pk, approve=False, reason="  ")

@@ -44,7 +44,7 @@ def test_a_home_is_adapted_in_the_browser(
     page.wait_for_selector("#status >> text=已入户评估")
     for code, quantity, price in (
         ("anti_slip_floor", "1", "6800"),
-        ("ramp", "1", "3200"),
+        ("wheelchair_ramp", "1", "3200"),
         ("bedside_rail", "2", "650"),
         ("grab_bar", "4", "280"),
         ("smart_alarm", "1", "1200"),

@@ -128,9 +128,21 @@ def test_bad_posts_get_a_chinese_error_and_change_nothing(
     client.force_login(caseworker_nanmen)
     url = f"/eldercare/adaptations/{waiting.pk}/"
     for step, data, message in (
-        ("item", {"code": "ramp", "quantity": "x", "unit_price": "10"}, "数量应为 1～99 的整数"),
-        ("item", {"code": "ramp", "quantity": "1", "unit_price": "十元"}, "单价应为金额"),
-        ("item", {"code": "ramp", "quantity": "1", "unit_price": "0.001"}, "最多两位小数"),
+        (
+            "item",
+            {"code": "wheelchair_ramp", "quantity": "x", "unit_price": "10"},
+            "数量应为 1～99 的整数",
+        ),
+        (
+            "item",
+            {"code": "wheelchair_ramp", "quantity": "1", "unit_price": "十元"},
+            "单价应为金额",
+        ),
+        (
+            "item",
+            {"code": "wheelchair_ramp", "quantity": "1", "unit_price": "0.001"},
+            "最多两位小数",
+        ),
         (
             "item",
             {"code": "<script>", "quantity": "1", "unit_price": "1"},
@@ -193,7 +205,7 @@ def test_bad_posts_get_a_chinese_error_and_change_nothing(
     assert CareVisit.objects.count() == 1 and TimeBankEntry.objects.count() == 1
     response = client.post(
         "/eldercare/homecare/orders/",
-        {"person_id": "abc", "provider": "1", "service": "cleaning"},
+        {"person_id": "abc", "provider": "1", "service": "home_cleaning"},
     )
     assert response.status_code == 400 and "服务对象应为正整数" in response.content.decode()
     assert CareOrder.objects.count() == 1

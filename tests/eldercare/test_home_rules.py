@@ -26,7 +26,7 @@ D = Decimal
 def test_the_cap_is_hit_mid_list_and_the_crossing_item_is_subsidised_in_part() -> None:
     lines = [
         ItemLine("anti_slip_floor", 1, D("6800")),
-        ItemLine("ramp", 1, D("3200")),
+        ItemLine("wheelchair_ramp", 1, D("3200")),
         ItemLine("bedside_rail", 2, D("650")),  # 1,300: 11,300 used
         ItemLine("grab_bar", 4, D("280")),  # 1,120: only 700 left under the cap
         ItemLine("anti_wandering", 1, D("900")),  # after the cap: all the household's
@@ -35,7 +35,7 @@ def test_the_cap_is_hit_mid_list_and_the_crossing_item_is_subsidised_in_part() -
     result = adaptation_subsidy(lines, CAP)
     assert [(s.code, s.subsidy, s.own_share) for s in result.lines] == [
         ("anti_slip_floor", D("6800"), D("0")),
-        ("ramp", D("3200"), D("0")),
+        ("wheelchair_ramp", D("3200"), D("0")),
         ("bedside_rail", D("1300.00"), D("0.00")),
         ("grab_bar", D("700.00"), D("420.00")),
         ("anti_wandering", D("0"), D("900.00")),
@@ -63,7 +63,7 @@ def test_self_paid_items_never_use_the_cap() -> None:
 
 
 def test_exactly_at_the_cap_is_fully_subsidised() -> None:
-    result = adaptation_subsidy([ItemLine("ramp", 2, D("6000.00"))], CAP)
+    result = adaptation_subsidy([ItemLine("wheelchair_ramp", 2, D("6000.00"))], CAP)
     assert (result.subsidy, result.own_share, result.cap_reached) == (D("12000.00"), 0, False)
 
 
@@ -71,13 +71,13 @@ def test_exactly_at_the_cap_is_fully_subsidised() -> None:
     ("code", "quantity", "price", "error"),
     [
         ("sauna", 1, D("10"), "item_unknown"),
-        ("ramp", 0, D("10"), "quantity_invalid"),
-        ("ramp", 100, D("10"), "quantity_invalid"),
-        ("ramp", 1, D("0"), "unit_price_invalid"),
-        ("ramp", 1, D("0.001"), "unit_price_invalid"),
-        ("ramp", 1, D("100000.01"), "unit_price_invalid"),
-        ("ramp", 1, D("1E+400"), "unit_price_invalid"),
-        ("ramp", 1, D("-5"), "unit_price_invalid"),
+        ("wheelchair_ramp", 0, D("10"), "quantity_invalid"),
+        ("wheelchair_ramp", 100, D("10"), "quantity_invalid"),
+        ("wheelchair_ramp", 1, D("0"), "unit_price_invalid"),
+        ("wheelchair_ramp", 1, D("0.001"), "unit_price_invalid"),
+        ("wheelchair_ramp", 1, D("100000.01"), "unit_price_invalid"),
+        ("wheelchair_ramp", 1, D("1E+400"), "unit_price_invalid"),
+        ("wheelchair_ramp", 1, D("-5"), "unit_price_invalid"),
     ],
 )
 def test_a_bad_item_is_refused_in_chinese(

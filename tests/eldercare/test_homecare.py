@@ -72,7 +72,7 @@ def test_a_volunteers_visit_deposits_and_a_timebank_order_withdraws(
         caseworker_nanmen,
         person_id=setting["elder"].pk,
         provider_id=setting["provider"].pk,
-        service="errands",
+        service="errand_help",
         timebank=True,
     )
     homecare.do_record_visit(
@@ -84,7 +84,7 @@ def test_a_volunteers_visit_deposits_and_a_timebank_order_withdraws(
     )
     assert TimeBankEntry.objects.filter(person=setting["elder"]).first().balance == D("0.25")
     # The next visit would need 0.50: refused, and neither the visit nor a line is saved.
-    with pytest.raises(DomainError, match="时间银行余额不足：余额 0.25 小时，需支取 0.50 小时"):
+    with pytest.raises(DomainError, match=r"时间银行余额不足：余额 0\.25 小时，需支取 0\.50 小时"):
         homecare.do_record_visit(
             caseworker_nanmen,
             paid_order.pk,
@@ -118,7 +118,7 @@ def test_bad_visits_are_refused_and_change_nothing(
         caseworker_nanmen,
         person_id=setting["client"].pk,
         provider_id=setting["provider"].pk,
-        service="cleaning",
+        service="home_cleaning",
     )
     homecare.do_record_visit(
         caseworker_nanmen, order.pk, check_in=at(3, 9), check_out=at(3, 10), caregiver="张阿姨"
@@ -174,28 +174,28 @@ def test_orders_and_providers_are_kept_to_their_area(
 ) -> None:
     with pytest.raises(DomainError, match="不在您的管辖范围内"):
         homecare.do_add_provider(
-            caseworker_nanmen, name="下应服务站", kind="company", region_code="330212003000"
+            caseworker_nanmen, name="下应服务站", kind="care_company", region_code="330212003000"
         )
     with pytest.raises(PermissionDenied):
         homecare.do_open_order(
             approver_haishu,
             person_id=setting["client"].pk,
             provider_id=setting["provider"].pk,
-            service="cleaning",
+            service="home_cleaning",
         )
     with pytest.raises(NotFound):
         homecare.do_open_order(
             caseworker_xiaying,
             person_id=setting["client"].pk,
             provider_id=setting["provider"].pk,
-            service="cleaning",
+            service="home_cleaning",
         )
     with pytest.raises(DomainError, match="未满60周岁"):
         homecare.do_open_order(
             caseworker_nanmen,
             person_id=setting["volunteer"].pk,
             provider_id=setting["provider"].pk,
-            service="cleaning",
+            service="home_cleaning",
         )
     with pytest.raises(DomainError, match="请选择服务项目"):
         homecare.do_open_order(
@@ -208,7 +208,7 @@ def test_orders_and_providers_are_kept_to_their_area(
         caseworker_nanmen,
         person_id=setting["client"].pk,
         provider_id=setting["provider"].pk,
-        service="bathing",
+        service="home_bathing",
     )
     with pytest.raises(NotFound):
         homecare.do_record_visit(

@@ -31,7 +31,7 @@ YINZHOU = "330212000000"
 PLAN_SMALL = (("grab_bar", 3, "280"), ("shower_chair", 1, "260"), ("night_light", 4, "45"))
 PLAN_LARGE = (
     ("anti_slip_floor", 1, "6800"),
-    ("ramp", 1, "3200"),
+    ("wheelchair_ramp", 1, "3200"),
     ("bedside_rail", 2, "650"),
     ("grab_bar", 4, "280"),
     ("anti_wandering", 1, "900"),
@@ -150,7 +150,7 @@ def seed_home() -> int:
     served = elders[-6:]  # the last six (the first six when there are only six)
     if nanmen is not None and len(served) == 6:
         centre = homecare.do_add_provider(
-            None, name="南门街道居家养老服务中心", kind="centre", region_code=NANMEN
+            None, name="南门街道居家养老服务中心", kind="service_centre", region_code=NANMEN
         )
         team = homecare.do_add_provider(
             None, name="南门街道时间银行志愿服务队", kind="volunteer_team", region_code=NANMEN
@@ -165,14 +165,16 @@ def seed_home() -> int:
         )
         for n, person in enumerate(served):
             service = (
-                "cleaning",
-                "bathing",
-                "medical",
+                "home_cleaning",
+                "home_bathing",
+                "medical_help",
                 "companionship",
                 "meal_delivery",
-                "errands",
+                "errand_help",
             )[n]
-            provider = team if service in ("companionship", "errands") and volunteers else centre
+            provider = (
+                team if service in ("companionship", "errand_help") and volunteers else centre
+            )
             order = homecare.do_open_order(
                 None, person_id=person.pk, provider_id=provider.pk, service=service
             )
@@ -211,7 +213,7 @@ def seed_home() -> int:
         provider = homecare.do_add_provider(
             None,
             name=f"{township.name}居家养老服务站",
-            kind="company",
+            kind="care_company",
             region_code=township.code,
         )
         for n, person in enumerate(people):
@@ -219,7 +221,7 @@ def seed_home() -> int:
                 None,
                 person_id=person.pk,
                 provider_id=provider.pk,
-                service=("cleaning", "medical", "bathing")[n],
+                service=("home_cleaning", "medical_help", "home_bathing")[n],
             )
             made += _visits(order.pk, weekdays[n::5], None, rng)
     return made

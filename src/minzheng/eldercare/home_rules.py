@@ -28,7 +28,7 @@ class HomeInputInvalid(ValidationFailed):
 #: 基础类 (subsidised), the guideline's seven.
 BASIC_ITEMS: dict[str, str] = {
     "anti_slip_floor": "地面防滑处理",
-    "ramp": "轮椅坡道",
+    "wheelchair_ramp": "轮椅坡道",
     "bedside_rail": "床边护栏（抓杆）",
     "walking_aid": "助行器具（手杖等）",
     "shower_chair": "淋浴椅",
@@ -145,17 +145,17 @@ def adaptation_subsidy(lines: Sequence[ItemLine], cap: Decimal) -> AdaptationSub
 # ── 居家养老服务 visits ───────────────────────────────────────────────────────────────────────
 
 SERVICE_KINDS: dict[str, str] = {
-    "cleaning": "助洁",
-    "bathing": "助浴",
-    "medical": "助医",
+    "home_cleaning": "助洁",
+    "home_bathing": "助浴",
+    "medical_help": "助医",
     "meal_delivery": "助餐送餐",
     "companionship": "精神慰藉",
-    "rehabilitation": "康复护理",
-    "errands": "代办服务",
+    "rehab_care": "康复护理",
+    "errand_help": "代办服务",
 }
 PROVIDER_KINDS: dict[str, str] = {
-    "centre": "居家养老服务中心",
-    "company": "养老服务企业",
+    "service_centre": "居家养老服务中心",
+    "care_company": "养老服务企业",
     "social_org": "社会组织",
     "volunteer_team": "志愿服务队",
 }
