@@ -7,7 +7,16 @@ from typing import Any
 
 from minzheng.assistance.models import Enrolment
 from minzheng.eldercare.demo import seed_demo
-from minzheng.eldercare.models import Assessment, MealPoint, MealRecord
+from minzheng.eldercare.models import (
+    Adaptation,
+    Assessment,
+    CareOrder,
+    CareVisit,
+    MealPoint,
+    MealRecord,
+    TimeBankEntry,
+)
+from minzheng.payments.models import PaymentLine
 
 
 def test_the_demo_fills_every_eldercare_page(
@@ -22,9 +31,18 @@ def test_the_demo_fills_every_eldercare_page(
     assert Assessment.objects.count() == 8
     assert Enrolment.objects.filter(programme="gaoling", status="active").count() == 4
     assert MealPoint.objects.filter(region__parent_id="330203001000").exists()
+    # 南门's six elderly: adaptations at every step, and six service orders with visits
+    statuses = sorted(Adaptation.objects.values_list("status", flat=True))
+    assert statuses == ["applied", "approved", "completed", "paid", "paid", "visited"]
+    assert PaymentLine.objects.filter(kind="adapt_payable").count() == 2
+    assert CareOrder.objects.count() == 8  # six, and two paid from the time bank
+    assert not TimeBankEntry.objects.filter(balance__lt=0).exists()
+    assert TimeBankEntry.objects.filter(kind="withdrawal").exists()
+    visits = CareVisit.objects.count()
+    assert visits > 8
     assert (
         MealRecord.objects.exists()
-        and made == Assessment.objects.count() + MealRecord.objects.count()
+        and made == Assessment.objects.count() + MealRecord.objects.count() + 6 + visits
     )
     assert seed_demo() == 0
-    assert Assessment.objects.count() == 8
+    assert Assessment.objects.count() == 8 and CareVisit.objects.count() == visits

@@ -119,6 +119,11 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("机构检查", "institutions:inspections", C.CASE_DATA, "养老服务"),
     MenuItem("综合责任险", "institutions:insurance", C.CASE_DATA, "养老服务"),
     MenuItem("养老床位指标", "institutions:indicators", C.CASE_DATA, "养老服务"),
+    MenuItem("适老化改造", "eldercare:adaptation_list", C.CASE_DATA, "养老服务"),
+    MenuItem("居家服务工单", "eldercare:order_list", C.CASE_DATA, "养老服务"),
+    MenuItem("居家服务组织", "eldercare:provider_list", C.CASE_DATA, "养老服务"),
+    MenuItem("时间银行", "eldercare:timebank", C.CASE_DATA, "养老服务"),
+    MenuItem("居家养老统计", "eldercare:home_statistics", C.CASE_DATA, "养老服务"),
 )
 
 

@@ -22,6 +22,7 @@ class ProgrammeCode(StrEnum):
     ERTONG = "ertong"
     GAOLING = "gaoling"
     ZHUCAN = "zhucan"
+    SHILAOHUA = "shilaohua"
 
 
 class Basis(StrEnum):
@@ -113,6 +114,15 @@ PROGRAMMES: tuple[Programme, ...] = (
         False,
         False,
         note="按就餐记录和分类补贴标准按月结算给助餐点（docs/eldercare.md）",
+    ),
+    Programme(
+        ProgrammeCode.SHILAOHUA,
+        "老年人居家适老化改造补贴",
+        "适老化改造",
+        Basis.EVENT,
+        False,
+        False,
+        note="按户申请、入户评估、验收合格后按补贴上限支付给施工单位（docs/eldercare.md）",
     ),
 )
 

@@ -88,6 +88,9 @@ def seed_demo() -> int:
     month = YearMonth.of(today)
     for county in Region.objects.filter(level=Level.COUNTY, parent_id="330200000000"):
         do_enrol_allowances(None, county.code, month)
+    from minzheng.eldercare.home_demo import seed_home
+
+    made += seed_home()  # 适老化改造, 居家养老服务, 时间银行
     return made
 
 

@@ -170,3 +170,251 @@ class MealStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.point_id} {self.month:%Y-%m}"
+
+
+# ── 适老化改造 (home adaptation) ──────────────────────────────────────────────────────────────
+
+
+class AdaptationQuerySet(RegionScopedQuerySet["Adaptation"]):
+    scope_field = "region_id"
+
+
+class Adaptation(models.Model):
+    """One household's home adaptation, from the application to the payment to the contractor."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", "已申请"
+        VISITED = "visited", "已入户评估"
+        APPROVED = "approved", "已审批"
+        COMPLETED = "completed", "已验收"
+        PAID = "paid", "已支付"
+        REFUSED = "refused", "不予改造"
+
+    class AppliedBy(models.TextChoices):
+        SELF = "self", "本人申请"
+        FAMILY = "family", "家属代为申请"
+        STAFF = "staff", "工作人员代为申请"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name="居住地区划", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField("状态", max_length=10, choices=Status.choices, db_index=True)
+    applied_by = models.CharField("申请方式", max_length=10, choices=AppliedBy.choices)
+    applicant_name = models.CharField("代办人", max_length=60, blank=True)
+    applied_on = models.DateField("申请日期")
+    note = models.CharField("申请说明", max_length=500, blank=True)
+    visited_on = models.DateField("入户评估日期", null=True, blank=True)
+    visit_notes = models.CharField("评估情况", max_length=1000, blank=True)
+    visited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    contractor = models.CharField("施工单位", max_length=100, blank=True)
+    cap = models.DecimalField("每户补贴上限", max_digits=10, decimal_places=2, null=True)
+    total = models.DecimalField("改造总价", max_digits=12, decimal_places=2, default=0)
+    subsidy = models.DecimalField("补贴金额", max_digits=12, decimal_places=2, default=0)
+    own_share = models.DecimalField("个人自付", max_digits=12, decimal_places=2, default=0)
+    parameter_versions = models.JSONField("参数版本", default=list)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField("审批日期", null=True, blank=True)
+    decision_reason = models.CharField("审批意见", max_length=500, blank=True)
+    completed_on = models.DateField("验收日期", null=True, blank=True)
+    completion_notes = models.CharField("验收情况", max_length=1000, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    paid_on = models.DateField("支付日期", null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    payment_line_id = models.BigIntegerField("台账分录", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[AdaptationQuerySet] = AdaptationQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "适老化改造"
+        ordering = ("-applied_on", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.applied_on}"
+
+
+class AdaptationItem(models.Model):
+    """One priced line of the plan; the subsidy and own share are decided over the whole list."""
+
+    adaptation = models.ForeignKey(Adaptation, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField("序号")
+    code = models.CharField("改造项目", max_length=20)
+    basic = models.BooleanField("基础类（补贴）")
+    quantity = models.PositiveSmallIntegerField("数量")
+    unit_price = models.DecimalField("单价", max_digits=10, decimal_places=2)
+    amount = models.DecimalField("金额", max_digits=12, decimal_places=2)
+    subsidy = models.DecimalField("补贴", max_digits=12, decimal_places=2, default=0)
+    own_share = models.DecimalField("自付", max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = "适老化改造项目"
+        ordering = ("adaptation", "position", "id")
+
+    def __str__(self) -> str:
+        return f"{self.adaptation_id} {self.code}"
+
+
+class AdaptationPhoto(models.Model):
+    adaptation = models.ForeignKey(Adaptation, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField("验收照片", upload_to="eldercare/adaptation/%Y/%m/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "适老化改造验收照片"
+
+    def __str__(self) -> str:
+        return str(self.image.name)
+
+
+# ── 居家养老服务 (home care) and 时间银行 ────────────────────────────────────────────────────────
+
+
+class CareProviderQuerySet(RegionScopedQuerySet["CareProvider"]):
+    scope_field = "region_id"
+
+
+class CareProvider(models.Model):
+    name = models.CharField("服务组织名称", max_length=100)
+    kind = models.CharField("类型", max_length=20)
+    region = models.ForeignKey(
+        Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="+"
+    )
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    active = models.BooleanField("服务中", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[CareProviderQuerySet] = CareProviderQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "居家养老服务组织"
+        ordering = ("region_id", "name")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["region", "name"], name="one_care_provider_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CareOrderQuerySet(RegionScopedQuerySet["CareOrder"]):
+    scope_field = "region_id"
+
+
+class CareOrder(models.Model):
+    """A service order: one elderly person, one provider, one kind of service."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "服务中"
+        CLOSED = "closed", "已结束"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey(CareProvider, on_delete=models.PROTECT, related_name="orders")
+    service = models.CharField("服务项目", max_length=20)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default="open")
+    timebank = models.BooleanField("以时间银行时长兑换", default=False)
+    started_on = models.DateField("开始日期")
+    note = models.CharField("备注", max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[CareOrderQuerySet] = CareOrderQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "居家养老服务工单"
+        ordering = ("-started_on", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.service}"
+
+
+class CareVisitQuerySet(RegionScopedQuerySet["CareVisit"]):
+    scope_field = "region_id"
+
+
+class CareVisit(models.Model):
+    """One visit of an order, with its check-in and check-out times."""
+
+    order = models.ForeignKey(CareOrder, on_delete=models.PROTECT, related_name="visits")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    caregiver = models.CharField("服务人员", max_length=60)
+    volunteer = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    check_in = models.DateTimeField("签到时间")
+    check_out = models.DateTimeField("签出时间")
+    minutes = models.PositiveIntegerField("服务时长（分钟）")
+    note = models.CharField("服务内容", max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[CareVisitQuerySet] = CareVisitQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "上门服务记录"
+        ordering = ("-check_in", "-id")
+        indexes: ClassVar = [models.Index(fields=["order", "check_in"])]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.check_in}"
+
+
+class TimeBankEntryQuerySet(RegionScopedQuerySet["TimeBankEntry"]):
+    scope_field = "region_id"
+
+
+class TimeBankEntry(models.Model):
+    """One line of a person's time-bank account; `balance` is the balance after it (never < 0)."""
+
+    class Kind(models.TextChoices):
+        DEPOSIT = "deposit", "存入"
+        WITHDRAWAL = "withdrawal", "支取"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("类别", max_length=10, choices=Kind.choices)
+    hours = models.DecimalField("时长（小时）", max_digits=8, decimal_places=2)
+    balance = models.DecimalField("余额（小时）", max_digits=10, decimal_places=2)
+    visit = models.ForeignKey(
+        CareVisit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField("说明", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[TimeBankEntryQuerySet] = TimeBankEntryQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "时间银行记录"
+        ordering = ("-id",)
+        indexes: ClassVar = [models.Index(fields=["person", "id"])]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(balance__gte=0), name="timebank_balance_not_negative"
+            ),
+            models.CheckConstraint(condition=models.Q(hours__gt=0), name="timebank_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.kind} {self.hours}"

@@ -259,3 +259,41 @@ ELDERCARE_PARAMETERS += [
         (CatalogValue(NINGBO, COVERAGE_START, 80, f"{SRC_MEAL}示例值", NF, illustrative=True),),
     ),
 ]
+
+# ── 适老化改造 and 时间银行 ───────────────────────────────────────────────────────────────────
+SRC_ARTICLE_ADAPTATION = (
+    "宁波市民政局2020年工作文章（全市民政会议）：“顺利完成‘810户生活困难老年人家庭适老化改造’"
+    "……其中，适老化户均改造标准12000元/户”；文章所说是户均改造标准，本系统把它用作每户补贴上限，"
+    "宁波的补贴上限文件原文未见"
+)
+SRC_TIMEBANK = (
+    "示例值：宁波时间银行的计时规则未找到；按实际服务时长向下取整到计时单位计入，"
+    "以保证存入时长为精确的小数"
+)
+ELDERCARE_PARAMETERS += [
+    ParameterSpec(
+        "eldercare.adaptation.cap",
+        "适老化改造每户补贴上限",
+        "元/户",
+        ValueKind.DECIMAL,
+        (
+            CatalogValue(
+                NINGBO,
+                COVERAGE_START,
+                Decimal("12000"),
+                SRC_ARTICLE_ADAPTATION,
+                C,
+                illustrative=True,
+            ),
+        ),
+        "基础类项目按清单顺序补贴，累计达到上限后的部分由家庭自付；自选项目全部自费",
+    ),
+    ParameterSpec(
+        "eldercare.timebank.unit_minutes",
+        "时间银行计时单位",
+        "分钟",
+        ValueKind.INTEGER,
+        (CatalogValue(NINGBO, COVERAGE_START, 15, SRC_TIMEBANK, NF, illustrative=True),),
+        "应能整除60分钟",
+    ),
+]

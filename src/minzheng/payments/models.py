@@ -42,6 +42,7 @@ class Kind(models.TextChoices):
     MEAL_PAYABLE = "meal_payable", "助餐补贴应付助餐点款"  # a meal point's monthly statement
     INKIND = "inkind", "实物救助（折价）"  # goods handed over, at their booked value
     VOUCHER = "voucher", "救助券"  # a voucher's face value, when issued
+    ADAPTATION_PAYABLE = "adapt_payable", "适老化改造补贴应付施工单位款"  # a completed adaptation
 
 
 PAYOUT_KINDS = (Kind.BENEFIT, Kind.PRICE_SUBSIDY, Kind.TEMPORARY)
@@ -55,6 +56,7 @@ class Source(models.TextChoices):
     MEAL_STATEMENT = "z", "助餐点月结单"
     INKIND_HANDOVER = "k", "实物发放签收"
     VOUCHER = "q", "救助券"
+    ADAPTATION = "a", "适老化改造"
 
 
 class RollQuerySet(RegionScopedQuerySet["Roll"]):
