@@ -688,6 +688,8 @@ def seed_registry(
     progress: Callable[[str], None] | None = None,
     chunk_persons: int | None = None,
     bar: bool = False,
+    defer_indexes: bool | None = None,
+    writers: int | None = None,
 ) -> Any:
     """Generate and write the synthetic city in chunks (registry/city_seed.py)."""
     from minzheng.registry.city_seed import CHUNK_PERSONS, seed_city
@@ -699,6 +701,8 @@ def seed_registry(
         progress=progress,
         chunk_persons=chunk_persons or CHUNK_PERSONS,
         bar=bar,
+        defer_indexes=defer_indexes,
+        writers=writers,
     )
 
 
