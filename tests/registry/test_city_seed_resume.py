@@ -116,3 +116,63 @@ def test_the_rules_over_the_written_rows_agree_with_the_enrolments(regions: Any)
     assert totals["single_person"] == report.decided["single_person"]
     assert totals["tekun"] == Enrolment.objects.filter(programme="tekun").count()
     assert totals["tekun_amount_fen"] == report.decided["tekun_monthly_fen"]
+    # 低边 households are enrolled as the approval step enrols them: per household, no amount.
+    # gather judges the 渐退 households (it does not see their rise in income) 低边 instead.
+    dibian = Enrolment.objects.filter(programme="dibian")
+    judged = gathered.household_ids[result.dibian_eligible & ~result.tekun_eligible].tolist()
+    gradual = Enrolment.objects.filter(status="gradual_exit").values_list("household_id", flat=True)
+    enrolled = set(dibian.values_list("household_id", flat=True))
+    assert len(enrolled) == dibian.count() > 20
+    assert enrolled == set(judged) - set(gradual)
+    assert not dibian.filter(person__isnull=False).exists()
+    assert {str(a) for e in dibian for a in e.amounts.values_list("amount", flat=True)} == {"0.00"}
+
+
+def _secondary_indexes() -> set[str]:
+    from django.db import connection
+
+    from minzheng.registry.city_seed import SEEDED_TABLES
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s) "
+            "AND indexname NOT LIKE '%%_pkey' UNION ALL SELECT conname FROM pg_constraint "
+            "WHERE conrelid::regclass::text = ANY(%s) AND contype = 'f'",
+            [list(SEEDED_TABLES), list(SEEDED_TABLES)],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deferred_indexes_are_dropped_for_the_load_and_rebuilt_after_an_interruption() -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("indexes are deferred on PostgreSQL only")
+    from minzheng.core.models import AuditEvent
+    from minzheng.registry.city_seed import DEFERRED_OBJECT_TYPE
+    from minzheng.registry.models import Person
+
+    before = _secondary_indexes()
+    assert "registry_person_id_number_index_key" in before
+    assert "registry_household_address_trgm" in before
+    with pytest.raises(Killed):
+        seed_city(
+            "test",
+            9,
+            persons=PERSONS,
+            chunk_persons=CHUNK,
+            interrupt=_kill_at(3),
+            defer_indexes=True,
+        )
+    assert _secondary_indexes() == set()  # dropped, and how to rebuild them is recorded
+    restore = AuditEvent.objects.get(object_type=DEFERRED_OBJECT_TYPE).after["restore"]
+    assert {r[1] for r in restore} == before
+
+    report = seed_city(
+        "test", 9, persons=PERSONS, chunk_persons=CHUNK, defer_indexes=True, writers=2
+    )
+    assert report.chunks_written == len(plan(PERSONS, CHUNK)) - 3
+    assert _secondary_indexes() == before
+    assert Person.objects.count() == PERSONS
+    assert Person.objects.values("id_number_index").distinct().count() == PERSONS

@@ -9,9 +9,12 @@ nothing behind, so the rows come out the same (ciphertexts aside: their nonces a
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import queue
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -28,12 +31,11 @@ from minzheng.registry.seed import (
     SEED_OBJECT_TYPE,
     SEQUENCES,
     TAG_SOURCE,
+    Days,
     IntArray,
     SeedRefused,
     SyntheticRegistry,
-    _insert,
     _iso_days,
-    _next_id,
     _reset_sequence,
     _timestamp,
     generate,
@@ -41,6 +43,22 @@ from minzheng.registry.seed import (
 )
 
 CHUNK_OBJECT_TYPE = "registry_seed_chunk"
+DEFERRED_OBJECT_TYPE = "registry_seed_deferred"
+# From this many persons a PostgreSQL seed drops the secondary indexes and foreign keys of the
+# tables it fills and rebuilds them once at the end (measured: docs/synthetic_city.md).
+DEFER_FROM_PERSONS = 500_000
+SEEDED_TABLES = (
+    "registry_person",
+    "registry_household",
+    "registry_membership",
+    "registry_identitytag",
+    "assistance_incomerecord",
+    "assistance_householdasset",
+    "assistance_supporterrecord",
+    "assistance_adlassessmentrecord",
+    "assistance_enrolment",
+    "assistance_enrolmentamount",
+)
 CITY = "330200"
 # Persons per chunk: bounds the memory of one chunk (≈ 1.5 GB at 600,000, measured in
 # docs/synthetic_city.md) while keeping the number of transactions small.
@@ -152,11 +170,16 @@ def seed_city(
     chunk_persons: int = CHUNK_PERSONS,
     interrupt: Callable[[Chunk], None] | None = None,
     bar: bool = False,
+    defer_indexes: bool | None = None,
+    writers: int | None = None,
 ) -> CitySeedReport:
     """Write the synthetic city; resume an interrupted run; refuse a registry it did not write.
 
     `interrupt` is called inside each chunk's transaction before its marker (tests simulate a kill
-    with it: the exception rolls the chunk back).
+    with it: the exception rolls the chunk back). `defer_indexes` (default: on PostgreSQL from
+    DEFER_FROM_PERSONS persons) drops the seeded tables' secondary indexes and foreign keys for
+    the load and rebuilds them at the end (`_defer_indexes`); `writers` (default: WRITERS
+    there, else 1) is how many chunks are written side by side.
     """
     from django.db import connection
     from tqdm import tqdm
@@ -193,27 +216,263 @@ def seed_city(
     params = _parameters()
     report = CitySeedReport(scale, seed, chunks=len(chunks))
     total = Tally(0, 0, 0, 0, 0, 0, 0, 0)
-    with tqdm(total=size, unit="人", disable=not bar, file=sys.stderr, desc="生成") as progress_bar:
-        for chunk in chunks:
-            done = markers.get(chunk.key(scale, seed))
-            if done is None:
-                say(
-                    f"第 {chunk.index + 1}/{len(chunks)} 块：{chunk.county or '全市'} 第{chunk.part + 1}部分 {chunk.persons} 人"
-                )
-                done = _write_chunk(scale, seed, chunk, params, interrupt)
-                report.chunks_written += 1
-            report.persons += int(done["persons"])
-            report.households += int(done["households"])
-            report.memberships += int(done["persons"])
-            for tag, n in dict(done["tags"]).items():
-                report.tags[tag] = report.tags.get(tag, 0) + int(n)
-            total = total + _tally_of(dict(done["decided"]))
-            progress_bar.update(chunk.persons)
+    todo = [c for c in chunks if c.key(scale, seed) not in markers]
+    postgres = connection.vendor == "postgresql"
+    if defer_indexes is None:
+        defer_indexes = postgres and size >= DEFER_FROM_PERSONS
+    restore = _defer_indexes(scale, seed) if defer_indexes and postgres else []
+    if postgres:
+        with connection.cursor() as cursor:
+            # A chunk's rows and its marker commit together: losing the last commits to a crash
+            # loses whole chunks, which the next run writes again.
+            cursor.execute("SET synchronous_commit = off")
+    if writers is None:
+        writers = WRITERS if postgres and size >= DEFER_FROM_PERSONS else 1
+    feed: queue.Queue[Prepared | BaseException] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    producer = threading.Thread(
+        target=_produce,
+        args=(seed, chunks, todo, params, connection.vendor, feed, stop),
+        name="city-seed-producer",
+        daemon=True,
+    )
+
+    def count(done: dict[str, Any], persons: int) -> None:
+        nonlocal total
+        report.persons += int(done["persons"])
+        report.households += int(done["households"])
+        report.memberships += int(done["persons"])
+        for tag, n in dict(done["tags"]).items():
+            report.tags[tag] = report.tags.get(tag, 0) + int(n)
+        total = total + _tally_of(dict(done["decided"]))
+        progress_bar.update(persons)
+
+    def next_item() -> Prepared:
+        item = feed.get()
+        if isinstance(item, BaseException):
+            raise item
+        say(
+            f"第 {item.chunk.index + 1}/{len(chunks)} 块：{item.chunk.county or '全市'} "
+            f"第{item.chunk.part + 1}部分 {item.chunk.persons} 人"
+        )
+        return item
+
+    producer.start()
+    try:
+        with tqdm(
+            total=size, unit="人", disable=not bar, file=sys.stderr, desc="生成"
+        ) as progress_bar:
+            for chunk in chunks:
+                if chunk.key(scale, seed) in markers:
+                    count(markers[chunk.key(scale, seed)], chunk.persons)
+            if writers <= 1:
+                for _ in todo:
+                    item = next_item()
+                    count(_write_chunk(scale, seed, item, interrupt), item.chunk.persons)
+                    report.chunks_written += 1
+                    del item
+            else:
+                _write_in_parallel(scale, seed, len(todo), writers, next_item, count, interrupt)
+                report.chunks_written += len(todo)
+    finally:
+        stop.set()
+        while producer.is_alive():
+            with contextlib.suppress(queue.Empty):
+                feed.get(timeout=0.1)
+        producer.join()
     report.decided = total.as_dict()
-    _finish(report)
+    if restore:
+        say("重建索引和外键约束")
+    _finish(report, restore)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        if postgres:
+            cursor.execute("SET synchronous_commit = on")
+        for table in SEEDED_TABLES:
+            cursor.execute(f"ANALYZE {table}")
     return report
+
+
+def _write_in_parallel(
+    scale: str,
+    seed: int,
+    chunks: int,
+    writers: int,
+    next_item: Callable[[], Prepared],
+    count: Callable[[dict[str, Any], int], None],
+    interrupt: Callable[[Chunk], None] | None,
+) -> None:
+    """Write `chunks` prepared chunks on `writers` connections side by side, each chunk in its
+    own transaction with its marker (their ids come from the plan, so the order they commit in
+    does not matter)."""
+    from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+
+    from django.db import connection
+
+    def write(item: Prepared) -> tuple[dict[str, Any], int]:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET synchronous_commit = off")
+            return _write_chunk(scale, seed, item, interrupt), item.chunk.persons
+        finally:
+            connection.close()
+
+    running: set[Future[tuple[dict[str, Any], int]]] = set()
+    with ThreadPoolExecutor(writers, thread_name_prefix="city-seed-writer") as pool:
+        try:
+            for _ in range(chunks):
+                if len(running) >= writers:
+                    finished, running = wait(running, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        count(*future.result())
+                running.add(pool.submit(write, next_item()))
+            for future in running:
+                count(*future.result())
+        finally:
+            for future in running:
+                future.cancel()
+
+
+def _ids(chunks: list[Chunk], chunk: Chunk) -> dict[str, int]:
+    """The first ids of a chunk's rows, from the plan alone: every chunk has room for as many
+    households and enrolments as it has persons, so the ids do not depend on which chunks were
+    written before (a resumed or parallel seed numbers them the same)."""
+    first = 1 + sum(c.persons for c in chunks[: chunk.index])
+    return dict.fromkeys(ID_TABLES, first)
+
+
+def _produce(
+    seed: int,
+    chunks: list[Chunk],
+    todo: list[Chunk],
+    params: Callable[[str], Any],
+    vendor: str,
+    feed: queue.Queue[Prepared | BaseException],
+    stop: threading.Event,
+) -> None:
+    """The producer thread: prepares the chunks in order, one ahead of the writers."""
+    item: Prepared | BaseException
+    for chunk in todo:
+        if stop.is_set():
+            return
+        try:
+            item = prepare_chunk(seed, chunk, params, _ids(chunks, chunk), vendor)
+        except BaseException as exc:  # handed to the writer, which raises it
+            item = exc
+        while not stop.is_set():
+            try:
+                feed.put(item, timeout=0.1)
+                break
+            except queue.Full:
+                continue
+        if isinstance(item, BaseException):
+            return
+        del item
+
+
+def _defer_indexes(scale: str, seed: int) -> list[list[str]]:
+    """Drop the secondary indexes and the foreign-key and unique constraints of the tables the
+    seed fills, recording how to rebuild them in the audit trail in the same transaction, so an
+    interrupted seed rebuilds them when it finishes. Returns the rebuild statements."""
+    from django.db import connection, transaction
+
+    from minzheng.core import audit
+    from minzheng.core.models import AuditEvent
+
+    key = f"{scale}:{seed}"
+    recorded = AuditEvent.objects.filter(object_type=DEFERRED_OBJECT_TYPE, object_id=key).first()
+    if recorded is not None and isinstance(recorded.after, dict):
+        return [list(r) for r in recorded.after.get("restore", [])]
+    tables = list(SEEDED_TABLES)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.contype, c.conname, c.conrelid::regclass::text, pg_get_constraintdef(c.oid) "
+            "FROM pg_constraint c WHERE c.conrelid::regclass::text = ANY(%s) "
+            "AND c.contype IN ('f', 'u') ORDER BY c.contype DESC, c.conname",
+            [tables],
+        )
+        constraints = cursor.fetchall()
+        cursor.execute(
+            "SELECT i.indexname, i.tablename, i.indexdef FROM pg_indexes i "
+            "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+            "WHERE c.conindid = to_regclass(quote_ident(i.indexname))) ORDER BY i.indexname",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        restore: list[list[str]] = []
+        for _kind, name, table, definition in constraints:  # foreign keys first ('f' > 'u')
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+            restore.append(
+                [
+                    "constraint",
+                    name,
+                    table,
+                    f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}',
+                ]
+            )
+        for name, table, definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+            restore.append(["index", name, table, definition])
+        # Rebuild: unique constraints and indexes before the foreign keys that check against them.
+        restore.sort(key=lambda r: r[3].find("FOREIGN KEY") >= 0)
+        audit.record(
+            None,
+            AuditEvent.Action.UPDATE,
+            DEFERRED_OBJECT_TYPE,
+            key,
+            summary=f"生成演示数据：暂时删除 {len(restore)} 个索引和约束，写完后重建",
+            after={"restore": restore},
+            actor_name="seed",
+        )
+    return restore
+
+
+WRITERS = 2  # chunks written side by side on PostgreSQL (each in its own transaction)
+REBUILD_CONNECTIONS = 2  # index builds run side by side on this many connections
+
+
+def _rebuild(restore: list[list[str]]) -> None:
+    """Run the rebuild statements whose index or constraint is not there yet: indexes and unique
+    constraints first, on REBUILD_CONNECTIONS connections side by side, then the foreign keys
+    (each validated against the rows). Each statement commits by itself, so a rebuild that is
+    interrupted carries on where it stopped when the seed is run again."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import psycopg
+    from django.db import connection
+
+    params = dict(connection.get_connection_params())
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    params.pop("prepare_threshold", None)
+
+    def run(statements: list[list[str]]) -> None:
+        with psycopg.connect(**params, autocommit=True) as conn:
+            conn.execute("SET maintenance_work_mem = '256MB'")
+            conn.execute("SET synchronous_commit = off")
+            for kind, name, table, sql in statements:
+                if kind == "index":
+                    query = "SELECT to_regclass(quote_ident(%s)) IS NOT NULL"
+                    args: list[str] = [name]
+                else:
+                    query = (
+                        "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = %s "
+                        "AND conrelid = %s::regclass)"
+                    )
+                    args = [name, table]
+                row = conn.execute(query, args).fetchone()
+                if not (row and row[0]):
+                    conn.execute(sql)
+
+    foreign = [r for r in restore if "FOREIGN KEY" in r[3]]
+    first = [r for r in restore if "FOREIGN KEY" not in r[3]]
+    for phase in (first, foreign):
+        # The person table's indexes are the largest: spread them over the connections.
+        order = sorted(phase, key=lambda r: (r[2] != "registry_person", r[2], r[1]))
+        lanes = [order[i::REBUILD_CONNECTIONS] for i in range(REBUILD_CONNECTIONS)]
+        with ThreadPoolExecutor(REBUILD_CONNECTIONS) as pool:
+            for future in [pool.submit(run, lane) for lane in lanes if lane]:
+                future.result()
 
 
 def decide_only(
@@ -248,33 +507,27 @@ def _report_from(after: dict[str, Any], *, already: bool) -> CitySeedReport:
     )
 
 
-def _finish(report: CitySeedReport) -> None:
+def _finish(report: CitySeedReport, restore: list[list[str]]) -> None:
+    from django.db import transaction
+
     from minzheng.core import audit
     from minzheng.core.models import AuditEvent
 
-    for table in (
-        "registry_person",
-        "registry_household",
-        "registry_membership",
-        "registry_identitytag",
-        "assistance_incomerecord",
-        "assistance_householdasset",
-        "assistance_supporterrecord",
-        "assistance_adlassessmentrecord",
-        "assistance_enrolment",
-        "assistance_enrolmentamount",
-    ):
-        _reset_sequence(table)
-    after = report.as_dict()
-    audit.record(
-        None,
-        AuditEvent.Action.CREATE,
-        SEED_OBJECT_TYPE,
-        f"{report.scale}:{report.seed}",
-        summary=f"生成演示数据：{report.persons} 人，{report.households} 户（{report.scale}，种子 {report.seed}）",
-        after=after,
-        actor_name="seed",
-    )
+    if restore:
+        _rebuild(restore)
+    with transaction.atomic():
+        for table in SEEDED_TABLES:
+            _reset_sequence(table)
+        after = report.as_dict()
+        audit.record(
+            None,
+            AuditEvent.Action.CREATE,
+            SEED_OBJECT_TYPE,
+            f"{report.scale}:{report.seed}",
+            summary=f"生成演示数据：{report.persons} 人，{report.households} 户（{report.scale}，种子 {report.seed}）",
+            after=after,
+            actor_name="seed",
+        )
 
 
 def _parameters() -> Callable[[str], Any]:
@@ -307,34 +560,74 @@ def chunk_data(
     return data, facts, result
 
 
+@dataclass
+class Prepared:
+    """One chunk ready to write: its rows (CSV blocks on PostgreSQL, columns on SQLite), the ids
+    it was numbered from, and its marker."""
+
+    chunk: Chunk
+    ids: dict[str, int]
+    tables: list[tuple[str, Any]]
+    done: dict[str, Any]
+    households: int
+    enrolments: int
+
+
+ID_TABLES = {"person": "registry_person", "household": "registry_household"}
+ID_TABLES["enrolment"] = "assistance_enrolment"
+
+
+def prepare_chunk(
+    seed: int, chunk: Chunk, params: Callable[[str], Any], ids: dict[str, int], vendor: str
+) -> Prepared:
+    """Generate, decide, seal and encode one chunk, numbering its rows from `ids` (no database
+    access: this runs in the producer thread while the previous chunk is being written)."""
+    from minzheng.registry.seed import csv_rows
+
+    data, facts, result = chunk_data(seed, chunk, params)
+    tally = economy.tally(data.household, data.household_head, facts, result)
+    sealed = _seal(data)
+    now = _timestamp(datetime.now(UTC), vendor)
+    tables: list[tuple[str, Any]] = []
+
+    def sink(table: str, columns: dict[str, Any]) -> None:
+        tables.append((table, csv_rows(table, columns) if vendor == "postgresql" else columns))
+
+    pid, hid = ids["person"], ids["household"]
+    _write_people(data, facts, sealed, pid, hid, now, sink)
+    del sealed
+    _write_facts(data, facts, pid, hid, now, sink)
+    tags, enrolments = _write_decisions(
+        seed, chunk, data, facts, result, pid, hid, ids["enrolment"], now, sink
+    )
+    done = {
+        "persons": data.persons,
+        "households": data.households,
+        "tags": tags,
+        "decided": tally.as_dict(),
+    }
+    return Prepared(chunk, dict(ids), tables, done, data.households, enrolments)
+
+
 def _write_chunk(
     scale: str,
     seed: int,
-    chunk: Chunk,
-    params: Callable[[str], Any],
+    prepared: Prepared,
     interrupt: Callable[[Chunk], None] | None,
 ) -> dict[str, Any]:
     from django.db import connection, transaction
 
     from minzheng.core import audit
     from minzheng.core.models import AuditEvent
+    from minzheng.registry.seed import _insert, copy_csv
 
-    data, facts, result = chunk_data(seed, chunk, params)
-    tally = economy.tally(data.household, data.household_head, facts, result)
-    sealed = _seal(data)
-    now = _timestamp(datetime.now(UTC), connection.vendor)
+    chunk = prepared.chunk
     with transaction.atomic():
-        pid = _next_id("registry_person")
-        hid = _next_id("registry_household")
-        _write_people(data, facts, sealed, pid, hid, now)
-        _write_facts(data, facts, pid, hid, now)
-        tags = _write_decisions(seed, chunk, data, facts, result, pid, hid, now)
-        done = {
-            "persons": data.persons,
-            "households": data.households,
-            "tags": tags,
-            "decided": tally.as_dict(),
-        }
+        for table, rows in prepared.tables:
+            if connection.vendor == "postgresql":
+                copy_csv(table, *rows)
+            else:
+                _insert(table, rows)
         if interrupt is not None:
             interrupt(chunk)
         audit.record(
@@ -342,11 +635,11 @@ def _write_chunk(
             AuditEvent.Action.CREATE,
             CHUNK_OBJECT_TYPE,
             chunk.key(scale, seed),
-            summary=f"生成演示数据分块：{chunk.county or '全市'} 第{chunk.part + 1}部分，{data.persons} 人",
-            after=done,
+            summary=f"生成演示数据分块：{chunk.county or '全市'} 第{chunk.part + 1}部分，{prepared.done['persons']} 人",
+            after=prepared.done,
             actor_name="seed",
         )
-    return done
+    return prepared.done
 
 
 def _seal(data: SyntheticRegistry) -> tuple[list[str], ...]:
@@ -361,6 +654,9 @@ def _seal(data: SyntheticRegistry) -> tuple[list[str], ...]:
     return id_cipher, id_index, id_masked, *phone_columns
 
 
+Sink = Callable[[str, dict[str, Any]], None]
+
+
 def _write_people(
     data: SyntheticRegistry,
     facts: EconomicFacts,
@@ -368,58 +664,60 @@ def _write_people(
     pid: int,
     hid: int,
     now: str,
+    sink: Sink,
 ) -> None:
     id_cipher, id_index, id_masked, phone_cipher, phone_index, phone_masked = sealed
-    village = data.village.tolist()
+    village = data.village
     death: list[str | None] = [None] * data.persons
     for person, day in zip(facts.late_death.tolist(), _iso_days(facts.death_ordinal), strict=True):
         death[person] = day
-    _insert(
+    illness = np.where(data.illness != "", np.char.add(np.char.add('["', data.illness), '"]'), "[]")
+    sink(
         "registry_person",
         {
             "id": range(pid, pid + data.persons),
-            "name": data.name.tolist(),
+            "name": data.name,
             "id_number_cipher": id_cipher,
             "id_number_index": id_index,
             "id_number_masked": id_masked,
-            "sex": data.sex.tolist(),
-            "birth_date": _iso_days(data.birth_ordinal),
+            "sex": data.sex,
+            "birth_date": Days(data.birth_ordinal),
             "phone_cipher": phone_cipher,
             "phone_index": phone_index,
             "phone_masked": phone_masked,
             "region_id": village,
             "hukou_region_id": village,
-            "hukou_type": data.hukou_type.tolist(),
-            "address": data.address.tolist(),
-            "disability_category": data.disability_category.tolist(),
+            "hukou_type": data.hukou_type,
+            "address": data.address,
+            "disability_category": data.disability_category,
             "disability_grade": [g or None for g in data.disability_grade.tolist()],
-            "serious_illnesses": [f'["{i}"]' if i else "[]" for i in data.illness.tolist()],
-            "labour_capacity": data.labour_capacity.tolist(),
+            "serious_illnesses": illness,
+            "labour_capacity": data.labour_capacity,
             "date_of_death": death,
             "created_at": now,
             "updated_at": now,
         },
     )
-    _insert(
+    sink(
         "registry_household",
         {
             "id": range(hid, hid + data.households),
-            "region_id": data.household_village.tolist(),
-            "address": data.household_address.tolist(),
-            "head_id": (data.household_head + pid).tolist(),
+            "region_id": data.household_village,
+            "address": data.household_address,
+            "head_id": data.household_head + pid,
             "created_at": now,
             "updated_at": now,
         },
     )
     joined = np.maximum(data.birth_ordinal, MEMBERSHIPS_FROM.toordinal())
-    _insert(
+    sink(
         "registry_membership",
         {
-            "household_id": (data.household + hid).tolist(),
+            "household_id": data.household + hid,
             "person_id": range(pid, pid + data.persons),
-            "relationship": data.relationship.tolist(),
+            "relationship": data.relationship,
             "lives_together": True,
-            "valid_from": _iso_days(joined),
+            "valid_from": Days(joined),
         },
     )
 
@@ -428,21 +726,30 @@ def _rows(n: int, value: Any) -> list[Any]:
     return [value] * n
 
 
+def _first_days(months: IntArray) -> IntArray:
+    """Ordinals of the first days of months counted as year × 12 + month − 1."""
+    first = (np.asarray(months, dtype=np.int64) - 1970 * 12).astype("datetime64[M]")
+    return np.asarray(first.astype("datetime64[D]").astype(np.int64) + _EPOCH, dtype=np.int64)
+
+
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
 def _write_facts(
-    data: SyntheticRegistry, facts: EconomicFacts, pid: int, hid: int, now: str
+    data: SyntheticRegistry, facts: EconomicFacts, pid: int, hid: int, now: str, sink: Sink
 ) -> None:
     earning = np.flatnonzero(facts.income_kind != "")
-    _insert(
+    sink(
         "assistance_incomerecord",
         {
-            "person_id": (earning + pid).tolist(),
-            "kind": facts.income_kind[earning].tolist(),
-            "monthly_amount": facts.income_yuan[earning].tolist(),
-            "valid_from": _iso_days(facts.income_from[earning]),
+            "person_id": earning + pid,
+            "kind": facts.income_kind[earning],
+            "monthly_amount": facts.income_yuan[earning],
+            "valid_from": Days(facts.income_from[earning]),
             "valid_to": None,
             "source": "verified",
             "note": "合成数据",
-            "created_at": _rows(len(earning), now),
+            "created_at": now,
         },
     )
     H = data.households
@@ -450,10 +757,10 @@ def _write_facts(
     vehicles, homes, shops = facts.vehicle_household, facts.home_household, facts.shop_household
     households = np.concatenate([money, vehicles, homes, shops])
     n = len(households)
-    _insert(
+    sink(
         "assistance_householdasset",
         {
-            "household_id": (households + hid).tolist(),
+            "household_id": households + hid,
             "kind": ["money"] * H
             + ["vehicle"] * len(vehicles)
             + ["home"] * len(homes)
@@ -470,14 +777,14 @@ def _write_facts(
             "valid_from": FACTS_FROM.isoformat(),
             "valid_to": None,
             "note": "合成数据",
-            "created_at": _rows(n, now),
+            "created_at": now,
         },
     )
     s = facts.supporter_person
     surnames = [name[:1] for name in data.name[s].tolist()]
     given = [SUPPORTER_GIVEN[i % len(SUPPORTER_GIVEN)] for i in range(len(s))]
     born = economy.DECISION_DAY.toordinal() - np.floor(facts.supporter_age * 365.2425 + 100)
-    _insert(
+    sink(
         "assistance_supporterrecord",
         {
             "person_id": (s + pid).tolist(),
@@ -492,7 +799,7 @@ def _write_facts(
         },
     )
     failed = facts.adl_failed
-    _insert(
+    sink(
         "assistance_adlassessmentrecord",
         {
             "person_id": (facts.adl_person + pid).tolist(),
@@ -511,8 +818,10 @@ def _write_decisions(
     result: Any,
     pid: int,
     hid: int,
+    eid: int,
     now: str,
-) -> dict[str, int]:
+    sink: Sink,
+) -> tuple[dict[str, int], int]:
     """Identity tags and enrolments, from what the rules decided — nothing else."""
     from minzheng.assistance.batch import CARE_LEVELS, ROUTE_GRADUAL_EXIT, ROUTE_HOUSEHOLD
 
@@ -521,7 +830,7 @@ def _write_decisions(
     hh = data.household
     head = data.household_head
     start = rng.integers(*ENROLLED_FROM_MONTHS, H)
-    start_day = np.array([date(m // 12, m % 12 + 1, 1).toordinal() for m in start.tolist()] or [0])
+    start_day = _first_days(start)
     start_day = np.where(facts.enrolled_from > 0, facts.enrolled_from, start_day[:H])
     route = result.dibao_route
     counted = economy.counted(data.relationship)
@@ -538,56 +847,70 @@ def _write_decisions(
         ("tekun", tekun_person),
     ]
     persons = np.concatenate([p for _, p in tagged]).astype(np.int64)
-    _insert(
+    sink(
         "registry_identitytag",
         {
-            "person_id": (persons + pid).tolist(),
-            "tag": [tag for tag, p in tagged for _ in range(len(p))],
+            "person_id": persons + pid,
+            "tag": np.repeat([tag for tag, _ in tagged], [len(p) for _, p in tagged]),
             "source": TAG_SOURCE,
-            "valid_from": _iso_days(start_day[hh[persons]]),
+            "valid_from": Days(start_day[hh[persons]]),
             "valid_to": None,
-            "region_id": data.village[persons].tolist(),
+            "region_id": data.village[persons],
         },
     )
-    # Enrolments: 低保 households (active or in 渐退), 单人户 members and 特困 persons.
+    # Enrolments: 低保 households (active or in 渐退), 单人户 members, 特困 persons and 低边
+    # households — 低边 as the approval step enrols it (applications/actions/decision.py): a
+    # household enrolment whose amount is the rules' monthly amount, 0 (no monthly cash).
     households = np.flatnonzero(route > 0)
     single_members = np.flatnonzero(single)
     tekun_households = np.flatnonzero(result.tekun_eligible)
-    e_household = np.concatenate([households, hh[single_members], tekun_households])
-    e_person: list[int | None] = [None] * len(households) + (
-        (single_members + pid).tolist() + (head[tekun_households] + pid).tolist()
+    dibian_households = np.flatnonzero(result.dibian_eligible & ~result.tekun_eligible)
+    nd = len(dibian_households)
+    e_household = np.concatenate(
+        [households, hh[single_members], tekun_households, dibian_households]
     )
-    programme = ["dibao"] * (len(households) + len(single_members)) + ["tekun"] * len(
-        tekun_households
+    e_person: list[int | None] = (
+        [None] * len(households)
+        + (single_members + pid).tolist()
+        + (head[tekun_households] + pid).tolist()
+        + [None] * nd
+    )
+    programme = (
+        ["dibao"] * (len(households) + len(single_members))
+        + ["tekun"] * len(tekun_households)
+        + ["dibian"] * nd
     )
     status = ["gradual_exit" if route[h] == ROUTE_GRADUAL_EXIT else "active" for h in households]
-    status += ["active"] * (len(single_members) + len(tekun_households))
-    care = [""] * (len(households) + len(single_members)) + [
-        CARE_LEVELS[c].value for c in result.tekun_care[tekun_households].tolist()
-    ]
+    status += ["active"] * (len(single_members) + len(tekun_households) + nd)
+    care = (
+        [""] * (len(households) + len(single_members))
+        + [CARE_LEVELS[c].value for c in result.tekun_care[tekun_households].tolist()]
+        + [""] * nd
+    )
     amount_fen = np.concatenate(
         [
             result.dibao_amount_fen[households],
             result.single_person_amount_fen[single_members],
             result.tekun_amount_fen[tekun_households],
+            np.zeros(nd, np.int64),
         ]
     )
     routes = (
         ["household" if route[h] == ROUTE_HOUSEHOLD else "gradual_exit" for h in households]
         + ["single_person"] * len(single_members)
         + ["tekun"] * len(tekun_households)
+        + ["dibian"] * nd
     )
-    eid = _next_id("assistance_enrolment")
     n = len(e_household)
-    months = _iso_days(start_day[e_household])
-    _insert(
+    months = Days(start_day[e_household])
+    sink(
         "assistance_enrolment",
         {
             "id": range(eid, eid + n),
-            "household_id": (e_household + hid).tolist(),
+            "household_id": e_household + hid,
             "person_id": e_person,
             "programme": programme,
-            "region_id": data.household_village[e_household].tolist(),
+            "region_id": data.household_village[e_household],
             "status": status,
             "start_month": months,
             "end_month": None,
@@ -599,22 +922,22 @@ def _write_decisions(
                 )
                 for r in routes
             ],
-            "created_at": _rows(n, now),
-            "updated_at": _rows(n, now),
+            "created_at": now,
+            "updated_at": now,
         },
     )
-    _insert(
+    sink(
         "assistance_enrolmentamount",
         {
             "enrolment_id": range(eid, eid + n),
             "effective_month": months,
             "amount": [f"{a // 100}.{a % 100:02d}" for a in amount_fen.tolist()],
-            "components": _rows(n, "{}"),
+            "components": "{}",
             "reason": "规则认定（合成数据）",
-            "created_at": _rows(n, now),
+            "created_at": now,
         },
     )
-    return {tag: len(p) for tag, p in tagged}
+    return {tag: len(p) for tag, p in tagged}, n
 
 
 def chunk_keys(scale: str, seed: int, chunks: Iterable[Chunk]) -> list[str]:

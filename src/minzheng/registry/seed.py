@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -687,6 +688,8 @@ def seed_registry(
     progress: Callable[[str], None] | None = None,
     chunk_persons: int | None = None,
     bar: bool = False,
+    defer_indexes: bool | None = None,
+    writers: int | None = None,
 ) -> Any:
     """Generate and write the synthetic city in chunks (registry/city_seed.py)."""
     from minzheng.registry.city_seed import CHUNK_PERSONS, seed_city
@@ -698,6 +701,8 @@ def seed_registry(
         progress=progress,
         chunk_persons=chunk_persons or CHUNK_PERSONS,
         bar=bar,
+        defer_indexes=defer_indexes,
+        writers=writers,
     )
 
 
@@ -734,27 +739,47 @@ def _reset_sequence(table: str) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Days:
+    """A date column given as day ordinals (written as dates without a Python object per row)."""
+
+    ordinals: IntArray
+
+    def __len__(self) -> int:
+        return len(self.ordinals)
+
+
+def _is_column(value: Any) -> bool:
+    return isinstance(value, (list, range, np.ndarray, Days))
+
+
+def _as_list(value: Any) -> Any:
+    if isinstance(value, Days):
+        return _iso_days(value.ordinals)
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return value
+
+
 def _insert(table: str, columns: dict[str, Column]) -> None:
-    """Bulk insert: COPY on PostgreSQL; executemany on SQLite, with the table's secondary
-    indexes dropped and rebuilt around it (building an index once is much faster than keeping it
-    up to date row by row). Both run inside the caller's transaction.
+    """Bulk insert: COPY (CSV, encoded by Arrow) on PostgreSQL; executemany on SQLite, with the
+    table's secondary indexes dropped and rebuilt around it (building an index once is much
+    faster than keeping it up to date row by row). Both run inside the caller's transaction.
 
     Columns of the model the seed does not know get their field default, so the registry's models
     can grow without breaking the seed.
     """
     from django.db import connection
 
-    columns = columns | _defaults_for_other_columns(table, columns)
-    rows = len(next(v for v in columns.values() if isinstance(v, (list, range))))
-    values = [v if isinstance(v, (list, range)) else repeat(v, rows) for v in columns.values()]
-    names = ", ".join(columns)
     connection.ensure_connection()
-    raw = connection.connection
     if connection.vendor == "postgresql":
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in zip(*values, strict=False):
-                copy.write_row(row)
+        copy_csv(table, *csv_rows(table, columns))
         return
+    columns = columns | _defaults_for_other_columns(table, columns)
+    rows = len(next(v for v in columns.values() if _is_column(v)))
+    values = [_as_list(v) if _is_column(v) else repeat(v, rows) for v in columns.values()]
+    names = ", ".join(columns)
+    raw = connection.connection
     cursor = raw.cursor()
     try:
         cursor.execute("PRAGMA cache_size = -1000000")
@@ -773,6 +798,59 @@ def _insert(table: str, columns: dict[str, Column]) -> None:
             cursor.execute(create)
     finally:
         cursor.close()
+
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+CSV_BATCH_ROWS = 100_000
+
+
+def _arrow(value: Any, rows: int) -> Any:
+    import pyarrow as pa
+
+    if isinstance(value, Days):
+        days = np.asarray(value.ordinals, dtype=np.int64) - _EPOCH_ORDINAL
+        return pa.array(days.astype(np.int32), type=pa.int32()).cast(pa.date32())
+    if isinstance(value, range):
+        return pa.array(np.arange(value.start, value.stop, value.step, dtype=np.int64))
+    if isinstance(value, (list, np.ndarray)):
+        return pa.array(value)
+    if value is None:
+        return pa.nulls(rows, pa.string())
+    if hasattr(value, "obj"):  # a JSON adapter from a field default
+        value = json.dumps(value.obj, ensure_ascii=False)
+    return pa.array(np.full(rows, value))
+
+
+def csv_rows(table: str, columns: dict[str, Column]) -> tuple[list[str], list[bytes]]:
+    """The rows of `columns` as PostgreSQL CSV (Arrow's writer: strings quoted, NULL empty), in
+    blocks: what `copy_csv` sends. Pure apart from reading the model's field defaults."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    columns = columns | _defaults_for_other_columns(table, columns)
+    rows = len(next(v for v in columns.values() if _is_column(v)))
+    arrays = [_arrow(v, rows) for v in columns.values()]
+    names = list(columns)
+    data = pa.table(arrays, names=names)
+    options = pa_csv.WriteOptions(include_header=False)
+    blocks = []
+    for start in range(0, rows, CSV_BATCH_ROWS):
+        sink = pa.BufferOutputStream()
+        pa_csv.write_csv(data.slice(start, CSV_BATCH_ROWS), sink, options)
+        blocks.append(sink.getvalue().to_pybytes())
+    return names, blocks
+
+
+def copy_csv(table: str, names: list[str], blocks: list[bytes]) -> None:
+    """COPY CSV blocks from `csv_rows` into `table`, in the caller's transaction (PostgreSQL)."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    raw = connection.connection
+    sql = f"COPY {table} ({', '.join(names)}) FROM STDIN WITH (FORMAT csv)"
+    with raw.cursor() as cursor, cursor.copy(sql) as copy:
+        for block in blocks:
+            copy.write(block)
 
 
 def _defaults_for_other_columns(table: str, known: dict[str, Column]) -> dict[str, Column]:
