@@ -72,6 +72,9 @@ class MonthReport:
     reissued: int = 0
     exits: int = 0
     gradual_exits: int = 0
+    applications: int = 0
+    approved: int = 0
+    refused: int = 0
     price_subsidy: str = ""
 
     def as_dict(self) -> dict[str, Any]:
@@ -96,6 +99,9 @@ class HistoryReport:
             "reissued": sum(m.reissued for m in done),
             "exits": sum(m.exits for m in done),
             "gradual_exits": sum(m.gradual_exits for m in done),
+            "applications": sum(m.applications for m in done),
+            "applications_approved": sum(m.approved for m in done),
+            "applications_refused": sum(m.refused for m in done),
             "price_subsidy_launches": sum(1 for m in done if m.price_subsidy),
             "seconds": round(self.seconds, 1),
         }
@@ -175,7 +181,8 @@ def _city_admin() -> User:
 
 
 def _day(month: YearMonth, day: int) -> date:
-    return date(month.year, month.month, day)
+    """A day of the month, never later than today (today's month is replayed up to today)."""
+    return min(date(month.year, month.month, day), clock.today())
 
 
 def _ordinal(month: YearMonth) -> int:
@@ -242,6 +249,95 @@ def review_enrolments(month: YearMonth, report: MonthReport) -> None:
 
 def _county_of_village(region_id: str) -> Region:
     return Region.objects.get(pk=full_code(county_of(region_id)))
+
+
+def _candidates(poor: bool) -> list[Any]:
+    """Households that could apply and have never applied. `poor`: a household that left 低保 at
+    a review (its assets are below the lines) or a 低边 household without 低保 — its income has
+    dropped again; else a household with no identity at all (above the lines). Households in a
+    township with a real caseworker (the demo's 南门街道) come first."""
+    from minzheng.registry.models import Household, IdentityTag
+
+    open_statuses = (Enrolment.Status.ACTIVE, Enrolment.Status.GRADUAL_EXIT)
+    households = Household.objects.filter(closed_on__isnull=True, head__isnull=False).exclude(
+        applications__isnull=False
+    )
+    enrolled = Enrolment.objects.filter(
+        programme__in=("dibao", "tekun"), status__in=open_statuses
+    ).values("household_id")
+    if poor:
+        dibian = IdentityTag.objects.filter(tag=IdentityTag.Tag.DIBIAN, valid_to__isnull=True)
+        left = Enrolment.objects.filter(programme="dibao", status=Enrolment.Status.ENDED)
+        households = households.filter(
+            Q(pk__in=left.values("household_id"))
+            | Q(memberships__person__in=dibian.values("person_id"))
+        ).exclude(pk__in=enrolled)
+    else:
+        households = households.exclude(enrolments__isnull=False).exclude(
+            memberships__person__identity_tags__isnull=False
+        )
+    for worker in User.objects.filter(role="township_caseworker", is_active=True).order_by("id"):
+        near = households.filter(region_q(worker.scope_code()))
+        if near.exists():
+            return list(near.select_related("head").distinct().order_by("id")[:50])
+    return list(households.select_related("head").distinct().order_by("id")[:50])
+
+
+def applications_for_month(month: YearMonth, report: MonthReport, *, open_month: bool) -> None:
+    """Two applications a month at a township window: one a 低边 household whose income dropped
+    (approved, enrolled from next month), one above the lines (refused at the township review).
+    In today's month the first waits at 家庭经济状况核对 for the caseworker."""
+    from minzheng.applications import actions
+
+    n = _ordinal(month)
+    for tagged in (True, False):
+        pool = _candidates(poor=tagged)
+        if not pool:
+            continue
+        household = pool[n % len(pool)]
+        caseworker = _caseworker(household.region_id)
+        income = Decimal("300") if tagged else Decimal("900")
+        with clock.dated(_day(month, 2)):
+            app = actions.do_submit_application(
+                caseworker,
+                applicant=household.head,
+                programmes=["dibao"],
+                declared_income=income,
+                reason="家庭成员失业，收入下降" if tagged else "家庭生活困难",
+                consents_confirmed=True,
+            )
+            report.applications += 1
+            actions.do_record_home_visit(
+                caseworker,
+                app,
+                visited_on=_day(month, 2),
+                notes="入户核实家庭人口、住房和生活情况",
+            )
+        if open_month and tagged:
+            continue  # today's month: waiting for the caseworker's 核对
+        with clock.dated(_day(month, 3)):
+            app = actions.do_record_verification(
+                caseworker,
+                app,
+                verified_income=income,
+                passed=tagged,
+                note="部门数据比对无异常" if tagged else "银行存款和车辆超过低保家庭财产标准",
+            )
+            if not tagged:
+                actions.do_township_review(
+                    caseworker, app, passed=False, note="家庭财产超过规定标准，不予通过"
+                )
+                report.refused += 1
+                continue
+            app = actions.do_township_review(caseworker, app, passed=True, note="符合条件")
+        notice_end = app.notice_ends_on or _day(month, 10)
+        with clock.dated(max(notice_end, _day(month, 11))):
+            app = actions.do_close_notice(caseworker, app)
+        with clock.dated(max(notice_end, _day(month, 14))):
+            actions.do_county_decide(
+                _approver(_county_of_village(household.region_id)), app, approve=True
+            )
+        report.approved += 1
 
 
 def _account_number(person_id: int, prefix: str) -> str:
@@ -399,6 +495,7 @@ def replay_month(
             report.reissued += reissue_failures(county)
         if not open_month:
             review_enrolments(month, report)
+    applications_for_month(month, report, open_month=open_month)
     for county in counties:
         if not Enrolment.objects.filter(region_q(county.unit)).exists():
             continue
@@ -454,7 +551,9 @@ def run_history(
                     f"[{number}/{len(months)}] {month}：花名册 {result.rolls} 份，"
                     f"发放 {result.lines} 笔，银行文件 {result.bank_files} 个，"
                     f"失败 {result.failed} 笔，重发 {result.reissued} 笔，"
-                    f"退出 {result.exits}，渐退 {result.gradual_exits}{subsidy}"
+                    f"退出 {result.exits}，渐退 {result.gradual_exits}，"
+                    f"申请 {result.applications}（批准 {result.approved}，"
+                    f"不予通过 {result.refused}）{subsidy}"
                 )
     report.seconds = time_module.perf_counter() - started
     return report
