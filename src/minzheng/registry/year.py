@@ -288,7 +288,10 @@ def applications_for_month(month: YearMonth, report: MonthReport, *, open_month:
     (approved, enrolled from next month), one above the lines (refused at the township review).
     In today's month the first waits at 家庭经济状况核对 for the caseworker."""
     from minzheng.applications import actions
+    from minzheng.applications.models import Application
 
+    if open_month and Application.objects.filter(submitted_on__gte=month.first_day()).exists():
+        return  # today's month already has its applications (the demo started again)
     n = _ordinal(month)
     for tagged in (True, False):
         pool = _candidates(poor=tagged)
@@ -557,6 +560,33 @@ def run_history(
                 )
     report.seconds = time_module.perf_counter() - started
     return report
+
+
+DEMO_HISTORY_MONTHS = 4
+DEMO_INDEX_SOURCE = "演示数据（虚构，并非统计部门发布的价格指数）"
+
+
+def demo_price_indices(start: YearMonth, end: YearMonth) -> Indices:
+    """The demo's months: quiet prices, except one month whose food prices trigger 物价补贴."""
+    quiet = (Decimal("1.1"), Decimal("2.0"), DEMO_INDEX_SOURCE)
+    months = [start + i for i in range(start.months_until(end) + 1)]
+    indices = dict.fromkeys(months[:-1], quiet)  # today's month has no index yet
+    if len(months) >= 3:
+        indices[months[-3]] = (Decimal("2.1"), Decimal("6.4"), DEMO_INDEX_SOURCE)
+    return indices
+
+
+def seed_demo_history(progress: Progress | None = None) -> HistoryReport:
+    """The demo's last months up to today's (whose rolls wait for the approvers), replayed."""
+    today = YearMonth.of(clock.today())
+    start = today - DEMO_HISTORY_MONTHS
+    return run_history(
+        start,
+        today,
+        open_last=True,
+        indices=demo_price_indices(start, today),
+        progress=progress,
+    )
 
 
 # ── the year against the article ─────────────────────────────────────────────────────────────
