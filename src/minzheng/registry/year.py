@@ -7,7 +7,8 @@ on its own dates (`core.clock.dated`), calling the same `do_*` actions staff cal
 |---|---|---|
 | 1 | the month's price indices (物价补贴 launches when they trigger) | `do_enter_price_index` |
 | 3 | last month's failed transfers: account corrected, re-issued, the bank's return | `do_correct_account`, `do_reissue_failed`, `do_import_bank_return` |
-| 3 | 复核: a few enrolments end (income above the standard), a few enter 渐退 (a member found work) | `do_end_enrolment`, `do_start_gradual_exit` |
+| 3 | 复核: a few enrolments end (income above the standard), a few enter 渐退 (a member found work), a few continue | `do_complete_review` |
+| 2–14 | two applications: one through every step to approval (enrolled next month), one refused at the township review; in today's month one waits at 核对 | `do_submit_application` … `do_county_decide` |
 | 5 | each county's roll made by the scheduled job | `jobs.actions.run_system_job("roll")` |
 | 6 | approved by the county approver (not the maker), payees' accounts registered, bank file | `do_approve_roll`, `do_register_bank_account`, `do_export_bank_file` |
 | 12 | the bank's return: all paid but a few planted failures (账号错误) | `do_import_bank_return` |
@@ -51,9 +52,9 @@ HISTORY_EVENT = "history_month"
 RETURN_PREFIX = "回盘"
 # Planted events, one in so many per month (deterministic in the ids): illustrative rates.
 EXIT_ONE_IN = 400  # 复核 ends an enrolment: about 3 % a year
-GRADUAL_ONE_IN = 300  # a household enters 渐退 (3 months)
+GRADUAL_ONE_IN = 300  # a household enters 渐退 (the catalogue's grace months)
+CONTINUE_ONE_IN = 60  # a review that finds nothing changed
 FAIL_ONE_IN = 97  # a transfer fails with 账号错误 (only on the account first registered)
-GRADUAL_MONTHS = 3
 FIRST_BANK = ("中国农业银行", "621700")
 CORRECTED_BANK = ("宁波银行", "622848")
 
@@ -72,6 +73,7 @@ class MonthReport:
     reissued: int = 0
     exits: int = 0
     gradual_exits: int = 0
+    reviews: int = 0
     applications: int = 0
     approved: int = 0
     refused: int = 0
@@ -99,6 +101,7 @@ class HistoryReport:
             "reissued": sum(m.reissued for m in done),
             "exits": sum(m.exits for m in done),
             "gradual_exits": sum(m.gradual_exits for m in done),
+            "reviews_continued": sum(m.reviews for m in done),
             "applications": sum(m.applications for m in done),
             "applications_approved": sum(m.approved for m in done),
             "applications_refused": sum(m.refused for m in done),
@@ -217,34 +220,44 @@ def enter_price_index(month: YearMonth, indices: Indices) -> None:
 
 
 def review_enrolments(month: YearMonth, report: MonthReport) -> None:
-    """复核: a few enrolments end, a few 低保 households enter 渐退 (ids chosen deterministically)."""
-    from minzheng.assistance.actions import do_end_enrolment, do_start_gradual_exit
+    """复核 by the township caseworker (`do_complete_review`): a few 低保 enrolments end (income
+    above the standard), a few households enter 渐退 (a member found work), a few continue. The
+    enrolments are chosen deterministically from their ids."""
+    from minzheng.applications.actions import do_complete_review
+    from minzheng.applications.actions.common import WorkflowRefused
+    from minzheng.applications.actions.reviews import schedule_review
+    from minzheng.applications.models import ReviewTask
 
     n = _ordinal(month)
     active = Enrolment.objects.filter(
-        status=Enrolment.Status.ACTIVE, start_month__lt=month.first_day()
+        status=Enrolment.Status.ACTIVE, programme="dibao", start_month__lt=month.first_day()
     ).order_by("id")
-    for enrolment in active.only("id", "region_id", "status", "start_month", "programme"):
-        if (enrolment.pk * 13 + n) % EXIT_ONE_IN == 0 and enrolment.programme == "dibao":
-            do_end_enrolment(
-                _approver(_county_of_village(enrolment.region_id)),
-                enrolment,
-                last_paid_month=month - 1,
-                reason="年度复核：家庭人均收入超过低保标准，停止救助",
+    for enrolment in active.select_related("household__head"):
+        if (enrolment.pk * 13 + n) % EXIT_ONE_IN == 0:
+            outcome, note = ReviewTask.Outcome.EXIT, "家庭人均收入超过低保标准，停止救助"
+        elif (enrolment.pk * 17 + n) % GRADUAL_ONE_IN == 0 and enrolment.person_id is None:
+            outcome, note = ReviewTask.Outcome.GRADUAL_EXIT, "家庭成员就业，收入超过低保标准"
+        elif (enrolment.pk * 19 + n) % CONTINUE_ONE_IN == 0:
+            outcome, note = ReviewTask.Outcome.CONTINUE, "家庭情况无变化，继续保障"
+        else:
+            continue
+        task = ReviewTask.objects.filter(
+            enrolment=enrolment, status=ReviewTask.Status.OPEN
+        ).first() or schedule_review(enrolment)
+        if task is None:
+            continue
+        try:
+            do_complete_review(
+                _caseworker(enrolment.region_id), task, outcome=outcome.value, note=note
             )
+        except WorkflowRefused:
+            continue  # 退出缓 (a fast-track period): the exit is held, as the rules say
+        if outcome is ReviewTask.Outcome.EXIT:
             report.exits += 1
-        elif (
-            (enrolment.pk * 17 + n) % GRADUAL_ONE_IN == 0
-            and enrolment.programme == "dibao"
-            and enrolment.person_id is None
-        ):
-            do_start_gradual_exit(
-                _caseworker(enrolment.region_id),
-                enrolment,
-                until=month + (GRADUAL_MONTHS - 1),
-                reason=f"家庭成员就业，收入超过低保标准，按规定渐退{GRADUAL_MONTHS}个月",
-            )
+        elif outcome is ReviewTask.Outcome.GRADUAL_EXIT:
             report.gradual_exits += 1
+        else:
+            report.reviews += 1
 
 
 def _county_of_village(region_id: str) -> Region:
@@ -294,7 +307,7 @@ def applications_for_month(month: YearMonth, report: MonthReport, *, open_month:
         return  # today's month already has its applications (the demo started again)
     n = _ordinal(month)
     for tagged in (True, False):
-        pool = _candidates(poor=tagged)
+        pool = _candidates(poor=tagged) or (_candidates(poor=False) if open_month else [])
         if not pool:
             continue
         household = pool[n % len(pool)]
@@ -554,7 +567,8 @@ def run_history(
                     f"[{number}/{len(months)}] {month}：花名册 {result.rolls} 份，"
                     f"发放 {result.lines} 笔，银行文件 {result.bank_files} 个，"
                     f"失败 {result.failed} 笔，重发 {result.reissued} 笔，"
-                    f"退出 {result.exits}，渐退 {result.gradual_exits}，"
+                    f"复核退出 {result.exits}，渐退 {result.gradual_exits}，"
+                    f"继续 {result.reviews}，"
                     f"申请 {result.applications}（批准 {result.approved}，"
                     f"不予通过 {result.refused}）{subsidy}"
                 )
