@@ -131,15 +131,8 @@ def parse_range(text: str) -> tuple[YearMonth, YearMonth]:
 # ── who acts ─────────────────────────────────────────────────────────────────────────────────
 
 
-_staff_cache: dict[tuple[str, str], User] = {}
-
-
 def staff(role: str, region_code: str, name: str) -> User:
     """An existing user of this role and region, else a replay account that cannot sign in."""
-    key = (role, region_code)
-    cached = _staff_cache.get(key)
-    if cached is not None and User.objects.filter(pk=cached.pk).exists():
-        return cached
     user = (
         User.objects.filter(role=role, region_id=region_code, is_active=True).order_by("id").first()
     )
@@ -162,7 +155,6 @@ def staff(role: str, region_code: str, name: str) -> User:
                 after={"role": role, "region": region_code},
                 region_code=region_code,
             )
-    _staff_cache[key] = user
     return user
 
 
@@ -243,7 +235,7 @@ def review_enrolments(month: YearMonth, report: MonthReport) -> None:
             continue
         task = ReviewTask.objects.filter(
             enrolment=enrolment, status=ReviewTask.Status.OPEN
-        ).first() or schedule_review(enrolment)
+        ).first() or schedule_review(enrolment, after=month.first_day())
         if task is None:
             continue
         try:
