@@ -84,8 +84,8 @@ def test_a_year_replayed_pays_each_month_the_enrolments_active_then_and_twice_is
     from minzheng.applications.models import Application
     from minzheng.core.models import AuditEvent
     from minzheng.payments.actions import exception_queue
-    from minzheng.payments.queries import reconciliation
     from minzheng.payments.models import BankFile, PaymentLine, Roll
+    from minzheng.payments.queries import reconciliation
 
     report = replayed_year.as_dict()
     assert report["replayed"] == 12 and report["skipped"] == 0
@@ -95,9 +95,7 @@ def test_a_year_replayed_pays_each_month_the_enrolments_active_then_and_twice_is
     rolls = Roll.objects.filter(month__year=2020)
     assert rolls.count() == report["rolls"] > 0
     assert set(rolls.values_list("status", flat=True)) == {Roll.Status.EXPORTED}
-    assert {r.approved_by.role for r in rolls.select_related("approved_by")} == {
-        "county_approver"
-    }
+    assert {r.approved_by.role for r in rolls.select_related("approved_by")} == {"county_approver"}
     assert set(rolls.values_list("made_by", flat=True)) == {None}  # the scheduled job
 
     # The roll of June pays exactly the enrolments active in June (exits, 渐退 and new approvals
