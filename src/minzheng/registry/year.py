@@ -295,8 +295,10 @@ def applications_for_month(month: YearMonth, report: MonthReport, *, open_month:
     from minzheng.applications import actions
     from minzheng.applications.models import Application
 
-    if open_month and Application.objects.filter(submitted_on__gte=month.first_day()).exists():
-        return  # today's month already has its applications (the demo started again)
+    if Application.objects.filter(
+        submitted_on__gte=month.first_day(), submitted_on__lte=month.last_day()
+    ).exists():
+        return  # the month already has its applications (a resumed run, the demo started again)
     n = _ordinal(month)
     for tagged in (True, False):
         pool = _candidates(poor=tagged) or (_candidates(poor=False) if open_month else [])
