@@ -200,3 +200,25 @@ def test_a_bad_history_range_is_refused_in_chinese_and_changes_nothing(
     assert main(["year-report", "--year", "2020"]) == 2
     assert "人员库为空" in capsys.readouterr().err
     assert parse_range("2020-01:2020-12") == YEAR
+
+
+def test_todays_month_leaves_a_roll_and_two_cases_waiting(regions: Any) -> None:
+    from minzheng.applications.models import Application
+    from minzheng.core.models import AuditEvent
+    from minzheng.payments.models import Roll
+
+    seed_registry("test", 11, persons=PERSONS)
+    today = YearMonth.of(clock.today())
+    report = run_history(today - 1, today, open_last=True, indices={}).as_dict()
+    assert report["replayed"] == 2
+    assert set(Roll.objects.filter(month=today.first_day()).values_list("status", flat=True)) == {
+        Roll.Status.DRAFT
+    }
+    assert sorted(
+        Application.objects.exclude(step__in=("approved", "refused")).values_list("step", flat=True)
+    ) == ["county_approval", "verification"]
+    # Only the finished month is marked; starting again adds no more cases for today's month.
+    assert AuditEvent.objects.filter(object_type=HISTORY_EVENT).count() == 1
+    cases = Application.objects.count()
+    run_history(today - 1, today, open_last=True, indices={})
+    assert Application.objects.count() == cases

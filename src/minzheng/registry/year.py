@@ -26,7 +26,7 @@ from __future__ import annotations
 import time as time_module
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -289,17 +289,22 @@ def _candidates(poor: bool) -> list[Any]:
 
 
 def applications_for_month(month: YearMonth, report: MonthReport, *, open_month: bool) -> None:
-    """Two applications a month at a township window: one a 低边 household whose income dropped
+    """Two applications a month at a township window: one a household whose income dropped
     (approved, enrolled from next month), one above the lines (refused at the township review).
-    In today's month the first waits at 家庭经济状况核对 for the caseworker."""
+    In today's month the first, taken in 12 days ago, waits at 县级审批 for the county approver and
+    the second, taken in today, at 家庭经济状况核对 for the caseworker."""
     from minzheng.applications import actions
     from minzheng.applications.models import Application
 
-    if Application.objects.filter(
+    if open_month:
+        if Application.objects.exclude(step__in=("approved", "refused")).exists():
+            return  # today's cases are already waiting (the demo started again)
+    elif Application.objects.filter(
         submitted_on__gte=month.first_day(), submitted_on__lte=month.last_day()
     ).exists():
-        return  # the month already has its applications (a resumed run, the demo started again)
+        return  # the month already has its applications (a resumed run)
     n = _ordinal(month)
+    today = clock.today()
     for tagged in (True, False):
         pool = _candidates(poor=tagged) or (_candidates(poor=False) if open_month else [])
         if not pool:
@@ -307,7 +312,9 @@ def applications_for_month(month: YearMonth, report: MonthReport, *, open_month:
         household = pool[n % len(pool)]
         caseworker = _caseworker(household.region_id)
         income = Decimal("300") if tagged else Decimal("900")
-        with clock.dated(_day(month, 2)):
+        taken_in = today - timedelta(days=12) if tagged else today
+        start = taken_in if open_month else _day(month, 2)
+        with clock.dated(start):
             app = actions.do_submit_application(
                 caseworker,
                 applicant=household.head,
@@ -318,14 +325,11 @@ def applications_for_month(month: YearMonth, report: MonthReport, *, open_month:
             )
             report.applications += 1
             actions.do_record_home_visit(
-                caseworker,
-                app,
-                visited_on=_day(month, 2),
-                notes="入户核实家庭人口、住房和生活情况",
+                caseworker, app, visited_on=start, notes="入户核实家庭人口、住房和生活情况"
             )
-        if open_month and tagged:
-            continue  # today's month: waiting for the caseworker's 核对
-        with clock.dated(_day(month, 3)):
+        if open_month and not tagged:
+            continue  # waiting for the caseworker's 核对
+        with clock.dated(start + timedelta(days=1)):
             app = actions.do_record_verification(
                 caseworker,
                 app,
@@ -340,10 +344,14 @@ def applications_for_month(month: YearMonth, report: MonthReport, *, open_month:
                 report.refused += 1
                 continue
             app = actions.do_township_review(caseworker, app, passed=True, note="符合条件")
-        notice_end = app.notice_ends_on or _day(month, 10)
-        with clock.dated(max(notice_end, _day(month, 11))):
+        close_on = max(app.notice_ends_on or start, start + timedelta(days=9))
+        if close_on > today:
+            continue  # still in 公示
+        with clock.dated(close_on):
             app = actions.do_close_notice(caseworker, app)
-        with clock.dated(max(notice_end, _day(month, 14))):
+        if open_month:
+            continue  # waiting for the county approver
+        with clock.dated(max(close_on, start + timedelta(days=12))):
             actions.do_county_decide(
                 _approver(_county_of_village(household.region_id)), app, approve=True
             )
