@@ -81,6 +81,11 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
     from minzheng.verification.demo import seed_demo as seed_verification_demo
 
     seed_verification_demo()  # enrolled households, feeds with planted truths, a monitor run
+    from minzheng.registry.year import seed_demo_history
+
+    # The last months replayed through the platform's own actions (docs/synthetic_city.md): price
+    # indices, applications, reviews, 渐退, rolls approved, bank files, returns and re-issues.
+    seed_demo_history()
 
     from minzheng.payments.demo import seed_demo as seed_payments
 

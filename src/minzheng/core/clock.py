@@ -9,7 +9,10 @@ demo mode it is ignored and the clock is the real one.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -18,6 +21,22 @@ from django.utils import timezone
 from minzheng.core.errors import PermissionDenied, ValidationFailed
 
 _cache: tuple[float, int] | None = None
+
+# A replayed day (`dated`): the history run (`minzheng seed --history`) acts on past dates through
+# the platform's own actions, so every rule and deadline that asks the clock sees that day.
+_dated: ContextVar[date | None] = ContextVar("clock_dated", default=None)
+
+REPLAY_HOUR = 10  # a replayed day's actions happen at 10:00 Asia/Shanghai
+
+
+@contextmanager
+def dated(day: date) -> Iterator[date]:
+    """Within this block `today()` is `day` and `now()` is 10:00 of it (history replay only)."""
+    token = _dated.set(day)
+    try:
+        yield day
+    finally:
+        _dated.reset(token)
 
 
 def demo_mode() -> bool:
@@ -49,10 +68,16 @@ def offset_days() -> int:
 
 
 def today() -> date:
+    replayed = _dated.get()
+    if replayed is not None:
+        return replayed
     return timezone.localdate() + timedelta(days=offset_days())
 
 
 def now() -> datetime:
+    replayed = _dated.get()
+    if replayed is not None:
+        return timezone.make_aware(datetime.combine(replayed, time(REPLAY_HOUR)))
     return timezone.now() + timedelta(days=offset_days())
 
 

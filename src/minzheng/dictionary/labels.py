@@ -56,6 +56,7 @@ OBJECT_TYPES: dict[str, str] = {
     "child_director": "儿童主任",
     "child_visit": "儿童走访记录",
     "grievance": "投诉举报",
+    "history_month": "历史回放月份",
     "appeal": "行政复议与诉讼",
     "outreach_campaign": "大排摸",
     "outreach_target": "排摸对象",

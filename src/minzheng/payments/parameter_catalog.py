@@ -23,6 +23,7 @@ from minzheng.assistance.parameters import (
 )
 from minzheng.core.money import Rounding
 from minzheng.core.regioncode import county_of
+from minzheng.core.yearmonth import YearMonth
 
 A, B, C, NF = Confidence.A, Confidence.B, Confidence.C, Confidence.NF
 
@@ -168,3 +169,54 @@ def payment_parameters(county_code: str, as_of: date) -> ParameterSet:
     from minzheng.assistance.queries import parameter_set
 
     return parameter_set(county_of(county_code), as_of)
+
+
+# ── 物价补贴 2020: the indices the history replays, and the calibration against the article ──────
+# Calibration DATA, not policy parameters: `registry.year` (minzheng seed --history) enters these
+# indices month by month through `do_enter_price_index`, and the roll computes the subsidy from
+# the catalogue's parameters above. docs/synthetic_city.md shows the computation.
+
+PRICE_INDEX_REGION = "330200"  # entered for Ningbo; the roll reads county → city → national
+PRICE_INDEX_SOURCE_2020 = (
+    "示例值：国家统计局2020年各月全国居民消费价格同比涨幅（全国CPI、食品CPI，按月度发布录入，"
+    "未逐条核对原文；宁波月度数据未读到）"
+)
+_CPI_2020 = {  # month: (CPI YoY %, food CPI YoY %) — national, illustrative for Ningbo
+    1: ("5.4", "20.6"),
+    2: ("5.2", "21.9"),
+    3: ("4.3", "18.3"),
+    4: ("3.3", "14.8"),
+    5: ("2.4", "10.6"),
+    6: ("2.5", "11.1"),
+    7: ("2.7", "13.2"),
+    8: ("2.4", "11.2"),
+    9: ("1.7", "7.9"),
+    10: ("0.5", "-2.0"),
+    11: ("-0.5", "-2.0"),
+    12: ("0.2", "1.2"),
+}
+
+
+def _indices_2020() -> dict[YearMonth, tuple[Decimal, Decimal, str]]:
+    return {
+        YearMonth(2020, m): (Decimal(cpi), Decimal(food), PRICE_INDEX_SOURCE_2020)
+        for m, (cpi, food) in _CPI_2020.items()
+    }
+
+
+PRICE_INDICES: dict[YearMonth, tuple[Decimal, Decimal, str]] = _indices_2020()
+
+# With these indices food CPI ≥ 6 % triggers in January–September: the article's 9 launches.
+# Per person with the catalogue's 2020 standard (750 元, illustrative), half-up to the yuan and
+# doubled March–June: 155 + 164 + 274 + 222 + 160 + 166 + 99 + 84 + 59 = 1,383 元 for the year.
+PRICE_SUBSIDY_CALIBRATION: dict[str, int | str] = {
+    # 物价补贴 1.78 亿元 in 9 launches in 2020, doubled March–June (the article).
+    "article_yuan": 178_000_000,
+    "article_launches": 9,
+    # Recipients the platform does not pay (失业保险金领取人员, 优抚对象 — the 2016 groups outside
+    # the catalogue's 低保 and 特困), as a share of those it pays. Derived from the article:
+    # 1.78 亿 ÷ 1,383 元 ≈ 128,700 person-years, of which 低保 59,337 + 特困 3,476 + 渐退 1,906
+    # = 64,719 are on this platform; (128,700 − 64,719) ÷ 64,719 ≈ 0.99. Illustrative (NF): the
+    # Ningbo count of those groups was not read.
+    "outside_share": "0.99",
+}

@@ -42,8 +42,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="只生成并按规则认定，打印与文章数字的对比，不写数据库",
     )
+    p.add_argument(
+        "--history",
+        metavar="起始月:结束月",
+        help="生成后按月回放平台自己的流程，如 2020-01:2020-12（申请、审批、花名册、银行文件、回盘、"
+        "物价补贴、复核退出和渐退）；已回放的月份跳过",
+    )
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_seed, needs_django=True)
+
+    p = subparsers.add_parser(
+        "year-report",
+        help="回放年度的支出（低保金、特困、物价补贴）按人口折算到全市，与文章数字对比",
+    )
+    p.add_argument("--year", type=int, default=2020, help="年度（默认 2020）")
+    p.set_defaults(func=cmd_year_report, needs_django=True)
 
     p = subparsers.add_parser("template", help="写出家庭户和成员导入模板（.xlsx）")
     p.add_argument("--out", default="家庭户导入模板.xlsx", help="输出文件")
@@ -84,6 +97,15 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
     if args.dry_run:
         return _dry_run(args, started)
+    history = None
+    if args.history:
+        from minzheng.registry.year import parse_range
+
+        try:
+            history = parse_range(args.history)
+        except DomainError as exc:
+            print(f"错误：{exc.message}", file=sys.stderr)
+            return EXIT_REFUSED
     try:
         report = seed_registry(
             args.scale,
@@ -97,7 +119,30 @@ def cmd_seed(args: argparse.Namespace) -> int:
         print(f"错误：{exc.message}", file=sys.stderr)
         return EXIT_REFUSED
     result = report.as_dict() | {"seconds": round(time.perf_counter() - started, 1)}
+    if history is not None:
+        from minzheng.registry.year import run_history
+
+        try:
+            replayed = run_history(*history, progress=progress)
+        except DomainError as exc:
+            print(f"错误：{exc.message}", file=sys.stderr)
+            return EXIT_REFUSED
+        result["history"] = replayed.as_dict()
+        result["seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps(result, ensure_ascii=False))
+    return EXIT_OK
+
+
+def cmd_year_report(args: argparse.Namespace) -> int:
+    from minzheng.core.errors import DomainError
+    from minzheng.registry.year import compare_year
+
+    try:
+        report = compare_year(args.year)
+    except DomainError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(json.dumps(report, ensure_ascii=False))
     return EXIT_OK
 
 

@@ -1,0 +1,678 @@
+"""A year that happened: the synthetic city run month by month through the platform's own actions.
+
+`minzheng seed --history 2020-01:2020-12` (and the demo, over its last months) replays each month
+on its own dates (`core.clock.dated`), calling the same `do_*` actions staff call from the pages:
+
+| day | what | action |
+|---|---|---|
+| 1 | the month's price indices (物价补贴 launches when they trigger) | `do_enter_price_index` |
+| 3 | last month's failed transfers: account corrected, re-issued, the bank's return | `do_correct_account`, `do_reissue_failed`, `do_import_bank_return` |
+| 3 | 复核: a few enrolments end (income above the standard), a few enter 渐退 (a member found work), a few continue | `do_complete_review` |
+| 2–14 | two applications: one through every step to approval (enrolled next month), one refused at the township review; in today's month one waits at 核对 | `do_submit_application` … `do_county_decide` |
+| 5 | each county's roll made by the scheduled job | `jobs.actions.run_system_job("roll")` |
+| 6 | approved by the county approver (not the maker), payees' accounts registered, bank file | `do_approve_roll`, `do_register_bank_account`, `do_export_bank_file` |
+| 12 | the bank's return: all paid but a few planted failures (账号错误) | `do_import_bank_return` |
+
+Every step writes its own audit events; a finished month writes one `history_month` event, and a
+second run skips the months it finds (each step is also safe to repeat after an interruption).
+
+The staff who act are the platform's own users: an existing user of the right role and region
+(the demo's `approver_haishu`, `caseworker_nanmen` …), else a replay account (`hist_…`) created
+with an unusable password — it can act in the replay but can never sign in.
+"""
+
+from __future__ import annotations
+
+import time as time_module
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, Sum
+
+from minzheng.accounts.models import User
+from minzheng.accounts.scope import region_q
+from minzheng.assistance.models import Enrolment
+from minzheng.core import audit, clock
+from minzheng.core.errors import DomainError, ValidationFailed
+from minzheng.core.models import AuditEvent
+from minzheng.core.regioncode import county_of, full_code
+from minzheng.core.yearmonth import YearMonth
+from minzheng.payments.parameter_catalog import (
+    PRICE_INDEX_REGION,
+    PRICE_INDICES,
+    PRICE_SUBSIDY_CALIBRATION,
+)
+from minzheng.regions.models import Level, Region
+
+HISTORY_EVENT = "history_month"
+RETURN_PREFIX = "回盘"
+# Planted events, one in so many per month (deterministic in the ids): illustrative rates.
+EXIT_ONE_IN = 400  # 复核 ends an enrolment: about 3 % a year
+GRADUAL_ONE_IN = 300  # a household enters 渐退 (the catalogue's grace months)
+CONTINUE_ONE_IN = 60  # a review that finds nothing changed
+FAIL_ONE_IN = 97  # a transfer fails with 账号错误 (only on the account first registered)
+FIRST_BANK = ("中国农业银行", "621700")
+CORRECTED_BANK = ("宁波银行", "622848")
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class MonthReport:
+    month: str
+    skipped: bool = False
+    rolls: int = 0
+    lines: int = 0
+    accounts: int = 0
+    bank_files: int = 0
+    failed: int = 0
+    reissued: int = 0
+    exits: int = 0
+    gradual_exits: int = 0
+    reviews: int = 0
+    applications: int = 0
+    approved: int = 0
+    refused: int = 0
+    price_subsidy: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class HistoryReport:
+    months: list[MonthReport] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        done = [m for m in self.months if not m.skipped]
+        return {
+            "months": len(self.months),
+            "replayed": len(done),
+            "skipped": len(self.months) - len(done),
+            "rolls": sum(m.rolls for m in done),
+            "lines": sum(m.lines for m in done),
+            "bank_files": sum(m.bank_files for m in done),
+            "failed_transfers": sum(m.failed for m in done),
+            "reissued": sum(m.reissued for m in done),
+            "exits": sum(m.exits for m in done),
+            "gradual_exits": sum(m.gradual_exits for m in done),
+            "reviews_continued": sum(m.reviews for m in done),
+            "applications": sum(m.applications for m in done),
+            "applications_approved": sum(m.approved for m in done),
+            "applications_refused": sum(m.refused for m in done),
+            "price_subsidy_launches": sum(1 for m in done if m.price_subsidy),
+            "seconds": round(self.seconds, 1),
+        }
+
+
+def parse_range(text: str) -> tuple[YearMonth, YearMonth]:
+    """`2020-01:2020-12` → the first and last month (a clear Chinese error otherwise)."""
+    parts = text.split(":")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        start, end = YearMonth.parse(parts[0].strip()), YearMonth.parse(parts[1].strip())
+    except ValueError:
+        raise ValidationFailed(
+            f"历史区间应为 起始月:结束月，如 2020-01:2020-12：{text}", code="bad_range"
+        ) from None
+    if end < start:
+        raise ValidationFailed("历史区间的结束月不能早于起始月", code="bad_range")
+    if start.months_until(end) >= 120:
+        raise ValidationFailed("历史区间最长十年", code="bad_range")
+    return start, end
+
+
+# ── who acts ─────────────────────────────────────────────────────────────────────────────────
+
+
+def staff(role: str, region_code: str, name: str) -> User:
+    """An existing user of this role and region, else a replay account that cannot sign in."""
+    user = (
+        User.objects.filter(role=role, region_id=region_code, is_active=True).order_by("id").first()
+    )
+    if user is None:
+        user = User(
+            username=f"hist_{role}_{region_code}",
+            role=role,
+            region_id=region_code,
+            display_name=f"{name}（回放）"[:60],
+        )
+        user.set_unusable_password()
+        with transaction.atomic():
+            user.save()
+            audit.record(
+                None,
+                AuditEvent.Action.CREATE,
+                "user",
+                user.pk,
+                summary=f"历史回放账号 {user.username}（不能登录）",
+                after={"role": role, "region": region_code},
+                region_code=region_code,
+            )
+    return user
+
+
+def _approver(county: Region) -> User:
+    return staff("county_approver", county.code, f"{county.name}审批员")
+
+
+def _caseworker(region_id: str) -> User:
+    village = Region.objects.select_related("parent").get(pk=region_id)
+    township = village.parent if village.level == Level.VILLAGE and village.parent else village
+    return staff("township_caseworker", township.code, f"{township.name}经办员")
+
+
+def _city_admin() -> User:
+    return staff("city_admin", full_code(PRICE_INDEX_REGION), "市局管理员")
+
+
+# ── one month ────────────────────────────────────────────────────────────────────────────────
+
+
+def _day(month: YearMonth, day: int) -> date:
+    """A day of the month, never later than today (today's month is replayed up to today)."""
+    return min(date(month.year, month.month, day), clock.today())
+
+
+def _ordinal(month: YearMonth) -> int:
+    return month.year * 12 + month.month
+
+
+def _counties() -> list[Region]:
+    return list(Region.objects.filter(level=Level.COUNTY).order_by("code"))
+
+
+Indices = dict[YearMonth, tuple[Decimal, Decimal, str]]
+
+
+def enter_price_index(month: YearMonth, indices: Indices) -> None:
+    from minzheng.payments.actions import do_enter_price_index
+    from minzheng.payments.models import PriceIndex
+
+    values = indices.get(month)
+    if values is None:
+        return
+    if PriceIndex.objects.filter(region_code=PRICE_INDEX_REGION, month=month.first_day()).exists():
+        return
+    cpi, food, source = values
+    do_enter_price_index(
+        _city_admin(),
+        region_code=PRICE_INDEX_REGION,
+        month=month,
+        cpi_yoy=cpi,
+        food_cpi_yoy=food,
+        source=source,
+    )
+
+
+def review_enrolments(month: YearMonth, report: MonthReport) -> None:
+    """复核 by the township caseworker (`do_complete_review`): a few 低保 enrolments end (income
+    above the standard), a few households enter 渐退 (a member found work), a few continue. The
+    enrolments are chosen deterministically from their ids."""
+    from minzheng.applications.actions import do_complete_review
+    from minzheng.applications.actions.common import WorkflowRefused
+    from minzheng.applications.actions.reviews import schedule_review
+    from minzheng.applications.models import ReviewTask
+
+    n = _ordinal(month)
+    active = Enrolment.objects.filter(
+        status=Enrolment.Status.ACTIVE, programme="dibao", start_month__lt=month.first_day()
+    ).order_by("id")
+    for enrolment in active.select_related("household__head"):
+        if (enrolment.pk * 13 + n) % EXIT_ONE_IN == 0:
+            outcome, note = ReviewTask.Outcome.EXIT, "家庭人均收入超过低保标准，停止救助"
+        elif (enrolment.pk * 17 + n) % GRADUAL_ONE_IN == 0 and enrolment.person_id is None:
+            outcome, note = ReviewTask.Outcome.GRADUAL_EXIT, "家庭成员就业，收入超过低保标准"
+        elif (enrolment.pk * 19 + n) % CONTINUE_ONE_IN == 0:
+            outcome, note = ReviewTask.Outcome.CONTINUE, "家庭情况无变化，继续保障"
+        else:
+            continue
+        task = ReviewTask.objects.filter(
+            enrolment=enrolment, status=ReviewTask.Status.OPEN
+        ).first() or schedule_review(enrolment, after=month.first_day())
+        if task is None:
+            continue
+        try:
+            do_complete_review(
+                _caseworker(enrolment.region_id), task, outcome=outcome.value, note=note
+            )
+        except WorkflowRefused:
+            continue  # 退出缓 (a fast-track period): the exit is held, as the rules say
+        if outcome is ReviewTask.Outcome.EXIT:
+            report.exits += 1
+        elif outcome is ReviewTask.Outcome.GRADUAL_EXIT:
+            report.gradual_exits += 1
+        else:
+            report.reviews += 1
+
+
+def _county_of_village(region_id: str) -> Region:
+    return Region.objects.get(pk=full_code(county_of(region_id)))
+
+
+def _candidates(poor: bool) -> list[Any]:
+    """Households that could apply and have never applied. `poor`: a household that left 低保 at
+    a review (its assets are below the lines) or a 低边 household without 低保 — its income has
+    dropped again; else a household with no identity at all (above the lines). Households in a
+    township with a real caseworker (the demo's 南门街道) come first."""
+    from minzheng.registry.models import Household, IdentityTag
+
+    open_statuses = (Enrolment.Status.ACTIVE, Enrolment.Status.GRADUAL_EXIT)
+    households = Household.objects.filter(closed_on__isnull=True, head__isnull=False).exclude(
+        applications__isnull=False
+    )
+    enrolled = Enrolment.objects.filter(
+        programme__in=("dibao", "tekun"), status__in=open_statuses
+    ).values("household_id")
+    if poor:
+        dibian = IdentityTag.objects.filter(tag=IdentityTag.Tag.DIBIAN, valid_to__isnull=True)
+        left = Enrolment.objects.filter(programme="dibao", status=Enrolment.Status.ENDED)
+        households = households.filter(
+            Q(pk__in=left.values("household_id"))
+            | Q(memberships__person__in=dibian.values("person_id"))
+        ).exclude(pk__in=enrolled)
+    else:
+        households = households.exclude(enrolments__isnull=False).exclude(
+            memberships__person__identity_tags__isnull=False
+        )
+    for worker in User.objects.filter(role="township_caseworker", is_active=True).order_by("id"):
+        near = households.filter(region_q(worker.scope_code()))
+        if near.exists():
+            return list(near.select_related("head").distinct().order_by("id")[:50])
+    return list(households.select_related("head").distinct().order_by("id")[:50])
+
+
+def applications_for_month(month: YearMonth, report: MonthReport, *, open_month: bool) -> None:
+    """Two applications a month at a township window: one a household whose income dropped
+    (approved, enrolled from next month), one above the lines (refused at the township review).
+    In today's month the first, taken in 12 days ago, waits at 县级审批 for the county approver and
+    the second, taken in today, at 家庭经济状况核对 for the caseworker."""
+    from minzheng.applications import actions
+    from minzheng.applications.models import Application
+
+    if open_month:
+        if Application.objects.exclude(step__in=("approved", "refused")).exists():
+            return  # today's cases are already waiting (the demo started again)
+    elif Application.objects.filter(
+        submitted_on__gte=month.first_day(), submitted_on__lte=month.last_day()
+    ).exists():
+        return  # the month already has its applications (a resumed run)
+    n = _ordinal(month)
+    today = clock.today()
+    for tagged in (True, False):
+        pool = _candidates(poor=tagged) or (_candidates(poor=False) if open_month else [])
+        if not pool:
+            continue
+        household = pool[n % len(pool)]
+        caseworker = _caseworker(household.region_id)
+        income = Decimal("300") if tagged else Decimal("900")
+        taken_in = today - timedelta(days=12) if tagged else today
+        start = taken_in if open_month else _day(month, 2)
+        with clock.dated(start):
+            app = actions.do_submit_application(
+                caseworker,
+                applicant=household.head,
+                programmes=["dibao"],
+                declared_income=income,
+                reason="家庭成员失业，收入下降" if tagged else "家庭生活困难",
+                consents_confirmed=True,
+            )
+            report.applications += 1
+            actions.do_record_home_visit(
+                caseworker, app, visited_on=start, notes="入户核实家庭人口、住房和生活情况"
+            )
+        if open_month and not tagged:
+            continue  # waiting for the caseworker's 核对
+        with clock.dated(start + timedelta(days=1)):
+            app = actions.do_record_verification(
+                caseworker,
+                app,
+                verified_income=income,
+                passed=tagged,
+                note="部门数据比对无异常" if tagged else "银行存款和车辆超过低保家庭财产标准",
+            )
+            if not tagged:
+                actions.do_township_review(
+                    caseworker, app, passed=False, note="家庭财产超过规定标准，不予通过"
+                )
+                report.refused += 1
+                continue
+            app = actions.do_township_review(caseworker, app, passed=True, note="符合条件")
+        close_on = max(app.notice_ends_on or start, start + timedelta(days=9))
+        if close_on > today:
+            continue  # still in 公示
+        with clock.dated(close_on):
+            app = actions.do_close_notice(caseworker, app)
+        if open_month:
+            continue  # waiting for the county approver
+        with clock.dated(max(close_on, start + timedelta(days=12))):
+            actions.do_county_decide(
+                _approver(_county_of_village(household.region_id)), app, approve=True
+            )
+        report.approved += 1
+
+
+def _account_number(person_id: int, prefix: str) -> str:
+    return f"{prefix}{person_id:010d}"
+
+
+def register_accounts(roll_id: int) -> int:
+    """Payees of the roll without an active account get one, registered by their township."""
+    from minzheng.payments.actions import do_register_bank_account
+    from minzheng.payments.models import PAYOUT_KINDS, BankAccount, PaymentLine
+    from minzheng.registry.models import Person
+
+    payees = set(
+        PaymentLine.objects.filter(roll_id=roll_id, kind__in=PAYOUT_KINDS, payee__isnull=False)
+        .values_list("payee_id", flat=True)
+        .distinct()
+    )
+    having = set(
+        BankAccount.objects.filter(person_id__in=payees, active=True).values_list(
+            "person_id", flat=True
+        )
+    )
+    made = 0
+    for person in Person.objects.filter(pk__in=payees - having).order_by("id"):
+        bank, prefix = FIRST_BANK
+        do_register_bank_account(
+            _caseworker(person.region_id),
+            person,
+            bank_name=bank,
+            number=_account_number(person.pk, prefix),
+        )
+        made += 1
+    return made
+
+
+def _return_text(bank_file_id: int, month: YearMonth | None) -> tuple[str, int]:
+    """The bank's return: paid, except planted 账号错误 on first-registered accounts."""
+    from minzheng.payments.models import BankFileLine
+
+    rows = ["流水号,结果,说明"]
+    failed = 0
+    lines = BankFileLine.objects.filter(bank_file_id=bank_file_id, outcome__isnull=True)
+    for line in lines.select_related("account").order_by("seq"):
+        planted = (
+            month is not None
+            and line.payee_id is not None
+            and line.account is not None
+            and line.account.number_masked.startswith(FIRST_BANK[1][:4])
+            and (line.payee_id * 7 + _ordinal(month)) % FAIL_ONE_IN == 0
+        )
+        if planted:
+            rows.append(f"{line.reference},E101,账号错误")
+            failed += 1
+        else:
+            rows.append(f"{line.reference},0000,")
+    return "\n".join(rows) + "\n", failed
+
+
+def import_return(bank_file_id: int, month: YearMonth | None, actor: User) -> int:
+    from minzheng.payments.actions import do_import_bank_return
+    from minzheng.payments.models import BankFile
+
+    bank_file = BankFile.objects.get(pk=bank_file_id)
+    text, failed = _return_text(bank_file_id, month)
+    if text.count("\n") <= 1:
+        return 0  # nothing waiting for the bank (already returned, or no account at all)
+    do_import_bank_return(
+        actor, bank_file, text, filename=f"{RETURN_PREFIX}{bank_file.pk}-{clock.today():%Y%m%d}.csv"
+    )
+    return failed
+
+
+def reissue_failures(county: Region) -> int:
+    """Last month's failures: the caseworker corrects the account, the approver re-issues, the bank
+    pays. Failures with no account to correct (no registered account) stay in the queue."""
+    from minzheng.payments.actions import do_correct_account, do_reissue_failed, exception_queue
+
+    queue = [
+        line
+        for line in exception_queue(county.code)
+        if line.payee is not None and line.outcome.reason_code == "wrong_account"
+    ]
+    for line in queue:
+        assert line.payee is not None
+        bank, prefix = CORRECTED_BANK
+        do_correct_account(
+            _caseworker(line.payee.region_id),
+            line,
+            bank_name=bank,
+            number=_account_number(line.payee.pk, prefix),
+        )
+    if not queue:
+        return 0
+    approver = _approver(county)
+    reissue = do_reissue_failed(approver, county.code)
+    if reissue is None:
+        return 0
+    import_return(reissue.pk, None, approver)
+    return reissue.line_count
+
+
+def make_roll(county: Region, month: YearMonth, report: MonthReport, *, approve: bool) -> None:
+    from minzheng.jobs.actions import run_system_job
+    from minzheng.payments.models import Roll
+
+    rolls = Roll.objects.filter(county=county, month=month.first_day())
+    if rolls.exclude(status__in=(Roll.Status.DRAFT, Roll.Status.RETURNED)).exists():
+        return  # this month's roll is already approved (a resumed run)
+    with clock.dated(_day(month, 5)):
+        job = run_system_job("roll", {"county": county.code, "month": str(month)})
+    if job.status != job.Status.SUCCEEDED:
+        raise ValidationFailed(
+            f"{county.name}{month}花名册生成失败：{job.error or job.status}", code="roll_failed"
+        )
+    roll_id = (job.result or {}).get("roll")
+    roll = Roll.objects.filter(pk=int(roll_id)).first() if roll_id else None
+    if roll is None:
+        return  # nothing to pay in this county this month
+    report.rolls += 1
+    report.lines += roll.lines.count()
+    if not approve or not roll.lines.exists():
+        return
+    _pay(county, month, roll, report)
+
+
+def _pay(county: Region, month: YearMonth, roll: Any, report: MonthReport) -> None:
+    from minzheng.payments.actions import do_approve_roll, do_export_bank_file
+
+    approver = _approver(county)
+    with clock.dated(_day(month, 6)):
+        do_approve_roll(approver, roll)
+        report.accounts += register_accounts(roll.pk)
+        bank_file = do_export_bank_file(approver, roll)
+    report.bank_files += 1
+    with clock.dated(_day(month, 12)):
+        report.failed += import_return(bank_file.pk, month, approver)
+
+
+def replay_month(
+    month: YearMonth, *, open_month: bool = False, indices: Indices | None = None
+) -> MonthReport:
+    """One month, each step through the platform's actions. `open_month`: today's month, whose
+    rolls are made and left for the approvers (待审批)."""
+    report = MonthReport(str(month))
+    if AuditEvent.objects.filter(object_type=HISTORY_EVENT, object_id=str(month)).exists():
+        report.skipped = True
+        return report
+    from minzheng.payments.jobs import price_subsidy_for
+
+    counties = _counties()
+    with clock.dated(_day(month, 1)):
+        enter_price_index(month, PRICE_INDICES if indices is None else indices)
+    with clock.dated(_day(month, 3)):
+        for county in counties:
+            report.reissued += reissue_failures(county)
+        if not open_month:
+            review_enrolments(month, report)
+    applications_for_month(month, report, open_month=open_month)
+    for county in counties:
+        if not Enrolment.objects.filter(region_q(county.unit)).exists():
+            continue
+        make_roll(county, month, report, approve=not open_month)
+    if counties:
+        decision = price_subsidy_for(counties[0], month)
+        if decision is not None and decision.triggered:
+            report.price_subsidy = str(decision.per_person)
+    if open_month:
+        return report  # today's month is not finished: no marker, a later run completes it
+    with clock.dated(month.last_day()):
+        audit.record(
+            None,
+            AuditEvent.Action.CREATE,
+            HISTORY_EVENT,
+            str(month),
+            summary=f"历史回放 {month}：花名册 {report.rolls} 份，发放 {report.lines} 笔",
+            after=report.as_dict(),
+        )
+    return report
+
+
+def run_history(
+    start: YearMonth,
+    end: YearMonth,
+    *,
+    progress: Progress | None = None,
+    open_last: bool = False,
+    indices: Indices | None = None,
+) -> HistoryReport:
+    """Replay `start`..`end` month by month; a month already replayed is skipped."""
+    started = time_module.perf_counter()
+    if not Region.objects.filter(level=Level.COUNTY).exists():
+        raise ValidationFailed(
+            "区划未加载，请先运行 minzheng migrate 并加载区划", code="no_regions"
+        )
+    report = HistoryReport()
+    months = [start + i for i in range(start.months_until(end) + 1)]
+    for number, month in enumerate(months, start=1):
+        try:
+            result = replay_month(month, open_month=open_last and month == end, indices=indices)
+        except DomainError as exc:
+            raise ValidationFailed(
+                f"{month} 回放失败：{exc.message}", code="history_failed"
+            ) from exc
+        report.months.append(result)
+        if progress is not None:
+            if result.skipped:
+                progress(f"[{number}/{len(months)}] {month} 已回放过，跳过")
+            else:
+                subsidy = f"，物价补贴 {result.price_subsidy} 元/人" if result.price_subsidy else ""
+                progress(
+                    f"[{number}/{len(months)}] {month}：花名册 {result.rolls} 份，"
+                    f"发放 {result.lines} 笔，银行文件 {result.bank_files} 个，"
+                    f"失败 {result.failed} 笔，重发 {result.reissued} 笔，"
+                    f"复核退出 {result.exits}，渐退 {result.gradual_exits}，"
+                    f"继续 {result.reviews}，"
+                    f"申请 {result.applications}（批准 {result.approved}，"
+                    f"不予通过 {result.refused}）{subsidy}"
+                )
+    report.seconds = time_module.perf_counter() - started
+    return report
+
+
+DEMO_HISTORY_MONTHS = 4
+DEMO_INDEX_SOURCE = "演示数据（虚构，并非统计部门发布的价格指数）"
+
+
+def demo_price_indices(start: YearMonth, end: YearMonth) -> Indices:
+    """The demo's months: quiet prices, except one month whose food prices trigger 物价补贴."""
+    quiet = (Decimal("1.1"), Decimal("2.0"), DEMO_INDEX_SOURCE)
+    months = [start + i for i in range(start.months_until(end) + 1)]
+    indices = dict.fromkeys(months[:-1], quiet)  # today's month has no index yet
+    if len(months) >= 3:
+        indices[months[-3]] = (Decimal("2.1"), Decimal("6.4"), DEMO_INDEX_SOURCE)
+    return indices
+
+
+def seed_demo_history(progress: Progress | None = None) -> HistoryReport:
+    """The demo's last months up to today's (whose rolls wait for the approvers), replayed."""
+    today = YearMonth.of(clock.today())
+    start = today - DEMO_HISTORY_MONTHS
+    return run_history(
+        start,
+        today,
+        open_last=True,
+        indices=demo_price_indices(start, today),
+        progress=progress,
+    )
+
+
+# ── the year against the article ─────────────────────────────────────────────────────────────
+
+
+def year_spending(year: int) -> dict[str, Decimal]:
+    """What the approved rolls paid for the months of `year`, by 低保金, 特困 and 物价补贴 (元)."""
+    from minzheng.payments.models import PaymentLine, Roll, fen_to_yuan
+
+    paid = PaymentLine.objects.filter(
+        month__gte=date(year, 1, 1),
+        month__lte=date(year, 12, 1),
+        roll__status__in=(Roll.Status.APPROVED, Roll.Status.EXPORTED),
+    )
+
+    def total(q: Q) -> Decimal:
+        fen = paid.filter(q).aggregate(s=Sum("amount_fen"))["s"] or 0
+        return fen_to_yuan(int(fen))
+
+    return {
+        "dibao": total(Q(kind="benefit", programme="dibao")),
+        "tekun": total(Q(kind="benefit", programme="tekun")),
+        "price_subsidy": total(Q(kind="price_subsidy")),
+    }
+
+
+def compare_year(year: int) -> dict[str, Any]:
+    """The replayed year's spending, scaled to the whole city, against the article."""
+    from minzheng.payments.models import PaymentLine
+    from minzheng.registry import economy
+    from minzheng.registry.models import Person
+
+    persons = Person.objects.count()
+    if persons == 0:
+        raise ValidationFailed("人员库为空：请先运行 minzheng seed", code="empty_registry")
+    scale = Decimal(economy.NINGBO_RESIDENTS) / Decimal(persons)
+    spent = year_spending(year)
+    launches = (
+        PaymentLine.objects.filter(
+            kind="price_subsidy", month__gte=date(year, 1, 1), month__lte=date(year, 12, 1)
+        )
+        .values("month")
+        .distinct()
+        .count()
+    )
+    outside = Decimal(PRICE_SUBSIDY_CALIBRATION["outside_share"])
+    rows: dict[str, Any] = {}
+    article = {
+        "dibao": Decimal(economy.ARTICLE_SPENDING_YUAN["dibao"]),
+        "tekun": Decimal(economy.ARTICLE_SPENDING_YUAN["tekun"]),
+        "price_subsidy": Decimal(PRICE_SUBSIDY_CALIBRATION["article_yuan"]),
+    }
+    for key, value in spent.items():
+        city = value * scale
+        if key == "price_subsidy":
+            city = city * (1 + outside)  # + the groups paid outside this platform
+        rows[key] = {
+            "paid_here": str(value.quantize(Decimal("0.01"))),
+            "ningbo_scaled": str(city.quantize(Decimal("1"))),
+            "article": str(article[key]),
+            "difference_pct": float(
+                ((city - article[key]) / article[key] * 100).quantize(Decimal("0.01"))
+            ),
+        }
+    return {
+        "year": year,
+        "persons": persons,
+        "scale_to_ningbo": float(scale.quantize(Decimal("0.001"))),
+        "price_subsidy_launches": launches,
+        "article_launches": PRICE_SUBSIDY_CALIBRATION["article_launches"],
+        "outside_share": str(outside),
+        "spending": rows,
+    }

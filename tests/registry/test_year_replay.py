@@ -1,0 +1,224 @@
+"""A year that happened (`minzheng seed --history`): the platform's own pipeline, month by month."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db.models import Q
+
+from minzheng.cli import main
+from minzheng.core import clock
+from minzheng.core.yearmonth import YearMonth
+from minzheng.registry.seed import seed_registry
+from minzheng.registry.year import HISTORY_EVENT, compare_year, parse_range, run_history
+
+PERSONS = 6_000
+YEAR = (YearMonth(2020, 1), YearMonth(2020, 12))
+
+
+def _counts() -> dict[str, int]:
+    from minzheng.accounts.models import User
+    from minzheng.applications.models import Application
+    from minzheng.assistance.models import Enrolment, EnrolmentAmount
+    from minzheng.core.models import AuditEvent
+    from minzheng.payments.models import (
+        BankAccount,
+        BankFile,
+        BankOutcome,
+        PaymentLine,
+        PriceIndex,
+        Roll,
+    )
+
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            User,
+            Application,
+            Enrolment,
+            EnrolmentAmount,
+            AuditEvent,
+            BankAccount,
+            BankFile,
+            BankOutcome,
+            PaymentLine,
+            PriceIndex,
+            Roll,
+        )
+    }
+
+
+def _paying_in(month: YearMonth) -> set[int]:
+    """The enrolments that pay in `month`, read from the enrolments themselves (not the roll)."""
+    from minzheng.assistance.models import Enrolment
+
+    first = month.first_day()
+    paying = set()
+    for e in (
+        Enrolment.objects.filter(start_month__lte=first)
+        .exclude(status=Enrolment.Status.SUSPENDED)
+        .filter(Q(end_month__isnull=True) | Q(end_month__gt=first))
+        .select_related("household__head", "person")
+    ):
+        payee = e.person or e.household.head
+        if payee is None or (payee.date_of_death is not None and payee.date_of_death < first):
+            continue
+        amount = e.amounts.filter(effective_month__lte=first).order_by("-effective_month").first()
+        if amount is not None and amount.amount > 0:
+            paying.add(e.pk)
+    return paying
+
+
+@pytest.fixture
+def replayed_year(regions: Any) -> Any:
+    seed_registry("test", 11, persons=PERSONS)
+    return run_history(*YEAR)
+
+
+def test_a_year_replayed_pays_each_month_the_enrolments_active_then_and_twice_is_once(
+    replayed_year: Any,
+) -> None:
+    from minzheng.applications.models import Application
+    from minzheng.core.models import AuditEvent
+    from minzheng.payments.actions import exception_queue
+    from minzheng.payments.models import BankFile, PaymentLine, Roll
+    from minzheng.payments.queries import reconciliation
+
+    report = replayed_year.as_dict()
+    assert report["replayed"] == 12 and report["skipped"] == 0
+    assert AuditEvent.objects.filter(object_type=HISTORY_EVENT).count() == 12
+
+    # Every month's rolls were approved by a county approver (not the maker) and exported.
+    rolls = Roll.objects.filter(month__year=2020)
+    assert rolls.count() == report["rolls"] > 0
+    assert set(rolls.values_list("status", flat=True)) == {Roll.Status.EXPORTED}
+    assert {r.approved_by.role for r in rolls.select_related("approved_by")} == {"county_approver"}
+    assert set(rolls.values_list("made_by", flat=True)) == {None}  # the scheduled job
+
+    # The roll of June pays exactly the enrolments active in June (exits, 渐退 and new approvals
+    # of the replay included).
+    for month in (YearMonth(2020, 6), YearMonth(2020, 12)):
+        paid = set(
+            PaymentLine.objects.filter(
+                source="e", kind="benefit", month=month.first_day()
+            ).values_list("source_id", flat=True)
+        )
+        assert paid == _paying_in(month)
+        assert paid
+
+    # The replay's own events happened: exits, 渐退 and applications through every step.
+    assert report["exits"] >= 1 and report["gradual_exits"] >= 1
+    assert report["applications_refused"] >= 1
+    assert Application.objects.filter(step="refused").count() == report["applications_refused"]
+    assert Application.objects.filter(step="approved").count() == report["applications_approved"]
+
+    # Bank files balance; every failure but the last month's has been re-issued.
+    for bank_file in BankFile.objects.all():
+        assert reconciliation(bank_file).balanced
+    left = [
+        line
+        for county in set(rolls.values_list("county_id", flat=True))
+        for line in exception_queue(county)
+    ]
+    assert all(line.bank_file.roll.month == date(2020, 12, 1) for line in left)
+    assert report["failed_transfers"] - len(left) == report["reissued"]
+
+    _price_subsidy_launched_nine_times_doubled_march_to_june()
+
+    # A second run adds nothing.
+    before = _counts()
+    again = run_history(*YEAR).as_dict()
+    assert again["replayed"] == 0 and again["skipped"] == 12
+    assert _counts() == before
+
+
+def _price_subsidy_launched_nine_times_doubled_march_to_june() -> None:
+    from minzheng.payments.models import PaymentLine
+
+    per_person = {  # 750 元 × food CPI rise, half-up to the yuan; ×2 March–June
+        1: 155,
+        2: 164,
+        3: 274,
+        4: 222,
+        5: 160,
+        6: 166,
+        7: 99,
+        8: 84,
+        9: 59,
+    }
+    subsidy = PaymentLine.objects.filter(kind="price_subsidy")
+    months = sorted({d.month for d in subsidy.values_list("month", flat=True)})
+    assert months == list(range(1, 10))  # 9 launches: January to September 2020
+    for month, yuan in per_person.items():
+        lines = subsidy.filter(month=date(2020, month, 1))
+        assert lines.exists()
+        # Per person: an individual benefit is paid one share, a household one per member.
+        assert {line.amount_fen % (yuan * 100) for line in lines} == {0}
+        individual = lines.filter(
+            source_id__in=_individual_enrolments(),
+        ).values_list("amount_fen", flat=True)
+        assert set(individual) <= {yuan * 100}
+    march = sum(subsidy.filter(month=date(2020, 3, 1)).values_list("amount_fen", flat=True))
+    july = sum(subsidy.filter(month=date(2020, 7, 1)).values_list("amount_fen", flat=True))
+    assert march > july  # doubled in March
+
+    compared = compare_year(2020)
+    assert compared["price_subsidy_launches"] == 9 == compared["article_launches"]
+    paid = Decimal(compared["spending"]["price_subsidy"]["paid_here"])
+    assert paid == Decimal(sum(subsidy.values_list("amount_fen", flat=True))) / 100
+    assert set(compared["spending"]) == {"dibao", "tekun", "price_subsidy"}
+
+
+def _individual_enrolments() -> list[int]:
+    from minzheng.assistance.models import Enrolment
+
+    return list(Enrolment.objects.filter(person__isnull=False).values_list("pk", flat=True))
+
+
+def test_the_replay_acts_on_its_dates_through_the_clock() -> None:
+    real = clock.today()
+    with clock.dated(date(2020, 3, 5)):
+        assert clock.today() == date(2020, 3, 5)
+        now = clock.now()
+        assert isinstance(now, datetime) and now.date() == date(2020, 3, 5)
+    assert clock.today() == real
+
+
+def test_a_bad_history_range_is_refused_in_chinese_and_changes_nothing(
+    regions: Any, capsys: Any
+) -> None:
+    from minzheng.registry.models import Person
+
+    assert main(["seed", "--scale", "test", "--history", "2020-12:2020-01", "--quiet"]) == 2
+    assert "结束月不能早于起始月" in capsys.readouterr().err
+    assert main(["seed", "--scale", "test", "--history", "2020-13", "--quiet"]) == 2
+    assert "历史区间" in capsys.readouterr().err
+    assert Person.objects.count() == 0
+    assert main(["year-report", "--year", "2020"]) == 2
+    assert "人员库为空" in capsys.readouterr().err
+    assert parse_range("2020-01:2020-12") == YEAR
+
+
+def test_todays_month_leaves_a_roll_and_two_cases_waiting(regions: Any) -> None:
+    from minzheng.applications.models import Application
+    from minzheng.core.models import AuditEvent
+    from minzheng.payments.models import Roll
+
+    seed_registry("test", 11, persons=PERSONS)
+    today = YearMonth.of(clock.today())
+    report = run_history(today - 1, today, open_last=True, indices={}).as_dict()
+    assert report["replayed"] == 2
+    assert set(Roll.objects.filter(month=today.first_day()).values_list("status", flat=True)) == {
+        Roll.Status.DRAFT
+    }
+    assert sorted(
+        Application.objects.exclude(step__in=("approved", "refused")).values_list("step", flat=True)
+    ) == ["county_approval", "verification"]
+    # Only the finished month is marked; starting again adds no more cases for today's month.
+    assert AuditEvent.objects.filter(object_type=HISTORY_EVENT).count() == 1
+    cases = Application.objects.count()
+    run_history(today - 1, today, open_last=True, indices={})
+    assert Application.objects.count() == cases
