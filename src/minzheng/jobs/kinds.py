@@ -171,6 +171,22 @@ def _run_reminders(job: Job, actor: User | None, progress: Progress) -> dict[str
     return {"overdue": counts, "summary": f"超期未办 {total} 件"}
 
 
+def _run_retention(job: Job, actor: User | None, progress: Progress) -> dict[str, Any]:
+    from minzheng.core.clock import today
+    from minzheng.operations.retention import do_archive
+
+    run = do_archive(actor, today(), progress=progress)
+    counts = run.counts
+    return {
+        "run": run.pk,
+        **counts,
+        "summary": (
+            f"归档办结案件 {counts['cases']} 件、部门数据批次 {counts['feed_batches']} 批、"
+            f"审计事件 {counts['audit_events']} 条"
+        ),
+    }
+
+
 def _county_region(params: dict[str, Any]) -> str:
     return _county(params)
 
@@ -192,6 +208,7 @@ KINDS: dict[str, JobKind] = {
         JobKind("reviews", "复核排期", Capability.MANAGE_USERS, _run_reviews, _city),
         JobKind("snapshot", "统计快照", Capability.MANAGE_USERS, _run_snapshot, _city),
         JobKind("reminders", "超期提醒", Capability.MANAGE_USERS, _run_reminders, _city),
+        JobKind("retention", "数据归档", Capability.MANAGE_USERS, _run_retention, _city),
     )
 }
 

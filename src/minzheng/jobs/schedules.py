@@ -36,6 +36,7 @@ DEFAULTS: tuple[Default, ...] = (
     Default("review_scheduling", "reviews", 1, 3, 0, "每月1日为在保对象排复核任务"),
     Default("statistics_snapshot", "snapshot", 16, 4, -1, "每月16日冻结上月统计快照"),
     Default("overdue_reminders", "reminders", 1, 7, 0, "每月1日统计超期未办件"),
+    Default("retention_archive", "retention", 1, 5, 0, "每月1日归档超过保留期限的数据"),
 )
 DEFAULT_BY_CODE = {d.code: d for d in DEFAULTS}
 
