@@ -104,7 +104,7 @@ def _run_monitor(job: Job, actor: User | None, progress: Progress) -> dict[str, 
     def step(message: str) -> None:
         progress(next(stages), 0, message)
 
-    result = do_run_monitor(actor, _month(job.params), progress=step)
+    result = do_run_monitor(actor, _month(job.params), progress=step, rows=progress)
     return {
         "found": result.found,
         "created": result.created,
@@ -171,6 +171,25 @@ def _run_reminders(job: Job, actor: User | None, progress: Progress) -> dict[str
     return {"overdue": counts, "summary": f"超期未办 {total} 件"}
 
 
+def _run_verification_batch(job: Job, actor: User | None, progress: Progress) -> dict[str, Any]:
+    from minzheng.core.clock import today
+    from minzheng.verification.actions import do_check_enrolled
+
+    county = _county(job.params)
+    day = today()
+    stored = do_check_enrolled(actor, county, day, progress=progress)
+    failed = sum(not c.passed for c in stored)
+    return {
+        "county": county,
+        "as_of": day.isoformat(),
+        "checked": len(stored),
+        "failed": failed,
+        "first_check": min((c.pk for c in stored), default=None),
+        "last_check": max((c.pk for c in stored), default=None),
+        "summary": f"核对在保家庭 {len(stored)} 户，不符合 {failed} 户",
+    }
+
+
 def _run_retention(job: Job, actor: User | None, progress: Progress) -> dict[str, Any]:
     from minzheng.core.clock import today
     from minzheng.operations.retention import do_archive
@@ -201,6 +220,13 @@ KINDS: dict[str, JobKind] = {
         JobKind("roll", "生成发放花名册", Capability.CASE_DATA, _run_roll, _county_region),
         JobKind("roll_all", "全市花名册准备", Capability.MANAGE_USERS, _run_rolls_all, _city),
         JobKind("monitor", "动态监测", Capability.APPROVE, _run_monitor, _city),
+        JobKind(
+            "verification_batch",
+            "在保家庭批量核对",
+            Capability.APPROVE,
+            _run_verification_batch,
+            _county_region,
+        ),
         JobKind("linkage", "多重身份识别", Capability.CASE_DATA, _run_linkage, _city),
         JobKind(
             "household_import", "家庭户导入", Capability.EDIT_CASES, _run_household_import, _city
