@@ -26,7 +26,7 @@ from minzheng.jobs.actions import run_system_job
 from minzheng.jobs.schedules import ensure_defaults
 from minzheng.operations.models import RetentionRun
 from minzheng.operations.retention import AUDIT, do_archive, plan, verify_archive, verify_seals
-from minzheng.verification.models import FeedBatch, FeedRecord
+from minzheng.verification.models import Evidence, FeedBatch, FeedRecord, HouseholdCheck
 from tests.conftest import PASSWORD
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -51,6 +51,18 @@ def _application(household: Any, step: str, decided: date) -> Application:
     return app
 
 
+def _check_of(app: Application) -> HouseholdCheck:
+    check = HouseholdCheck.objects.create(
+        household=app.household, region_id=FUHU, application_id=app.pk, as_of=app.decided_on,
+        members=3, monthly_income=Decimal("900.00"), per_capita_income=Decimal("300.00"),
+        money_assets=Decimal("0.00"), passed=False, findings=["测试"],
+    )  # fmt: skip
+    Evidence.objects.create(
+        check_run=check, source="hrss", item="工资", value="2400.00", rule="测试", finding=True
+    )
+    return check
+
+
 def _batch(received: datetime, name: str, n: int) -> FeedBatch:
     batch = FeedBatch.objects.create(
         source="police", filename=name, checksum="0" * 64, received_at=received, rows_total=n
@@ -71,6 +83,7 @@ def old_and_young(household_li_three_members: Any, tmp_path: Path) -> dict[str, 
             audit.record(None, AuditEvent.Action.UPDATE, "test", n, summary=f"旧事件{n}")
     do_load_parameter_catalog(None)
     refused = _application(household, "refused", date(2020, 6, 10))
+    _check_of(refused)
     approved_paying = _application(household, "approved", date(2020, 7, 10))
     do_enrol(
         None,
@@ -112,7 +125,7 @@ def test_a_run_archives_removes_and_keeps_the_chain_verifiable(old_and_young: An
     folder = Path(run.folder)
 
     assert run.counts == {
-        "cases": 1, "case_rows": 2, "cases_kept": 1, "feed_batches": 1, "feed_records": 3,
+        "cases": 1, "case_rows": 4, "cases_kept": 1, "feed_batches": 1, "feed_records": 3,
         "feed_batches_kept": 0, "audit_events": 5,
     }  # fmt: skip
     assert not Application.objects.filter(pk=refused.pk).exists()
@@ -131,10 +144,14 @@ def test_a_run_archives_removes_and_keeps_the_chain_verifiable(old_and_young: An
     assert AuditEvent.objects.filter(pk__lte=seal.through_id).count() == 0
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["audit"]["last_hash"] == seal.last_hash
-    assert manifest["files"]["cases.jsonl.gz"]["rows"] == 2
+    assert manifest["files"]["cases.jsonl.gz"]["rows"] == 4
     with gzip.open(folder / "cases.jsonl.gz", "rt", encoding="utf-8") as stream:
         models = sorted(json.loads(line)["model"] for line in stream)
-    assert models == ["applications.application", "applications.steprecord"]
+    assert models == [
+        "applications.application", "applications.steprecord",
+        "verification.evidence", "verification.householdcheck",
+    ]  # fmt: skip
+    assert not HouseholdCheck.objects.filter(application_id=refused.pk).exists()
     with gzip.open(folder / AUDIT, "rt", encoding="utf-8") as stream:
         summaries = [json.loads(line)["event"]["summary"] for line in stream]
     assert summaries == [f"旧事件{n}" for n in range(5)]

@@ -3,7 +3,8 @@ periods are written to an archive folder and removed from the live tables, in on
 
 The archive folder (`MINZHENG_ARCHIVE_DIR`, default `var/archive`, one folder per run) holds
 - `cases.jsonl.gz`: every row of each closed application and of what hangs on it (programme lines,
-  step history, visits, photos, objections), one `{"model", "pk", "fields"}` object a line;
+  step history, visits, photos, objections, its 核对 results and their evidence), one
+  `{"model", "pk", "fields"}` object a line;
 - `audit_events.jsonl.gz`: the archived prefix of the audit trail in id order, one
   `{"hash", "event"}` a line, hash chained (`core.auditchain`) from the previous seal's last hash;
 - `feeds.jsonl.gz`: the feed batches and their records, the ID numbers still sealed;
@@ -34,7 +35,7 @@ from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import Max, Min, Model, Q
-from django.db.models.deletion import Collector, ProtectedError
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 
 from minzheng.core import audit, auditchain
@@ -207,9 +208,6 @@ def do_archive(
     The files are written and synced inside the transaction; if anything fails the transaction
     rolls back and the folder is removed, so the live tables and the archives never disagree.
     """
-    from minzheng.applications.models import Application
-    from minzheng.verification.models import FeedBatch, FeedRecord
-
     step = progress or (lambda done, total, message: None)
     root = root or _archive_root()
     stamp = timezone.now().astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
@@ -220,22 +218,17 @@ def do_archive(
         raise RetentionError(f"无法创建归档目录 {folder}：{exc.strerror or exc}") from exc
     try:
         with transaction.atomic():
-            run = _archive_in(actor, as_of, folder, step, Application, FeedBatch, FeedRecord)
+            run = _archive_in(actor, as_of, folder, step)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return run
 
 
-def _archive_in(
-    actor: Any,
-    as_of: date,
-    folder: Path,
-    step: Progress,
-    Application: Any,
-    FeedBatch: Any,
-    FeedRecord: Any,
-) -> RetentionRun:
+def _archive_in(actor: Any, as_of: date, folder: Path, step: Progress) -> RetentionRun:
+    from minzheng.applications.models import Application
+    from minzheng.verification.models import FeedBatch, FeedRecord, HouseholdCheck
+
     # one run at a time: the newest seal row (or the table) is the lock
     list(AuditSeal.objects.select_for_update().order_by("-through_id")[:1])
     p = plan(as_of)
@@ -252,7 +245,9 @@ def _archive_in(
         collector = Collector(using=connection.alias)
         try:
             collector.collect([app])
-        except ProtectedError:
+            # the application's 核对 results (linked by number) go with it, evidence included
+            collector.collect(list(HouseholdCheck.objects.filter(application_id=pk)))
+        except (ProtectedError, RestrictedError):
             p.cases_kept += 1
             continue
         objects: list[Model] = [obj for group in collector.data.values() for obj in group]
