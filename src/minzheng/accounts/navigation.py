@@ -63,6 +63,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("字典管理", "dictionary:labels", C.MANAGE_PARAMETERS, "系统管理"),
     MenuItem("预警处置", "monitoring:warning_list", C.CASE_DATA, "动态监测"),
     MenuItem("部门核对数据", "verification:feed_list", C.CASE_DATA, "动态监测"),
+    MenuItem("批量核对结果", "verification:batch_results", C.CASE_DATA, "动态监测"),
     MenuItem("医疗救助结算", "medical:settlement_list", C.CASE_DATA, "医疗救助"),
     MenuItem("定点医院", "medical:hospitals", C.CASE_DATA, "医疗救助"),
     MenuItem("定点医院登记", "medical:hospitals", C.MANAGE_USERS, "系统管理"),

@@ -955,6 +955,7 @@ def all_specs() -> list[ParameterSpec]:
     from minzheng.grievances.parameter_catalog import GRIEVANCE_PARAMETERS
     from minzheng.medical.parameter_catalog import MEDICAL_PARAMETERS
     from minzheng.monitoring.parameter_catalog import MONITORING_PARAMETERS
+    from minzheng.operations.parameter_catalog import RETENTION_PARAMETERS
     from minzheng.organisations.parameter_catalog import ORGANISATION_PARAMETERS
     from minzheng.outreach.parameter_catalog import OUTREACH_PARAMETERS
     from minzheng.payments.parameter_catalog import PAYMENT_PARAMETERS
@@ -974,6 +975,7 @@ def all_specs() -> list[ParameterSpec]:
         *OUTREACH_PARAMETERS,
         *ELDERCARE_PARAMETERS,
         *RESCUE_PARAMETERS,
+        *RETENTION_PARAMETERS,
     ]
 
 

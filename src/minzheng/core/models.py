@@ -81,3 +81,30 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditLogImmutable("审计日志只能追加，不能删除")
+
+
+class AuditSeal(models.Model):
+    """An archived prefix of the audit trail: events with id ≤ `through_id` were written, hash
+    chained, to an archive file and then removed from the live table (retention).
+
+    The database lets an audit event be deleted only once a seal covers its id (core migration
+    0003), and refuses to change or delete a seal, so the live table plus the seals and their
+    archive files always account for every event ever written. `previous_hash` is the last hash of
+    the seal before, so the archives form one chain: `core.auditchain` recomputes it.
+    """
+
+    through_id = models.BigIntegerField("归档至事件号", unique=True)
+    first_id = models.BigIntegerField("起始事件号")
+    events = models.PositiveIntegerField("事件数")
+    previous_hash = models.CharField("上一段末哈希", max_length=64)
+    last_hash = models.CharField("本段末哈希", max_length=64)
+    archive_name = models.CharField("归档文件", max_length=300)
+    archive_sha256 = models.CharField("归档文件 SHA-256", max_length=64)
+    sealed_at = models.DateTimeField("封存时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "审计日志归档封存"
+        ordering = ("through_id",)
+
+    def __str__(self) -> str:
+        return f"≤{self.through_id}（{self.events} 条）"

@@ -11,15 +11,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from minzheng.applications.models import Application
 from minzheng.assistance.models import Enrolment
 from minzheng.assistance.programmes import ProgrammeCode
+from minzheng.core.regioncode import county_code
 from minzheng.core.yearmonth import YearMonth
 from minzheng.payments.models import PaymentLine, Roll
 from minzheng.regions.models import Level, Region
@@ -27,6 +30,12 @@ from minzheng.registry.models import HukouType, Membership
 
 PAYING_STATUSES = ("active", "gradual_exit", "ended")
 PAID_ROLLS = (Roll.Status.APPROVED, Roll.Status.EXPORTED)
+FUNDED_PROGRAMMES = (
+    ProgrammeCode.DIBAO,
+    ProgrammeCode.TEKUN,
+    ProgrammeCode.ERTONG,
+    ProgrammeCode.GAOLING,
+)
 
 
 @dataclass(frozen=True)
@@ -196,6 +205,98 @@ INDICATORS: tuple[Indicator, ...] = (
         "当月办结申请从申请到决定的平均自然日数。",
         "救助申请（申请日期、决定日期）",
     ),
+    Indicator(
+        "legacy_funds",
+        "原系统发放（迁移历史）",
+        "元",
+        "从原系统导入的发放记录中状态为已发放、所属月份为当月的金额；该区县当月已有已审批花名册时不计"
+        "（以本平台台账为准）。已计入低保金、特困供养金及城乡低保资金支出。",
+        "原系统发放记录（数据迁移）",
+    ),
+    Indicator(
+        "warnings_raised",
+        "新增预警",
+        "件",
+        "预警月份为当月的动态监测预警（按预警对象所在区划）。",
+        "预警（预警月份）",
+    ),
+    Indicator(
+        "warnings_handled",
+        "办结预警",
+        "件",
+        "办结时间在当月的预警（核实属实、误报等各种办结原因）。",
+        "预警（办结时间）",
+    ),
+    Indicator(
+        "warnings_overdue",
+        "超期未办结预警",
+        "件",
+        "月末时已产生、办理期限早于下月1日且到月末仍未办结的预警。",
+        "预警（办理期限、办结时间）",
+    ),
+    Indicator(
+        "medical_settlements",
+        "医疗救助结算人次",
+        "人次",
+        "结算日期在当月、未冲销的“一站式”医疗救助结算笔数。",
+        "医疗救助结算（结算日期）",
+    ),
+    Indicator(
+        "medical_assistance_paid",
+        "医疗救助支出",
+        "元",
+        "结算日期在当月、未冲销的医疗救助结算中医疗救助基金支付的金额。",
+        "医疗救助结算（医疗救助金额）",
+    ),
+    Indicator(
+        "ertong_persons",
+        "困境儿童基本生活费人数",
+        "人",
+        "当月在发放期内的儿童保障（孤儿、事实无人抚养儿童等）纳入人数。",
+        "救助对象（儿童保障）",
+    ),
+    Indicator(
+        "ertong_funds",
+        "儿童基本生活费支出",
+        "元",
+        "当月已审批花名册中儿童保障的救助金（含补发）。",
+        "发放台账（救助金）、已审批花名册",
+    ),
+    Indicator(
+        "gaoling_persons",
+        "高龄津贴人数",
+        "人",
+        "当月在发放期内的高龄津贴纳入人数。",
+        "救助对象（高龄津贴）",
+    ),
+    Indicator(
+        "gaoling_funds",
+        "高龄津贴支出",
+        "元",
+        "当月已审批花名册中高龄津贴的金额（含补发）。",
+        "发放台账（救助金）、已审批花名册",
+    ),
+    Indicator(
+        "meal_persons",
+        "助餐服务人数",
+        "人",
+        "当月在助餐点有就餐记录的老年人人数（按就餐记录所在区划，一人多点分别计）。",
+        "助餐就餐记录（就餐日期）",
+    ),
+    Indicator(
+        "meal_count",
+        "助餐餐次",
+        "餐",
+        "就餐日期在当月的就餐餐次合计。",
+        "助餐就餐记录（餐次）",
+    ),
+    Indicator(
+        "meal_subsidy",
+        "助餐补贴支出",
+        "元",
+        "就餐日期在当月的就餐记录中按当日参数核定的补贴金额合计。",
+        "助餐就餐记录（补贴金额）",
+    ),
 )
 BY_CODE = {i.code: i for i in INDICATORS}
 MONEY = {i.code for i in INDICATORS if i.unit == "元"}
@@ -288,6 +389,8 @@ def compute_month(ym: YearMonth, tree: Hierarchy | None = None) -> Figures:
             _add(figures, tree, code, "dibian_households", n)
         elif programme == ProgrammeCode.TEKUN:
             _add(figures, tree, code, "tekun_persons", n)
+        elif programme in (ProgrammeCode.ERTONG, ProgrammeCode.GAOLING):
+            _add(figures, tree, code, f"{programme}_persons", n)
         if row["status"] == "gradual_exit" and programme in (
             ProgrammeCode.DIBAO,
             ProgrammeCode.DIBIAN,
@@ -339,7 +442,7 @@ def compute_month(ym: YearMonth, tree: Hierarchy | None = None) -> Figures:
         code, programme, kind = row["region_id"], row["programme"], row["kind"]
         if kind == "temporary":
             _add(figures, tree, code, "temporary_funds", yuan)
-        elif kind == "benefit" and programme in (ProgrammeCode.DIBAO, ProgrammeCode.TEKUN):
+        elif kind == "benefit" and programme in FUNDED_PROGRAMMES:
             _add(figures, tree, code, f"{programme}_funds", yuan)
         elif kind == "price_subsidy" and programme in (ProgrammeCode.DIBAO, ProgrammeCode.TEKUN):
             _add(figures, tree, code, f"{programme}_price_subsidy", yuan)
@@ -350,6 +453,9 @@ def compute_month(ym: YearMonth, tree: Hierarchy | None = None) -> Figures:
             launched.update(tree.chain(code))
     for region in launched:
         figures[region]["price_subsidy_launched"] = 1
+    _legacy_payments(figures, tree, month)
+    _warnings(figures, tree, month, next_month)
+    _services(figures, tree, month, next_month)
 
     received = Application.objects.filter(submitted_on__gte=month, submitted_on__lt=next_month)
     for row in received.values("region_id").annotate(n=Count("id")):
@@ -374,6 +480,79 @@ def compute_month(ym: YearMonth, tree: Hierarchy | None = None) -> Figures:
         for code, values in figures.items()
         if tree.level.get(code) != Level.VILLAGE
     }
+
+
+def _legacy_payments(figures: Figures, tree: Hierarchy, month: date) -> None:
+    """The former system's paid months (数据迁移), for counties with no approved roll that month:
+    a month is counted from one source, the platform's ledger once it pays."""
+    from minzheng.adoption.models import LegacyPayment
+
+    paying = set(
+        Roll.objects.filter(month=month, status__in=PAID_ROLLS).values_list("county_id", flat=True)
+    )
+    rows = (
+        LegacyPayment.objects.filter(month=month, status="paid")
+        .values(
+            "region_id",
+            "programme",
+            hukou=Coalesce(F("person__hukou_type"), F("household__head__hukou_type")),
+        )
+        .annotate(amount=Sum("amount"))
+    )
+    for row in rows:
+        code, programme = row["region_id"], row["programme"]
+        if county_code(code) in paying:
+            continue
+        yuan = Decimal(row["amount"] or 0)
+        _add(figures, tree, code, "legacy_funds", yuan)
+        if programme in (ProgrammeCode.DIBAO, ProgrammeCode.TEKUN):
+            _add(figures, tree, code, f"{programme}_funds", yuan)
+        if programme == ProgrammeCode.DIBAO:
+            where = "urban" if row["hukou"] == HukouType.URBAN else "rural"
+            _add(figures, tree, code, f"dibao_{where}_funds", yuan)
+
+
+def _warnings(figures: Figures, tree: Hierarchy, month: date, next_month: date) -> None:
+    from minzheng.monitoring.models import Warning
+
+    for row in Warning.objects.filter(month=month).values("region_id").annotate(n=Count("id")):
+        _add(figures, tree, row["region_id"], "warnings_raised", row["n"])
+    month_start = _local_midnight(month)
+    month_end = _local_midnight(next_month)
+    handled = Warning.objects.filter(closed_at__gte=month_start, closed_at__lt=month_end)
+    for row in handled.values("region_id").annotate(n=Count("id")):
+        _add(figures, tree, row["region_id"], "warnings_handled", row["n"])
+    overdue = Warning.objects.filter(
+        month__lt=next_month, created_at__lt=month_end, deadline__lt=next_month
+    ).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=month_end))
+    for row in overdue.values("region_id").annotate(n=Count("id")):
+        _add(figures, tree, row["region_id"], "warnings_overdue", row["n"])
+
+
+def _services(figures: Figures, tree: Hierarchy, month: date, next_month: date) -> None:
+    from minzheng.eldercare.models import MealRecord
+    from minzheng.medical.models import Settlement
+
+    settled = Settlement.objects.filter(
+        status="settled", settled_on__gte=month, settled_on__lt=next_month
+    )
+    for row in settled.values("region_id").annotate(n=Count("id"), paid=Sum("assistance_amount")):
+        _add(figures, tree, row["region_id"], "medical_settlements", row["n"])
+        _add(figures, tree, row["region_id"], "medical_assistance_paid", Decimal(row["paid"] or 0))
+    meals = MealRecord.objects.filter(day__gte=month, day__lt=next_month)
+    per_point = meals.values("region_id").annotate(
+        persons=Count("person_id", distinct=True), meals=Sum("meals"), subsidy=Sum("subsidy")
+    )
+    for code, persons, count, subsidy in per_point.values_list(
+        "region_id", "persons", "meals", "subsidy"
+    ):
+        _add(figures, tree, code, "meal_persons", persons)
+        _add(figures, tree, code, "meal_count", count or 0)
+        _add(figures, tree, code, "meal_subsidy", Decimal(subsidy or 0))
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day))
 
 
 def money_text(value: Any) -> str:

@@ -31,6 +31,12 @@ CARDS = (
     "dibian_households",
     "single_person",
     "gradual_exit",
+    "warnings_raised",
+    "warnings_overdue",
+    "medical_assistance_paid",
+    "ertong_persons",
+    "gaoling_persons",
+    "meal_persons",
 )
 TABLE = (
     "dibao_households",
@@ -47,6 +53,13 @@ TABLE = (
     "temporary_funds",
     "applications_received",
     "applications_decided",
+    "warnings_raised",
+    "warnings_handled",
+    "warnings_overdue",
+    "medical_assistance_paid",
+    "ertong_persons",
+    "gaoling_persons",
+    "meal_persons",
 )
 CHILD_LEVEL = {"city": "county", "county": "township"}
 

@@ -125,7 +125,7 @@ def _run_monitor(job: Job, actor: User | None, progress: Progress) -> dict[str, 
     def step(message: str) -> None:
         progress(next(stages), 0, message)
 
-    result = do_run_monitor(actor, _month(job.params), progress=step)
+    result = do_run_monitor(actor, _month(job.params), progress=step, rows=progress)
     return {
         "month": str(_month(job.params)),
         "found": result.found,
@@ -238,6 +238,41 @@ def _run_grievance_escalation(job: Job, actor: User | None, progress: Progress) 
     return {"escalated": escalated, "summary": f"超期投诉举报升级督办 {escalated} 件"}
 
 
+def _run_verification_batch(job: Job, actor: User | None, progress: Progress) -> dict[str, Any]:
+    from minzheng.core.clock import today
+    from minzheng.verification.actions import do_check_enrolled
+
+    county = _county(job.params)
+    day = today()
+    stored = do_check_enrolled(actor, county, day, progress=progress)
+    failed = sum(not c.passed for c in stored)
+    return {
+        "county": county,
+        "as_of": day.isoformat(),
+        "checked": len(stored),
+        "failed": failed,
+        "first_check": min((c.pk for c in stored), default=None),
+        "last_check": max((c.pk for c in stored), default=None),
+        "summary": f"核对在保家庭 {len(stored)} 户，不符合 {failed} 户",
+    }
+
+
+def _run_retention(job: Job, actor: User | None, progress: Progress) -> dict[str, Any]:
+    from minzheng.core.clock import today
+    from minzheng.operations.retention import do_archive
+
+    run = do_archive(actor, today(), progress=progress)
+    counts = run.counts
+    return {
+        "run": run.pk,
+        **counts,
+        "summary": (
+            f"归档办结案件 {counts['cases']} 件、部门数据批次 {counts['feed_batches']} 批、"
+            f"审计事件 {counts['audit_events']} 条"
+        ),
+    }
+
+
 def _county_region(params: dict[str, Any]) -> str:
     return _county(params)
 
@@ -249,6 +284,17 @@ def _city(params: dict[str, Any]) -> str:
 KINDS: dict[str, JobKind] = {
     k.code: k
     for k in (
+        JobKind("roll", "生成发放花名册", Capability.CASE_DATA, _run_roll, _county_region),
+        JobKind("roll_all", "全市花名册准备", Capability.MANAGE_USERS, _run_rolls_all, _city),
+        JobKind("monitor", "动态监测", Capability.APPROVE, _run_monitor, _city),
+        JobKind(
+            "verification_batch",
+            "在保家庭批量核对",
+            Capability.APPROVE,
+            _run_verification_batch,
+            _county_region,
+        ),
+        JobKind("linkage", "多重身份识别", Capability.CASE_DATA, _run_linkage, _city),
         JobKind(
             "roll", "生成发放花名册", Capability.CASE_DATA, _run_roll, _county_region, _roll_link
         ),
@@ -275,6 +321,7 @@ KINDS: dict[str, JobKind] = {
             _run_grievance_escalation,
             _city,
         ),
+        JobKind("retention", "数据归档", Capability.MANAGE_USERS, _run_retention, _city),
     )
 }
 

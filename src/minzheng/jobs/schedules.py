@@ -39,6 +39,7 @@ DEFAULTS: tuple[Default, ...] = (
     Default(
         "grievance_escalation", "grievance_escalation", 1, 6, 0, "每月1日将超期投诉举报升级督办"
     ),
+    Default("retention_archive", "retention", 1, 5, 0, "每月1日归档超过保留期限的数据"),
 )
 DEFAULT_BY_CODE = {d.code: d for d in DEFAULTS}
 

@@ -74,7 +74,7 @@ def _start(request: HttpRequest, user: User) -> Job:
     params: dict[str, str] = {}
     if request.POST.get("month"):
         params["month"] = request.POST["month"].strip()
-    if kind == "roll":
+    if kind in ("roll", "verification_batch"):
         params["county"] = request.POST.get("county", "")
         for pacing in ("chunk_size", "pause"):
             if request.POST.get(pacing, "").strip():

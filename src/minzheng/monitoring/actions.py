@@ -80,6 +80,7 @@ def do_run_monitor(
     month: YearMonth,
     *,
     progress: Callable[[str], None] | None = None,
+    rows: Callable[[int, int, str], None] | None = None,
     engine: str = "duckdb",
     spark_master: str = "",
 ) -> MonitorResult:
@@ -107,12 +108,15 @@ def do_run_monitor(
     regions = set(Region.objects.filter(level="county").values_list("code", flat=True))
     if actor is not None:  # a county's own run acts only on its own region's findings
         new = [f for f in new if actor.covers(_region(f, regions))]
-    for finding in new:
+    for done, finding in enumerate(new, start=1):
         with transaction.atomic():
             warning = _store(finding, month, policies, regions)
-            if warning is None:
-                continue
-            _act(warning, finding, month, policies)
+            if warning is not None:
+                _act(warning, finding, month, policies)
+        if rows:  # row-level progress (the job page); may raise to cancel after a whole finding
+            rows(done, len(new), f"处置预警 {done} / {len(new)} 条")
+        if warning is None:
+            continue
         result.created += 1
         result.by_kind[finding.kind] = result.by_kind.get(finding.kind, 0) + 1
         result.actions[warning.action] = result.actions.get(warning.action, 0) + 1

@@ -29,6 +29,73 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     restore.add_argument("folder", type=Path, help="备份目录")
     restore.set_defaults(func=run_restore, needs_django=True)
 
+    retention = subparsers.add_parser(
+        "retention",
+        help="数据归档：超过保留期限的办结案件、审计日志、部门数据移出在线库",
+        description=(
+            "minzheng retention plan：列出将归档的数量，不做任何修改。"
+            "minzheng retention run：归档并移出在线库（与定时任务相同，记入审计日志）。"
+            "minzheng retention verify DIR：校验一个归档目录（校验和、审计哈希链与封存记录）。"
+            "出错时退出码为 2。"
+        ),
+    )
+    retention.add_argument("action", nargs="+", metavar="plan|run|verify DIR")
+    retention.add_argument("--as-of", help="基准日期 YYYY-MM-DD（默认今天）")
+    retention.add_argument("--output", type=Path, help="归档根目录（默认 MINZHENG_ARCHIVE_DIR）")
+    retention.set_defaults(func=run_retention, needs_django=True)
+
+
+def run_retention(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from minzheng.core.clock import today
+    from minzheng.core.errors import DomainError
+    from minzheng.operations.retention import do_archive, plan, verify_archive, verify_seals
+
+    action = args.action[0]
+    usage = (
+        "用法：minzheng retention plan|run [--as-of YYYY-MM-DD] 或 minzheng retention verify DIR"
+    )
+    if action not in ("plan", "run", "verify") or len(args.action) != (
+        2 if action == "verify" else 1
+    ):
+        print(usage, file=sys.stderr)
+        return 2
+    try:
+        as_of = date.fromisoformat(args.as_of) if args.as_of else today()
+    except ValueError:
+        print(f"基准日期 {args.as_of[:20]} 应为 YYYY-MM-DD", file=sys.stderr)
+        return 2
+    try:
+        if action == "verify":
+            report = verify_archive(Path(args.action[1]))
+            problems = report.problems + verify_seals()
+            for problem in problems:
+                print(f"错误：{problem}", file=sys.stderr)
+            if problems:
+                return 2
+            print(f"归档完好：{report.folder}，审计事件 {report.events} 条，哈希链与封存一致")
+            return 0
+        if action == "plan":
+            p = plan(as_of)
+            print(
+                f"基准日期 {as_of}：办结案件 {len(p.case_ids)} 件（仍被引用保留 {p.cases_kept} 件），"
+                f"部门数据批次 {len(p.feed_batch_ids)} 批，审计事件"
+                f" {'无' if p.audit_through is None else f'{p.audit_first}–{p.audit_through}'}"
+            )
+            return 0
+        run = do_archive(None, as_of, root=args.output)
+    except DomainError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return 2
+    counts = run.counts
+    print(
+        f"已归档到 {run.folder}：办结案件 {counts['cases']} 件、部门数据批次"
+        f" {counts['feed_batches']} 批（{counts['feed_records']} 条记录）、"
+        f"审计事件 {counts['audit_events']} 条"
+    )
+    return 0
+
 
 def run_backup(args: argparse.Namespace) -> int:
     from minzheng.core.audit import record

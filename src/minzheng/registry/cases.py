@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 
@@ -31,6 +32,19 @@ class CaseFile:
     reviews: list[ReviewTask]
     payments: PaymentSummary
     identities: list[str]  # the programmes the person is enrolled in now: 低保对象 …
+    legacy: LegacyHistory
+
+
+@dataclass(frozen=True)
+class LegacyHistory:
+    """The months the former system paid (imported by the adoption app), marked 旧系统."""
+
+    rows: list[Any]  # adoption.LegacyPayment, newest first, at most LEGACY_SHOWN
+    count: int
+    total: Decimal  # paid months only
+
+
+LEGACY_SHOWN = 36
 
 
 IDENTITY_OF_PROGRAMME = {"dibao": "低保对象", "dibian": "低边对象", "tekun": "特困人员"}
@@ -75,7 +89,22 @@ def _file(households: list[int], person: Person | None) -> CaseFile:
     identities = [
         IDENTITY_OF_PROGRAMME[c] for c in sorted(open_codes) if c in IDENTITY_OF_PROGRAMME
     ]
-    return CaseFile(enrolments, applications, reviews, _payments(pay_q), identities)
+    legacy_q = Q(person=person) if person is not None else Q(household_id__in=households)
+    if person is not None:
+        # a household-wide payment of the person's household (no beneficiary given) is theirs too
+        legacy_q |= Q(person__isnull=True, household_id__in=households)
+    return CaseFile(
+        enrolments, applications, reviews, _payments(pay_q), identities, _legacy(legacy_q)
+    )
+
+
+def _legacy(q: Q) -> LegacyHistory:
+    from minzheng.adoption.models import LegacyPayment
+
+    rows = LegacyPayment.objects.filter(q)
+    agg = rows.aggregate(n=Count("id"), paid=Sum("amount", filter=Q(status="paid")))
+    shown = list(rows.order_by("-month", "programme", "-id")[:LEGACY_SHOWN])
+    return LegacyHistory(shown, agg["n"], agg["paid"] or Decimal("0.00"))
 
 
 def person_case_file(person: Person) -> CaseFile:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -287,8 +288,18 @@ def do_verify_application(actor: User, app: Application) -> HouseholdCheck:
     return check
 
 
-def do_check_enrolled(actor: User | None, region_code: str, as_of: date) -> list[HouseholdCheck]:
-    """核对 every enrolled household in a region (the batch), one gather for all of them."""
+def do_check_enrolled(
+    actor: User | None,
+    region_code: str,
+    as_of: date,
+    *,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[HouseholdCheck]:
+    """核对 every enrolled household in a region (the batch), one gather for all of them.
+
+    Each household's result is committed on its own, and `progress(done, total, message)` reports
+    after each one (the job page's row-level progress bar; it may raise to cancel the job: the
+    households already checked keep their results)."""
     if actor is not None and not actor.can(Capability.APPROVE):
         raise PermissionDenied("只有县级审批人员可以批量核对")
     region = Region.objects.filter(pk=full_code(region_code)).first()
@@ -310,19 +321,22 @@ def do_check_enrolled(actor: User | None, region_code: str, as_of: date) -> list
     households = {h.pk: h for h in Household.objects.filter(pk__in=list(programme_of))}
     counties = {county_of(h.region_id) for h in households.values()}
     policy = policies(counties, as_of)
+    step = progress or (lambda done, total, message: None)
+    step(0, len(households), "正在汇集各部门数据")
     gathered = jobs.gather(list(households), as_of)
-    stored = []
-    with transaction.atomic():
-        for household_id, members in gathered.items():
-            household = households[household_id]
-            p = policy[county_of(household.region_id)]
-            outcome = checks.check_household(
-                members,
-                p,
-                as_of=as_of,
-                programme=programme_of[household_id],
-                declared_income=None,
-            )
+    stored: list[HouseholdCheck] = []
+    total = len(gathered)
+    for household_id, members in gathered.items():
+        household = households[household_id]
+        p = policy[county_of(household.region_id)]
+        outcome = checks.check_household(
+            members,
+            p,
+            as_of=as_of,
+            programme=programme_of[household_id],
+            declared_income=None,
+        )
+        with transaction.atomic():
             stored.append(
                 _store_check(
                     actor,
@@ -334,6 +348,8 @@ def do_check_enrolled(actor: User | None, region_code: str, as_of: date) -> list
                     versions=_versions(p),
                 )
             )
+        step(len(stored), total, f"已核对 {len(stored)} / {total} 户")
+    with transaction.atomic():
         audit.record(
             actor,
             AuditEvent.Action.CREATE,

@@ -127,7 +127,7 @@ def load_all(feeds: SyntheticFeeds, encoding: str = "utf-8") -> dict[str, int]:
 
 def seed_demo(households: int = 36) -> SyntheticFeeds | None:
     """Demo: enrolled households (half in 南门街道, where the demo caseworker works), a month of
-    feeds with planted truths, one monitor run."""
+    feeds with planted truths, one monitor run, and a batch 核对 of 海曙 (a job)."""
     from minzheng.monitoring.actions import do_run_monitor
     from minzheng.monitoring.models import MonitoringRun
 
@@ -140,6 +140,10 @@ def seed_demo(households: int = 36) -> SyntheticFeeds | None:
     feeds = plant(DEMO_MONTH, seed=2020)
     load_all(feeds)
     do_run_monitor(None, DEMO_MONTH)
+    from minzheng.jobs.actions import run_system_job
+
+    # 批量核对 of 海曙's enrolled households, through the job, so its results page has rows
+    run_system_job("verification_batch", {"county": "330203000000"})
     return feeds
 
 

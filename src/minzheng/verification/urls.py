@@ -12,5 +12,7 @@ urlpatterns = [
         views.application_verify,
         name="application_verify",
     ),
+    path("checks/", views.batch_results, name="batch_results"),
+    path("checks/<int:check_id>/", views.check_detail, name="check_detail"),
     path("checks/<int:check_id>/report.pdf", views.check_report, name="check_report"),
 ]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -199,4 +201,114 @@ def check_report(request: HttpRequest, check_id: int) -> HttpResponse:
     }
     return pdf_response(
         pdf_bytes("verification/pdf/report.html", context), f"核对报告-{check.pk}.pdf"
+    )
+
+
+def _batch_checks(request: HttpRequest) -> tuple[Any, dict[str, str], str]:
+    """The batch checks the viewer may see, narrowed by the query (job, day, result)."""
+    from minzheng.jobs.models import Job
+
+    user = staff_user(request)
+    checks = (
+        HouseholdCheck.objects.visible_to(user)
+        .filter(application_id__isnull=True)
+        .select_related("household", "household__head", "region")
+        .annotate(
+            evidence=Count("items"),
+            discrepancies=Count("items", filter=Q(items__finding=True)),
+        )
+        .order_by("passed", "region_id", "household_id", "-id")
+    )
+    filters = {k: request.GET.get(k, "").strip() for k in ("job", "as_of", "result")}
+    error = ""
+    if filters["job"]:
+        job = Job.objects.filter(pk=_int(filters["job"]), kind="verification_batch").first()
+        if job is None or not user.covers(job.region_id) or not job.result.get("first_check"):
+            raise NotFound("没有这个批量核对任务的结果")
+        checks = checks.filter(pk__gte=job.result["first_check"], pk__lte=job.result["last_check"])
+    if filters["as_of"]:
+        try:
+            checks = checks.filter(as_of=date.fromisoformat(filters["as_of"]))
+        except ValueError:
+            error = "核对日期格式应为YYYY-MM-DD"
+    if filters["result"] in ("passed", "failed"):
+        checks = checks.filter(passed=filters["result"] == "passed")
+    return checks, filters, error
+
+
+def _int(text: str) -> int:
+    return int(text) if text.isdigit() else 0
+
+
+def _latest_applications(household_ids: list[int]) -> dict[int, Application]:
+    latest: dict[int, Application] = {}
+    for app in Application.objects.filter(household_id__in=household_ids).order_by(
+        "household_id", "-submitted_on", "-id"
+    ):
+        latest.setdefault(app.household_id, app)
+    return latest
+
+
+@requires(Capability.CASE_DATA)
+def batch_results(request: HttpRequest) -> HttpResponse:
+    """批量核对结果: per household the evidence summary, the discrepancies and the case."""
+    user = staff_user(request)
+    checks, filters, error = _batch_checks(request)
+    if listing.wants_export(request) and not error:
+        return listing.export(
+            request,
+            user,
+            checks,
+            filename="批量核对结果.xlsx",
+            object_type="household_check",
+            columns=[
+                ("核对编号", lambda c: c.pk),
+                ("核对日期", lambda c: c.as_of.isoformat()),
+                ("区划", lambda c: c.region.name),
+                ("户主", lambda c: c.household.head.name if c.household.head else ""),
+                ("成员数", lambda c: c.members),
+                ("家庭月收入（元）", lambda c: f"{c.monthly_income:.2f}"),
+                ("人均月收入（元）", lambda c: f"{c.per_capita_income:.2f}"),
+                ("货币财产（元）", lambda c: f"{c.money_assets:.2f}"),
+                ("结果", lambda c: "符合" if c.passed else "不符合"),
+                ("证据条数", lambda c: c.evidence),
+                ("不符合事项", lambda c: "；".join(c.findings)),
+            ],
+        )
+    page = listing.paginate(request, checks, default_size=50)
+    rows = list(page)
+    cases = _latest_applications([c.household_id for c in rows])
+    totals = checks.aggregate(n=Count("id"), failed=Count("id", filter=Q(passed=False)))
+    return render(
+        request,
+        "verification/batch_results.html",
+        {
+            "page": page,
+            "rows": [(c, cases.get(c.household_id)) for c in rows],
+            "filters": filters,
+            "totals": totals,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@requires(Capability.CASE_DATA)
+def check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
+    """One household's 核对: every evidence item, the discrepancies first."""
+    user = staff_user(request)
+    check = (
+        HouseholdCheck.objects.visible_to(user)
+        .select_related("household", "household__head", "region")
+        .get_visible(user, pk=check_id)
+    )
+    items = sorted(_items(check), key=lambda i: not i["finding"])
+    return render(
+        request,
+        "verification/check_detail.html",
+        {
+            "check": check,
+            "items": items,
+            "case": _latest_applications([check.household_id]).get(check.household_id),
+        },
     )
