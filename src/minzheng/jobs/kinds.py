@@ -284,9 +284,11 @@ def _city(params: dict[str, Any]) -> str:
 KINDS: dict[str, JobKind] = {
     k.code: k
     for k in (
-        JobKind("roll", "生成发放花名册", Capability.CASE_DATA, _run_roll, _county_region),
+        JobKind(
+            "roll", "生成发放花名册", Capability.CASE_DATA, _run_roll, _county_region, _roll_link
+        ),
         JobKind("roll_all", "全市花名册准备", Capability.MANAGE_USERS, _run_rolls_all, _city),
-        JobKind("monitor", "动态监测", Capability.APPROVE, _run_monitor, _city),
+        JobKind("monitor", "动态监测", Capability.APPROVE, _run_monitor, _city, _monitor_link),
         JobKind(
             "verification_batch",
             "在保家庭批量核对",
@@ -294,12 +296,6 @@ KINDS: dict[str, JobKind] = {
             _run_verification_batch,
             _county_region,
         ),
-        JobKind("linkage", "多重身份识别", Capability.CASE_DATA, _run_linkage, _city),
-        JobKind(
-            "roll", "生成发放花名册", Capability.CASE_DATA, _run_roll, _county_region, _roll_link
-        ),
-        JobKind("roll_all", "全市花名册准备", Capability.MANAGE_USERS, _run_rolls_all, _city),
-        JobKind("monitor", "动态监测", Capability.APPROVE, _run_monitor, _city, _monitor_link),
         JobKind(
             "linkage", "多重身份识别", Capability.CASE_DATA, _run_linkage, _city, _linkage_link
         ),
