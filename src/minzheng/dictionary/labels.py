@@ -10,9 +10,9 @@ from minzheng.core.money import ROUNDING_LABELS
 from minzheng.core.regioncode import full_code
 from minzheng.eldercare.labels import KIND_NAMES as ELDERCARE_KIND_NAMES
 from minzheng.inkind.labels import KIND_NAMES as INKIND_KIND_NAMES
-from minzheng.rescue.labels import KIND_NAMES as RESCUE_KIND_NAMES
 from minzheng.institutions.labels import KIND_NAMES as INSTITUTION_KIND_NAMES
 from minzheng.institutions.labels import OBJECT_TYPES as INSTITUTION_OBJECT_TYPES
+from minzheng.rescue.labels import KIND_NAMES as RESCUE_KIND_NAMES
 
 KIND_NAMES: dict[str, str] = {
     "programme": "救助项目",
