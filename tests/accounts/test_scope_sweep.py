@@ -134,6 +134,21 @@ def routes() -> list[str]:
     return found
 
 
+def all_urls(ids: dict[str, int]) -> list[str]:
+    """Every route with its int keys from `ids` (by key name, else `ids["default"]`) — for
+    walks that need a page of each route, not another county's rows (the form fuzz)."""
+
+    def value(match: re.Match[str]) -> str:
+        converter, name = match.group(1) or "str", match.group(2)
+        if name in NOT_ROW_KEYS:
+            return NOT_ROW_KEYS[name][0]
+        if converter == "int" or name.endswith("_id"):
+            return str(ids.get(name, ids["default"]))
+        return "x"
+
+    return sorted({"/" + re.sub(r"<(?:(\w+):)?(\w+)>", value, t) for t in routes()})
+
+
 def _keys(template: str) -> Iterator[tuple[str, str]]:
     """Each key of a route with the model label it names ('' for a key that is no row's id)."""
     for match in re.finditer(r"<(?:(\w+):)?(\w+)>", template):
