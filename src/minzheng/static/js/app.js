@@ -179,6 +179,7 @@ function initRegionPicker(root) {
 }
 
 // Person picker: type a name (or a full ID or phone number), pick one of the scoped matches.
+// The household picker is the same widget with its own address (data-url) and empty text.
 function initPersonPicker(root) {
   const hidden = root.querySelector("input[type=hidden]");
   const query = root.querySelector(".person-picker-query");
@@ -201,7 +202,7 @@ function initPersonPicker(root) {
           if (!data.results.length) {
             const none = document.createElement("span");
             none.className = "empty";
-            none.textContent = "没有找到人员";
+            none.textContent = root.dataset.empty || "没有找到人员";
             results.appendChild(none);
           }
           data.results.forEach((p) => {
