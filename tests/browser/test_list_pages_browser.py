@@ -115,3 +115,25 @@ def test_the_household_picker_fills_the_merge_form(
     page.wait_for_load_state("networkidle")
     change = ChangeRequest.objects.get(kind="merge_households")
     assert change.payload["from_household_id"] == other.pk
+
+
+def test_the_hukou_region_is_picked_from_the_whole_city(
+    page: Any, caseworker_nanmen: Any, household_li_three_members: Any
+) -> None:
+    from minzheng.registry.models import Person
+
+    head = household_li_three_members.head
+    log_in(page, "caseworker_nanmen", PASSWORD)
+    page.wait_for_selector("text=工作台")
+    page.goto(f"/registry/persons/{head.pk}/")
+    page.click("#edit-person summary")
+    picker = page.locator("#edit-person .region-picker")
+    picker.locator("select[data-level='0']").select_option("330212000000")  # 鄞州区, another county
+    picker.locator("select[data-level='1'] option[value='330212003000']").wait_for(state="attached")
+    picker.locator("select[data-level='1']").select_option("330212003000")
+    picker.locator("select[data-level='2'] option[value='330212003001']").wait_for(state="attached")
+    picker.locator("select[data-level='2']").select_option("330212003001")
+    assert picker.locator("input[name=hukou_region]").input_value() == "330212003001"
+    page.click("#edit-person button.primary")
+    page.wait_for_load_state("networkidle")
+    assert Person.objects.get(pk=head.pk).hukou_region_id == "330212003001"

@@ -134,7 +134,7 @@ document.addEventListener("htmx:configRequest", (event) => {
 function initRegionPicker(root) {
   const hidden = root.querySelector("input[type=hidden]");
   const load = (code) =>
-    fetch(`${root.dataset.url}?code=${encodeURIComponent(code || "")}`, { credentials: "same-origin" })
+    fetch(`${root.dataset.url}${root.dataset.url.includes("?") ? "&" : "?"}code=${encodeURIComponent(code || "")}`, { credentials: "same-origin" })
       .then((r) => r.json())
       .then((data) => {
         root.querySelectorAll(".picker-level").forEach((l) => l.remove());
