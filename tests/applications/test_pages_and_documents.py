@@ -97,7 +97,7 @@ def test_htmx_actions_return_the_case_panel_and_refusals_as_chinese_400(
     client = _client(caseworker_nanmen)
     photo = SimpleUploadedFile("kitchen.jpg", _jpeg(), content_type="image/jpeg")
     response = client.post(
-        f"/applications/{application_li.pk}/act/visit/",
+        f"/applications/{application_li.pk}/act/record_visit/",
         {"visited_on": "2020-09-25", "notes": "厨房简陋，无大件家电", "photos": [photo]},
         HTTP_HX_REQUEST="true",
     )
@@ -154,7 +154,7 @@ def test_receipt_decision_and_refusal_are_pdfs_in_chinese_with_a_status_link(
     assert client.get(f"/applications/{application_li.pk}/decision.pdf").status_code == 404
     app = walk_to_notice(application_li, caseworker_nanmen)
     clock.move_to(at(date(2020, 10, 2)))
-    app = actions.do_close_notice(caseworker_nanmen, app)
+    app = actions.do_close_public_notice(caseworker_nanmen, app)
     app = actions.do_county_decide(approver_haishu, app, approve=True)
     decision = _document(_client(caseworker_nanmen), app, "decision")  # a week on: sign in again
     assert "救助决定通知书" in decision and "1650" in decision and "2020-11" in decision
@@ -165,7 +165,7 @@ def test_a_refusal_notice_gives_the_reason_and_the_notice_deadline(
 ) -> None:
     app = walk_to_notice(application_li, caseworker_nanmen)
     clock.move_to(at(date(2020, 10, 9)))
-    app = actions.do_close_notice(caseworker_nanmen, app)
+    app = actions.do_close_public_notice(caseworker_nanmen, app)
     app = actions.do_county_decide(approver_haishu, app, approve=False, reason="家庭存款超过规定")
     text = _document(_client(approver_haishu), app, "refusal")
     assert "不予批准通知书" in text and "家庭存款超过规定" in text and "2020-10-13" in text

@@ -53,7 +53,7 @@ def _tekun_at_county(
     )
     app = walk_to_notice(app, caseworker)
     clock.move_to(at(date(2020, 10, 12)))
-    return actions.do_close_notice(caseworker, app)
+    return actions.do_close_public_notice(caseworker, app)
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def test_non_tekun_cases_are_not_drawn(
 ) -> None:
     app = walk_to_notice(application_li, caseworker_nanmen)
     clock.move_to(at(date(2020, 10, 12)))
-    app = actions.do_close_notice(caseworker_nanmen, app)
+    app = actions.do_close_public_notice(caseworker_nanmen, app)
     assert not app.spot_check
 
 

@@ -36,7 +36,7 @@ def test_the_whole_walk_enrols_the_household_from_the_next_month(
     app = walk_to_notice(application_li, caseworker_nanmen)
     assert app.step == "notice" and app.notice_ends_on == date(2020, 10, 2)
     clock.move_to(at(date(2020, 10, 2)))
-    app = actions.do_close_notice(caseworker_nanmen, app)
+    app = actions.do_close_public_notice(caseworker_nanmen, app)
     assert app.step == "county_approval" and app.step_due == date(2020, 10, 14)
     app = actions.do_county_decide(approver_haishu, app, approve=True)
     assert app.step == "approved"
@@ -60,11 +60,11 @@ def test_objections_are_recorded_and_answered_before_the_notice_closes(
     )
     clock.move_to(at(date(2020, 10, 3)))
     with pytest.raises(actions.WorkflowRefused, match="1条异议未答复"):
-        actions.do_close_notice(caseworker_nanmen, app)
+        actions.do_close_public_notice(caseworker_nanmen, app)
     actions.do_answer_objection(
         caseworker_nanmen, objection, answer="经核实其子为灵活就业，收入已计入"
     )
-    assert actions.do_close_notice(caseworker_nanmen, app).step == "county_approval"
+    assert actions.do_close_public_notice(caseworker_nanmen, app).step == "county_approval"
 
 
 def test_a_county_refusal_records_reasons_and_tells_the_applicant(
@@ -72,7 +72,7 @@ def test_a_county_refusal_records_reasons_and_tells_the_applicant(
 ) -> None:
     app = walk_to_notice(application_li, caseworker_nanmen)
     clock.move_to(at(date(2020, 10, 9)))
-    app = actions.do_close_notice(caseworker_nanmen, app)
+    app = actions.do_close_public_notice(caseworker_nanmen, app)
     app = actions.do_county_decide(approver_haishu, app, approve=False, reason="家庭存款超过规定")
     assert app.step == "refused" and app.refusal_reason == "家庭存款超过规定"
     refused = app.steps.get(step="refused")
@@ -112,7 +112,7 @@ def test_approval_skips_programmes_the_checked_income_does_not_support(
     )
     app = walk_to_notice(app, caseworker_nanmen)
     clock.move_to(at(date(2020, 10, 2)))
-    app = actions.do_close_notice(caseworker_nanmen, app)
+    app = actions.do_close_public_notice(caseworker_nanmen, app)
     app = actions.do_county_decide(approver_haishu, app, approve=True)
     assert [row["programme"] for row in app.decision["enrolled"]] == ["dibao"]
     assert [row["programme"] for row in app.decision["skipped"]] == ["dibian"]

@@ -140,7 +140,7 @@ def test_a_confirmed_yinzhou_standard_reaches_the_page_the_approval_the_roll_and
         )
         app = app_actions.do_township_review(caseworker_xiaying, app, passed=True, note="符合")
         clock.move_to(at(app.notice_ends_on))
-        app = app_actions.do_close_notice(caseworker_xiaying, app)
+        app = app_actions.do_close_public_notice(caseworker_xiaying, app)
         app = app_actions.do_county_decide(checker, app, approve=True)
     granted = Enrolment.objects.get(source_application_id=app.pk)
     assert granted.amounts.get().amount == Decimal("1600.00")  # (1,100 − 300) × 2

@@ -87,3 +87,53 @@ def test_unlocking_an_account_asks_for_a_reason_and_records_it(
     page.wait_for_selector("text=已解除 caseworker_nanmen 的登录限制")
     event = AuditEvent.objects.filter(action=AuditEvent.Action.UNLOCK).get()
     assert event.summary == "解锁 caseworker_nanmen（理由：本人来电核实身份）"
+
+
+def test_the_household_picker_fills_the_merge_form(
+    page: Any, caseworker_nanmen: Any, household_li_three_members: Any
+) -> None:
+    from datetime import date
+
+    from minzheng.registry.models import ChangeRequest
+    from tests.conftest import _household
+
+    other = _household(
+        "330203001001",
+        "海曙区南门街道福湖社区解放南路14号",
+        [("李秀兰", "330203196004051221", "head", date(1960, 4, 5), "")],
+    )
+    log_in(page, "caseworker_nanmen", PASSWORD)
+    page.wait_for_selector("text=工作台")
+    page.goto(f"/registry/households/{household_li_three_members.pk}/")
+    page.click("#change-merge_households summary")
+    picker = page.locator("#change-merge_households .household-picker")
+    picker.locator(".person-picker-query").fill("李秀")
+    picker.locator("button:has-text('李秀兰户')").click()
+    assert f"已选：李秀兰户（福湖社区，编号{other.pk}）" in picker.inner_text()
+    page.fill("#change-merge_households input[name=reason]", "两户共同生活，申请合户")
+    page.click("#change-merge_households button.primary")
+    page.wait_for_load_state("networkidle")
+    change = ChangeRequest.objects.get(kind="merge_households")
+    assert change.payload["from_household_id"] == other.pk
+
+
+def test_the_hukou_region_is_picked_from_the_whole_city(
+    page: Any, caseworker_nanmen: Any, household_li_three_members: Any
+) -> None:
+    from minzheng.registry.models import Person
+
+    head = household_li_three_members.head
+    log_in(page, "caseworker_nanmen", PASSWORD)
+    page.wait_for_selector("text=工作台")
+    page.goto(f"/registry/persons/{head.pk}/")
+    page.click("#edit-person summary")
+    picker = page.locator("#edit-person .region-picker")
+    picker.locator("select[data-level='0']").select_option("330212000000")  # 鄞州区, another county
+    picker.locator("select[data-level='1'] option[value='330212003000']").wait_for(state="attached")
+    picker.locator("select[data-level='1']").select_option("330212003000")
+    picker.locator("select[data-level='2'] option[value='330212003001']").wait_for(state="attached")
+    picker.locator("select[data-level='2']").select_option("330212003001")
+    assert picker.locator("input[name=hukou_region]").input_value() == "330212003001"
+    page.click("#edit-person button.primary")
+    page.wait_for_load_state("networkidle")
+    assert Person.objects.get(pk=head.pk).hukou_region_id == "330212003001"

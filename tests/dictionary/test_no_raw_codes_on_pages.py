@@ -113,7 +113,7 @@ def world(
         )
         app = walk_to_notice(app, caseworker_nanmen)
         clock.move_to(at(date(2020, 10, 12)))
-        app = actions.do_close_notice(caseworker_nanmen, app)
+        app = actions.do_close_public_notice(caseworker_nanmen, app)
         app = actions.do_county_decide(
             approver_haishu, app, approve=False, reason="已在低保，不符合低保边缘条件"
         )

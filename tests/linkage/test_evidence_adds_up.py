@@ -17,7 +17,7 @@ from minzheng.linkage.evidence import (
     explain,
     probability_of,
 )
-from minzheng.linkage.model import COMPARISON_LABELS, LEVEL_LABELS
+from minzheng.linkage.spec import COMPARISON_LABELS, LEVEL_LABELS
 
 
 def test_every_scored_pair_lists_the_prior_and_all_six_comparisons_and_adds_up(

@@ -7,8 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from minzheng.linkage.accuracy import pairwise_scores, pairwise_scores_by_kind
 from minzheng.linkage.engine import LinkResult, link_records
-from minzheng.linkage.evaluation import pairwise_scores, pairwise_scores_by_kind
 from minzheng.linkage.synthetic import synthetic_records
 
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from minzheng.linkage.accuracy import pairwise_scores
 from minzheng.linkage.engine import TrainingPlan, link_records
-from minzheng.linkage.evaluation import pairwise_scores
 from minzheng.linkage.synthetic import synthetic_records
 
 

@@ -58,3 +58,28 @@ def test_a_village_assistant_has_nothing_below(assistant_fuhu: Any) -> None:
 def test_it_needs_a_signed_in_user(regions: None) -> None:
     response = Client().get("/regions/picker/")
     assert response.status_code == 302
+
+
+def test_the_whole_city_tree_serves_places_outside_the_users_region(
+    caseworker_nanmen: Any,
+) -> None:
+    # 户籍地 may lie in another county: ?whole=1 starts at the top of the (public) division tree.
+    client = Client()
+    client.force_login(caseworker_nanmen)
+    data = client.get("/regions/picker/", {"code": "330212003001", "whole": "1"}).json()
+    assert data["root"] == {"code": "330200000000", "name": "宁波市"}
+    assert [level["selected"] for level in data["levels"]] == [
+        "330212000000",
+        "330212003000",
+        "330212003001",
+    ]
+
+
+def test_the_person_page_picks_the_hukou_region_from_the_whole_city(
+    caseworker_nanmen: Any, household_li_three_members: Any
+) -> None:
+    client = Client()
+    client.force_login(caseworker_nanmen)
+    page = client.get(f"/registry/persons/{household_li_three_members.head_id}/").content.decode()
+    assert 'data-url="/regions/picker/?whole=1" data-name="hukou_region"' in page
+    assert "户籍地区划代码" not in page

@@ -16,6 +16,7 @@ import pytest
 from django.test import Client
 
 from minzheng.api.api import api
+from minzheng.applications.rules import CaseAct
 from tests.accounts.test_scope_sweep import all_urls
 from tests.applications.conftest import application_li, clock  # noqa: F401
 
@@ -23,21 +24,7 @@ VALUES = ["\x00", "1e30", "名\x01字", "NaN", "9" * 30, "2026-13-01"]
 ONE_MEGABYTE = "x" * 1_000_000
 FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
 QUERY = ("q", "page", "region", "month", "as_of", "step", "status", "person", "year")
-MOVES = (
-    "accept",
-    "visit",
-    "defer_visit",
-    "advance_aid",
-    "extend",
-    "spot_check",
-    "consents",
-    "verification",
-    "review",
-    "objection",
-    "answer",
-    "close_notice",
-    "decide",
-)
+MOVES = tuple(CaseAct)
 SKIP = {"/logout/", "/portal/logout/", "/password/"}
 
 

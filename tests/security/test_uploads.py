@@ -33,7 +33,7 @@ def _media(settings: Any, tmp_path: Path) -> None:
 
 def _visit(client: Client, app: Any, *files: SimpleUploadedFile) -> Any:
     return client.post(
-        f"/applications/{app.pk}/act/visit/",
+        f"/applications/{app.pk}/act/record_visit/",
         {"visited_on": "2020-09-25", "notes": "入户查看", "photos": list(files)},
         HTTP_HX_REQUEST="true",
     )

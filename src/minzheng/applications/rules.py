@@ -64,6 +64,28 @@ class Move(StrEnum):
     REFUSE = "refuse"
 
 
+class CaseAct(StrEnum):
+    """What a case page posts to `applications/<id>/act/<code>/`.
+
+    A form that makes exactly one workflow move posts that move's `Move` code; 乡镇审核 and 县级审批
+    post one code for the two moves their form chooses between; the rest act beside the workflow.
+    """
+
+    ACCEPT = Move.ACCEPT.value
+    RECORD_VISIT = Move.RECORD_VISIT.value
+    DEFER_VISIT = Move.DEFER_VISIT.value
+    RECORD_VERIFICATION = Move.RECORD_VERIFICATION.value
+    TOWNSHIP_REVIEW = "township_review"  # 乡镇审核: Move.PASS_REVIEW or Move.REFUSE_AT_REVIEW
+    CLOSE_NOTICE = Move.CLOSE_NOTICE.value
+    COUNTY_DECISION = "county_decision"  # 县级审批: Move.APPROVE or Move.REFUSE
+    ADVANCE_AID = "advance_aid"  # 先行救助
+    EXTEND = "extend"  # 延长办理时限
+    SPOT_CHECK = "spot_check"  # 公示期抽查
+    CONSENTS = "consents"  # 承诺书与授权书
+    OBJECTION = "objection"  # 公示异议
+    ANSWER = "answer"  # 异议答复
+
+
 # Role codes as in accounts.roles.Role (kept as strings: this module does not import Django).
 VILLAGE_ASSISTANT = "village_assistant"
 TOWNSHIP_CASEWORKER = "township_caseworker"

@@ -23,7 +23,7 @@ from minzheng.applications.models import (
     SmsMessage,
     VisitPhoto,
 )
-from minzheng.applications.rules import Move, Step
+from minzheng.applications.rules import CaseAct, Move, Step
 from minzheng.assistance.actions import amount_for
 from minzheng.core import clock
 from minzheng.core.audit import client_ip
@@ -214,9 +214,13 @@ def act(request: HttpRequest, application_id: int, move: str) -> HttpResponse:
     user = staff_user(request)
     app = Application.objects.get_visible(user, pk=application_id)
     post = request.POST
-    if move == "accept":
+    try:
+        code = CaseAct(move)
+    except ValueError:
+        raise NotFound("没有这个操作") from None
+    if code is CaseAct.ACCEPT:
         actions.do_accept_application(user, app)
-    elif move == "visit":
+    elif code is CaseAct.RECORD_VISIT:
         actions.do_record_home_visit(
             user,
             app,
@@ -224,9 +228,9 @@ def act(request: HttpRequest, application_id: int, move: str) -> HttpResponse:
             notes=post.get("notes", ""),
             photos=request.FILES.getlist("photos"),
         )
-    elif move == "defer_visit":
+    elif code is CaseAct.DEFER_VISIT:
         actions.do_defer_home_visit(user, app, reason=post.get("reason", ""))
-    elif move == "advance_aid":
+    elif code is CaseAct.ADVANCE_AID:
         actions.do_grant_advance_aid(
             user,
             app,
@@ -236,16 +240,16 @@ def act(request: HttpRequest, application_id: int, move: str) -> HttpResponse:
             bank_name=post.get("bank_name", ""),
             account_number=post.get("account_number", ""),
         )
-    elif move == "extend":
+    elif code is CaseAct.EXTEND:
         actions.do_extend_limit(user, app, reason=post.get("reason", ""))
-    elif move == "spot_check":
+    elif code is CaseAct.SPOT_CHECK:
         actions.do_record_spot_check(
             user,
             app,
             visited_on=day(post.get("visited_on", ""), "抽查日期"),
             note=post.get("note", ""),
         )
-    elif move == "consents":
+    elif code is CaseAct.CONSENTS:
         actions.do_sign_consents(
             user,
             app,
@@ -254,7 +258,7 @@ def act(request: HttpRequest, application_id: int, move: str) -> HttpResponse:
             authorisation_file=request.FILES.get("authorisation_file"),
             confirmed_on_screen=post.get("confirmed") == "1",
         )
-    elif move == "verification":
+    elif code is CaseAct.RECORD_VERIFICATION:
         actions.do_record_verification(
             user,
             app,
@@ -262,15 +266,15 @@ def act(request: HttpRequest, application_id: int, move: str) -> HttpResponse:
             passed=post.get("passed") == "1",
             note=post.get("note", ""),
         )
-    elif move == "review":
+    elif code is CaseAct.TOWNSHIP_REVIEW:
         actions.do_township_review(
             user, app, passed=post.get("passed") == "1", note=post.get("note", "")
         )
-    elif move == "objection":
+    elif code is CaseAct.OBJECTION:
         actions.do_record_objection(
             user, app, objector=post.get("objector", ""), content=post.get("content", "")
         )
-    elif move == "answer":
+    elif code is CaseAct.ANSWER:
         objection = (
             Objection.objects.visible_to(user)
             .filter(application=app, pk=int_param(post.get("objection"), "异议编号", default=0))
@@ -279,9 +283,9 @@ def act(request: HttpRequest, application_id: int, move: str) -> HttpResponse:
         if objection is None:
             raise NotFound("异议不存在")
         actions.do_answer_objection(user, objection, answer=post.get("answer", ""))
-    elif move == "close_notice":
-        actions.do_close_notice(user, app)
-    elif move == "decide":
+    elif code is CaseAct.CLOSE_NOTICE:
+        actions.do_close_public_notice(user, app)
+    elif code is CaseAct.COUNTY_DECISION:
         actions.do_county_decide(
             user, app, approve=post.get("approve") == "1", reason=post.get("reason", "")
         )

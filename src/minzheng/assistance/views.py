@@ -24,6 +24,7 @@ from minzheng.core import clock
 from minzheng.core.errors import NotFound, ValidationFailed
 from minzheng.core.exports import xlsx_response
 from minzheng.core.regioncode import county_of
+from minzheng.regions.models import Region
 from minzheng.registry.models import Household
 
 
@@ -59,6 +60,18 @@ def _form_value(key: str, text: str) -> Any:
     return text
 
 
+def _parameter_scopes(user: Any) -> list[tuple[str, str]]:
+    """Where a user may set a parameter, as (6-digit scope, name): their own region and, for the
+    city, each county — a choice instead of a typed prefix."""
+    region = user.region
+    below = (
+        Region.objects.filter(parent=region, level="county").order_by("code")
+        if region.level == "city"
+        else Region.objects.none()
+    )
+    return [(county_of(r.code), r.name) for r in [region, *below]]
+
+
 @requires(Capability.MANAGE_PARAMETERS)
 def parameter_list(request: HttpRequest) -> HttpResponse:
     return render(
@@ -69,6 +82,7 @@ def parameter_list(request: HttpRequest) -> HttpResponse:
             "specs": all_specs(),
             "confidences": [c.value for c in Confidence],
             "region_default": county_of(staff_user(request).region_id),
+            "scopes": _parameter_scopes(staff_user(request)),
         },
     )
 

@@ -187,7 +187,7 @@ def defaults() -> dict[str, dict[str, str]]:
     from minzheng.core.models import AuditEvent
     from minzheng.jobs.kinds import LABELS as JOB_KINDS
     from minzheng.jobs.models import Job
-    from minzheng.linkage.model import COMPARISON_LABELS, LEVEL_LABELS
+    from minzheng.linkage.spec import COMPARISON_LABELS, LEVEL_LABELS
     from minzheng.medical.reconciliation import OUTCOME_LABELS
     from minzheng.payments.bankfiles import REASONS
     from minzheng.payments.models import BankOutcome, Kind, Roll

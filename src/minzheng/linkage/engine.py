@@ -24,8 +24,8 @@ from splink.internals.database_api import DatabaseAPI
 from splink.internals.exceptions import SplinkException
 
 from minzheng.linkage.clustering import RecordPair, cluster_refusing_conflicting_ids
-from minzheng.linkage.model import LinkageSpec, chinese_person_spec
 from minzheng.linkage.normalize import prepare_records
+from minzheng.linkage.spec import LinkageSpec, chinese_person_spec
 
 Backend = Literal["duckdb", "spark"]
 

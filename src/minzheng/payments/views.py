@@ -73,7 +73,9 @@ def reports(request: HttpRequest) -> HttpResponse:
 
 @requires(Capability.CASE_DATA)
 def payee_history(request: HttpRequest, person_id: int) -> HttpResponse:
-    lines = queries.payee_history(staff_user(request), person_id)
+    user = staff_user(request)
+    Person.objects.get_visible(user, pk=person_id)  # another region's person: not found
+    lines = queries.payee_history(user, person_id)
     return render(request, "payments/payee_history.html", {"lines": lines, "person_id": person_id})
 
 

@@ -25,8 +25,13 @@ def _option(region: Region) -> dict[str, str]:
 @login_required
 def picker(request: HttpRequest) -> JsonResponse:
     """`{"root", "levels": [{"label", "options", "selected"}]}` from the user's region down to
-    `?code=` (or only its first level); a code outside the user's region is ignored."""
+    `?code=` (or only its first level); a code outside the user's region is ignored.
+
+    `?whole=1` starts at the top of the division tree instead (the divisions are public): for a
+    place that may lie outside the user's region, such as a person's 户籍地."""
     root = staff_user(request).region
+    if request.GET.get("whole") == "1":
+        root = Region.objects.filter(parent__isnull=True).order_by("code").first() or root
     code = request.GET.get("code", "").strip()[:12]
     chosen = Region.objects.filter(pk=code).first() if code else None
     path: list[Region] = []

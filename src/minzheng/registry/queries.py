@@ -56,6 +56,17 @@ def search_persons(actor: ScopedActor, q: str = "") -> QuerySet[Person]:
     return name_prefix(persons, q).order_by("name", "id")
 
 
+def search_households_by_head(actor: ScopedActor, q: str) -> QuerySet[Household]:
+    """Households in scope whose head's name starts with `q`, by head name then id."""
+    heads = name_prefix(Person.objects.all(), q.strip()).values("pk")
+    return (
+        Household.objects.visible_to(actor)
+        .filter(head__in=heads)
+        .select_related("head", "region")
+        .order_by("head__name", "id")
+    )
+
+
 def name_prefix(persons: QuerySet[Person], prefix: str) -> QuerySet[Person]:
     """Names starting with `prefix`, in a form the database answers from the name index.
 

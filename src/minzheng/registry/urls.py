@@ -7,6 +7,7 @@ urlpatterns = [
     path("persons/", views.person_list, name="person_list"),
     path("persons/export.xlsx", views.person_export, name="person_export"),
     path("persons/pick/", views.person_pick, name="person_pick"),
+    path("households/pick/", views.household_pick, name="household_pick"),
     path("persons/<int:person_id>/", views.person_detail, name="person_detail"),
     path("persons/<int:person_id>/reveal/<str:field>/", views.person_reveal, name="person_reveal"),
     path("persons/<int:person_id>/edit/", views.person_edit, name="person_edit"),

@@ -105,6 +105,25 @@ def person_pick(request: HttpRequest) -> JsonResponse:
 
 
 @requires(Capability.CASE_DATA)
+def household_pick(request: HttpRequest) -> JsonResponse:
+    """The household picker's choices: the first ten households in scope whose head's name starts
+    with what was typed, each as 户主姓名户（village，编号）, so nobody types a household id."""
+    q = request.GET.get("q", "").strip()[:40]
+    found = queries.search_households_by_head(staff_user(request), q)[:10] if q else []
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "id": h.pk,
+                    "label": f"{h.head.name if h.head else '无户主'}户（{h.region.name}，编号{h.pk}）",
+                }
+                for h in found
+            ]
+        }
+    )
+
+
+@requires(Capability.CASE_DATA)
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     user = staff_user(request)
     person = Person.objects.select_related("region", "hukou_region").get_visible(user, pk=person_id)

@@ -21,9 +21,9 @@ from minzheng.applications.actions.investigation import (
     do_record_verification,
     do_township_review,
 )
-from minzheng.applications.actions.notice import (
+from minzheng.applications.actions.public_notice import (
     do_answer_objection,
-    do_close_notice,
+    do_close_public_notice,
     do_record_objection,
     do_record_spot_check,
 )
@@ -41,7 +41,7 @@ __all__ = [
     "do_accept_application",
     "do_answer_objection",
     "do_check_sign_in_code",
-    "do_close_notice",
+    "do_close_public_notice",
     "do_complete_review",
     "do_county_decide",
     "do_defer_home_visit",

@@ -134,7 +134,7 @@ document.addEventListener("htmx:configRequest", (event) => {
 function initRegionPicker(root) {
   const hidden = root.querySelector("input[type=hidden]");
   const load = (code) =>
-    fetch(`${root.dataset.url}?code=${encodeURIComponent(code || "")}`, { credentials: "same-origin" })
+    fetch(`${root.dataset.url}${root.dataset.url.includes("?") ? "&" : "?"}code=${encodeURIComponent(code || "")}`, { credentials: "same-origin" })
       .then((r) => r.json())
       .then((data) => {
         root.querySelectorAll(".picker-level").forEach((l) => l.remove());
@@ -179,6 +179,7 @@ function initRegionPicker(root) {
 }
 
 // Person picker: type a name (or a full ID or phone number), pick one of the scoped matches.
+// The household picker is the same widget with its own address (data-url) and empty text.
 function initPersonPicker(root) {
   const hidden = root.querySelector("input[type=hidden]");
   const query = root.querySelector(".person-picker-query");
@@ -201,7 +202,7 @@ function initPersonPicker(root) {
           if (!data.results.length) {
             const none = document.createElement("span");
             none.className = "empty";
-            none.textContent = "没有找到人员";
+            none.textContent = root.dataset.empty || "没有找到人员";
             results.appendChild(none);
           }
           data.results.forEach((p) => {

@@ -143,7 +143,7 @@ def do_record_spot_check(
     return app
 
 
-def do_close_notice(actor: User, app: Application) -> Application:
+def do_close_public_notice(actor: User, app: Application) -> Application:
     """公示期满且异议均已答复: the case goes to the county."""
     with transaction.atomic():
         app = _locked(actor, app)
