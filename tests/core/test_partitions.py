@@ -86,9 +86,12 @@ def test_the_audit_trail_stays_append_only_in_every_partition() -> None:
         f"UPDATE {partition} SET summary = 'x' WHERE id = %s",
         f"DELETE FROM {partition} WHERE id = %s",
     ):
-        with pytest.raises(Exception, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [event.pk])
+        with (
+            pytest.raises(Exception, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [event.pk])
 
 
 def test_a_month_made_later_takes_the_rows_the_default_partition_caught() -> None:

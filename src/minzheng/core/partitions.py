@@ -158,7 +158,7 @@ def _move_definitions(cursor: Any, old: str, new: str, spec: Spec) -> None:
         [old],
     )
     triggers = cursor.fetchall()
-    for name, kind, _ in constraints:
+    for name, _kind, _ in constraints:
         cursor.execute(f"ALTER TABLE {_q(old)} DROP CONSTRAINT {_q(name)}")
     for name, _ in indexes:
         cursor.execute(f"DROP INDEX {_q(name)}")
