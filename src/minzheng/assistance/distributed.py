@@ -71,7 +71,7 @@ def split(
 
 def evaluate_part(blob: bytes) -> bytes:
     """One part (pickled columns and parameter sets) → its pickled `BatchResult`."""
-    hc, mc, sc, params = pickle.loads(blob)  # noqa: S301 — written by `evaluate` just before
+    hc, mc, sc, params = pickle.loads(blob)  # written by `evaluate` just before
     return pickle.dumps(evaluate_batch(hc, mc, sc, params), protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -95,7 +95,7 @@ def evaluate(
         for h, m, s, _ in parts
     ]
     done = batchsql.map_parts(blobs, evaluate_part, engine=engine, spark_session=spark_session)
-    results: list[BatchResult] = [pickle.loads(b) for b in done]  # noqa: S301 — our own output
+    results: list[BatchResult] = [pickle.loads(b) for b in done]  # our own output
     M = len(mc.household)
     joined: dict[str, Any] = {}
     for f in fields(BatchResult):
