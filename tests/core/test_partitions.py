@@ -208,3 +208,23 @@ def test_feed_rows_land_in_their_sources_partition_and_are_stored_once() -> None
         [FeedRecord(source="tax", row_key="k1", **row)], ignore_conflicts=True
     )
     assert FeedRecord.objects.filter(source="tax", row_key="k1").count() == 1
+
+
+def test_a_table_with_rows_is_partitioned_and_back_keeping_rows_ids_and_guards() -> None:
+    """What the migration does on a database that already holds a trail, and its reverse."""
+    with connection.cursor() as cursor:
+        parts.unpartition(cursor, AUDIT)
+        assert not parts.is_partitioned(cursor, "core_auditevent")
+    march = _old_audit_event("2025-03-31 23:30:00+08", "三月末")  # still March in China
+    with connection.cursor() as cursor:
+        parts.partition(cursor, AUDIT, YearMonth(2025, 4).first_day(), 1)
+        assert parts.is_partitioned(cursor, "core_auditevent")
+    assert _where("core_auditevent", march) == "core_auditevent_p202503"
+    later = AuditEvent.objects.create(actor_name="测试", action="create", object_type="test")
+    assert later.pk == march + 1
+    with (
+        pytest.raises(Exception, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE core_auditevent SET summary = 'x' WHERE id = %s", [march])

@@ -104,6 +104,7 @@ def partition(cursor: Any, spec: Spec, today: date, months_ahead: int = 3) -> No
     if is_partitioned(cursor, spec.table):
         return
     t, old = spec.table, f"{spec.table}_unpartitioned"
+    _settle(cursor)
     cursor.execute(f"ALTER TABLE {_q(t)} RENAME TO {_q(old)}")
     method = "RANGE" if spec.by == "month" else "LIST"
     cursor.execute(
@@ -126,6 +127,7 @@ def partition(cursor: Any, spec: Spec, today: date, months_ahead: int = 3) -> No
             )
     cursor.execute(f"CREATE TABLE {_q(default_partition(spec))} PARTITION OF {_q(t)} DEFAULT")
     cursor.execute(f"INSERT INTO {_q(t)} SELECT * FROM {_q(old)}")
+    _settle(cursor)
     _drop_old(cursor, old)
     sequence = f"{t}_id_seq"
     cursor.execute(f"CREATE SEQUENCE {_q(sequence)} OWNED BY {_q(t)}.id")
@@ -133,6 +135,13 @@ def partition(cursor: Any, spec: Spec, today: date, months_ahead: int = 3) -> No
     cursor.execute(
         f"SELECT setval(%s, coalesce((SELECT max(id) FROM {_q(t)}), 0) + 1, false)", [sequence]
     )
+
+
+def _settle(cursor: Any) -> None:
+    """Run the transaction's deferred foreign-key checks now: a table with pending trigger events
+    cannot be altered or dropped in the same transaction."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _move_definitions(cursor: Any, old: str, new: str, spec: Spec) -> None:
@@ -179,10 +188,12 @@ def _move_definitions(cursor: Any, old: str, new: str, spec: Spec) -> None:
 
 
 def _retarget(definition: str, old: str, new: str, word: str) -> str:
-    for spelled in (f"public.{old}", _q(old), old):
-        marker = f"{word}{spelled} "
-        if marker in definition:
-            return definition.replace(marker, f"{word}{_q(new)} ", 1)
+    # An index of a partitioned table reads "ON ONLY public.t"; a plain table's "ON public.t".
+    for only in ("ONLY ", ""):
+        for spelled in (f"public.{old}", _q(old), old):
+            marker = f"{word}{only}{spelled} "
+            if marker in definition:
+                return definition.replace(marker, f"{word}{_q(new)} ", 1)
     raise ValueError(f"cannot retarget {definition!r}")
 
 
@@ -195,6 +206,7 @@ def unpartition(cursor: Any, spec: Spec) -> None:
     if not is_partitioned(cursor, spec.table):
         return
     t, old = spec.table, f"{spec.table}_partitioned"
+    _settle(cursor)
     cursor.execute(f"ALTER TABLE {_q(t)} RENAME TO {_q(old)}")
     cursor.execute(
         f"CREATE TABLE {_q(t)} (LIKE {_q(old)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS"
@@ -202,6 +214,7 @@ def unpartition(cursor: Any, spec: Spec) -> None:
     )
     cursor.execute(f"ALTER TABLE {_q(t)} ALTER COLUMN id DROP DEFAULT")
     cursor.execute(f"INSERT INTO {_q(t)} SELECT * FROM {_q(old)}")
+    _settle(cursor)
     cursor.execute(
         "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint"
         " WHERE conrelid = to_regclass(%s) AND contype IN ('u', 'f') ORDER BY conname",
