@@ -664,8 +664,22 @@ def changes(household_ids: Col, before: BatchResult, after: BatchResult) -> list
     return sorted(found, key=lambda c: (c.household_id, c.programme))
 
 
-def evaluate_gathered(g: Gathered, params: Mapping[str, ParameterSet]) -> BatchResult:
-    return evaluate_batch(g.households, g.members, g.supporters, params)
+def evaluate_gathered(
+    g: Gathered,
+    params: Mapping[str, ParameterSet],
+    *,
+    engine: str = "duckdb",
+    spark_session: Any = None,
+) -> BatchResult:
+    """Every gathered household decided: in this process, or (`engine="spark"`) cut into parts
+    evaluated as Spark tasks (`assistance.distributed`), with the same arrays as the result."""
+    if engine == "duckdb":
+        return evaluate_batch(g.households, g.members, g.supporters, params)
+    from minzheng.assistance import distributed
+
+    return distributed.evaluate(
+        g.households, g.members, g.supporters, params, engine=engine, spark_session=spark_session
+    )
 
 
 def totals(result: BatchResult) -> dict[str, int]:

@@ -94,8 +94,23 @@ def _evaluate_all(args: argparse.Namespace, as_of: date) -> int:
 
         gathered = columnar.gather(bounds, as_of, progress=step)
     gathered_at = time.perf_counter()
+    session = None
+    if args.engine == "spark":
+        try:
+            from minzheng.core.batchsql import local_session
+
+            session = local_session(args.master or "local[2]")
+        except ImportError:
+            print(
+                "错误：本机未安装 pyspark，无法使用 --engine spark（安装开发依赖或在集群上运行）",
+                file=sys.stderr,
+            )
+            return 2
     result = columnar.evaluate_gathered(
-        gathered, parameter_sets(gathered.households.regions, as_of)
+        gathered,
+        parameter_sets(gathered.households.regions, as_of),
+        engine=args.engine,
+        spark_session=session,
     )
     changes = columnar.enrolment_changes(gathered, result)
     done = time.perf_counter()
@@ -108,6 +123,7 @@ def _evaluate_all(args: argparse.Namespace, as_of: date) -> int:
         "changes_vs_enrolment": len(changes),
         "gather_seconds": round(gathered_at - started, 3),
         "evaluate_seconds": round(done - gathered_at, 3),
+        "engine": args.engine,
     }
     print(json.dumps(summary, ensure_ascii=False))
     if args.changes:
@@ -132,4 +148,13 @@ def register(sub: Any) -> None:
     p.add_argument("--encoding", help="输入文件编码（默认自动识别 UTF-8 / GB18030）")
     p.add_argument("--changes", help="把与现有低保待遇不一致的家庭写入此文件（JSON lines）")
     p.add_argument("--quiet", action="store_true", help="不显示进度条")
+    p.add_argument(
+        "--engine",
+        choices=["duckdb", "spark"],
+        default="duckdb",
+        help="批量重算的计算引擎（默认 duckdb，即本机；spark 按家庭分片在 Spark 上计算）",
+    )
+    p.add_argument(
+        "--master", default="", help="Spark 主节点地址（spark://…、yarn；默认本机 local[2]）"
+    )
     p.set_defaults(func=cmd_evaluate, needs_django=True)

@@ -9,7 +9,10 @@ city). Parameters are `$name` placeholders bound to dates.
 
 from __future__ import annotations
 
+import os
 import re
+import sys
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
@@ -74,6 +77,10 @@ def local_session(master: str = "local[2]") -> Any:
     the same query there. Nothing is downloaded."""
     from pyspark.sql import SparkSession
 
+    # Python tasks (`map_parts`) run in this interpreter's environment on a local session (Spark
+    # would start whatever `python3` is first on PATH); a cluster's executors need minzheng
+    # installed, or PYSPARK_PYTHON set to an interpreter that has it (docs/operations.md).
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder: Any = SparkSession.builder
     try:  # Splink's similarity functions, from the jar inside the package: one local session
         # serves the batch stages and multi-identity linkage alike (getOrCreate returns the
@@ -91,3 +98,40 @@ def local_session(master: str = "local[2]") -> Any:
         .config("spark.sql.session.timeZone", "Asia/Shanghai")
         .getOrCreate()
     )
+
+
+def map_parts(
+    parts: list[bytes],
+    func: Callable[[bytes], bytes],
+    *,
+    engine: str = "duckdb",
+    spark_session: Any = None,
+) -> list[bytes]:
+    """`func` applied to every part, in order: here one after another (`engine="duckdb"`, the
+    single-machine path), or on Spark, one task per part, on a local session or a cluster's.
+
+    For stages that are not SQL (batch eligibility is numpy): the caller cuts its work into
+    independent parts and serialises them; `func` must be importable on the workers (a module-level
+    function of a module that needs no Django set-up).
+    """
+    if engine == "duckdb":
+        return [func(p) for p in parts]
+    if engine != "spark":
+        raise ValueError(f"未知的计算引擎：{engine}（可选：duckdb、spark）")
+    if not parts:
+        return []
+    session = spark_session if spark_session is not None else local_session()
+    frame = session.createDataFrame(
+        pa.table({"part": pa.array(range(len(parts)), pa.int32()), "data": pa.array(parts)})
+    ).repartition(len(parts), "part")
+
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            done = [func(bytes(d)) for d in batch.column("data").to_pylist()]
+            yield pa.RecordBatch.from_arrays(
+                [batch.column("part"), pa.array(done, pa.binary())], names=["part", "data"]
+            )
+
+    rows = frame.mapInArrow(run, "part int, data binary").collect()
+    by_part = {int(r["part"]): bytes(r["data"]) for r in rows}
+    return [by_part[i] for i in range(len(parts))]

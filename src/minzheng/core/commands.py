@@ -23,6 +23,9 @@ EXIT_UNREADABLE = 2
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from minzheng.core import partition_commands
+
+    partition_commands.register(subparsers)
     parser = subparsers.add_parser("idnumber", help="身份证号码工具")
     parser.set_defaults(needs_django=False)
     commands = parser.add_subparsers(dest="idnumber_command", required=True, metavar="COMMAND")

@@ -1,0 +1,295 @@
+"""Growth: each batch stage and the main list pages timed at increasing city sizes, with time and
+peak memory against the smallest size (the curve docs/scaling.md extrapolates from).
+
+    .venv/bin/python benchmarks/growth.py --quick                 # 3,000 and 9,000 persons
+    .venv/bin/python benchmarks/growth.py                         # 1M, 3M, 9.4M persons
+    .venv/bin/python benchmarks/growth.py --scales 100000,300000  # any sizes
+    .venv/bin/python benchmarks/growth.py --spark ...             # also eligibility on Spark
+
+For each size a scratch PostgreSQL database (`mz_part_bench`, `mz_part_bench_quick` with --quick,
+on BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432) is dropped and created, migrated
+(so the ledger, feeds, audit trail and settlements are partitioned), seeded with the synthetic
+Ningbo at that size (`registry.seed`, the `ningbo` scale cut to the size), and given a month of
+departmental feeds for its 低保 households (`verification.demo.plant`). Then every stage runs in
+its own process, so that its peak RSS is its own:
+
+- eligibility: `minzheng evaluate --all` — gather every household (columnar) and decide them;
+- eligibility_spark (--spark): the same decided on Spark in local mode (`--engine spark`);
+- monitor: the monthly monitor's set-based query (`monitoring.jobs.find`);
+- verification_gather: batch verification's evidence for every enrolled household;
+- page_persons, page_households, page_warnings: the first page of the list as the city's
+  administrator (median of 5 requests after one warm-up).
+
+Each stage runs twice in its process; `seconds` is the second run, `cold_seconds` the first (which
+also pays the imports and, for Spark, the session's start).
+
+Linkage is not in the curve: its cost grows with candidate pairs of the blocking rules, not with
+persons, and benchmarks/linkage_scale.py measures it.
+
+Prints one JSON line per stage and size, then one `growth_curve` line per stage: seconds and
+peak RSS at each size, their ratio to the smallest size, the size ratio, and the exponent
+log(time ratio) / log(size ratio) — 1.0 is linear growth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+try:
+    import minzheng  # noqa: F401
+except ModuleNotFoundError:  # run from a checkout without an editable install
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+STAGES = (
+    "eligibility",
+    "monitor",
+    "verification_gather",
+    "page_persons",
+    "page_households",
+    "page_warnings",
+)
+FULL = (1_000_000, 3_000_000, 9_404_283)
+QUICK = (3_000, 9_000)
+MONTH = (2020, 9)
+PAGES = {
+    "page_persons": "/registry/persons/",
+    "page_households": "/registry/households/",
+    "page_warnings": "/monitoring/warnings/",
+}
+
+
+def emit(record: dict[str, Any]) -> None:
+    print(json.dumps(record, ensure_ascii=False), flush=True)
+
+
+def _peak_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _fresh_database(name: str) -> str:
+    import psycopg
+
+    server = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return f"{server}/{name}"
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minzheng.settings")
+    import logging
+
+    import django
+
+    django.setup()
+    logging.getLogger("minzheng.request").setLevel(logging.WARNING)
+
+
+# ── in a child process ───────────────────────────────────────────────────────────────────────
+
+
+def setup(persons: int) -> dict[str, Any]:
+    _django()
+    from django.core.management import call_command
+
+    from minzheng.assistance.actions import do_load_parameter_catalog
+    from minzheng.core.crypto import ensure_key_file, key_file_path, reset_keyring_cache
+    from minzheng.core.yearmonth import YearMonth
+    from minzheng.regions.loader import load_divisions
+    from minzheng.registry.models import Household
+    from minzheng.registry.seed import seed_registry
+    from minzheng.verification.demo import enrolled_households, load_all, plant
+
+    ensure_key_file(key_file_path())
+    reset_keyring_cache()
+    call_command("migrate", interactive=False, verbosity=0)
+    load_divisions()
+    do_load_parameter_catalog(None)
+    started = time.perf_counter()
+    seed_registry("ningbo", 2020, persons=persons)
+    seeded = time.perf_counter() - started
+    month = YearMonth(*MONTH)
+    feeds = plant(month, seed=11, residents=20)
+    rows = load_all(feeds)
+    return {
+        "households": Household.objects.count(),
+        "enrolled": len(enrolled_households(month)),
+        "feed_rows": sum(rows.values()),
+        "seed_seconds": round(seeded, 1),
+        "setup_seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def stage(name: str) -> dict[str, Any]:
+    """The stage run twice in this process: `seconds` is the second (warm) run, `cold_seconds`
+    the first, which also pays the imports (numpy, pyarrow, duckdb, Spark's start)."""
+    _django()
+    started = time.perf_counter()
+    _run_stage(name)
+    cold = time.perf_counter() - started
+    return {**_run_stage(name), "cold_seconds": round(cold, 3)}
+
+
+def _run_stage(name: str) -> dict[str, Any]:
+    from minzheng.core.yearmonth import YearMonth
+
+    month = YearMonth(*MONTH)
+    as_of = month.last_day()
+    if name in ("eligibility", "eligibility_spark"):
+        from minzheng.assistance import columnar
+        from minzheng.assistance.queries import parameter_sets
+
+        engine = "spark" if name == "eligibility_spark" else "duckdb"
+        session = None
+        if engine == "spark":
+            from minzheng.core.batchsql import local_session
+
+            session = local_session()
+        started = time.perf_counter()
+        g = columnar.gather(columnar.region_bounds("330200"), as_of)
+        gathered = time.perf_counter() - started
+        params = parameter_sets(g.households.regions, as_of)
+        result = columnar.evaluate_gathered(g, params, engine=engine, spark_session=session)
+        return {
+            "seconds": round(time.perf_counter() - started, 3),
+            "gather_seconds": round(gathered, 3),
+            "rows": len(g.household_ids),
+            "dibao": int((result.dibao_route > 0).sum()),
+        }
+    if name == "monitor":
+        from minzheng.monitoring import jobs
+
+        started = time.perf_counter()
+        findings, _ = jobs.find(month)
+        return {"seconds": round(time.perf_counter() - started, 3), "rows": len(findings)}
+    if name == "verification_gather":
+        from minzheng.verification import jobs as verification
+        from minzheng.verification.demo import enrolled_households
+
+        households = [h.household_id for h in enrolled_households(month)]
+        started = time.perf_counter()
+        gathered = verification.gather(households, as_of)
+        return {"seconds": round(time.perf_counter() - started, 3), "rows": len(gathered)}
+    if name in PAGES:
+        from django.test import Client
+
+        from minzheng.accounts.actions import do_create_user
+        from minzheng.accounts.models import User
+
+        user = User.objects.filter(username="bench_growth").first() or do_create_user(
+            None,
+            username="bench_growth",
+            password="Kq7#mZ2v-Lp9x!Rt",
+            role="city_admin",
+            region_code="330200000000",
+        )
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        first = client.get(PAGES[name])
+        if first.status_code != 200:
+            raise SystemExit(f"{PAGES[name]}: status {first.status_code}")
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            client.get(PAGES[name])
+            times.append(time.perf_counter() - started)
+        return {"seconds": round(statistics.median(times), 4)}
+    raise SystemExit(f"unknown stage {name}")
+
+
+# ── the parent ───────────────────────────────────────────────────────────────────────────────
+
+
+def _child(args: list[str], env: dict[str, str]) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, __file__, *args], env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr[-3000:])
+        raise SystemExit(f"growth.py {' '.join(args)} failed ({done.returncode})")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def curve(name: str, points: list[dict[str, Any]]) -> dict[str, Any]:
+    base = points[0]
+    out: dict[str, Any] = {"benchmark": "growth_curve", "stage": name, "points": []}
+    for p in points:
+        size = p["persons"] / base["persons"]
+        t = p["seconds"] / base["seconds"] if base["seconds"] else None
+        m = p["peak_rss_mb"] / base["peak_rss_mb"] if base["peak_rss_mb"] else None
+        out["points"].append(
+            {
+                "persons": p["persons"],
+                "seconds": p["seconds"],
+                "peak_rss_mb": p["peak_rss_mb"],
+                "size_ratio": round(size, 2),
+                "time_ratio": round(t, 2) if t is not None else None,
+                "memory_ratio": round(m, 2) if m is not None else None,
+                "time_exponent": round(math.log(t) / math.log(size), 2) if t and size > 1 else None,
+            }
+        )
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="3,000 and 9,000 persons")
+    parser.add_argument("--scales", help="comma-separated person counts (default 1M,3M,9.4M)")
+    parser.add_argument("--spark", action="store_true", help="also time eligibility on Spark")
+    parser.add_argument("--setup", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--stage", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.setup is not None:
+        result = setup(args.setup)
+        emit({**result, "peak_rss_mb": _peak_mb()})
+        return 0
+    if args.stage:
+        result = stage(args.stage)
+        emit({**result, "peak_rss_mb": _peak_mb()})
+        return 0
+    try:
+        scales = (
+            tuple(int(s) for s in args.scales.split(","))
+            if args.scales
+            else (QUICK if args.quick else FULL)
+        )
+    except ValueError:
+        print(f"--scales: whole numbers separated by commas: {args.scales}", file=sys.stderr)
+        return 2
+    stages = STAGES + (("eligibility_spark",) if args.spark else ())
+    measured: dict[str, list[dict[str, Any]]] = {s: [] for s in stages}
+    name = "mz_part_bench_quick" if args.quick else "mz_part_bench"
+    for persons in sorted(scales):
+        with tempfile.TemporaryDirectory(prefix="mz-growth-") as tmp:
+            env = {
+                **os.environ,
+                "DATABASE_URL": _fresh_database(name),
+                "MINZHENG_VAR_DIR": tmp,
+                "DJANGO_SETTINGS_MODULE": "minzheng.settings",
+                "MINZHENG_LOG_LEVEL": "WARNING",
+            }
+            made = _child(["--setup", str(persons)], env)
+            emit({"benchmark": "growth_setup", "persons": persons, **made})
+            for s in stages:
+                point = {"persons": persons, **_child(["--stage", s], env)}
+                measured[s].append(point)
+                emit({"benchmark": "growth", "stage": s, **point})
+    for s in stages:
+        emit(curve(s, measured[s]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
