@@ -348,7 +348,7 @@ def applications_for_month(month: YearMonth, report: MonthReport, *, open_month:
         if close_on > today:
             continue  # still in 公示
         with clock.dated(close_on):
-            app = actions.do_close_notice(caseworker, app)
+            app = actions.do_close_public_notice(caseworker, app)
         if open_month:
             continue  # waiting for the county approver
         with clock.dated(max(close_on, start + timedelta(days=12))):
