@@ -1,4 +1,4 @@
-"""The overdue check runs on its own: a monthly schedule (the 1st, 06:00) starts the
+"""The overdue check runs on its own: a daily schedule (06:00) starts the
 `grievance_escalation` job, which escalates every open item past its deadline — and, at the
 boundary, not the one due that very day, nor anything before the schedule's hour."""
 
@@ -12,6 +12,7 @@ import time_machine
 
 from minzheng.grievances import actions
 from minzheng.grievances.models import Grievance
+from minzheng.jobs.models import Job
 from minzheng.jobs.runner import execute
 from minzheng.jobs.schedules import ensure_defaults, tick
 
@@ -24,7 +25,7 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI)
 
 
-def test_the_monthly_schedule_escalates_what_is_overdue_and_only_that(li_jianguo: Any) -> None:
+def test_the_daily_schedule_escalates_what_is_overdue_and_only_that(li_jianguo: Any) -> None:
     with time_machine.travel(at(date(2026, 11, 2), 10), tick=False) as clock:
         ensure_defaults()
         fields = {"kind": "complaint", "channel": "hotline", "category": "payment"}
@@ -37,19 +38,31 @@ def test_the_monthly_schedule_escalates_what_is_overdue_and_only_that(li_jianguo
         Grievance.objects.filter(pk=late.pk).update(due_on=date(2026, 11, 30))
         Grievance.objects.filter(pk=due_today.pk).update(due_on=date(2026, 12, 1))
 
+        def run() -> list[int]:
+            jobs = [j for j in tick() if j.kind == "grievance_escalation"]
+            results = []
+            for job in jobs:
+                assert job.schedule is not None
+                done = execute(job.pk)
+                assert done is not None and done.status == "succeeded", done and done.error
+                results.append(done.result["escalated"])
+            return results
+
+        # The days missed since installation are caught up once (for the newest day), not each.
+        clock.move_to(at(date(2026, 11, 30), 5, 59))
+        assert run() == [0]  # for 29 November: nothing is past its deadline yet
+        clock.move_to(at(date(2026, 11, 30), 6, 0))
+        assert run() == [0]  # due today is not overdue
         clock.move_to(at(date(2026, 12, 1), 5, 59))
-        # The other schedules catch up on November; the escalation's hour has not come.
-        assert "grievance_escalation" not in [j.kind for j in tick()]
+        assert run() == []  # the 6 o'clock run of 1 December has not come
         clock.move_to(at(date(2026, 12, 1), 6, 0))
-        jobs = [j for j in tick() if j.kind == "grievance_escalation"]
-        assert len(jobs) == 1 and jobs[0].schedule is not None
-        done = execute(jobs[0].pk)
-        assert done is not None and done.status == "succeeded", done and done.error
-        assert done.result["escalated"] == 1
-        assert done.result["summary"] == "超期投诉举报升级督办 1 件"
+        assert run() == [1]
         late.refresh_from_db()
         due_today.refresh_from_db()
         assert (late.escalation_level, late.escalated_on) == (1, date(2026, 12, 1))
         assert (due_today.escalation_level, due_today.escalated_on) == (0, None)
-        # Run again the same month: the schedule does not start it twice.
-        assert [j for j in tick() if j.kind == "grievance_escalation"] == []
+        # Again the same day: the schedule does not start it twice.
+        assert run() == []
+        summary = Job.objects.filter(kind="grievance_escalation").order_by("-pk").first()
+        assert summary is not None and summary.result["summary"] == "超期投诉举报升级督办 1 件"
+        assert summary.params == {"day": "2026-12-01"}

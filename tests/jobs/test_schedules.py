@@ -34,18 +34,37 @@ def test_a_new_installation_runs_nothing_for_months_before_it(regions: None) -> 
     assert roll.last_period == "2026-11"
 
 
+def monthly(jobs: list[Job]) -> list[Job]:
+    return [j for j in jobs if j.schedule is not None and j.schedule.cadence == "monthly"]
+
+
 def test_each_schedule_runs_once_when_its_day_comes(regions: None) -> None:
     ensure_defaults(at(2026, 12, 2))
     # Installed on 2 December: the schedules of the 1st had their December run already.
-    assert tick(at(2026, 12, 4)) == []
-    assert [j.kind for j in tick(at(2026, 12, 5, 2))] == ["monitor"]  # the 5th, 01:00
-    started = tick(at(2026, 12, 20, 3))  # the snapshot (16th) and the roll (20th, 02:00)
+    assert monthly(tick(at(2026, 12, 4))) == []
+    assert [j.kind for j in monthly(tick(at(2026, 12, 5, 2)))] == ["monitor"]  # the 5th, 01:00
+    started = monthly(tick(at(2026, 12, 20, 3)))  # the snapshot (16th) and the roll (20th, 02:00)
     assert sorted((j.kind, j.params["month"]) for j in started) == [
         ("roll_all", "2026-12"),
         ("snapshot", "2026-11"),
     ]
-    assert tick(at(2026, 12, 20, 4)) == [] and tick(at(2026, 12, 31)) == []
+    assert monthly(tick(at(2026, 12, 20, 4))) == [] and monthly(tick(at(2026, 12, 31))) == []
     assert Schedule.objects.get(code="monthly_roll").last_period == "2026-12"
+
+
+def test_a_daily_schedule_runs_once_a_day_after_its_hour(regions: None) -> None:
+    ensure_defaults(at(2026, 12, 2, 12))
+    daily = Schedule.objects.get(code="grievance_escalation")
+    assert (daily.cadence, daily.last_period) == ("daily", "2026-12-02")
+
+    def escalations(moment: datetime) -> list[dict[str, str]]:
+        return [j.params for j in tick(moment) if j.kind == "grievance_escalation"]
+
+    assert escalations(at(2026, 12, 3, 5)) == []  # before 06:00
+    assert escalations(at(2026, 12, 3, 6)) == [{"day": "2026-12-03"}]
+    assert escalations(at(2026, 12, 3, 23)) == []
+    # Down for a week: one run for the newest day, not one per missed day.
+    assert escalations(at(2026, 12, 10, 7)) == [{"day": "2026-12-10"}]
 
 
 def test_missed_months_are_caught_up_once_not_one_by_one(regions: None) -> None:
@@ -58,11 +77,11 @@ def test_missed_months_are_caught_up_once_not_one_by_one(regions: None) -> None:
         "review_scheduling": {"month": "2026-12"},
         "statistics_snapshot": {"month": "2026-11"},
         "overdue_reminders": {"month": "2026-12"},
-        "grievance_escalation": {"month": "2026-12"},
+        "grievance_escalation": {"day": "2026-12-21"},  # daily, at 06:00
         "retention_archive": {"month": "2026-12"},  # the retention job reads the day, not the month
     }
     assert Job.objects.count() == 7
-    assert tick(at(2026, 12, 22)) == []
+    assert monthly(tick(at(2026, 12, 22))) == []
 
 
 def test_a_paused_schedule_does_not_run_and_pausing_is_audited(

@@ -1,6 +1,7 @@
-"""定时计划: the monthly jobs on a stored schedule, caught up once when runs were missed.
+"""定时计划: the monthly (and daily) jobs on a stored schedule, caught up once when runs were missed.
 
-A schedule is due for a month once that month's day and hour have passed. `tick` starts the job for
+A schedule is due for a month once that month's day and hour have passed; a daily schedule is due
+for a day once its hour has passed. `tick` starts the job for
 the newest due month it has not run; months missed while the platform was down are not replayed
 one by one (a roll or a monitoring run for an old month is not what anybody wants), the job runs
 once for the latest month and `last_period` records it.
@@ -9,7 +10,7 @@ once for the latest month and `last_period` records it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +29,7 @@ class Default:
     #: Which month the job is for, relative to the month it runs in (0 this month, -1 last).
     month_offset: int
     label: str
+    cadence: str = "monthly"  # Schedule.Cadence; a daily job runs every day at `hour`
 
 
 DEFAULTS: tuple[Default, ...] = (
@@ -37,7 +39,13 @@ DEFAULTS: tuple[Default, ...] = (
     Default("statistics_snapshot", "snapshot", 16, 4, -1, "每月16日冻结上月统计快照"),
     Default("overdue_reminders", "reminders", 1, 7, 0, "每月1日统计超期未办件"),
     Default(
-        "grievance_escalation", "grievance_escalation", 1, 6, 0, "每月1日将超期投诉举报升级督办"
+        "grievance_escalation",
+        "grievance_escalation",
+        0,
+        6,
+        0,
+        "每日6时将超期投诉举报升级督办",
+        cadence="daily",
     ),
     Default("retention_archive", "retention", 1, 5, 0, "每月1日归档超过保留期限的数据"),
 )
@@ -50,7 +58,9 @@ def ensure_defaults(moment: datetime | None = None) -> int:
     moment = moment or clock_now()
     created = 0
     for d in DEFAULTS:
-        schedule = Schedule(code=d.code, kind=d.kind, day_of_month=d.day, hour=d.hour)
+        schedule = Schedule(
+            code=d.code, kind=d.kind, cadence=d.cadence, day_of_month=d.day, hour=d.hour
+        )
         if Schedule.objects.filter(code=d.code).exists():
             continue
         period = due_period(schedule, moment)
@@ -60,9 +70,15 @@ def ensure_defaults(moment: datetime | None = None) -> int:
     return created
 
 
-def due_period(schedule: Schedule, moment: datetime) -> YearMonth | None:
-    """The newest month whose run time has passed and that has not run yet, or None."""
+def due_period(schedule: Schedule, moment: datetime) -> YearMonth | date | None:
+    """The newest month (a daily schedule: day) whose run time has passed and that has not run
+    yet, or None."""
     moment = timezone.localtime(moment)
+    if schedule.cadence == Schedule.Cadence.DAILY:
+        day = moment.date() if moment.hour >= schedule.hour else moment.date() - timedelta(1)
+        if schedule.last_period and day.isoformat() <= schedule.last_period:
+            return None
+        return day
     month = YearMonth(moment.year, moment.month)
     if (moment.day, moment.hour) < (schedule.day_of_month, schedule.hour):
         month = month - 1
@@ -85,11 +101,15 @@ def tick(moment: datetime | None = None) -> list[Job]:
             period = due_period(schedule, moment)
             if period is None:
                 continue
-            default = DEFAULT_BY_CODE.get(schedule.code)
-            offset = default.month_offset if default else 0
-            target = period + offset
-            job = start_system_job(schedule.kind, {"month": str(target)}, schedule=schedule)
-            schedule.last_period = str(period)
+            if isinstance(period, YearMonth):
+                default = DEFAULT_BY_CODE.get(schedule.code)
+                offset = default.month_offset if default else 0
+                params = {"month": str(period + offset)}
+                schedule.last_period = str(period)
+            else:
+                params = {"day": period.isoformat()}
+                schedule.last_period = period.isoformat()
+            job = start_system_job(schedule.kind, params, schedule=schedule)
             schedule.last_run_at = moment
             schedule.save(update_fields=["last_period", "last_run_at"])
             started.append(job)
