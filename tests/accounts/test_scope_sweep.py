@@ -56,6 +56,12 @@ KEYS = {
     "campaign_id": "outreach.Campaign",
     "target_id": "outreach.Target",
     "assessment_id": "eldercare.Assessment",
+    "adaptation_id": "eldercare.Adaptation",
+    "order_id": "eldercare.CareOrder",
+    "institution_id": "institutions.Institution",
+    "stay_id": "rescue.Stay",
+    "distribution_id": "inkind.Distribution",
+    "handover_id": "inkind.Handover",
 }
 
 # ... unless the route (its path up to the key) says otherwise.
@@ -73,6 +79,7 @@ ROUTE_KEYS = {
     ("adoption/batches/", "pk"): "adoption.MigrationBatch",
     ("adoption/reviews/", "pk"): "adoption.MigrationReview",
     ("applications/photos/", "photo_id"): "applications.VisitPhoto",
+    ("eldercare/adaptations/photos/", "photo_id"): "eldercare.AdaptationPhoto",
     ("verification/feeds/", "batch_id"): "verification.FeedBatch",
     ("medical/reconciliation/", "reconciliation_id"): "medical.Reconciliation",
     ("security/requests/", "request_id"): "accounts.AccessRequest",
@@ -86,6 +93,7 @@ ROUTE_KEYS = {
 # Models a route is keyed by that have no region scope of their own, and why that is right.
 UNSCOPED_KEYS = {
     "applications.VisitPhoto": "read only through its application's scope (the view filters so)",
+    "eldercare.AdaptationPhoto": "read only through its adaptation's scope (the view filters so)",
     "verification.FeedBatch": "a data feed from a partner department, for the whole city",
     "medical.Reconciliation": "read through queries.reconciliations_visible (its hospital)",
     "accounts.AccessRequest": "permission requests, read by the security administrator",
