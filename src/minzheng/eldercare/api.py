@@ -21,6 +21,7 @@ from minzheng.eldercare import actions, home_queries, homecare, queries
 from minzheng.eldercare.home_rules import ITEM_LABELS
 from minzheng.eldercare.models import Adaptation, Assessment, CareOrder, CareVisit
 from minzheng.eldercare.rules import LEVEL_LABELS, Conditions, RiskEvent
+from minzheng.registry.models import Person
 
 PREFIX = "/eldercare"
 router = Router(tags=["养老服务"])
@@ -292,6 +293,7 @@ class TimeBankOut(Schema):
 @router.get("/timebank/{person_id}", response=TimeBankOut, summary="时间银行账户")
 def get_timebank(request: HttpRequest, person_id: RecordId) -> TimeBankOut:
     caller = actor(request, scope=SCOPE)
+    Person.objects.get_visible(caller, pk=person_id)  # another county's person: not found
     entries = home_queries.timebank_entries(caller).filter(person_id=person_id)[:200]
     return TimeBankOut(
         person_id=person_id,

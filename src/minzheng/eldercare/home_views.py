@@ -164,9 +164,10 @@ def adaptation_detail(request: HttpRequest, adaptation_id: int) -> HttpResponse:
 @requires(C.CASE_DATA)
 def adaptation_act(request: HttpRequest, adaptation_id: int, step: str) -> HttpResponse:
     """One step of the workflow, posted from the detail page."""
-    if request.method != "POST":
-        return redirect("eldercare:adaptation_detail", adaptation_id)
     user = staff_user(request)
+    if request.method != "POST":
+        Adaptation.objects.get_visible(user, pk=adaptation_id)  # another county's: not found
+        return redirect("eldercare:adaptation_detail", adaptation_id)
     p = request.POST
     try:
         if step == "visit":
