@@ -59,7 +59,7 @@ def audit_person_pick(request: HttpRequest) -> JsonResponse:
         if len(number) == 18 and number[:17].isdigit():
             persons = persons.filter(id_number_index=blind_index(ID_NUMBER, number))
         else:
-            persons = name_prefix(persons, q)
+            persons = name_prefix(persons, q)  # type: ignore[assignment]
         found = list(persons.order_by("name", "id")[:10])
     return JsonResponse({"results": [{"id": p.pk, "label": _label(p)} for p in found]})
 

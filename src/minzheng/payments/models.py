@@ -223,11 +223,6 @@ class BankAccount(models.Model):
     def __str__(self) -> str:
         return f"{self.holder_name} {self.number_masked}"
 
-    @property
-    def filer_label(self) -> str:
-        """Who filed it: the caseworker, or the resident on the portal."""
-        return str(self.filed_by) if self.filed_by_id else "居民本人（网上申请）"
-
 
 class ProviderPayeeQuerySet(RegionScopedQuerySet["ProviderPayee"]):
     scope_field = "region_id"
