@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from minzheng.accounts import views as accounts_views
-from minzheng.accounts.audit_views import audit_log
+from minzheng.accounts.audit_views import audit_log, audit_person_pick
 from minzheng.api.api import api
 from minzheng.api.views import api_client_access, api_client_scopes, api_clients
 from minzheng.dashboard.home import home
@@ -9,6 +9,7 @@ from minzheng.dashboard.home import home
 urlpatterns = [
     path("", home, name="home"),
     path("audit/", audit_log, name="audit_log"),
+    path("audit/person-pick/", audit_person_pick, name="audit_person_pick"),
     path("login/", accounts_views.login_view, name="login"),
     path("logout/", accounts_views.logout_view, name="logout"),
     path("system/api-clients/", api_clients, name="api_clients"),

@@ -23,7 +23,9 @@ from minzheng.core import clock
 from minzheng.core.audit import client_ip
 from minzheng.core.errors import DomainError, ValidationFailed
 from minzheng.core.masking import mask_name
+from minzheng.payments.account_changes import do_file_resident_account_change
 from minzheng.payments.accounts import BANKS, active_account, do_record_intake_account
+from minzheng.payments.models import AccountChange
 from minzheng.regions.models import Region
 from minzheng.registry.models import Person
 
@@ -181,6 +183,41 @@ def apply(request: HttpRequest, person: Person) -> HttpResponse:
             "banks": BANKS,
             "existing_account": existing_account,
         },
+    )
+
+
+@resident
+def account(request: HttpRequest, person: Person) -> HttpResponse:
+    """变更收款账户: the signed-in resident asks to change their own account (never another's:
+    the person is the one signed in). A county approver decides it; the page shows the outcome."""
+    error = ""
+    if request.method == "POST":
+        try:
+            form = account_form(request, person)
+            do_file_resident_account_change(
+                person, form, reason=request.POST.get("reason", ""), request=request
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return HttpResponseRedirect(reverse("portal:account") + "?filed=1")
+    return render(
+        request,
+        "portal/account.html",
+        {
+            "name": mask_name(person.name),
+            "current": active_account(person),
+            "changes": AccountChange.objects.filter(person=person).order_by("-filed_at", "-id")[
+                :10
+            ],
+            "pending": AccountChange.objects.filter(
+                person=person, status=AccountChange.Status.PENDING
+            ).exists(),
+            "banks": BANKS,
+            "error": error,
+            "filed": request.GET.get("filed") == "1" and not error,
+        },
+        status=400 if error else 200,
     )
 
 

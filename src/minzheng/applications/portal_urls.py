@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", portal.sign_out, name="logout"),
     path("mine/", portal.mine, name="mine"),
     path("apply/", portal.apply, name="apply"),
+    path("account/", portal.account, name="account"),
     path("suggest/", portal.portal_suggest, name="suggest"),
     path("status/<str:token>/", portal.status, name="status"),
     path("notice/<str:village>/", portal.public_notice, name="notice"),

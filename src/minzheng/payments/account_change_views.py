@@ -49,7 +49,7 @@ def account_changes(request: HttpRequest) -> HttpResponse:
                 ("代理关系", lambda c: c.holder_relation or "本人"),
                 ("理由", lambda c: c.reason),
                 ("状态", lambda c: c.get_status_display()),
-                ("申请人", lambda c: str(c.filed_by)),
+                ("申请人", lambda c: c.filer_label),
                 ("审核人", lambda c: str(c.decided_by or "")),
             ],
         )

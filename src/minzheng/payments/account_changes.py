@@ -5,12 +5,13 @@ retires the old one, in one transaction, audited with both masked numbers."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import models, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
-from minzheng.core import audit
+from minzheng.core import audit, clock
 from minzheng.core.crypto import keyring
 from minzheng.core.errors import NotFound, PermissionDenied, ValidationFailed
 from minzheng.core.masking import mask_name
@@ -126,5 +127,67 @@ def do_decide_account_change(
             after={"account": change.number_masked if approve else ""},
             person_id=person.pk,
             region_code=change.region_id,
+        )
+    return change
+
+
+def do_file_resident_account_change(
+    person: Person, form: AccountForm, *, reason: str, request: HttpRequest | None = None
+) -> AccountChange:
+    """The signed-in resident asks on the portal to change the account their benefit is paid into.
+
+    Only for themself (the portal passes the signed-in person, never an id from the form), only
+    while their household is enrolled; the same request a caseworker files, pending until a
+    county approver decides it on 银行账户变更."""
+    from minzheng.assistance.models import OPEN_STATUSES, Enrolment
+    from minzheng.registry.models import Membership
+
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed("请填写变更理由", code="reason_missing")
+    today = clock.today()
+    households = Membership.objects.filter(person=person, valid_from__lte=today).filter(
+        models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=today)
+    )
+    if not Enrolment.objects.filter(
+        household_id__in=households.values("household_id"), status__in=OPEN_STATUSES
+    ).exists():
+        raise PermissionDenied("您的家庭目前没有在保的救助，无需登记发放账户")
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().filter(pk=person.pk).first()
+        if locked is None:
+            raise NotFound("记录不存在")
+        if AccountChange.objects.filter(
+            person=person, status=AccountChange.Status.PENDING
+        ).exists():
+            raise ValidationFailed(
+                "您已有待审核的账户变更申请，请等待审核结果", code="change_pending"
+            )
+        old = active_account(person)
+        change = AccountChange.objects.create(
+            person=person,
+            region_id=person.region_id,
+            old_account=old,
+            bank_name=form.bank_name,
+            holder_name=form.holder_name,
+            holder_relation=form.holder_relation,
+            number_cipher=keyring().encrypt(form.number),
+            number_masked=mask_account(form.number),
+            reason=reason[:300],
+            filed_by=None,
+        )
+        audit.record(
+            None,
+            AuditEvent.Action.CREATE,
+            "account_change",
+            change.pk,
+            summary=f"居民网上申请变更银行账户为 {form.bank_name} {change.number_masked}，"
+            f"收款人{_holder(form)}",
+            before={"account": old.number_masked if old else ""},
+            after={"account": change.number_masked, "bank": form.bank_name},
+            person_id=person.pk,
+            region_code=person.region_id,
+            actor_name=f"居民 {mask_name(person.name)}",
+            request=request,
         )
     return change

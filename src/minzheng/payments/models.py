@@ -505,8 +505,9 @@ class AccountChange(models.Model):
     status = models.CharField(
         "状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
+    # Empty when the resident filed it on the portal (居民网上申请).
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     filed_at = models.DateTimeField(auto_now_add=True)
     decided_by = models.ForeignKey(
@@ -530,6 +531,11 @@ class AccountChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.holder_name} {self.number_masked}"
+
+    @property
+    def filer_label(self) -> str:
+        """Who filed it: the caseworker, or the resident on the portal."""
+        return str(self.filed_by) if self.filed_by_id else "居民本人（网上申请）"
 
 
 class BackPayQuerySet(RegionScopedQuerySet["BackPay"]):
