@@ -38,40 +38,15 @@ def do_file_account_change(
     Person.objects.get_visible(actor, pk=person.pk)
     if not reason.strip():
         raise ValidationFailed("请填写变更理由", code="reason_missing")
-    with transaction.atomic():
-        # Locks the person's pending request, if any, so two filings cannot both pass the check.
-        if (
-            AccountChange.objects.select_for_update()
-            .filter(person=person, status=AccountChange.Status.PENDING)
-            .exists()
-        ):
-            raise ValidationFailed("该对象已有待审核的账户变更申请", code="change_pending")
-        old = active_account(person)
-        change = AccountChange.objects.create(
-            person=person,
-            region_id=person.region_id,
-            old_account=old,
-            bank_name=form.bank_name,
-            holder_name=form.holder_name,
-            holder_relation=form.holder_relation,
-            number_cipher=keyring().encrypt(form.number),
-            number_masked=mask_account(form.number),
-            reason=reason.strip()[:300],
-            filed_by=actor,
-        )
-        audit.record(
-            actor,
-            AuditEvent.Action.CREATE,
-            "account_change",
-            change.pk,
-            summary=f"申请变更{person.name}的银行账户为 {form.bank_name} {change.number_masked}，"
-            f"收款人{_holder(form)}",
-            before={"account": old.number_masked if old else ""},
-            after={"account": change.number_masked, "bank": form.bank_name},
-            person_id=person.pk,
-            region_code=person.region_id,
-        )
-    return change
+    return _file(
+        person,
+        form,
+        reason=reason,
+        filed_by=actor,
+        pending_message="该对象已有待审核的账户变更申请",
+        summary=f"申请变更{person.name}的银行账户为 {form.bank_name} {{masked}}，"
+        f"收款人{_holder(form)}",
+    )
 
 
 def do_decide_account_change(
@@ -153,16 +128,38 @@ def do_file_resident_account_change(
         household_id__in=households.values("household_id"), status__in=OPEN_STATUSES
     ).exists():
         raise PermissionDenied("您的家庭目前没有在保的救助，无需登记发放账户")
+    return _file(
+        person,
+        form,
+        reason=reason,
+        filed_by=None,
+        pending_message="您已有待审核的账户变更申请，请等待审核结果",
+        summary=f"居民网上申请变更银行账户为 {form.bank_name} {{masked}}，收款人{_holder(form)}",
+        actor_name=f"居民 {mask_name(person.name)}",
+        request=request,
+    )
+
+
+def _file(
+    person: Person,
+    form: AccountForm,
+    *,
+    reason: str,
+    filed_by: User | None,
+    pending_message: str,
+    summary: str,
+    actor_name: str | None = None,
+    request: HttpRequest | None = None,
+) -> AccountChange:
+    """The one way a request is filed, by staff or by the resident: the person's row is locked so
+    two filings cannot both pass the one-pending-request check; sealed, masked, audited."""
     with transaction.atomic():
-        locked = Person.objects.select_for_update().filter(pk=person.pk).first()
-        if locked is None:
+        if Person.objects.select_for_update().filter(pk=person.pk).first() is None:
             raise NotFound("记录不存在")
         if AccountChange.objects.filter(
             person=person, status=AccountChange.Status.PENDING
         ).exists():
-            raise ValidationFailed(
-                "您已有待审核的账户变更申请，请等待审核结果", code="change_pending"
-            )
+            raise ValidationFailed(pending_message, code="change_pending")
         old = active_account(person)
         change = AccountChange.objects.create(
             person=person,
@@ -173,21 +170,20 @@ def do_file_resident_account_change(
             holder_relation=form.holder_relation,
             number_cipher=keyring().encrypt(form.number),
             number_masked=mask_account(form.number),
-            reason=reason[:300],
-            filed_by=None,
+            reason=reason.strip()[:300],
+            filed_by=filed_by,
         )
         audit.record(
-            None,
+            filed_by,
             AuditEvent.Action.CREATE,
             "account_change",
             change.pk,
-            summary=f"居民网上申请变更银行账户为 {form.bank_name} {change.number_masked}，"
-            f"收款人{_holder(form)}",
+            summary=summary.replace("{masked}", change.number_masked),
             before={"account": old.number_masked if old else ""},
             after={"account": change.number_masked, "bank": form.bank_name},
             person_id=person.pk,
             region_code=person.region_id,
-            actor_name=f"居民 {mask_name(person.name)}",
+            actor_name=actor_name,
             request=request,
         )
     return change
