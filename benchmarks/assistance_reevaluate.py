@@ -3,7 +3,7 @@
 Seeding is set-based: the synthetic columns of `assistance.synthetic` are written with COPY FROM
 STDIN (households, persons, memberships, incomes, assets), not through the ORM. Then the timed part
 is what `minzheng evaluate --all` does: a few SQL queries (COPY … TO STDOUT into pyarrow/numpy)
-and `batch.evaluate_batch`. A sample goes through `evaluation.household_facts` + the pure rules
+and `batch.evaluate_batch`. A sample goes through `eligibility.household_facts` + the pure rules
 one household at a time; both must agree. Prints JSON lines.
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/mz_bench \
@@ -72,7 +72,7 @@ from django.db import connection  # noqa: E402
 from minzheng.assistance import columnar  # noqa: E402
 from minzheng.assistance.actions import do_load_parameter_catalog  # noqa: E402
 from minzheng.assistance.batch import INCOME_KINDS, RELATIONSHIPS, VEHICLE_KINDS  # noqa: E402
-from minzheng.assistance.evaluation import evaluate, household_facts  # noqa: E402
+from minzheng.assistance.eligibility import evaluate, household_facts  # noqa: E402
 from minzheng.assistance.queries import parameter_sets  # noqa: E402
 from minzheng.assistance.synthetic import NINGBO_COUNTIES, synthetic_columns  # noqa: E402
 from minzheng.regions.loader import load_divisions  # noqa: E402

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from minzheng.assistance import actions, columnar
-from minzheng.assistance.evaluation import evaluate, household_facts
+from minzheng.assistance.eligibility import evaluate, household_facts
 from minzheng.assistance.queries import parameter_sets
 from minzheng.cli import main
 from minzheng.registry.models import Person

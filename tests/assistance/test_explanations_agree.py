@@ -12,7 +12,7 @@ from django.test import Client
 
 from minzheng.api.actions import do_create_api_client
 from minzheng.assistance import actions
-from minzheng.assistance.evaluation import facts_to_json, household_facts
+from minzheng.assistance.eligibility import facts_to_json, household_facts
 from minzheng.assistance.models import EligibilityDecision
 from minzheng.cli import main
 from minzheng.core.models import AuditEvent

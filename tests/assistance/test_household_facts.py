@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from minzheng.assistance import actions
+from minzheng.assistance.eligibility import explain_household, household_facts
 from minzheng.assistance.errors import NegativeIncome
-from minzheng.assistance.evaluation import explain_household, household_facts
 from minzheng.assistance.facts import IncomeKind, Relationship
 from minzheng.core.errors import NotFound
 from minzheng.core.models import AuditEvent

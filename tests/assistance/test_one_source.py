@@ -15,7 +15,7 @@ from django.test import Client
 from minzheng.api.actions import do_create_api_client
 from minzheng.applications import actions as app_actions
 from minzheng.assistance import actions
-from minzheng.assistance.evaluation import explain_household
+from minzheng.assistance.eligibility import explain_household
 from minzheng.assistance.models import Enrolment
 from minzheng.core.yearmonth import YearMonth
 from minzheng.payments.actions import do_run_roll

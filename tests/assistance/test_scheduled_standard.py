@@ -11,7 +11,7 @@ import time_machine
 from django.test import Client
 
 from minzheng.assistance import actions
-from minzheng.assistance.evaluation import explain_household
+from minzheng.assistance.eligibility import explain_household
 from minzheng.assistance.models import PolicyParameter
 from minzheng.assistance.parameter_catalog import catalog_rows, default_parameters
 from minzheng.assistance.queries import parameter_set

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from minzheng.assistance.evaluation import HouseholdIn, facts_from_input
+from minzheng.assistance.eligibility import HouseholdIn, facts_from_input
 from minzheng.assistance.parameter_catalog import default_parameters
 from minzheng.assistance.rules import (
     Assets,

@@ -548,7 +548,7 @@ def _write_household(
 def rule_figure(enrolment: Enrolment, as_of: date) -> tuple[bool, Decimal, dict[str, Any]] | None:
     """What the platform's rules say for this enrolment's household today, or None when the
     rules do not decide the programme."""
-    from minzheng.assistance.evaluation import evaluate, explanation, household_facts
+    from minzheng.assistance.eligibility import evaluate, explanation, household_facts
 
     facts = household_facts(enrolment.household, as_of)
     decisions = evaluate(facts, [enrolment.programme])

@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Router
 
 from minzheng.accounts.callers import actor
-from minzheng.assistance.evaluation import HouseholdIn, explain_household, explain_json
+from minzheng.assistance.eligibility import HouseholdIn, explain_household, explain_json
 from minzheng.registry.models import Household
 
 PREFIX = "/eligibility"

@@ -3,7 +3,7 @@ evaluated with `batch.py`.
 
 A handful of SQL queries (one per table) fill numpy columns — through COPY … TO STDOUT into
 pyarrow on PostgreSQL, a plain cursor on SQLite — then `evaluate_batch` decides every household
-at once. The same semantics as `evaluation.household_facts`, which is checked against it.
+at once. The same semantics as `eligibility.household_facts`, which is checked against it.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from minzheng.assistance.batch import (
     SupporterColumns,
     evaluate_batch,
 )
-from minzheng.assistance.evaluation import (
+from minzheng.assistance.eligibility import (
     DUTY_BY_DEFAULT,
     RELATIONSHIP_TO_APPLICANT,
     SOURCE_RANK,

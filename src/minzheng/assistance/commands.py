@@ -28,7 +28,7 @@ def _print(payload: Any) -> None:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from django.utils import timezone
 
-    from minzheng.assistance.evaluation import explain_household, explain_json
+    from minzheng.assistance.eligibility import explain_household, explain_json
     from minzheng.core.errors import DomainError
     from minzheng.registry.models import Household
 

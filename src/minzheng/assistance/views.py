@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from minzheng.accounts.decorators import requires, staff_user
 from minzheng.accounts.roles import Capability
 from minzheng.assistance import actions, queries
-from minzheng.assistance.evaluation import explain_household
+from minzheng.assistance.eligibility import explain_household
 from minzheng.assistance.models import PolicyParameter
 from minzheng.assistance.parameter_catalog import all_specs, spec_for
 from minzheng.assistance.parameters import Confidence, ValueKind

@@ -293,8 +293,8 @@ def dibian_refusal(row: RosterRow, today: date) -> str:
     the registry records for the person's household (`dibian.money_asset_years`, 浙民助〔2015〕13号).
     Both read the one parameter source for the day of the import.
     """
+    from minzheng.assistance.eligibility import household_facts
     from minzheng.assistance.errors import AssistanceError
-    from minzheng.assistance.evaluation import household_facts
     from minzheng.assistance.policy import load_policy
     from minzheng.assistance.queries import parameter_set
     from minzheng.assistance.rules import asset_test

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from minzheng.accounts.models import User
-from minzheng.assistance.evaluation import (
+from minzheng.assistance.eligibility import (
     facts_from_input,
     facts_to_json,
     household_facts,

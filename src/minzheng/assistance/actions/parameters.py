@@ -360,12 +360,12 @@ def _apply_to_enrolments(actor: User, parameter: PolicyParameter) -> dict[str, A
     Set-based (the batch evaluator over the parameter's region): where the amount due from the
     first month in force differs from the enrolment's amount, a dated amount row is written for
     that month, so the roll for the month pays what the rules now give. 单人户低保 enrolments
-    are re-priced from the person's own decision (`evaluation.single_person_due`). Enrolments
+    are re-priced from the person's own decision (`eligibility.single_person_due`). Enrolments
     that would no longer qualify are not ended here: that is a review with its own notice; they
     are counted.
     """
     from minzheng.assistance import columnar  # imports the evaluation shell; keep actions light
-    from minzheng.assistance.evaluation import single_person_due
+    from minzheng.assistance.eligibility import single_person_due
 
     month = first_month_in_force(parameter.effective_from)
     day = month.first_day()

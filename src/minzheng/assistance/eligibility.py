@@ -1,4 +1,5 @@
-"""From the registry (or a JSON description) to `HouseholdFacts`, and from decisions to JSON.
+"""A household's eligibility: from the registry (or a JSON description) to `HouseholdFacts`,
+the decisions of the pure rules, and the decisions as JSON.
 
 One household at a time, through the ORM: the household page, the API and the CLI. The batch
 path in `columnar.py` reads the same tables set-based and must agree with this module (tested).
