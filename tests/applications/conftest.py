@@ -47,7 +47,7 @@ def application_li(
     )
 
 
-def walk_to_notice(app: Any, caseworker: Any) -> Any:
+def walk_to_public_notice(app: Any, caseworker: Any) -> Any:
     from minzheng.applications import actions
 
     actions.do_record_home_visit(

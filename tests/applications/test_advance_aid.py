@@ -19,7 +19,7 @@ from minzheng.core.yearmonth import YearMonth
 from minzheng.payments.actions import do_decide_temporary_case
 from minzheng.payments.models import TemporaryCase
 
-from .conftest import at, walk_to_notice
+from .conftest import at, walk_to_public_notice
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,7 @@ def test_a_county_refusal_ends_the_provisional_enrolment_next_month(
     clock: Any,
 ) -> None:
     app = _grant(caseworker_nanmen, application_li, temporary=False)
-    app = walk_to_notice(app, caseworker_nanmen)
+    app = walk_to_public_notice(app, caseworker_nanmen)
     clock.move_to(at(date(2020, 10, 12)))
     app = actions.do_close_public_notice(caseworker_nanmen, app)
     app = actions.do_county_decide(approver_haishu, app, approve=False, reason="隐瞒车辆")
@@ -132,7 +132,7 @@ def test_approval_keeps_the_provisional_enrolment(
     clock: Any,
 ) -> None:
     app = _grant(caseworker_nanmen, application_li, temporary=False)
-    app = walk_to_notice(app, caseworker_nanmen)
+    app = walk_to_public_notice(app, caseworker_nanmen)
     clock.move_to(at(date(2020, 10, 12)))
     app = actions.do_close_public_notice(caseworker_nanmen, app)
     app = actions.do_county_decide(approver_haishu, app, approve=True)

@@ -52,7 +52,7 @@ def test_2021_spring_festival_and_its_working_weekends(regions: None) -> None:
 
 
 def test_the_notice_lasts_seven_calendar_days_even_over_the_holiday(regions: None) -> None:
-    notice = rules.step_deadline(Step.NOTICE, date(2020, 9, 30), params(date(2020, 9, 30)))
+    notice = rules.step_deadline(Step.PUBLIC_NOTICE, date(2020, 9, 30), params(date(2020, 9, 30)))
     assert notice is not None
     assert notice.due.on == date(2020, 10, 7)
     assert notice.parameter.text == "7天"

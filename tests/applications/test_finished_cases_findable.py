@@ -11,7 +11,7 @@ from django.test import Client
 
 from minzheng.applications import actions
 from minzheng.applications.models import Application
-from tests.applications.conftest import at, walk_to_notice
+from tests.applications.conftest import at, walk_to_public_notice
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def _client(user: Any) -> Client:
 def approved_li(
     application_li: Application, caseworker_nanmen: Any, approver_haishu: Any, clock: Any
 ) -> Application:
-    app = walk_to_notice(application_li, caseworker_nanmen)
+    app = walk_to_public_notice(application_li, caseworker_nanmen)
     clock.move_to(at(date(2020, 10, 12)))
     app = actions.do_close_public_notice(caseworker_nanmen, app)
     return actions.do_county_decide(approver_haishu, app, approve=True)

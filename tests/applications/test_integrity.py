@@ -14,7 +14,7 @@ from minzheng.applications.models import Application, StepRecord
 from minzheng.core.errors import NotFound, PermissionDenied
 from minzheng.core.models import AuditEvent
 
-from .conftest import at, walk_to_notice
+from .conftest import at, walk_to_public_notice
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def test_an_illegal_transition_is_a_chinese_error_that_changes_nothing(
 
 
 def test_only_the_county_approves(application_li: Any, caseworker_nanmen: Any, clock: Any) -> None:
-    app = walk_to_notice(application_li, caseworker_nanmen)
+    app = walk_to_public_notice(application_li, caseworker_nanmen)
     clock.move_to(at(date(2020, 10, 2)))
     app = actions.do_close_public_notice(caseworker_nanmen, app)
     before = _snapshot(app)
@@ -56,7 +56,7 @@ def test_the_county_cannot_investigate(application_li: Any, approver_haishu: Any
 def test_the_approver_cannot_be_the_investigator(
     application_li: Any, caseworker_nanmen: Any, clock: Any
 ) -> None:
-    app = walk_to_notice(application_li, caseworker_nanmen)
+    app = walk_to_public_notice(application_li, caseworker_nanmen)
     clock.move_to(at(date(2020, 10, 2)))
     app = actions.do_close_public_notice(caseworker_nanmen, app)
     # The investigator has since become the county's approver.
@@ -169,7 +169,7 @@ def test_another_countys_staff_cannot_see_or_move_the_case(
 
 
 def test_the_notice_cannot_close_early(application_li: Any, caseworker_nanmen: Any) -> None:
-    app = walk_to_notice(application_li, caseworker_nanmen)
+    app = walk_to_public_notice(application_li, caseworker_nanmen)
     with pytest.raises(actions.WorkflowRefused, match="公示期至2020-10-02"):
         actions.do_close_public_notice(caseworker_nanmen, app)
 

@@ -11,7 +11,7 @@ from django.test import RequestFactory
 
 from minzheng.applications import actions, documents
 from minzheng.applications.models import Application
-from tests.applications.conftest import at, walk_to_notice
+from tests.applications.conftest import at, walk_to_public_notice
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ COURT = "自知道本决定之日起6个月内向宁波市海曙区人民法院�
 def _decided(
     app: Application, caseworker: Any, approver: Any, clock: Any, **kw: Any
 ) -> Application:
-    app = walk_to_notice(app, caseworker)
+    app = walk_to_public_notice(app, caseworker)
     clock.move_to(at(date(2020, 10, 12)))
     app = actions.do_close_public_notice(caseworker, app)
     return actions.do_county_decide(approver, app, **kw)

@@ -15,7 +15,7 @@ from django.test import Client, RequestFactory
 from minzheng.applications import actions, documents
 from minzheng.applications.models import Application, VisitPhoto
 
-from .conftest import at, walk_to_notice
+from .conftest import at, walk_to_public_notice
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,7 @@ def test_htmx_actions_return_the_case_panel_and_refusals_as_chinese_400(
     served = client.get(f"/applications/photos/{stored.pk}/")
     assert served["Content-Type"] == "image/jpeg" and served.content.startswith(b"\xff\xd8\xff")
     refused = client.post(
-        f"/applications/{application_li.pk}/act/close_notice/", HTTP_HX_REQUEST="true"
+        f"/applications/{application_li.pk}/act/close_public_notice/", HTTP_HX_REQUEST="true"
     )
     assert refused.status_code == 400
     assert "当前环节为“家庭经济状况核对”" in refused.content.decode()
@@ -152,7 +152,7 @@ def test_receipt_decision_and_refusal_are_pdfs_in_chinese_with_a_status_link(
     assert f"/portal/status/{application_li.status_token}/" in text
     assert 'src="data:image/png;base64,' in text  # the QR code
     assert client.get(f"/applications/{application_li.pk}/decision.pdf").status_code == 404
-    app = walk_to_notice(application_li, caseworker_nanmen)
+    app = walk_to_public_notice(application_li, caseworker_nanmen)
     clock.move_to(at(date(2020, 10, 2)))
     app = actions.do_close_public_notice(caseworker_nanmen, app)
     app = actions.do_county_decide(approver_haishu, app, approve=True)
@@ -163,7 +163,7 @@ def test_receipt_decision_and_refusal_are_pdfs_in_chinese_with_a_status_link(
 def test_a_refusal_notice_gives_the_reason_and_the_notice_deadline(
     application_li: Any, caseworker_nanmen: Any, approver_haishu: Any, clock: Any
 ) -> None:
-    app = walk_to_notice(application_li, caseworker_nanmen)
+    app = walk_to_public_notice(application_li, caseworker_nanmen)
     clock.move_to(at(date(2020, 10, 9)))
     app = actions.do_close_public_notice(caseworker_nanmen, app)
     app = actions.do_county_decide(approver_haishu, app, approve=False, reason="家庭存款超过规定")

@@ -156,14 +156,17 @@ def test_the_status_page_masks_the_name_and_needs_no_login(application_li: Any) 
 def test_the_village_notice_lists_cases_in_notice_with_masked_names(
     application_li: Any, caseworker_nanmen: Any
 ) -> None:
-    from .conftest import walk_to_notice
+    from .conftest import walk_to_public_notice
 
-    assert "当前没有公示中的申请" in Client().get("/portal/notice/330203001001/").content.decode()
-    walk_to_notice(application_li, caseworker_nanmen)
-    body = Client().get("/portal/notice/330203001001/").content.decode()
+    assert (
+        "当前没有公示中的申请"
+        in Client().get("/portal/public-notice/330203001001/").content.decode()
+    )
+    walk_to_public_notice(application_li, caseworker_nanmen)
+    body = Client().get("/portal/public-notice/330203001001/").content.decode()
     assert "李*国" in body and "李建国" not in body and "2020-10-02" in body
-    assert Client().get("/portal/notice/330212003001/").content.decode().count("李*国") == 0
-    assert Client().get("/portal/notice/999/").status_code == 404
+    assert Client().get("/portal/public-notice/330212003001/").content.decode().count("李*国") == 0
+    assert Client().get("/portal/public-notice/999/").status_code == 404
 
 
 @pytest.mark.parametrize(

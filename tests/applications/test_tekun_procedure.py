@@ -18,7 +18,7 @@ from minzheng.core.errors import ValidationFailed
 from minzheng.core.yearmonth import YearMonth
 from tests.conftest import _household
 
-from .conftest import at, walk_to_notice
+from .conftest import at, walk_to_public_notice
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def _tekun_at_county(
         declared_income=Decimal("600"),
         consents_confirmed=True,
     )
-    app = walk_to_notice(app, caseworker)
+    app = walk_to_public_notice(app, caseworker)
     clock.move_to(at(date(2020, 10, 12)))
     return actions.do_close_public_notice(caseworker, app)
 
@@ -96,7 +96,7 @@ def test_a_drawn_tekun_case_needs_the_spot_check_before_approval(
 def test_non_tekun_cases_are_not_drawn(
     application_li: Application, caseworker_nanmen: Any, clock: Any
 ) -> None:
-    app = walk_to_notice(application_li, caseworker_nanmen)
+    app = walk_to_public_notice(application_li, caseworker_nanmen)
     clock.move_to(at(date(2020, 10, 12)))
     app = actions.do_close_public_notice(caseworker_nanmen, app)
     assert not app.spot_check

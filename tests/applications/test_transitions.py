@@ -66,14 +66,14 @@ def test_verification_waits_for_the_signed_pledge_and_authorisation() -> None:
 
 
 def test_the_notice_closes_only_after_seven_days_and_answered_objections() -> None:
-    running = CaseFacts(Step.NOTICE, notice_ends_on=date(2020, 10, 2))
+    running = CaseFacts(Step.PUBLIC_NOTICE, notice_ends_on=date(2020, 10, 2))
     assert (
-        decide_move(running, Move.CLOSE_NOTICE, TOWNSHIP_CASEWORKER, 1, TODAY).code
+        decide_move(running, Move.CLOSE_PUBLIC_NOTICE, TOWNSHIP_CASEWORKER, 1, TODAY).code
         == "notice_running"
     )
-    ended = CaseFacts(Step.NOTICE, notice_ends_on=TODAY, unanswered_objections=1)
+    ended = CaseFacts(Step.PUBLIC_NOTICE, notice_ends_on=TODAY, unanswered_objections=1)
     assert (
-        decide_move(ended, Move.CLOSE_NOTICE, TOWNSHIP_CASEWORKER, 1, TODAY).code
+        decide_move(ended, Move.CLOSE_PUBLIC_NOTICE, TOWNSHIP_CASEWORKER, 1, TODAY).code
         == "objections_open"
     )
 
@@ -81,7 +81,7 @@ def test_the_notice_closes_only_after_seven_days_and_answered_objections() -> No
 def test_each_role_works_its_own_steps() -> None:
     assert steps_for_role(COUNTY_APPROVER) == (Step.COUNTY_APPROVAL,)
     assert steps_for_role(VILLAGE_ASSISTANT) == (Step.SUBMITTED, Step.VISIT)
-    assert Step.NOTICE in steps_for_role(TOWNSHIP_CASEWORKER)
+    assert Step.PUBLIC_NOTICE in steps_for_role(TOWNSHIP_CASEWORKER)
 
 
 def test_exits_are_held_during_a_fast_track_period() -> None:

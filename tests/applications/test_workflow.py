@@ -13,7 +13,7 @@ from minzheng.applications.models import ApplicationProgramme, ReviewTask, SmsMe
 from minzheng.assistance.models import Enrolment
 from minzheng.core.models import AuditEvent
 
-from .conftest import at, walk_to_notice
+from .conftest import at, walk_to_public_notice
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +33,8 @@ def test_a_window_application_is_accepted_at_once_with_the_township_deadline(
 def test_the_whole_walk_enrols_the_household_from_the_next_month(
     application_li: Any, caseworker_nanmen: Any, approver_haishu: Any, clock: Any
 ) -> None:
-    app = walk_to_notice(application_li, caseworker_nanmen)
-    assert app.step == "notice" and app.notice_ends_on == date(2020, 10, 2)
+    app = walk_to_public_notice(application_li, caseworker_nanmen)
+    assert app.step == "public_notice" and app.notice_ends_on == date(2020, 10, 2)
     clock.move_to(at(date(2020, 10, 2)))
     app = actions.do_close_public_notice(caseworker_nanmen, app)
     assert app.step == "county_approval" and app.step_due == date(2020, 10, 14)
@@ -54,7 +54,7 @@ def test_the_whole_walk_enrols_the_household_from_the_next_month(
 def test_objections_are_recorded_and_answered_before_the_notice_closes(
     application_li: Any, caseworker_nanmen: Any, clock: Any
 ) -> None:
-    app = walk_to_notice(application_li, caseworker_nanmen)
+    app = walk_to_public_notice(application_li, caseworker_nanmen)
     objection = actions.do_record_objection(
         caseworker_nanmen, app, objector="邻居张某", content="其子有稳定工作"
     )
@@ -70,7 +70,7 @@ def test_objections_are_recorded_and_answered_before_the_notice_closes(
 def test_a_county_refusal_records_reasons_and_tells_the_applicant(
     application_li: Any, caseworker_nanmen: Any, approver_haishu: Any, clock: Any
 ) -> None:
-    app = walk_to_notice(application_li, caseworker_nanmen)
+    app = walk_to_public_notice(application_li, caseworker_nanmen)
     clock.move_to(at(date(2020, 10, 9)))
     app = actions.do_close_public_notice(caseworker_nanmen, app)
     app = actions.do_county_decide(approver_haishu, app, approve=False, reason="家庭存款超过规定")
@@ -110,7 +110,7 @@ def test_approval_skips_programmes_the_checked_income_does_not_support(
         declared_income=Decimal("600"),
         consents_confirmed=True,
     )
-    app = walk_to_notice(app, caseworker_nanmen)
+    app = walk_to_public_notice(app, caseworker_nanmen)
     clock.move_to(at(date(2020, 10, 2)))
     app = actions.do_close_public_notice(caseworker_nanmen, app)
     app = actions.do_county_decide(approver_haishu, app, approve=True)

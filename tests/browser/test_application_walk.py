@@ -113,7 +113,7 @@ def test_a_resident_applies_online_and_sees_the_approval_by_qr(
     server_clock.shift(timedelta(days=8))
     _sign_in_afresh(staff, "caseworker_nanmen")
     _open_case(staff)
-    staff.click("#do-close-notice")
+    staff.click("#do-close-public-notice")
     staff.wait_for_selector("#current-step >> text=县级审批")
 
     # The county approves.

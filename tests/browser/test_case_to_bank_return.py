@@ -102,7 +102,7 @@ def test_a_case_goes_from_the_portal_to_the_bank_return_through_pages(
     _set_demo_date(staff, notice_over.isoformat())
     _sign_in_afresh(staff, "caseworker_nanmen")
     _open_case(staff)
-    staff.click("#do-close-notice")
+    staff.click("#do-close-public-notice")
     staff.wait_for_selector("#current-step >> text=县级审批")
     _sign_in_afresh(staff, "approver_haishu")
     _open_case(staff)

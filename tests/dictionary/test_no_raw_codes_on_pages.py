@@ -100,7 +100,7 @@ def world(
     from minzheng.applications import actions
     from minzheng.payments.actions import do_export_bank_file, do_import_bank_return
     from minzheng.registry.models import Household
-    from tests.applications.conftest import at, walk_to_notice
+    from tests.applications.conftest import at, walk_to_public_notice
 
     household = Household.objects.get(head__name="李建国")
     with time_machine.travel(at(date(2020, 9, 25)), tick=False) as clock:
@@ -111,7 +111,7 @@ def world(
             declared_income=Decimal("600"),
             consents_confirmed=True,
         )
-        app = walk_to_notice(app, caseworker_nanmen)
+        app = walk_to_public_notice(app, caseworker_nanmen)
         clock.move_to(at(date(2020, 10, 12)))
         app = actions.do_close_public_notice(caseworker_nanmen, app)
         app = actions.do_county_decide(

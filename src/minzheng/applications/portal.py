@@ -270,7 +270,7 @@ def public_notice(request: HttpRequest, village: str) -> HttpResponse:
     if region is None:
         raise Http404("未找到该村（社区）")
     cases = (
-        Application.objects.filter(region=region, step=Step.NOTICE)
+        Application.objects.filter(region=region, step=Step.PUBLIC_NOTICE)
         .select_related("applicant")
         .order_by("notice_ends_on", "id")
     )
@@ -284,4 +284,4 @@ def public_notice(request: HttpRequest, village: str) -> HttpResponse:
         }
         for app in cases
     ]
-    return render(request, "portal/notice.html", {"region": region, "rows": rows})
+    return render(request, "portal/public_notice.html", {"region": region, "rows": rows})

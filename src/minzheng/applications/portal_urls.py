@@ -14,5 +14,5 @@ urlpatterns = [
     path("account/", portal.account, name="account"),
     path("suggest/", portal.portal_suggest, name="suggest"),
     path("status/<str:token>/", portal.status, name="status"),
-    path("notice/<str:village>/", portal.public_notice, name="notice"),
+    path("public-notice/<str:village>/", portal.public_notice, name="public_notice"),
 ]

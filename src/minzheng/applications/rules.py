@@ -24,7 +24,7 @@ class Step(StrEnum):
     VISIT = "visit"
     VERIFICATION = "verification"
     TOWNSHIP_REVIEW = "township_review"
-    NOTICE = "notice"
+    PUBLIC_NOTICE = "public_notice"
     COUNTY_APPROVAL = "county_approval"
     APPROVED = "approved"
     REFUSED = "refused"
@@ -35,18 +35,22 @@ STEP_LABELS: dict[Step, str] = {
     Step.VISIT: "入户调查",
     Step.VERIFICATION: "家庭经济状况核对",
     Step.TOWNSHIP_REVIEW: "乡镇审核",
-    Step.NOTICE: "公示",
+    Step.PUBLIC_NOTICE: "公示",
     Step.COUNTY_APPROVAL: "县级审批",
     Step.APPROVED: "已批准",
     Step.REFUSED: "不予批准",
 }
+
+# Step codes renamed since: stored rows were rewritten by a migration (applications 0007), but
+# audit events are append-only and keep the old code, so the labels still know it.
+RETIRED_STEP_CODES: dict[str, Step] = {"notice": Step.PUBLIC_NOTICE}
 
 OPEN_STEPS: tuple[Step, ...] = (
     Step.SUBMITTED,
     Step.VISIT,
     Step.VERIFICATION,
     Step.TOWNSHIP_REVIEW,
-    Step.NOTICE,
+    Step.PUBLIC_NOTICE,
     Step.COUNTY_APPROVAL,
 )
 CLOSED_STEPS: tuple[Step, ...] = (Step.APPROVED, Step.REFUSED)
@@ -59,7 +63,7 @@ class Move(StrEnum):
     RECORD_VERIFICATION = "record_verification"
     PASS_REVIEW = "pass_review"
     REFUSE_AT_REVIEW = "refuse_at_review"
-    CLOSE_NOTICE = "close_notice"
+    CLOSE_PUBLIC_NOTICE = "close_public_notice"
     APPROVE = "approve"
     REFUSE = "refuse"
 
@@ -76,7 +80,7 @@ class CaseAct(StrEnum):
     DEFER_VISIT = Move.DEFER_VISIT.value
     RECORD_VERIFICATION = Move.RECORD_VERIFICATION.value
     TOWNSHIP_REVIEW = "township_review"  # 乡镇审核: Move.PASS_REVIEW or Move.REFUSE_AT_REVIEW
-    CLOSE_NOTICE = Move.CLOSE_NOTICE.value
+    CLOSE_PUBLIC_NOTICE = Move.CLOSE_PUBLIC_NOTICE.value
     COUNTY_DECISION = "county_decision"  # 县级审批: Move.APPROVE or Move.REFUSE
     ADVANCE_AID = "advance_aid"  # 先行救助
     EXTEND = "extend"  # 延长办理时限
@@ -112,9 +116,13 @@ TRANSITIONS: dict[Move, Transition] = {
     Move.RECORD_VERIFICATION: Transition(
         Step.VERIFICATION, Step.TOWNSHIP_REVIEW, _TOWNSHIP, "登记核对结果"
     ),
-    Move.PASS_REVIEW: Transition(Step.TOWNSHIP_REVIEW, Step.NOTICE, _TOWNSHIP, "审核通过，公示"),
+    Move.PASS_REVIEW: Transition(
+        Step.TOWNSHIP_REVIEW, Step.PUBLIC_NOTICE, _TOWNSHIP, "审核通过，公示"
+    ),
     Move.REFUSE_AT_REVIEW: Transition(Step.TOWNSHIP_REVIEW, Step.REFUSED, _TOWNSHIP, "审核不通过"),
-    Move.CLOSE_NOTICE: Transition(Step.NOTICE, Step.COUNTY_APPROVAL, _TOWNSHIP, "公示结束"),
+    Move.CLOSE_PUBLIC_NOTICE: Transition(
+        Step.PUBLIC_NOTICE, Step.COUNTY_APPROVAL, _TOWNSHIP, "公示结束"
+    ),
     Move.APPROVE: Transition(Step.COUNTY_APPROVAL, Step.APPROVED, _COUNTY, "批准"),
     Move.REFUSE: Transition(Step.COUNTY_APPROVAL, Step.REFUSED, _COUNTY, "不予批准"),
 }
@@ -179,7 +187,7 @@ def decide_move(case: CaseFacts, move: Move, role: str, actor_id: int, today: da
     if t.target is Step.VERIFICATION and not case.consents_signed:
         # 社会救助暂行办法第58条: the family's written authorisation precedes the check.
         return _no("consents_missing", "尚未签署诚信承诺书和核对授权书，不能开始家庭经济状况核对")
-    if move is Move.CLOSE_NOTICE:
+    if move is Move.CLOSE_PUBLIC_NOTICE:
         if case.notice_ends_on is not None and today < case.notice_ends_on:
             return _no(
                 "notice_running", f"公示期至{case.notice_ends_on.isoformat()}，期满后方可结束"
@@ -398,7 +406,7 @@ _STEP_KEYS: dict[Step, DeadlineKey] = {
     Step.VISIT: K.TOWNSHIP,
     Step.VERIFICATION: K.TOWNSHIP,
     Step.TOWNSHIP_REVIEW: K.TOWNSHIP,
-    Step.NOTICE: K.NOTICE,
+    Step.PUBLIC_NOTICE: K.NOTICE,
     Step.COUNTY_APPROVAL: K.COUNTY,
 }
 

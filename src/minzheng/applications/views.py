@@ -283,7 +283,7 @@ def act(request: HttpRequest, application_id: int, move: str) -> HttpResponse:
         if objection is None:
             raise NotFound("异议不存在")
         actions.do_answer_objection(user, objection, answer=post.get("answer", ""))
-    elif code is CaseAct.CLOSE_NOTICE:
+    elif code is CaseAct.CLOSE_PUBLIC_NOTICE:
         actions.do_close_public_notice(user, app)
     elif code is CaseAct.COUNTY_DECISION:
         actions.do_county_decide(

@@ -180,7 +180,7 @@ def defaults() -> dict[str, dict[str, str]]:
     from minzheng.accounts.roles import Role
     from minzheng.api.models import SCOPES
     from minzheng.applications.models import Application
-    from minzheng.applications.rules import STEP_LABELS
+    from minzheng.applications.rules import RETIRED_STEP_CODES, STEP_LABELS
     from minzheng.assistance.facts import INCOME_NAMES
     from minzheng.assistance.models import Enrolment
     from minzheng.assistance.programmes import PROGRAMMES
@@ -196,7 +196,11 @@ def defaults() -> dict[str, dict[str, str]]:
 
     return {
         "programme": {p.code.value: p.short_name for p in PROGRAMMES},
-        "application_step": {s.value: text for s, text in STEP_LABELS.items()},
+        "application_step": {
+            **{s.value: text for s, text in STEP_LABELS.items()},
+            # an old code in the audit events written before the rename (公示 was `notice`)
+            **{old: STEP_LABELS[new] for old, new in RETIRED_STEP_CODES.items()},
+        },
         "channel": dict(Application.Channel.choices),
         "enrolment_status": dict(Enrolment.Status.choices),
         "roll_status": dict(Roll.Status.choices),

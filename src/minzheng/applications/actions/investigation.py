@@ -291,7 +291,7 @@ def do_township_review(actor: User, app: Application, *, passed: bool, note: str
         app.reviewed_by = actor
         _close_step(app, actor, "审核通过" if passed else "审核不通过", note)
         if passed:
-            _open_step(app, Step.NOTICE, _today(), actor)
+            _open_step(app, Step.PUBLIC_NOTICE, _today(), actor)
             app.notice_ends_on = app.step_due
         else:
             _refuse(actor, app, note)

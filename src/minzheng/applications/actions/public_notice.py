@@ -40,7 +40,7 @@ def do_record_objection(actor: User, app: Application, *, objector: str, content
         raise ValidationFailed("请填写异议内容", code="objection_empty")
     with transaction.atomic():
         app = _locked(actor, app)
-        if app.step != Step.NOTICE:
+        if app.step != Step.PUBLIC_NOTICE:
             raise WorkflowRefused("只有公示期间可以登记异议", code="not_in_notice")
         objection = Objection.objects.create(
             application=app,
@@ -147,7 +147,7 @@ def do_close_public_notice(actor: User, app: Application) -> Application:
     """公示期满且异议均已答复: the case goes to the county."""
     with transaction.atomic():
         app = _locked(actor, app)
-        _check(actor, app, Move.CLOSE_NOTICE)
+        _check(actor, app, Move.CLOSE_PUBLIC_NOTICE)
         before = app.step
         answered = app.objections.count()
         _close_step(app, actor, "公示期满", f"异议{answered}条，均已答复" if answered else "无异议")
