@@ -207,7 +207,7 @@ FACTORIES: dict[str, Factory] = {
     "institutions.Residency": auto,
     "jobs.Job": auto,
     "linkage.LinkageAction": auto,
-    "linkage.ReviewPair": auto,
+    "linkage.CandidatePair": auto,
     "linkage.SourceRecord": auto,
     "medical.Hospital": auto,
     "medical.Settlement": auto,

@@ -38,7 +38,7 @@ KEYS = {
     "line_id": "payments.BankFileLine",
     "change_id": "payments.AccountChange",
     "template_id": "payments.BankTemplate",
-    "pair_id": "linkage.ReviewPair",
+    "pair_id": "linkage.CandidatePair",
     "record_id": "linkage.SourceRecord",
     "action_id": "linkage.LinkageAction",
     "warning_id": "monitoring.Warning",

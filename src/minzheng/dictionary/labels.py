@@ -88,7 +88,8 @@ OBJECT_TYPES: dict[str, str] = {
     "keyring": "密钥",
     "linkage_action": "多重身份处理",
     "linkage_conflict": "身份冲突名单",
-    "linkage_review_pair": "多重身份复核",
+    "linkage_candidate_pair": "疑似同一人记录对",
+    "linkage_review_pair": "疑似同一人记录对",  # the type's code before the rename, in older audit events
     "linkage_roster_import": "两线合一导入",
     "linkage_run": "多重身份识别",
     "login_log": "登录日志",

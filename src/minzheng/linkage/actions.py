@@ -22,7 +22,7 @@ from minzheng.core.models import AuditEvent
 from minzheng.linkage import queries
 from minzheng.linkage.engine import LinkResult, link_records
 from minzheng.linkage.evidence import allowed_decisions, comparisons_of
-from minzheng.linkage.models import LinkageAction, LinkageRun, ReviewPair, SourceRecord
+from minzheng.linkage.models import CandidatePair, LinkageAction, LinkageRun, SourceRecord
 from minzheng.registry.models import IdentityTag, Person
 
 PERSONS_SEEM_ONE_REASON = "两名登记人员疑似同一人"
@@ -113,7 +113,7 @@ def _candidates(result: LinkResult) -> pd.DataFrame:
 def _queue_pairs(run: LinkageRun, result: LinkResult, data: queries.LinkageInput) -> int:
     existing = {
         (a, b): status
-        for a, b, status in ReviewPair.objects.values_list("left_key", "right_key", "status")
+        for a, b, status in CandidatePair.objects.values_list("left_key", "right_key", "status")
     }
     queued = 0
     for _, row in _candidates(result).iterrows():
@@ -126,7 +126,7 @@ def _queue_pairs(run: LinkageRun, result: LinkResult, data: queries.LinkageInput
             if data.linked_person.get(source) == data.linked_person.get(person):
                 continue
         status = existing.get((left, right))
-        if status is not None and status != ReviewPair.Status.PENDING:
+        if status is not None and status != CandidatePair.Status.PENDING:
             continue  # decided: never asked again
         values = {
             "run": run,
@@ -142,11 +142,11 @@ def _queue_pairs(run: LinkageRun, result: LinkResult, data: queries.LinkageInput
             },
         }
         if status is None:
-            ReviewPair.objects.create(left_key=left, right_key=right, **values)
-            existing[(left, right)] = ReviewPair.Status.PENDING
+            CandidatePair.objects.create(left_key=left, right_key=right, **values)
+            existing[(left, right)] = CandidatePair.Status.PENDING
             queued += 1
         else:
-            ReviewPair.objects.filter(left_key=left, right_key=right).update(**values)
+            CandidatePair.objects.filter(left_key=left, right_key=right).update(**values)
     return queued
 
 
@@ -184,15 +184,15 @@ def _record(key: str) -> Person | SourceRecord:
 
 def do_decide_pair(
     actor: User, pair_id: int, decision: str, comment: str = "", request: Any = None
-) -> ReviewPair:
+) -> CandidatePair:
     """Match or non-match. A match of a department record with a registry person links them
     (undoable); a match of two registry persons is then merged by `do_merge_persons`."""
     require_reviewer(actor)
-    if decision not in (ReviewPair.Status.MATCH, ReviewPair.Status.NON_MATCH):
+    if decision not in (CandidatePair.Status.MATCH, CandidatePair.Status.NON_MATCH):
         raise ValidationFailed("复核结论只能是“是同一人”或“不是同一人”", code="bad_decision")
     with transaction.atomic():
-        pair = ReviewPair.objects.select_for_update().get_visible(actor, pk=pair_id)
-        if pair.status != ReviewPair.Status.PENDING:
+        pair = CandidatePair.objects.select_for_update().get_visible(actor, pk=pair_id)
+        if pair.status != CandidatePair.Status.PENDING:
             raise ValidationFailed("该记录对已复核，如需更正请撤销相关操作", code="already_decided")
         if decision not in allowed_decisions(pair.reason):
             raise ValidationFailed(
@@ -206,16 +206,16 @@ def do_decide_pair(
         audit.record(
             actor,
             AuditEvent.Action.UPDATE,
-            "linkage_review_pair",
+            "linkage_candidate_pair",
             pair.pk,
             summary=f"多重身份复核 {pair.left_key}~{pair.right_key}：{pair.get_status_display()}",
-            before={"status": ReviewPair.Status.PENDING},
+            before={"status": CandidatePair.Status.PENDING},
             after={"status": decision, "comment": pair.comment},
             region_code=pair.region_id,
             request=request,
         )
         kinds = {pair.left_key[0], pair.right_key[0]}
-        if decision == ReviewPair.Status.MATCH and kinds == {"P", "S"}:
+        if decision == CandidatePair.Status.MATCH and kinds == {"P", "S"}:
             person_key, source_key = (
                 (pair.left_key, pair.right_key)
                 if pair.left_key.startswith("P")
@@ -228,7 +228,7 @@ def do_decide_pair(
     return pair
 
 
-def _link_source(actor: User, source: SourceRecord, person: Person, pair: ReviewPair) -> None:
+def _link_source(actor: User, source: SourceRecord, person: Person, pair: CandidatePair) -> None:
     action = LinkageAction.objects.create(
         kind=LinkageAction.Kind.LINK,
         survivor=person,
@@ -268,7 +268,7 @@ def do_merge_persons(
         gone = set(queries.merged_away_ids())
         if other.pk in gone or survivor.pk in gone:
             raise ValidationFailed("该人员已被合并，请先撤销原合并", code="already_merged")
-        pair = ReviewPair.objects.get_visible(actor, pk=pair_id) if pair_id else None
+        pair = CandidatePair.objects.get_visible(actor, pk=pair_id) if pair_id else None
         tags = list(
             IdentityTag.objects.filter(person=other).order_by("pk").values_list("pk", flat=True)
         )
@@ -311,7 +311,7 @@ def do_split_record(actor: User, source_record_id: int, *, request: Any = None) 
             raise ValidationFailed("该部门记录未关联任何人员，无需拆分", code="not_linked")
         person = Person.objects.get_visible(actor, pk=source.person_id)
         left, right = queries.ordered(queries.person_key(person.pk), queries.source_key(source.pk))
-        pair = ReviewPair.objects.filter(left_key=left, right_key=right).first()
+        pair = CandidatePair.objects.filter(left_key=left, right_key=right).first()
         previous_pair = (
             {
                 "status": pair.status,
@@ -323,7 +323,7 @@ def do_split_record(actor: User, source_record_id: int, *, request: Any = None) 
             else None
         )
         if pair is None:
-            pair = ReviewPair.objects.create(
+            pair = CandidatePair.objects.create(
                 left_key=left,
                 right_key=right,
                 region_id=source.region_id,
@@ -332,7 +332,7 @@ def do_split_record(actor: User, source_record_id: int, *, request: Any = None) 
                 reason="人工拆分",
                 evidence={},
             )
-        pair.status = ReviewPair.Status.NON_MATCH
+        pair.status = CandidatePair.Status.NON_MATCH
         pair.decided_by, pair.decided_at, pair.comment = actor, timezone.now(), "拆分"
         pair.save(update_fields=["status", "decided_by", "decided_at", "comment"])
         source.person = None
@@ -385,9 +385,9 @@ def do_undo_action(actor: User, action_id: int, *, request: Any = None) -> Linka
                 created_pair = action.pair_id
                 action.pair = None
                 action.save(update_fields=["pair"])
-                ReviewPair.objects.filter(pk=created_pair).delete()
+                CandidatePair.objects.filter(pk=created_pair).delete()
             else:
-                ReviewPair.objects.filter(pk=action.pair_id).update(
+                CandidatePair.objects.filter(pk=action.pair_id).update(
                     status=previous["status"],
                     decided_by_id=previous["decided_by"],
                     decided_at=previous["decided_at"],
@@ -399,8 +399,11 @@ def do_undo_action(actor: User, action_id: int, *, request: Any = None) -> Linka
                 person_id=action.moved["previous_person"]
             )
             if action.pair_id is not None:
-                ReviewPair.objects.filter(pk=action.pair_id).update(
-                    status=ReviewPair.Status.PENDING, decided_by=None, decided_at=None, comment=""
+                CandidatePair.objects.filter(pk=action.pair_id).update(
+                    status=CandidatePair.Status.PENDING,
+                    decided_by=None,
+                    decided_at=None,
+                    comment="",
                 )
         action.undone_at, action.undone_by = timezone.now(), actor
         action.save(update_fields=["undone_at", "undone_by"])

@@ -41,7 +41,7 @@ from minzheng.core.regioncode import county_of
 from minzheng.linkage import queries
 from minzheng.linkage.actions import require_reviewer
 from minzheng.linkage.engine import LinkResult, link_records
-from minzheng.linkage.models import ReviewPair, RosterImport, SourceRecord
+from minzheng.linkage.models import CandidatePair, RosterImport, SourceRecord
 from minzheng.registry.models import IdentityTag, Person
 
 ROSTER_SOURCE = "两线合一导入"
@@ -439,7 +439,7 @@ def _queue_doubtful(
         record.save(update_fields=["phone_cipher", "phone_masked"])
         report.records_created += 1
     left, right = queries.ordered(queries.person_key(person.pk), queries.source_key(record.pk))
-    _pair, pair_created = ReviewPair.objects.get_or_create(
+    _pair, pair_created = CandidatePair.objects.get_or_create(
         left_key=left,
         right_key=right,
         defaults={

@@ -82,11 +82,11 @@ class LinkageRun(models.Model):
         return f"识别批次#{self.pk}"
 
 
-class ReviewPairQuerySet(RegionScopedQuerySet["ReviewPair"]):
+class CandidatePairQuerySet(RegionScopedQuerySet["CandidatePair"]):
     scope_field = "region_id"
 
 
-class ReviewPair(models.Model):
+class CandidatePair(models.Model):
     """Two records the engine could not decide on, with the evidence a clerk needs.
 
     A record is named by a key: `P<pk>` for a registry person, `S<pk>` for a source record; the
@@ -122,10 +122,10 @@ class ReviewPair(models.Model):
     comment = models.CharField("复核意见", max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects: ClassVar[ReviewPairQuerySet] = ReviewPairQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[CandidatePairQuerySet] = CandidatePairQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
-        verbose_name = "人工复核记录对"
+        verbose_name = "疑似同一人记录对"
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["left_key", "right_key"], name="one_review_per_pair")
         ]
@@ -166,7 +166,7 @@ class LinkageAction(models.Model):
         SourceRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     pair = models.ForeignKey(
-        ReviewPair, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
+        CandidatePair, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
     )
     # {"tags": [ids], "source_records": [ids], "previous_person": id | null}
     moved = models.JSONField("移动内容", default=dict)

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 
 from minzheng.accounts.scope import ScopedActor
 from minzheng.linkage.conflicts import Rule
-from minzheng.linkage.models import LinkageAction, ReviewPair, SourceRecord
+from minzheng.linkage.models import CandidatePair, LinkageAction, SourceRecord
 from minzheng.linkage.profiles import rules
 from minzheng.registry.models import IdentityTag, Person
 
@@ -149,16 +149,16 @@ def _shown(
 
 def decided_links() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Clerical matches and non-matches, as must-link / cannot-link pairs for the clustering."""
-    decided = ReviewPair.objects.exclude(status=ReviewPair.Status.PENDING).values_list(
+    decided = CandidatePair.objects.exclude(status=CandidatePair.Status.PENDING).values_list(
         "left_key", "right_key", "status"
     )
-    must = [(a, b) for a, b, s in decided if s == ReviewPair.Status.MATCH]
-    cannot = [(a, b) for a, b, s in decided if s == ReviewPair.Status.NON_MATCH]
+    must = [(a, b) for a, b, s in decided if s == CandidatePair.Status.MATCH]
+    cannot = [(a, b) for a, b, s in decided if s == CandidatePair.Status.NON_MATCH]
     return must, cannot
 
 
-def queue(actor: ScopedActor, status: str = "", reason: str = "") -> QuerySet[ReviewPair]:
-    pairs = ReviewPair.objects.visible_to(actor)
+def queue(actor: ScopedActor, status: str = "", reason: str = "") -> QuerySet[CandidatePair]:
+    pairs = CandidatePair.objects.visible_to(actor)
     if status:
         pairs = pairs.filter(status=status)
     if reason:
@@ -168,17 +168,17 @@ def queue(actor: ScopedActor, status: str = "", reason: str = "") -> QuerySet[Re
 
 def queue_counts(actor: ScopedActor) -> dict[str, int]:
     counts = dict(
-        ReviewPair.objects.visible_to(actor)
+        CandidatePair.objects.visible_to(actor)
         .values_list("status")
         .annotate(n=Count("pk"))
         .values_list("status", "n")
     )
-    return {status: counts.get(status, 0) for status in ReviewPair.Status.values}
+    return {status: counts.get(status, 0) for status in CandidatePair.Status.values}
 
 
 def queue_reasons(actor: ScopedActor) -> list[str]:
     return sorted(
-        set(ReviewPair.objects.visible_to(actor).values_list("reason", flat=True).distinct())
+        set(CandidatePair.objects.visible_to(actor).values_list("reason", flat=True).distinct())
     )
 
 

@@ -6,11 +6,11 @@ from minzheng.linkage import views
 
 app_name = "linkage"
 urlpatterns = [
-    path("review/", views.queue, name="queue"),
-    path("review/run/", views.run, name="run"),
-    path("review/<int:pair_id>/", views.pair_detail, name="pair_detail"),
-    path("review/<int:pair_id>/decide/", views.decide, name="decide"),
-    path("review/<int:pair_id>/merge/", views.merge, name="merge"),
+    path("candidates/", views.queue, name="queue"),
+    path("candidates/run/", views.run, name="run"),
+    path("candidates/<int:pair_id>/", views.pair_detail, name="pair_detail"),
+    path("candidates/<int:pair_id>/decide/", views.decide, name="decide"),
+    path("candidates/<int:pair_id>/merge/", views.merge, name="merge"),
     path("records/<int:record_id>/split/", views.split, name="split"),
     path("actions/<int:action_id>/undo/", views.undo, name="undo"),
     path("persons/<int:person_id>/profile/", views.profile, name="profile"),

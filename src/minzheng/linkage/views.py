@@ -25,7 +25,7 @@ from minzheng.core.uploads import check_data_file
 from minzheng.linkage import actions, queries
 from minzheng.linkage.evidence import allowed_decisions, explain, rule_of
 from minzheng.linkage.merge_import import COLUMNS, OUTCOME_LABELS, import_roster, report_sheet
-from minzheng.linkage.models import LinkageAction, ReviewPair, RosterImport, SourceRecord
+from minzheng.linkage.models import CandidatePair, LinkageAction, RosterImport, SourceRecord
 from minzheng.linkage.profiles import identity_profile
 
 
@@ -42,7 +42,7 @@ def _day(request: HttpRequest) -> date:
 @requires(Capability.CASE_DATA)
 def queue(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    status = request.GET.get("status", ReviewPair.Status.PENDING)
+    status = request.GET.get("status", CandidatePair.Status.PENDING)
     reason = request.GET.get("reason", "")
     page = listing.paginate(request, queries.queue(user, status, reason), default_size=30)
     context = {
@@ -50,7 +50,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "status": status,
         "reason": reason,
         "counts": queries.queue_counts(user),
-        "statuses": ReviewPair.Status.choices,
+        "statuses": CandidatePair.Status.choices,
         "reasons": queries.queue_reasons(user),
     }
     template = (
@@ -62,7 +62,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 @requires(Capability.CASE_DATA)
 def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
     user = staff_user(request)
-    pair = ReviewPair.objects.select_related("decided_by", "region").get_visible(user, pk=pair_id)
+    pair = CandidatePair.objects.select_related("decided_by", "region").get_visible(
+        user, pk=pair_id
+    )
     left, right = pair.evidence.get("left", {}), pair.evidence.get("right", {})
     fields = [(name, left.get(name, ""), right.get(name, "")) for name in left]
     if not user.can(Capability.VIEW_PII):
@@ -84,7 +86,7 @@ def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
             "explanation": explanation,
             "rule": rule_of(pair.reason),
             "decisions": allowed_decisions(pair.reason),
-            "can_merge": both_persons and pair.status == ReviewPair.Status.MATCH,
+            "can_merge": both_persons and pair.status == CandidatePair.Status.MATCH,
             "left_person": int(pair.left_key[1:]) if pair.left_key.startswith("P") else None,
             "right_person": int(pair.right_key[1:]) if pair.right_key.startswith("P") else None,
             "actions": LinkageAction.objects.filter(pair=pair).order_by("pk"),
@@ -113,7 +115,7 @@ def decide(request: HttpRequest, pair_id: int) -> HttpResponse:
 @requires(Capability.CASE_DATA)
 def merge(request: HttpRequest, pair_id: int) -> HttpResponse:
     user = staff_user(request)
-    pair = ReviewPair.objects.get_visible(user, pk=pair_id)
+    pair = CandidatePair.objects.get_visible(user, pk=pair_id)
     try:
         survivor = int_param(request.POST.get("survivor"), "保留的人员编号")
         other = int_param(request.POST.get("other"), "并入的人员编号")

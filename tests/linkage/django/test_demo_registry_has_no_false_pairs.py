@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from minzheng.linkage.actions import do_run_linkage
-from minzheng.linkage.models import ReviewPair
+from minzheng.linkage.models import CandidatePair
 from minzheng.registry.models import Person
 from minzheng.registry.seed import seed_registry
 
@@ -18,7 +18,7 @@ DEMO_SEED = 2020  # core.demo.DEMO_SEED
 
 
 @pytest.mark.django_db
-def test_the_demo_registry_yields_no_review_pair(regions: None) -> None:
+def test_the_demo_registry_yields_no_candidate_pair(regions: None) -> None:
     seed_registry("district", DEMO_SEED)
     assert Person.objects.count() == 100_000
 
@@ -26,4 +26,4 @@ def test_the_demo_registry_yields_no_review_pair(regions: None) -> None:
 
     assert run.records == 100_000
     assert run.pairs_queued == 0
-    assert ReviewPair.objects.count() == 0
+    assert CandidatePair.objects.count() == 0

@@ -11,7 +11,7 @@ import pytest
 from minzheng.core.errors import ValidationFailed
 from minzheng.core.models import AuditEvent
 from minzheng.linkage.actions import do_merge_persons, do_split_record, do_undo_action
-from minzheng.linkage.models import LinkageAction, ReviewPair, SourceRecord
+from minzheng.linkage.models import CandidatePair, LinkageAction, SourceRecord
 from minzheng.linkage.queries import merged_away_ids
 from minzheng.registry.models import IdentityTag, Person
 
@@ -110,14 +110,14 @@ def test_a_split_unlinks_the_record_remembers_the_non_match_and_undo_relinks_it(
 
     record.refresh_from_db()
     assert record.person_id is None
-    pair = ReviewPair.objects.get(left_key=f"P{second.pk}", right_key=f"S{record.pk}")
-    assert pair.status == ReviewPair.Status.NON_MATCH
+    pair = CandidatePair.objects.get(left_key=f"P{second.pk}", right_key=f"S{record.pk}")
+    assert pair.status == CandidatePair.Status.NON_MATCH
 
     do_undo_action(caseworker_nanmen, action.pk)
 
     record.refresh_from_db()
     assert record.person_id == second.pk
-    assert not ReviewPair.objects.filter(pk=pair.pk).exists()
+    assert not CandidatePair.objects.filter(pk=pair.pk).exists()
 
 
 @pytest.mark.django_db

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_reviewer_reads_the_evidence_and_decides(
     page: Any, approver_haishu: Any, household_li_three_members: Any
 ) -> None:
-    from minzheng.linkage.models import ReviewPair, SourceRecord
+    from minzheng.linkage.models import CandidatePair, SourceRecord
 
     record = SourceRecord(
         department="人社",
@@ -34,11 +34,11 @@ def test_a_reviewer_reads_the_evidence_and_decides(
 
     log_in(page, "approver_haishu", PASSWORD)
     page.wait_for_selector("text=工作台")
-    page.goto("/linkage/review/")
+    page.goto("/linkage/candidates/")
     page.click("text=运行多重身份识别")
     page.wait_for_selector("#job-progress")  # the run went to the worker; its task page polls
     assert run_queued_jobs() == 1
-    page.wait_for_url("**/linkage/review/")
+    page.wait_for_url("**/linkage/candidates/")
     page.click("tr:has-text('李建国') >> text=证据")
     page.wait_for_selector("#evidence")
 
@@ -51,5 +51,5 @@ def test_a_reviewer_reads_the_evidence_and_decides(
 
     page.click("button[value=non_match]")
     page.wait_for_selector("text=已记录复核结论")
-    pair = ReviewPair.objects.get(right_key=f"S{record.pk}")
-    assert pair.status == ReviewPair.Status.NON_MATCH
+    pair = CandidatePair.objects.get(right_key=f"S{record.pk}")
+    assert pair.status == CandidatePair.Status.NON_MATCH

@@ -17,7 +17,7 @@ from minzheng.core.errors import ValidationFailed
 from minzheng.linkage.actions import do_decide_pair, do_run_linkage
 from minzheng.linkage.clustering import REFUSED_REASON
 from minzheng.linkage.evidence import probability_of
-from minzheng.linkage.models import ReviewPair
+from minzheng.linkage.models import CandidatePair
 from minzheng.registry.models import Person
 from tests.dictionary.test_no_raw_codes_on_pages import leaks, visible_text
 
@@ -56,11 +56,11 @@ def test_the_pair_page_adds_up_on_a_real_run(
         region_id="330203001001",
     )
     do_run_linkage(None, today=TODAY)
-    pair = ReviewPair.objects.get(left_key=f"P{person.pk}", right_key=f"S{renshe.pk}")
+    pair = CandidatePair.objects.get(left_key=f"P{person.pk}", right_key=f"S{renshe.pk}")
     client = Client()
     client.force_login(approver_haishu)
 
-    page = client.get(f"/linkage/review/{pair.pk}/").content.decode()
+    page = client.get(f"/linkage/candidates/{pair.pk}/").content.decode()
 
     rows, total, probability = _evidence_table(page)
     assert [name for name, _, _ in rows] == [
@@ -94,7 +94,7 @@ def test_a_refused_pair_shows_its_rule_and_only_the_decision_it_allows(
 ) -> None:
     head = household_li_three_members.head
     other = Person.objects.get(name="王秀英")
-    pair = ReviewPair.objects.create(
+    pair = CandidatePair.objects.create(
         left_key=f"P{head.pk}",
         right_key=f"P{other.pk}",
         region_id="330203001001",
@@ -118,23 +118,23 @@ def test_a_refused_pair_shows_its_rule_and_only_the_decision_it_allows(
     client = Client()
     client.force_login(approver_haishu)
 
-    page = client.get(f"/linkage/review/{pair.pk}/").content.decode()
+    page = client.get(f"/linkage/candidates/{pair.pk}/").content.decode()
 
     assert "拒绝合并的规则" in page and "一人多号" in page
     assert "两个身份证号都有效且不同" in page
     assert 'value="non_match"' in page and 'value="match"' not in page
     assert leaks(visible_text(page), frozenset({"approver_haishu"})) == []
-    row = client.get("/linkage/review/").content.decode().split(f'id="pair-{pair.pk}"')[1]
+    row = client.get("/linkage/candidates/").content.decode().split(f'id="pair-{pair.pk}"')[1]
     row = row.split("</tr>")[0]
     assert "不是同一人" in row and "是同一人</button>" not in row.replace("不是同一人", "")
     _, total, _ = _evidence_table(page)
     assert total == Decimal("5.14")  # -10 - 19.86 + 12 + 13 + 1 + 9 + 0
     with pytest.raises(ValidationFailed):
         do_decide_pair(approver_haishu, pair.pk, "match")
-    refused = client.post(f"/linkage/review/{pair.pk}/decide/", {"decision": "match"})
+    refused = client.post(f"/linkage/candidates/{pair.pk}/decide/", {"decision": "match"})
     assert refused.status_code in (400, 422)
     pair.refresh_from_db()
-    assert pair.status == ReviewPair.Status.PENDING
+    assert pair.status == CandidatePair.Status.PENDING
     do_decide_pair(approver_haishu, pair.pk, "non_match")
     pair.refresh_from_db()
-    assert pair.status == ReviewPair.Status.NON_MATCH
+    assert pair.status == CandidatePair.Status.NON_MATCH

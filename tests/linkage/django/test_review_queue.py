@@ -13,7 +13,7 @@ from minzheng.core.errors import NotFound
 from minzheng.core.models import AuditEvent
 from minzheng.linkage.actions import do_decide_pair, do_run_linkage
 from minzheng.linkage.engine import REVIEW_REASON_BAND, LinkResult, link_records
-from minzheng.linkage.models import ReviewPair, SourceRecord
+from minzheng.linkage.models import CandidatePair, SourceRecord
 from minzheng.linkage.queries import queue
 
 TODAY = date(2026, 1, 1)
@@ -49,8 +49,8 @@ def departments_about_li_jianguo(
     }
 
 
-def _pair(person_pk: int, source_pk: int) -> ReviewPair:
-    return ReviewPair.objects.get(left_key=f"P{person_pk}", right_key=f"S{source_pk}")
+def _pair(person_pk: int, source_pk: int) -> CandidatePair:
+    return CandidatePair.objects.get(left_key=f"P{person_pk}", right_key=f"S{source_pk}")
 
 
 @pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_a_run_queues_the_uncertain_pair_with_the_evidence_side_by_side(
     run = do_run_linkage(None, today=TODAY)
 
     pair = _pair(person.pk, renshe.pk)
-    assert pair.status == ReviewPair.Status.PENDING
+    assert pair.status == CandidatePair.Status.PENDING
     assert pair.reason == REVIEW_REASON_BAND
     assert 0.5 <= pair.match_probability < 0.99
     assert pair.region_id == "330203001001"
@@ -76,7 +76,7 @@ def test_a_run_queues_the_uncertain_pair_with_the_evidence_side_by_side(
     # The record with his ID number joined him outright and is not asked about.
     canlian.refresh_from_db()
     assert canlian.person_id == person.pk
-    assert not ReviewPair.objects.filter(
+    assert not CandidatePair.objects.filter(
         left_key=f"P{person.pk}", right_key=f"S{canlian.pk}"
     ).exists()
     assert run.records == 5 and run.records_linked == 1
@@ -92,7 +92,7 @@ def test_a_match_is_audited_links_the_record_and_is_not_asked_again(
 
     do_decide_pair(caseworker_nanmen, pair.pk, "match", "电话与出生日期一致")
 
-    event = AuditEvent.objects.get(object_type="linkage_review_pair", object_id=str(pair.pk))
+    event = AuditEvent.objects.get(object_type="linkage_candidate_pair", object_id=str(pair.pk))
     assert event.actor == caseworker_nanmen
     assert event.after == {"status": "match", "comment": "电话与出生日期一致"}
     renshe.refresh_from_db()
@@ -100,11 +100,11 @@ def test_a_match_is_audited_links_the_record_and_is_not_asked_again(
 
     second = do_run_linkage(None, today=TODAY)
     pair.refresh_from_db()
-    assert pair.status == ReviewPair.Status.MATCH
+    assert pair.status == CandidatePair.Status.MATCH
     assert second.pairs_queued == 0
     assert (
-        ReviewPair.objects.filter(status=ReviewPair.Status.PENDING).count()
-        == ReviewPair.objects.filter(status=ReviewPair.Status.PENDING)
+        CandidatePair.objects.filter(status=CandidatePair.Status.PENDING).count()
+        == CandidatePair.objects.filter(status=CandidatePair.Status.PENDING)
         .exclude(left_key=f"P{person.pk}", right_key=f"S{renshe.pk}")
         .count()
     )
@@ -131,7 +131,7 @@ def test_a_non_match_goes_to_the_engine_as_a_cannot_link_and_is_respected(
     renshe.refresh_from_db()
     assert renshe.person_id is None
     pair.refresh_from_db()
-    assert pair.status == ReviewPair.Status.NON_MATCH
+    assert pair.status == CandidatePair.Status.NON_MATCH
 
 
 @pytest.mark.django_db
@@ -147,10 +147,10 @@ def test_another_county_can_neither_see_nor_decide_the_pair(
         do_decide_pair(approver_yinzhou, pair.pk, "match")
     client = Client()
     client.force_login(approver_yinzhou)
-    assert client.get(f"/linkage/review/{pair.pk}/").status_code == 404
-    assert "李建国" not in client.get("/linkage/review/").content.decode()
+    assert client.get(f"/linkage/candidates/{pair.pk}/").status_code == 404
+    assert "李建国" not in client.get("/linkage/candidates/").content.decode()
     pair.refresh_from_db()
-    assert pair.status == ReviewPair.Status.PENDING
+    assert pair.status == CandidatePair.Status.PENDING
 
 
 @pytest.mark.django_db
@@ -163,13 +163,13 @@ def test_the_queue_shows_counts_and_a_decision_comes_back_as_a_row(
     client = Client()
     client.force_login(approver_haishu)
 
-    page = client.get("/linkage/review/").content.decode()
+    page = client.get("/linkage/candidates/").content.decode()
     assert "待复核 " in page and "李建国" in page
-    evidence = client.get(f"/linkage/review/{pair.pk}/").content.decode()
+    evidence = client.get(f"/linkage/candidates/{pair.pk}/").content.decode()
     assert "逐项比较" in evidence and "姓名相同" in evidence
 
     row = client.post(
-        f"/linkage/review/{pair.pk}/decide/", {"decision": "non_match"}, HTTP_HX_REQUEST="true"
+        f"/linkage/candidates/{pair.pk}/decide/", {"decision": "non_match"}, HTTP_HX_REQUEST="true"
     )
     assert row.status_code == 200
     assert "不是同一人" in row.content.decode()

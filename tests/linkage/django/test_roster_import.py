@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from minzheng.core.idnumber import check_digit
 from minzheng.linkage.merge_import import HEADERS, ROSTER_SOURCE, import_roster
-from minzheng.linkage.models import ReviewPair, SourceRecord
+from minzheng.linkage.models import CandidatePair, SourceRecord
 from minzheng.registry.models import IdentityTag, Person
 
 TODAY = date(2026, 1, 1)
@@ -49,7 +49,7 @@ def _counts() -> tuple[int, int, int, int]:
         Person.objects.count(),
         IdentityTag.objects.count(),
         SourceRecord.objects.count(),
-        ReviewPair.objects.count(),
+        CandidatePair.objects.count(),
     )
 
 
@@ -72,7 +72,7 @@ def test_the_roster_reports_matched_new_and_doubtful_rows(
     tag = IdentityTag.objects.get(person=li, tag="dibian")
     assert (tag.source, tag.valid_from, tag.region_id) == (ROSTER_SOURCE, TODAY, "330203001001")
     assert not Person.objects.filter(name="张三").exists()
-    pair = ReviewPair.objects.get(status="pending")
+    pair = CandidatePair.objects.get(status="pending")
     assert pair.left_key == f"P{wang.pk}"
     assert pair.evidence["right"]["来源"] == "两线合一"
     assert SourceRecord.objects.get(pk=int(pair.right_key[1:])).identity == "dibian"
@@ -133,7 +133,7 @@ def test_the_import_page_documents_the_columns_and_the_menu_links_to_it(
     page = client.get("/linkage/roster/").content.decode()
     assert all(header in page for header in HEADERS)
     home = client.get("/").content.decode()
-    assert "/linkage/roster/" in home and "/linkage/review/" in home
+    assert "/linkage/roster/" in home and "/linkage/candidates/" in home
     approver = Client()
     approver.force_login(approver_haishu)
     # County approvers decide pairs but do not import rosters.
