@@ -41,7 +41,12 @@ def test_an_entry_cannot_be_deleted_through_the_model(entry: AuditEvent) -> None
     ["UPDATE core_auditevent SET summary = 'rewritten'", "DELETE FROM core_auditevent"],
 )
 def test_the_database_refuses_raw_update_and_delete(entry: AuditEvent, sql: str) -> None:
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+    refused = "audit log is append-only"
+    with (
+        pytest.raises(DatabaseError, match=refused),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(sql)
     entry.refresh_from_db()
     assert entry.summary == "" and AuditEvent.objects.count() == 1

@@ -202,7 +202,7 @@ def test_feed_rows_land_in_their_sources_partition_and_are_stored_once() -> None
     assert _where("verification_feedrecord", first.pk) == "verification_feedrecord_tax"
     other = FeedRecord.objects.create(source="new_source", row_key="k1", **row)
     assert _where("verification_feedrecord", other.pk) == "verification_feedrecord_pdefault"
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="duplicate key"), transaction.atomic():
         FeedRecord.objects.create(source="tax", row_key="k1", **row)
     FeedRecord.objects.bulk_create(
         [FeedRecord(source="tax", row_key="k1", **row)], ignore_conflicts=True

@@ -88,7 +88,7 @@ def test_stock_never_goes_below_zero(quilt: Any, li_on_dibao: Any, caseworker_na
     assert h.status == "pending" and PaymentLine.objects.count() == 0
     assert Stock.objects.get().quantity == 1
     # Whatever the code does, the database itself refuses a negative stock.
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="stock_never_negative"), transaction.atomic():
         Stock.objects.filter(pk=Stock.objects.get().pk).update(quantity=-1)
 
 

@@ -188,11 +188,24 @@ def test_unsealed_events_and_seals_stay_immutable(old_and_young: Any) -> None:
     do_archive(None, TODAY, root=old_and_young["root"])
     young = AuditEvent.objects.order_by("pk").first()
     assert young is not None
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+    log, seals = "audit log is append-only", "audit seals are append-only"
+    with (
+        pytest.raises(DatabaseError, match=log),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [young.pk])
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match=seals),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("UPDATE core_auditseal SET last_hash = 'x'")
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match=seals),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("DELETE FROM core_auditseal")
     assert AuditEvent.objects.filter(pk=young.pk).exists()
 
@@ -219,7 +232,7 @@ def test_a_failed_run_changes_nothing_and_leaves_no_folder(
 
     monkeypatch.setattr(retention.RetentionRun.objects, "create", broken)
     events = AuditEvent.objects.count()
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="磁盘已满"):
         do_archive(None, TODAY, root=old_and_young["root"])
     assert AuditEvent.objects.count() == events and AuditSeal.objects.count() == 0
     assert Application.objects.filter(pk=old_and_young["refused"].pk).exists()

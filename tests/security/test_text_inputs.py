@@ -78,5 +78,5 @@ def test_the_helpers_allow_line_breaks_and_tabs_in_notes() -> None:
     assert caught.value.message.startswith("备注：") and "U+007F" in caught.value.message
     clean = TypeAdapter(CleanText)
     assert clean.validate_python("李建国") == "李建国"
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="输入中含有不允许的空字符（NUL）"):
         clean.validate_python("李\x00")
