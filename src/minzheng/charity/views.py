@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
-from django.db.models import Sum
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -85,6 +88,14 @@ def recognise(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _project_total(model: type[Donation] | type[Expenditure]) -> Coalesce:
+    """The sum of a project's donations or expenditures, 0 when there are none."""
+    amount = DecimalField(max_digits=16, decimal_places=2)
+    rows = model.objects.filter(project=OuterRef("pk")).order_by().values("project")
+    total = rows.annotate(s=Sum("amount")).values("s")
+    return Coalesce(Subquery(total, output_field=amount), Value(Decimal(0)), output_field=amount)
+
+
 @requires(C)
 def charity_detail(request: HttpRequest, org_id: int) -> HttpResponse:
     user = staff_user(request)
@@ -92,11 +103,12 @@ def charity_detail(request: HttpRequest, org_id: int) -> HttpResponse:
     if not hasattr(org, "charity"):
         raise NotFound("该组织尚未认定为慈善组织")
     projects = Project.objects.filter(organisation=org)
-    by_project = []
-    for p in projects:
-        received = Donation.objects.filter(project=p).aggregate(s=Sum("amount"))["s"] or 0
-        spent = Expenditure.objects.filter(project=p).aggregate(s=Sum("amount"))["s"] or 0
-        by_project.append((p, received, spent))
+    # Each project's received and spent totals in the one query (not two per project).
+    totals = projects.annotate(
+        received=_project_total(Donation),
+        spent=_project_total(Expenditure),
+    )
+    by_project = [(p, p.received, p.spent) for p in totals]
     return render(
         request,
         "charity/charity_detail.html",
