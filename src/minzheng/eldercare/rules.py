@@ -17,6 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from minzheng.assistance.parameters import ParameterSet
+from minzheng.assistance.programmes import ProgrammeCode
 from minzheng.core.errors import ValidationFailed
 
 STANDARD = "GB/T 42195-2022《老年人能力评估规范》"
@@ -594,8 +595,8 @@ def meal_subsidy(
     gaoling_age, p_age = params.integer("eldercare.meal.gaoling_age")
     elderly_age, p_elderly = params.integer("eldercare.elderly_age")
     belongs = {
-        "tekun": "tekun" in held,
-        "dibao": "dibao" in held,
+        "tekun": ProgrammeCode.TEKUN in held,
+        "dibao": ProgrammeCode.DIBAO in held,
         "disabled": disabled,
         "gaoling": age >= gaoling_age,
         "elderly": age >= elderly_age,

@@ -17,6 +17,7 @@ from minzheng.accounts.roles import Capability
 from minzheng.applications.models import ReviewTask
 from minzheng.assistance.actions import do_start_gradual_exit
 from minzheng.assistance.models import Enrolment
+from minzheng.assistance.programmes import ProgrammeCode
 from minzheng.core import audit
 from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.models import AuditEvent
@@ -216,7 +217,7 @@ def _act(
                 )
                 done = (
                     f"已启动低边渐退，保留低边身份至{until}"
-                    if enrolment.programme == "dibian"
+                    if enrolment.programme == ProgrammeCode.DIBIAN
                     else f"已启动渐退，发放至{until}"
                 )
             else:

@@ -147,7 +147,7 @@ def do_complete_review(
             # 低边 has its own 渐退 period (dibian.gradual_exit.grace_months), like 低保.
             grace, used = queries.parameters_for(task.region_id, today).integer(
                 "dibian.gradual_exit.grace_months"
-                if enrolment.programme == "dibian"
+                if enrolment.programme == ProgrammeCode.DIBIAN
                 else "gradual_exit.grace_months"
             )
             do_start_gradual_exit(
