@@ -50,7 +50,8 @@ def test_an_approver_runs_the_batch_and_reads_a_households_discrepancy(
     page.wait_for_selector("#job-result")  # the polling fragment shows the end by itself
     assert "核对在保家庭 1 户，不符合 1 户" in page.inner_text("#job-result")
     page.reload()
-    page.click("#batch-results")
+    assert page.inner_text("#job-result-link") == "查看核对结果（1 户）"
+    page.click("#job-result-link")
     page.wait_for_selector("#batch-checks")
     row = page.locator("#batch-checks tbody tr").first
     assert "李建国" in row.inner_text() and "不符合" in row.inner_text()

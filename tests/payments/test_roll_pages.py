@@ -189,3 +189,31 @@ def test_another_countys_bank_file_cannot_be_downloaded(
     bank_file = BankFile.objects.get(roll=approved_march)
     response = _client(approver_yinzhou).get(f"/payments/bank-files/{bank_file.pk}/download/")
     assert response.status_code == 404
+
+
+def test_a_month_too_far_ahead_is_refused_with_a_message_and_nothing_queued(
+    dibao_li: Any, approver_haishu: Any
+) -> None:
+    from minzheng.core.clock import today
+    from minzheng.core.yearmonth import YearMonth
+
+    current = YearMonth.of(today())
+    client = _client(approver_haishu)
+    page = client.get("/payments/rolls/").content.decode()
+    assert "data-roll-generate novalidate" in page  # the server's message, not the input's check
+    client.post("/payments/rolls/generate/", {"county": "330203", "month": str(current + 2)})
+    assert f"发放月份不能晚于 {current + 1}" in client.get("/payments/rolls/").content.decode()
+    assert not Roll.objects.exists() and not Job.objects.exists()
+    client.post("/payments/rolls/generate/", {"county": "330203", "month": str(current + 1)})
+    assert Job.objects.get().params["month"] == str(current + 1)
+
+
+def test_the_roll_month_rule() -> None:
+    from minzheng.core.yearmonth import YearMonth
+    from minzheng.payments.rules import roll_month_refusal
+
+    assert roll_month_refusal(YearMonth(2027, 1), YearMonth(2026, 12)) == ""
+    assert roll_month_refusal(YearMonth(2026, 3), YearMonth(2026, 12)) == ""
+    assert roll_month_refusal(YearMonth(2027, 2), YearMonth(2026, 12)) == (
+        "发放月份不能晚于 2027-01（当前月份 2026-12 的下月）"
+    )

@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from minzheng.accounts.models import User
 from minzheng.accounts.scope import narrowed
-from minzheng.applications.models import Application
+from minzheng.applications.models import Application, ApplicationProgramme
 from minzheng.applications.rules import CLOSED_STEPS, OPEN_STEPS
 from minzheng.core.errors import ValidationFailed
 from minzheng.core.pii import ID_NUMBER, blind_index
@@ -67,7 +67,12 @@ def search_cases(user: User, s: CaseSearch) -> QuerySet[Application]:
             raise ValidationFailed("申请编号应为14位数字", code="bad_case_number")
         qs = qs.filter(pk=int(found.group(1)))
     if s.programme:
-        qs = qs.filter(lines__programme=s.programme)
+        # EXISTS, not a join: a join needs DISTINCT, and DISTINCT sorts every case in scope
+        # before the first page (2.2 s at 50,000 cases) instead of reading the date index.
+        lines = ApplicationProgramme.objects.filter(
+            application=OuterRef("pk"), programme=s.programme
+        )
+        qs = qs.filter(Exists(lines))
     if s.status == "open":
         qs = qs.filter(step__in=[x.value for x in OPEN_STEPS])
     elif s.status == "closed":
@@ -78,4 +83,5 @@ def search_cases(user: User, s: CaseSearch) -> QuerySet[Application]:
         qs = qs.filter(submitted_on__gte=s.submitted_from)
     if s.submitted_to:
         qs = qs.filter(submitted_on__lte=s.submitted_to)
-    return qs.distinct().select_related("applicant", "region").order_by("-submitted_on", "-id")
+    # The order follows the index `application_submitted_desc`: the first page reads 20 entries.
+    return qs.select_related("applicant", "region").order_by("-submitted_on", "-id")

@@ -33,7 +33,7 @@ def do_start_job(
     kind = kind_of(kind_code)
     if not actor.can(kind.capability):
         raise PermissionDenied("您的角色无权启动此后台任务")
-    check_params(params)
+    check_params(kind, params)
     region_code = kind.region(params)
     if kind.capability != Capability.MANAGE_USERS and not actor.covers(region_code):
         if region_code == "330200000000":

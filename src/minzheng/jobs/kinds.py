@@ -36,6 +36,8 @@ class JobKind:
     region: Callable[[dict[str, Any]], str]
     #: Where a finished job's result is seen (its roll, the review queue), if anywhere but here.
     result_link: Callable[[dict[str, Any]], tuple[str, str] | None] = lambda result: None
+    #: Whether it takes the pacing parameters (分块大小 chunk_size, 分块间暂停秒数 pause).
+    paced: bool = False
 
 
 CITY = "330200000000"
@@ -75,10 +77,16 @@ def _chunking(params: dict[str, Any]) -> dict[str, Any]:
     return options
 
 
-def check_params(params: dict[str, Any]) -> None:
-    """Refuse a bad month or pacing before anything is queued."""
+PACING = ("chunk_size", "pause")
+
+
+def check_params(kind: JobKind, params: dict[str, Any]) -> None:
+    """Refuse a bad month or pacing — or pacing for a kind that has none — before anything is
+    queued."""
     if "month" in params:
         _month(params)
+    if not kind.paced and any(name in params for name in PACING):
+        raise ValidationFailed(f"{kind.label}不使用分块大小和暂停秒数")
     _chunking(params)
 
 
@@ -221,6 +229,15 @@ def _monitor_link(result: dict[str, Any]) -> tuple[str, str] | None:
     return f"{reverse('monitoring:warning_list')}?month={month}&status=open", "查看预警"
 
 
+def _verification_link(result: dict[str, Any]) -> tuple[str, str] | None:
+    from django.urls import reverse
+
+    if not result.get("first_check") or not result.get("job"):
+        return None
+    address = f"{reverse('verification:batch_results')}?job={result['job']}"
+    return address, f"查看核对结果（{result.get('checked', 0)} 户）"
+
+
 def _import_link(result: dict[str, Any]) -> tuple[str, str] | None:
     from django.urls import reverse
 
@@ -247,6 +264,7 @@ def _run_verification_batch(job: Job, actor: User | None, progress: Progress) ->
     stored = do_check_enrolled(actor, county, day, progress=progress)
     failed = sum(not c.passed for c in stored)
     return {
+        "job": job.pk,
         "county": county,
         "as_of": day.isoformat(),
         "checked": len(stored),
@@ -285,7 +303,13 @@ KINDS: dict[str, JobKind] = {
     k.code: k
     for k in (
         JobKind(
-            "roll", "生成发放花名册", Capability.CASE_DATA, _run_roll, _county_region, _roll_link
+            "roll",
+            "生成发放花名册",
+            Capability.CASE_DATA,
+            _run_roll,
+            _county_region,
+            _roll_link,
+            paced=True,
         ),
         JobKind("roll_all", "全市花名册准备", Capability.MANAGE_USERS, _run_rolls_all, _city),
         JobKind("monitor", "动态监测", Capability.APPROVE, _run_monitor, _city, _monitor_link),
@@ -295,6 +319,7 @@ KINDS: dict[str, JobKind] = {
             Capability.APPROVE,
             _run_verification_batch,
             _county_region,
+            _verification_link,
         ),
         JobKind(
             "linkage", "多重身份识别", Capability.CASE_DATA, _run_linkage, _city, _linkage_link

@@ -13,7 +13,7 @@ from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
 from minzheng.core.errors import DomainError, PermissionDenied, ValidationFailed
 from minzheng.jobs import actions
-from minzheng.jobs.kinds import KINDS, LABELS
+from minzheng.jobs.kinds import KINDS, LABELS, PACING
 from minzheng.jobs.models import Job, Schedule
 from minzheng.jobs.schedules import DEFAULT_BY_CODE, due_period
 from minzheng.regions.models import Level, Region
@@ -76,7 +76,8 @@ def _start(request: HttpRequest, user: User) -> Job:
         params["month"] = request.POST["month"].strip()
     if kind in ("roll", "verification_batch"):
         params["county"] = request.POST.get("county", "")
-        for pacing in ("chunk_size", "pause"):
+    if kind in KINDS and KINDS[kind].paced:  # only the kinds that use the pacing take it
+        for pacing in PACING:
             if request.POST.get(pacing, "").strip():
                 params[pacing] = request.POST[pacing].strip()
     upload = request.FILES.get("file")

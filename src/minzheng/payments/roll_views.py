@@ -102,9 +102,15 @@ def roll_generate(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     month_text = request.POST.get("month", "").strip()
     try:
-        YearMonth.parse(month_text)
+        month = YearMonth.parse(month_text)
     except ValueError:
         messages.error(request, "发放月份格式应为 YYYY-MM，如 2026-03")
+        return redirect("payments:roll_list")
+    from minzheng.core.clock import today
+    from minzheng.payments.rules import roll_month_refusal
+
+    if refusal := roll_month_refusal(month, YearMonth.of(today())):
+        messages.error(request, refusal)
         return redirect("payments:roll_list")
     try:
         county = roll_county(user, request.POST.get("county", ""))

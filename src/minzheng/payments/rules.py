@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from minzheng.assistance.parameters import ParameterSet
 from minzheng.core.money import ZERO, Rounding, round_money
+from minzheng.core.yearmonth import YearMonth
 
 HUNDRED = Decimal(100)
 
@@ -77,3 +78,16 @@ def recovery_instalment_fen(total_fen: int, recovered_fen: int, instalments: int
     if outstanding <= 0:
         return 0
     return min(outstanding, -(-total_fen // instalments))
+
+
+# How far ahead of the platform's month a roll may be made: next month's roll is prepared in
+# this one (the demo's whole walk does that). Illustrative parameter, not from a policy source.
+ROLL_MONTHS_AHEAD = 1
+
+
+def roll_month_refusal(month: YearMonth, current: YearMonth) -> str:
+    """Why a roll cannot be made for `month` in `current` (the platform's month); "" when it can."""
+    latest = current + ROLL_MONTHS_AHEAD
+    if month > latest:
+        return f"发放月份不能晚于 {latest}（当前月份 {current} 的下月）"
+    return ""
