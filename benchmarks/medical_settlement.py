@@ -307,7 +307,7 @@ def main() -> int:
             env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:
-            deadline = time.time() + 60
+            deadline = time.time() + 180  # a loaded machine starts Django slowly
             while True:
                 try:
                     conn = http.client.HTTPConnection(HOST, args.port, timeout=2)
