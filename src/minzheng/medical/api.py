@@ -56,19 +56,24 @@ _tokens_lock = threading.Lock()
 
 class HospitalToken(PartnerToken):
     def authenticate(self, request: HttpRequest, token: str) -> ApiClient | None:
-        digest = hash_token(token)
-        now = time.monotonic()
-        with _tokens_lock:
-            hit = _tokens.get(digest)
-        if hit is not None and now - hit[0] < TOKEN_CACHE_SECONDS and hit[1].usable:
-            return hit[1]
-        client = super().authenticate(request, token)
-        with _tokens_lock:
-            if client is None:
-                _tokens.pop(digest, None)
-            else:
-                _tokens[digest] = (now, client)
-        return client
+        return client_for_token(token, request)
+
+
+def client_for_token(token: str, request: HttpRequest | None = None) -> ApiClient | None:
+    """The active, usable client of this bearer token, kept `TOKEN_CACHE_SECONDS` per process."""
+    digest = hash_token(token)
+    now = time.monotonic()
+    with _tokens_lock:
+        hit = _tokens.get(digest)
+    if hit is not None and now - hit[0] < TOKEN_CACHE_SECONDS and hit[1].usable:
+        return hit[1]
+    client = PartnerToken().authenticate(request or HttpRequest(), token)
+    with _tokens_lock:
+        if client is None:
+            _tokens.pop(digest, None)
+        else:
+            _tokens[digest] = (now, client)
+    return client
 
 
 def clear_token_cache() -> None:
@@ -106,7 +111,11 @@ def settlement_answer(s: Settlement) -> dict[str, Any]:
     auth=[HospitalToken()],
 )
 def settle(request: HttpRequest, body: SettlementIn) -> dict[str, Any]:
-    client = _client(request)
+    return settle_for(_client(request), body)
+
+
+def settle_for(client: ApiClient, body: SettlementIn) -> dict[str, Any]:
+    """The settlement's answer; shared with the lean entry (`medical.fastpath`)."""
     try:
         visit_kind = VisitKind(body.visit_kind)
     except ValueError:
