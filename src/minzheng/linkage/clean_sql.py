@@ -2,15 +2,16 @@
 
 `prepare_records` (normalize.py) hands every distinct raw value of a column to one SQL query
 here. The rules are those of the scalar functions in normalize.py, pinyin.py and address.py
-(which stay, for single records and for the other apps); `tests/linkage/test_clean_sql.py`
-checks that both give identical columns on the benchmark's noise kinds.
+(which stay, for single records and for the other apps); 
+`tests/linkage/test_clean_sql_matches_the_scalar_rules.py` checks that both give identical
+columns on the benchmark's noise kinds and on edge cases.
 
-- half-width: `translate` with the full-width block;
+- half-width: `translate` with the full-width block, only on rows holding a full-width character;
 - whitespace: a character class of every character `str.isspace` accepts (RE2's `\\s` is ASCII);
-- traditional → simplified: OpenCC's own character table (TSCharacters.txt) through `translate`,
-  only for strings that hold a character OpenCC would change. OpenCC also has 277 phrases
-  (TSPhrases.txt) matched longest-first; the rare strings that contain one go through OpenCC
-  itself, so the result is OpenCC's to the character;
+- traditional → simplified: strings that hold a character OpenCC would change are split into
+  characters, joined with OpenCC's own character table (TSCharacters.txt) and put together
+  again. OpenCC also has 277 phrases (TSPhrases.txt) matched longest-first; the rare strings
+  that contain one go through OpenCC itself, so the result is OpenCC's to the character;
 - pinyin: a character → toneless pinyin table built once per distinct character from pypinyin
   (`pinyin.char_pinyin`), joined on the characters of each name (`unnest` + `string_agg`), with
   the surname table in front;

@@ -1,9 +1,9 @@
 """Bring department records to one form before they are compared.
 
 Every field has a scalar function (easy to test and to reuse on a single record) and
-`prepare_records` applies them to a whole table. It maps each *distinct* raw value once and
-broadcasts the result with `pandas.factorize`: names, birth dates, ID numbers and addresses repeat
-across departments, so a million records cost far fewer than a million Python calls.
+`prepare_records` applies the same rules to a whole table: each column's *distinct* raw values
+(`pandas.factorize`) go through one DuckDB query (`clean_sql.py`) and the result is broadcast
+back to the rows.
 """
 
 from __future__ import annotations
