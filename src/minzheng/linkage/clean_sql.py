@@ -2,7 +2,7 @@
 
 `prepare_records` (normalize.py) hands every distinct raw value of a column to one SQL query
 here. The rules are those of the scalar functions in normalize.py, pinyin.py and address.py
-(which stay, for single records and for the other apps); 
+(which stay, for single records and for the other apps);
 `tests/linkage/test_clean_sql_matches_the_scalar_rules.py` checks that both give identical
 columns on the benchmark's noise kinds and on edge cases.
 
