@@ -1,15 +1,14 @@
 """Bring department records to one form before they are compared.
 
 Every field has a scalar function (easy to test and to reuse on a single record) and
-`prepare_records` applies them to a whole table. It maps each *distinct* raw value once and
-broadcasts the result with `pandas.factorize`: names, birth dates, ID numbers and addresses repeat
-across departments, so a million records cost far fewer than a million Python calls.
+`prepare_records` applies the same rules to a whole table: each column's *distinct* raw values
+(`pandas.factorize`) go through one DuckDB query (`clean_sql.py`) and the result is broadcast
+back to the rows.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -20,8 +19,7 @@ import numpy as np
 import pandas as pd
 
 from minzheng.core import idnumber
-from minzheng.linkage.address import canonical_address, parse_address, strip_city_prefix
-from minzheng.linkage.pinyin import name_pinyin, split_surname
+from minzheng.linkage.address import canonical_address, strip_city_prefix
 
 RECORD_COLUMNS: tuple[str, ...] = (
     "record_id",
@@ -207,17 +205,6 @@ class _Distinct:
         result: np.ndarray[Any, Any] = table[self.codes]
         return result
 
-    def map(self, func: Callable[[Any], Any]) -> np.ndarray[Any, Any]:
-        return self.broadcast([func(value) for value in self.values])
-
-
-def _map_distinct(values: pd.Series | np.ndarray[Any, Any], func: Callable[[Any], Any]) -> Any:
-    return _Distinct(values).map(func)
-
-
-def _iso(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
 
 def prepare_records(records: pd.DataFrame, *, today: date) -> pd.DataFrame:
     """The comparison table: one row per record, every field normalised and derived.
@@ -225,26 +212,33 @@ def prepare_records(records: pd.DataFrame, *, today: date) -> pd.DataFrame:
     Missing columns among the eight input columns are treated as empty. Birth date and sex are
     taken from the ID number when the record itself leaves them empty. `today` bounds the birth
     dates an ID number may carry.
+
+    Each column's distinct raw values are cleaned by one DuckDB query (`clean_sql`), with the
+    rules of the scalar functions above, and broadcast back to the rows.
     """
+    from minzheng.linkage import clean_sql
+
     frame = records.reindex(columns=list(RECORD_COLUMNS))
     out = pd.DataFrame(index=frame.index)
     out["record_id"] = frame["record_id"].astype(str)
-    out["source"] = _map_distinct(frame["source"], _clean_text)
+    sources = _Distinct(frame["source"])
+    out["source"] = sources.broadcast(clean_sql.clean_texts(sources.values))
 
-    names = _map_distinct(frame["name"], normalize_name)
-    out["name"] = names
-    name_series = pd.Series(names, index=frame.index)
-    out["name_pinyin"] = _map_distinct(name_series, name_pinyin)
-    out["surname"] = _map_distinct(name_series, lambda name: split_surname(name)[0])
+    raw_names = _Distinct(frame["name"])
+    names, pinyins, surnames = clean_sql.clean_names(raw_names.values)
+    out["name"] = raw_names.broadcast(names)
+    out["name_pinyin"] = raw_names.broadcast(pinyins)
+    out["surname"] = raw_names.broadcast(surnames)
 
     raw_ids = _Distinct(frame["id_number"])
-    ids = [prepare_id_number(raw, today=today) for raw in raw_ids.values]
-    out["id_number"] = raw_ids.broadcast([item.number for item in ids])
-    out["id_valid"] = raw_ids.broadcast([item.valid for item in ids]).astype(bool)
-    id_birth = raw_ids.broadcast([_iso(item.birth_date) for item in ids])
-    id_sex = raw_ids.broadcast([item.sex for item in ids])
+    ids = clean_sql.clean_id_numbers(raw_ids.values, today=today)
+    out["id_number"] = raw_ids.broadcast(ids["number"])
+    out["id_valid"] = raw_ids.broadcast(ids["valid"]).astype(bool)  # missing: None → False
+    id_birth = raw_ids.broadcast(ids["birth"])
+    id_sex = raw_ids.broadcast(ids["sex"])
 
-    stated_birth = _map_distinct(frame["birth_date"], lambda raw: _iso(normalize_date(raw)))
+    raw_births = _Distinct(frame["birth_date"])
+    stated_birth = raw_births.broadcast(clean_sql.clean_dates(raw_births.values))
     # A valid ID number's birth date is the registered one: a stated date that disagrees with it
     # (day and month swapped, a typo) is the clerk's error. Otherwise the stated date comes first.
     from_id = out["id_valid"].to_numpy() & ~pd.isna(id_birth)
@@ -253,24 +247,17 @@ def prepare_records(records: pd.DataFrame, *, today: date) -> pd.DataFrame:
     )
     out["birth_year"] = out["birth_date"].str.slice(0, 4)
 
-    stated_sex = _map_distinct(frame["sex"], normalize_sex)
+    raw_sexes = _Distinct(frame["sex"])
+    stated_sex = raw_sexes.broadcast(clean_sql.clean_sexes(raw_sexes.values))
     out["sex"] = np.where(pd.isna(stated_sex), id_sex, stated_sex)
 
-    out["phone"] = _map_distinct(frame["phone"], normalize_phone)
+    raw_phones = _Distinct(frame["phone"])
+    out["phone"] = raw_phones.broadcast(clean_sql.clean_phones(raw_phones.values))
     phone_counts = out["phone"].map(out["phone"].value_counts())
     out["phone_block"] = out["phone"].where(phone_counts <= SHARED_PHONE_BLOCK_LIMIT)
 
     raw_addresses = _Distinct(frame["address"])
-    addresses = [normalize_address(raw) for raw in raw_addresses.values]
-    parsed = [None if text is None else parse_address(text) for text in addresses]
-    out["address"] = raw_addresses.broadcast(addresses)
-    for part, column in (
-        ("county", "county"),
-        ("township", "township"),
-        ("road", "road"),
-        ("number", "house_number"),
-    ):
-        out[column] = raw_addresses.broadcast(
-            [None if item is None else getattr(item, part) for item in parsed]
-        )
+    addresses = clean_sql.clean_addresses(raw_addresses.values)
+    for column in ("address", "county", "township", "road", "house_number"):
+        out[column] = raw_addresses.broadcast(addresses[column])
     return out.reset_index(drop=True)
