@@ -277,3 +277,35 @@ def test_verify_of_a_folder_that_is_no_archive_exits_2(
 ) -> None:
     assert main(["retention", "verify", str(tmp_path)]) == 2
     assert "不是归档目录" in capsys.readouterr().err
+
+
+def test_replayed_events_carry_their_dates_and_the_chain_stays_whole(old_and_young: Any) -> None:
+    """Events written inside `clock.dated` (the history replay) carry the replayed day, even when
+    written after younger events: the seal takes the id prefix before the first young event, so
+    the chain (over ids) stays whole, and a later run seals the replayed ones in id order."""
+    from minzheng.core import clock
+
+    young = audit.record(None, AuditEvent.Action.UPDATE, "test", "young", summary="今天的事件")
+    with clock.dated(date(2020, 5, 6)):
+        replayed = audit.record(None, AuditEvent.Action.UPDATE, "test", "r", summary="回放事件")
+    assert replayed.pk > young.pk
+    assert replayed.at == datetime(2020, 5, 6, 10, tzinfo=SH)
+    assert AuditEvent.objects.get(pk=replayed.pk).at == datetime(2020, 5, 6, 10, tzinfo=SH)
+    assert young.at > replayed.at  # ids and times no longer in step
+
+    run = do_archive(None, TODAY, root=old_and_young["root"])
+    assert run.counts["audit_events"] == 5  # the 2020 prefix; the replayed event waits
+    assert AuditEvent.objects.filter(pk=replayed.pk).exists()
+    assert verify_archive(Path(run.folder)).ok and verify_seals() == []
+
+    later = do_archive(None, date(2060, 1, 1), root=old_and_young["root"])
+    assert not AuditEvent.objects.filter(pk__in=(young.pk, replayed.pk)).exists()
+    with gzip.open(Path(later.folder) / AUDIT, "rt", encoding="utf-8") as stream:
+        events = [json.loads(line)["event"] for line in stream]
+    ids = [e["id"] for e in events]
+    assert ids == sorted(ids) and replayed.pk in ids
+    stamped = next(e for e in events if e["id"] == replayed.pk)["at"]
+    assert datetime.fromisoformat(stamped) == datetime(2020, 5, 6, 10, tzinfo=SH)
+    report = verify_archive(Path(later.folder))
+    assert report.ok, report.problems
+    assert verify_seals() == []

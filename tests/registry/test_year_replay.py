@@ -31,7 +31,9 @@ def _counts() -> dict[str, int]:
         PaymentLine,
         PriceIndex,
         Roll,
+        TemporaryCase,
     )
+    from minzheng.registry.models import ChangeRequest, Membership, PersonVersion
 
     return {
         model.__name__: model.objects.count()
@@ -47,6 +49,10 @@ def _counts() -> dict[str, int]:
             PaymentLine,
             PriceIndex,
             Roll,
+            ChangeRequest,
+            TemporaryCase,
+            Membership,
+            PersonVersion,
         )
     }
 
@@ -89,6 +95,11 @@ def test_a_year_replayed_pays_each_month_the_enrolments_active_then_and_twice_is
 
     report = replayed_year.as_dict()
     assert report["replayed"] == 12 and report["skipped"] == 0
+    # The seed's caseload was already assisted when 2020 began: January pays all of it.
+    from minzheng.assistance.models import Enrolment
+
+    seeded = Enrolment.objects.filter(source_application_id__isnull=True)
+    assert seeded.exists() and not seeded.filter(start_month__gte=date(2020, 1, 1)).exists()
     assert AuditEvent.objects.filter(object_type=HISTORY_EVENT).count() == 12
 
     # Every month's rolls were approved by a county approver (not the maker) and exported.
@@ -127,6 +138,7 @@ def test_a_year_replayed_pays_each_month_the_enrolments_active_then_and_twice_is
     assert report["failed_transfers"] - len(left) == report["reissued"]
 
     _price_subsidy_launched_nine_times_doubled_march_to_june()
+    _change_requests_and_temporary_cases_on_their_dates(report)
 
     # A second run adds nothing.
     before = _counts()
@@ -170,6 +182,50 @@ def _price_subsidy_launched_nine_times_doubled_march_to_june() -> None:
     paid = Decimal(compared["spending"]["price_subsidy"]["paid_here"])
     assert paid == Decimal(sum(subsidy.values_list("amount_fen", flat=True))) / 100
     assert set(compared["spending"]) == {"dibao", "tekun", "price_subsidy"}
+
+
+def _change_requests_and_temporary_cases_on_their_dates(report: dict[str, Any]) -> None:
+    from zoneinfo import ZoneInfo
+
+    from minzheng.core.models import AuditEvent
+    from minzheng.payments.models import PaymentLine, TemporaryCase
+    from minzheng.registry.models import ChangeRequest
+
+    sh = ZoneInfo("Asia/Shanghai")
+    # One 变更户主 a month approved, every third month a 减少成员 rejected — on days 8 and 10.
+    assert report["changes_approved"] == 12 and report["changes_rejected"] == 4
+    requests = ChangeRequest.objects.order_by("submitted_at")
+    assert requests.count() == report["change_requests"] == 16
+    for change in requests:
+        submitted = change.submitted_at.astimezone(sh)
+        assert (submitted.year, submitted.day, submitted.hour) == (2020, 8, 10)
+        assert change.reviewed_at is not None
+        assert change.reviewed_at.astimezone(sh).date() == submitted.date().replace(day=10)
+        if change.kind == ChangeRequest.Kind.CHANGE_HEAD:
+            assert change.status == ChangeRequest.Status.APPROVED
+            assert change.household.head_id == change.payload["new_head_id"]
+        else:
+            assert change.status == ChangeRequest.Status.REJECTED
+    assert sorted({c.submitted_at.astimezone(sh).month for c in requests}) == list(range(1, 13))
+
+    # 临时救助: a migrant a month, recorded on the 15th, approved for that month, paid by the next
+    # month's roll (December's waits for January's).
+    cases = TemporaryCase.objects.order_by("created_at")
+    assert cases.count() == report["temporary_cases"] == 12
+    assert {c.status for c in cases} == {TemporaryCase.Status.APPROVED}
+    assert [c.approved_month for c in cases] == [date(2020, m, 1) for m in range(1, 13)]
+    assert {c.created_at.astimezone(sh).day for c in cases} == {15}
+    paid = PaymentLine.objects.filter(kind="temporary", source="t")
+    assert sorted(paid.values_list("roll__month", flat=True)) == [
+        date(2020, m, 1) for m in range(2, 13)
+    ]
+
+    # The audit trail records it on the replayed dates.
+    for kind in ("change_request", "temporary_case", HISTORY_EVENT):
+        years = {e.at.astimezone(sh).year for e in AuditEvent.objects.filter(object_type=kind)}
+        assert years == {2020}, kind
+    marker = AuditEvent.objects.get(object_type=HISTORY_EVENT, object_id="2020-03")
+    assert marker.at.astimezone(sh) == datetime(2020, 3, 31, 10, tzinfo=sh)
 
 
 def _individual_enrolments() -> list[int]:

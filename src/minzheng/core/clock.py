@@ -81,6 +81,21 @@ def now() -> datetime:
     return timezone.now() + timedelta(days=offset_days())
 
 
+def replayed() -> date | None:
+    """The replayed day inside `dated`, else None."""
+    return _dated.get()
+
+
+def stamp() -> datetime:
+    """When a record is written: the replayed day's 10:00 inside `dated` (the history replay), else
+    the real time — never the demo offset, so a demo's own records keep the machine's time. The
+    default of the audit trail's `at` and of the other "written at" columns the replay fills."""
+    replayed_day = _dated.get()
+    if replayed_day is not None:
+        return timezone.make_aware(datetime.combine(replayed_day, time(REPLAY_HOUR)))
+    return timezone.now()
+
+
 def set_demo_date(day: date) -> int:
     """Set the platform's date (demo mode only); returns the offset in days. The date may not go
     back before the real date: the records already written would then lie in the future."""

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 
+from minzheng.core import clock
 from minzheng.core.errors import DomainError
 
 
@@ -49,7 +50,9 @@ class AuditEvent(models.Model):
         APPROVE = "approve", "审批"
         KEY_ROTATION = "key_rotation", "密钥轮换"
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When it happened: the real time, or inside `core.clock.dated` (the history replay) the
+    # replayed day — the hash chain (`core.auditchain`) runs over ids, so it does not care.
+    at = models.DateTimeField(default=clock.stamp, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

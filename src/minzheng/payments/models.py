@@ -15,6 +15,7 @@ from django.db import models
 
 from minzheng.accounts.roles import Capability
 from minzheng.accounts.scope import RegionScopedQuerySet, ScopedActor
+from minzheng.core import clock
 from minzheng.core.errors import DomainError
 from minzheng.core.models import EncryptedTextField
 from minzheng.core.money import FEN
@@ -293,7 +294,7 @@ class TemporaryCase(SealedPii, models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approved_month = models.DateField("批准月份", null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.stamp)  # replayed day in `dated`
 
     objects: ClassVar[TemporaryCaseQuerySet] = TemporaryCaseQuerySet.as_manager()  # type: ignore[assignment]
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from minzheng.accounts.models import User
 from minzheng.accounts.permissions import require
 from minzheng.accounts.roles import Capability
-from minzheng.core import audit
+from minzheng.core import audit, clock
 from minzheng.core.errors import NotFound, PermissionDenied, ValidationFailed
 from minzheng.core.idnumber import parse as parse_id_number
 from minzheng.core.models import AuditEvent
@@ -470,7 +470,7 @@ def do_approve_change_request(
         before = {"household": _household_state(household)}
         if other is not None:
             before["other_household"] = _household_state(other)
-        now = timezone.now()
+        now = clock.stamp()  # the replayed day inside `clock.dated` (history replay)
         applier = changes.Applier(change, actor, now, timezone.localdate(now))
         applier.apply(household, other)
         for touched in Household.objects.filter(pk__in=applier.touched):
@@ -510,7 +510,7 @@ def do_reject_change_request(
         change = _pending_for_review(actor, change_id)
         change.status = ChangeRequest.Status.REJECTED
         change.reviewed_by = actor
-        change.reviewed_at = timezone.now()
+        change.reviewed_at = clock.stamp()
         change.review_comment = comment[:300]
         change.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
         audit.record(

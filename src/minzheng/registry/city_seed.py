@@ -65,7 +65,11 @@ CITY = "330200"
 CHUNK_PERSONS = 600_000
 FACTS_FROM = date(2020, 1, 1)  # illustrative: when the economic facts were verified
 ADL_ASSESSED_ON = date(2020, 6, 15)  # illustrative
-ENROLLED_FROM_MONTHS = (2015 * 12, 2020 * 12 + 10)  # illustrative first months, 2015-01 … 2020-11
+# Illustrative first months of the seeded enrolments, 2015-01 … 2019-12: the seed is the caseload
+# as it stood when 2020 began (the article's year pays it from January); the year's new cases come
+# from the replayed applications (`registry/year.py`). Never before the beneficiary joined the
+# household (`_enrolled_from`).
+ENROLLED_FROM_MONTHS = (2015 * 12, 2020 * 12)
 ADL_ITEMS = ("eating", "dressing", "transfer", "toileting", "walking_indoors", "bathing")
 SUPPORTER_GIVEN = ("建军", "海燕", "立波", "丽娟", "志强", "晓燕", "国栋", "春燕")  # illustrative
 
@@ -722,6 +726,23 @@ def _write_people(
     )
 
 
+def _enrolled_from(months: IntArray, data: SyntheticRegistry, facts: EconomicFacts) -> IntArray:
+    """Ordinals of each household's first assisted month: the facts' own date (渐退 households were
+    on 低保 since `facts.enrolled_from`), else the drawn month — but never before the head joined
+    the household (a head born later starts the month after birth)."""
+    start_day = _first_days(months)
+    start_day = np.where(facts.enrolled_from > 0, facts.enrolled_from, start_day)
+    joined = np.maximum(data.birth_ordinal, MEMBERSHIPS_FROM.toordinal())[data.household_head]
+    first_after = _first_days(_months_of(joined) + 1)
+    return np.where(start_day < joined, first_after, start_day).astype(np.int64)
+
+
+def _months_of(ordinals: IntArray) -> IntArray:
+    """year × 12 + month − 1 of each day ordinal."""
+    days = (np.asarray(ordinals, dtype=np.int64) - _EPOCH).astype("datetime64[D]")
+    return np.asarray(days.astype("datetime64[M]").astype(np.int64) + 1970 * 12, dtype=np.int64)
+
+
 def _rows(n: int, value: Any) -> list[Any]:
     return [value] * n
 
@@ -829,9 +850,7 @@ def _write_decisions(
     H = data.households
     hh = data.household
     head = data.household_head
-    start = rng.integers(*ENROLLED_FROM_MONTHS, H)
-    start_day = _first_days(start)
-    start_day = np.where(facts.enrolled_from > 0, facts.enrolled_from, start_day[:H])
+    start_day = _enrolled_from(rng.integers(*ENROLLED_FROM_MONTHS, H), data, facts)
     route = result.dibao_route
     counted = economy.counted(data.relationship)
     single = result.single_person_eligible

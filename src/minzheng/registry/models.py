@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from minzheng.accounts.scope import RegionScopedQuerySet
+from minzheng.core import clock
 from minzheng.core.models import EncryptedTextField
 from minzheng.core.pii import SealedPii
 from minzheng.regions.models import Region
@@ -331,7 +332,7 @@ class ChangeRequest(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="提交人", on_delete=models.PROTECT, related_name="+"
     )
-    submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
+    submitted_at = models.DateTimeField("提交时间", default=clock.stamp)  # replayed day in `dated`
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="审核人",

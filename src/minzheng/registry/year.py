@@ -12,6 +12,8 @@ on its own dates (`core.clock.dated`), calling the same `do_*` actions staff cal
 | 5 | each county's roll made by the scheduled job | `jobs.actions.run_system_job("roll")` |
 | 6 | approved by the county approver (not the maker), payees' accounts registered, bank file | `do_approve_roll`, `do_register_bank_account`, `do_export_bank_file` |
 | 12 | the bank's return: all paid but a few planted failures (账号错误) | `do_import_bank_return` |
+| 8–10 | a household change request (变更户主) approved by the county; every third month one (减少成员) rejected | `do_submit_change_request`, `do_approve_change_request`, `do_reject_change_request` |
+| 15–17 | 临时救助 for a migrant outside the registry, approved by the county (paid by next month's roll) | `do_create_temporary_case`, `do_decide_temporary_case` |
 
 Every step writes its own audit events; a finished month writes one `history_month` event, and a
 second run skips the months it finds (each step is also safe to repeat after an interruption).
@@ -26,12 +28,13 @@ from __future__ import annotations
 import time as time_module
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.accounts.scope import region_q
@@ -78,6 +81,10 @@ class MonthReport:
     approved: int = 0
     refused: int = 0
     price_subsidy: str = ""
+    change_requests: int = 0
+    changes_approved: int = 0
+    changes_rejected: int = 0
+    temporary_cases: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -106,6 +113,10 @@ class HistoryReport:
             "applications_approved": sum(m.approved for m in done),
             "applications_refused": sum(m.refused for m in done),
             "price_subsidy_launches": sum(1 for m in done if m.price_subsidy),
+            "change_requests": sum(m.change_requests for m in done),
+            "changes_approved": sum(m.changes_approved for m in done),
+            "changes_rejected": sum(m.changes_rejected for m in done),
+            "temporary_cases": sum(m.temporary_cases for m in done),
             "seconds": round(self.seconds, 1),
         }
 
@@ -358,6 +369,143 @@ def applications_for_month(month: YearMonth, report: MonthReport, *, open_month:
         report.approved += 1
 
 
+def _quiet_households() -> Any:
+    """Open households of two or more members with no application, enrolment or identity tag —
+    their changes do not touch anyone's assistance."""
+    from minzheng.registry.models import Household
+
+    return (
+        Household.objects.filter(closed_on__isnull=True, head__isnull=False)
+        .exclude(applications__isnull=False)
+        .exclude(enrolments__isnull=False)
+        .exclude(memberships__person__identity_tags__isnull=False)
+        .annotate(n=Count("memberships", filter=Q(memberships__valid_to__isnull=True)))
+        .filter(n__gte=2)
+    )
+
+
+def change_requests_for_month(month: YearMonth, report: MonthReport) -> None:
+    """A household change a month through the maker–checker pages' actions: on day 8 the township
+    caseworker asks to make the spouse (or another adult member) head — the former head has moved
+    into care; the county approver approves on day 10. Every third month a request to remove a
+    member comes without the 户口迁移证明 and is rejected."""
+    from minzheng.registry.actions import (
+        do_approve_change_request,
+        do_reject_change_request,
+        do_submit_change_request,
+    )
+    from minzheng.registry.changes import current_members
+    from minzheng.registry.models import ChangeRequest, Household, Relationship
+
+    if ChangeRequest.objects.filter(
+        submitted_at__gte=_month_start(month), submitted_at__lt=_month_start(month + 1)
+    ).exists():
+        return  # the month already has its change requests (a resumed run)
+    n = _ordinal(month)
+    pool = list(_quiet_households().order_by("id").values_list("id", flat=True)[:200])
+    if not pool:
+        return
+    plans = [("head", pool[n % len(pool)])]
+    if n % 3 == 0 and len(pool) > 1:
+        plans.append(("remove", pool[(n * 7 + 1) % len(pool)]))
+    for plan, household_id in plans:
+        household = Household.objects.get(pk=household_id)
+        members = current_members(household)
+        others = [m for pid, m in sorted(members.items()) if pid != household.head_id]
+        if not others:
+            continue
+        chosen = next((m for m in others if m.relationship == Relationship.SPOUSE), others[0])
+        caseworker = _caseworker(household.region_id)
+        approver = _approver(_county_of_village(household.region_id))
+        with clock.dated(_day(month, 8)):
+            if plan == "head":
+                change = do_submit_change_request(
+                    caseworker,
+                    kind=ChangeRequest.Kind.CHANGE_HEAD,
+                    household_id=household.pk,
+                    payload={
+                        "new_head_id": chosen.person_id,
+                        "former_head_relationship": "spouse"
+                        if chosen.relationship == Relationship.SPOUSE
+                        else "parent",
+                    },
+                    reason="原户主入住养老机构，由家庭成员担任户主",
+                )
+            else:
+                change = do_submit_change_request(
+                    caseworker,
+                    kind=ChangeRequest.Kind.REMOVE_MEMBER,
+                    household_id=household.pk,
+                    payload={"person_id": chosen.person_id},
+                    reason="成员户口迁出本市",
+                )
+        report.change_requests += 1
+        with clock.dated(_day(month, 10)):
+            if plan == "head":
+                do_approve_change_request(approver, change.pk, comment="材料齐全，同意变更")
+                report.changes_approved += 1
+            else:
+                do_reject_change_request(
+                    approver, change.pk, comment="未提供户口迁移证明，请补齐材料后重新提交"
+                )
+                report.changes_rejected += 1
+
+
+def _month_start(month: YearMonth) -> datetime:
+    """Midnight of the month's first day, local time (the replay's records are stamped 10:00)."""
+    return timezone.make_aware(datetime.combine(month.first_day(), time(0)))
+
+
+def temporary_cases_for_month(month: YearMonth, report: MonthReport) -> None:
+    """临时救助 (the article's X) for a migrant outside the registry (`economy.migrants`): the
+    township caseworker records it on day 15, the county approver approves it on day 17 for this
+    month — the next month's roll pays it."""
+    import numpy as np
+
+    from minzheng.assistance.policy import load_policy
+    from minzheng.assistance.queries import parameter_set
+    from minzheng.payments.actions import do_create_temporary_case, do_decide_temporary_case
+    from minzheng.payments.models import TemporaryCase
+    from minzheng.registry import economy
+
+    if TemporaryCase.objects.filter(
+        created_at__gte=_month_start(month), created_at__lt=_month_start(month + 1)
+    ).exists():
+        return  # the month already has its case (a resumed run)
+    n = _ordinal(month)
+    townships = list(Region.objects.filter(level=Level.TOWNSHIP).order_by("code"))
+    if not townships:
+        return
+    caseworkers = [
+        u
+        for u in User.objects.filter(role="township_caseworker", is_active=True).order_by("id")
+        if u.region_id
+    ]
+    township = (
+        Region.objects.get(pk=caseworkers[0].region_id)
+        if caseworkers
+        else townships[n % len(townships)]
+    )
+    caseworker = staff("township_caseworker", township.code, f"{township.name}经办员")
+    approver = _approver(Region.objects.get(pk=full_code(county_of(township.code))))
+    migrant = economy.migrants(np.random.default_rng([2020, 7, n]), 1)[0]
+    with clock.dated(_day(month, 15)):
+        standard = load_policy(parameter_set(county_of(township.code), clock.today())).standard
+        case = do_create_temporary_case(
+            caseworker,
+            region=township,
+            amount=Decimal(standard.value * migrant.standard_multiple),
+            reason=f"外来务工人员：{migrant.reason}",
+            bank_name="中国农业银行宁波分行",
+            account_number=migrant.account_number,
+            name=migrant.name,
+            id_number=migrant.id_number,
+        )
+    with clock.dated(_day(month, 17)):
+        do_decide_temporary_case(approver, case, approve=True, month=month)
+    report.temporary_cases += 1
+
+
 def _account_number(person_id: int, prefix: str) -> str:
     return f"{prefix}{person_id:010d}"
 
@@ -518,6 +666,11 @@ def replay_month(
         if not Enrolment.objects.filter(region_q(county.unit)).exists():
             continue
         make_roll(county, month, report, approve=not open_month)
+    if (
+        not open_month
+    ):  # after the rolls of day 5: a case approved on the 17th waits for next month's
+        change_requests_for_month(month, report)
+        temporary_cases_for_month(month, report)
     if counties:
         decision = price_subsidy_for(counties[0], month)
         if decision is not None and decision.triggered:
