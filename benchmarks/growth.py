@@ -74,6 +74,7 @@ STAGES = (
     "page_households",
     "page_warnings",
 )
+FEED_STAGES = ("monitor", "verification_gather")
 FULL = (1_000_000, 3_000_000, 9_404_283)
 QUICK = (3_000, 9_000)
 MONTH = (2020, 9)
@@ -131,18 +132,20 @@ def setup(persons: int, *, reuse: bool = False) -> dict[str, Any]:
     from minzheng.registry.seed import seed_registry
     from minzheng.verification.demo import enrolled_households, load_all, plant
 
+    if not key_file_path().exists() and reuse:
+        raise SystemExit(f"--reuse-at: no key file at {key_file_path()} (the database's var dir)")
     ensure_key_file(key_file_path())
     reset_keyring_cache()
-    call_command("migrate", interactive=False, verbosity=0)
-    load_divisions()
-    do_load_parameter_catalog(None)
+    if not reuse:  # a reused database is someone else's: it is used as it is
+        call_command("migrate", interactive=False, verbosity=0)
+        load_divisions()
+        do_load_parameter_catalog(None)
     started = time.perf_counter()
     if not reuse:
         seed_registry("ningbo", 2020, persons=persons)
     seeded = time.perf_counter() - started
     month = YearMonth(*MONTH)
-    feeds = plant(month, seed=11, residents=20)
-    rows = load_all(feeds)
+    rows = load_all(plant(month, seed=11, residents=20)) if not reuse else {}
     return {
         "reused": reuse,
         "persons_in_database": Person.objects.count(),
@@ -154,10 +157,26 @@ def setup(persons: int, *, reuse: bool = False) -> dict[str, Any]:
     }
 
 
+def plant_month() -> dict[str, Any]:
+    """The month of feeds on a reused database (after the stages that do not read feeds)."""
+    _django()
+    from minzheng.core.yearmonth import YearMonth
+    from minzheng.verification.demo import load_all, plant
+
+    started = time.perf_counter()
+    rows = load_all(plant(YearMonth(*MONTH), seed=11, residents=20))
+    return {
+        "feed_rows": sum(rows.values()),
+        "plant_seconds": round(time.perf_counter() - started, 1),
+    }
+
+
 def stage(name: str) -> dict[str, Any]:
     """The stage run twice in this process: `seconds` is the second (warm) run, `cold_seconds`
     the first, which also pays the imports (numpy, pyarrow, duckdb, Spark's start)."""
     _django()
+    if os.environ.get("GROWTH_ONCE"):  # --once: the first run only (the big sizes)
+        return {**_run_stage(name), "once": True}
     started = time.perf_counter()
     _run_stage(name)
     cold = time.perf_counter() - started
@@ -205,30 +224,40 @@ def _run_stage(name: str) -> dict[str, Any]:
         gathered = verification.gather(households, as_of)
         return {"seconds": round(time.perf_counter() - started, 3), "rows": len(gathered)}
     if name in PAGES:
-        from django.test import Client
+        from django.db import transaction
 
-        from minzheng.accounts.actions import do_create_user
-        from minzheng.accounts.models import User
-
-        user = User.objects.filter(username="bench_growth").first() or do_create_user(
-            None,
-            username="bench_growth",
-            password="Kq7#mZ2v-Lp9x!Rt",
-            role="city_admin",
-            region_code="330200000000",
-        )
-        client = Client(HTTP_HOST="127.0.0.1")
-        client.force_login(user)
-        first = client.get(PAGES[name])
-        if first.status_code != 200:
-            raise SystemExit(f"{PAGES[name]}: status {first.status_code}")
-        times = []
-        for _ in range(5):
-            started = time.perf_counter()
-            client.get(PAGES[name])
-            times.append(time.perf_counter() - started)
-        return {"seconds": round(statistics.median(times), 4)}
+        # The bench user and its session are rolled back: a reused database keeps no trace.
+        with transaction.atomic():
+            timed = _page(name)
+            transaction.set_rollback(True)
+        return timed
     raise SystemExit(f"unknown stage {name}")
+
+
+def _page(name: str) -> dict[str, Any]:
+    from django.test import Client
+
+    from minzheng.accounts.actions import do_create_user
+    from minzheng.accounts.models import User
+
+    user = User.objects.filter(username="bench_growth").first() or do_create_user(
+        None,
+        username="bench_growth",
+        password="Kq7#mZ2v-Lp9x!Rt",
+        role="city_admin",
+        region_code="330200000000",
+    )
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    first = client.get(PAGES[name])
+    if first.status_code != 200:
+        raise SystemExit(f"{PAGES[name]}: status {first.status_code}")
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        client.get(PAGES[name])
+        times.append(time.perf_counter() - started)
+    return {"seconds": round(statistics.median(times), 4)}
 
 
 # ── the parent ───────────────────────────────────────────────────────────────────────────────
@@ -285,11 +314,18 @@ def main() -> int:
     )
     parser.add_argument("--setup", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--reuse", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--plant", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--once", action="store_true", help="run each stage once (cold) instead of twice"
+    )
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.setup is not None:
         result = setup(args.setup, reuse=args.reuse)
         emit({**result, "peak_rss_mb": _peak_mb()})
+        return 0
+    if args.plant:
+        emit({**plant_month(), "peak_rss_mb": _peak_mb()})
         return 0
     if args.stage:
         result = stage(args.stage)
@@ -355,7 +391,17 @@ def main() -> int:
             setup_args = ["--setup", str(persons)] + (["--reuse"] if persons in reused else [])
             made = _child(setup_args, env)
             emit({"benchmark": "growth_setup", "persons": persons, "load_avg": _load(), **made})
-            for s in stages:
+            if args.once:
+                env["GROWTH_ONCE"] = "1"
+            order = list(stages)
+            if persons in reused:  # the stages that read no feeds first, then the planting
+                order = [s for s in stages if s not in FEED_STAGES] + ["plant"]
+                order += [s for s in stages if s in FEED_STAGES]
+            for s in order:
+                if s == "plant":
+                    planted = _child(["--plant"], env)
+                    emit({"benchmark": "growth_plant", "persons": persons, **planted})
+                    continue
                 before = _load()
                 point = {"persons": persons, **_child(["--stage", s], env)}
                 point["load_avg"] = [before, _load()]
