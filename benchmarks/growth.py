@@ -7,7 +7,7 @@ peak memory against the smallest size (the curve docs/scaling.md extrapolates fr
     .venv/bin/python benchmarks/growth.py --spark ...             # also eligibility on Spark
 
 For each size a scratch PostgreSQL database (`mz_part_bench`, `mz_part_bench_quick` with --quick,
-on BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432) is dropped and created, migrated
+or `--db NAME`; on BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432) is dropped and created, migrated
 (so the ledger, feeds, audit trail and settlements are partitioned), seeded with the synthetic
 Ningbo at that size (`registry.seed`, the `ningbo` scale cut to the size), and given a month of
 departmental feeds for its 低保 households (`verification.demo.plant`). Then every stage runs in
@@ -19,6 +19,21 @@ its own process, so that its peak RSS is its own:
 - verification_gather: batch verification's evidence for every enrolled household;
 - page_persons, page_households, page_warnings: the first page of the list as the city's
   administrator (median of 5 requests after one warm-up).
+
+A size can instead be measured on a database seeded before (a previous run's, or the shared 9.4 M
+city) with `--reuse-at SIZE=DBNAME:VARDIR` (repeatable; VARDIR is that database's
+MINZHENG_VAR_DIR, whose key file decrypts its identity numbers): nothing is dropped, created or
+seeded; it is migrated and given the same planted month of feeds (the load is idempotent: a second
+load of the same rows adds none). `--var-root DIR` keeps each fresh size's var directory at
+DIR/<size> (instead of a temporary one) so that its database can be reused later. `--stages`
+picks stages; `--curve-from FILE` (repeatable) adds the `growth` lines of earlier runs' output to
+the curve, so sizes measured in separate runs (one heavy run at a time) make one curve:
+
+    .venv/bin/python benchmarks/growth.py --scales 1000000 --db mz_growth_1m --var-root var/growth > 1m.jsonl
+    .venv/bin/python benchmarks/growth.py --reuse-at 9404283=mz_ningbo:/work/ningbo_var \
+        --curve-from 1m.jsonl --curve-from 3m.jsonl
+
+Every stage line also carries the load average (1 min) before and after it: the machine is shared.
 
 Each stage runs twice in its process; `seconds` is the second run, `cold_seconds` the first (which
 also pays the imports and, for Spark, the session's start).
@@ -59,6 +74,7 @@ STAGES = (
     "page_households",
     "page_warnings",
 )
+FEED_STAGES = ("monitor", "verification_gather")
 FULL = (1_000_000, 3_000_000, 9_404_283)
 QUICK = (3_000, 9_000)
 MONTH = (2020, 9)
@@ -75,6 +91,10 @@ def emit(record: dict[str, Any]) -> None:
 
 def _peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _load() -> float:
+    return round(os.getloadavg()[0], 2)
 
 
 def _fresh_database(name: str) -> str:
@@ -100,7 +120,7 @@ def _django() -> None:
 # ── in a child process ───────────────────────────────────────────────────────────────────────
 
 
-def setup(persons: int) -> dict[str, Any]:
+def setup(persons: int, *, reuse: bool = False) -> dict[str, Any]:
     _django()
     from django.core.management import call_command
 
@@ -108,22 +128,27 @@ def setup(persons: int) -> dict[str, Any]:
     from minzheng.core.crypto import ensure_key_file, key_file_path, reset_keyring_cache
     from minzheng.core.yearmonth import YearMonth
     from minzheng.regions.loader import load_divisions
-    from minzheng.registry.models import Household
+    from minzheng.registry.models import Household, Person
     from minzheng.registry.seed import seed_registry
     from minzheng.verification.demo import enrolled_households, load_all, plant
 
+    if not key_file_path().exists() and reuse:
+        raise SystemExit(f"--reuse-at: no key file at {key_file_path()} (the database's var dir)")
     ensure_key_file(key_file_path())
     reset_keyring_cache()
-    call_command("migrate", interactive=False, verbosity=0)
-    load_divisions()
-    do_load_parameter_catalog(None)
+    if not reuse:  # a reused database is someone else's: it is used as it is
+        call_command("migrate", interactive=False, verbosity=0)
+        load_divisions()
+        do_load_parameter_catalog(None)
     started = time.perf_counter()
-    seed_registry("ningbo", 2020, persons=persons)
+    if not reuse:
+        seed_registry("ningbo", 2020, persons=persons)
     seeded = time.perf_counter() - started
     month = YearMonth(*MONTH)
-    feeds = plant(month, seed=11, residents=20)
-    rows = load_all(feeds)
+    rows = load_all(plant(month, seed=11, residents=20)) if not reuse else {}
     return {
+        "reused": reuse,
+        "persons_in_database": Person.objects.count(),
         "households": Household.objects.count(),
         "enrolled": len(enrolled_households(month)),
         "feed_rows": sum(rows.values()),
@@ -132,10 +157,26 @@ def setup(persons: int) -> dict[str, Any]:
     }
 
 
+def plant_month() -> dict[str, Any]:
+    """The month of feeds on a reused database (after the stages that do not read feeds)."""
+    _django()
+    from minzheng.core.yearmonth import YearMonth
+    from minzheng.verification.demo import load_all, plant
+
+    started = time.perf_counter()
+    rows = load_all(plant(YearMonth(*MONTH), seed=11, residents=20))
+    return {
+        "feed_rows": sum(rows.values()),
+        "plant_seconds": round(time.perf_counter() - started, 1),
+    }
+
+
 def stage(name: str) -> dict[str, Any]:
     """The stage run twice in this process: `seconds` is the second (warm) run, `cold_seconds`
     the first, which also pays the imports (numpy, pyarrow, duckdb, Spark's start)."""
     _django()
+    if os.environ.get("GROWTH_ONCE"):  # --once: the first run only (the big sizes)
+        return {**_run_stage(name), "once": True}
     started = time.perf_counter()
     _run_stage(name)
     cold = time.perf_counter() - started
@@ -183,30 +224,40 @@ def _run_stage(name: str) -> dict[str, Any]:
         gathered = verification.gather(households, as_of)
         return {"seconds": round(time.perf_counter() - started, 3), "rows": len(gathered)}
     if name in PAGES:
-        from django.test import Client
+        from django.db import transaction
 
-        from minzheng.accounts.actions import do_create_user
-        from minzheng.accounts.models import User
-
-        user = User.objects.filter(username="bench_growth").first() or do_create_user(
-            None,
-            username="bench_growth",
-            password="Kq7#mZ2v-Lp9x!Rt",
-            role="city_admin",
-            region_code="330200000000",
-        )
-        client = Client(HTTP_HOST="127.0.0.1")
-        client.force_login(user)
-        first = client.get(PAGES[name])
-        if first.status_code != 200:
-            raise SystemExit(f"{PAGES[name]}: status {first.status_code}")
-        times = []
-        for _ in range(5):
-            started = time.perf_counter()
-            client.get(PAGES[name])
-            times.append(time.perf_counter() - started)
-        return {"seconds": round(statistics.median(times), 4)}
+        # The bench user and its session are rolled back: a reused database keeps no trace.
+        with transaction.atomic():
+            timed = _page(name)
+            transaction.set_rollback(True)
+        return timed
     raise SystemExit(f"unknown stage {name}")
+
+
+def _page(name: str) -> dict[str, Any]:
+    from django.test import Client
+
+    from minzheng.accounts.actions import do_create_user
+    from minzheng.accounts.models import User
+
+    user = User.objects.filter(username="bench_growth").first() or do_create_user(
+        None,
+        username="bench_growth",
+        password="Kq7#mZ2v-Lp9x!Rt",
+        role="city_admin",
+        region_code="330200000000",
+    )
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    first = client.get(PAGES[name])
+    if first.status_code != 200:
+        raise SystemExit(f"{PAGES[name]}: status {first.status_code}")
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        client.get(PAGES[name])
+        times.append(time.perf_counter() - started)
+    return {"seconds": round(statistics.median(times), 4)}
 
 
 # ── the parent ───────────────────────────────────────────────────────────────────────────────
@@ -248,46 +299,118 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="3,000 and 9,000 persons")
     parser.add_argument("--scales", help="comma-separated person counts (default 1M,3M,9.4M)")
     parser.add_argument("--spark", action="store_true", help="also time eligibility on Spark")
+    parser.add_argument("--db", help="scratch database name for fresh sizes")
+    parser.add_argument("--var-root", help="keep each fresh size's var directory at DIR/<size>")
+    parser.add_argument(
+        "--reuse-at",
+        action="append",
+        default=[],
+        metavar="SIZE=DBNAME:VARDIR",
+        help="measure SIZE on an existing seeded database (not dropped, not seeded)",
+    )
+    parser.add_argument("--stages", help="comma-separated stages (default all)")
+    parser.add_argument(
+        "--curve-from", action="append", default=[], metavar="FILE", help="earlier runs' output"
+    )
     parser.add_argument("--setup", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--reuse", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--plant", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--once", action="store_true", help="run each stage once (cold) instead of twice"
+    )
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.setup is not None:
-        result = setup(args.setup)
+        result = setup(args.setup, reuse=args.reuse)
         emit({**result, "peak_rss_mb": _peak_mb()})
+        return 0
+    if args.plant:
+        emit({**plant_month(), "peak_rss_mb": _peak_mb()})
         return 0
     if args.stage:
         result = stage(args.stage)
         emit({**result, "peak_rss_mb": _peak_mb()})
         return 0
+    reused: dict[int, tuple[str, str]] = {}
     try:
+        for spec in args.reuse_at:
+            size, _, rest = spec.partition("=")
+            db, _, var = rest.partition(":")
+            if not db or not var:
+                raise ValueError(spec)
+            reused[int(size)] = (db, var)
         scales = (
             tuple(int(s) for s in args.scales.split(","))
             if args.scales
-            else (QUICK if args.quick else FULL)
+            else (() if reused else (QUICK if args.quick else FULL))
         )
     except ValueError:
-        print(f"--scales: whole numbers separated by commas: {args.scales}", file=sys.stderr)
+        print(
+            f"--scales: whole numbers separated by commas; --reuse-at: SIZE=DBNAME:VARDIR "
+            f"({args.scales} {args.reuse_at})",
+            file=sys.stderr,
+        )
         return 2
     stages = STAGES + (("eligibility_spark",) if args.spark else ())
+    if args.stages:
+        stages = tuple(args.stages.split(","))
+        unknown = [s for s in stages if s not in (*STAGES, "eligibility_spark")]
+        if unknown:
+            print(f"--stages: unknown stage {', '.join(unknown)}", file=sys.stderr)
+            return 2
     measured: dict[str, list[dict[str, Any]]] = {s: [] for s in stages}
-    name = "mz_part_bench_quick" if args.quick else "mz_part_bench"
-    for persons in sorted(scales):
+    for path in args.curve_from:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            if not line.startswith("{"):
+                continue
+            record = json.loads(line)
+            if record.get("benchmark") == "growth" and record.get("stage") in measured:
+                measured[record["stage"]].append(
+                    {k: v for k, v in record.items() if k not in ("benchmark", "stage")}
+                )
+    name = args.db or ("mz_part_bench_quick" if args.quick else "mz_part_bench")
+    server = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+    for persons in sorted(set(scales) | set(reused)):
         with tempfile.TemporaryDirectory(prefix="mz-growth-") as tmp:
+            if persons in reused:
+                db, var = reused[persons]
+                url = f"{server}/{db}"
+            else:
+                var = tmp
+                if args.var_root:
+                    var = str(Path(args.var_root).resolve() / str(persons))
+                    Path(var).mkdir(parents=True, exist_ok=True)
+                url = _fresh_database(name)
             env = {
                 **os.environ,
-                "DATABASE_URL": _fresh_database(name),
-                "MINZHENG_VAR_DIR": tmp,
+                "DATABASE_URL": url,
+                "MINZHENG_VAR_DIR": var,
                 "DJANGO_SETTINGS_MODULE": "minzheng.settings",
                 "MINZHENG_LOG_LEVEL": "WARNING",
             }
-            made = _child(["--setup", str(persons)], env)
-            emit({"benchmark": "growth_setup", "persons": persons, **made})
-            for s in stages:
+            setup_args = ["--setup", str(persons)] + (["--reuse"] if persons in reused else [])
+            made = _child(setup_args, env)
+            emit({"benchmark": "growth_setup", "persons": persons, "load_avg": _load(), **made})
+            if args.once:
+                env["GROWTH_ONCE"] = "1"
+            order = list(stages)
+            if persons in reused:  # the stages that read no feeds first, then the planting
+                order = [s for s in stages if s not in FEED_STAGES] + ["plant"]
+                order += [s for s in stages if s in FEED_STAGES]
+            for s in order:
+                if s == "plant":
+                    planted = _child(["--plant"], env)
+                    emit({"benchmark": "growth_plant", "persons": persons, **planted})
+                    continue
+                before = _load()
                 point = {"persons": persons, **_child(["--stage", s], env)}
+                point["load_avg"] = [before, _load()]
                 measured[s].append(point)
                 emit({"benchmark": "growth", "stage": s, **point})
     for s in stages:
-        emit(curve(s, measured[s]))
+        points = sorted(measured[s], key=lambda p: p["persons"])
+        if points:
+            emit(curve(s, points))
     return 0
 
 

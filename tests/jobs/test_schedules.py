@@ -26,7 +26,7 @@ def at(year: int, month: int, day: int, hour: int = 12) -> datetime:
 
 
 def test_a_new_installation_runs_nothing_for_months_before_it(regions: None) -> None:
-    assert ensure_defaults(at(2026, 12, 2)) == 7
+    assert ensure_defaults(at(2026, 12, 2)) == 8
     assert ensure_defaults(at(2026, 12, 2)) == 0
     assert tick(at(2026, 12, 2)) == []
     roll = Schedule.objects.get(code="monthly_roll")
@@ -43,8 +43,10 @@ def test_each_schedule_runs_once_when_its_day_comes(regions: None) -> None:
     # Installed on 2 December: the schedules of the 1st had their December run already.
     assert monthly(tick(at(2026, 12, 4))) == []
     assert [j.kind for j in monthly(tick(at(2026, 12, 5, 2)))] == ["monitor"]  # the 5th, 01:00
-    started = monthly(tick(at(2026, 12, 20, 3)))  # the snapshot (16th) and the roll (20th, 02:00)
+    # The snapshot (16th), the partitions (20th, 01:00) and the roll (20th, 02:00).
+    started = monthly(tick(at(2026, 12, 20, 3)))
     assert sorted((j.kind, j.params["month"]) for j in started) == [
+        ("partitions", "2026-12"),
         ("roll_all", "2026-12"),
         ("snapshot", "2026-11"),
     ]
@@ -79,8 +81,9 @@ def test_missed_months_are_caught_up_once_not_one_by_one(regions: None) -> None:
         "overdue_reminders": {"month": "2026-12"},
         "grievance_escalation": {"day": "2026-12-21"},  # daily, at 06:00
         "retention_archive": {"month": "2026-12"},  # the retention job reads the day, not the month
+        "partition_ensure": {"month": "2026-12"},
     }
-    assert Job.objects.count() == 7
+    assert Job.objects.count() == 8
     assert monthly(tick(at(2026, 12, 22))) == []
 
 

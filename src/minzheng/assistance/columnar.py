@@ -288,12 +288,41 @@ class Gathered:
     skipped: int  # households with no head or a member without a birth date
 
 
-def gather(bounds: tuple[str, str], as_of: date, progress: Progress | None = None) -> Gathered:
-    """Every household whose village code lies in `bounds`, as batch columns for `as_of`."""
+def id_range_q(ids: tuple[int, int] | None, field: str = "household_id") -> Q:
+    """Households whose id lies in [lo, hi] (no condition without a range)."""
+    if ids is None:
+        return Q()
+    return Q(**{f"{field}__gte": ids[0], f"{field}__lte": ids[1]})
+
+
+def household_id_ranges(bounds: tuple[str, str], size: int) -> list[tuple[int, int]]:
+    """The open households in `bounds` cut, in id order, into parts of `size`: each part's first
+    and last id. Counted by the database (a window over the ids): the caller holds the bounds of
+    the parts only, not the households."""
+    table = Household._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT min(id), max(id) FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1) / %s"
+            f" AS part FROM {table} WHERE region_id >= %s AND region_id <= %s"
+            " AND closed_on IS NULL) AS numbered GROUP BY part ORDER BY part",
+            [max(int(size), 1), bounds[0], bounds[1]],
+        )
+        return [(int(lo), int(hi)) for lo, hi in cursor.fetchall()]
+
+
+def gather(
+    bounds: tuple[str, str],
+    as_of: date,
+    progress: Progress | None = None,
+    *,
+    ids: tuple[int, int] | None = None,
+) -> Gathered:
+    """Every household whose village code lies in `bounds` (and, with `ids`, whose id lies in
+    that inclusive range: one part of `household_id_ranges`), as batch columns for `as_of`."""
     step = progress or (lambda _: None)
-    in_scope = range_q(bounds, "household__region_id")
+    in_scope = range_q(bounds, "household__region_id") & id_range_q(ids)
     h = fetch(
-        Household.objects.filter(range_q(bounds), closed_on__isnull=True)
+        Household.objects.filter(range_q(bounds), id_range_q(ids, "id"), closed_on__isnull=True)
         .order_by()  # sorted here: cheaper than a server-side sort of every row
         .values_list("id", "region_id", "head__hukou_type"),
         {"id": "int", "region": "str", "hukou": "str"},
@@ -438,7 +467,7 @@ def gather(bounds: tuple[str, str], as_of: date, progress: Progress | None = Non
     )
 
     households = _household_columns(
-        h_ids, h.text("region")[ok], h.text("hukou")[ok], applicant, as_of, bounds
+        h_ids, h.text("region")[ok], h.text("hukou")[ok], applicant, as_of, bounds, ids
     )
     step("财产与在保")
     return Gathered(h_ids, households, members, supporters, int((~ok).sum()))
@@ -511,9 +540,10 @@ def _household_columns(
     applicant: npt.NDArray[np.int64],
     as_of: date,
     bounds: tuple[str, str],
+    ids: tuple[int, int] | None = None,
 ) -> HouseholdColumns:
     H = len(h_ids)
-    scope = range_q(bounds, "household__region_id")
+    scope = range_q(bounds, "household__region_id") & id_range_q(ids)
     x = fetch(
         HouseholdAsset.objects.filter(covering(as_of), scope).values_list(
             "household_id",
@@ -562,7 +592,7 @@ def _household_columns(
     en = fetch(
         Enrolment.objects.filter(
             covering(as_of, "start_month", "end_month"),
-            range_q(bounds, "household__region_id"),
+            scope,
             programme=ProgrammeCode.DIBAO,
             person__isnull=True,
         )

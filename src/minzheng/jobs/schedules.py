@@ -48,6 +48,7 @@ DEFAULTS: tuple[Default, ...] = (
         cadence="daily",
     ),
     Default("retention_archive", "retention", 1, 5, 0, "每月1日归档超过保留期限的数据"),
+    Default("partition_ensure", "partitions", 20, 1, 0, "每月20日预建今后两个月的大表分区"),
 )
 DEFAULT_BY_CODE = {d.code: d for d in DEFAULTS}
 
