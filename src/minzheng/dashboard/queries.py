@@ -16,6 +16,10 @@ def is_closed(month: YearMonth) -> bool:
     return ClosedMonth.objects.filter(month=month.first_day(), reopened=False).exists()
 
 
+def _decimals(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: (Decimal(v) if k in MONEY else v) for k, v in values.items()}
+
+
 def month_figures(month: YearMonth) -> Figures:
     """Every region's figures for the month, money as Decimal."""
     if is_closed(month):
@@ -24,10 +28,52 @@ def month_figures(month: YearMonth) -> Figures:
         }
     else:
         raw = jsonable(compute_month(month))
-    return {
-        code: {k: (Decimal(v) if k in MONEY else v) for k, v in values.items()}
-        for code, values in raw.items()
+    return {code: _decimals(values) for code, values in raw.items()}
+
+
+def region_history(
+    region: str, months: list[YearMonth], known: dict[YearMonth, Figures] | None = None
+) -> list[dict[str, Any]]:
+    """One region's figures for each month, as `month_figures(m)[region]` gives them: closed
+    months from their snapshots in one query (that region's rows only), open months computed —
+    or taken from `known`, figures the caller already has for a month."""
+    known = known or {}
+    closed = set(
+        ClosedMonth.objects.filter(
+            month__in=[m.first_day() for m in months], reopened=False
+        ).values_list("month", flat=True)
+    )
+    frozen = {
+        s.month: s.figures
+        for s in MonthlyFigures.objects.filter(region_id=region, month__in=closed)
     }
+    out = []
+    for m in months:
+        if m.first_day() in closed:
+            out.append(_decimals(frozen.get(m.first_day(), {})))
+        else:
+            figures = known[m] if m in known else month_figures(m)
+            out.append(figures.get(region, {}))
+    return out
+
+
+def replayed_months(months: list[YearMonth]) -> int:
+    """How many of `months` have spending in the ledger: an approved roll, or payments imported
+    from the former system."""
+    from minzheng.adoption.models import LegacyPayment
+
+    firsts = [m.first_day() for m in months]
+    rolled = set(
+        Roll.objects.filter(
+            month__in=firsts, status__in=(Roll.Status.APPROVED, Roll.Status.EXPORTED)
+        ).values_list("month", flat=True)
+    )
+    legacy = set(
+        LegacyPayment.objects.filter(month__in=firsts, status="paid")
+        .values_list("month", flat=True)
+        .distinct()
+    )
+    return len(rolled | legacy)
 
 
 def scoped(actor: ScopedActor, figures: Figures) -> Figures:

@@ -18,9 +18,15 @@ from minzheng.core.errors import DomainError, NotFound
 from minzheng.core.exports import xlsx_response
 from minzheng.core.yearmonth import YearMonth
 from minzheng.dashboard.actions import do_close_month, do_reopen_month
+from minzheng.dashboard.article import ARTICLE_MONTH, article_figures
 from minzheng.dashboard.indicators import BY_CODE, INDICATORS, MONEY, Hierarchy, regions_under
 from minzheng.dashboard.models import ClosedMonth
-from minzheng.dashboard.queries import is_closed, month_figures
+from minzheng.dashboard.queries import (
+    is_closed,
+    month_figures,
+    region_history,
+    replayed_months,
+)
 from minzheng.dashboard.report import monthly_report
 from minzheng.dashboard.suppression import Cell, publish, suppressed
 
@@ -104,7 +110,7 @@ def _context(request: HttpRequest) -> dict[str, Any]:
         for code in children
     ]
     months = [month - i for i in range(11, -1, -1)]
-    history = [month_figures(m).get(region, {}) for m in months]
+    history = region_history(region, months, {month: figures})
     funds = (
         "dibao_funds",
         "dibao_price_subsidy",
@@ -136,7 +142,14 @@ def _context(request: HttpRequest) -> dict[str, Any]:
         if tree.level[region] == "city"
         else [],
     }
+    article = (
+        article_figures(mine, history, replayed_months(months))
+        if tree.level[region] == "city" and month == ARTICLE_MONTH
+        else None
+    )
     return {
+        "article": article,
+        "article_month": ARTICLE_MONTH if tree.level[region] == "city" else None,
         "region": region,
         "region_name": tree.name[region],
         "breadcrumbs": _breadcrumbs(request, tree, region),
