@@ -79,3 +79,19 @@ class ProvisionalFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.computed}"
+
+
+class RegionCount(models.Model):
+    """Persons and households registered in one region (as their rows' region), counted by one
+    grouped query for the workbench and kept for settings.STATISTICS_MAX_AGE_SECONDS."""
+
+    region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="+")
+    persons = models.PositiveIntegerField("在册人员", default=0)
+    households = models.PositiveIntegerField("家庭户", default=0)
+    counted_at = models.DateTimeField("统计时间")
+
+    class Meta:
+        verbose_name = "区划在册人数（临时）"
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.persons}"
