@@ -93,7 +93,7 @@ def article_figures(
             Decimal(ARTICLE_PERSONS["dibao"]),
             "59,337 人",
             count("dibao_persons"),
-            "2020 年 12 月在发放期内的低保户共同生活成员，加上单人户",
+            "2020 年 12 月在发放期内（含渐退期）的低保户共同生活成员，加上单人户",
         ),
         ArticleFigure(
             "低边人数",
