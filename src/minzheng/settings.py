@@ -260,3 +260,7 @@ if TASK_BROKER:
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     RQ_QUEUES = {"default": {"URL": TASK_BROKER, "DEFAULT_TIMEOUT": 6 * 3600}}
+
+# 统计分析: an open month's figures, once computed, are read back for this many seconds before
+# the month is computed again (docs/statistics.md "Speed"). 0 computes on every request.
+STATISTICS_MAX_AGE_SECONDS = int(os.environ.get("MINZHENG_STATISTICS_MAX_AGE", "600"))

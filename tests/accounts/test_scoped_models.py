@@ -20,6 +20,8 @@ NOT_CASE_DATA = {
     "api.ApiClient": "partner clients, managed by the system administrator",
     "linkage.RosterImport": "an import's own report, read only by the user who made it",
     "dashboard.MonthlyFigures": "aggregates with small cells suppressed; read by region (scope_q)",
+    "dashboard.ProvisionalFigures": "an open month's aggregates as MonthlyFigures, kept a while",
+    "dashboard.RegionCount": "counts per region for the workbench, summed for the viewer's scope",
 }
 
 

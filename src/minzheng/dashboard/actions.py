@@ -13,6 +13,7 @@ from minzheng.core.models import AuditEvent
 from minzheng.core.yearmonth import YearMonth
 from minzheng.dashboard.indicators import compute_month, jsonable
 from minzheng.dashboard.models import ClosedMonth, MonthlyFigures
+from minzheng.dashboard.queries import forget_month, is_closed, refresh_month
 
 
 def _require_city(actor: User | None) -> None:
@@ -64,6 +65,7 @@ def do_reopen_month(actor: User, month: YearMonth, *, reason: str) -> ClosedMont
             raise ValidationFailed("该月份未关账", code="not_closed")
         closed.reopened = True
         closed.save(update_fields=["reopened"])
+        forget_month(month)  # figures kept from before the close are not read again
         audit.record(
             actor,
             AuditEvent.Action.UPDATE,
@@ -72,3 +74,12 @@ def do_reopen_month(actor: User, month: YearMonth, *, reason: str) -> ClosedMont
             summary=f"{month} 统计重新打开：{reason.strip()[:200]}",
         )
     return closed
+
+
+def do_refresh_month(actor: User, month: YearMonth) -> None:
+    """Compute an open month again now (重新计算), instead of waiting for its kept figures to age."""
+    if not actor.can(Capability.VIEW_STATISTICS):
+        raise PermissionDenied("没有统计分析权限")
+    if is_closed(month):
+        raise ValidationFailed("该月份已关账，指标已冻结；需要更正请先重新打开", code="closed")
+    refresh_month(month)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,7 +17,33 @@ from minzheng.accounts.decorators import staff_user
 from minzheng.accounts.models import AccessRequest, LoginLog, LoginThrottle, User
 from minzheng.accounts.roles import Capability
 from minzheng.core.models import AuditEvent
+from minzheng.dashboard.indicators import Hierarchy
+from minzheng.dashboard.models import RegionCount
 from minzheng.registry.models import Household, Person
+
+
+def region_counts() -> tuple[dict[str, tuple[int, int]], datetime | None]:
+    """Persons and households per region code (the rows' own region), counted by one grouped
+    query on each table's region index and kept (RegionCount) while younger than
+    settings.STATISTICS_MAX_AGE_SECONDS; returns them with when they were counted."""
+    fresh = timezone.now() - timedelta(seconds=settings.STATISTICS_MAX_AGE_SECONDS)
+    kept = list(RegionCount.objects.values_list("region_id", "persons", "households", "counted_at"))
+    if kept and min(row[3] for row in kept) >= fresh:
+        return {code: (p, h) for code, p, h, _ in kept}, min(row[3] for row in kept)
+    persons = dict(Person.objects.order_by().values_list("region_id").annotate(n=Count("id")))
+    households = dict(Household.objects.order_by().values_list("region_id").annotate(n=Count("id")))
+    now = timezone.now()
+    counts = {c: (persons.get(c, 0), households.get(c, 0)) for c in persons.keys() | households}
+    try:
+        with transaction.atomic():
+            RegionCount.objects.all().delete()
+            RegionCount.objects.bulk_create(
+                RegionCount(region_id=c, persons=p, households=h, counted_at=now)
+                for c, (p, h) in counts.items()
+            )
+    except IntegrityError:  # another request counted at the same time: theirs stands
+        pass
+    return counts, now
 
 
 @login_required
@@ -20,19 +51,28 @@ def home(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     cards: list[tuple[str, object, str]] = []
     by_region: list[dict[str, object]] = []
+    counted_at = None
     if user.can(Capability.CASE_DATA):
-        persons = Person.objects.visible_to(user)
+        counts, counted_at = region_counts()
+        mine = {c: n for c, n in counts.items() if user.covers(c)}  # the scope of visible_to
         cards += [
-            ("在册人员", persons.count(), "人"),
-            ("家庭户", Household.objects.visible_to(user).count(), "户"),
+            ("在册人员", sum(p for p, _ in mine.values()), "人"),
+            ("家庭户", sum(h for _, h in mine.values()), "户"),
         ]
-        # One level below the user's own: counties for the city, townships for a county …
-        group = {"city": "region__parent__parent__name", "county": "region__parent__name"}.get(
-            user.region.level, "region__name"
-        )
+        # One level below the user's own: counties for the city (the grandparent of a person's
+        # village), townships for a county (the parent), else the person's own region.
+        up = {"city": 2, "county": 1}.get(user.region.level, 0)
+        tree = Hierarchy.load()
+        groups: dict[str | None, int] = defaultdict(int)
+        for code, (p, _) in mine.items():
+            if not p:
+                continue
+            at: str | None = code
+            for _ in range(up):
+                at = tree.parent.get(at) if at else None
+            groups[tree.name.get(at) if at else None] += p
         by_region = [
-            {"name": row[group], "n": row["n"]}
-            for row in persons.values(group).annotate(n=Count("id")).order_by("-n")[:12]
+            {"name": name, "n": n} for name, n in sorted(groups.items(), key=lambda kv: -kv[1])[:12]
         ]
     if user.can(Capability.VIEW_AUDIT):
         cards.append(("审计事件", AuditEvent.objects.count(), "条"))
@@ -63,4 +103,8 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     if user.can(Capability.MANAGE_USERS):
         cards.append(("工作人员账号", User.objects.count(), "个"))
-    return render(request, "dashboard/workbench.html", {"cards": cards, "by_region": by_region})
+    return render(
+        request,
+        "dashboard/workbench.html",
+        {"cards": cards, "by_region": by_region, "counted_at": counted_at},
+    )

@@ -118,6 +118,13 @@ INDICATORS: tuple[Indicator, ...] = (
         "当月处于渐退期、仍在发放的低保、低边救助户数。",
         "救助对象（渐退期）",
     ),
+    Indicator(
+        "gradual_exit_persons",
+        "渐退人数",
+        "人",
+        "当月处于渐退期、仍在发放的低保、低边救助所涉人数：按户纳入的共同生活成员，加上按人纳入的。",
+        "救助对象（渐退期）、家庭成员",
+    ),
     Indicator("dibian_households", "低边户数", "户", "当月在册的低保边缘家庭户数。", "救助对象"),
     Indicator(
         "dibian_persons", "低边人数", "人", "低边家庭当月共同生活的成员数。", "救助对象、家庭成员"
@@ -359,7 +366,9 @@ def _members_by_region(month: date, programme: str) -> QuerySet[Any]:
             )
         )
         .values(
-            region=F("household__enrolments__region_id"), hukou=F("household__head__hukou_type")
+            region=F("household__enrolments__region_id"),
+            hukou=F("household__head__hukou_type"),
+            status=F("household__enrolments__status"),
         )
         .annotate(n=Count("id"))
     )
@@ -396,6 +405,8 @@ def compute_month(ym: YearMonth, tree: Hierarchy | None = None) -> Figures:
             ProgrammeCode.DIBIAN,
         ):
             _add(figures, tree, code, "gradual_exit", n)
+            if row["single"]:
+                _add(figures, tree, code, "gradual_exit_persons", n)
     by_hukou = (
         Enrolment.objects.filter(_paying(month), programme="dibao")
         .values("region_id", hukou=F("household__head__hukou_type"), single=Q(person__isnull=False))
@@ -409,6 +420,8 @@ def compute_month(ym: YearMonth, tree: Hierarchy | None = None) -> Figures:
     for programme, indicator in (("dibao", "dibao_persons"), ("dibian", "dibian_persons")):
         for row in _members_by_region(month, programme):
             _add(figures, tree, row["region"], indicator, row["n"])
+            if row["status"] == "gradual_exit":
+                _add(figures, tree, row["region"], "gradual_exit_persons", row["n"])
             if programme == ProgrammeCode.DIBAO:
                 urban = row["hukou"] == HukouType.URBAN
                 _add(

@@ -45,3 +45,53 @@ class MonthlyFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.month:%Y-%m}"
+
+
+class ProvisionalMonth(models.Model):
+    """An open (not closed) month's figures as last computed: pages read them while they are
+    younger than settings.STATISTICS_MAX_AGE_SECONDS, and compute the month again after that. Not
+    a snapshot: closing the month computes afresh, and a closed month never reads these."""
+
+    month = models.DateField("统计月份", unique=True)
+    computed_at = models.DateTimeField("计算时间")
+
+    class Meta:
+        verbose_name = "未关账月份统计（临时）"
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} @ {self.computed_at:%H:%M}"
+
+
+class ProvisionalFigures(models.Model):
+    """One region's figures in a ProvisionalMonth."""
+
+    computed = models.ForeignKey(ProvisionalMonth, on_delete=models.CASCADE, related_name="rows")
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    figures = models.JSONField("指标")
+
+    class Meta:
+        verbose_name = "未关账月份区划统计（临时）"
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["computed", "region"], name="one_provisional_row_per_region"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.computed}"
+
+
+class RegionCount(models.Model):
+    """Persons and households registered in one region (as their rows' region), counted by one
+    grouped query for the workbench and kept for settings.STATISTICS_MAX_AGE_SECONDS."""
+
+    region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="+")
+    persons = models.PositiveIntegerField("在册人员", default=0)
+    households = models.PositiveIntegerField("家庭户", default=0)
+    counted_at = models.DateTimeField("统计时间")
+
+    class Meta:
+        verbose_name = "区划在册人数（临时）"
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.persons}"

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from minzheng.accounts.scope import ScopedActor
 from minzheng.core.yearmonth import YearMonth
 from minzheng.dashboard.indicators import MONEY, Figures, compute_month, jsonable
-from minzheng.dashboard.models import ClosedMonth, MonthlyFigures
+from minzheng.dashboard.models import (
+    ClosedMonth,
+    MonthlyFigures,
+    ProvisionalFigures,
+    ProvisionalMonth,
+)
 from minzheng.payments.models import PaymentLine, Roll
 
 
@@ -16,18 +26,123 @@ def is_closed(month: YearMonth) -> bool:
     return ClosedMonth.objects.filter(month=month.first_day(), reopened=False).exists()
 
 
+def _decimals(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: (Decimal(v) if k in MONEY else v) for k, v in values.items()}
+
+
+def _fresh_since() -> datetime:
+    return timezone.now() - timedelta(seconds=settings.STATISTICS_MAX_AGE_SECONDS)
+
+
+def refresh_month(month: YearMonth) -> dict[str, dict[str, Any]]:
+    """Compute an open month and keep the result (ProvisionalMonth), replacing an older one."""
+    raw = jsonable(compute_month(month))
+    try:
+        with transaction.atomic():
+            ProvisionalMonth.objects.filter(month=month.first_day()).delete()
+            kept = ProvisionalMonth.objects.create(
+                month=month.first_day(), computed_at=timezone.now()
+            )
+            ProvisionalFigures.objects.bulk_create(
+                ProvisionalFigures(computed=kept, region_id=code, figures=values)
+                for code, values in raw.items()
+            )
+    except IntegrityError:  # another request kept the same month first: theirs stands
+        pass
+    return raw
+
+
+def computed_at(month: YearMonth) -> datetime | None:
+    """When the open month's figures shown were computed (None: closed, or not kept)."""
+    return (
+        ProvisionalMonth.objects.filter(month=month.first_day())
+        .values_list("computed_at", flat=True)
+        .first()
+    )
+
+
+def forget_month(month: YearMonth) -> None:
+    """Drop an open month's kept figures: the next read computes it again."""
+    ProvisionalMonth.objects.filter(month=month.first_day()).delete()
+
+
 def month_figures(month: YearMonth) -> Figures:
-    """Every region's figures for the month, money as Decimal."""
+    """Every region's figures for the month, money as Decimal: a closed month's snapshot; an open
+    month's figures as kept while fresh (settings.STATISTICS_MAX_AGE_SECONDS), else computed now
+    and kept."""
     if is_closed(month):
         raw = {
             s.region_id: s.figures for s in MonthlyFigures.objects.filter(month=month.first_day())
         }
     else:
-        raw = jsonable(compute_month(month))
-    return {
-        code: {k: (Decimal(v) if k in MONEY else v) for k, v in values.items()}
-        for code, values in raw.items()
+        kept = ProvisionalMonth.objects.filter(
+            month=month.first_day(), computed_at__gte=_fresh_since()
+        ).first()
+        if kept is not None:
+            raw = {r.region_id: r.figures for r in ProvisionalFigures.objects.filter(computed=kept)}
+        else:
+            raw = refresh_month(month)
+    return {code: _decimals(values) for code, values in raw.items()}
+
+
+def region_history(
+    region: str, months: list[YearMonth], known: dict[YearMonth, Figures] | None = None
+) -> list[dict[str, Any]]:
+    """One region's figures for each month, as `month_figures(m)[region]` gives them: closed
+    months from their snapshots in one query (that region's rows only), open months computed —
+    or taken from `known`, figures the caller already has for a month."""
+    known = known or {}
+    closed = set(
+        ClosedMonth.objects.filter(
+            month__in=[m.first_day() for m in months], reopened=False
+        ).values_list("month", flat=True)
+    )
+    frozen = {
+        s.month: s.figures
+        for s in MonthlyFigures.objects.filter(region_id=region, month__in=closed)
     }
+    open_months = [m.first_day() for m in months if m.first_day() not in closed]
+    kept = set(
+        ProvisionalMonth.objects.filter(
+            month__in=open_months, computed_at__gte=_fresh_since()
+        ).values_list("month", flat=True)
+    )
+    provisional = {
+        r.computed.month: r.figures
+        for r in ProvisionalFigures.objects.filter(
+            computed__month__in=kept, region_id=region
+        ).select_related("computed")
+    }
+    out = []
+    for m in months:
+        if m.first_day() in closed:
+            out.append(_decimals(frozen.get(m.first_day(), {})))
+        elif m in known:
+            out.append(known[m].get(region, {}))
+        elif m.first_day() in kept:
+            out.append(_decimals(provisional.get(m.first_day(), {})))
+        else:
+            out.append(month_figures(m).get(region, {}))
+    return out
+
+
+def replayed_months(months: list[YearMonth]) -> int:
+    """How many of `months` have spending in the ledger: an approved roll, or payments imported
+    from the former system."""
+    from minzheng.adoption.models import LegacyPayment
+
+    firsts = [m.first_day() for m in months]
+    rolled = set(
+        Roll.objects.filter(
+            month__in=firsts, status__in=(Roll.Status.APPROVED, Roll.Status.EXPORTED)
+        ).values_list("month", flat=True)
+    )
+    legacy = set(
+        LegacyPayment.objects.filter(month__in=firsts, status="paid")
+        .values_list("month", flat=True)
+        .distinct()
+    )
+    return len(rolled | legacy)
 
 
 def scoped(actor: ScopedActor, figures: Figures) -> Figures:

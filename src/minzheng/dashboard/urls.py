@@ -9,4 +9,5 @@ urlpatterns = [
     path("report/", views.report, name="report"),
     path("indicators/", views.definitions, name="definitions"),
     path("close/", views.close_month, name="close"),
+    path("refresh/", views.refresh, name="refresh"),
 ]

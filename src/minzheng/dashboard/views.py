@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,10 +18,17 @@ from minzheng.accounts.roles import Capability
 from minzheng.core.errors import DomainError, NotFound
 from minzheng.core.exports import xlsx_response
 from minzheng.core.yearmonth import YearMonth
-from minzheng.dashboard.actions import do_close_month, do_reopen_month
+from minzheng.dashboard.actions import do_close_month, do_refresh_month, do_reopen_month
+from minzheng.dashboard.article import ARTICLE_MONTH, article_figures
 from minzheng.dashboard.indicators import BY_CODE, INDICATORS, MONEY, Hierarchy, regions_under
 from minzheng.dashboard.models import ClosedMonth
-from minzheng.dashboard.queries import is_closed, month_figures
+from minzheng.dashboard.queries import (
+    computed_at,
+    is_closed,
+    month_figures,
+    region_history,
+    replayed_months,
+)
 from minzheng.dashboard.report import monthly_report
 from minzheng.dashboard.suppression import Cell, publish, suppressed
 
@@ -104,7 +112,7 @@ def _context(request: HttpRequest) -> dict[str, Any]:
         for code in children
     ]
     months = [month - i for i in range(11, -1, -1)]
-    history = [month_figures(m).get(region, {}) for m in months]
+    history = region_history(region, months, {month: figures})
     funds = (
         "dibao_funds",
         "dibao_price_subsidy",
@@ -136,12 +144,21 @@ def _context(request: HttpRequest) -> dict[str, Any]:
         if tree.level[region] == "city"
         else [],
     }
+    article = (
+        article_figures(mine, history, replayed_months(months))
+        if tree.level[region] == "city" and month == ARTICLE_MONTH
+        else None
+    )
     return {
+        "article": article,
+        "article_month": ARTICLE_MONTH if tree.level[region] == "city" else None,
         "region": region,
         "region_name": tree.name[region],
         "breadcrumbs": _breadcrumbs(request, tree, region),
         "month": month,
         "closed": is_closed(month),
+        "computed_at": computed_at(month),
+        "max_age_minutes": settings.STATISTICS_MAX_AGE_SECONDS // 60,
         "cards": [(BY_CODE[k], _cell(mine, k)) for k in CARDS],
         "headers": [BY_CODE[k] for k in TABLE],
         "rows": rows,
@@ -251,3 +268,20 @@ def close_month(request: HttpRequest) -> HttpResponse:
 
 def closed_months() -> list[ClosedMonth]:
     return list(ClosedMonth.objects.order_by("-month")[:24])
+
+
+@require_POST
+@requires(Capability.VIEW_STATISTICS)
+def refresh(request: HttpRequest) -> HttpResponse:
+    try:
+        month = YearMonth.parse(request.POST.get("month", ""))
+        region = request.POST.get("region", "")
+        do_refresh_month(staff_user(request), month)
+    except ValueError:
+        return render(
+            request, "core/error.html", {"error": DomainError("月份应为 YYYY-MM")}, status=400
+        )
+    except DomainError as exc:
+        return render(request, "core/error.html", {"error": exc}, status=exc.status)
+    where = f"region={region}&" if region.isdigit() else ""
+    return redirect(f"{reverse('dashboard:home')}?{where}month={month}")

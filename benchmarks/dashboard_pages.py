@@ -1,0 +1,280 @@
+"""Every statistics PAGE (统计分析, 大屏, 统计月报, 指标说明, the Excel export) and the workbench,
+whole through the logged-in Django test client, against the person list page in the same run.
+
+    .venv/bin/python benchmarks/dashboard_pages.py [--quick] [--backend sqlite|postgresql]
+        [--reuse NAME] [--month YYYY-MM] [--repeat N]
+
+A fresh database per backend (a temporary SQLite file; a `minzheng_bench_dashboard` PostgreSQL
+database, dropped afterwards) is seeded with the synthetic city (`registry.city_seed.seed_city`:
+persons, households, facts and the enrolments the rules decide) — `city` scale, 1,000,000
+persons, or 20,000 with `--quick`. `--reuse NAME` keeps (or finds) the database NAME (SQLite file
+$MINZHENG_VAR_DIR/NAME.sqlite3); a database already holding at least that many persons is not
+seeded again, so `--reuse mz_ningbo` with MINZHENG_VAR_DIR=/work/ningbo_var measures the 9.4M city
+(its keys.json is used when it is there).
+
+Before timing, the months before the measured one are closed (`do_close_month`, as the month-end
+job does: their figures are read from `MonthlyFigures`); the measured month (default 2020-12, the
+synthetic city's decision month) is left OPEN, so every page computes it live — the worst case.
+`close_ms` is what closing one month cost; `compute_ms` one live `compute_month` and
+`region_count_ms` the workbench's two grouped counts: what the first request after the kept
+figures age pays once (the timed requests read kept figures).
+
+Users: the city administrator (市级), 海曙's county approver and 南门街道's caseworker. The
+caseworker has no 统计 capability: their statistics pages must answer 403 (checked, not timed);
+their workbench is timed. The baseline is `/registry/persons/` for the same user in the same run;
+`ratio` = page p50 ÷ person-list p50. Target: p95 ≤ 500 ms (`within_target`). Each line carries
+the load average (1 minute) at its start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+PG_DATABASE = "minzheng_bench_dashboard"
+TARGET_MS = 500.0
+CITY, COUNTY, TOWNSHIP = "330200000000", "330203000000", "330203001000"
+ROLES = (
+    ("city_admin", CITY),
+    ("county_approver", COUNTY),
+    ("township_caseworker", TOWNSHIP),
+)
+STATISTICS_PAGES = ("statistics", "screen", "report", "indicators", "export")
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest rank: the 19th of 20 for p95."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1))]
+
+
+def timed(call: object, repeat: int) -> list[float]:
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()  # type: ignore[operator]
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def pages(month: str) -> dict[str, str]:
+    return {
+        "workbench": "/",
+        "statistics": f"/statistics/?month={month}",
+        "screen": f"/statistics/screen/?month={month}",
+        "report": f"/statistics/report/?month={month}",
+        "indicators": "/statistics/indicators/",
+        "export": f"/statistics/?month={month}&format=xlsx",
+    }
+
+
+def measure(backend: str, persons: int, repeat: int, month_text: str) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "minzheng.settings"
+    import django
+
+    django.setup()
+    import logging
+
+    from django.core.management import call_command
+    from django.db.models import Count
+    from django.test import Client
+
+    logging.getLogger("minzheng.request").setLevel(logging.WARNING)  # JSON lines only on stdout
+
+    from minzheng.accounts.actions import do_create_user
+    from minzheng.accounts.models import User
+    from minzheng.core.yearmonth import YearMonth
+    from minzheng.dashboard.actions import do_close_month
+    from minzheng.dashboard.indicators import compute_month
+    from minzheng.dashboard.queries import is_closed
+    from minzheng.registry.city_seed import seed_city
+    from minzheng.registry.models import Household, Person
+
+    call_command("migrate", interactive=False, verbosity=0)
+    seed_seconds = 0.0
+    present = Person.objects.count()
+    if present < persons:
+        started = time.perf_counter()
+        scale = "city" if persons >= 1_000_000 else "district"
+        seed_city(scale, 2020, persons=None if persons == 1_000_000 else persons)
+        seed_seconds = time.perf_counter() - started
+        present = Person.objects.count()
+    year, number = (int(p) for p in month_text.split("-"))
+    month = YearMonth(year, number)
+    closed_now = []
+    close_ms = 0.0
+    for back in range(11, 0, -1):
+        earlier = month - back
+        if not is_closed(earlier):
+            started = time.perf_counter()
+            do_close_month(None, earlier)
+            close_ms = (time.perf_counter() - started) * 1000
+            closed_now.append(str(earlier))
+    if is_closed(month):
+        raise SystemExit(f"{month} 已关账：本基准测量未关账月份的实时计算")
+    started = time.perf_counter()
+    compute_month(month)
+    compute_ms = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()  # what the workbench's counts cost when they have aged
+    dict(Person.objects.order_by().values_list("region_id").annotate(n=Count("id")))
+    dict(Household.objects.order_by().values_list("region_id").annotate(n=Count("id")))
+    count_ms = (time.perf_counter() - started) * 1000
+    print(
+        json.dumps(
+            {
+                "benchmark": "dashboard_pages",
+                "database": backend,
+                "persons": present,
+                "setup": True,
+                "month": str(month),
+                "closed_before_run": [str(month - b) for b in range(11, 0, -1)],
+                "closed_by_this_run": closed_now,
+                "close_ms_last": round(close_ms, 1),
+                "compute_ms": round(compute_ms, 1),
+                "region_count_ms": round(count_ms, 1),
+                "seed_seconds": round(seed_seconds, 1),
+                "loadavg_1m": os.getloadavg()[0],
+            },
+            ensure_ascii=False,
+        ),
+        flush=True,
+    )
+    for role, region in ROLES:
+        username = f"bench_dash_{role}"
+        user = User.objects.filter(username=username).first() or do_create_user(
+            None, username=username, password="Bench#2026-dash", role=role, region_code=region
+        )
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+
+        def person_list(c: Client = client) -> None:
+            c.get("/registry/persons/")
+
+        if client.get("/registry/persons/").status_code != 200:
+            raise SystemExit(f"{role} /registry/persons/: not 200")
+        for kind, url in pages(str(month)).items():
+            response = client.get(url)
+            if role == "township_caseworker" and kind in STATISTICS_PAGES:
+                if response.status_code != 403:
+                    raise SystemExit(f"{role} {url}: {response.status_code}, expected 403")
+                continue
+            if response.status_code != 200:
+                raise SystemExit(f"{role} {url}: status {response.status_code}")
+            load = os.getloadavg()[0]
+            base = timed(person_list, repeat)
+
+            def page(address: str = url, c: Client = client) -> None:
+                c.get(address)
+
+            page_ms = timed(page, repeat)
+            p95 = percentile(page_ms, 0.95)
+            print(
+                json.dumps(
+                    {
+                        "benchmark": "dashboard_pages",
+                        "database": backend,
+                        "persons": present,
+                        "role": role,
+                        "page": kind,
+                        "url": url,
+                        "month_open": not is_closed(month),
+                        "requests": repeat,
+                        "page_p50_ms": round(statistics.median(page_ms), 2),
+                        "page_p95_ms": round(p95, 2),
+                        "person_list_p50_ms": round(statistics.median(base), 2),
+                        "ratio": round(statistics.median(page_ms) / statistics.median(base), 2),
+                        "target_ms": TARGET_MS,
+                        "within_target": p95 <= TARGET_MS,
+                        "loadavg_1m": load,
+                    }
+                ),
+                flush=True,
+            )
+
+
+def _child(backend: str, args: argparse.Namespace, env: dict[str, str]) -> int:
+    command = [sys.executable, __file__, "--measure", backend, "--month", args.month]
+    command += [*(["--quick"] if args.quick else []), "--repeat", str(args.repeat or 0)]
+    return subprocess.run(command, env=env, check=False).returncode
+
+
+def _keys(env: dict[str, str], path: Path | None = None) -> None:
+    from minzheng.core.crypto import Keyring
+
+    if path is None:
+        env.setdefault("MINZHENG_KEYS", Keyring.generate().to_json())
+        return
+    if not path.exists():
+        path.write_text(Keyring.generate().to_json())
+    env["MINZHENG_KEYS"] = path.read_text()
+
+
+def run_reused(backend: str, args: argparse.Namespace) -> int:
+    import psycopg
+
+    name = args.reuse
+    env = dict(os.environ)
+    var = Path(env.setdefault("MINZHENG_VAR_DIR", "/tmp/mz_perf"))
+    var.mkdir(parents=True, exist_ok=True)
+    own = var / "keys.json"
+    _keys(env, own if own.exists() else var / f"{name}.{backend}.keys.json")
+    if backend == "sqlite":
+        env["DATABASE_URL"] = f"sqlite:///{var / (name + '.sqlite3')}"
+    else:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+            if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                admin.execute(f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    return _child(backend, args, env)
+
+
+def run_fresh(backend: str, args: argparse.Namespace) -> int:
+    import psycopg
+
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory(prefix="minzheng-dashboard-") as tmp:
+        env["MINZHENG_VAR_DIR"] = tmp
+        _keys(env)
+        if backend == "sqlite":
+            env["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'dashboard.sqlite3'}"
+            return _child(backend, args, env)
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+            admin.execute(f"CREATE DATABASE {PG_DATABASE}")
+        env["DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_DATABASE}"
+        try:
+            return _child(backend, args, env)
+        finally:
+            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="20,000 persons, 5 requests each")
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"])
+    parser.add_argument("--reuse", metavar="NAME", help="keep a seeded database NAME between runs")
+    parser.add_argument("--month", default="2020-12", help="the open month measured (YYYY-MM)")
+    parser.add_argument("--repeat", type=int, help="requests per page (default 20, quick 5)")
+    parser.add_argument("--measure", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    persons, repeat = (20_000, 5) if args.quick else (1_000_000, 20)
+    if args.measure:
+        measure(args.measure, persons, args.repeat or repeat, args.month)
+        return 0
+    backends = [args.backend] if args.backend else ["sqlite", "postgresql"]
+    codes = [run_reused(b, args) if args.reuse else run_fresh(b, args) for b in backends]
+    return max(codes)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
