@@ -89,17 +89,22 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_load(args: argparse.Namespace) -> int:
     from minzheng.core.errors import DomainError
     from minzheng.verification.actions import do_load_feed
+    from minzheng.verification.bulkload import do_load_feed_file, is_parquet
 
     path = Path(args.file)
     try:
-        data = path.read_bytes()
+        parquet = is_parquet(path)
+        data = b"" if parquet else path.read_bytes()
     except OSError as exc:
         return _fail(f"无法读取文件 {args.file}：{exc.strerror}")
     actor = _actor(args.username)
     if actor is False:
         return _fail(f"用户不存在：{args.username}")
     try:
-        batch = do_load_feed(actor, args.source, data, filename=path.name)  # type: ignore[arg-type]
+        if parquet:  # streamed in record batches, stored set-based (any size)
+            batch = do_load_feed_file(actor, args.source, path)  # type: ignore[arg-type]
+        else:
+            batch = do_load_feed(actor, args.source, data, filename=path.name)  # type: ignore[arg-type]
     except DomainError as exc:
         return _fail(exc.message)
     for error in batch.errors:
