@@ -167,6 +167,10 @@ def cmd_emit_city(args: argparse.Namespace) -> int:
         disable=args.quiet,
         file=sys.stderr,
     )
+
+    def step(persons: int) -> None:
+        bar.update(persons)
+
     feeds = emit_registry_feeds(
         output,
         month,
@@ -174,7 +178,7 @@ def cmd_emit_city(args: argparse.Namespace) -> int:
         plant_every=args.plant_every,
         medical_share=args.medical_share,
         chunk_persons=args.chunk_persons,
-        progress=lambda n: bar.update(n) and None,
+        progress=step,
     )
     bar.close()
     feeds.write_truths(output / "truths.jsonl")
