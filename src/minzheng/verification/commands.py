@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 
@@ -116,6 +117,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     actor = _actor(args.username)
     if actor is False:
         return _fail(f"用户不存在：{args.username}")
+    started = time.perf_counter()
     try:
         if parquet:  # streamed in record batches, stored set-based (any size)
             batch = do_load_feed_file(actor, args.source, path)  # type: ignore[arg-type]
@@ -135,6 +137,10 @@ def cmd_load(args: argparse.Namespace) -> int:
                 "already_received": batch.rows_known,
                 "rejected": batch.rows_rejected,
                 "checksum": batch.checksum,
+                "seconds": round(time.perf_counter() - started, 2),
+                "rows_per_second": round(
+                    batch.rows_total / max(time.perf_counter() - started, 1e-9)
+                ),
             },
             ensure_ascii=False,
         )
