@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from minzheng.assistance.queries import parameter_sets
 from minzheng.core import batchsql
@@ -233,6 +234,16 @@ ORDER BY u.kind, u.household_id, u.idx, u.ref
 """
 
 
+def _names(person_ids: set[int]) -> dict[int, str]:
+    from minzheng.registry.models import Person
+
+    wanted = sorted(person_ids)
+    names: dict[int, str] = {}
+    for i in range(0, len(wanted), 1000):
+        names.update(Person.objects.filter(pk__in=wanted[i : i + 1000]).values_list("pk", "name"))
+    return names
+
+
 def find(
     month: YearMonth,
     *,
@@ -247,18 +258,16 @@ def find(
     first, last = month.first_day(), month.last_day()
     year_start = (month - 11).first_day()
     step = progress or (lambda _label: None)
-    members = frames.members(last)
+    members = frames.members(last, names=False)
     step("成员")
     enrolled = frames.enrolled(first)
     step("在保")
-    feeds = frames.feeds(last, year_start)
-    step("部门数据")
-    counties = {county_of(r) for r in members.column("region_id").to_pylist() if r}
+    counties = {county_of(r) for r in pc.unique(members.column("region_id")).to_pylist() if r}
     policy = policies(counties, first)
     policy_table, exempt = _policy_table(policy)
-    names = dict(
-        zip(members.column("idx").to_pylist(), members.column("name").to_pylist(), strict=True)
-    )
+    floor = min(int(p.medical_threshold.value * 100) for p in policy.values())
+    feeds = frames.monitor_feeds(last, year_start, floor)
+    step("部门数据")
     columns, rows = batchsql.run(
         FINDINGS_SQL,
         {
@@ -273,9 +282,13 @@ def find(
         spark_session=spark_session,
     )
     step("比对")
+    found = [dict(zip(columns, raw, strict=True)) for raw in rows]
+    names = _names({r["person_id"] for r in found if r["person_id"] is not None})
+    sealed = frames.sealed_ids([r["idx"] for r in found if r["masked"] is None])
     findings = []
-    for raw in rows:
-        r = dict(zip(columns, raw, strict=True))
+    for r in found:
+        if r["masked"] is None:  # a person known only from the summed medical bills
+            r["masked"], r["cipher"] = sealed[r["idx"]]
         findings.append(
             Finding(
                 kind=r["kind"],
@@ -285,7 +298,7 @@ def find(
                 person_id=r["person_id"],
                 household_id=r["household_id"],
                 region_id=r["region_id"],
-                name=names.get(r["idx"]) or "",
+                name=names.get(r["person_id"]) or "",
                 source=r["source"],
                 ref=r["ref"],
                 day=r["day"],

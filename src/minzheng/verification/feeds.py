@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import lru_cache
 
 from minzheng.core import idnumber
 from minzheng.core.errors import ValidationFailed
@@ -435,10 +436,16 @@ def _parse_row(
     return _row(spec, number, values), []
 
 
+@lru_cache(maxsize=1 << 18)
+def _parse_id(raw: str, today: date) -> idnumber.IdNumberCheck:
+    """The ID check, remembered: a person has many rows (twelve months of bills)."""
+    return idnumber.parse(raw, today=today)
+
+
 def _parse_value(column: Column, raw: str, today: date) -> tuple[object, str]:
     match column.type:
         case ColumnType.ID:
-            check = idnumber.parse(raw, today=today)
+            check = _parse_id(raw, today)
             if not check.valid:
                 assert check.error is not None
                 return None, check.error.message
