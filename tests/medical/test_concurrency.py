@@ -34,6 +34,8 @@ postgres_only = pytest.mark.skipif(
 
 @pytest.fixture(params=["guarded_then_locked", "locked_only"], autouse=True)
 def write_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    # The Python way; the database function `medical_settle` races in test_settle_function.py.
+    monkeypatch.setattr(actions, "SETTLE_IN_DATABASE", False)
     monkeypatch.setattr(actions, "GUARDED_WRITE", request.param == "guarded_then_locked")
     return str(request.param)
 

@@ -56,6 +56,11 @@ def round_money(amount: Decimal, rule: Rounding | str) -> Decimal:
     return amount.quantize(quantum, rounding=mode)
 
 
+def rounding_rule(rule: Rounding | str) -> tuple[Decimal, str]:
+    """The quantum and the `decimal` rounding mode of a rule (for SQL that must round the same)."""
+    return _RULES[Rounding(rule)]
+
+
 def to_fen(amount: Decimal) -> int:
     """Whole fen (分), for bank files that carry integers."""
     return int((amount / FEN).to_integral_value(rounding=ROUND_DOWN))

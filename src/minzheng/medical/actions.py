@@ -14,6 +14,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -22,13 +23,14 @@ from django.utils import timezone
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
 from minzheng.api.models import ApiClient
+from minzheng.assistance.parameters import ParameterSet
 from minzheng.core import audit
 from minzheng.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from minzheng.core.idnumber import normalize
 from minzheng.core.models import AuditEvent
-from minzheng.core.money import FEN
+from minzheng.core.money import FEN, rounding_rule
 from minzheng.core.pii import ID_NUMBER, blind_index
-from minzheng.core.regioncode import county_code
+from minzheng.core.regioncode import county_code, county_of
 from minzheng.core.yearmonth import YearMonth
 from minzheng.medical import rules, store
 from minzheng.medical.models import (
@@ -141,11 +143,10 @@ def do_settle_claim(
 ) -> Settlement:
     """Settle one discharge; a retry with the same figures returns the stored settlement.
 
-    On PostgreSQL two statements (see `medical.store`): read the person, their category, their
-    accumulator and any live settlement of the claim; then write settlement, accumulator and audit
-    event at once if the accumulator is still as read. If another claim for the person changed it
-    in between, settle again under the row lock. The token, the hospital and the parameters come
-    from short caches.
+    On PostgreSQL the whole settlement is one call of the database function `medical_settle`
+    (`_settle_in_database`); where it cannot take the claim (its parameters are of a shape it does
+    not compute, or `SETTLE_IN_DATABASE` is off) and on SQLite, the Python way (`_settle_in_python`).
+    The token, the hospital and the parameters come from short caches.
     """
     hospital = hospital_for(client, hospital_code)
     claim_id = claim_id.strip()
@@ -158,10 +159,35 @@ def do_settle_claim(
             code="discharge_in_future",
         )
     id_index = blind_index(ID_NUMBER, normalize(id_number))
+    digest = _digest(id_index, claim)
+    try:
+        if SETTLE_IN_DATABASE and connection.vendor == "postgresql":
+            settled = _settle_in_database(hospital, client, claim_id, id_index, claim, digest)
+            if settled is not None:
+                return settled
+        return _settle_in_python(hospital, client, claim_id, id_index, claim, digest)
+    except IntegrityError:
+        # Another request inserted the same claim between our check and our insert (a retry
+        # racing the first attempt, or the same number for another person); the unique key
+        # refused ours and nothing of it was stored. Answer as a retry would be answered.
+        other = Settlement.objects.filter(
+            hospital=hospital, claim_id=claim_id, status=Settlement.Status.SETTLED
+        ).first()
+        if other is None:
+            raise
+        return _same_or_conflict(other, digest)
+
+
+def _settle_in_python(
+    hospital: Hospital, client: ApiClient, claim_id: str, id_index: str, claim: Claim, digest: str
+) -> Settlement:
+    """Two statements on PostgreSQL (see `medical.store`): read the person, their category, their
+    accumulator and any live settlement of the claim; then write settlement, accumulator and audit
+    event at once if the accumulator is still as read. If another claim for the person changed it
+    in between, settle again under the row lock. On SQLite the locked way only."""
     seen = store.snapshot(id_index, claim.discharged_on, hospital.pk, claim_id)
     if seen is None:
         raise PersonNotFound("该身份证号不在救助人员库中，无法进行医疗救助结算")
-    digest = _digest(id_index, claim)
     if seen.account.live_settlement_id is not None:  # a retry
         return _same_or_conflict(Settlement.objects.get(pk=seen.account.live_settlement_id), digest)
     category = rules.category_of(set(seen.codes), set(seen.codes))
@@ -173,29 +199,179 @@ def do_settle_claim(
         )
     )
     claim_in = _ClaimIn(hospital, client, claim_id, seen, claim, digest, category, policy)
-    try:
-        if GUARDED_WRITE and connection.vendor == "postgresql" and not connection.in_atomic_block:
-            settled = _settle(claim_in, seen.account, guarded=True)
-            if settled is not None:
-                return settled
-        with transaction.atomic():
-            account = store.lock_account(seen.person_id, claim.year, hospital.pk, claim_id)
-            if account.live_settlement_id is not None:  # a retry that raced the first attempt
-                found = Settlement.objects.get(pk=account.live_settlement_id)
-                return _same_or_conflict(found, digest)
-            settled = _settle(claim_in, account, guarded=False)
-            assert settled is not None  # an unguarded write always writes
+    if GUARDED_WRITE and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        settled = _settle(claim_in, seen.account, guarded=True)
+        if settled is not None:
             return settled
-    except IntegrityError:
-        # Another request inserted the same claim between our check and our insert (a retry
-        # racing the first attempt, or the same number for another person); the unique key
-        # refused ours and nothing of it was stored. Answer as a retry would be answered.
-        other = Settlement.objects.filter(
-            hospital=hospital, claim_id=claim_id, status=Settlement.Status.SETTLED
-        ).first()
-        if other is None:
-            raise
-        return _same_or_conflict(other, digest)
+    with transaction.atomic():
+        account = store.lock_account(seen.person_id, claim.year, hospital.pk, claim_id)
+        if account.live_settlement_id is not None:  # a retry that raced the first attempt
+            found = Settlement.objects.get(pk=account.live_settlement_id)
+            return _same_or_conflict(found, digest)
+        settled = _settle(claim_in, account, guarded=False)
+        assert settled is not None  # an unguarded write always writes
+        return settled
+
+
+# ── the settlement in one database call (PostgreSQL) ──────────────────────────────────────────
+
+# Settle through `medical_settle` on PostgreSQL; the tests switch it off to race the Python way.
+SETTLE_IN_DATABASE = True
+
+# The county a person lives in, per process, to pass the right county's parameters on the first
+# try. Only a guess: the function checks it and answers `county` when it is wrong.
+_COUNTY_GUESSES = 200_000
+_counties: dict[str, str] = {}
+
+_MODES = {ROUND_HALF_UP: "half_up", ROUND_CEILING: "ceiling", ROUND_FLOOR: "floor"}
+_policies: dict[tuple[int, rules.VisitKind], tuple[ParameterSet, str]] = {}
+_policies_lock = threading.Lock()
+
+
+def function_policies(params: ParameterSet, visit_kind: rules.VisitKind) -> str:
+    """The parameters `medical_settle` applies, per category, as JSON: the values, the rounding as
+    digits and mode, and the explanation's version and source of each. A category whose parameters
+    are missing, or of a shape the SQL would not compute exactly as `rules.settle` does (amounts
+    finer than the fen, a ratio of more than 12 digits), is left out: the function then answers
+    `fallback` and the claim is settled the Python way, which also gives the error if any."""
+    key = (id(params), visit_kind)
+    with _policies_lock:
+        hit = _policies.get(key)
+    if hit is not None and hit[0] is params:
+        return hit[1]
+    out: dict[str, Any] = {}
+    for category in (Category.TEKUN, Category.DIBAO, Category.DIBIAN, Category.ZHICHU):
+        try:
+            policy = rules.load_policy(params, category, visit_kind)
+        except DomainError:
+            continue
+        quantum, mode = rounding_rule(policy.rounding)
+        exponent = quantum.as_tuple().exponent
+        amounts = (policy.deductible.value, policy.annual_cap.value)
+        ratio = policy.ratio.value
+        if (
+            mode not in _MODES
+            or not isinstance(exponent, int)
+            or not all(a.is_finite() and int(a.as_tuple().exponent) >= -2 for a in amounts)
+            or not ratio.is_finite()
+            or len(ratio.as_tuple().digits) > 12
+        ):
+            continue
+        rounding = policy.rounding_parameter
+        out[category.value] = {
+            "deductible": str(policy.deductible.value),
+            "ratio": str(ratio),
+            "ratio_text": str(ratio),
+            "cap": str(policy.annual_cap.value),
+            "digits": -exponent,
+            "mode": _MODES[mode],
+            "deductible_meta": policy.deductible.to_dict(),
+            "ratio_meta": policy.ratio.to_dict(),
+            "cap_meta": policy.annual_cap.to_dict(),
+            "rounding": {
+                "rule": policy.rounding.value,
+                "version": rounding.version_id,
+                "source": rounding.source,
+                "illustrative": rounding.illustrative,
+            },
+            "versions": [
+                policy.deductible.parameter.version_id,
+                policy.ratio.parameter.version_id,
+                policy.annual_cap.parameter.version_id,
+                rounding.version_id,
+            ],
+        }
+    text = json.dumps(out, ensure_ascii=False)
+    with _policies_lock:
+        if len(_policies) > 1000:
+            _policies.clear()
+        _policies[key] = (params, text)
+    return text
+
+
+def _settle_in_database(
+    hospital: Hospital, client: ApiClient, claim_id: str, id_index: str, claim: Claim, digest: str
+) -> Settlement | None:
+    """One call of `medical_settle`; None: settle the Python way."""
+    county = _counties.get(id_index) or county_of(hospital.region_id)
+    layers = json.dumps(rules.insurance_layers(claim), ensure_ascii=False)
+    for _ in range(2):  # the second time with the person's own county
+        now = timezone.now()
+        params = medical_parameters(county, claim.discharged_on)
+        call = store.SettleCall(
+            hospital_id=hospital.pk,
+            hospital_name=hospital.name,
+            actor_name=f"api:{client.name}",
+            claim_id=claim_id,
+            id_index=id_index,
+            county=county,
+            visit_kind=claim.visit_kind.value,
+            admitted_on=claim.admitted_on,
+            discharged_on=claim.discharged_on,
+            total_cost=claim.total_cost,
+            compliant_cost=claim.compliant_cost,
+            basic_insurance_paid=claim.basic_insurance_paid,
+            critical_illness_paid=claim.critical_illness_paid,
+            other_paid=claim.other_paid,
+            digest=digest,
+            now=now,
+            today=timezone.localdate(now),
+            layers=layers,
+            policies=function_policies(params, claim.visit_kind),
+        )
+        if connection.in_atomic_block:  # a savepoint, so a refused insert leaves it usable
+            with transaction.atomic():
+                done = store.settle_in_database(call)
+        else:
+            done = store.settle_in_database(call)
+        if done.outcome == "county" and done.region_id:
+            county = county_of(done.region_id)
+            if len(_counties) >= _COUNTY_GUESSES:
+                _counties.clear()
+            _counties[id_index] = county
+            continue
+        break
+    if done.outcome == "not_found":
+        raise PersonNotFound("该身份证号不在救助人员库中，无法进行医疗救助结算")
+    if done.outcome == "retry":
+        assert done.settlement_id is not None
+        return _same_or_conflict(Settlement.objects.get(pk=done.settlement_id), digest)
+    figures = done.figures
+    if done.outcome != "settled" or figures is None:
+        return None
+    assert done.settlement_id is not None and done.person_id and done.region_id
+    settlement = Settlement(
+        pk=done.settlement_id,
+        hospital_id=hospital.pk,
+        claim_id=claim_id,
+        person_id=done.person_id,
+        region_id=done.region_id,
+        visit_kind=claim.visit_kind.value,
+        admitted_on=claim.admitted_on,
+        discharged_on=claim.discharged_on,
+        total_cost=claim.total_cost,
+        compliant_cost=claim.compliant_cost,
+        basic_insurance_paid=claim.basic_insurance_paid,
+        critical_illness_paid=claim.critical_illness_paid,
+        other_paid=claim.other_paid,
+        category=figures.category,
+        assistance_amount=figures.assistance_amount,
+        patient_pays=figures.patient_pays,
+        annual_cap=figures.annual_cap,
+        cap_used=figures.cap_used,
+        cap_left=figures.cap_left,
+        deductible_applied=figures.deductible_applied,
+        explanation=figures.explanation,
+        parameter_versions=figures.parameter_versions,
+        request_digest=digest,
+        status=Settlement.Status.SETTLED.value,
+        settled_on=call.today,
+        settled_at=call.now,
+    )
+    settlement.hospital = hospital
+    settlement._state.adding = False
+    settlement._state.db = "default"
+    return settlement
 
 
 @dataclass(frozen=True, slots=True)

@@ -205,12 +205,9 @@ def _m(amount: Decimal) -> str:
     return str(amount.quantize(FEN))
 
 
-def settle(
-    claim: Claim, category: Category, policy: MedicalPolicy | None, ytd: YearToDate
-) -> Outcome:
-    """Split the bill between the payer layers; `policy` is None for a person of no category."""
-    check_claim(claim)
-    explanation: list[dict[str, Any]] = []
+def insurance_layers(claim: Claim) -> list[dict[str, Any]]:
+    """The explanation's first entries: what each insurance layer paid and what it left."""
+    layers: list[dict[str, Any]] = []
     remaining = claim.total_cost
     for layer, paid in (
         ("basic_insurance", claim.basic_insurance_paid),
@@ -218,9 +215,19 @@ def settle(
         ("other", claim.other_paid),
     ):
         remaining -= paid
-        explanation.append(
+        layers.append(
             {"layer": layer, "label": LAYER_LABELS[layer], "paid": _m(paid), "left": _m(remaining)}
         )
+    return layers
+
+
+def settle(
+    claim: Claim, category: Category, policy: MedicalPolicy | None, ytd: YearToDate
+) -> Outcome:
+    """Split the bill between the payer layers; `policy` is None for a person of no category."""
+    check_claim(claim)
+    explanation = insurance_layers(claim)
+    remaining = claim.total_cost - claim.insurance_paid
     compliant_self_pay = max(ZERO, claim.compliant_cost - claim.insurance_paid)
 
     if policy is None or category is Category.NONE:

@@ -19,8 +19,9 @@ rows are the ones the ORM would write.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -288,3 +289,84 @@ def write_settlement(
     )
     row = _run(sql, [*guard_params, *values, *audit_values])
     return None if row is None else int(row[0])
+
+
+# ── the whole settlement in the database (PostgreSQL) ─────────────────────────────────────────
+
+# `medical_settle` (migration medical/0004): person, lock, retry check, category, rule, settlement,
+# accumulator and audit event in one statement — one round trip and one commit per settlement.
+_SETTLE = (
+    "SELECT * FROM medical_settle("
+    + ", ".join(["%s"] * 17)
+    + ", CAST(%s AS jsonb), CAST(%s AS jsonb))"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SettleCall:
+    """The arguments of `medical_settle`, in its order."""
+
+    hospital_id: int
+    hospital_name: str
+    actor_name: str
+    claim_id: str
+    id_index: str
+    county: str  # six digits: the county whose parameters `policies` are
+    visit_kind: str
+    admitted_on: date
+    discharged_on: date
+    total_cost: Decimal
+    compliant_cost: Decimal
+    basic_insurance_paid: Decimal
+    critical_illness_paid: Decimal
+    other_paid: Decimal
+    digest: str
+    now: datetime
+    today: date
+    layers: str  # JSON: the explanation's insurance layers
+    policies: str  # JSON: per category, `actions.function_policies`
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    category: str
+    assistance_amount: Decimal
+    patient_pays: Decimal
+    annual_cap: Decimal
+    cap_used: Decimal
+    cap_left: Decimal
+    deductible_applied: Decimal
+    explanation: list[dict[str, Any]]
+    parameter_versions: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class InDatabase:
+    """What `medical_settle` did: `settled` (with its figures), `retry` (a live settlement of the
+    claim exists: `settlement_id`), `not_found`, `county` (the person lives in `region_id`, whose
+    county's parameters were not passed) or `fallback` (no parameters for the person's category)."""
+
+    outcome: str
+    settlement_id: int | None
+    person_id: int | None
+    region_id: str | None
+    figures: Figures | None
+
+
+def settle_in_database(call: SettleCall) -> InDatabase:
+    """One call of `medical_settle`: its own transaction unless the caller holds one."""
+    row = _run(_SETTLE, [getattr(call, f) for f in call.__slots__])
+    outcome, settlement_id, person_id, region_id, *figures = row
+    if outcome == "settled":  # Django's connection hands jsonb over as text
+        figures[-2:] = [_json(v) for v in figures[-2:]]
+    return InDatabase(
+        outcome,
+        settlement_id,
+        person_id,
+        region_id,
+        Figures(*figures) if outcome == "settled" else None,
+    )
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
