@@ -28,22 +28,64 @@ def pytest_configure(config: pytest.Config) -> None:
     logging.getLogger("py4j").setLevel(logging.WARNING)
 
 
+# The divisions' rows as first loaded (sha256 over every column, in code order): a transactional
+# test's flush keeps them when they still read so, and drops them when the test changed them.
+_PRISTINE_DIVISIONS: dict[str, str] = {}
+
+
+def _divisions_checksum(connection: Any) -> str:
+    import hashlib
+
+    from minzheng.regions.models import Region
+
+    digest = hashlib.sha256()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT code, name, level, parent_id, generated, source FROM {Region._meta.db_table}"
+            " ORDER BY code"
+        )
+        for row in cursor.fetchall():
+            digest.update(repr((row[0], row[1], row[2], row[3], bool(row[4]), row[5])).encode())
+    return digest.hexdigest()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _audit_guard_opened_for_flush() -> Iterator[None]:
-    """Transactional tests wipe the database; the audit triggers let only that flush through."""
+    """Transactional tests wipe the database; the audit triggers let only that flush through.
+
+    The flush keeps Ningbo's divisions (3,040 rows, loaded again for every transactional test
+    that needs them otherwise) when their checksum is the one they were loaded with; a test that
+    changed, added or removed a division leaves them checked out, and they are dropped."""
+    from django.core.management.commands import flush as flush_command
+    from django.core.management.sql import sql_flush
     from django.db.backends.base.operations import BaseDatabaseOperations
 
     from minzheng.core.dbguard import audit_purge_allowed
+    from minzheng.regions.models import Region
 
     original = BaseDatabaseOperations.execute_sql_flush
+    kept = Region._meta.db_table
+
+    def flush_sql_keeping_divisions(style: Any, connection: Any, **options: Any) -> list[str]:
+        tables = connection.introspection.django_table_names(
+            only_existing=True, include_views=False
+        )
+        return list(connection.ops.sql_flush(style, [t for t in tables if t != kept], **options))
 
     def flush(self: BaseDatabaseOperations, sql_list: list[str]) -> None:
         with audit_purge_allowed():
             original(self, sql_list)
+        pristine = _PRISTINE_DIVISIONS.get(self.connection.alias)
+        if pristine is None or _divisions_checksum(self.connection) != pristine:
+            # One statement: the parent links point inside the table being emptied.
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {kept}")
 
     BaseDatabaseOperations.execute_sql_flush = flush  # type: ignore[method-assign]
+    flush_command.sql_flush = flush_sql_keeping_divisions  # type: ignore[attr-defined]
     yield
     BaseDatabaseOperations.execute_sql_flush = original  # type: ignore[method-assign]
+    flush_command.sql_flush = sql_flush  # type: ignore[attr-defined]
 
 
 PASSWORD = "Minzheng#2026"
@@ -55,13 +97,16 @@ def _divisions_committed(request: pytest.FixtureRequest) -> None:
     as in production), committed once instead of inserted again for every test.
 
     Runs before the test's own transaction starts (autouse fixtures come first), and only for
-    tests that ask for `regions`. A transactional test's flush removes them; the next test that
-    needs them commits them again.
+    tests that ask for `regions`. A transactional test's flush keeps the divisions while their
+    checksum is the one recorded here (`_audit_guard_opened_for_flush`) and removes the
+    catalogue; the next test that needs them commits what is missing again.
     """
     if "regions" not in request.fixturenames:
         return
     request.getfixturevalue("django_db_setup")
     blocker = request.getfixturevalue("django_db_blocker")
+    from django.db import connection
+
     from minzheng.assistance.actions import do_load_parameter_catalog
     from minzheng.assistance.models import PolicyParameter
     from minzheng.regions.loader import load_divisions
@@ -70,12 +115,11 @@ def _divisions_committed(request: pytest.FixtureRequest) -> None:
     with blocker.unblock():
         if not Region.objects.filter(level="village").exists():
             load_divisions()
+            _PRISTINE_DIVISIONS[connection.alias] = _divisions_checksum(connection)
         if not PolicyParameter.objects.exists():
             do_load_parameter_catalog(None)
             # The load's own audit event would outlive every test's transaction: tests that
             # count audit events start from none, as on a new platform.
-            from django.db import connection
-
             from minzheng.core.dbguard import audit_purge_allowed
 
             with audit_purge_allowed(), connection.cursor() as cursor:

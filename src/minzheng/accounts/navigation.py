@@ -28,7 +28,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("家庭户", "registry:household_list", C.CASE_DATA, "救助对象"),
     MenuItem("家庭户导入", "registry_import:import_page", C.EDIT_CASES, "救助对象"),
     MenuItem("家庭变更申请", "registry:change_request_list", C.CASE_DATA, "救助对象"),
-    MenuItem("多重身份复核", "linkage:queue", C.CASE_DATA, "救助对象"),
+    MenuItem("疑似同一人", "linkage:queue", C.CASE_DATA, "救助对象"),
     MenuItem("身份冲突名单", "linkage:conflicts", C.CASE_DATA, "救助对象"),
     MenuItem("两线合一导入", "linkage:roster_import", C.EDIT_CASES, "救助对象"),
     MenuItem("救助申请", "applications:queue", C.CASE_DATA, "社会救助"),

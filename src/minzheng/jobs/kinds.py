@@ -153,7 +153,7 @@ def _run_linkage(job: Job, actor: User | None, progress: Progress) -> dict[str, 
         "records": run.records,
         "pairs": run.pairs_queued,
         "summary": (
-            f"{run.records} 条记录，新送复核 {run.pairs_queued} 对，"
+            f"{run.records} 条记录，新增疑似同一人 {run.pairs_queued} 对，"
             f"关联部门记录 {run.records_linked} 条"
         ),
     }
@@ -219,7 +219,7 @@ def _roll_link(result: dict[str, Any]) -> tuple[str, str] | None:
 def _linkage_link(result: dict[str, Any]) -> tuple[str, str] | None:
     from django.urls import reverse
 
-    return reverse("linkage:queue"), "查看复核队列"
+    return reverse("linkage:queue"), "查看疑似同一人"
 
 
 def _monitor_link(result: dict[str, Any]) -> tuple[str, str] | None:

@@ -31,7 +31,7 @@ Linker = Callable[..., LinkResult]
 
 def require_reviewer(actor: User) -> None:
     if not (actor.can(Capability.EDIT_CASES) or actor.can(Capability.APPROVE)):
-        raise PermissionDenied("您的角色无权处理多重身份复核")
+        raise PermissionDenied("您的角色无权判定疑似同一人")
 
 
 # ---- a run -------------------------------------------------------------------------------------
@@ -91,7 +91,7 @@ def do_run_linkage(
             AuditEvent.Action.CREATE,
             "linkage_run",
             run.pk,
-            summary=f"多重身份识别：{run.records} 条记录，新送复核 {queued} 对，关联部门记录 {linked} 条",
+            summary=f"多重身份识别：{run.records} 条记录，新增疑似同一人 {queued} 对，关联部门记录 {linked} 条",
         )
     return run
 
@@ -189,11 +189,11 @@ def do_decide_pair(
     (undoable); a match of two registry persons is then merged by `do_merge_persons`."""
     require_reviewer(actor)
     if decision not in (CandidatePair.Status.MATCH, CandidatePair.Status.NON_MATCH):
-        raise ValidationFailed("复核结论只能是“是同一人”或“不是同一人”", code="bad_decision")
+        raise ValidationFailed("判定结论只能是“是同一人”或“不是同一人”", code="bad_decision")
     with transaction.atomic():
         pair = CandidatePair.objects.select_for_update().get_visible(actor, pk=pair_id)
         if pair.status != CandidatePair.Status.PENDING:
-            raise ValidationFailed("该记录对已复核，如需更正请撤销相关操作", code="already_decided")
+            raise ValidationFailed("该记录对已判定，如需更正请撤销相关操作", code="already_decided")
         if decision not in allowed_decisions(pair.reason):
             raise ValidationFailed(
                 "该记录对已被规则拒绝合并，只能判定为“不是同一人”", code="decision_not_allowed"
@@ -208,7 +208,7 @@ def do_decide_pair(
             AuditEvent.Action.UPDATE,
             "linkage_candidate_pair",
             pair.pk,
-            summary=f"多重身份复核 {pair.left_key}~{pair.right_key}：{pair.get_status_display()}",
+            summary=f"疑似同一人判定 {pair.left_key}~{pair.right_key}：{pair.get_status_display()}",
             before={"status": CandidatePair.Status.PENDING},
             after={"status": decision, "comment": pair.comment},
             region_code=pair.region_id,

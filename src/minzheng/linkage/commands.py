@@ -50,17 +50,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         nargs=2,
         metavar=("LOW", "HIGH"),
         default=DEFAULT_REVIEW_BAND,
-        help="送人工复核的匹配概率区间 [LOW, HIGH)",
+        help="送人工判定的匹配概率区间 [LOW, HIGH)",
     )
-    parser.add_argument("--review-output", type=Path, help="可选：人工复核记录对输出 CSV")
+    parser.add_argument("--review-output", type=Path, help="可选：疑似同一人记录对输出 CSV")
     parser.add_argument("--backend", choices=("duckdb", "spark"), default="duckdb")
     parser.add_argument("--encoding", help="输入文件编码（默认自动识别 UTF-8 / GB18030）")
     parser.set_defaults(func=handler, needs_django=False)
     registry = subparsers.add_parser(
         "link-registry",
-        help="多重身份识别：登记人员与各部门记录，存疑的送人工复核",
-        description="对全部登记人员和部门记录运行多重身份识别：已复核的结论作为固定关联/禁止关联，"
-        "存疑记录对进入复核队列，能唯一归属的部门记录自动关联到人员。",
+        help="多重身份识别：登记人员与各部门记录，存疑的送人工判定",
+        description="对全部登记人员和部门记录运行多重身份识别：已判定的结论作为固定关联/禁止关联，"
+        "存疑记录对作为疑似同一人待人工判定，能唯一归属的部门记录自动关联到人员。",
     )
     registry.set_defaults(func=registry_handler, needs_django=True)
 
@@ -70,7 +70,7 @@ def registry_handler(args: argparse.Namespace) -> int:
 
     run = do_run_linkage(None)
     print(
-        f"{run.records} 条记录；新送复核 {run.pairs_queued} 对；关联部门记录 {run.records_linked} 条",
+        f"{run.records} 条记录；新增疑似同一人 {run.pairs_queued} 对；关联部门记录 {run.records_linked} 条",
         file=sys.stderr,
     )
     return 0
@@ -168,7 +168,7 @@ def handler(args: argparse.Namespace) -> int:
         result.review.map(neutralise).to_csv(args.review_output, index=False)
     persons = result.clusters["person_id"].nunique()
     print(
-        f"{len(records)} 条记录 → {persons} 人；待人工复核 {len(result.review)} 对",
+        f"{len(records)} 条记录 → {persons} 人；待人工判定 {len(result.review)} 对",
         file=sys.stderr,
     )
     return 0

@@ -121,7 +121,7 @@ OUTCOME_LABELS = {
     "matched": "已匹配",
     "refused": "不符合低边条件",
     "new": "登记中未找到",
-    "doubtful": "存疑待复核",
+    "doubtful": "存疑待判定",
     "error": "错误",
 }
 
@@ -262,7 +262,7 @@ def import_roster(
             row.outcome, row.person_id, row.person_name = "doubtful", person.pk, person.name
             row.note = (
                 row.note + "；" if row.note else ""
-            ) + f"匹配概率 {probability:.2f}，已送人工复核"
+            ) + f"匹配概率 {probability:.2f}，已送人工判定"
             _queue_doubtful(actor, row, person, probability, weight, evidence, report)
         imported = RosterImport.objects.create(
             file_digest=hashlib.sha256(content).hexdigest(),

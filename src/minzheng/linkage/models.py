@@ -72,7 +72,7 @@ class LinkageRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     records = models.PositiveIntegerField("记录数", default=0)
-    pairs_queued = models.PositiveIntegerField("新送复核记录对", default=0)
+    pairs_queued = models.PositiveIntegerField("新增疑似同一人记录对", default=0)
     records_linked = models.PositiveIntegerField("新关联部门记录", default=0)
 
     class Meta:
@@ -94,7 +94,7 @@ class CandidatePair(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "待复核"
+        PENDING = "pending", "待判定"
         MATCH = "match", "是同一人"
         NON_MATCH = "non_match", "不是同一人"
 
@@ -119,7 +119,7 @@ class CandidatePair(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField("复核时间", null=True, blank=True)
-    comment = models.CharField("复核意见", max_length=300, blank=True)
+    comment = models.CharField("判定意见", max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects: ClassVar[CandidatePairQuerySet] = CandidatePairQuerySet.as_manager()  # type: ignore[assignment]

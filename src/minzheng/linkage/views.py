@@ -107,7 +107,7 @@ def decide(request: HttpRequest, pair_id: int) -> HttpResponse:
     )
     if request.headers.get("HX-Request"):
         return render(request, "linkage/_queue_row.html", {"pair": pair})
-    messages.success(request, f"已记录复核结论：{pair.get_status_display()}")
+    messages.success(request, f"已记录判定结论：{pair.get_status_display()}")
     return HttpResponseRedirect(reverse("linkage:pair_detail", args=[pair.pk]))
 
 

@@ -50,6 +50,6 @@ def test_a_reviewer_reads_the_evidence_and_decides(
     assert "出生日期相同" in page.inner_text("#evidence")
 
     page.click("button[value=non_match]")
-    page.wait_for_selector("text=已记录复核结论")
+    page.wait_for_selector("text=已记录判定结论")
     pair = CandidatePair.objects.get(right_key=f"S{record.pk}")
     assert pair.status == CandidatePair.Status.NON_MATCH

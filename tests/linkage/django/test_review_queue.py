@@ -164,7 +164,7 @@ def test_the_queue_shows_counts_and_a_decision_comes_back_as_a_row(
     client.force_login(approver_haishu)
 
     page = client.get("/linkage/candidates/").content.decode()
-    assert "待复核 " in page and "李建国" in page
+    assert "待判定 " in page and "李建国" in page
     evidence = client.get(f"/linkage/candidates/{pair.pk}/").content.decode()
     assert "逐项比较" in evidence and "姓名相同" in evidence
 
@@ -190,4 +190,4 @@ def test_the_link_registry_command_runs_over_everything(
 
     assert args.needs_django is True
     assert args.func(args) == 0
-    assert capsys.readouterr().err == "5 条记录；新送复核 2 对；关联部门记录 1 条\n"
+    assert capsys.readouterr().err == "5 条记录；新增疑似同一人 2 对；关联部门记录 1 条\n"

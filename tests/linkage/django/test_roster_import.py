@@ -109,13 +109,13 @@ def test_the_report_page_and_sheet_list_every_row(
 
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "已匹配（1）" in page and "登记中未找到（1）" in page and "存疑待复核（1）" in page
+    assert "已匹配（1）" in page and "登记中未找到（1）" in page and "存疑待判定（1）" in page
     sheet = client.get(response["Location"] + "download/")
     rows = list(load_workbook(io.BytesIO(sheet.content)).worksheets[0].iter_rows(values_only=True))
     assert [(r[0], r[1], r[2]) for r in rows[1:]] == [
         (2, "已匹配", "李建国"),
         (3, "登记中未找到", "张三"),
-        (4, "存疑待复核", "王秀英"),
+        (4, "存疑待判定", "王秀英"),
         (5, "错误", "赵六"),
     ]
     # The report names people: nobody else opens it.
