@@ -1,4 +1,5 @@
-"""The workbench's registry counts: per region, kept for a while, scoped to the viewer."""
+"""The workbench's registry counts: per region, kept and read whatever their age until the
+statistics_refresh job counts again, scoped to the viewer."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from django.test import Client
 from django.utils import timezone
 
+from minzheng.dashboard.freshness import do_refresh_stale
 from minzheng.dashboard.models import RegionCount
 from tests.conftest import PASSWORD, _household
 
@@ -40,4 +42,7 @@ def test_counts_are_scoped_grouped_and_kept(
     )
     assert '<div class="card-value">1<small>人</small>' in _cards(approver_yinzhou)  # kept
     RegionCount.objects.update(counted_at=timezone.now() - timedelta(hours=1))
-    assert '<div class="card-value">2<small>人</small>' in _cards(approver_yinzhou)  # aged
+    assert '<div class="card-value">1<small>人</small>' in _cards(approver_yinzhou)  # aged, read
+    assert do_refresh_stale(timezone.localdate()).counted  # the statistics_refresh job
+    assert '<div class="card-value">2<small>人</small>' in _cards(approver_yinzhou)
+    assert not do_refresh_stale(timezone.localdate()).counted  # fresh: not counted again

@@ -26,7 +26,7 @@ def at(year: int, month: int, day: int, hour: int = 12) -> datetime:
 
 
 def test_a_new_installation_runs_nothing_for_months_before_it(regions: None) -> None:
-    assert ensure_defaults(at(2026, 12, 2)) == 8
+    assert ensure_defaults(at(2026, 12, 2)) == 9
     assert ensure_defaults(at(2026, 12, 2)) == 0
     assert tick(at(2026, 12, 2)) == []
     roll = Schedule.objects.get(code="monthly_roll")
@@ -82,8 +82,9 @@ def test_missed_months_are_caught_up_once_not_one_by_one(regions: None) -> None:
         "grievance_escalation": {"day": "2026-12-21"},  # daily, at 06:00
         "retention_archive": {"month": "2026-12"},  # the retention job reads the day, not the month
         "partition_ensure": {"month": "2026-12"},
+        "statistics_refresh": {"at": "2026-12-21T12:00"},  # every 10 minutes
     }
-    assert Job.objects.count() == 8
+    assert Job.objects.count() == 9
     assert monthly(tick(at(2026, 12, 22))) == []
 
 
@@ -118,3 +119,19 @@ def test_the_schedule_page_lists_and_pauses(regions: None, sysadmin: Any) -> Non
     assert Schedule.objects.get(pk=roll.pk).paused
     bad = client.post("/jobs/schedules/", {"schedule": "x", "action": "pause", "reason": "演示"})
     assert bad.status_code == 200 and "参数不正确" in bad.content.decode()
+
+
+def test_an_interval_schedule_runs_once_in_each_slot(regions: None) -> None:
+    ensure_defaults(at(2026, 12, 2, 12))
+    refresh = Schedule.objects.get(code="statistics_refresh")
+    assert (refresh.cadence, refresh.every_minutes) == ("interval", 10)
+    assert refresh.last_period == "2026-12-02T12:00"
+
+    def runs(moment: datetime) -> list[dict[str, str]]:
+        return [j.params for j in tick(moment) if j.kind == "statistics_refresh"]
+
+    assert runs(at(2026, 12, 2, 12).replace(minute=9)) == []  # the installation's own slot
+    assert runs(at(2026, 12, 2, 12).replace(minute=10)) == [{"at": "2026-12-02T12:10"}]
+    assert runs(at(2026, 12, 2, 12).replace(minute=19, second=59)) == []
+    # Down for an hour: one run for the newest slot, not one per missed slot.
+    assert runs(at(2026, 12, 2, 13).replace(minute=25)) == [{"at": "2026-12-02T13:20"}]

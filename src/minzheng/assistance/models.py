@@ -48,6 +48,10 @@ class Enrolment(models.Model):
     start_month = models.DateField("起始月份")  # first day of the month benefits start
     end_month = models.DateField("终止月份", null=True, blank=True)  # first month NOT paid
     care_level = models.CharField("特困照料等级", max_length=20, blank=True)
+    # The persons this enrolment counts (民发〔2021〕57号 art 7), fixed when it is decided: 1 for
+    # an individual enrolment; for a household the co-resident members the rules counted, less
+    # members enrolled on their own in 低保 (单人户) and the 特困 person the rules leave out.
+    persons = models.PositiveSmallIntegerField("计入人数", default=1)
     decision = models.JSONField("认定结果与依据", default=dict, blank=True)
     source_application_id = models.BigIntegerField("来源申请", null=True, blank=True)
     created_by = models.ForeignKey(

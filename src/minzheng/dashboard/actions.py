@@ -20,7 +20,7 @@ def _require_city(actor: User | None) -> None:
     if actor is not None and not (
         actor.can(Capability.VIEW_STATISTICS) and actor.region.level == "city"
     ):
-        raise PermissionDenied("只有市级统计人员可以关账或重新打开月份")
+        raise PermissionDenied("只有市级统计人员可以关账、重新打开月份或重新计算")
 
 
 def do_close_month(actor: User | None, month: YearMonth) -> int:
@@ -77,9 +77,9 @@ def do_reopen_month(actor: User, month: YearMonth, *, reason: str) -> ClosedMont
 
 
 def do_refresh_month(actor: User, month: YearMonth) -> None:
-    """Compute an open month again now (重新计算), instead of waiting for its kept figures to age."""
-    if not actor.can(Capability.VIEW_STATISTICS):
-        raise PermissionDenied("没有统计分析权限")
+    """Compute an open month again now (重新计算, the city's statistics administrators), instead
+    of waiting for the statistics_refresh job."""
+    _require_city(actor)
     if is_closed(month):
         raise ValidationFailed("该月份已关账，指标已冻结；需要更正请先重新打开", code="closed")
     refresh_month(month)

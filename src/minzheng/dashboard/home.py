@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -22,14 +21,9 @@ from minzheng.dashboard.models import RegionCount
 from minzheng.registry.models import Household, Person
 
 
-def region_counts() -> tuple[dict[str, tuple[int, int]], datetime | None]:
+def count_regions() -> tuple[dict[str, tuple[int, int]], datetime]:
     """Persons and households per region code (the rows' own region), counted by one grouped
-    query on each table's region index and kept (RegionCount) while younger than
-    settings.STATISTICS_MAX_AGE_SECONDS; returns them with when they were counted."""
-    fresh = timezone.now() - timedelta(seconds=settings.STATISTICS_MAX_AGE_SECONDS)
-    kept = list(RegionCount.objects.values_list("region_id", "persons", "households", "counted_at"))
-    if kept and min(row[3] for row in kept) >= fresh:
-        return {code: (p, h) for code, p, h, _ in kept}, min(row[3] for row in kept)
+    query on each table's region index, and kept (RegionCount)."""
     persons = dict(Person.objects.order_by().values_list("region_id").annotate(n=Count("id")))
     households = dict(Household.objects.order_by().values_list("region_id").annotate(n=Count("id")))
     now = timezone.now()
@@ -44,6 +38,16 @@ def region_counts() -> tuple[dict[str, tuple[int, int]], datetime | None]:
     except IntegrityError:  # another request counted at the same time: theirs stands
         pass
     return counts, now
+
+
+def region_counts() -> tuple[dict[str, tuple[int, int]], datetime | None]:
+    """The kept counts whatever their age (the statistics_refresh job counts again once they
+    have aged, dashboard/freshness.py), with when they were counted; counted now only when
+    nothing is kept."""
+    kept = list(RegionCount.objects.values_list("region_id", "persons", "households", "counted_at"))
+    if kept:
+        return {code: (p, h) for code, p, h, _ in kept}, min(row[3] for row in kept)
+    return count_regions()
 
 
 @login_required

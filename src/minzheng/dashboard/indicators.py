@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -26,7 +26,7 @@ from minzheng.core.regioncode import county_code
 from minzheng.core.yearmonth import YearMonth
 from minzheng.payments.models import PaymentLine, Roll
 from minzheng.regions.models import Level, Region
-from minzheng.registry.models import HukouType, Membership
+from minzheng.registry.models import HukouType
 
 PAYING_STATUSES = ("active", "gradual_exit", "ended")
 PAID_ROLLS = (Roll.Status.APPROVED, Roll.Status.EXPORTED)
@@ -59,22 +59,23 @@ INDICATORS: tuple[Indicator, ...] = (
         "dibao_persons",
         "低保人数",
         "人",
-        "按户纳入的低保家庭当月共同生活的成员数，加上单人户人数。",
-        "救助对象、家庭成员",
+        "当月在发放期内的低保救助计入的人数：按户纳入的，为认定时按共同生活家庭成员规则"
+        "（民发〔2021〕57号第7条）计入的成员数；单人户按 1 人计。",
+        "救助对象（计入人数）",
     ),
     Indicator(
         "dibao_urban_persons",
         "城市低保人数",
         "人",
         "低保人数中户主为城镇户口的。",
-        "救助对象、家庭成员、人员（户口性质）",
+        "救助对象（计入人数）、人员（户口性质）",
     ),
     Indicator(
         "dibao_rural_persons",
         "农村低保人数",
         "人",
         "低保人数中户主为农村户口（或未登记户口性质）的。",
-        "救助对象、家庭成员、人员（户口性质）",
+        "救助对象（计入人数）、人员（户口性质）",
     ),
     Indicator(
         "dibao_urban_households",
@@ -122,12 +123,16 @@ INDICATORS: tuple[Indicator, ...] = (
         "gradual_exit_persons",
         "渐退人数",
         "人",
-        "当月处于渐退期、仍在发放的低保、低边救助所涉人数：按户纳入的共同生活成员，加上按人纳入的。",
-        "救助对象（渐退期）、家庭成员",
+        "当月处于渐退期、仍在发放的低保、低边救助计入的人数（认定时确定，同低保人数）。",
+        "救助对象（渐退期、计入人数）",
     ),
     Indicator("dibian_households", "低边户数", "户", "当月在册的低保边缘家庭户数。", "救助对象"),
     Indicator(
-        "dibian_persons", "低边人数", "人", "低边家庭当月共同生活的成员数。", "救助对象、家庭成员"
+        "dibian_persons",
+        "低边人数",
+        "人",
+        "低边家庭认定时计入的成员数（民发〔2021〕57号第7条），不含以单人户纳入低保的成员。",
+        "救助对象（计入人数）",
     ),
     Indicator(
         "tekun_persons", "特困供养人数", "人", "当月在发放期内的特困人员救助供养人数。", "救助对象"
@@ -349,31 +354,6 @@ def _add(figures: Figures, tree: Hierarchy, code: str, indicator: str, value: An
         cell[indicator] = cell.get(indicator, 0) + value
 
 
-def _members_by_region(month: date, programme: str) -> QuerySet[Any]:
-    """Co-resident members of the households enrolled as a household, per enrolment region and
-    the head's hukou type — one join through the household's enrolments."""
-    return (
-        Membership.objects.filter(lives_together=True, valid_from__lte=month)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=month))
-        .filter(
-            Q(household__enrolments__programme=programme)
-            & Q(household__enrolments__person__isnull=True)
-            & Q(household__enrolments__status__in=PAYING_STATUSES)
-            & Q(household__enrolments__start_month__lte=month)
-            & (
-                Q(household__enrolments__end_month__isnull=True)
-                | Q(household__enrolments__end_month__gt=month)
-            )
-        )
-        .values(
-            region=F("household__enrolments__region_id"),
-            hukou=F("household__head__hukou_type"),
-            status=F("household__enrolments__status"),
-        )
-        .annotate(n=Count("id"))
-    )
-
-
 def compute_month(ym: YearMonth, tree: Hierarchy | None = None) -> Figures:
     """Every indicator for every region (village rows are dropped at the end), for month `ym`."""
     tree = tree or Hierarchy.load()
@@ -382,20 +362,23 @@ def compute_month(ym: YearMonth, tree: Hierarchy | None = None) -> Figures:
     figures: Figures = defaultdict(dict)
     row: Any  # each grouped query gives rows of its own shape
 
+    # Persons are each enrolment's counted persons, fixed when it was decided (Enrolment.persons,
+    # 民发〔2021〕57号 art 7): not the household's size this month.
     enrolments = (
         Enrolment.objects.filter(_paying(month))
         .values("region_id", "programme", "status", single=Q(person__isnull=False))
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), persons=Sum("persons"))
     )
     for row in enrolments:
-        code, programme, n = row["region_id"], row["programme"], row["n"]
+        code, programme, n, persons = row["region_id"], row["programme"], row["n"], row["persons"]
         if programme == ProgrammeCode.DIBAO:
             _add(figures, tree, code, "dibao_households", n)
+            _add(figures, tree, code, "dibao_persons", persons)
             if row["single"]:
                 _add(figures, tree, code, "single_person", n)
-                _add(figures, tree, code, "dibao_persons", n)
         elif programme == ProgrammeCode.DIBIAN:
             _add(figures, tree, code, "dibian_households", n)
+            _add(figures, tree, code, "dibian_persons", persons)
         elif programme == ProgrammeCode.TEKUN:
             _add(figures, tree, code, "tekun_persons", n)
         elif programme in (ProgrammeCode.ERTONG, ProgrammeCode.GAOLING):
@@ -405,32 +388,16 @@ def compute_month(ym: YearMonth, tree: Hierarchy | None = None) -> Figures:
             ProgrammeCode.DIBIAN,
         ):
             _add(figures, tree, code, "gradual_exit", n)
-            if row["single"]:
-                _add(figures, tree, code, "gradual_exit_persons", n)
+            _add(figures, tree, code, "gradual_exit_persons", persons)
     by_hukou = (
         Enrolment.objects.filter(_paying(month), programme="dibao")
-        .values("region_id", hukou=F("household__head__hukou_type"), single=Q(person__isnull=False))
-        .annotate(n=Count("id"))
+        .values("region_id", hukou=F("household__head__hukou_type"))
+        .annotate(n=Count("id"), persons=Sum("persons"))
     )
     for row in by_hukou:
         where = "urban" if row["hukou"] == HukouType.URBAN else "rural"
         _add(figures, tree, row["region_id"], f"dibao_{where}_households", row["n"])
-        if row["single"]:
-            _add(figures, tree, row["region_id"], f"dibao_{where}_persons", row["n"])
-    for programme, indicator in (("dibao", "dibao_persons"), ("dibian", "dibian_persons")):
-        for row in _members_by_region(month, programme):
-            _add(figures, tree, row["region"], indicator, row["n"])
-            if row["status"] == "gradual_exit":
-                _add(figures, tree, row["region"], "gradual_exit_persons", row["n"])
-            if programme == ProgrammeCode.DIBAO:
-                urban = row["hukou"] == HukouType.URBAN
-                _add(
-                    figures,
-                    tree,
-                    row["region"],
-                    "dibao_urban_persons" if urban else "dibao_rural_persons",
-                    row["n"],
-                )
+        _add(figures, tree, row["region_id"], f"dibao_{where}_persons", row["persons"])
 
     started = Enrolment.objects.filter(
         start_month=month, programme__in=("dibao", "dibian", "tekun")

@@ -27,12 +27,21 @@ class ClosedMonth(models.Model):
         return f"{self.month:%Y-%m}"
 
 
-class MonthlyFigures(models.Model):
-    """One region's indicators for one month, as frozen at month end."""
+class RegionFigures(models.Model):
+    """One region's indicators (indicator code → value, money as text with two decimals): the
+    layout a closed month's snapshot and an open month's kept figures share."""
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    month = models.DateField("统计月份")
     figures = models.JSONField("指标")
+
+    class Meta:
+        abstract = True
+
+
+class MonthlyFigures(RegionFigures):
+    """One region's indicators for one month, as frozen at month end."""
+
+    month = models.DateField("统计月份")
     computed_at = models.DateTimeField("计算时间")
 
     class Meta:
@@ -48,12 +57,14 @@ class MonthlyFigures(models.Model):
 
 
 class ProvisionalMonth(models.Model):
-    """An open (not closed) month's figures as last computed: pages read them while they are
-    younger than settings.STATISTICS_MAX_AGE_SECONDS, and compute the month again after that. Not
-    a snapshot: closing the month computes afresh, and a closed month never reads these."""
+    """An open (not closed) month's figures as last computed. Pages read them whatever their age
+    (stale-while-revalidate, dashboard/freshness.py): a write that changes the month sets
+    `stale_since`, and the statistics_refresh job computes the month again. Not a snapshot:
+    closing the month computes afresh, and a closed month never reads these."""
 
     month = models.DateField("统计月份", unique=True)
     computed_at = models.DateTimeField("计算时间")
+    stale_since = models.DateTimeField("数据变动时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "未关账月份统计（临时）"
@@ -62,12 +73,10 @@ class ProvisionalMonth(models.Model):
         return f"{self.month:%Y-%m} @ {self.computed_at:%H:%M}"
 
 
-class ProvisionalFigures(models.Model):
+class ProvisionalFigures(RegionFigures):
     """One region's figures in a ProvisionalMonth."""
 
     computed = models.ForeignKey(ProvisionalMonth, on_delete=models.CASCADE, related_name="rows")
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
-    figures = models.JSONField("指标")
 
     class Meta:
         verbose_name = "未关账月份区划统计（临时）"
@@ -83,7 +92,8 @@ class ProvisionalFigures(models.Model):
 
 class RegionCount(models.Model):
     """Persons and households registered in one region (as their rows' region), counted by one
-    grouped query for the workbench and kept for settings.STATISTICS_MAX_AGE_SECONDS."""
+    grouped query for the workbench and kept; the statistics_refresh job counts again once they
+    are older than settings.STATISTICS_MAX_AGE_SECONDS."""
 
     region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="+")
     persons = models.PositiveIntegerField("在册人员", default=0)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -30,18 +28,23 @@ def _decimals(values: dict[str, Any]) -> dict[str, Any]:
     return {k: (Decimal(v) if k in MONEY else v) for k, v in values.items()}
 
 
-def _fresh_since() -> datetime:
-    return timezone.now() - timedelta(seconds=settings.STATISTICS_MAX_AGE_SECONDS)
-
-
 def refresh_month(month: YearMonth) -> dict[str, dict[str, Any]]:
     """Compute an open month and keep the result (ProvisionalMonth), replacing an older one."""
+    started = timezone.now()
     raw = jsonable(compute_month(month))
     try:
         with transaction.atomic():
+            # A write that marked the month stale after this computation began may be missing
+            # from it: the new figures stay marked, so the next refresh computes them again.
+            marked = (
+                ProvisionalMonth.objects.select_for_update()
+                .filter(month=month.first_day(), stale_since__gte=started)
+                .values_list("stale_since", flat=True)
+                .first()
+            )
             ProvisionalMonth.objects.filter(month=month.first_day()).delete()
             kept = ProvisionalMonth.objects.create(
-                month=month.first_day(), computed_at=timezone.now()
+                month=month.first_day(), computed_at=started, stale_since=marked
             )
             ProvisionalFigures.objects.bulk_create(
                 ProvisionalFigures(computed=kept, region_id=code, figures=values)
@@ -52,13 +55,10 @@ def refresh_month(month: YearMonth) -> dict[str, dict[str, Any]]:
     return raw
 
 
-def computed_at(month: YearMonth) -> datetime | None:
-    """When the open month's figures shown were computed (None: closed, or not kept)."""
-    return (
-        ProvisionalMonth.objects.filter(month=month.first_day())
-        .values_list("computed_at", flat=True)
-        .first()
-    )
+def kept_month(month: YearMonth) -> ProvisionalMonth | None:
+    """The open month's kept figures' record: when they were computed and whether a write has
+    changed the month since (None: closed, or never computed)."""
+    return ProvisionalMonth.objects.filter(month=month.first_day()).first()
 
 
 def forget_month(month: YearMonth) -> None:
@@ -68,16 +68,14 @@ def forget_month(month: YearMonth) -> None:
 
 def month_figures(month: YearMonth) -> Figures:
     """Every region's figures for the month, money as Decimal: a closed month's snapshot; an open
-    month's figures as kept while fresh (settings.STATISTICS_MAX_AGE_SECONDS), else computed now
-    and kept."""
+    month's kept figures whatever their age (dashboard/freshness.py refreshes them), computed
+    now and kept only when the month was never computed."""
     if is_closed(month):
         raw = {
             s.region_id: s.figures for s in MonthlyFigures.objects.filter(month=month.first_day())
         }
     else:
-        kept = ProvisionalMonth.objects.filter(
-            month=month.first_day(), computed_at__gte=_fresh_since()
-        ).first()
+        kept = ProvisionalMonth.objects.filter(month=month.first_day()).first()
         if kept is not None:
             raw = {r.region_id: r.figures for r in ProvisionalFigures.objects.filter(computed=kept)}
         else:
@@ -103,9 +101,7 @@ def region_history(
     }
     open_months = [m.first_day() for m in months if m.first_day() not in closed]
     kept = set(
-        ProvisionalMonth.objects.filter(
-            month__in=open_months, computed_at__gte=_fresh_since()
-        ).values_list("month", flat=True)
+        ProvisionalMonth.objects.filter(month__in=open_months).values_list("month", flat=True)
     )
     provisional = {
         r.computed.month: r.figures

@@ -23,8 +23,8 @@ from minzheng.dashboard.article import ARTICLE_MONTH, article_figures
 from minzheng.dashboard.indicators import BY_CODE, INDICATORS, MONEY, Hierarchy, regions_under
 from minzheng.dashboard.models import ClosedMonth
 from minzheng.dashboard.queries import (
-    computed_at,
     is_closed,
+    kept_month,
     month_figures,
     region_history,
     replayed_months,
@@ -157,7 +157,7 @@ def _context(request: HttpRequest) -> dict[str, Any]:
         "breadcrumbs": _breadcrumbs(request, tree, region),
         "month": month,
         "closed": is_closed(month),
-        "computed_at": computed_at(month),
+        "kept": kept_month(month),
         "max_age_minutes": settings.STATISTICS_MAX_AGE_SECONDS // 60,
         "cards": [(BY_CODE[k], _cell(mine, k)) for k in CARDS],
         "headers": [BY_CODE[k] for k in TABLE],

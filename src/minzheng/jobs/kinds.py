@@ -199,6 +199,14 @@ def _run_snapshot(job: Job, actor: User | None, progress: Progress) -> dict[str,
     return {"rows": rows, "summary": f"{month} 统计快照 {rows} 行"}
 
 
+def _run_statistics_refresh(job: Job, actor: User | None, progress: Progress) -> dict[str, Any]:
+    from minzheng.core.clock import today
+    from minzheng.dashboard.freshness import do_refresh_stale
+
+    result = do_refresh_stale(today())
+    return {"months": result.months, "counted": result.counted, "summary": result.summary}
+
+
 def _run_reminders(job: Job, actor: User | None, progress: Progress) -> dict[str, Any]:
     from minzheng.applications.jobs import overdue_counts
     from minzheng.core.clock import today
@@ -364,6 +372,13 @@ KINDS: dict[str, JobKind] = {
         JobKind("reviews", "复核排期", Capability.MANAGE_USERS, _run_reviews, _city),
         JobKind("snapshot", "统计快照", Capability.MANAGE_USERS, _run_snapshot, _city),
         JobKind("reminders", "超期提醒", Capability.MANAGE_USERS, _run_reminders, _city),
+        JobKind(
+            "statistics_refresh",
+            "统计重算",
+            Capability.MANAGE_USERS,
+            _run_statistics_refresh,
+            _city,
+        ),
         JobKind(
             "grievance_escalation",
             "投诉举报超期督办",

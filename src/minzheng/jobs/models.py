@@ -80,21 +80,24 @@ class Job(models.Model):
 
 
 class Schedule(models.Model):
-    """A monthly or daily job on a stored schedule: day of month (monthly) and hour, pausable,
-    caught up once."""
+    """A monthly, daily or interval job on a stored schedule: day of month (monthly) and hour,
+    or every so many minutes; pausable, caught up once."""
 
     class Cadence(models.TextChoices):
         MONTHLY = "monthly", "每月"
         DAILY = "daily", "每日"
+        INTERVAL = "interval", "每隔数分钟"
 
     code = models.CharField("计划代码", max_length=40, unique=True)
     kind = models.CharField("任务类型", max_length=40)
     cadence = models.CharField("周期", max_length=10, choices=Cadence.choices, default="monthly")
     day_of_month = models.PositiveSmallIntegerField("每月几号", default=1)
     hour = models.PositiveSmallIntegerField("几点", default=2)
+    every_minutes = models.PositiveSmallIntegerField("间隔分钟", null=True, blank=True)
     paused = models.BooleanField("已暂停", default=False)
-    #: The month (YYYY-MM) or, for a daily schedule, the day (YYYY-MM-DD) last run.
-    last_period = models.CharField("最近执行的周期", max_length=10, blank=True)
+    #: The month (YYYY-MM), the day (YYYY-MM-DD, daily) or the slot (YYYY-MM-DDTHH:MM, interval)
+    #: last run.
+    last_period = models.CharField("最近执行的周期", max_length=16, blank=True)
     last_run_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,7 +1,7 @@
 """定时计划: the monthly (and daily) jobs on a stored schedule, caught up once when runs were missed.
 
 A schedule is due for a month once that month's day and hour have passed; a daily schedule is due
-for a day once its hour has passed. `tick` starts the job for
+for a day once its hour has passed; an interval schedule once in every slot of `every_minutes`. `tick` starts the job for
 the newest due month it has not run; months missed while the platform was down are not replayed
 one by one (a roll or a monitoring run for an old month is not what anybody wants), the job runs
 once for the latest month and `last_period` records it.
@@ -10,7 +10,7 @@ once for the latest month and `last_period` records it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +30,7 @@ class Default:
     month_offset: int
     label: str
     cadence: str = "monthly"  # Schedule.Cadence; a daily job runs every day at `hour`
+    every_minutes: int | None = None  # an interval job runs once in each slot of this length
 
 
 DEFAULTS: tuple[Default, ...] = (
@@ -49,6 +50,16 @@ DEFAULTS: tuple[Default, ...] = (
     ),
     Default("retention_archive", "retention", 1, 5, 0, "每月1日归档超过保留期限的数据"),
     Default("partition_ensure", "partitions", 20, 1, 0, "每月20日预建今后两个月的大表分区"),
+    Default(
+        "statistics_refresh",
+        "statistics_refresh",
+        0,
+        0,
+        0,
+        "每10分钟重新计算数据有变动的统计月份",
+        cadence="interval",
+        every_minutes=10,
+    ),
 )
 DEFAULT_BY_CODE = {d.code: d for d in DEFAULTS}
 
@@ -60,7 +71,12 @@ def ensure_defaults(moment: datetime | None = None) -> int:
     created = 0
     for d in DEFAULTS:
         schedule = Schedule(
-            code=d.code, kind=d.kind, cadence=d.cadence, day_of_month=d.day, hour=d.hour
+            code=d.code,
+            kind=d.kind,
+            cadence=d.cadence,
+            day_of_month=d.day,
+            hour=d.hour,
+            every_minutes=d.every_minutes,
         )
         if Schedule.objects.filter(code=d.code).exists():
             continue
@@ -71,10 +87,20 @@ def ensure_defaults(moment: datetime | None = None) -> int:
     return created
 
 
-def due_period(schedule: Schedule, moment: datetime) -> YearMonth | date | None:
-    """The newest month (a daily schedule: day) whose run time has passed and that has not run
-    yet, or None."""
+def _slot_text(slot: datetime) -> str:
+    return slot.strftime("%Y-%m-%dT%H:%M")
+
+
+def due_period(schedule: Schedule, moment: datetime) -> YearMonth | date | datetime | None:
+    """The newest month (a daily schedule: day; an interval schedule: the start of its slot)
+    whose run time has passed and that has not run yet, or None."""
     moment = timezone.localtime(moment)
+    if schedule.cadence == Schedule.Cadence.INTERVAL:
+        step = 60 * max(1, schedule.every_minutes or 1)
+        slot = timezone.localtime(datetime.fromtimestamp(moment.timestamp() // step * step, UTC))
+        if schedule.last_period and _slot_text(slot) <= schedule.last_period:
+            return None
+        return slot
     if schedule.cadence == Schedule.Cadence.DAILY:
         day = moment.date() if moment.hour >= schedule.hour else moment.date() - timedelta(1)
         if schedule.last_period and day.isoformat() <= schedule.last_period:
@@ -102,7 +128,10 @@ def tick(moment: datetime | None = None) -> list[Job]:
             period = due_period(schedule, moment)
             if period is None:
                 continue
-            if isinstance(period, YearMonth):
+            if isinstance(period, datetime):
+                params = {"at": _slot_text(period)}
+                schedule.last_period = _slot_text(period)
+            elif isinstance(period, YearMonth):
                 default = DEFAULT_BY_CODE.get(schedule.code)
                 offset = default.month_offset if default else 0
                 params = {"month": str(period + offset)}

@@ -920,6 +920,17 @@ def _write_decisions(
         + ["tekun"] * len(tekun_households)
         + ["dibian"] * nd
     )
+    # The persons each enrolment counts, as the rules counted them (民发〔2021〕57号 art 7): a
+    # 低保 household's members (the 特困 person left out), one per 单人户 or 特困 person, and a
+    # 低边 household's members less those enrolled in 低保 on their own.
+    alone = np.bincount(hh[single_members], minlength=H)
+    e_persons = np.concatenate(
+        [
+            result.members[households],
+            np.ones(len(single_members) + len(tekun_households), np.int64),
+            result.members[dibian_households] - alone[dibian_households],
+        ]
+    )
     n = len(e_household)
     months = Days(start_day[e_household])
     sink(
@@ -934,6 +945,7 @@ def _write_decisions(
             "start_month": months,
             "end_month": None,
             "care_level": care,
+            "persons": e_persons,
             "decision": [
                 json.dumps(
                     {"route": r, "as_of": economy.DECISION_DAY.isoformat(), "source": TAG_SOURCE},

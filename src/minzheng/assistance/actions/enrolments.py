@@ -7,10 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
 from minzheng.assistance.models import (
+    OPEN_STATUSES,
     Enrolment,
     EnrolmentAmount,
 )
@@ -19,7 +21,7 @@ from minzheng.core import audit
 from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.models import AuditEvent
 from minzheng.core.yearmonth import YearMonth
-from minzheng.registry.models import Household, Person
+from minzheng.registry.models import Household, Membership, Person
 
 
 def do_enrol(
@@ -47,6 +49,7 @@ def do_enrol(
                 programme=code.value,
                 region_id=household.region_id,
                 start_month=start.first_day(),
+                persons=counted_persons(household, person, decision or {}, start),
                 care_level=care_level,
                 decision=decision or {},
                 source_application_id=application_id,
@@ -79,6 +82,40 @@ def do_enrol(
             "该家庭已在享受此救助项目，不能重复纳入", code="already_enrolled"
         ) from exc
     return enrolment
+
+
+def counted_persons(
+    household: Household, person: Person | None, decision: dict[str, Any], start: YearMonth
+) -> int:
+    """The persons an enrolment counts, fixed at decision time (民发〔2021〕57号 art 7): one for
+    an individual enrolment; for a household, the members the rules' decision included, or —
+    with no rules' decision (a programme decided by hand) — the members living together at the
+    start; less members already enrolled in 低保 on their own (单人户), who count there."""
+    if person is not None:
+        return 1
+    lines = decision.get("membership") or []
+    if lines:
+        included = sum(1 for line in lines if line.get("included"))
+    else:
+        day = start.first_day()
+        included = (
+            Membership.objects.filter(household=household, lives_together=True, valid_from__lte=day)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+            .exclude(person__date_of_death__lte=day)
+            .count()
+        )
+    alone = (
+        Enrolment.objects.filter(
+            household=household,
+            programme=ProgrammeCode.DIBAO,
+            person__isnull=False,
+            status__in=OPEN_STATUSES,
+        )
+        .values("person")
+        .distinct()
+        .count()
+    )
+    return max(1, included - alone)
 
 
 def do_change_enrolment_amount(
