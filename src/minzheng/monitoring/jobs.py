@@ -234,6 +234,14 @@ ORDER BY u.kind, u.household_id, u.idx, u.ref
 """
 
 
+def _counties() -> set[str]:
+    """Every county of the region table: the policy rows are one per county (a few dozen)."""
+    from minzheng.regions.models import Level, Region
+
+    codes = Region.objects.exclude(level=Level.CITY).values_list("code", flat=True)
+    return {county_of(code) for code in codes}
+
+
 def _names(person_ids: set[int]) -> dict[int, str]:
     from minzheng.registry.models import Person
 
@@ -258,16 +266,20 @@ def find(
     first, last = month.first_day(), month.last_day()
     year_start = (month - 11).first_day()
     step = progress or (lambda _label: None)
-    members = frames.members(last, names=False)
-    step("成员")
     enrolled = frames.enrolled(first)
     step("在保")
-    counties = {county_of(r) for r in pc.unique(members.column("region_id")).to_pylist() if r}
-    policy = policies(counties, first)
+    policy = policies(_counties(), first)
     policy_table, exempt = _policy_table(policy)
     floor = min(int(p.medical_threshold.value * 100) for p in policy.values())
     feeds = frames.monitor_feeds(last, year_start, floor)
     step("部门数据")
+    # Only the members a finding can involve (frames.MONITOR_MEMBERS_SQL), not the whole registry.
+    members = frames.monitor_members(
+        last,
+        pc.unique(enrolled.column("household_id")).to_pylist(),
+        [i for i in pc.unique(feeds.column("idx")).to_pylist() if i],
+    )
+    step("成员")
     columns, rows = batchsql.run(
         FINDINGS_SQL,
         {

@@ -25,13 +25,13 @@ from minzheng.assistance.programmes import ProgrammeCode
 from minzheng.core import audit
 from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.models import AuditEvent
-from minzheng.core.pii import ID_NUMBER, seal
 from minzheng.core.regioncode import county_of, full_code
 from minzheng.core.yearmonth import YearMonth
 from minzheng.monitoring.jobs import policies
 from minzheng.regions.models import Region
 from minzheng.registry.models import Household, Membership
 from minzheng.verification import checks, jobs
+from minzheng.verification.bulkload import feed_records
 from minzheng.verification.feeds import parse_feed, spec_for
 from minzheng.verification.models import Evidence, FeedBatch, FeedRecord, HouseholdCheck
 
@@ -87,27 +87,7 @@ def do_load_feed(
             errors=[e.as_dict() for e in parsed.errors],
             redelivery_of=earlier,
         )
-        fresh = [r for r in parsed.rows if r.key not in known]
-        records = []
-        for r in fresh:
-            sealed = seal(ID_NUMBER, r.id_number)
-            records.append(
-                FeedRecord(
-                    batch=batch,
-                    source=source,
-                    row_key=r.key,
-                    id_number_index=sealed.index,
-                    id_number_cipher=sealed.cipher,
-                    id_number_masked=sealed.masked,
-                    kind=r.kind,
-                    day=r.day,
-                    end_day=r.end_day,
-                    amount=r.amount,
-                    amount2=r.amount2,
-                    ref=r.ref,
-                    data=r.data,
-                )
-            )
+        records = feed_records(batch, source, [r for r in parsed.rows if r.key not in known])
         FeedRecord.objects.bulk_create(records, batch_size=CHUNK, ignore_conflicts=True)
         batch.rows_accepted = len(records)
         batch.save(update_fields=["rows_accepted"])

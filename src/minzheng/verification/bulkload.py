@@ -6,9 +6,11 @@ keeps everything the loader promises and changes only how rows travel:
 
 - the file is read in record batches of `BATCH_ROWS` (bounded memory) and its SHA-256 is computed
   streaming;
-- every row is checked by the same `feeds._parse_row` (ID check, dates, kinds, amounts); bad rows
-  are reported `{row, column, reason}` on the batch, good rows are kept;
-- ID numbers are sealed many at a time (`registry.seed.seal_many`: ciphertext, blind index, mask);
+- every row is checked set-based by `feedcheck.check_part` (DuckDB; any row it cannot pass goes
+  through `feeds._parse_row`, so the verdict and the errors are the row parser's); bad rows are
+  reported `{row, column, reason}` on the batch, good rows are kept;
+- each distinct ID number of a part is sealed once (`registry.seed.seal_many`: ciphertext, blind
+  index, mask) — a person has many bills;
 - on PostgreSQL the rows go by COPY into a temporary table and then
   `INSERT … SELECT … ON CONFLICT (source, row_key) DO NOTHING` into the (source-partitioned) feed
   table; on SQLite through `bulk_create(ignore_conflicts=True)`. A row already received — in an
@@ -19,28 +21,27 @@ keeps everything the loader promises and changes only how rows travel:
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
-import json
-from collections.abc import Callable, Iterator
-from datetime import date
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from django.db import connection, transaction
 from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.api.models import ApiClient
 from minzheng.core import audit
-from minzheng.core.errors import ValidationFailed
 from minzheng.core.models import AuditEvent
-from minzheng.verification import feeds
+from minzheng.core.pii import ID_NUMBER
+from minzheng.registry.seed import seal_many
+from minzheng.verification import feedcheck
 from minzheng.verification.feeds import PARQUET_MAGIC, FeedRow, spec_for
 from minzheng.verification.models import FeedBatch, FeedRecord
 
-BATCH_ROWS = 100_000
+BATCH_ROWS = 500_000
 COLUMNS = (
     "batch_id",
     "source",
@@ -71,30 +72,6 @@ def _checksum(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _batches(path: Path, spec: feeds.FeedSpec) -> Iterator[list[dict[str, str]]]:
-    import pyarrow.parquet as pq
-
-    try:
-        parquet = pq.ParquetFile(path)
-    except Exception as exc:  # pyarrow raises several types for a broken file
-        raise ValidationFailed(f"Parquet 文件无法读取：{exc}", code="bad_parquet") from None
-    header = spec.header
-    names = parquet.schema_arrow.names
-    missing = [c for c in header if c not in names]
-    if missing:
-        raise ValidationFailed(
-            f"{spec.label}数据缺少列：{'、'.join(missing)}（应为 {','.join(header)}）",
-            code="missing_columns",
-        )
-    for record_batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=list(header)):
-        columns = {
-            name: ["" if v is None else feeds._text(v) for v in record_batch.column(i).to_pylist()]
-            for i, name in enumerate(record_batch.schema.names)
-        }
-        n = record_batch.num_rows
-        yield [{name: columns[name][k] for name in header} for k in range(n)]
-
-
 def do_load_feed_file(
     actor: User | ApiClient | None,
     source: str,
@@ -122,19 +99,14 @@ def do_load_feed_file(
         )
         store = _PgStore(batch.pk) if connection.vendor == "postgresql" else _OrmStore(batch)
         total, good, errors = 0, 0, []
-        for records in _batches(path, spec):
-            rows: list[FeedRow] = []
-            for record in records:
-                total += 1
-                row, row_errors = feeds._parse_row(spec, total, record, today)
-                if row_errors:
-                    errors.extend(row_errors)
-                elif row is not None:
-                    rows.append(row)
-            good += len(rows)
-            store.add(source, rows)
+        for part in feedcheck.parquet_parts(spec, path, BATCH_ROWS):
+            checked = feedcheck.check_part(spec, part, today)
+            total += checked.rows
+            good += checked.good.num_rows
+            errors.extend(checked.errors)
+            store.add(source, checked.good)
             if progress:
-                progress(len(records))
+                progress(checked.rows)
         accepted = store.finish()
         batch.rows_total = total
         batch.rows_accepted = accepted
@@ -157,23 +129,42 @@ def do_load_feed_file(
     return batch
 
 
-def _sealed(rows: list[FeedRow]) -> tuple[list[str], list[str], list[str]]:
-    from minzheng.core.pii import ID_NUMBER
-    from minzheng.registry.seed import seal_many
+def feed_records(batch: FeedBatch, source: str, rows: Sequence[FeedRow]) -> list[FeedRecord]:
+    """The stored form of checked rows, ID numbers sealed many at a time: the one place an upload
+    (`actions.do_load_feed`) and a file (`_OrmStore`) build their FeedRecords."""
+    ciphers, indexes, masks = seal_many(ID_NUMBER, [r.id_number for r in rows])
+    return [
+        FeedRecord(
+            batch=batch,
+            source=source,
+            row_key=r.key,
+            id_number_index=index,
+            id_number_cipher=cipher,
+            id_number_masked=masked,
+            kind=r.kind,
+            day=r.day,
+            end_day=r.end_day,
+            amount=r.amount,
+            amount2=r.amount2,
+            ref=r.ref,
+            data=r.data,
+        )
+        for r, cipher, index, masked in zip(rows, ciphers, indexes, masks, strict=True)
+    ]
 
-    return seal_many(ID_NUMBER, [r.id_number for r in rows])
 
-
-def _fmt(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+def _sealed_table(good: pa.Table) -> pa.Table:
+    """Each distinct ID number of `good` sealed once (a person has many bills in a file)."""
+    numbers = pc.unique(good.column("id_number")).to_pylist()
+    ciphers, indexes, masks = seal_many(ID_NUMBER, numbers)
+    return pa.table(
+        {"id_number": numbers, "idx": indexes, "cipher": ciphers, "masked": masks},
+        schema=pa.schema([(n, pa.string()) for n in ("id_number", "idx", "cipher", "masked")]),
+    )
 
 
 class _PgStore:
-    """COPY into a temporary table, then one INSERT … ON CONFLICT DO NOTHING per batch."""
+    """COPY into a temporary table, then one INSERT … ON CONFLICT DO NOTHING per part."""
 
     def __init__(self, batch_id: int) -> None:
         self.batch_id = batch_id
@@ -184,30 +175,25 @@ class _PgStore:
                 f"SELECT {', '.join(COLUMNS)} FROM verification_feedrecord WITH NO DATA"
             )
 
-    def add(self, source: str, rows: list[FeedRow]) -> None:
-        if not rows:
+    def add(self, source: str, good: pa.Table) -> None:
+        import duckdb
+        import pyarrow.csv as pacsv
+
+        if not good.num_rows:
             return
-        ciphers, indexes, masks = _sealed(rows)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        for r, cipher, index, masked in zip(rows, ciphers, indexes, masks, strict=True):
-            writer.writerow(
-                (
-                    self.batch_id,
-                    source,
-                    r.key,
-                    index,
-                    cipher,
-                    masked,
-                    r.kind,
-                    _fmt(r.day),
-                    _fmt(r.end_day),
-                    _fmt(r.amount),
-                    _fmt(r.amount2),
-                    r.ref,
-                    json.dumps(r.data, ensure_ascii=False),
-                )
-            )
+        con = duckdb.connect()
+        try:
+            con.register("good", good)
+            con.register("sealed", _sealed_table(good))
+            rows = con.execute(
+                f"SELECT {self.batch_id}::BIGINT, {feedcheck._lit(source)}, g.key, s.idx, "
+                "s.cipher, s.masked, g.kind, g.day, g.end_day, g.amount, g.amount2, g.ref, g.data "
+                "FROM good g JOIN sealed s USING (id_number) ORDER BY g.row"
+            ).to_arrow_table()
+        finally:
+            con.close()
+        buffer = io.BytesIO()
+        pacsv.write_csv(rows, buffer, pacsv.WriteOptions(include_header=False))
         names = ", ".join(COLUMNS)
         connection.ensure_connection()
         raw = connection.connection
@@ -215,7 +201,7 @@ class _PgStore:
             with cursor.copy(
                 f"COPY feed_stage ({names}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (kind, ref))"
             ) as copy:
-                copy.write(buffer.getvalue().encode())
+                copy.write(buffer.getbuffer())
             cursor.execute(
                 f"INSERT INTO verification_feedrecord ({names}) "
                 f"SELECT {names} FROM feed_stage "
@@ -234,28 +220,10 @@ class _OrmStore:
     def __init__(self, batch: FeedBatch) -> None:
         self.batch = batch
 
-    def add(self, source: str, rows: list[FeedRow]) -> None:
-        if not rows:
+    def add(self, source: str, good: pa.Table) -> None:
+        if not good.num_rows:
             return
-        ciphers, indexes, masks = _sealed(rows)
-        records: list[Any] = [
-            FeedRecord(
-                batch=self.batch,
-                source=source,
-                row_key=r.key,
-                id_number_index=index,
-                id_number_cipher=cipher,
-                id_number_masked=masked,
-                kind=r.kind,
-                day=r.day,
-                end_day=r.end_day,
-                amount=r.amount,
-                amount2=r.amount2,
-                ref=r.ref,
-                data=r.data,
-            )
-            for r, cipher, index, masked in zip(rows, ciphers, indexes, masks, strict=True)
-        ]
+        records = feed_records(self.batch, source, feedcheck.feed_rows(good))
         FeedRecord.objects.bulk_create(records, batch_size=2000, ignore_conflicts=True)
 
     def finish(self) -> int:

@@ -191,6 +191,67 @@ def members(
     return table(sql, params_list, MEMBER_COLUMNS)
 
 
+# The monitor's members: only those a finding can involve — every co-resident member of a household
+# enrolled that month (the household rules count and sum over all of them), and every person with a
+# feed row the monitor reads (events, holdings, income, the summed bills: the person rules and the
+# income-share rule join on them). A member outside both is joined to nothing, so leaving the other
+# millions in the database changes no finding. The wanted keys go into two temporary tables first:
+# with their sizes known, PostgreSQL walks the membership and person indexes instead of scanning
+# the 9.4M-row tables (docs/verification.md, "How the monitor reads the database").
+MONITOR_MEMBERS_SQL = """
+SELECT ms.household_id, ms.person_id, p.id_number_index, p.date_of_death, h.region_id, ''
+FROM monitor_household w
+JOIN registry_membership ms ON ms.household_id = w.id
+JOIN registry_person p ON p.id = ms.person_id
+JOIN registry_household h ON h.id = ms.household_id
+WHERE ms.lives_together = %s AND ms.valid_from <= %s AND (ms.valid_to IS NULL OR ms.valid_to > %s)
+  AND h.closed_on IS NULL
+UNION
+SELECT ms.household_id, ms.person_id, p.id_number_index, p.date_of_death, h.region_id, ''
+FROM monitor_person w
+JOIN registry_person p ON p.id_number_index = w.idx
+JOIN registry_membership ms ON ms.person_id = p.id
+JOIN registry_household h ON h.id = ms.household_id
+WHERE ms.lives_together = %s AND ms.valid_from <= %s AND (ms.valid_to IS NULL OR ms.valid_to > %s)
+  AND h.closed_on IS NULL
+"""
+
+
+def monitor_members(as_of: date, household_ids: Sequence[int], indexes: Sequence[str]) -> pa.Table:
+    """Co-resident members on `as_of` of these households, and of the persons with these blind
+    indexes (MONITOR_MEMBERS_SQL); no names."""
+    households = sorted(set(household_ids))
+    persons = sorted(set(indexes))
+    with connection.cursor() as cursor:
+        for name, column, kind, values in (
+            ("monitor_household", "id", "bigint", households),
+            ("monitor_person", "idx", "varchar(64)", persons),
+        ):
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {name} ({column} {kind} PRIMARY KEY)")
+            _fill(cursor, name, column, values)
+    try:
+        params = [True, as_of, as_of] * 2
+        return table(MONITOR_MEMBERS_SQL, params, MEMBER_COLUMNS)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS monitor_household")
+            cursor.execute("DROP TABLE IF EXISTS monitor_person")
+
+
+def _fill(cursor: Any, name: str, column: str, values: Sequence[object]) -> None:
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {name} ({column}) FROM STDIN") as copy:
+            for value in values:
+                copy.write_row((value,))
+        cursor.execute(f"ANALYZE {name}")
+        return
+    for i in range(0, len(values), 10_000):
+        cursor.executemany(
+            f"INSERT INTO {name} ({column}) VALUES (%s)", [(v,) for v in values[i : i + 10_000]]
+        )
+
+
 def feeds(as_of: date, window_start: date, indexes: Sequence[str] | None = None) -> pa.Table:
     """Feed rows that can matter on `as_of`: events so far, holdings still held, and the monthly
     series (income, medical bills, provident fund) after `window_start`."""
