@@ -15,10 +15,15 @@ its own process, so that its peak RSS is its own:
 
 - eligibility: `minzheng evaluate --all` — gather every household (columnar) and decide them;
 - eligibility_spark (--spark): the same decided on Spark in local mode (`--engine spark`);
-- monitor: the monthly monitor's set-based query (`monitoring.jobs.find`);
+- monitor: the monthly monitor's set-based query (`monitoring.jobs.find`), one read of the city;
+- monitor_parts: the same findings read and found part by part (`monitoring.distributed.find`,
+  the parts one after another here: what each Spark executor does with one part);
 - verification_gather: batch verification's evidence for every enrolled household;
-- page_persons, page_households, page_warnings: the first page of the list as the city's
-  administrator (median of 5 requests after one warm-up).
+- verification_parts: the same, part by part (`verification.distributed.gather`);
+- page_persons, page_households, page_cases (the applications queue), page_dashboard
+  (统计分析), page_rolls (the payment rolls), page_warnings: the page as the city's
+  administrator, through the Django test client (median of 5 requests after the first, whose
+  time is `first_request_seconds`).
 
 A size can instead be measured on a database seeded before (a previous run's, or the shared 9.4 M
 city) with `--reuse-at SIZE=DBNAME:VARDIR` (repeatable; VARDIR is that database's
@@ -30,20 +35,25 @@ picks stages; `--curve-from FILE` (repeatable) adds the `growth` lines of earlie
 the curve, so sizes measured in separate runs (one heavy run at a time) make one curve:
 
     .venv/bin/python benchmarks/growth.py --scales 1000000 --db mz_growth_1m --var-root var/growth > 1m.jsonl
-    .venv/bin/python benchmarks/growth.py --reuse-at 9404283=mz_ningbo:/work/ningbo_var \
+    .venv/bin/python benchmarks/growth.py --reuse-at 9404283=mz_growth_city:var/ningbo \
         --curve-from 1m.jsonl --curve-from 3m.jsonl
 
 Every stage line also carries the load average (1 min) before and after it: the machine is shared.
 
 Each stage runs twice in its process; `seconds` is the second run, `cold_seconds` the first (which
-also pays the imports and, for Spark, the session's start).
+also pays the imports and, for Spark, the session's start). `cpu_seconds` is the CPU time (user +
+system) of the stage's own process over the timed run: on a loaded machine wall time measures the
+queue for the cores as much as the work, CPU time does not (the database server's share is not
+in it). A seeded database written by others (the shared city) is copied first
+(`createdb -T mz_ningbo mz_growth_city`): the planted month of feeds writes into it.
 
 Linkage is not in the curve: its cost grows with candidate pairs of the blocking rules, not with
 persons, and benchmarks/linkage_scale.py measures it.
 
 Prints one JSON line per stage and size, then one `growth_curve` line per stage: seconds and
-peak RSS at each size, their ratio to the smallest size, the size ratio, and the exponent
-log(time ratio) / log(size ratio) — 1.0 is linear growth.
+CPU seconds and peak RSS at each size, their ratio to the smallest size, the size ratio, the
+exponents log(ratio) / log(size ratio) — 1.0 is linear growth — and the exponents fitted (least
+squares on log–log) over all the sizes.
 """
 
 from __future__ import annotations
@@ -69,18 +79,26 @@ except ModuleNotFoundError:  # run from a checkout without an editable install
 STAGES = (
     "eligibility",
     "monitor",
+    "monitor_parts",
     "verification_gather",
+    "verification_parts",
     "page_persons",
     "page_households",
+    "page_cases",
+    "page_dashboard",
+    "page_rolls",
     "page_warnings",
 )
-FEED_STAGES = ("monitor", "verification_gather")
+FEED_STAGES = ("monitor", "monitor_parts", "verification_gather", "verification_parts")
 FULL = (1_000_000, 3_000_000, 9_404_283)
 QUICK = (3_000, 9_000)
 MONTH = (2020, 9)
 PAGES = {
     "page_persons": "/registry/persons/",
     "page_households": "/registry/households/",
+    "page_cases": "/applications/",
+    "page_dashboard": "/statistics/",
+    "page_rolls": "/payments/rolls/",
     "page_warnings": "/monitoring/warnings/",
 }
 
@@ -91,6 +109,11 @@ def emit(record: dict[str, Any]) -> None:
 
 def _peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _load() -> float:
@@ -173,8 +196,18 @@ def plant_month() -> dict[str, Any]:
 
 def stage(name: str) -> dict[str, Any]:
     """The stage run twice in this process: `seconds` is the second (warm) run, `cold_seconds`
-    the first, which also pays the imports (numpy, pyarrow, duckdb, Spark's start)."""
+    the first, which also pays the first queries' caches and, for Spark, the session's start (the
+    platform's modules, numpy, pyarrow and duckdb are imported before either)."""
     _django()
+    # Imported before the clock starts: a cold run then times the work, not the imports.
+    import duckdb  # noqa: F401
+    import pyarrow  # noqa: F401
+    from django.test import Client  # noqa: F401
+
+    from minzheng.assistance import columnar  # noqa: F401
+    from minzheng.monitoring import distributed, jobs  # noqa: F401
+    from minzheng.verification import jobs as verification  # noqa: F401
+
     if os.environ.get("GROWTH_ONCE"):  # --once: the first run only (the big sizes)
         return {**_run_stage(name), "once": True}
     started = time.perf_counter()
@@ -184,6 +217,14 @@ def stage(name: str) -> dict[str, Any]:
 
 
 def _run_stage(name: str) -> dict[str, Any]:
+    """The stage once, with its wall seconds and this process's CPU seconds (user + system;
+    the database server's CPU is not in it) over the same span."""
+    cpu = _cpu()
+    timed = _timed_stage(name)
+    return {**timed, "cpu_seconds": round(_cpu() - cpu, 3)}
+
+
+def _timed_stage(name: str) -> dict[str, Any]:
     from minzheng.core.yearmonth import YearMonth
 
     month = YearMonth(*MONTH)
@@ -215,6 +256,20 @@ def _run_stage(name: str) -> dict[str, Any]:
         started = time.perf_counter()
         findings, _ = jobs.find(month)
         return {"seconds": round(time.perf_counter() - started, 3), "rows": len(findings)}
+    if name == "monitor_parts":
+        from minzheng.monitoring import distributed
+
+        started = time.perf_counter()
+        findings, _ = distributed.find(month)
+        return {"seconds": round(time.perf_counter() - started, 3), "rows": len(findings)}
+    if name == "verification_parts":
+        from minzheng.verification import distributed as verification_parts
+        from minzheng.verification.demo import enrolled_households
+
+        households = [h.household_id for h in enrolled_households(month)]
+        started = time.perf_counter()
+        gathered = verification_parts.gather(households, as_of)
+        return {"seconds": round(time.perf_counter() - started, 3), "rows": len(gathered)}
     if name == "verification_gather":
         from minzheng.verification import jobs as verification
         from minzheng.verification.demo import enrolled_households
@@ -249,7 +304,9 @@ def _page(name: str) -> dict[str, Any]:
     )
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
+    started = time.perf_counter()
     first = client.get(PAGES[name])
+    first_seconds = time.perf_counter() - started
     if first.status_code != 200:
         raise SystemExit(f"{PAGES[name]}: status {first.status_code}")
     times = []
@@ -257,7 +314,10 @@ def _page(name: str) -> dict[str, Any]:
         started = time.perf_counter()
         client.get(PAGES[name])
         times.append(time.perf_counter() - started)
-    return {"seconds": round(statistics.median(times), 4)}
+    return {
+        "seconds": round(statistics.median(times), 4),
+        "first_request_seconds": round(first_seconds, 4),
+    }
 
 
 # ── the parent ───────────────────────────────────────────────────────────────────────────────
@@ -273,23 +333,58 @@ def _child(args: list[str], env: dict[str, str]) -> dict[str, Any]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
+def _exponent(ratio: float | None, size: float) -> float | None:
+    return round(math.log(ratio) / math.log(size), 2) if ratio and size > 1 else None
+
+
+def _ratio(value: float | None, base: float | None) -> float | None:
+    return value / base if value is not None and base else None
+
+
+def fitted_exponent(points: list[tuple[float, float]]) -> float | None:
+    """The slope of log(value) on log(persons), least squares over every point (1.0 = linear)."""
+    xs = [math.log(n) for n, v in points if v and v > 0]
+    ys = [math.log(v) for n, v in points if v and v > 0]
+    if len(xs) < 2 or len(set(xs)) < 2:
+        return None
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    return round(sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx, 2)
+
+
 def curve(name: str, points: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each point's time (wall and CPU) and peak memory against the smallest size, their
+    exponents log(ratio) / log(size ratio), and the exponents fitted over all the points."""
     base = points[0]
     out: dict[str, Any] = {"benchmark": "growth_curve", "stage": name, "points": []}
     for p in points:
         size = p["persons"] / base["persons"]
-        t = p["seconds"] / base["seconds"] if base["seconds"] else None
-        m = p["peak_rss_mb"] / base["peak_rss_mb"] if base["peak_rss_mb"] else None
+        t = _ratio(p["seconds"], base["seconds"])
+        c = _ratio(p.get("cpu_seconds"), base.get("cpu_seconds"))
+        m = _ratio(p["peak_rss_mb"], base["peak_rss_mb"])
         out["points"].append(
             {
                 "persons": p["persons"],
                 "seconds": p["seconds"],
+                "cpu_seconds": p.get("cpu_seconds"),
                 "peak_rss_mb": p["peak_rss_mb"],
+                "load_avg": p.get("load_avg"),
                 "size_ratio": round(size, 2),
                 "time_ratio": round(t, 2) if t is not None else None,
+                "cpu_ratio": round(c, 2) if c is not None else None,
                 "memory_ratio": round(m, 2) if m is not None else None,
-                "time_exponent": round(math.log(t) / math.log(size), 2) if t and size > 1 else None,
+                "time_exponent": _exponent(t, size),
+                "cpu_exponent": _exponent(c, size),
+                "memory_exponent": _exponent(m, size),
             }
+        )
+    for key, label in (
+        ("seconds", "time"),
+        ("cpu_seconds", "cpu"),
+        ("peak_rss_mb", "memory"),
+    ):
+        out[f"fitted_{label}_exponent"] = fitted_exponent(
+            [(p["persons"], p.get(key)) for p in points]
         )
     return out
 

@@ -24,7 +24,7 @@ from minzheng.core.models import AuditEvent
 from minzheng.core.pii import unseal
 from minzheng.core.regioncode import county_code, county_of
 from minzheng.core.yearmonth import YearMonth
-from minzheng.monitoring import jobs
+from minzheng.monitoring import distributed, jobs
 from minzheng.monitoring.models import Action, Closure, MonitoringRun, Task, Warning
 from minzheng.monitoring.rules import MonitoringPolicy, decide
 from minzheng.payments.actions import do_create_temporary_case
@@ -98,7 +98,14 @@ def do_run_monitor(
         from minzheng.core.batchsql import local_session
 
         session = local_session(spark_master or "local[2]")
-    findings, policies = jobs.find(month, progress=progress, engine=engine, spark_session=session)
+    if session is not None and distributed.reachable():  # each executor reads its own part
+        findings, policies = distributed.find(
+            month, progress=progress, engine=engine, spark_session=session
+        )
+    else:
+        findings, policies = jobs.find(
+            month, progress=progress, engine=engine, spark_session=session
+        )
     result = MonitorResult(month, found=len(findings))
     existing = set(
         Warning.objects.filter(kind__in={f.kind for f in findings}).values_list(
