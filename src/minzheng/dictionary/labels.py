@@ -24,6 +24,7 @@ KIND_NAMES: dict[str, str] = {
     "region_level": "区划层级",
     "role": "角色",
     "relationship": "与户主关系",
+    "household_kind": "户别",
     "audit_action": "审计操作",
     "rounding": "舍入规则",
     "bank_outcome": "银行回盘结果",
@@ -193,7 +194,7 @@ def defaults() -> dict[str, dict[str, str]]:
     from minzheng.payments.bankfiles import REASONS
     from minzheng.payments.models import BankOutcome, Kind, Roll
     from minzheng.regions.models import Level
-    from minzheng.registry.models import Relationship
+    from minzheng.registry.models import HouseholdKind, Relationship
 
     return {
         "programme": {p.code.value: p.short_name for p in PROGRAMMES},
@@ -209,6 +210,7 @@ def defaults() -> dict[str, dict[str, str]]:
         "region_level": dict(Level.choices),
         "role": dict(Role.choices),
         "relationship": dict(Relationship.choices),
+        "household_kind": dict(HouseholdKind.choices),
         "audit_action": dict(AuditEvent.Action.choices),
         "rounding": dict(ROUNDING_LABELS),
         "bank_outcome": dict(BankOutcome.Status.choices),

@@ -708,6 +708,7 @@ def _write_people(
             "id": range(hid, hid + data.households),
             "region_id": data.household_village,
             "address": data.household_address,
+            "kind": data.household_kind,
             "head_id": data.household_head + pid,
             "created_at": now,
             "updated_at": now,

@@ -104,6 +104,10 @@ CALIBRATION = {
     "above_shop_share": 0.06,
     # Late-recorded deaths among those living alone: share of the ALONE band (illustrative).
     "late_death_share": 0.01,
+    # Collective households (集体户, working-age residents of dormitories: registry/seed.py) are
+    # drawn above the lines: the article's counts are all placed in family households. No
+    # figure says how many assisted persons live in collective households (illustrative).
+    "collective_above": True,
 }
 
 
@@ -199,9 +203,11 @@ def draw_facts(
     labour_capacity: StrArray,
     policy: Policy,
     wanted: Mapping[str, int] | None = None,
+    collective: BoolArray | None = None,
 ) -> EconomicFacts:
     """Facts for every household, drawn so that the rules give `wanted` (default: the article's
-    counts in proportion to the persons given)."""
+    counts in proportion to the persons given). `collective` households (集体户) stay above the
+    lines (CALIBRATION["collective_above"])."""
     P, H = len(household), len(head)
     S = int(policy.standard.value)
     dibian_line = float(policy.dibian_multiplier.value) * S
@@ -240,6 +246,8 @@ def draw_facts(
     t = dict(wanted) if wanted is not None else targets(P)
     band = np.zeros(H, np.int64)
     free = np.ones(H, bool)
+    if collective is not None and CALIBRATION["collective_above"]:
+        free[collective] = False
 
     def choose(weight: npt.NDArray[np.float64], contribution: IntArray, target: int) -> IntArray:
         chosen = _pick(_weighted_order(rng, np.where(free, weight, 0.0)), contribution, target)
@@ -611,6 +619,7 @@ def facts_for(
         labour_capacity=data.labour_capacity,
         policy=policy,
         wanted=wanted,
+        collective=data.household_kind == "collective",
     )
 
 

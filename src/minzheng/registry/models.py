@@ -98,11 +98,21 @@ class HouseholdQuerySet(RegionScopedQuerySet["Household"]):
     scope_field = "region_id"
 
 
+class HouseholdKind(models.TextChoices):
+    """户别 of the household register (the census counts both: policy.md §11)."""
+
+    FAMILY = "family", "家庭户"
+    COLLECTIVE = "collective", "集体户"
+
+
 class Household(models.Model):
     region = models.ForeignKey(
         Region, verbose_name="所属村（社区）", on_delete=models.PROTECT, related_name="+"
     )
     address = models.CharField("家庭住址", max_length=200)
+    kind = models.CharField(
+        "户别", max_length=12, choices=HouseholdKind.choices, default=HouseholdKind.FAMILY
+    )
     head = models.ForeignKey(
         Person,
         verbose_name="户主",

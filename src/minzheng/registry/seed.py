@@ -9,6 +9,7 @@ are illustrative: docs/seed_and_import.md.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -59,6 +60,14 @@ COUNTY_RESIDENTS: dict[str, int] = {
 # Census age bands 0–14, 15–59, 60+ (policy.md §11) and family households' 2.21 persons each.
 AGE_BAND_SHARES = (0.1226, 0.6963, 0.1810)
 PERSONS_PER_HOUSEHOLD = 2.21
+# Collective households (集体户): 261,322 with 707,975 persons in the census (policy.md §11), so
+# 7.53 % of residents, 2.71 persons each. Who lives in them the census figures there do not say:
+# illustrative, they are unrelated adults aged 18–59 (dormitories of workplaces and schools), the
+# first registered as head, the others 其他; men in the census's share (4,905,769 of 9,404,283).
+CENSUS_RESIDENTS = 9_404_283
+COLLECTIVE_PERSONS = 707_975
+COLLECTIVE_HOUSEHOLDS = 261_322
+CENSUS_MEN = 4_905_769
 # Identity tags are written from what the rules decided (registry/economy.py), with this source.
 TAG_SOURCE = "规则认定（合成数据）"
 # ID-number sequences of one (area, birth date, sex): 500 per sex; a county generated in several
@@ -241,6 +250,7 @@ class SyntheticRegistry:
     household_head: IntArray  # person index of each household's head
     household_village: StrArray
     household_address: StrArray
+    household_kind: StrArray  # HouseholdKind: family / collective
 
     @property
     def persons(self) -> int:
@@ -264,7 +274,9 @@ def generate(
     sequences are drawn from `slots` (first, count) only.
     """
     rng = np.random.default_rng(seed)
-    kinds = _household_kinds(persons, rng)
+    collective_sizes = _collective_sizes(persons, rng)
+    family_persons = persons - int(collective_sizes.sum())
+    kinds = _household_kinds(family_persons, persons, rng)
     sizes = np.array([len(t[2]) for t in TEMPLATES])[kinds]
     household = np.repeat(np.arange(len(kinds)), sizes)
     position = _positions(household)
@@ -275,6 +287,18 @@ def generate(
 
     age = _ages(rng, kinds, household, relationship, band, head)
     sex = _sexes(rng, relationship, band, household, head)
+    family = _Members(household, relationship, band, age, sex)
+    merged = _merge(rng, family, _collective_members(rng, collective_sizes))
+    household, relationship, band, age, sex = (
+        merged.household,
+        merged.relationship,
+        merged.band,
+        merged.age,
+        merged.sex,
+    )
+    household_kind = merged.kind
+    sizes = np.bincount(household, minlength=len(household_kind))
+    head = np.flatnonzero(_positions(household) == 0)
     birth_ordinal = _birth_ordinals(rng, age)
     cohort = _cohorts(birth_ordinal)
     name = _names(rng, sex, cohort, relationship, household, head)
@@ -284,7 +308,7 @@ def generate(
     household_address = _addresses(rng, village_of_household)
     address = household_address[household]
     urban_share = np.vectorize(URBAN_HUKOU_SHARE.__getitem__, otypes=[float])(township_kind)
-    urban = rng.random(len(kinds)) < urban_share
+    urban = rng.random(len(household_kind)) < urban_share
     hukou_type = np.where(urban[household], "urban", "rural")
 
     id_number = _id_numbers(rng, village, birth_ordinal, sex, slots)
@@ -311,16 +335,80 @@ def generate(
         household_head=head,
         household_village=village_of_household,
         household_address=household_address,
+        household_kind=household_kind,
     )
 
 
-def _template_counts(persons: int) -> IntArray:
+@dataclass(frozen=True)
+class _Members:
+    household: IntArray
+    relationship: StrArray
+    band: IntArray
+    age: IntArray
+    sex: StrArray
+    kind: StrArray = dataclasses.field(default_factory=lambda: np.array([], dtype="<U10"))
+
+
+def _collective_sizes(persons: int, rng: np.random.Generator) -> IntArray:
+    """Sizes of the collective households of a city of `persons`: the census's share of persons,
+    2.71 a household on average (at least one each, the rest spread at random)."""
+    members = round(persons * COLLECTIVE_PERSONS / CENSUS_RESIDENTS)
+    households = min(members, round(members * COLLECTIVE_HOUSEHOLDS / COLLECTIVE_PERSONS))
+    if households == 0:
+        return np.zeros(0, np.int64)
+    extra = rng.multinomial(members - households, np.full(households, 1 / households))
+    return np.asarray(1 + extra, dtype=np.int64)
+
+
+def _collective_members(rng: np.random.Generator, sizes: IntArray) -> _Members:
+    household = np.repeat(np.arange(len(sizes)), sizes)
+    n = len(household)
+    first = _positions(household) == 0
+    return _Members(
+        household=household,
+        relationship=np.where(first, "head", "other"),
+        band=np.full(n, ADULT, np.int64),
+        age=rng.integers(18, 60, n).astype(np.int64),
+        sex=np.where(rng.random(n) < CENSUS_MEN / CENSUS_RESIDENTS, "男", "女"),
+    )
+
+
+def _merge(rng: np.random.Generator, family: _Members, collective: _Members) -> _Members:
+    """Family and collective households in one random order (`_villages` cuts the running count
+    of persons into counties, so the two kinds must be mixed), members kept together."""
+    families = int(family.household.max()) + 1 if len(family.household) else 0
+    total = families + (int(collective.household.max()) + 1 if len(collective.household) else 0)
+    order = rng.permutation(total)  # new position → old household
+    new_of_old = np.empty(total, np.int64)
+    new_of_old[order] = np.arange(total)
+    old = np.concatenate([family.household, collective.household + families])
+    new = new_of_old[old]
+    people = np.argsort(new, kind="stable")
+    return _Members(
+        household=np.asarray(new[people], dtype=np.int64),
+        relationship=np.concatenate([family.relationship, collective.relationship])[people],
+        band=np.concatenate([family.band, collective.band])[people],
+        age=np.concatenate([family.age, collective.age])[people],
+        sex=np.concatenate([family.sex, collective.sex])[people],
+        kind=np.where(order >= families, "collective", "family"),
+    )
+
+
+def _template_counts(persons: int, residents: int | None = None) -> IntArray:
     sizes = np.array([len(t[2]) for t in TEMPLATES], dtype=float)
     bands = np.array([[sum(1 for _, b in t[2] if b == band) for t in TEMPLATES] for band in (0, 2)])
     prior = np.array([t[1] for t in TEMPLATES]) / PERSONS_PER_HOUSEHOLD
     constraints = np.vstack([sizes, np.ones(len(TEMPLATES)), bands])
+    # Collective households hold adults only: the family households carry all the city's
+    # children and elders, so their shares among family members are that much higher.
+    whole = (residents or persons) / max(persons, 1)
     targets = np.array(
-        [1.0, 1 / PERSONS_PER_HOUSEHOLD, AGE_BAND_SHARES[CHILD], AGE_BAND_SHARES[ELDER]]
+        [
+            1.0,
+            1 / PERSONS_PER_HOUSEHOLD,
+            AGE_BAND_SHARES[CHILD] * whole,
+            AGE_BAND_SHARES[ELDER] * whole,
+        ]
     )
     correction = constraints.T @ np.linalg.solve(
         constraints @ constraints.T, targets - constraints @ prior
@@ -332,8 +420,9 @@ def _template_counts(persons: int) -> IntArray:
     return np.asarray(counts, dtype=np.int64)
 
 
-def _household_kinds(persons: int, rng: np.random.Generator) -> IntArray:
-    counts = _template_counts(persons)
+def _household_kinds(persons: int, residents: int, rng: np.random.Generator) -> IntArray:
+    """Templates of the family households holding `persons` of a city of `residents`."""
+    counts = _template_counts(persons, residents)
     kinds = np.repeat(np.arange(len(TEMPLATES)), counts)
     return rng.permutation(kinds)
 

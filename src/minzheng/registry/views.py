@@ -18,12 +18,14 @@ from minzheng.accounts.scope import narrowed
 from minzheng.core import listing
 from minzheng.core.errors import DomainError, NotFound, ValidationFailed
 from minzheng.core.masking import birth_shown
+from minzheng.dictionary.labels import label_for
 from minzheng.registry import actions, queries
 from minzheng.registry.cases import household_case_file, paying_account, person_case_file
 from minzheng.registry.models import (
     ChangeRequest,
     DisabilityCategory,
     Household,
+    HouseholdKind,
     HukouType,
     IdentityTag,
     LabourCapacity,
@@ -264,11 +266,15 @@ def person_export(request: HttpRequest) -> HttpResponse:
 
 
 def _households_found(request: HttpRequest) -> QuerySet[Household]:
-    """家庭户's search: address fragment and head's name prefix, within a picked region."""
+    """家庭户's search: address fragment, head's name prefix and 户别, within a picked region."""
     actor = narrowed(staff_user(request), request.GET.get("region", ""))
     households = queries.households_for(actor, request.GET.get("q", ""))
     if head := request.GET.get("head", "").strip():
         households = households.filter(head__name__startswith=head)
+    if kind := request.GET.get("kind", "").strip():
+        if kind not in HouseholdKind.values:
+            raise ValidationFailed(f"户别“{kind}”不存在：请选择家庭户或集体户")
+        households = households.filter(kind=kind)
     return households
 
 
@@ -289,6 +295,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
             object_type="household",
             columns=[
                 ("户主", lambda h: h.head.name if h.head else ""),
+                ("户别", lambda h: label_for("household_kind", h.kind)),
                 ("地址", lambda h: h.address),
                 ("村（社区）", lambda h: h.region.name),
             ],
@@ -300,6 +307,8 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "page": listing.paginate(request, found),
             "q": request.GET.get("q", ""),
             "head": request.GET.get("head", ""),
+            "kind": request.GET.get("kind", ""),
+            "kinds": [(k, label_for("household_kind", k)) for k in HouseholdKind.values],
             "region": request.GET.get("region", ""),
             "error": error,
             "perms_edit": user.can(Capability.EDIT_CASES),
