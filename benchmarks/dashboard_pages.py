@@ -32,17 +32,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from _pages import database, percentile, run_child, setup_django, sign_in, timed
+
 PG_DATABASE = "minzheng_bench_dashboard"
 TARGET_MS = 500.0
 CITY, COUNTY, TOWNSHIP = "330200000000", "330203000000", "330203001000"
@@ -52,21 +51,6 @@ ROLES = (
     ("township_caseworker", TOWNSHIP),
 )
 STATISTICS_PAGES = ("statistics", "screen", "report", "indicators", "export")
-
-
-def percentile(values: list[float], share: float) -> float:
-    """Nearest rank: the 19th of 20 for p95."""
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1))]
-
-
-def timed(call: object, repeat: int) -> list[float]:
-    timings = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()  # type: ignore[operator]
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings
 
 
 def pages(month: str) -> dict[str, str]:
@@ -81,20 +65,11 @@ def pages(month: str) -> dict[str, str]:
 
 
 def measure(backend: str, persons: int, repeat: int, month_text: str) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "minzheng.settings"
-    import django
-
-    django.setup()
-    import logging
-
+    setup_django()
     from django.core.management import call_command
     from django.test import Client
     from django.utils import timezone
 
-    logging.getLogger("minzheng.request").setLevel(logging.WARNING)  # JSON lines only on stdout
-
-    from minzheng.accounts.actions import do_create_user
-    from minzheng.accounts.models import User
     from minzheng.core.yearmonth import YearMonth
     from minzheng.dashboard.actions import do_close_month
     from minzheng.dashboard.freshness import mark_stale
@@ -155,12 +130,7 @@ def measure(backend: str, persons: int, repeat: int, month_text: str) -> None:
         flush=True,
     )
     for role, region in ROLES:
-        username = f"bench_dash_{role}"
-        user = User.objects.filter(username=username).first() or do_create_user(
-            None, username=username, password="Bench#2026-dash", role=role, region_code=region
-        )
-        client = Client(HTTP_HOST="127.0.0.1")
-        client.force_login(user)
+        _, client = sign_in(role, region, "bench_dash")
 
         def person_list(c: Client = client) -> None:
             c.get("/registry/persons/")
@@ -210,61 +180,11 @@ def measure(backend: str, persons: int, repeat: int, month_text: str) -> None:
             )
 
 
-def _child(backend: str, args: argparse.Namespace, env: dict[str, str]) -> int:
-    command = [sys.executable, __file__, "--measure", backend, "--month", args.month]
-    command += [*(["--quick"] if args.quick else []), "--repeat", str(args.repeat or 0)]
-    return subprocess.run(command, env=env, check=False).returncode
-
-
-def _keys(env: dict[str, str], path: Path | None = None) -> None:
-    from minzheng.core.crypto import Keyring
-
-    if path is None:
-        env.setdefault("MINZHENG_KEYS", Keyring.generate().to_json())
-        return
-    if not path.exists():
-        path.write_text(Keyring.generate().to_json())
-    env["MINZHENG_KEYS"] = path.read_text()
-
-
-def run_reused(backend: str, args: argparse.Namespace) -> int:
-    import psycopg
-
-    name = args.reuse
-    env = dict(os.environ)
-    var = Path(env.setdefault("MINZHENG_VAR_DIR", "/tmp/mz_perf"))
-    var.mkdir(parents=True, exist_ok=True)
-    own = var / "keys.json"
-    _keys(env, own if own.exists() else var / f"{name}.{backend}.keys.json")
-    if backend == "sqlite":
-        env["DATABASE_URL"] = f"sqlite:///{var / (name + '.sqlite3')}"
-    else:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-                admin.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    return _child(backend, args, env)
-
-
-def run_fresh(backend: str, args: argparse.Namespace) -> int:
-    import psycopg
-
-    env = dict(os.environ)
-    with tempfile.TemporaryDirectory(prefix="minzheng-dashboard-") as tmp:
-        env["MINZHENG_VAR_DIR"] = tmp
-        _keys(env)
-        if backend == "sqlite":
-            env["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'dashboard.sqlite3'}"
-            return _child(backend, args, env)
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-            admin.execute(f"CREATE DATABASE {PG_DATABASE}")
-        env["DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_DATABASE}"
-        try:
-            return _child(backend, args, env)
-        finally:
-            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+def run(backend: str, args: argparse.Namespace) -> int:
+    with database(backend, reuse=args.reuse, fresh_name=PG_DATABASE) as env:
+        arguments = ["--measure", backend, "--month", args.month]
+        arguments += [*(["--quick"] if args.quick else []), "--repeat", str(args.repeat or 0)]
+        return run_child(__file__, arguments, env)
 
 
 def main() -> int:
@@ -281,8 +201,7 @@ def main() -> int:
         measure(args.measure, persons, args.repeat or repeat, args.month)
         return 0
     backends = [args.backend] if args.backend else ["sqlite", "postgresql"]
-    codes = [run_reused(b, args) if args.reuse else run_fresh(b, args) for b in backends]
-    return max(codes)
+    return max(run(b, args) for b in backends)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ import argparse
 import inspect
 import json
 import os
-import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -35,9 +34,8 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from person_list_page import TARGET_MS, _keys, percentile, timed
+from _pages import database, run_child, setup_django, sign_in, time_page
 
-PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 PG_DATABASE = "minzheng_bench_lists"
 CITY = "330200000000"
 COUNTY = "330203000000"
@@ -228,21 +226,10 @@ def seed_lists(persons: int) -> dict[str, int]:
 
 
 def measure(backend: str, persons: int, repeat: int, only: set[str]) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "minzheng.settings"
-    import django
-
-    django.setup()
-    import logging
-
+    setup_django()
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
 
-    logging.getLogger("minzheng.request").setLevel(logging.WARNING)  # JSON lines only on stdout
-    logging.getLogger("django.request").setLevel(logging.ERROR)  # the 403s of refused roles
-
-    from minzheng.accounts.actions import do_create_user
-    from minzheng.accounts.models import User
     from minzheng.payments.models import Roll
     from minzheng.regions.loader import load_divisions
     from minzheng.registry.models import Person
@@ -255,8 +242,11 @@ def measure(backend: str, persons: int, repeat: int, only: set[str]) -> None:
         load_divisions()
         seed_registry("city", 2020, persons=persons)
     made = seed_lists(max(present, persons))
-    if made and connection.vendor == "postgresql":
-        connection.cursor().execute("ANALYZE")  # the planner's estimates after the bulk inserts
+    if connection.vendor == "postgresql":
+        # The visibility map and the planner's estimates after the bulk inserts (index-only
+        # scans read the heap for every page the visibility map does not mark all-visible).
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     print(
         json.dumps(
             {
@@ -275,11 +265,7 @@ def measure(backend: str, persons: int, repeat: int, only: set[str]) -> None:
         pages.append(("payments:roll_detail", f"/payments/rolls/{roll.pk}/"))
     village = ""
     for role, region in ROLES:
-        region = region or village
-        username = f"bench_lists_{role}"
-        user = User.objects.filter(username=username).first() or do_create_user(
-            None, username=username, password="Bench#2026-lists", role=role, region_code=region
-        )
+        user, client = sign_in(role, region or village, "bench_lists")
         if role == "township_caseworker":
             village = str(
                 Person.objects.visible_to(user)
@@ -292,103 +278,33 @@ def measure(backend: str, persons: int, repeat: int, only: set[str]) -> None:
             else Person.objects.all()
         )
         surname = (in_scope.order_by("id").values_list("name", flat=True)[:1] or ["王"])[0][0]
-        client = Client(HTTP_HOST="127.0.0.1")
-        client.force_login(user)
         for name, path in pages:
-            first = client.get(path)
-            if first.status_code != 200:
-                print(
-                    json.dumps(
-                        {
-                            "benchmark": "list_pages",
-                            "database": backend,
-                            "role": role,
-                            "page": name,
-                            "opened": False,
-                            "status": first.status_code,
-                        }
-                    ),
-                    flush=True,
-                )
-                continue
             requests = {"first_page": path, "page_2": f"{path}?page=2"}
             if name in SEARCHES:
                 requests["search"] = f"{path}?{SEARCHES[name](surname)}"
             for kind, url in requests.items():
-
-                def page(address: str = url, c: Client = client) -> None:
-                    c.get(address)
-
-                page_ms = timed(page, repeat)
-                p95 = percentile(page_ms, 0.95)
-                print(
-                    json.dumps(
-                        {
-                            "benchmark": "list_pages",
-                            "database": backend,
-                            "persons": max(present, persons),
-                            "role": role,
-                            "page": name,
-                            "request": kind,
-                            "url": url,
-                            "requests": repeat,
-                            "page_p50_ms": round(statistics.median(page_ms), 2),
-                            "page_p95_ms": round(p95, 2),
-                            "target_ms": TARGET_MS,
-                            "within_target": p95 <= TARGET_MS,
-                            "load_average": round(os.getloadavg()[0], 2),
-                        },
-                        ensure_ascii=False,
-                    ),
-                    flush=True,
-                )
-
-
-def _child(backend: str, args: argparse.Namespace, env: dict[str, str]) -> int:
-    import subprocess
-
-    command = [sys.executable, __file__, "--measure", backend, "--repeat", str(args.repeat)]
-    command += ["--quick"] if args.quick else []
-    command += ["--only", args.only] if args.only else []
-    return subprocess.run(command, env=env, check=False).returncode
+                timing = time_page(client, url, repeat)
+                line: dict[str, object] = {
+                    "benchmark": "list_pages",
+                    "database": backend,
+                    "persons": max(present, persons),
+                    "role": role,
+                    "page": name,
+                }
+                if timing.status != 200:
+                    line |= {"opened": False, "status": timing.status}
+                    print(json.dumps(line), flush=True)
+                    break  # a refused page is reported once
+                line |= {"request": kind, "url": url, "requests": repeat, **timing.fields()}
+                print(json.dumps(line, ensure_ascii=False), flush=True)
 
 
 def run(backend: str, args: argparse.Namespace) -> int:
-    import tempfile
-    from pathlib import Path
-
-    import psycopg
-
-    env = dict(os.environ)
-    if args.reuse:
-        var = Path(env.setdefault("MINZHENG_VAR_DIR", "/tmp/mz_perf"))
-        var.mkdir(parents=True, exist_ok=True)
-        _keys(env, var / f"{args.reuse}.{backend}.keys.json")
-        if backend == "sqlite":
-            env["DATABASE_URL"] = f"sqlite:///{var / (args.reuse + '.sqlite3')}"
-            return _child(backend, args, env)
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            if not admin.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [args.reuse]
-            ).fetchone():
-                admin.execute(f'CREATE DATABASE "{args.reuse}"')
-        env["DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{args.reuse}"
-        return _child(backend, args, env)
-    with tempfile.TemporaryDirectory(prefix="minzheng-lists-") as tmp:
-        env["MINZHENG_VAR_DIR"] = tmp
-        _keys(env)
-        if backend == "sqlite":
-            env["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'lists.sqlite3'}"
-            return _child(backend, args, env)
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-            admin.execute(f"CREATE DATABASE {PG_DATABASE}")
-        env["DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_DATABASE}"
-        try:
-            return _child(backend, args, env)
-        finally:
-            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+    with database(backend, reuse=args.reuse, fresh_name=PG_DATABASE) as env:
+        arguments = ["--measure", backend, "--repeat", str(args.repeat)]
+        arguments += ["--quick"] if args.quick else []
+        arguments += ["--only", args.only] if args.only else []
+        return run_child(__file__, arguments, env)
 
 
 def main() -> int:

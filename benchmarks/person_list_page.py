@@ -26,15 +26,14 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from _pages import database, run_child, setup_django, sign_in, time_page, timed
+
 PG_DATABASE = "minzheng_bench_pages"
-TARGET_MS = 50.0
 TOWNSHIP = "330203001000"  # the region picked in the search form by the city and county users
 ROLES = (
     ("city_admin", "330200000000"),
@@ -44,33 +43,10 @@ ROLES = (
 )
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
-def timed(call: object, repeat: int) -> list[float]:
-    timings = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()  # type: ignore[operator]
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings
-
-
 def measure(backend: str, persons: int, repeat: int) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "minzheng.settings"
-    import django
-
-    django.setup()
-    import logging
-
+    setup_django()
     from django.core.management import call_command
-    from django.test import Client
 
-    logging.getLogger("minzheng.request").setLevel(logging.WARNING)  # JSON lines only on stdout
-
-    from minzheng.accounts.actions import do_create_user
     from minzheng.accounts.models import User
     from minzheng.regions.loader import load_divisions
     from minzheng.registry.models import Person
@@ -87,21 +63,15 @@ def measure(backend: str, persons: int, repeat: int) -> None:
         seed_seconds = time.perf_counter() - started
     village = ""
     for role, region in ROLES:
-        region = region or village
-        username = f"bench_page_{role}"
-        user = User.objects.filter(username=username).first() or do_create_user(
-            None, username=username, password="Bench#2026-pages", role=role, region_code=region
-        )
+        user, client = sign_in(role, region or village, "bench_page")
         if role == "township_caseworker":  # the village assistant works in its first village
             village = str(
                 Person.objects.visible_to(user)
                 .order_by("id")
                 .values_list("region_id", flat=True)[0]
             )
-        client = Client(HTTP_HOST="127.0.0.1")
-        client.force_login(user)
         surname = Person.objects.visible_to(user).order_by("id").values_list("name", flat=True)[0]
-        picked = TOWNSHIP if role in ("city_admin", "county_approver") else region
+        picked = TOWNSHIP if role in ("city_admin", "county_approver") else region or village
         requests = {
             "first_page": "/registry/persons/",
             "page_2": "/registry/persons/?page=2",
@@ -121,12 +91,7 @@ def measure(backend: str, persons: int, repeat: int) -> None:
             response = client.get(url)
             if response.status_code != 200 or "共" not in response.content.decode():
                 raise SystemExit(f"{role} {url}: status {response.status_code}")
-
-            def page(address: str = url, c: Client = client) -> None:
-                c.get(address)
-
-            page_ms = timed(page, repeat)
-            p95 = percentile(page_ms, 0.95)
+            timing = time_page(client, url, repeat)
             print(
                 json.dumps(
                     {
@@ -136,13 +101,10 @@ def measure(backend: str, persons: int, repeat: int) -> None:
                         "role": role,
                         "request": kind,
                         "requests": repeat,
-                        "page_p50_ms": round(statistics.median(page_ms), 2),
-                        "page_p95_ms": round(p95, 2),
+                        **timing.fields(),
                         "baseline_query_p50_ms": round(statistics.median(base), 2),
-                        "ratio": round(statistics.median(page_ms) / statistics.median(base), 2),
+                        "ratio": round(timing.p50_ms / statistics.median(base), 2),
                         "exact_count_ms": round(exact_ms, 2),
-                        "target_ms": TARGET_MS,
-                        "within_target": p95 <= TARGET_MS,
                         "seed_seconds": round(seed_seconds, 1),
                     }
                 ),
@@ -150,58 +112,10 @@ def measure(backend: str, persons: int, repeat: int) -> None:
             )
 
 
-def _child(backend: str, quick: bool, env: dict[str, str]) -> int:
-    command = [sys.executable, __file__, "--measure", backend, *(["--quick"] if quick else [])]
-    return subprocess.run(command, env=env, check=False).returncode
-
-
-def _keys(env: dict[str, str], path: Path | None = None) -> None:
-    from minzheng.core.crypto import Keyring
-
-    if path is None:
-        env.setdefault("MINZHENG_KEYS", Keyring.generate().to_json())
-        return
-    if not path.exists():
-        path.write_text(Keyring.generate().to_json())
-    env["MINZHENG_KEYS"] = path.read_text()
-
-
-def run_reused(backend: str, quick: bool, name: str) -> int:
-    import psycopg
-
-    env = dict(os.environ)
-    var = Path(env.setdefault("MINZHENG_VAR_DIR", "/tmp/mz_perf"))
-    var.mkdir(parents=True, exist_ok=True)
-    _keys(env, var / f"{name}.{backend}.keys.json")
-    if backend == "sqlite":
-        env["DATABASE_URL"] = f"sqlite:///{var / (name + '.sqlite3')}"
-    else:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-                admin.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    return _child(backend, quick, env)
-
-
-def run_fresh(backend: str, quick: bool) -> int:
-    import psycopg
-
-    env = dict(os.environ)
-    with tempfile.TemporaryDirectory(prefix="minzheng-pages-") as tmp:
-        env["MINZHENG_VAR_DIR"] = tmp
-        _keys(env)
-        if backend == "sqlite":
-            env["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'pages.sqlite3'}"
-            return _child(backend, quick, env)
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-            admin.execute(f"CREATE DATABASE {PG_DATABASE}")
-        env["DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_DATABASE}"
-        try:
-            return _child(backend, quick, env)
-        finally:
-            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+def run(backend: str, quick: bool, reuse: str | None) -> int:
+    with database(backend, reuse=reuse, fresh_name=PG_DATABASE) as env:
+        arguments = ["--measure", backend, *(["--quick"] if quick else [])]
+        return run_child(__file__, arguments, env)
 
 
 def main() -> int:
@@ -216,9 +130,7 @@ def main() -> int:
         measure(args.measure, persons, repeat)
         return 0
     backends = [args.backend] if args.backend else ["sqlite", "postgresql"]
-    run = (lambda b: run_reused(b, args.quick, args.reuse)) if args.reuse else None
-    codes = [run(b) if run else run_fresh(b, args.quick) for b in backends]
-    return max(codes)
+    return max(run(b, args.quick, args.reuse) for b in backends)
 
 
 if __name__ == "__main__":

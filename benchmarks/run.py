@@ -18,7 +18,10 @@ HERE = Path(__file__).resolve().parent
 
 
 def scripts(only: str | None) -> list[Path]:
-    found = sorted(p for p in HERE.glob("*.py") if p.name != Path(__file__).name)
+    # `_pages.py` and the like are helpers the benchmarks import, not benchmarks.
+    found = sorted(
+        p for p in HERE.glob("*.py") if p.name != Path(__file__).name and not p.name.startswith("_")
+    )
     if only is not None:
         found = [p for p in found if p.stem == only.removesuffix(".py")]
     return found
