@@ -28,6 +28,7 @@ from minzheng.adoption.models import (
     MigrationKey,
     MigrationReview,
 )
+from minzheng.assistance.actions.enrolments import counted_persons
 from minzheng.assistance.models import Enrolment, EnrolmentAmount, IncomeRecord, IncomeSource
 from minzheng.assistance.programmes import ProgrammeCode
 from minzheng.core.errors import ValidationFailed
@@ -502,6 +503,8 @@ def _write_household(
             status=Enrolment.Status.GRADUAL_EXIT if last else Enrolment.Status.ACTIVE,
             start_month=planned_enrolment.start.first_day(),
             end_month=(last + 1).first_day() if last else None,
+            # The former system kept no rules' decision: the members living together at the start.
+            persons=counted_persons(household, person, {}, planned_enrolment.start),
             care_level=planned_enrolment.care_level,
             decision={
                 "source": "原系统迁移",

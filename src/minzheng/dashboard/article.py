@@ -93,7 +93,7 @@ def article_figures(
             Decimal(ARTICLE_PERSONS["dibao"]),
             "59,337 人",
             count("dibao_persons"),
-            "2020 年 12 月在发放期内（含渐退期）的低保户共同生活成员，加上单人户",
+            "2020 年 12 月在发放期内（含渐退期）的低保户认定时计入的成员，加上单人户",
         ),
         ArticleFigure(
             "低边人数",
@@ -101,7 +101,7 @@ def article_figures(
             Decimal(ARTICLE_PERSONS["dibian"]),
             "16,520 人",
             count("dibian_persons"),
-            "2020 年 12 月低边家庭共同生活的成员（含其中以单人户纳入低保的成员）",
+            "2020 年 12 月低边家庭认定时计入的成员（不含其中以单人户纳入低保的成员）",
         ),
         ArticleFigure(
             "特困人数",

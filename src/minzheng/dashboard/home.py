@@ -15,6 +15,7 @@ from django.utils import timezone
 from minzheng.accounts.decorators import staff_user
 from minzheng.accounts.models import AccessRequest, LoginLog, LoginThrottle, User
 from minzheng.accounts.roles import Capability
+from minzheng.accounts.scope import ScopedActor, scope_q
 from minzheng.core.models import AuditEvent
 from minzheng.dashboard.indicators import Hierarchy
 from minzheng.dashboard.models import RegionCount
@@ -40,14 +41,19 @@ def count_regions() -> tuple[dict[str, tuple[int, int]], datetime]:
     return counts, now
 
 
-def region_counts() -> tuple[dict[str, tuple[int, int]], datetime | None]:
-    """The kept counts whatever their age (the statistics_refresh job counts again once they
-    have aged, dashboard/freshness.py), with when they were counted; counted now only when
-    nothing is kept."""
-    kept = list(RegionCount.objects.values_list("region_id", "persons", "households", "counted_at"))
-    if kept:
-        return {code: (p, h) for code, p, h, _ in kept}, min(row[3] for row in kept)
-    return count_regions()
+def region_counts(actor: ScopedActor) -> tuple[dict[str, tuple[int, int]], datetime | None]:
+    """The kept counts of the regions in the actor's scope (read by the region index), whatever
+    their age — the statistics_refresh job counts again once they have aged
+    (dashboard/freshness.py) — with when they were counted; counted now only when nothing is kept."""
+    if not RegionCount.objects.exists():
+        count_regions()
+    kept = list(
+        RegionCount.objects.filter(scope_q(actor)).values_list(
+            "region_id", "persons", "households", "counted_at"
+        )
+    )
+    counted_at = min((row[3] for row in kept), default=None)
+    return {code: (p, h) for code, p, h, _ in kept}, counted_at
 
 
 @login_required
@@ -57,8 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
     by_region: list[dict[str, object]] = []
     counted_at = None
     if user.can(Capability.CASE_DATA):
-        counts, counted_at = region_counts()
-        mine = {c: n for c, n in counts.items() if user.covers(c)}  # the scope of visible_to
+        mine, counted_at = region_counts(user)  # the scope of visible_to
         cards += [
             ("在册人员", sum(p for p, _ in mine.values()), "人"),
             ("家庭户", sum(h for _, h in mine.values()), "户"),

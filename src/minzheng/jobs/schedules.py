@@ -81,7 +81,10 @@ def ensure_defaults(moment: datetime | None = None) -> int:
         if Schedule.objects.filter(code=d.code).exists():
             continue
         period = due_period(schedule, moment)
-        schedule.last_period = str(period) if period else ""
+        if isinstance(period, datetime):
+            schedule.last_period = _slot_text(period)
+        else:
+            schedule.last_period = str(period) if period else ""
         schedule.save()
         created += 1
     return created
