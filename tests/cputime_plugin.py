@@ -74,11 +74,11 @@ class ProcessMeter:
                 words = cmdline.read().decode(errors="replace").split()
         except OSError:
             return ""
-        return (
-            "db"
-            if len(words) >= 3 and words[:1] == ["postgres:"] and words[2] == self.database
-            else ""
-        )
+        # `postgres: [CLUSTER: ]USER DBNAME HOST(PORT) STATE`: the cluster name is optional.
+        if words[:1] != ["postgres:"]:
+            return ""
+        at = 3 if len(words) > 1 and words[1].endswith(":") else 2
+        return "db" if len(words) > at and words[at] == self.database else ""
 
     def read(self) -> tuple[float, float]:
         """(database backends' CPU, descendants' CPU), both summed over the living processes."""
