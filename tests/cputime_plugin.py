@@ -127,6 +127,7 @@ class Recorder:
     )
     _stack: list[list[float]] = field(default_factory=list)
     start: Reading | None = None
+    start_load: str = ""
 
     def now(self) -> Reading:
         db, child = self.meter.read()
@@ -187,7 +188,8 @@ class Recorder:
         document = {
             "argv": sys.argv,
             "database": self.meter.database or "sqlite",
-            "loadavg_start": _loadavg(),
+            "loadavg_start": self.start_load,
+            "loadavg_end": _loadavg(),
             "session": self.start and end.minus(self.start),
             "phases": {when: {k: round(v, 3) for k, v in t.items()} for when, t in totals.items()},
             "fixtures": {
@@ -216,6 +218,7 @@ RECORDER = Recorder()
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     RECORDER.start = RECORDER.now()
+    RECORDER.start_load = _loadavg()
 
 
 @pytest.hookimpl(wrapper=True)
