@@ -74,11 +74,11 @@ class ProcessMeter:
                 words = cmdline.read().decode(errors="replace").split()
         except OSError:
             return ""
-        return (
-            "db"
-            if len(words) >= 3 and words[:1] == ["postgres:"] and words[2] == self.database
-            else ""
-        )
+        # `postgres: [CLUSTER: ]USER DBNAME HOST(PORT) STATE`: the cluster name is optional.
+        if words[:1] != ["postgres:"]:
+            return ""
+        at = 3 if len(words) > 1 and words[1].endswith(":") else 2
+        return "db" if len(words) > at and words[at] == self.database else ""
 
     def read(self) -> tuple[float, float]:
         """(database backends' CPU, descendants' CPU), both summed over the living processes."""
@@ -127,6 +127,7 @@ class Recorder:
     )
     _stack: list[list[float]] = field(default_factory=list)
     start: Reading | None = None
+    start_load: str = ""
 
     def now(self) -> Reading:
         db, child = self.meter.read()
@@ -187,7 +188,8 @@ class Recorder:
         document = {
             "argv": sys.argv,
             "database": self.meter.database or "sqlite",
-            "loadavg_start": _loadavg(),
+            "loadavg_start": self.start_load,
+            "loadavg_end": _loadavg(),
             "session": self.start and end.minus(self.start),
             "phases": {when: {k: round(v, 3) for k, v in t.items()} for when, t in totals.items()},
             "fixtures": {
@@ -216,6 +218,7 @@ RECORDER = Recorder()
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     RECORDER.start = RECORDER.now()
+    RECORDER.start_load = _loadavg()
 
 
 @pytest.hookimpl(wrapper=True)
