@@ -48,8 +48,6 @@ def _numbers(persons: int) -> list[str]:
 
 def reuse(persons: int) -> tuple[str, list[str]] | None:
     """The database of an earlier run, if it has one: a new token for its hospital client."""
-    import secrets
-
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minzheng.settings")
@@ -57,7 +55,7 @@ def reuse(persons: int) -> tuple[str, list[str]] | None:
     from django.core.management import call_command
     from django.db import ProgrammingError, connection
 
-    from minzheng.api.models import ApiClient, hash_token
+    from minzheng.api.models import ApiClient
     from minzheng.medical.models import Hospital
 
     try:
@@ -66,8 +64,10 @@ def reuse(persons: int) -> tuple[str, list[str]] | None:
     except ProgrammingError:
         return None
     call_command("migrate", interactive=False, verbosity=0)
-    token = secrets.token_urlsafe(32)
-    ApiClient.objects.filter(name="bench").update(token_hash=hash_token(token))
+    client = ApiClient.objects.get(name="bench")
+    token = ApiClient.new_token()
+    client.set_token(token)
+    client.save(update_fields=["token_prefix", "token_hash"])
     connection.close()
     return token, _numbers(persons)
 
