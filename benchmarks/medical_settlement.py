@@ -13,6 +13,7 @@ each with the machine's load average at that moment (the machine may be shared).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import multiprocessing
@@ -34,6 +35,60 @@ BIN = Path(sys.executable).parent
 HOSPITAL = "HBENCH"
 
 
+def _numbers(persons: int) -> list[str]:
+    from minzheng.core.idnumber import check_digit
+
+    numbers = []
+    for n in range(persons):
+        born = date(1950, 1, 1) + timedelta(days=n % 20000)
+        first17 = f"330203{born:%Y%m%d}{n % 1000:03d}"
+        numbers.append(first17 + check_digit(first17))
+    return list(dict.fromkeys(numbers))
+
+
+def reuse(persons: int) -> tuple[str, list[str]] | None:
+    """The database of an earlier run, if it has one: a new token for its hospital client."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minzheng.settings")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import ProgrammingError, connection
+
+    from minzheng.api.models import ApiClient
+    from minzheng.medical.models import Hospital
+
+    try:
+        if not Hospital.objects.filter(code=HOSPITAL).exists():
+            return None
+    except ProgrammingError:
+        return None
+    call_command("migrate", interactive=False, verbosity=0)
+    client = ApiClient.objects.get(name="bench")
+    token = ApiClient.new_token()
+    client.set_token(token)
+    client.save(update_fields=["token_prefix", "token_hash"])
+    connection.close()
+    return token, _numbers(persons)
+
+
+def fresh(numbers: list[str]) -> str:
+    """A person with nothing settled in 2024 yet, for the run where 64 clients settle for one."""
+    from django.db import connection
+
+    from minzheng.core.pii import ID_NUMBER, blind_index
+    from minzheng.medical.models import CapAccount
+    from minzheng.registry.models import Person
+
+    used = set(CapAccount.objects.filter(year=2024).values_list("person_id", flat=True))
+    for number in numbers:
+        person = Person.objects.filter(id_number_index=blind_index(ID_NUMBER, number)).first()
+        if person is not None and person.pk not in used:
+            connection.close()
+            return number
+    raise SystemExit("every person has settlements: run without --reuse")
+
+
 def setup(persons: int) -> tuple[str, list[str]]:
     import django
 
@@ -45,7 +100,6 @@ def setup(persons: int) -> tuple[str, list[str]]:
     from minzheng.api.actions import do_create_api_client
     from minzheng.assistance.actions import do_load_parameter_catalog
     from minzheng.core.crypto import ensure_key_file, key_file_path
-    from minzheng.core.idnumber import check_digit
     from minzheng.medical.actions import do_register_hospital
     from minzheng.regions.loader import load_divisions
     from minzheng.registry.models import IdentityTag, Person
@@ -59,12 +113,7 @@ def setup(persons: int) -> tuple[str, list[str]]:
     call_command("migrate", interactive=False, verbosity=0)
     load_divisions()
     do_load_parameter_catalog(None)
-    numbers = []
-    for n in range(persons):
-        born = date(1950, 1, 1) + timedelta(days=n % 20000)
-        first17 = f"330203{born:%Y%m%d}{n % 1000:03d}"
-        numbers.append(first17 + check_digit(first17))
-    numbers = list(dict.fromkeys(numbers))
+    numbers = _numbers(persons)
     cipher, index, masked = seal_many("id_number", numbers)
     Person.objects.bulk_create(
         [
@@ -258,6 +307,88 @@ def overruns(number: str) -> dict[str, Any]:
     }
 
 
+def in_process(token: str, numbers: list[str], total: int, profile: bool) -> list[dict[str, Any]]:
+    """Settlements through the WSGI application in this process, no HTTP: wall and CPU time per
+    settlement and statements per settlement, the database function against the Python way."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.db import connection
+
+    from minzheng.medical import actions, store
+    from minzheng.wsgi import application
+
+    statements = [0]
+    run = store._run
+
+    def counted_run(*args: Any, **kwargs: Any) -> Any:  # the prepared statements
+        statements[0] += 1
+        return run(*args, **kwargs)
+
+    def counted(execute: Any, sql: Any, params: Any, many: Any, context: Any) -> Any:
+        statements[0] += 1
+        return execute(sql, params, many, context)
+
+    store._run = counted_run  # type: ignore[assignment]
+    rng = random.Random(7)
+
+    def call(claim_id: str) -> int:
+        payload = claim_body(claim_id, rng.choice(numbers))
+        environ = {
+            "REQUEST_METHOD": "POST", "PATH_INFO": "/api/v1/medical/settlements",
+            "QUERY_STRING": "", "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(payload)), "wsgi.input": io.BytesIO(payload),
+            "HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_HOST": HOST, "SERVER_NAME": HOST,
+            "SERVER_PORT": "80", "wsgi.url_scheme": "http", "SERVER_PROTOCOL": "HTTP/1.1",
+        }  # fmt: skip
+        status: list[str] = []
+        b"".join(application(environ, lambda s, h, *e: status.append(s)))
+        return int(status[0].split()[0])
+
+    out = []
+    tag = time.time_ns()
+    for way in ("function", "python"):
+        actions.SETTLE_IN_DATABASE = way == "function"
+        for k in range(20):  # warm-up: caches, prepared statements
+            call(f"warm-{way}-{tag}-{k}")
+        statements[0] = 0
+        wall, cpu = time.perf_counter(), time.process_time()
+        with connection.execute_wrapper(counted):
+            codes = [call(f"in-{way}-{tag}-{k}") for k in range(total)]
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        if set(codes) != {200}:
+            raise SystemExit(f"in-process {way}: statuses {sorted(set(codes))}")
+        out.append(
+            {
+                "benchmark": "medical_settlement",
+                "target": f"in_process_{way}",
+                "settlements": total,
+                "ms_per_settlement": round(wall * 1000 / total, 3),
+                "cpu_ms_per_settlement": round(cpu * 1000 / total, 3),
+                "statements_per_settlement": round(statements[0] / total, 2),
+                **load(),
+            }
+        )
+    if profile:  # a separate pass, CPU time only (waiting for the database is not Python work)
+        actions.SETTLE_IN_DATABASE = True
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+        for k in range(total):
+            call(f"profile-{tag}-{k}")
+        profiler.disable()
+        text = io.StringIO()
+        pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(30)
+        print(text.getvalue(), file=sys.stderr)
+    out[0]["function_vs_python_cpu"] = round(
+        out[0]["cpu_ms_per_settlement"] / out[1]["cpu_ms_per_settlement"], 3
+    )
+    store._run = run  # type: ignore[assignment]
+    actions.SETTLE_IN_DATABASE = True
+    connection.close()
+    return out
+
+
 def load() -> dict[str, float]:
     """The machine's load average right after a measurement: other work on it slows every figure."""
     one, five, _ = os.getloadavg()
@@ -282,8 +413,14 @@ def main() -> int:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--server-threads", type=int, default=4)
+    parser.add_argument("--server-threads", type=int, default=8)
     parser.add_argument("--server", choices=("granian", "gunicorn"), default="granian")
+    parser.add_argument("--backpressure", type=int, default=None, help="granian only")
+    parser.add_argument("--reuse", action="store_true", help="keep the database of a run before")
+    parser.add_argument(
+        "--in-process", action="store_true", help="time the code path without HTTP, then stop"
+    )
+    parser.add_argument("--profile", action="store_true", help="with --in-process: cProfile")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8116)))
     args = parser.parse_args()
     total = 400 if args.quick else args.requests
@@ -295,15 +432,26 @@ def main() -> int:
     if not url.startswith("postgres"):
         print("请用 BENCH_DATABASE_URL 指定一个可清空的 PostgreSQL 数据库", file=sys.stderr)
         return 2
-    with tempfile.TemporaryDirectory() as var:
+    # The key file stays between runs (blind indexes of a kept database need the same key).
+    kept = Path(tempfile.gettempdir()) / "minzheng_bench_medical" / url.rsplit("/", 1)[-1]
+    kept.mkdir(parents=True, exist_ok=True)
+    with contextlib.nullcontext(str(kept)) as var:
         os.environ.update(
             {"DATABASE_URL": url, "MINZHENG_VAR_DIR": var, "MINZHENG_LOG_LEVEL": "WARNING"}
         )
         os.environ.pop("MINZHENG_KEYS", None)
-        token, numbers = setup(persons)
+        found = reuse(persons) if args.reuse else None
+        token, numbers = found or setup(persons)
+        if args.in_process:
+            for line in in_process(token, numbers, total, args.profile):
+                print(json.dumps(line), flush=True)
+            return 0
+        one = [fresh(numbers)]
+        extra = ["--backpressure", str(args.backpressure)] if args.backpressure else []
         server = subprocess.Popen(
             [str(BIN / "minzheng"), "serve", "--port", str(args.port), "--workers",
-             str(args.workers), "--threads", str(args.server_threads), "--server", args.server],
+             str(args.workers), "--threads", str(args.server_threads), "--server", args.server,
+             *extra],
             env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:
@@ -322,7 +470,8 @@ def main() -> int:
             drive(args.port, token, "settle", 100, 1, 4, numbers)
             common = {
                 "benchmark": "medical_settlement",
-                "server": f"{args.server} {args.workers}x{args.server_threads}",
+                "server": f"{args.server} {args.workers}x{args.server_threads}"
+                + (f" backpressure {args.backpressure}" if args.backpressure else ""),
                 "clients": args.processes * args.threads,
                 "cpus": os.cpu_count(),
             }
@@ -343,12 +492,11 @@ def main() -> int:
                 ),
                 flush=True,
             )
-            one = [numbers[0]]
             same = drive(args.port, token, "same", 64, 1, 64, one)
             print(
                 json.dumps(
                     {**common, "target": "same_person_64_clients", "clients": 64, **same, **load(),
-                     **overruns(numbers[0])}
+                     **overruns(one[0])}
                 ),
                 flush=True,
             )  # fmt: skip

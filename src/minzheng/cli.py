@@ -44,7 +44,20 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from minzheng.core.server import serve
 
-    serve(args.host, args.port, workers=args.workers, threads=args.threads, server=args.server)
+    if args.backpressure is not None and args.backpressure < 1:
+        print("错误：--backpressure 须为正整数", file=sys.stderr)
+        return 2
+    if args.backpressure is not None and args.server != "granian":
+        print("错误：--backpressure 只用于 --server granian", file=sys.stderr)
+        return 2
+    serve(
+        args.host,
+        args.port,
+        workers=args.workers,
+        threads=args.threads,
+        server=args.server,
+        backpressure=args.backpressure,
+    )
     return 0
 
 
@@ -175,6 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("gunicorn", "granian"),
         default=os.environ.get("MINZHENG_SERVER", "gunicorn"),
         help="WSGI 服务器：gunicorn（默认）或 granian",
+    )
+    p.add_argument(
+        "--backpressure",
+        type=int,
+        default=None,
+        help="granian 每个进程同时处理的请求数上限（默认由 granian 决定）",
     )
     p.set_defaults(func=cmd_serve, needs_django=True)
 

@@ -42,10 +42,20 @@ def _child_exit(server: Any, worker: Any) -> None:
 SERVERS = ("gunicorn", "granian")
 
 
-def serve(host: str, port: int, *, workers: int, threads: int, server: str = "gunicorn") -> None:
+def serve(
+    host: str,
+    port: int,
+    *,
+    workers: int,
+    threads: int,
+    server: str = "gunicorn",
+    backpressure: int | None = None,
+) -> None:
+    """`backpressure` (granian only): requests a worker takes on at once; more wait in the socket
+    (granian's default: its backlog divided by the workers)."""
     _clear_metrics()
     if server == "granian":
-        _granian(host, port, workers=workers, threads=threads)
+        _granian(host, port, workers=workers, threads=threads, backpressure=backpressure)
         return
     _Gunicorn(
         {
@@ -63,7 +73,7 @@ def serve(host: str, port: int, *, workers: int, threads: int, server: str = "gu
     ).run()
 
 
-def _granian(host: str, port: int, *, workers: int, threads: int) -> None:
+def _granian(host: str, port: int, *, workers: int, threads: int, backpressure: int | None) -> None:
     from granian import Granian
     from granian.constants import Interfaces
     from granian.log import LogLevels
@@ -75,6 +85,7 @@ def _granian(host: str, port: int, *, workers: int, threads: int) -> None:
         interface=Interfaces.WSGI,
         workers=workers,
         blocking_threads=threads,
+        backpressure=backpressure,
         log_level=LogLevels.warning,
         log_access=False,
         respawn_failed_workers=True,
