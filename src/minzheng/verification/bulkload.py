@@ -185,7 +185,7 @@ class _PgStore:
         try:
             con.register("good", good)
             con.register("sealed", _sealed_table(good))
-            rows = con.execute(
+            rows = con.sql(
                 f"SELECT {self.batch_id}::BIGINT, {feedcheck._lit(source)}, g.key, s.idx, "
                 "s.cipher, s.masked, g.kind, g.day, g.end_day, g.amount, g.amount2, g.ref, g.data "
                 "FROM good g JOIN sealed s USING (id_number) ORDER BY g.row"

@@ -264,7 +264,7 @@ def check_part(spec: FeedSpec, part: pa.Table, today: date) -> CheckedPart:
     try:
         con.register("part", part)
         con.register("ids", ids)
-        result: pa.Table = con.execute(_query(spec, today)).to_arrow_table()
+        result: pa.Table = con.sql(_query(spec, today)).to_arrow_table()
     finally:
         con.close()
     ok = result.column("ok")
