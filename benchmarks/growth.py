@@ -405,7 +405,11 @@ def main() -> int:
     )
     parser.add_argument("--stages", help="comma-separated stages (default all)")
     parser.add_argument(
-        "--curve-from", action="append", default=[], metavar="FILE", help="earlier runs' output"
+        "--curve-from",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="earlier runs' output (alone: print the curve of those, run nothing)",
     )
     parser.add_argument("--setup", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--reuse", action="store_true", help=argparse.SUPPRESS)
@@ -437,7 +441,7 @@ def main() -> int:
         scales = (
             tuple(int(s) for s in args.scales.split(","))
             if args.scales
-            else (() if reused else (QUICK if args.quick else FULL))
+            else (() if reused or args.curve_from else (QUICK if args.quick else FULL))
         )
     except ValueError:
         print(
@@ -498,7 +502,12 @@ def main() -> int:
                     emit({"benchmark": "growth_plant", "persons": persons, **planted})
                     continue
                 before = _load()
-                point = {"persons": persons, **_child(["--stage", s], env)}
+                try:
+                    point = {"persons": persons, **_child(["--stage", s], env)}
+                except SystemExit as failed:  # one stage's failure does not lose the others
+                    emit({"benchmark": "growth_failed", "stage": s, "persons": persons,
+                          "error": str(failed)})  # fmt: skip
+                    continue
                 point["load_avg"] = [before, _load()]
                 measured[s].append(point)
                 emit({"benchmark": "growth", "stage": s, **point})
