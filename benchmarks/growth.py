@@ -42,9 +42,10 @@ Every stage line also carries the load average (1 min) before and after it: the 
 
 Each stage runs twice in its process; `seconds` is the second run, `cold_seconds` the first (which
 also pays the imports and, for Spark, the session's start). `cpu_seconds` is the CPU time (user +
-system) of the stage's own process over the timed run: on a loaded machine wall time measures the
-queue for the cores as much as the work, CPU time does not (the database server's share is not
-in it). A seeded database written by others (the shared city) is copied first
+system) of the stage's own process over the timed run, `db_cpu_seconds` that of its PostgreSQL
+backend (read from /proc: the server is on this machine; parallel query workers not counted): on
+a loaded machine wall time measures the queue for the cores as much as the work, CPU time does
+not. A seeded database written by others (the shared city) is copied first
 (`createdb -T mz_ningbo mz_growth_city`): the planted month of feeds writes into it.
 
 Linkage is not in the curve: its cost grows with candidate pairs of the blocking rules, not with
@@ -219,9 +220,29 @@ def stage(name: str) -> dict[str, Any]:
 def _run_stage(name: str) -> dict[str, Any]:
     """The stage once, with its wall seconds and this process's CPU seconds (user + system;
     the database server's CPU is not in it) over the same span."""
-    cpu = _cpu()
+    cpu, db_cpu = _cpu(), _db_cpu()
     timed = _timed_stage(name)
-    return {**timed, "cpu_seconds": round(_cpu() - cpu, 3)}
+    out = {**timed, "cpu_seconds": round(_cpu() - cpu, 3)}
+    if db_cpu is not None and (db_after := _db_cpu()) is not None:
+        out["db_cpu_seconds"] = round(db_after - db_cpu, 3)
+    return out
+
+
+def _db_cpu() -> float | None:
+    """CPU seconds so far of this process's PostgreSQL backend, read from /proc (the server is on
+    this machine); None elsewhere. Parallel query workers are not counted."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _timed_stage(name: str) -> dict[str, Any]:
@@ -367,6 +388,7 @@ def curve(name: str, points: list[dict[str, Any]]) -> dict[str, Any]:
                 "persons": p["persons"],
                 "seconds": p["seconds"],
                 "cpu_seconds": p.get("cpu_seconds"),
+                "db_cpu_seconds": p.get("db_cpu_seconds"),
                 "peak_rss_mb": p["peak_rss_mb"],
                 "load_avg": p.get("load_avg"),
                 "size_ratio": round(size, 2),
@@ -381,6 +403,7 @@ def curve(name: str, points: list[dict[str, Any]]) -> dict[str, Any]:
     for key, label in (
         ("seconds", "time"),
         ("cpu_seconds", "cpu"),
+        ("db_cpu_seconds", "db_cpu"),
         ("peak_rss_mb", "memory"),
     ):
         out[f"fitted_{label}_exponent"] = fitted_exponent(
@@ -405,7 +428,11 @@ def main() -> int:
     )
     parser.add_argument("--stages", help="comma-separated stages (default all)")
     parser.add_argument(
-        "--curve-from", action="append", default=[], metavar="FILE", help="earlier runs' output"
+        "--curve-from",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="earlier runs' output (alone: print the curve of those, run nothing)",
     )
     parser.add_argument("--setup", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--reuse", action="store_true", help=argparse.SUPPRESS)
@@ -437,7 +464,7 @@ def main() -> int:
         scales = (
             tuple(int(s) for s in args.scales.split(","))
             if args.scales
-            else (() if reused else (QUICK if args.quick else FULL))
+            else (() if reused or args.curve_from else (QUICK if args.quick else FULL))
         )
     except ValueError:
         print(
@@ -498,7 +525,12 @@ def main() -> int:
                     emit({"benchmark": "growth_plant", "persons": persons, **planted})
                     continue
                 before = _load()
-                point = {"persons": persons, **_child(["--stage", s], env)}
+                try:
+                    point = {"persons": persons, **_child(["--stage", s], env)}
+                except SystemExit as failed:  # one stage's failure does not lose the others
+                    emit({"benchmark": "growth_failed", "stage": s, "persons": persons,
+                          "error": str(failed)})  # fmt: skip
+                    continue
                 point["load_avg"] = [before, _load()]
                 measured[s].append(point)
                 emit({"benchmark": "growth", "stage": s, **point})
