@@ -15,6 +15,7 @@ import math
 import queue
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -287,7 +288,7 @@ def seed_city(
     report.decided = total.as_dict()
     if restore:
         say("重建索引和外键约束")
-    _finish(report, restore)
+    _finish(report, restore, say)
     with connection.cursor() as cursor:
         if postgres:
             cursor.execute("SET synchronous_commit = on")
@@ -438,7 +439,7 @@ REBUILD_CONNECTIONS = 2  # index builds run side by side on this many connection
 REBUILD_MAINTENANCE_MEMORY = "1GB"
 
 
-def _rebuild(restore: list[list[str]]) -> None:
+def _rebuild(restore: list[list[str]], say: Callable[[str], None] = lambda _message: None) -> None:
     """Run the rebuild statements whose index or constraint is not there yet: indexes and unique
     constraints first, largest table first, each connection taking the next statement as it
     finishes one; then the foreign keys, each added NOT VALID (no scan) and validated — VALIDATE
@@ -468,23 +469,25 @@ def _rebuild(restore: list[list[str]]) -> None:
                     kind, name, table, sql = work.get_nowait()
                 except queue.Empty:
                     return
+                started = time.perf_counter()
                 if kind == "index":
                     row = conn.execute(
                         "SELECT to_regclass(quote_ident(%s)) IS NOT NULL", [name]
                     ).fetchone()
                     if not (row and row[0]):
                         conn.execute(sql)
-                    continue
-                row = conn.execute(
-                    "SELECT convalidated FROM pg_constraint WHERE conname = %s "
-                    "AND conrelid = %s::regclass",
-                    [name, table],
-                ).fetchone()
-                foreign = "FOREIGN KEY" in sql
-                if row is None:
-                    conn.execute(sql + (" NOT VALID" if foreign else ""))
-                if foreign and not (row and row[0]):
-                    conn.execute(f'ALTER TABLE {table} VALIDATE CONSTRAINT "{name}"')
+                else:
+                    row = conn.execute(
+                        "SELECT convalidated FROM pg_constraint WHERE conname = %s "
+                        "AND conrelid = %s::regclass",
+                        [name, table],
+                    ).fetchone()
+                    foreign = "FOREIGN KEY" in sql
+                    if row is None:
+                        conn.execute(sql + (" NOT VALID" if foreign else ""))
+                    if foreign and not (row and row[0]):
+                        conn.execute(f'ALTER TABLE {table} VALIDATE CONSTRAINT "{name}"')
+                say(f"重建 {name}（{table}）{time.perf_counter() - started:.1f} 秒")
 
     foreign = [r for r in restore if "FOREIGN KEY" in r[3]]
     first = [r for r in restore if "FOREIGN KEY" not in r[3]]
@@ -546,14 +549,18 @@ def _report_from(after: dict[str, Any], *, already: bool) -> CitySeedReport:
     )
 
 
-def _finish(report: CitySeedReport, restore: list[list[str]]) -> None:
+def _finish(
+    report: CitySeedReport,
+    restore: list[list[str]],
+    say: Callable[[str], None] = lambda _message: None,
+) -> None:
     from django.db import transaction
 
     from minzheng.core import audit
     from minzheng.core.models import AuditEvent
 
     if restore:
-        _rebuild(restore)
+        _rebuild(restore, say)
     with transaction.atomic():
         for table in SEEDED_TABLES:
             _reset_sequence(table)
