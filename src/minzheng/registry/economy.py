@@ -320,8 +320,8 @@ def draw_facts(
         # No one in a collective household shares another's income (the rules count each alone):
         # every member has the household's per-capita income of their own — a transfer for one
         # who cannot work.
-        alone = collective[household]
-        own[alone] = per_capita[household[alone]].astype(np.int64)
+        on_own = collective[household]
+        own[on_own] = per_capita[household[on_own]].astype(np.int64)
     kind = np.where(
         earner,
         IncomeKind.WAGE.value,
