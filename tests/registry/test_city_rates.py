@@ -69,6 +69,21 @@ def test_no_one_is_assisted_whose_facts_are_above_the_lines(decided: Any) -> Non
     assert not result.single_person_eligible[above[data.household]].any()
 
 
+def test_no_one_in_a_collective_household_is_assisted(decided: Any) -> None:
+    from minzheng.assistance.batch import ROUTE_NONE
+
+    data, facts, result, _tally = decided
+    collective = data.household_kind == "collective"
+    assert collective.sum() == 2_779
+    assert (facts.band[collective] == economy.Band.ABOVE).all()
+    assert (result.dibao_route[collective] == ROUTE_NONE).all()
+    assert not (result.dibian_eligible | result.tekun_eligible)[collective].any()
+    assert not result.single_person_eligible[collective[data.household]].any()
+    # each member, the head included, has an income of their own above the lines
+    members = collective[data.household]
+    assert (facts.income_yuan[members] > 0).all()
+
+
 def test_single_person_recipients_are_severely_disabled_or_ill_in_working_families(
     decided: Any,
 ) -> None:

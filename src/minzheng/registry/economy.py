@@ -316,6 +316,12 @@ def draw_facts(
     leftover = total - np.bincount(household, weights=own, minlength=H).astype(np.int64)
     has = first >= 0
     own[first[has]] += leftover[has]
+    if collective is not None:
+        # No one in a collective household shares another's income (the rules count each alone):
+        # every member has the household's per-capita income of their own — a transfer for one
+        # who cannot work.
+        on_own = collective[household]
+        own[on_own] = per_capita[household[on_own]].astype(np.int64)
     kind = np.where(
         earner,
         IncomeKind.WAGE.value,

@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.accounts.scope import region_q
+from minzheng.assistance.decisions import Decision
 from minzheng.assistance.models import Enrolment
 from minzheng.core import audit, clock
 from minzheng.core.errors import DomainError, ValidationFailed
@@ -320,11 +321,13 @@ def applications_for_month(month: YearMonth, report: MonthReport, *, open_month:
         pool = _candidates(poor=tagged) or (_candidates(poor=False) if open_month else [])
         if not pool:
             continue
-        household = pool[n % len(pool)]
-        caseworker = _caseworker(household.region_id)
-        income = Decimal("300") if tagged else Decimal("900")
         taken_in = today - timedelta(days=12) if tagged else today
         start = taken_in if open_month else _day(month, 2)
+        household = _dibao_applicant(pool[n % len(pool) :] + pool[: n % len(pool)], start)
+        if household is None:
+            continue
+        caseworker = _caseworker(household.region_id)
+        income = Decimal("300") if tagged else Decimal("900")
         with clock.dated(start):
             app = actions.do_submit_application(
                 caseworker,
@@ -367,6 +370,21 @@ def applications_for_month(month: YearMonth, report: MonthReport, *, open_month:
                 _approver(_county_of_village(household.region_id)), app, approve=True
             )
         report.approved += 1
+
+
+def tekun_decision(household: Any, day: date) -> Decision | None:
+    """The rules' 特困 decision for a member of `household` on `day`, if they judge one 特困."""
+    from minzheng.assistance.eligibility import evaluate, household_facts
+
+    facts = household_facts(household, day)
+    return next((d for d in evaluate(facts, ["tekun"]) if d.eligible), None)
+
+
+def _dibao_applicant(pool: list[Any], day: date) -> Any:
+    """The first household of `pool` to take a 低保 application: not one the rules judge 特困 —
+    特困 comes first and is applied for as 特困 (policy.md §3; rules.py: 特困优先), so the replay
+    never enrols such a household on 低保."""
+    return next((h for h in pool if tekun_decision(h, day) is None), None)
 
 
 def _quiet_households() -> Any:
