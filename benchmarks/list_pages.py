@@ -111,11 +111,13 @@ def seed_lists(persons: int) -> dict[str, int]:
         rows = (
             Membership.objects.filter(valid_to__isnull=True, person_id__isnull=False)
             .order_by("person_id")
-            .values_list("person_id", "household_id", "person__region_id")
+            .values_list("person_id", "household_id", "person__region_id", "person__name")
         )
         batch: list[Application] = []
         day = date(2020, 1, 1)
-        for i, (person_id, household_id, region_id) in enumerate(rows.iterator(chunk_size=20_000)):
+        for i, (person_id, household_id, region_id, name) in enumerate(
+            rows.iterator(chunk_size=20_000)
+        ):
             if i % 20:
                 continue
             on = day + timedelta(days=i % 330)
@@ -123,6 +125,7 @@ def seed_lists(persons: int) -> dict[str, int]:
                 Application(
                     household_id=household_id,
                     applicant_id=person_id,
+                    applicant_name=name,  # bulk_create does not call save()
                     region_id=region_id,
                     programmes=["dibao"],
                     declared_income="800.00",

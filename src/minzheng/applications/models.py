@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -33,6 +33,10 @@ class Application(models.Model):
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="applications")
     applicant = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="applications")
+    # The applicant's name, copied so 救助申请查询 finds a name from an index of this table: joined
+    # to the persons, a city's capped count read a person row per case (docs/list_pages.md). Set
+    # on save; a renamed person's cases follow (registry.actions.do_update_person).
+    applicant_name = models.CharField("申请人姓名", max_length=60, blank=True, default="")
     region = models.ForeignKey(
         Region, verbose_name="所属村（社区）", on_delete=models.PROTECT, related_name="+"
     )
@@ -112,10 +116,20 @@ class Application(models.Model):
             models.Index(fields=["step", "region"]),
             # 救助申请查询's order (applications/search.py): newest first, read from the index.
             models.Index(fields=["-submitted_on", "-id"], name="application_submitted_desc"),
+            # 救助申请查询 by name prefix: the range, with the scope checked in the index.
+            models.Index(fields=["applicant_name", "region"], name="application_applicant_name"),
         ]
 
     def __str__(self) -> str:
         return f"申请 {self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.applicant_name and self.applicant_id is not None:
+            self.applicant_name = self.applicant.name
+            fields = kwargs.get("update_fields")
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "applicant_name"}
+        super().save(*args, **kwargs)
 
     @property
     def number(self) -> str:

@@ -15,6 +15,7 @@ from minzheng.applications.models import Application, ApplicationProgramme
 from minzheng.applications.rules import CLOSED_STEPS, OPEN_STEPS
 from minzheng.core.errors import ValidationFailed
 from minzheng.core.pii import ID_NUMBER, blind_index
+from minzheng.registry.queries import name_prefix
 
 CASE_NUMBER = re.compile(r"^\d{8}(\d{6})$")
 
@@ -56,9 +57,10 @@ def parse(params: dict[str, str]) -> CaseSearch:
 
 
 def search_cases(user: User, s: CaseSearch) -> QuerySet[Application]:
-    qs = Application.objects.visible_to(narrowed(user, s.region))
+    qs: QuerySet[Application] = Application.objects.visible_to(narrowed(user, s.region))
     if s.name:
-        qs = qs.filter(applicant__name__contains=s.name)
+        # A prefix of the name copied onto the case, from its index (application_applicant_name).
+        qs = name_prefix(qs, s.name, field="applicant_name")
     if s.id_number:
         qs = qs.filter(applicant__id_number_index=blind_index(ID_NUMBER, s.id_number))
     if s.number:

@@ -168,6 +168,11 @@ def do_update_person(
         if after == before:
             raise ValidationFailed("没有需要保存的修改", code="no_change")
         person.save(update_fields=[*fields, "updated_at"])
+        if "name" in fields:
+            # 救助申请查询 searches the name copied onto each case (applications.Application).
+            from minzheng.applications.models import Application
+
+            Application.objects.filter(applicant=person).update(applicant_name=person.name)
         old, new = audit.changes(before, after)
         history.write_version(
             person, before=before, actor=actor, at=timezone.now(), summary="修改人员信息"

@@ -67,8 +67,10 @@ def search_households_by_head(actor: ScopedActor, q: str) -> QuerySet[Household]
     )
 
 
-def name_prefix(persons: QuerySet[Person], prefix: str) -> QuerySet[Person]:
-    """Names starting with `prefix`, in a form the database answers from the name index.
+def name_prefix[M: models.Model](
+    rows: QuerySet[M], prefix: str, field: str = "name"
+) -> QuerySet[M]:
+    """Names (in `field`) starting with `prefix`, in a form the database answers from its index.
 
     Every name with the prefix lies in [prefix, prefix + U+10FFFF) when text is ordered by code
     point — SQLite's binary order, and PostgreSQL under a C / C.UTF-8 collation. That range walks the
@@ -80,8 +82,8 @@ def name_prefix(persons: QuerySet[Person], prefix: str) -> QuerySet[Person]:
     if _code_point_ordered():
         # The range alone: adding the LIKE as well made PostgreSQL misestimate the two correlated
         # conditions as one row and fetch and sort every match of a common surname (EXPLAIN).
-        return persons.filter(name__gte=prefix, name__lt=prefix + "\U0010ffff")
-    return persons.filter(name__startswith=prefix)
+        return rows.filter(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
+    return rows.filter(**{f"{field}__startswith": prefix})
 
 
 def _code_point_ordered() -> bool:

@@ -270,7 +270,8 @@ def _households_found(request: HttpRequest) -> QuerySet[Household]:
     actor = narrowed(staff_user(request), request.GET.get("region", ""))
     households = queries.households_for(actor, request.GET.get("q", ""))
     if head := request.GET.get("head", "").strip():
-        households = households.filter(head__name__startswith=head)
+        # The name range, not LIKE: PostgreSQL then reads it from `person_name_region` alone.
+        households = queries.name_prefix(households, head, field="head__name")
     if kind := request.GET.get("kind", "").strip():
         if kind not in HouseholdKind.values:
             raise ValidationFailed(f"户别“{kind}”不存在：请选择家庭户或集体户")
