@@ -95,8 +95,8 @@ def test_households_search_by_head_and_export(
     assert "解放南路12号" not in client.get("/registry/households/?head=王").content.decode()
     rows = _rows(client.get("/registry/households/?head=李&format=xlsx"))
     assert rows == [
-        ["户主", "地址", "村（社区）"],
-        ["李建国", "海曙区南门街道福湖社区解放南路12号", "福湖社区"],
+        ["户主", "户别", "地址", "村（社区）"],
+        ["李建国", "家庭户", "海曙区南门街道福湖社区解放南路12号", "福湖社区"],
     ]
 
 
