@@ -31,41 +31,10 @@ def _drop_all() -> list[list[str]]:
     without its audit record)."""
     from django.db import connection
 
-    from minzheng.registry.city_seed import SEEDED_TABLES
+    from minzheng.registry.city_seed import drop_deferred
 
-    tables = list(SEEDED_TABLES)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.conname, c.conrelid::regclass::text, pg_get_constraintdef(c.oid) "
-            "FROM pg_constraint c WHERE c.conrelid::regclass::text = ANY(%s) "
-            "AND c.contype IN ('f', 'u') ORDER BY c.contype DESC, c.conname",
-            [tables],
-        )
-        constraints = cursor.fetchall()
-        cursor.execute(
-            "SELECT i.indexname, i.tablename, i.indexdef FROM pg_indexes i "
-            "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
-            "WHERE c.conindid = to_regclass(quote_ident(i.indexname))) ORDER BY i.indexname",
-            [tables],
-        )
-        indexes = cursor.fetchall()
-        restore: list[list[str]] = []
-        for name, table, definition in constraints:
-            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-            restore.append(
-                [
-                    "constraint",
-                    name,
-                    table,
-                    f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}',
-                ]
-            )
-        for name, table, definition in indexes:
-            cursor.execute(f'DROP INDEX "{name}"')
-            restore.append(["index", name, table, definition])
-    restore.sort(key=lambda r: r[3].find("FOREIGN KEY") >= 0)
-    return restore
+        return drop_deferred(cursor)
 
 
 def _like_indexes(present: bool) -> None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Callable
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from minzheng.assistance.distributed import _django_for, database_settings
@@ -161,40 +160,8 @@ def find_in(
 def _findings(columns: list[str], rows: list[tuple[Any, ...]]) -> list[Finding]:
     """The query's rows as findings, with the names and sealed ID numbers (as `jobs.find`)."""
     from minzheng.monitoring import jobs
-    from minzheng.verification import frames
 
-    found = [dict(zip(columns, raw, strict=True)) for raw in rows]
-    names = jobs._names({r["person_id"] for r in found if r["person_id"] is not None})
-    sealed = frames.sealed_ids([r["idx"] for r in found if r["masked"] is None])
-    findings = []
-    for r in found:
-        if r["masked"] is None:  # a person known only from the summed medical bills
-            r["masked"], r["cipher"] = sealed[r["idx"]]
-        findings.append(
-            jobs.Finding(
-                kind=r["kind"],
-                idx=r["idx"],
-                masked=r["masked"],
-                cipher=r["cipher"],
-                person_id=r["person_id"],
-                household_id=r["household_id"],
-                region_id=r["region_id"],
-                name=names.get(r["person_id"]) or "",
-                source=r["source"],
-                ref=r["ref"],
-                day=r["day"],
-                value=_yuan(r["value_fen"]),
-                limit=_yuan(r["limit_fen"]),
-                detail=r["detail"] or "",
-                enrolment_id=r["enrolment_id"],
-                has_wage=r["detail"] == "wage",
-            )
-        )
-    return findings
-
-
-def _yuan(fen: int | None) -> Decimal:
-    return (Decimal(int(fen or 0)) / 100).quantize(Decimal("0.01"))
+    return jobs.findings_from_rows(columns, rows)
 
 
 def find_part(blob: bytes) -> bytes:

@@ -294,6 +294,11 @@ def find(
         spark_session=spark_session,
     )
     step("比对")
+    return findings_from_rows(columns, rows), policy
+
+
+def findings_from_rows(columns: list[str], rows: list[tuple[Any, ...]]) -> list[Finding]:
+    """The findings query's rows as findings, with the persons' names and sealed ID numbers."""
     found = [dict(zip(columns, raw, strict=True)) for raw in rows]
     names = _names({r["person_id"] for r in found if r["person_id"] is not None})
     sealed = frames.sealed_ids([r["idx"] for r in found if r["masked"] is None])
@@ -321,4 +326,4 @@ def find(
                 has_wage=r["detail"] == "wage",
             )
         )
-    return findings, policy
+    return findings

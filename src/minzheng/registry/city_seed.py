@@ -387,39 +387,8 @@ def _defer_indexes(scale: str, seed: int) -> list[list[str]]:
     recorded = AuditEvent.objects.filter(object_type=DEFERRED_OBJECT_TYPE, object_id=key).first()
     if recorded is not None and isinstance(recorded.after, dict):
         return [list(r) for r in recorded.after.get("restore", [])]
-    tables = list(SEEDED_TABLES)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.contype, c.conname, c.conrelid::regclass::text, pg_get_constraintdef(c.oid) "
-            "FROM pg_constraint c WHERE c.conrelid::regclass::text = ANY(%s) "
-            "AND c.contype IN ('f', 'u') ORDER BY c.contype DESC, c.conname",
-            [tables],
-        )
-        constraints = cursor.fetchall()
-        cursor.execute(
-            "SELECT i.indexname, i.tablename, i.indexdef FROM pg_indexes i "
-            "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
-            "WHERE c.conindid = to_regclass(quote_ident(i.indexname))) ORDER BY i.indexname",
-            [tables],
-        )
-        indexes = cursor.fetchall()
-        restore: list[list[str]] = []
-        for _kind, name, table, definition in constraints:  # foreign keys first ('f' > 'u')
-            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-            restore.append(
-                [
-                    "constraint",
-                    name,
-                    table,
-                    f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}',
-                ]
-            )
-        for name, table, definition in indexes:
-            cursor.execute(f'DROP INDEX "{name}"')
-            restore.append(["index", name, table, definition])
-        # Rebuild: unique constraints and indexes before the foreign keys that check against them.
-        restore.sort(key=lambda r: r[3].find("FOREIGN KEY") >= 0)
+        restore = drop_deferred(cursor)
         audit.record(
             None,
             AuditEvent.Action.UPDATE,
@@ -429,6 +398,39 @@ def _defer_indexes(scale: str, seed: int) -> list[list[str]]:
             after={"restore": restore},
             actor_name="seed",
         )
+    return restore
+
+
+def drop_deferred(cursor: Any) -> list[list[str]]:
+    """Drop the secondary indexes and the foreign-key and unique constraints of the seeded tables
+    on `cursor`; return the statements that rebuild them, unique constraints and indexes before
+    the foreign keys that check against them."""
+    tables = list(SEEDED_TABLES)
+    cursor.execute(
+        "SELECT c.contype, c.conname, c.conrelid::regclass::text, pg_get_constraintdef(c.oid) "
+        "FROM pg_constraint c WHERE c.conrelid::regclass::text = ANY(%s) "
+        "AND c.contype IN ('f', 'u') ORDER BY c.contype DESC, c.conname",
+        [tables],
+    )
+    constraints = cursor.fetchall()
+    cursor.execute(
+        "SELECT i.indexname, i.tablename, i.indexdef FROM pg_indexes i "
+        "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+        "WHERE c.conindid = to_regclass(quote_ident(i.indexname))) ORDER BY i.indexname",
+        [tables],
+    )
+    indexes = cursor.fetchall()
+    restore: list[list[str]] = []
+    for _kind, name, table, definition in constraints:  # foreign keys first ('f' > 'u')
+        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        restore.append(
+            ["constraint", name, table, f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}']
+        )
+    for name, table, definition in indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+        restore.append(["index", name, table, definition])
+    restore.sort(key=lambda r: r[3].find("FOREIGN KEY") >= 0)
     return restore
 
 

@@ -13,8 +13,6 @@ parser's own, and no row is kept that the row parser would refuse.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from collections.abc import Iterator, Mapping
@@ -28,7 +26,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from minzheng.core.errors import ValidationFailed
-from minzheng.core.uploads import decode_text
 from minzheng.verification import feeds
 from minzheng.verification.feeds import ColumnType, FeedRow, FeedSpec, RowError
 
@@ -73,14 +70,7 @@ def require_columns(spec: FeedSpec, header: list[str]) -> None:
 
 def csv_part(spec: FeedSpec, data: bytes) -> pa.Table:
     """A CSV file's records as text columns, read as `feeds.read_table` reads them."""
-    text = decode_text(data)
-    if text is None:  # pragma: no cover - gb18030 decodes any byte string
-        raise ValidationFailed("文件编码无法识别，请使用 UTF-8 或 GB18030", code="bad_encoding")
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise ValidationFailed("文件为空，缺少表头", code="empty_file") from None
+    header, reader = feeds.csv_rows(data)
     require_columns(spec, header)
     # A repeated header name: the last one wins, as in the row parser's dict.
     where = {name: i for i, name in enumerate(header)}

@@ -15,7 +15,7 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -330,10 +330,8 @@ def spec_for(source: str) -> FeedSpec:
         ) from None
 
 
-def read_table(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
-    """The header and the rows of a CSV (UTF-8, UTF-8-BOM, GB18030) or Parquet file, as text."""
-    if data[:4] == PARQUET_MAGIC:
-        return _read_parquet(data)
+def csv_rows(data: bytes) -> tuple[list[str], Iterator[list[str]]]:
+    """A CSV file's header and its remaining rows (UTF-8, UTF-8-BOM or GB18030, detected)."""
     text = decode_text(data)
     if text is None:  # pragma: no cover - gb18030 decodes any byte string
         raise ValidationFailed("文件编码无法识别，请使用 UTF-8 或 GB18030", code="bad_encoding")
@@ -342,6 +340,14 @@ def read_table(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         raise ValidationFailed("文件为空，缺少表头", code="empty_file") from None
+    return header, reader
+
+
+def read_table(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and the rows of a CSV (UTF-8, UTF-8-BOM, GB18030) or Parquet file, as text."""
+    if data[:4] == PARQUET_MAGIC:
+        return _read_parquet(data)
+    header, reader = csv_rows(data)
     rows = []
     for values in reader:
         if not any(v.strip() for v in values):
