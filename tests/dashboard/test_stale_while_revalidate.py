@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from minzheng.assistance.actions import do_enrol, do_load_parameter_catalog
+from minzheng.assistance.actions import do_enrol
 from minzheng.core.yearmonth import YearMonth
 from minzheng.dashboard import queries
 from minzheng.dashboard.freshness import do_refresh_stale, mark_stale, months_to_refresh
@@ -20,18 +20,6 @@ from tests.conftest import PASSWORD, _household
 
 CITY = "330200000000"
 SEPTEMBER, OCTOBER, NOVEMBER = YearMonth(2026, 9), YearMonth(2026, 10), YearMonth(2026, 11)
-
-
-@pytest.fixture
-def li_enrolled_from_january(household_li_three_members: Any) -> Any:
-    do_load_parameter_catalog(None)
-    return do_enrol(
-        None,
-        household=household_li_three_members,
-        programme="dibao",
-        start=YearMonth(2026, 1),
-        amount=Decimal("600.00"),
-    )
 
 
 def _stale(month: YearMonth) -> bool:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
+from django.db import connections
 from django.test import Client
 
 from minzheng.api.actions import do_create_api_client
@@ -85,3 +88,21 @@ def body(
 
 def post(client: Client, data: dict[str, Any]) -> Any:
     return client.post("/api/v1/medical/settlements", data, content_type="application/json")
+
+
+def in_threads(work: list[Callable[[], Any]]) -> list[Any]:
+    """Run each callable on its own thread at once, each closing its own connections; the answers in order."""
+    results: list[Any] = [None] * len(work)
+
+    def run(i: int) -> None:
+        try:
+            results[i] = work[i]()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(work))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results

@@ -20,12 +20,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
 from minzheng.medical import actions, rules
 from minzheng.medical.models import CapAccount, Settlement
-from tests.medical.conftest import LI_JIANGUO, WANG_XIUYING, body, post
+from tests.medical.conftest import LI_JIANGUO, WANG_XIUYING, body, in_threads, post
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks race only on PostgreSQL"
@@ -59,23 +59,6 @@ def held_in_rule(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[int], No
     yield arm
 
 
-def _in_threads(work: list[Callable[[], Any]]) -> list[Any]:
-    results: list[Any] = [None] * len(work)
-
-    def run(i: int) -> None:
-        try:
-            results[i] = work[i]()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(work))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
-
-
 def _accounts_exist(patients: Any) -> None:
     # The year's first claim creates the row, and that insert alone would make the other request
     # wait on the unique index: start from existing rows, as for everyone after their first stay.
@@ -100,7 +83,7 @@ def test_two_simultaneous_stays_never_overrun_the_cap(
 ) -> None:
     _accounts_exist(patients)
     held_in_rule(2)
-    answers = _in_threads(
+    answers = in_threads(
         [
             lambda n=n: post(  # type: ignore[misc]
                 Client(HTTP_AUTHORIZATION=f"Bearer {hospital_token}"),
@@ -124,7 +107,7 @@ def test_one_claim_number_sent_twice_at_once_for_two_people_is_stored_once(
 ) -> None:
     _accounts_exist(patients)
     held_in_rule(2)
-    answers = _in_threads(
+    answers = in_threads(
         [
             lambda who=who: (
                 post(  # type: ignore[misc]
@@ -146,7 +129,7 @@ def test_a_retry_racing_the_first_attempt_gets_the_same_answer(
 ) -> None:
     _accounts_exist(patients)
     held_in_rule(2)
-    answers = _in_threads(
+    answers = in_threads(
         [
             lambda: post(
                 Client(HTTP_AUTHORIZATION=f"Bearer {hospital_token}"), body("ZY-RETRY")
@@ -166,7 +149,7 @@ def test_many_simultaneous_stays_for_one_person_add_up_to_the_cap(
     patients: Any, hospital_token: str
 ) -> None:
     _accounts_exist(patients)
-    answers = _in_threads(
+    answers = in_threads(
         [
             lambda n=n: (
                 post(  # type: ignore[misc]
@@ -192,7 +175,7 @@ def test_two_first_stays_of_the_year_at_once_never_overrun_the_cap(
     # No accumulator row yet: both requests would create it; one creates it, the other writes
     # nothing and settles again behind the lock.
     held_in_rule(2)
-    answers = _in_threads(
+    answers = in_threads(
         [
             lambda n=n: post(  # type: ignore[misc]
                 Client(HTTP_AUTHORIZATION=f"Bearer {hospital_token}"),

@@ -34,7 +34,15 @@ from minzheng.medical.models import CapAccount, Settlement
 from minzheng.medical.queries import clear_parameter_cache, medical_parameters
 from minzheng.medical.rules import VisitKind
 from minzheng.registry.models import Membership, Person
-from tests.medical.conftest import LI_JIANGUO, LI_MING, WANG_XIUYING, ZHOU_HAIYAN, body, post
+from tests.medical.conftest import (
+    LI_JIANGUO,
+    LI_MING,
+    WANG_XIUYING,
+    ZHOU_HAIYAN,
+    body,
+    in_threads,
+    post,
+)
 
 D = Decimal
 ZHOU_XIAODONG = "330212200305060012"  # 支出型: an open individual 医疗救助 (yiliao) enrolment
@@ -282,23 +290,6 @@ def held_at_insert() -> Iterator[Callable[[int], None]]:
     holder.close()
 
 
-def _in_threads(work: list[Callable[[], Any]]) -> list[Any]:
-    results: list[Any] = [None] * len(work)
-
-    def run(i: int) -> None:
-        try:
-            results[i] = work[i]()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(work))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
-
-
 def _hospital(token: str) -> Client:
     return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
 
@@ -311,7 +302,7 @@ def test_two_simultaneous_stays_through_the_function_never_overrun_the_cap(
     for person in patients.values():
         CapAccount.objects.create(person=person, year=2024)
     held_at_insert(2)
-    answers = _in_threads(
+    answers = in_threads(
         [
             lambda n=n: post(_hospital(hospital_token), body(f"ZY-{n}", **BIG)).json()  # type: ignore[misc]
             for n in range(2)
@@ -331,7 +322,7 @@ def test_one_claim_number_sent_at_once_for_two_people_through_the_function_is_st
     for person in patients.values():
         CapAccount.objects.create(person=person, year=2024)
     held_at_insert(2)
-    statuses = _in_threads(
+    statuses = in_threads(
         [
             lambda who=who: post(_hospital(hospital_token), body("ZY-SAME", who)).status_code  # type: ignore[misc]
             for who in (WANG_XIUYING, LI_JIANGUO)
@@ -350,7 +341,7 @@ def test_a_retry_racing_the_first_attempt_through_the_function_gets_the_same_ans
     for person in patients.values():
         CapAccount.objects.create(person=person, year=2024)
     held_at_insert(2)
-    answers = _in_threads(
+    answers = in_threads(
         [lambda: post(_hospital(hospital_token), body("ZY-RETRY")).json() for _ in range(2)]
     )
     assert answers[0] == answers[1] and answers[0]["assistance_amount"] == "2450.00"

@@ -305,14 +305,7 @@ def _settle_in_database(
             claim_id=claim_id,
             id_index=id_index,
             county=county,
-            visit_kind=claim.visit_kind.value,
-            admitted_on=claim.admitted_on,
-            discharged_on=claim.discharged_on,
-            total_cost=claim.total_cost,
-            compliant_cost=claim.compliant_cost,
-            basic_insurance_paid=claim.basic_insurance_paid,
-            critical_illness_paid=claim.critical_illness_paid,
-            other_paid=claim.other_paid,
+            **claim.stored_fields(),
             digest=digest,
             now=now,
             today=timezone.localdate(now),
@@ -340,38 +333,27 @@ def _settle_in_database(
     if done.outcome != "settled" or figures is None:
         return None
     assert done.settlement_id is not None and done.person_id and done.region_id
-    settlement = Settlement(
-        pk=done.settlement_id,
-        hospital_id=hospital.pk,
-        claim_id=claim_id,
-        person_id=done.person_id,
-        region_id=done.region_id,
-        visit_kind=claim.visit_kind.value,
-        admitted_on=claim.admitted_on,
-        discharged_on=claim.discharged_on,
-        total_cost=claim.total_cost,
-        compliant_cost=claim.compliant_cost,
-        basic_insurance_paid=claim.basic_insurance_paid,
-        critical_illness_paid=claim.critical_illness_paid,
-        other_paid=claim.other_paid,
-        category=figures.category,
-        assistance_amount=figures.assistance_amount,
-        patient_pays=figures.patient_pays,
-        annual_cap=figures.annual_cap,
-        cap_used=figures.cap_used,
-        cap_left=figures.cap_left,
-        deductible_applied=figures.deductible_applied,
-        explanation=figures.explanation,
-        parameter_versions=figures.parameter_versions,
-        request_digest=digest,
-        status=Settlement.Status.SETTLED.value,
-        settled_on=call.today,
-        settled_at=call.now,
-    )
-    settlement.hospital = hospital
-    settlement._state.adding = False
-    settlement._state.db = "default"
-    return settlement
+    values = {
+        "hospital": hospital.pk,
+        "claim_id": claim_id,
+        "person": done.person_id,
+        "region": done.region_id,
+        **claim.stored_fields(),
+        "category": figures.category,
+        "assistance_amount": figures.assistance_amount,
+        "patient_pays": figures.patient_pays,
+        "annual_cap": figures.annual_cap,
+        "cap_used": figures.cap_used,
+        "cap_left": figures.cap_left,
+        "deductible_applied": figures.deductible_applied,
+        "explanation": figures.explanation,
+        "parameter_versions": figures.parameter_versions,
+        "request_digest": digest,
+        "status": Settlement.Status.SETTLED.value,
+        "settled_on": call.today,
+        "settled_at": call.now,
+    }
+    return _settlement_row(done.settlement_id, values, hospital)
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,14 +382,7 @@ def _settle(c: _ClaimIn, account: store.Account, *, guarded: bool) -> Settlement
         "claim_id": c.claim_id,
         "person": c.person.person_id,
         "region": c.person.region_id,
-        "visit_kind": claim.visit_kind.value,
-        "admitted_on": claim.admitted_on,
-        "discharged_on": claim.discharged_on,
-        "total_cost": claim.total_cost,
-        "compliant_cost": claim.compliant_cost,
-        "basic_insurance_paid": claim.basic_insurance_paid,
-        "critical_illness_paid": claim.critical_illness_paid,
-        "other_paid": claim.other_paid,
+        **claim.stored_fields(),
         "category": outcome.category.value,
         "assistance_amount": outcome.assistance_amount,
         "patient_pays": outcome.patient_pays,

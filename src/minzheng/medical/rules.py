@@ -86,6 +86,19 @@ class Claim:
     def year(self) -> int:
         return self.discharged_on.year
 
+    def stored_fields(self) -> dict[str, Any]:
+        """The claim as a settlement row's columns, so every path that stores one names them once."""
+        return {
+            "visit_kind": self.visit_kind.value,
+            "admitted_on": self.admitted_on,
+            "discharged_on": self.discharged_on,
+            "total_cost": self.total_cost,
+            "compliant_cost": self.compliant_cost,
+            "basic_insurance_paid": self.basic_insurance_paid,
+            "critical_illness_paid": self.critical_illness_paid,
+            "other_paid": self.other_paid,
+        }
+
 
 # Larger than any single bill; keeps a typo from overflowing the 14-digit amount columns.
 AMOUNT_LIMIT = Decimal("1000000000")
