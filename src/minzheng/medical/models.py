@@ -84,9 +84,13 @@ class Settlement(models.Model):
         SETTLED = "settled", "已结算"
         REVERSED = "reversed", "已冲销"
 
-    hospital = models.ForeignKey(Hospital, on_delete=models.PROTECT, related_name="settlements")
+    # hospital and person: no index of their own, the (hospital, settled_on) and (person,
+    # discharged_on) indexes lead with them; each index is written on every settlement.
+    hospital = models.ForeignKey(
+        Hospital, on_delete=models.PROTECT, related_name="settlements", db_index=False
+    )
     claim_id = models.CharField("就诊结算号", max_length=64)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", db_index=False)
     region = models.ForeignKey(
         Region, verbose_name="居住地区划", on_delete=models.PROTECT, related_name="+"
     )
