@@ -8,6 +8,8 @@ from functools import lru_cache
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from minzheng.accounts.breadcrumbs import trail_for
 from minzheng.accounts.models import User
@@ -151,9 +153,30 @@ def _menu(
     return tuple((group, tuple(items)) for group, items in groups.items())
 
 
+@lru_cache(maxsize=1024)
+def _menu_html(capabilities: frozenset[C], demo_mode: bool, path: str) -> SafeString:
+    """The sidebar's HTML for one menu and one current address. Rendered by the template it was
+    ~250 variable nodes, a third of a short list page's CPU (cProfile, 2026-12-03)."""
+    parts = []
+    for group, items in _menu(capabilities, demo_mode):
+        parts.append(format_html('<div class="menu-group">{}</div>\n<ul>', group))
+        for label, url in items:
+            active = mark_safe(' class="active"') if url == path else ""
+            parts.append(format_html('<li><a href="{}"{}>{}</a></li>', url, active, label))
+        parts.append(mark_safe("</ul>\n"))
+    return mark_safe("".join(parts))
+
+
 def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if isinstance(user, User) and user.is_authenticated:
         menu = menu_for(user)
-        return {"menu": menu, "trail": trail_for(request.path, menu)}
+        # Only an address of the menu itself is kept as its own entry: every other page shares one.
+        urls = {url for _, items in menu for _, url in items}
+        path = request.path if request.path in urls else ""
+        return {
+            "menu": menu,
+            "menu_html": _menu_html(user.capabilities, settings.DEMO_MODE, path),
+            "trail": trail_for(request.path, menu),
+        }
     return {"menu": []}

@@ -1,0 +1,50 @@
+"""The sidebar is rendered once per menu and address (`accounts.navigation._menu_html`): the
+current page's entry is marked, other pages mark none, and each role sees only its own entries."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _sidebar(client: Client, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status
+    html = response.content.decode()
+    found = re.search(r'<nav class="sidebar"[^>]*>(.*?)</nav>', html, re.S)
+    assert found is not None
+    return found.group(1)
+
+
+def test_the_current_page_is_marked_and_no_other(city_admin: Any) -> None:
+    client = Client()
+    assert client.login(username="city_admin", password=PASSWORD)
+    sidebar = _sidebar(client, "/jobs/")
+    assert re.findall(r'<a href="([^"]+)" class="active">', sidebar) == ["/jobs/"]
+    assert '<div class="menu-group">' in sidebar and '<a href="/registry/persons/">' in sidebar
+    links = re.findall(r'<a href="([^"]+)"', sidebar)
+    assert len(links) == len(set(links)) > 20
+    # A page that is no entry of the menu marks none (the not-found page has the sidebar too).
+    assert re.findall(r'class="active"', _sidebar(client, "/no-such-page/", 404)) == []
+    # The list's second page has the entry's address: marked.
+    assert re.findall(r'<a href="([^"]+)" class="active">', _sidebar(client, "/jobs/?page=2")) == [
+        "/jobs/"
+    ]
+
+
+def test_each_role_sees_its_own_entries(city_admin: Any, make_staff: Any) -> None:
+    make_staff("haishu_worker", "township_caseworker", "330203001000")
+    admin, worker = Client(), Client()
+    assert admin.login(username="city_admin", password=PASSWORD)
+    assert worker.login(username="haishu_worker", password=PASSWORD)
+    admin_links = set(re.findall(r'<a href="([^"]+)"', _sidebar(admin, "/")))
+    worker_links = set(re.findall(r'<a href="([^"]+)"', _sidebar(worker, "/")))
+    assert "/registry/persons/" in admin_links & worker_links
+    assert admin_links - worker_links  # the statistics and parameters the caseworker lacks
