@@ -111,7 +111,7 @@ def test_the_security_administrator_lifts_a_restriction(
 
 def test_nobody_else_may_unlock(caseworker_nanmen: User, sysadmin: User, city_admin: User) -> None:
     for actor in (sysadmin, city_admin):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="只有安全管理员可以解锁账号"):
             do_unlock_user(actor, caseworker_nanmen)
     client = Client()
     client.force_login(sysadmin)

@@ -148,11 +148,15 @@ def test_a_countys_templates_are_its_own_and_city_defaults_are_read_only(
     yinzhou_page = _web(approver_yinzhou).get("/payments/templates/").content.decode()
     assert "海曙农商行" not in yinzhou_page and default.name in yinzhou_page
     assert _web(approver_yinzhou).get(f"/payments/templates/{haishu.pk}/").status_code == 404
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(
+        PermissionDenied, match="市级默认模板只能由市级维护，区县模板只能由本区县维护"
+    ):
         _save(approver_yinzhou, haishu, "海曙农商行", {"0000": "paid", "9999": "paid"})
     # City defaults: counties read them, only the city edits them.
     assert _web(approver_haishu).get(f"/payments/templates/{default.pk}/").status_code == 403
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(
+        PermissionDenied, match="市级默认模板只能由市级维护，区县模板只能由本区县维护"
+    ):
         _save(approver_haishu, default, default.name, {"0000": "paid"})
     _save(city_admin, default, default.name, {"0000": "paid", "E101": "wrong_account"})
 
@@ -163,7 +167,7 @@ def test_return_codes_change_only_when_a_second_person_approves(
     second = make_staff("approver_haishu_2", "county_approver", "330203000000")
     template = _save(approver_haishu, None, "海曙农商行", {"0000": "paid"})
     assert template.return_codes == {}  # nothing counts as paid until checked
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="回盘代码须由另一人复核，不能复核自己的修改"):
         do_decide_return_codes(approver_haishu, template, approve=True)
     template = do_decide_return_codes(second, template, approve=True)
     assert template.return_codes == {"0000": "paid"} and template.pending_return_codes is None

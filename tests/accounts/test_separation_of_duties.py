@@ -89,7 +89,7 @@ def test_the_sysadmin_cannot_approve_its_own_proposal_nor_grant_itself(
     proposal = do_propose_grant(
         sysadmin, caseworker_nanmen, role="county_approver", region_code="330203000000"
     )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="只有安全管理员可以审批授权申请"):
         do_decide_request(sysadmin, proposal, approve=True)
     web = Client()
     web.force_login(sysadmin)
@@ -97,7 +97,7 @@ def test_the_sysadmin_cannot_approve_its_own_proposal_nor_grant_itself(
         web.post(f"/security/requests/{proposal.pk}/decide/", {"decision": "approve"}).status_code
         == 403
     )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="不能为自己的账号申请授权"):
         do_propose_grant(sysadmin, sysadmin, role="city_admin", region_code="330200000000")
     caseworker_nanmen.refresh_from_db()
     assert caseworker_nanmen.role == "township_caseworker"  # unchanged until approved
@@ -115,7 +115,7 @@ def test_a_security_admin_cannot_approve_a_grant_for_itself(
     proposal = do_propose_grant(
         sysadmin, security_admin, role="city_admin", region_code="330200000000"
     )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="不能审批自己提出或与自己账号有关的申请"):
         do_decide_request(security_admin, proposal, approve=True)
 
 

@@ -175,7 +175,7 @@ def test_special_case_extends_the_limit_to_45_working_days(
     assert app.step_due == rules.add_working_days(date(2020, 10, 22), 15).on
     record = app.steps.get(step="visit")
     assert record.due_on == app.step_due and "特殊情况" in record.deadline_basis
-    with pytest.raises(actions.WorkflowRefused):
+    with pytest.raises(actions.WorkflowRefused, match="本案已按特殊情况延长"):
         actions.do_extend_limit(caseworker_nanmen, app, reason="再次")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -90,7 +91,12 @@ def test_the_stricter_provincial_county_limit_wins_over_the_national_one(regions
 
 def test_no_value_before_the_catalogue_starts_is_an_error(regions: None) -> None:
     # the one resolver refuses a day before the catalogue's first standard
-    with pytest.raises(ParameterMissing):
+    with pytest.raises(
+        ParameterMissing,
+        match=re.escape(
+            "政策参数 dibao.standard_monthly 在 2019-12-31 没有生效的取值，请先配置该参数"
+        ),
+    ):
         rules.deadline_value(DeadlineKey.COUNTY, params(date(2019, 12, 31)))
 
 

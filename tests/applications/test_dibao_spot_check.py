@@ -121,7 +121,7 @@ def test_only_a_county_approver_draws(
     haishu_enrolled: Any, caseworker_nanmen: Any, city_admin: Any
 ) -> None:
     for actor in (caseworker_nanmen, city_admin):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="您的角色无权抽取低保抽查家庭"):
             do_draw_spot_check(actor, DEC_2026)
     assert not SpotCheck.objects.exists()
 

@@ -40,7 +40,7 @@ def test_only_the_county_approves(application_li: Any, caseworker_nanmen: Any, c
     clock.move_to(at(date(2020, 10, 2)))
     app = actions.do_close_public_notice(caseworker_nanmen, app)
     before = _snapshot(app)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您的角色无权执行此操作"):
         actions.do_county_decide(caseworker_nanmen, app, approve=True)
     assert _snapshot(app) == before
 
@@ -161,7 +161,7 @@ def test_verification_cannot_start_without_the_signed_consents(
 def test_another_countys_staff_cannot_see_or_move_the_case(
     application_li: Any, caseworker_xiaying: Any, approver_yinzhou: Any
 ) -> None:
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="记录不存在或不在您的管辖范围内"):
         actions.do_record_home_visit(
             caseworker_xiaying, application_li, visited_on=date(2020, 9, 25), notes="入户"
         )

@@ -56,7 +56,7 @@ def test_a_code_works_once(household_li_three_members: Any) -> None:
     assert person is not None
     code = _last_code()
     assert actions.do_check_sign_in_code(person.pk, code, ip=None) == person
-    with pytest.raises(actions.WorkflowRefused):
+    with pytest.raises(actions.WorkflowRefused, match="验证码错误或已失效，请重新获取"):
         actions.do_check_sign_in_code(person.pk, code, ip=None)
 
 
@@ -76,12 +76,12 @@ def test_wrong_guesses_void_the_code(household_li_three_members: Any) -> None:
     assert person is not None
     code = _last_code()
     for _ in range(5):
-        with pytest.raises(actions.WorkflowRefused):
+        with pytest.raises(actions.WorkflowRefused, match="验证码错误或已失效，请重新获取"):
             actions.do_check_sign_in_code(
                 person.pk, "000000" if code != "000000" else "111111", ip=None
             )
     assert SignInCode.objects.get().attempts == 5
-    with pytest.raises(actions.WorkflowRefused):
+    with pytest.raises(actions.WorkflowRefused, match="验证码错误或已失效，请重新获取"):
         actions.do_check_sign_in_code(person.pk, code, ip=None)
 
 

@@ -126,7 +126,7 @@ def test_exits_are_held_back_during_a_fast_track_period_and_the_refusal_is_recor
 def test_the_fast_track_is_set_only_within_ones_scope(approver_yinzhou: Any, regions: None) -> None:
     from minzheng.core.errors import NotFound
 
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="区域不存在或不在您的管辖范围内"):
         actions.do_start_fast_track(
             approver_yinzhou,
             region_code="330203000000",

@@ -80,7 +80,7 @@ def test_a_drawn_tekun_case_needs_the_spot_check_before_approval(
     with pytest.raises(actions.WorkflowRefused) as refused:
         actions.do_county_decide(approver_haishu, app, approve=True)
     assert refused.value.code == "spot_check_pending"
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed, match="抽查日期不能晚于今天"):
         actions.do_record_spot_check(
             approver_haishu, app, visited_on=date(2020, 10, 13), note="明天"
         )

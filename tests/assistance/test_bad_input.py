@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -97,6 +98,7 @@ def test_a_parameter_whose_period_has_ended_is_missing(
     )
     with pytest.raises(ParameterMissing) as caught:
         evaluate_household(household_li_three_members, params)
+    assert caught.value.code == "parameter_missing"
     assert "benefit.floor_monthly" in caught.value.message
 
 
@@ -108,7 +110,12 @@ def test_a_parameter_left_out_is_missing_even_if_no_member_needs_it(
         params_haishu_2020.as_of,
         tuple(p for p in params_haishu_2020 if p.key != "supplement.elderly.rate"),
     )
-    with pytest.raises(ParameterMissing):
+    with pytest.raises(
+        ParameterMissing,
+        match=re.escape(
+            "政策参数 supplement.elderly.rate 在 2020-06-01 没有生效的取值，请先配置该参数"
+        ),
+    ):
         evaluate_household(household_li_three_members, params)
 
 
@@ -119,14 +126,19 @@ def test_a_region_with_no_standard_is_refused(household_li_three_members: Househ
         )  # 南京玄武: outside the catalogue
     assert caught.value.code == "region_without_standard"
     empty = ParameterSet("330203", date(2020, 6, 1), ())
-    with pytest.raises(RegionWithoutStandard):
+    with pytest.raises(
+        RegionWithoutStandard, match="行政区划 330203 及其上级均未设置低保标准，无法认定"
+    ):
         evaluate_household(household_li_three_members, empty)
 
 
 def test_parameters_of_another_region_are_refused(
     household_li_three_members: HouseholdFacts, params_yinzhou_2021: ParameterSet
 ) -> None:
-    with pytest.raises(ParameterRegionMismatch):
+    with pytest.raises(
+        ParameterRegionMismatch,
+        match="家庭所在区划 330203 与参数区划 330212 不一致，请按家庭所在区划取参数",
+    ):
         evaluate_household(household_li_three_members, params_yinzhou_2021)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 
@@ -61,7 +62,10 @@ def test_batch_agrees_with_the_rules_on_generated_households(variant: str, seed:
 def test_batch_refuses_a_parameter_it_cannot_compute_exactly() -> None:
     hc, mc, sc = synthetic_columns(10, seed=3)
     params = params_for(hc.regions, hc.as_of, {"supplement.minor.rate": Decimal("0.12345")})
-    with pytest.raises(ParameterInvalid):
+    with pytest.raises(
+        ParameterInvalid,
+        match=re.escape("批量计算要求参数 supplement.minor.rate 不超过两位小数，实际为 0.12345"),
+    ):
         evaluate_batch(hc, mc, sc, params)
 
 
@@ -70,5 +74,7 @@ def test_batch_refuses_negative_income() -> None:
     income = mc.income_fen.copy()
     income[3, 0] = -100
     params = params_for(hc.regions, hc.as_of, {})
-    with pytest.raises(NegativeIncome):
+    with pytest.raises(
+        NegativeIncome, match=re.escape("成员 第3行 的收入（批量收入）为负数：-1.0，收入不能为负")
+    ):
         evaluate_batch(hc, replace(mc, income_fen=income), sc, params)

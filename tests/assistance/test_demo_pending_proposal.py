@@ -36,7 +36,9 @@ def test_the_demo_leaves_one_pending_haishu_standard_for_a_second_person(
     html = page.get("/assistance/parameters/").content.decode()
     assert "待确认" in html and "800" in html
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(
+        PermissionDenied, match="提出人不能确认自己提出的参数调整，须由另一名有权限的人员确认"
+    ):
         actions.do_confirm_parameter(approver_haishu, pending)
     confirmed = actions.do_confirm_parameter(city_admin, pending)
     assert confirmed.status == PolicyParameter.Status.ACTIVE

@@ -46,8 +46,8 @@ def test_gradual_exit_keeps_paying_until_the_end_month(
 def test_gradual_exit_refused_twice_and_for_auditors(
     enrolment: Enrolment, caseworker_xiaying: Any, auditor: Any
 ) -> None:
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您的角色无权执行此操作"):
         do_start_gradual_exit(auditor, enrolment, until=YearMonth(2021, 4), reason="x")
     do_start_gradual_exit(caseworker_xiaying, enrolment, until=YearMonth(2021, 4), reason="x")
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed, match="只有在保的救助可以进入渐退期"):
         do_start_gradual_exit(caseworker_xiaying, enrolment, until=YearMonth(2021, 5), reason="x")

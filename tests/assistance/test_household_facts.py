@@ -114,7 +114,9 @@ def test_recording_a_negative_income_is_refused_and_nothing_is_written(
 ) -> None:
     li = Person.objects.get(name="李建国")
     before = AuditEvent.objects.count()
-    with pytest.raises(NegativeIncome):
+    with pytest.raises(
+        NegativeIncome, match="成员 李建国 的收入（工资性收入）为负数：-1，收入不能为负"
+    ):
         actions.do_record_income(
             caseworker_nanmen, li, kind="wage", monthly_amount=Decimal("-1"), valid_from=JAN_2020
         )
@@ -136,7 +138,7 @@ def test_a_caseworker_of_another_county_cannot_record_li_income(
     caseworker_xiaying: Any, household_li_three_members_registry: Any
 ) -> None:
     li = Person.objects.get(name="李建国")
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="记录不存在或不在您的管辖范围内"):
         actions.do_record_income(
             caseworker_xiaying, li, kind="wage", monthly_amount=Decimal("600"), valid_from=JAN_2020
         )

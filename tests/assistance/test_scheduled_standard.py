@@ -85,7 +85,9 @@ def test_the_database_resolves_the_same_set_as_the_catalogue(
 def test_a_county_approver_may_not_schedule_the_city_standard(
     approver_yinzhou: Any, li_household: Any
 ) -> None:
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(
+        PermissionDenied, match="区划 330200 不在您的管辖范围内，不能调整其政策参数"
+    ):
         _propose_800(approver_yinzhou)
     assert not PolicyParameter.objects.filter(status="pending").exists()
 
@@ -93,7 +95,7 @@ def test_a_county_approver_may_not_schedule_the_city_standard(
 def test_a_caseworker_may_not_schedule_any_standard(
     caseworker_nanmen: Any, li_household: Any
 ) -> None:
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您的角色无权调整政策参数"):
         _propose_800(caseworker_nanmen)
 
 
@@ -185,7 +187,9 @@ def test_a_checker_without_the_scope_cannot_confirm(
 ) -> None:
     with time_machine.travel(date(2021, 7, 10), tick=False):
         proposal = _propose_800(city_admin)
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(
+            PermissionDenied, match="区划 330200 不在您的管辖范围内，不能调整其政策参数"
+        ):
             actions.do_confirm_parameter(approver_yinzhou, proposal)
 
 

@@ -90,6 +90,7 @@ def test_goods_without_a_valuation_basis_are_refused(
                 "goods": "棉被",
             },
         )
+    assert caught.value.code == "missing_field"
     assert caught.value.message == "请填写物资估值依据（发票、评估报告或市场价）"
     assert not Donation.objects.exists()
 
@@ -207,7 +208,7 @@ def test_the_yearly_check_lists_a_failing_charity_with_its_figures(
         ("年度慈善活动支出比例", "6,900,000.00元")
     ]
     assert queries.spending_checks(approver_yinzhou, 2025, date(2026, 6, 1)) == []
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="记录不存在或不在您的管辖范围内"):
         actions.do_record_donation(
             approver_yinzhou,
             haishu_charity.pk,

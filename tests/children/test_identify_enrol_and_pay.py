@@ -111,7 +111,7 @@ def test_only_the_county_approves_and_a_refusal_needs_a_reason(
         caseworker_nanmen, case, guardian_name="张桂芳", guardian_relation="祖母"
     )
     case = actions.do_review(caseworker_nanmen, case, approve=True)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您的角色无权执行此操作"):
         actions.do_decide(caseworker_nanmen, case, approve=True)
     with pytest.raises(ValidationFailed, match="不予认定须填写理由"):
         actions.do_decide(approver_haishu, case, approve=False)

@@ -126,7 +126,7 @@ def test_both_come_in_the_window_and_the_divorce_is_registered(
     application = marriage.do_receive_divorce_application(
         approver_haishu, office=office_haishu, marriage=married, on=date(2025, 9, 1), **DOCS
     )
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed, match="冷静期至2025-10-09止，期满后方可申请发给离婚证"):
         marriage.do_issue_divorce_certificate(
             approver_haishu, application, on=date(2025, 10, 9), both_present=True, **DOCS
         )
@@ -147,7 +147,9 @@ def test_nobody_comes_and_the_application_is_deemed_withdrawn_the_day_after_the_
     assert marriage.do_close_expired_divorces(date(2025, 11, 11)) == 1
     application.refresh_from_db()
     assert (application.status, application.closed_on) == ("deemed_withdrawn", date(2025, 11, 11))
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(
+        ValidationFailed, match="应于2025-11-10前申请发给离婚证，逾期未申请，视为撤回离婚登记申请"
+    ):
         marriage.do_issue_divorce_certificate(
             approver_haishu, application, on=date(2025, 11, 11), both_present=True, **DOCS
         )

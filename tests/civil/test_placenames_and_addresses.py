@@ -134,7 +134,7 @@ def test_a_name_is_proposed_reviewed_and_announced_with_the_required_fields(
         location="东起江东路，西至人民路",
         meaning="沿用福明地名",
     )
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed, match="只有已批准的地名可以公告"):
         placenames.do_announce_place_name(caseworker_nanmen, place, on=date(2026, 3, 1))
     placenames.do_review_place_name(
         approver_haishu, place, approve=True, approving_body="海曙区人民政府", on=date(2026, 2, 1)
@@ -166,7 +166,7 @@ def test_the_proposer_cannot_approve_their_own_name(approver_haishu: Any) -> Non
         location="和山花园社区内",
         meaning="以社区名命名",
     )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="申报人不能审批自己申报的地名（审核分离）"):
         placenames.do_review_place_name(
             approver_haishu,
             place,

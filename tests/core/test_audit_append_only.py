@@ -22,16 +22,16 @@ def entry(db: None) -> AuditEvent:
 
 def test_an_entry_cannot_be_edited_through_the_model(entry: AuditEvent) -> None:
     entry.summary = "rewritten"
-    with pytest.raises(AuditLogImmutable):
+    with pytest.raises(AuditLogImmutable, match="审计日志只能追加，不能修改"):
         entry.save()
-    with pytest.raises(AuditLogImmutable):
+    with pytest.raises(AuditLogImmutable, match="审计日志只能追加，不能修改"):
         AuditEvent.objects.filter(pk=entry.pk).update(summary="rewritten")
 
 
 def test_an_entry_cannot_be_deleted_through_the_model(entry: AuditEvent) -> None:
-    with pytest.raises(AuditLogImmutable):
+    with pytest.raises(AuditLogImmutable, match="审计日志只能追加，不能删除"):
         entry.delete()
-    with pytest.raises(AuditLogImmutable):
+    with pytest.raises(AuditLogImmutable, match="审计日志只能追加，不能删除"):
         AuditEvent.objects.all().delete()
     assert AuditEvent.objects.count() == 1
 

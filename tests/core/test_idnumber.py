@@ -139,7 +139,7 @@ def test_a_baby_born_today_is_not_in_the_future() -> None:
 
 
 def test_require_valid_raises_a_domain_error_with_the_same_code() -> None:
-    with pytest.raises(DomainError) as raised:
+    with pytest.raises(DomainError, match="身份证号码校验码不符") as raised:
         parse("330203195001011239", today=TODAY).require_valid()
     assert raised.value.as_dict()["code"] == "bad_check_digit"
     assert parse(HAISHU_1950, today=TODAY).require_valid().normalized == HAISHU_1950

@@ -141,18 +141,20 @@ def test_permissions_and_scope(
     auditor: Any,
 ) -> None:
     person = elders_fuhu["孙桂兰"]
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="只有乡镇经办员、村社协理员可以受理适老化改造申请"):
         adaptation.do_apply(approver_haishu, person.pk, applied_by="self")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="只有乡镇经办员、村社协理员可以受理适老化改造申请"):
         adaptation.do_apply(auditor, person.pk, applied_by="self")
-    with pytest.raises(NotFound):  # 下应街道 (鄞州) cannot reach a 海曙 person
+    with pytest.raises(
+        NotFound, match="人员不存在或不在您的管辖范围内"
+    ):  # 下应街道 (鄞州) cannot reach a 海曙 person
         adaptation.do_apply(caseworker_xiaying, person.pk, applied_by="self")
     row = planned(caseworker_nanmen, person, LARGE[1:2])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="只有县级审核审批员可以审批适老化改造"):
         adaptation.do_decide(caseworker_nanmen, row.pk, approve=True, reason="")
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="适老化改造记录不存在或不在您的管辖范围内"):
         adaptation.do_decide(approver_yinzhou, row.pk, approve=True, reason="")
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="适老化改造记录不存在或不在您的管辖范围内"):
         adaptation.do_add_item(
             caseworker_xiaying, row.pk, code="wheelchair_ramp", quantity=1, unit_price=D("1")
         )

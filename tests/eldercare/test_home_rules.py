@@ -115,7 +115,7 @@ def test_time_bank_hours_are_whole_units_and_exact() -> None:
     assert timebank_hours(125, 15) == D("2.00")
     assert timebank_hours(125, 30) == D("2.00")
     assert timebank_hours(90, 60) == D("1.00")
-    with pytest.raises(HomeInputInvalid):
+    with pytest.raises(HomeInputInvalid, match="时间银行计时单位应能整除60分钟"):
         timebank_hours(60, 7)  # 7 does not divide an hour
 
 
@@ -126,14 +126,15 @@ def test_the_balance_never_goes_negative_and_sums_are_exact() -> None:
     assert balance_after(balance, "withdrawal", D("0.30")) == D("0.00")  # no float drift
     with pytest.raises(HomeInputInvalid, match=r"余额不足：余额 0.30 小时，需支取 0.31 小时"):
         balance_after(balance, "withdrawal", D("0.31"))
-    with pytest.raises(HomeInputInvalid):
+    with pytest.raises(HomeInputInvalid, match="请选择存入或支取"):
         balance_after(balance, "gift", D("1"))
 
 
 @pytest.mark.parametrize("text", ["abc", "0", "-1", "24.01", "1.005", "NaN", "1e400", ""])
 def test_bad_hours_are_refused(text: str) -> None:
-    with pytest.raises(HomeInputInvalid):
+    with pytest.raises(HomeInputInvalid) as caught:
         parse_hours(text)
+    assert caught.value.code == "hours_invalid"
 
 
 def test_good_hours() -> None:

@@ -176,14 +176,16 @@ def test_orders_and_providers_are_kept_to_their_area(
         homecare.do_add_provider(
             caseworker_nanmen, name="下应服务站", kind="care_company", region_code="330212003000"
         )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(
+        PermissionDenied, match="只有乡镇经办员、村社协理员可以派发居家养老服务工单"
+    ):
         homecare.do_open_order(
             approver_haishu,
             person_id=setting["client"].pk,
             provider_id=setting["provider"].pk,
             service="home_cleaning",
         )
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="人员不存在或不在您的管辖范围内"):
         homecare.do_open_order(
             caseworker_xiaying,
             person_id=setting["client"].pk,
@@ -210,7 +212,7 @@ def test_orders_and_providers_are_kept_to_their_area(
         provider_id=setting["provider"].pk,
         service="home_bathing",
     )
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="服务工单不存在或不在您的管辖范围内"):
         homecare.do_record_visit(
             caseworker_xiaying, order.pk, check_in=at(1, 9), check_out=at(1, 10), caregiver="某"
         )

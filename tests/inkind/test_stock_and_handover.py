@@ -100,7 +100,10 @@ def test_a_signature_is_checked_by_its_content(
         actions.check_signature(png(255))
     with pytest.raises(ValidationFailed, match="图片不像签字"):
         actions.check_signature(png(0))
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(
+        ValidationFailed,
+        match="文件类型不被接受：只接受JPEG 图片、PNG 图片（按文件内容判断，不看扩展名）",
+    ):
         actions.check_signature(b"%PDF-1.4 not an image")
     good = actions.check_signature(signature_png())
     actions.do_receive_stock(caseworker_nanmen, quilt, township=NANMEN, quantity=5, note="")
@@ -113,7 +116,7 @@ def test_a_signature_is_checked_by_its_content(
         programme="dibao",
     )
     h = Handover.objects.get(distribution=d)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="签字确认须由工作人员上传"):
         actions.do_confirm_handover(None, h, via=Handover.Via.SIGNATURE, signature=good)
     done = actions.do_confirm_handover(
         caseworker_nanmen, h, via=Handover.Via.SIGNATURE, signature=good
@@ -195,5 +198,6 @@ def test_a_voucher_is_booked_when_issued_and_refused_after_its_expiry(
         assert (used.status, used.redeemed_on) == ("redeemed", date(2026, 11, 30))
     assert actions.parse_money("12.50") == Decimal("12.50")
     for bad in ("abc", "0", "1.234", "-5"):
-        with pytest.raises(ValidationFailed):
+        with pytest.raises(ValidationFailed) as caught:
             actions.parse_money(bad)
+        assert caught.value.code == "bad_amount"

@@ -152,9 +152,9 @@ def test_other_counties_neither_see_nor_change_it(
 ) -> None:
     assert not queries.institutions_visible(approver_yinzhou).exists()
     assert list(queries.institutions_visible(approver_haishu)) == [home]
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="记录不存在或不在您的管辖范围内"):
         actions.do_add_beds(caseworker_xiaying, home.pk, kind="nursing", count=1)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="只有乡镇经办员、村社协理员可以维护养老机构信息"):
         actions.do_add_beds(approver_haishu, home.pk, kind="nursing", count=1)
     assert Bed.objects.count() == 5
 
@@ -251,7 +251,7 @@ def test_policy_overlap_and_claim_decisions(
         description="噎食送医",
         claimed="15000",
     )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="只有县级审核审批员可以确认理赔结果"):
         actions.do_decide_claim(caseworker_nanmen, a.pk, pay=True, paid="100")
     with pytest.raises(DomainError, match="赔付金额不能超过报案金额"):
         actions.do_decide_claim(approver_haishu, a.pk, pay=True, paid="20000.01")

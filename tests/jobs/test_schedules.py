@@ -93,7 +93,7 @@ def test_a_paused_schedule_does_not_run_and_pausing_is_audited(
 ) -> None:
     ensure_defaults(at(2026, 12, 2))
     roll = Schedule.objects.get(code="monthly_roll")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="只有系统管理员可以暂停或恢复定时计划"):
         do_set_schedule_paused(approver_haishu, roll.pk, paused=True, reason="测试")
     with pytest.raises(ValidationFailed, match="请填写原因"):
         do_set_schedule_paused(sysadmin, roll.pk, paused=True, reason="")

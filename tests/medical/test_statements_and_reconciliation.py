@@ -60,6 +60,7 @@ def test_a_month_is_confirmed_once_and_only_by_an_approver(
     hospital = Hospital.objects.get()
     with pytest.raises(DomainError) as refused:
         do_confirm_statement(caseworker_nanmen, hospital.pk, YearMonth(2024, 5))
+    assert refused.value.code == "permission_denied"
     assert "审批员" in refused.value.message
     do_confirm_statement(approver_haishu, hospital.pk, YearMonth(2024, 5))
     with pytest.raises(DomainError) as twice:

@@ -110,5 +110,6 @@ def test_a_file_without_the_columns_is_refused_whole(tmp_path: Path) -> None:
     pq.write_table(pa.table({"id_number": ["330203195001011238"], "event": ["death"]}), path)
     with pytest.raises(ValidationFailed) as caught:
         do_load_feed_file(None, "police", path)
+    assert caught.value.code == "missing_columns"
     assert "event_date" in caught.value.message
     assert not FeedBatch.objects.exists()

@@ -74,7 +74,7 @@ def test_closing_counts_reasons_and_the_false_positive_rate(
     county = _county_of(vehicle)
     approver = make_staff("approver_x", "county_approver", f"{county}000000")
     do_close_warning(approver, vehicle, closure="false_positive", note="车辆登记在同名他人名下")
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed, match="该预警已办结"):
         do_close_warning(approver, vehicle, closure="confirmed", note="再次办结")
     with pytest.raises(ValidationFailed, match="办结说明"):
         do_close_warning(
@@ -83,7 +83,7 @@ def test_closing_counts_reasons_and_the_false_positive_rate(
             closure="confirmed",
             note=" ",
         )  # type: ignore[arg-type]
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您的角色无权处理预警"):
         do_close_warning(city, vehicle, closure="confirmed", note="市级不办理")
     stats = queue_stats(city, date(2020, 10, 1))
     assert (stats.closed, stats.false_positive, stats.false_positive_rate) == (

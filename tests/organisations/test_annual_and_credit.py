@@ -61,6 +61,7 @@ def test_annual_report_filed_approved_and_reviewed(
         actions.do_review_annual_report(
             approver_haishu, report.pk, outcome="basic", note="", on=date(2025, 5, 6)
         )
+    assert caught.value.code == "missing_reason"
     assert caught.value.message == "基本合格或不合格须写明问题"
     report = actions.do_review_annual_report(
         approver_haishu, report.pk, outcome="qualified", note="", on=date(2025, 5, 6)
@@ -112,6 +113,7 @@ def test_entry_must_be_within_five_working_days(
             decided_on=date(2025, 6, 2),
             entered_on=date(2025, 6, 10),
         )
+    assert caught.value.code == "organisation_refused"
     assert "2025-06-09前" in caught.value.message
     listing = actions.do_list_abnormal(
         approver_haishu,

@@ -95,6 +95,7 @@ def test_a_credit_code_that_does_not_fit_is_refused_and_nothing_is_created(
 def test_bad_capital_is_a_chinese_error(catalog: None, approver_haishu: Any) -> None:
     with pytest.raises(DomainError) as caught:
         accept(approver_haishu, registered_capital="十万")
+    assert caught.value.code == "bad_amount"
     assert caught.value.message == "注册资金应为数字：十万"
     assert not RegistrationApplication.objects.exists()
 
@@ -142,7 +143,7 @@ def test_another_county_cannot_see_or_act_on_a_haishu_organisation(
     haishu_science_society: Organisation, approver_yinzhou: Any, caseworker_nanmen: Any
 ) -> None:
     assert not Organisation.objects.visible_to(approver_yinzhou).exists()
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="记录不存在或不在您的管辖范围内"):
         actions.do_accept_registration(
             approver_yinzhou,
             type="deregister",
@@ -152,6 +153,6 @@ def test_another_county_cannot_see_or_act_on_a_haishu_organisation(
             organisation_id=haishu_science_society.pk,
             reason="x",
         )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您的角色无权办理社会组织登记管理事项"):
         accept(caseworker_nanmen)
     assert haishu_science_society.credit_code == GROUP_CODE

@@ -100,11 +100,13 @@ def test_one_pending_request_at_a_time_and_no_self_approval(
     change = do_file_account_change(caseworker_nanmen, li_paid_at_icbc, form, reason="换卡")
     with pytest.raises(ValidationFailed, match="已有待审核"):
         do_file_account_change(caseworker_nanmen, li_paid_at_icbc, form, reason="再次")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="只有审核审批人员可以审核银行账户变更"):
         do_decide_account_change(caseworker_nanmen, change.pk, approve=True)
     from minzheng.core.errors import NotFound
 
-    with pytest.raises(NotFound):  # another county's approver does not see it
+    with pytest.raises(
+        NotFound, match="记录不存在或不在您的管辖范围内"
+    ):  # another county's approver does not see it
         do_decide_account_change(approver_yinzhou, change.pk, approve=True)
 
 

@@ -57,7 +57,7 @@ def test_a_back_pay_waits_for_a_second_person_and_the_next_roll_pays_it_once(
         assert back_pay.payee == li_dibao.household.head
         with pytest.raises(PermissionDenied, match="提出人不能审批"):
             do_approve_back_pay(approver_haishu, back_pay)
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="您的角色无权审批补发"):
             do_approve_back_pay(caseworker_nanmen, back_pay)  # no approval role
 
         run_roll(None, "330203", YearMonth(2026, 12))
@@ -108,10 +108,10 @@ def test_another_county_can_neither_propose_nor_approve(
     li_dibao: Any, caseworker_nanmen: Any, approver_yinzhou: Any
 ) -> None:
     with time_machine.travel(at(TODAY), tick=False):
-        with pytest.raises(NotFound):
+        with pytest.raises(NotFound, match="记录不存在或不在您的管辖范围内"):
             _propose(approver_yinzhou, li_dibao)
         back_pay = _propose(caseworker_nanmen, li_dibao)
-        with pytest.raises(NotFound):
+        with pytest.raises(NotFound, match="记录不存在或不在您的管辖范围内"):
             do_approve_back_pay(approver_yinzhou, back_pay)
 
 

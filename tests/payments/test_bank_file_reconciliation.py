@@ -127,7 +127,7 @@ def test_temporary_assistance_to_a_migrant_worker_needs_a_second_person_and_is_p
     )
     assert case.id_number_masked == "510104********0039"
     assert "510104198807150039" not in case.id_number_cipher
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您的角色无权执行此操作"):
         do_decide_temporary_case(caseworker_nanmen, case, approve=True, month=MARCH)
     do_decide_temporary_case(checker, case, approve=True, month=MARCH)
 

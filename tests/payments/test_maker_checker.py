@@ -31,7 +31,7 @@ def test_a_caseworker_cannot_approve_a_roll(
     dibao_li: Any, approver_haishu: Any, caseworker_nanmen: Any
 ) -> None:
     roll = do_run_roll(approver_haishu, "330203", MARCH).roll
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您的角色无权执行此操作"):
         do_approve_roll(caseworker_nanmen, roll)
 
 
@@ -39,12 +39,12 @@ def test_another_countys_approver_cannot_see_the_roll(
     dibao_li: Any, approver_haishu: Any, approver_yinzhou: Any
 ) -> None:
     roll = do_run_roll(approver_haishu, "330203", MARCH).roll
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="记录不存在或不在您的管辖范围内"):
         do_approve_roll(approver_yinzhou, roll)
 
 
 def test_a_township_caseworker_cannot_make_a_county_roll(caseworker_nanmen: Any) -> None:
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="只能由县级或市级人员生成全县花名册"):
         do_run_roll(caseworker_nanmen, "330203", MARCH)
 
 

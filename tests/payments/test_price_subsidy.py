@@ -109,7 +109,7 @@ def test_the_2020_report_shows_nine_launches(city_admin: Any, approver_haishu: A
 
 @pytest.mark.django_db
 def test_a_caseworker_cannot_enter_price_indices(caseworker_nanmen: Any) -> None:
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="只有参数管理人员可以录入价格指数"):
         do_enter_price_index(
             caseworker_nanmen,
             region_code="330200",

@@ -111,9 +111,13 @@ def test_only_a_county_approver_of_its_place_registers_and_bad_input_changes_not
         "number": NUMBER,
         "reason": "对公账户证明",
     }
-    with pytest.raises(PermissionDenied):  # a caseworker does not decide where money goes
+    with pytest.raises(
+        PermissionDenied, match="您的角色无权执行此操作"
+    ):  # a caseworker does not decide where money goes
         do_register_provider_account(caseworker_nanmen, payee.pk, **form)
-    with pytest.raises(NotFound):  # another county's approver does not see the hospital
+    with pytest.raises(
+        NotFound, match="记录不存在或不在您的管辖范围内"
+    ):  # another county's approver does not see the hospital
         do_register_provider_account(approver_yinzhou, payee.pk, **form)
     for bad, message in (
         ({"bank_name": "某某银行"}, "请从列表中选择开户银行"),

@@ -320,7 +320,9 @@ def test_nobody_may_approve_their_own_request(
         household_li_three_members,
         person_id=person("李明").pk,
     )
-    with pytest.raises(PermissionDenied):  # a caseworker has no approval right at all
+    with pytest.raises(
+        PermissionDenied, match="只有县级审核审批员可以审核家庭变更申请"
+    ):  # a caseworker has no approval right at all
         do_approve_change_request(caseworker_nanmen, request.pk)
     # And an approver who somehow submitted is refused by the submitter check itself.
     ChangeRequest.objects.filter(pk=request.pk).update(submitted_by=approver_haishu)
@@ -338,6 +340,7 @@ def test_a_rejected_request_needs_a_reason_and_changes_no_household(
     request = submit(caseworker_nanmen, "remove_member", li, person_id=person("李明").pk)
     with pytest.raises(DomainError) as refused:
         do_reject_change_request(approver_haishu, request.pk, comment=" ")
+    assert refused.value.code == "missing_reason"
     assert refused.value.message == "驳回须填写理由"
     do_reject_change_request(approver_haishu, request.pk, comment="李明仍在本户居住")
     request.refresh_from_db()
@@ -386,9 +389,9 @@ def test_another_countys_staff_can_neither_see_nor_approve_a_request(
     li = household_li_three_members
     request = submit(caseworker_nanmen, "remove_member", li, person_id=person("李明").pk)
     assert not ChangeRequest.objects.visible_to(caseworker_xiaying).exists()
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="记录不存在或不在您的管辖范围内"):
         do_approve_change_request(approver_yinzhou, request.pk)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="记录不存在或不在您的管辖范围内"):
         submit(caseworker_xiaying, "remove_member", li, person_id=person("李明").pk)
     request.refresh_from_db()
     assert request.status == "pending" and current_names(li) == ["李建国", "李明", "王秀英"]

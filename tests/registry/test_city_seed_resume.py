@@ -91,7 +91,9 @@ def test_seeding_a_registry_it_did_not_write_is_refused(regions: Any) -> None:
     from minzheng.registry.seed import SeedRefused
 
     seed_city("test", 9, persons=400, chunk_persons=CHUNK)
-    with pytest.raises(SeedRefused):
+    with pytest.raises(
+        SeedRefused, match="人员库已有 400 人，且不是用同一规模和种子生成的：演示数据只能写入空库"
+    ):
         seed_city("test", 10, persons=400, chunk_persons=CHUNK)
 
 

@@ -86,6 +86,7 @@ def test_a_household_as_of_a_day_before_a_member_was_added_lacks_that_member(
     newborn = Person.objects.get(name="李小雨")
     with pytest.raises(NotFound) as not_yet:
         queries.person_as_of(caseworker_nanmen, newborn.pk, date(2027, 2, 28))
+    assert not_yet.value.code == "not_yet_recorded"
     assert not_yet.value.message == "2027年02月28日时尚未登记此人"
 
 
@@ -154,24 +155,32 @@ def test_editing_a_person_writes_a_version_and_an_audit_event(
 
 
 @pytest.mark.parametrize(
-    ("changes", "message"),
+    ("changes", "code", "message"),
     [
-        ({"phone": "1380574"}, "手机号应为11位数字"),
-        ({"disability_grade": "5", "disability_category": "physical"}, "残疾等级应为1至4级：5"),
-        ({"disability_category": "visual"}, "残疾类别和残疾等级须同时填写或同时留空"),
-        ({"date_of_death": "2099-01-01"}, "死亡日期不能晚于今天，也不能早于出生日期"),
-        ({"name": ""}, "姓名不能为空，且不超过60个字"),
-        ({"id_number_masked": "x"}, "不能修改的字段：id_number_masked"),
-        ({"address": "海曙区南门街道福湖社区解放南路12号"}, "没有需要保存的修改"),
+        ({"phone": "1380574"}, "bad_phone", "手机号应为11位数字"),
+        (
+            {"disability_grade": "5", "disability_category": "physical"},
+            "bad_field",
+            "残疾等级应为1至4级：5",
+        ),
+        ({"disability_category": "visual"}, "bad_field", "残疾类别和残疾等级须同时填写或同时留空"),
+        ({"date_of_death": "2099-01-01"}, "bad_date", "死亡日期不能晚于今天，也不能早于出生日期"),
+        ({"name": ""}, "bad_name", "姓名不能为空，且不超过60个字"),
+        ({"id_number_masked": "x"}, "unknown_field", "不能修改的字段：id_number_masked"),
+        ({"address": "海曙区南门街道福湖社区解放南路12号"}, "no_change", "没有需要保存的修改"),
     ],
 )
 def test_a_bad_person_edit_is_refused_in_chinese_and_changes_nothing(
-    household_li_three_members: Any, caseworker_nanmen: Any, changes: dict[str, Any], message: str
+    household_li_three_members: Any,
+    caseworker_nanmen: Any,
+    changes: dict[str, Any],
+    code: str,
+    message: str,
 ) -> None:
     head = head_of(household_li_three_members)
     with pytest.raises(DomainError) as refused:
         do_update_person(caseworker_nanmen, head.pk, changes)
-    assert refused.value.message == message
+    assert (refused.value.code, refused.value.message) == (code, message)
     head.refresh_from_db()
     assert head.phone_masked == "138****1234" and head.disability_category == ""
     assert not PersonVersion.objects.exists()
@@ -181,10 +190,11 @@ def test_a_bad_person_edit_is_refused_in_chinese_and_changes_nothing(
 def test_a_village_assistant_of_another_village_cannot_edit(
     household_zhou_yinzhou: Any, caseworker_nanmen: Any, approver_haishu: Any
 ) -> None:
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="记录不存在或不在您的管辖范围内"):
         do_update_person(caseworker_nanmen, household_zhou_yinzhou.head.pk, {"address": "x"})
     with pytest.raises(DomainError) as refused:
         do_update_person(approver_haishu, household_zhou_yinzhou.head.pk, {"address": "x"})
+    assert refused.value.code == "permission_denied"
     assert refused.value.message == "您的角色不能修改人员信息"
 
 
@@ -199,9 +209,11 @@ def test_identity_tags_are_added_and_ended_with_an_audit_event_each(
         do_add_identity_tag(
             caseworker_nanmen, head.pk, tag="elderly", source="重复", valid_from="2021-01-01"
         )
+    assert duplicate.value.code == "tag_exists"
     assert duplicate.value.message == "李建国已有有效的“高龄老人”身份"
     with pytest.raises(DomainError) as early:
         do_end_identity_tag(caseworker_nanmen, tag.pk, valid_to="2019-12-31")
+    assert early.value.code == "bad_date"
     assert early.value.message == "终止日期不能早于起始日期"
     do_end_identity_tag(caseworker_nanmen, tag.pk, valid_to="2026-06-30")
     tag.refresh_from_db()

@@ -97,5 +97,7 @@ def test_seeding_writes_the_registry_and_a_second_run_changes_nothing(regions: A
     again = seed_registry("test", 5)
     assert again.already_seeded and Person.objects.count() == 400
     assert AuditEvent.objects.count() == events
-    with pytest.raises(SeedRefused):
+    with pytest.raises(
+        SeedRefused, match="人员库已有 400 人，且不是用同一规模和种子生成的：演示数据只能写入空库"
+    ):
         seed_registry("test", 6)

@@ -145,7 +145,7 @@ def test_bad_input_is_refused_and_changes_nothing(
         admit(caseworker_nanmen, station_haishu, intake_fields, brought_by="taxi")
     with pytest.raises(ValidationFailed, match="日期不能晚于今天"):
         admit(caseworker_nanmen, station_haishu, intake_fields, admitted_on=DAY + timedelta(1))
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您的角色无权办理救助站业务"):
         admit(auditor, station_haishu, intake_fields)
     # 鄞州's approver cannot take people in at 海曙's station: it is outside their scope.
     with pytest.raises(Exception, match="不存在或不在您的管辖范围内"):

@@ -163,6 +163,6 @@ def test_evaluate_refuses_an_impossible_date(
 
 def test_parse_amount_bounds() -> None:
     assert parse_amount("1,200.5", "金额") == Decimal("1200.50")
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed, match="金额超出允许范围（最多 100000000 元）"):
         parse_amount("100000000.01", "金额")
     assert parse_amount("-3", "调整", allow_negative=True) == Decimal("-3.00")

@@ -75,6 +75,7 @@ def test_the_helpers_allow_line_breaks_and_tabs_in_notes() -> None:
     assert refuse_control_characters("正常") == "正常"
     with pytest.raises(ValidationFailed) as caught:
         refuse_control_characters("a\x7fb", "备注")
+    assert caught.value.code == "invalid_text"
     assert caught.value.message.startswith("备注：") and "U+007F" in caught.value.message
     clean = TypeAdapter(CleanText)
     assert clean.validate_python("李建国") == "李建国"

@@ -83,7 +83,7 @@ def test_a_merge_moves_tags_and_records_and_undo_restores_them_exactly(
         "tags": [chen_registered_twice["moved_tag"].pk],
         "source_records": [chen_registered_twice["record"].pk],
     }
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed, match="该人员已被合并，请先撤销原合并"):
         do_merge_persons(approver_haishu, first.pk, second.pk)
 
     do_undo_action(approver_haishu, action.pk)
@@ -126,7 +126,7 @@ def test_another_county_cannot_merge_these_persons(
 ) -> None:
     from minzheng.core.errors import NotFound
 
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="记录不存在或不在您的管辖范围内"):
         do_merge_persons(
             approver_yinzhou, chen_registered_twice["first"].pk, chen_registered_twice["second"].pk
         )

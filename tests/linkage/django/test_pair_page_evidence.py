@@ -129,7 +129,7 @@ def test_a_refused_pair_shows_its_rule_and_only_the_decision_it_allows(
     assert "不是同一人" in row and "是同一人</button>" not in row.replace("不是同一人", "")
     _, total, _ = _evidence_table(page)
     assert total == Decimal("5.14")  # -10 - 19.86 + 12 + 13 + 1 + 9 + 0
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed, match="该记录对已被规则拒绝合并，只能判定为“不是同一人”"):
         do_decide_pair(approver_haishu, pair.pk, "match")
     refused = client.post(f"/linkage/candidates/{pair.pk}/decide/", {"decision": "match"})
     assert refused.status_code in (400, 422)

@@ -143,7 +143,7 @@ def test_another_county_can_neither_see_nor_decide_the_pair(
     pair = _pair(person.pk, renshe.pk)
 
     assert not queue(approver_yinzhou).exists()
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="记录不存在或不在您的管辖范围内"):
         do_decide_pair(approver_yinzhou, pair.pk, "match")
     client = Client()
     client.force_login(approver_yinzhou)
