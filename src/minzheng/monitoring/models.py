@@ -97,6 +97,14 @@ class Warning(models.Model):
                 fields=["kind", "id_number_index", "ref"], name="one_warning_per_finding"
             )
         ]
+        indexes: ClassVar = [
+            # The queue's figures (`queries.queue_stats`) read only this index: a region range,
+            # grouped by kind, status and closure, overdue by deadline — no table rows.
+            models.Index(
+                fields=["region", "kind", "status", "closure", "deadline"],
+                name="warning_queue_figures",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.id_number_masked}"

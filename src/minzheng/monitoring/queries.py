@@ -41,7 +41,8 @@ def queue_stats(actor: ScopedActor, today: date) -> QueueStats:
         warnings_for(actor)
         .order_by()
         .values("kind", "status", "closure")
-        .annotate(n=Count("id"), overdue=Count("id", filter=open_q & Q(deadline__lt=today)))
+        # Counted on `kind` (never null, in the index) so that the index alone answers.
+        .annotate(n=Count("kind"), overdue=Count("kind", filter=open_q & Q(deadline__lt=today)))
     )
     total = open_count = overdue = closed = 0
     kind_total: dict[str, int] = {}
