@@ -165,7 +165,7 @@ class Household(models.Model):
     def _current_head_name(self) -> str:
         if self.head_id is None:
             return ""
-        if Household.head.is_cached(self) and self.head is not None:  # type: ignore[attr-defined]
+        if Household.head.is_cached(self) and self.head is not None:
             return self.head.name
         # Assigned by id (`household.head_id = …`, which drops the cached person): one read.
         found = Person.objects.filter(pk=self.head_id).values_list("name", flat=True).first()
