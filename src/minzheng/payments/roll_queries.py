@@ -1,15 +1,29 @@
 """Reads behind a roll's page: totals, the change from last month, missing accounts, the lines.
 
+The change from last month and the payees without an account are counted in the database and
+read a page at a time (the roll page shows the first rows, `roll_changes` pages each list).
+
 Everything starts from a roll already fetched through the region scope (`Roll.objects.get_visible`),
 so every read here stays inside the actor's county.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Substr
 
 from minzheng.accounts.scope import region_q
@@ -18,6 +32,7 @@ from minzheng.core.regioncode import RegionCode
 from minzheng.core.yearmonth import YearMonth
 from minzheng.payments.models import PAYOUT_KINDS, BankAccount, Kind, PaymentLine, Roll, fen_to_yuan
 from minzheng.regions.models import Level, Region
+from minzheng.registry.models import Person
 
 PROGRAMME_LABELS: dict[str, str] = {p.code.value: p.short_name for p in PROGRAMMES}
 KIND_LABELS: dict[str, str] = dict(Kind.choices)
@@ -80,6 +95,16 @@ def roll_total(roll: Roll) -> tuple[int, Decimal]:
     return agg["n"], fen_to_yuan(agg["fen"] or 0)
 
 
+# The lists above the lines, by the `kind` of the roll's 变动名单 page (payments:roll_changes).
+CHANGE_KINDS: dict[str, str] = {
+    "new": "新增",
+    "stopped": "停发",
+    "changed": "金额变动",
+    "no_account": "未登记有效银行账户",
+}
+PREVIEW_ROWS = 10  # rows of each list on the roll's own page; the rest on the paged list
+
+
 @dataclass(frozen=True)
 class Change:
     enrolment_id: int
@@ -88,51 +113,89 @@ class Change:
     programme: str
     before: Decimal | None
     after: Decimal | None
+    label: str = ""
 
 
 @dataclass(frozen=True)
 class MonthChange:
+    """The counts of the change from last month and the first rows of each kind (not all rows:
+    at 1M persons each list held ~465 rows, read and rendered on every request)."""
+
     previous: str
-    new: list[Change]
-    stopped: list[Change]
-    changed: list[Change]
+    new_count: int
+    stopped_count: int
+    changed_count: int
+    rows: list[Change]
+
+    @property
+    def total(self) -> int:
+        return self.new_count + self.stopped_count + self.changed_count
 
 
-def _benefits(roll: Roll, month: YearMonth) -> dict[int, tuple[int, int | None, str, str]]:
-    """Enrolment id → (fen, payee id, payee name, programme) of the month's benefit, all versions."""
-    rows = (
-        _county_lines(roll)
-        .filter(kind=Kind.BENEFIT, month=month.first_day(), source="e")
-        .values_list("source_id", "amount_fen", "payee_id", "payee__name", "programme")
-    )
-    return {sid: (fen, payee, name or "", prog) for sid, fen, payee, name, prog in rows}
+def _benefit_lines(roll: Roll, month: YearMonth) -> QuerySet[PaymentLine]:
+    """The county's enrolment benefits of a month, of every version of its roll (one line per
+    enrolment and month: the idempotency key)."""
+    return _county_lines(roll).filter(kind=Kind.BENEFIT, month=month.first_day(), source="e")
 
 
-def change_from_last_month(roll: Roll) -> MonthChange:
-    """New, stopped and changed benefits against the month before (every version of each)."""
+def change_lines(roll: Roll, kind: str, *, name: str = "") -> QuerySet[PaymentLine]:
+    """The benefit lines of one change kind ("new", "stopped", "changed"), by enrolment, each with
+    `before_fen` and `after_fen`; `name` is a part of the payee's name."""
     month = YearMonth.of(roll.month)
-    now, before = _benefits(roll, month), _benefits(roll, month - 1)
-
-    def change(sid: int, old: int | None, new: int | None) -> Change:
-        _fen, payee, name, prog = now.get(sid) or before[sid]
-        return Change(
-            sid,
-            payee,
-            name,
-            programme_label(prog),
-            None if old is None else fen_to_yuan(old),
-            None if new is None else fen_to_yuan(new),
+    now, before = _benefit_lines(roll, month), _benefit_lines(roll, month - 1)
+    rows: QuerySet[PaymentLine]
+    if kind == "stopped":
+        rows = before.filter(~Exists(now.filter(source_id=OuterRef("source_id")))).annotate(
+            before_fen=F("amount_fen"), after_fen=Value(None, output_field=BigIntegerField())
         )
+    else:
+        prior = before.filter(source_id=OuterRef("source_id"))
+        rows = now.annotate(
+            before_fen=Subquery(prior.values("amount_fen")[:1]), after_fen=F("amount_fen")
+        )
+        if kind == "new":
+            rows = rows.filter(~Exists(prior))
+        else:
+            rows = rows.filter(Exists(prior)).exclude(before_fen=F("amount_fen"))
+    if name:
+        rows = rows.filter(payee__name__contains=name)
+    return rows.select_related("payee").order_by("source_id")
 
+
+def as_changes(lines: Iterable[PaymentLine], kind: str) -> list[Change]:
+    def yuan(fen: int | None) -> Decimal | None:
+        return None if fen is None else fen_to_yuan(fen)
+
+    return [
+        Change(
+            line.source_id,
+            line.payee_id,
+            line.payee.name if line.payee else "",
+            programme_label(line.programme),
+            yuan(line.before_fen),  # type: ignore[attr-defined]
+            yuan(line.after_fen),  # type: ignore[attr-defined]
+            CHANGE_KINDS[kind],
+        )
+        for line in lines
+    ]
+
+
+def change_from_last_month(roll: Roll, preview: int = PREVIEW_ROWS) -> MonthChange:
+    """New, stopped and changed benefits against the month before: the count of each kind and
+    its first `preview` rows."""
+    counts: dict[str, int] = {}
+    rows: list[Change] = []
+    for kind in ("new", "stopped", "changed"):
+        lines = change_lines(roll, kind)
+        counts[kind] = lines.count()
+        if counts[kind]:
+            rows += as_changes(lines[:preview], kind)
     return MonthChange(
-        str(month - 1),
-        new=[change(s, None, now[s][0]) for s in sorted(now.keys() - before.keys())],
-        stopped=[change(s, before[s][0], None) for s in sorted(before.keys() - now.keys())],
-        changed=[
-            change(s, before[s][0], now[s][0])
-            for s in sorted(now.keys() & before.keys())
-            if now[s][0] != before[s][0]
-        ],
+        str(YearMonth.of(roll.month) - 1),
+        counts["new"],
+        counts["stopped"],
+        counts["changed"],
+        rows,
     )
 
 
@@ -143,18 +206,27 @@ class MissingAccount:
     amount: Decimal
 
 
-def payees_without_account(roll: Roll) -> list[MissingAccount]:
-    """Payees of this roll with no active bank account: their transfer would fail at the bank."""
-    active = BankAccount.objects.filter(person_id=OuterRef("payee_id"), active=True)
-    rows = (
-        PaymentLine.objects.filter(roll=roll, kind__in=PAYOUT_KINDS, payee__isnull=False)
-        .annotate(has_account=Exists(active))
-        .filter(has_account=False)
-        .values("payee_id", "payee__name")
+def payees_without_account(roll: Roll, *, name: str = "") -> QuerySet[Person]:
+    """Payees of this roll with no active bank account (their transfer would fail at the bank),
+    by id, each with `fen`, what the roll pays them; `name` is a part of the payee's name."""
+    payout = PaymentLine.objects.filter(roll=roll, kind__in=PAYOUT_KINDS, payee__isnull=False)
+    paid = (
+        payout.filter(payee_id=OuterRef("pk"))
+        .order_by()
+        .values("payee_id")
         .annotate(fen=Sum("amount_fen"))
-        .order_by("payee_id")
+        .values("fen")
     )
-    return [MissingAccount(r["payee_id"], r["payee__name"], fen_to_yuan(r["fen"])) for r in rows]
+    active = BankAccount.objects.filter(person_id=OuterRef("pk"), active=True)
+    # An IN over the roll's payees (the index roll, payee), not an EXISTS per person.
+    people = Person.objects.filter(pk__in=payout.values("payee_id")).filter(~Exists(active))
+    if name:
+        people = people.filter(name__contains=name)
+    return people.annotate(fen=Subquery(paid)).order_by("pk")
+
+
+def as_missing(people: Iterable[Person]) -> list[MissingAccount]:
+    return [MissingAccount(p.pk, p.name, fen_to_yuan(p.fen or 0)) for p in people]  # type: ignore[attr-defined]
 
 
 def roll_lines(

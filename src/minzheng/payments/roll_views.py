@@ -149,6 +149,7 @@ def roll_detail(request: HttpRequest, roll_id: int) -> HttpResponse:
         )
     page = listing.paginate(request, lines, default_size=LINES_PER_PAGE)
     count, total = roll_queries.roll_total(roll)
+    missing = roll_queries.payees_without_account(roll)
     bank_file = BankFile.objects.filter(roll=roll).first()
     return render(
         request,
@@ -159,8 +160,10 @@ def roll_detail(request: HttpRequest, roll_id: int) -> HttpResponse:
             "total": total,
             "by_programme": roll_queries.totals_by_programme(roll),
             "by_township": roll_queries.totals_by_township(roll),
-            "change": roll_queries.change_from_last_month(roll),
-            "missing": roll_queries.payees_without_account(roll),
+            "change": roll_queries.change_from_last_month(roll, roll_queries.PREVIEW_ROWS),
+            "missing_count": missing.count(),
+            "missing": roll_queries.as_missing(missing[: roll_queries.PREVIEW_ROWS]),
+            "preview": roll_queries.PREVIEW_ROWS,
             "page": page,
             "search": search,
             "query": urlencode({k: v for k, v in search.items() if v}),
@@ -175,6 +178,42 @@ def roll_detail(request: HttpRequest, roll_id: int) -> HttpResponse:
             "bank_file": bank_file,
             "templates": BankTemplate.objects.order_by("name"),
         },
+    )
+
+
+@requires(Capability.CASE_DATA)
+def roll_changes(request: HttpRequest, roll_id: int) -> HttpResponse:
+    """One list above a roll's lines, paged and searched by name: 新增, 停发, 金额变动 against
+    last month, or the payees without an active bank account."""
+    user = staff_user(request)
+    roll = Roll.objects.select_related("county").get_visible(user, pk=roll_id)
+    kind = request.GET.get("kind", "new").strip()
+    name = request.GET.get("name", "").strip()
+    error = ""
+    if kind not in roll_queries.CHANGE_KINDS:
+        error, kind = "名单类别不存在，请从花名册页面的链接进入", "new"
+    if kind == "no_account":
+        missing = roll_queries.payees_without_account(roll, name=name)
+        page = listing.paginate(request, missing, default_size=LINES_PER_PAGE)
+        rows: list[object] = list(roll_queries.as_missing(page.object_list))
+    else:
+        lines = roll_queries.change_lines(roll, kind, name=name)
+        page = listing.paginate(request, lines, default_size=LINES_PER_PAGE)
+        rows = list(roll_queries.as_changes(page.object_list, kind))
+    return render(
+        request,
+        "payments/roll_changes.html",
+        {
+            "roll": roll,
+            "kind": kind,
+            "kinds": roll_queries.CHANGE_KINDS.items(),
+            "previous": str(YearMonth.of(roll.month) - 1),
+            "name": name,
+            "page": page,
+            "rows": rows,
+            "error": error,
+        },
+        status=400 if error else 200,
     )
 
 

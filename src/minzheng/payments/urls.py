@@ -13,6 +13,7 @@ urlpatterns = [
     path("rolls/", roll_views.roll_list, name="roll_list"),
     path("rolls/generate/", roll_views.roll_generate, name="roll_generate"),
     path("rolls/<int:roll_id>/", roll_views.roll_detail, name="roll_detail"),
+    path("rolls/<int:roll_id>/changes/", roll_views.roll_changes, name="roll_changes"),
     path("rolls/<int:roll_id>/approve/", roll_views.roll_approve, name="roll_approve"),
     path("rolls/<int:roll_id>/send-back/", roll_views.roll_send_back, name="roll_send_back"),
     path("rolls/<int:roll_id>/export/", roll_views.roll_export, name="roll_export"),

@@ -173,6 +173,8 @@ def do_update_person(
             from minzheng.applications.models import Application
 
             Application.objects.filter(applicant=person).update(applicant_name=person.name)
+            # 家庭户 searches the head's name copied onto the household (Household.head_name).
+            Household.objects.filter(head=person).update(head_name=person.name)
         old, new = audit.changes(before, after)
         history.write_version(
             person, before=before, actor=actor, at=timezone.now(), summary="修改人员信息"

@@ -754,6 +754,7 @@ def _write_people(
             "address": data.household_address,
             "kind": data.household_kind,
             "head_id": data.household_head + pid,
+            "head_name": data.name[data.household_head],  # Household.head_name: the head search
             "created_at": now,
             "updated_at": now,
         },

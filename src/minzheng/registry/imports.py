@@ -470,7 +470,10 @@ def _write(actor: User, plans: list[Plan], result: ImportResult) -> None:
             if plan.household is None:
                 head = next(r for r in plan.rows if r.relationship == Relationship.HEAD)
                 household = Household(
-                    region_id=head.village, address=head.address, head=fresh[head.row]
+                    region_id=head.village,
+                    address=head.address,
+                    head=fresh[head.row],
+                    head_name=fresh[head.row].name,  # bulk_create does not call save()
                 )
                 households.append((household, plan))
         Household.objects.bulk_create([h for h, _ in households], batch_size=1000)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -126,6 +126,12 @@ class Household(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The head's name copied onto the household, so 家庭户's head search is a range of the
+    # scope's households (index household_head_name) instead of a hash of every person with the
+    # surname. Set on save whenever the head is saved; `do_update_person` renames the households
+    # of a renamed head; the bulk writers (city seed, import) write it themselves; registry 0009
+    # filled it for existing households. A row inserted by raw SQL without it gets "" (db_default).
+    head_name = models.CharField("户主姓名", max_length=60, blank=True, default="", db_default="")
     closed_on = models.DateField("注销日期", null=True, blank=True)
     # Bumped by every action that changes the household or its memberships; a change request
     # remembers the revision it was written against, so approving a stale one is refused.
@@ -137,11 +143,33 @@ class Household(models.Model):
 
     class Meta:
         verbose_name = "家庭户"
-        # A scope's households with their heads, from the index alone (家庭户's head search).
-        indexes: ClassVar = [models.Index(fields=["region", "head"], name="household_region_head")]
+        indexes: ClassVar = [
+            # A scope's households with their heads, from the index alone.
+            models.Index(fields=["region", "head"], name="household_region_head"),
+            # 家庭户's head search: a name prefix, then the scope's range (as
+            # application_applicant_name does for 全部申请查询).
+            models.Index(fields=["head_name", "region"], name="household_head_name"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.head.name if self.head else '—'}户"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is None or "head" in fields or "head_id" in fields:
+            self.head_name = self._current_head_name()
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "head_name"}
+        super().save(*args, **kwargs)
+
+    def _current_head_name(self) -> str:
+        if self.head_id is None:
+            return ""
+        if Household.head.is_cached(self) and self.head is not None:
+            return self.head.name
+        # Assigned by id (`household.head_id = …`, which drops the cached person): one read.
+        found = Person.objects.filter(pk=self.head_id).values_list("name", flat=True).first()
+        return found or ""
 
 
 class IdentityTagQuerySet(RegionScopedQuerySet["IdentityTag"]):

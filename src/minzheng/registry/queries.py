@@ -57,13 +57,15 @@ def search_persons(actor: ScopedActor, q: str = "") -> QuerySet[Person]:
 
 
 def search_households_by_head(actor: ScopedActor, q: str) -> QuerySet[Household]:
-    """Households in scope whose head's name starts with `q`, by head name then id."""
-    heads = name_prefix(Person.objects.all(), q.strip()).values("pk")
+    """Households in scope whose head's name starts with `q`, by head name then id.
+
+    A range on the head's name copied onto the household (`Household.head_name`, index
+    household_head_name), so no person is read to find them: it was a hash of every person with
+    the prefix (92,252 index entries for 张 at 1M persons) joined to the scope's households."""
     return (
-        Household.objects.visible_to(actor)
-        .filter(head__in=heads)
+        name_prefix(Household.objects.visible_to(actor), q.strip(), field="head_name")
         .select_related("head", "region")
-        .order_by("head__name", "id")
+        .order_by("head_name", "id")
     )
 
 

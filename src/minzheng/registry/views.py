@@ -270,8 +270,11 @@ def _households_found(request: HttpRequest) -> QuerySet[Household]:
     actor = narrowed(staff_user(request), request.GET.get("region", ""))
     households = queries.households_for(actor, request.GET.get("q", ""))
     if head := request.GET.get("head", "").strip():
-        # The name range, not LIKE: PostgreSQL then reads it from `person_name_region` alone.
-        households = queries.name_prefix(households, head, field="head__name")
+        # A range on the head's name copied onto the household (index household_head_name), in
+        # that index's order: no person is read to find the page or count it.
+        households = queries.name_prefix(households, head, field="head_name").order_by(
+            "head_name", "id"
+        )
     if kind := request.GET.get("kind", "").strip():
         if kind not in HouseholdKind.values:
             raise ValidationFailed(f"户别“{kind}”不存在：请选择家庭户或集体户")
