@@ -142,16 +142,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _serve_demo(host: str, port: int) -> int:
+    import signal
     import subprocess
 
     command = [sys.executable, "-m", "minzheng.cli", "serve", "--host", host, "--port", str(port)]
     server = subprocess.Popen([*command, "--workers", "1", "--threads", "8"])
+    # A SIGTERM to this process stops the server too (it would otherwise outlive the demo).
+    previous = signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:
         return server.wait()
     except KeyboardInterrupt:
         server.terminate()
         server.wait()
         return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 # argparse's own refusals, in Chinese (the rest of each message names the argument and value).
