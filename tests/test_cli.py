@@ -85,3 +85,42 @@ def test_a_command_on_a_database_without_tables_says_to_migrate(tmp_path: Path) 
     assert done.returncode == 2
     assert "数据库尚未建表，请先运行 minzheng migrate" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_demo_serves_from_a_fresh_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forked from the process that ran the seed (DuckDB, Splink, Arrow), every gunicorn worker of
+    `minzheng demo` died of SIGSEGV: the server must be its own `minzheng serve` process."""
+    import minzheng.core.server
+    import minzheng.demo
+    import minzheng.jobs.schedules
+    from minzheng.demo import DemoLogins
+
+    started: list[list[str]] = []
+    in_process: list[int] = []
+
+    class Process:
+        pid = 4242
+
+        def __init__(self, command: list[str]) -> None:
+            started.append(command)
+
+        def wait(self) -> int:
+            return 0
+
+        def terminate(self) -> None:
+            pass
+
+    monkeypatch.setattr(minzheng.demo, "prepare_demo", lambda reset: DemoLogins("x"))
+    monkeypatch.setattr(minzheng.jobs.schedules, "ensure_defaults", lambda: None)
+    monkeypatch.setattr(subprocess, "Popen", Process)
+    monkeypatch.setattr(minzheng.core.server, "serve", lambda *a, **k: in_process.append(1))
+    from django.conf import settings
+
+    monkeypatch.setenv("MINZHENG_DEMO_MODE", "")  # both restored after the test
+    monkeypatch.setattr(settings, "DEMO_MODE", getattr(settings, "DEMO_MODE", False))
+    assert main(["demo", "--port", "8299"]) == 0
+    assert in_process == []
+    assert [c[3:] for c in started] == [
+        ["worker"],
+        ["serve", "--host", "127.0.0.1", "--port", "8299", "--workers", "1", "--threads", "8"],
+    ]

@@ -133,13 +133,30 @@ def cmd_demo(args: argparse.Namespace) -> int:
     import atexit
     import subprocess
 
-    from minzheng.core.server import serve
-
     worker = subprocess.Popen([sys.executable, "-m", "minzheng.cli", "worker"])
     atexit.register(worker.terminate)
     print(f"后台任务工作进程已启动（进程号 {worker.pid}）")
-    serve(args.host, args.port, workers=1, threads=8)
-    return 0
+    # The server starts in a fresh process: forked from this one, which has run the seed's DuckDB,
+    # Splink and Arrow work, every gunicorn worker died at once of SIGSEGV and nothing was served.
+    return _serve_demo(args.host, args.port)
+
+
+def _serve_demo(host: str, port: int) -> int:
+    import signal
+    import subprocess
+
+    command = [sys.executable, "-m", "minzheng.cli", "serve", "--host", host, "--port", str(port)]
+    server = subprocess.Popen([*command, "--workers", "1", "--threads", "8"])
+    # A SIGTERM to this process stops the server too (it would otherwise outlive the demo).
+    previous = signal.signal(signal.SIGTERM, lambda *_: server.terminate())
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        server.terminate()
+        server.wait()
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 # argparse's own refusals, in Chinese (the rest of each message names the argument and value).

@@ -83,6 +83,7 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
     seed_verification_demo()  # enrolled households, feeds with planted truths, a monitor run
     from minzheng.registry.year import seed_demo_history
 
+    seed_allowances_before_history()
     # The last months replayed through the platform's own actions (docs/synthetic_city.md): price
     # indices, applications, reviews, 渐退, rolls approved, bank files, returns and re-issues.
     seed_demo_history()
@@ -90,6 +91,9 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
     from minzheng.payments.demo import seed_demo as seed_payments
 
     seed_payments()  # last month's roll for 海曙, approved, with its bank file
+    from minzheng.verification.demo import seed_recent_monitoring
+
+    seed_recent_monitoring()  # last month's feeds for a sample of households, and its monitor run
 
     from minzheng.medical.demo import seed_demo as seed_medical
 
@@ -125,3 +129,23 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
 
     seed_institutions()  # institutions, beds, residents, inspections, 综合责任险 (docs/institutions)
     return logins
+
+
+def seed_allowances_before_history() -> None:
+    """高龄津贴 and the children's allowance (`ertong`) enrolled by their own actions in the first
+    month of the replayed history, so the replayed rolls pay them and every month of the dashboard
+    counts them. Idempotent: a second demo start finds them enrolled."""
+    from datetime import timedelta
+
+    from minzheng.children.demo import seed_demo as seed_children
+    from minzheng.core import clock
+    from minzheng.core.yearmonth import YearMonth
+    from minzheng.eldercare.actions import do_enrol_allowances
+    from minzheng.regions.models import Level, Region
+    from minzheng.registry.year import DEMO_HISTORY_MONTHS
+
+    start = YearMonth.of(clock.today()) - DEMO_HISTORY_MONTHS
+    with clock.dated(start.first_day() + timedelta(days=1)):
+        for county in Region.objects.filter(level=Level.COUNTY, parent_id="330200000000"):
+            do_enrol_allowances(None, county.code, start)
+        seed_children()  # identified and approved now: paid from the month after

@@ -161,3 +161,26 @@ def test_the_checklist_names_the_stopped_benefit_in_chinese(tekun_zhao: Any) -> 
     case = joint.open_after_death_case(tekun_zhao.person, date(2020, 2, 20), "monitoring")
     detail = case.items.get(code="stop_benefits").detail
     assert detail == f"自2020-03起停发：特困人员救助供养#{tekun_zhao.pk}"
+
+
+def test_the_head_of_a_dibao_family_dies_and_the_case_opens(
+    household_li_three_members: Any, parameters_loaded: None
+) -> None:
+    """The rules cannot evaluate a household without a head: the case opens (the demo seed
+    stopped here with 家庭应有且只有一名申请人) and says the household waits for its new head."""
+    enrolment = do_enrol(
+        None,
+        household=household_li_three_members,
+        programme="dibao",
+        start=YearMonth(2020, 1),
+        amount=Decimal("750.00"),
+    )
+    head = Person.objects.get(name="李建国")
+    head.date_of_death = date(2020, 2, 20)
+    head.save(update_fields=["date_of_death"])
+    case = joint.open_after_death_case(head, date(2020, 2, 20), "family")
+    detail = case.items.get(code="stop_benefits").detail
+    household = enrolment.household_id
+    assert detail == f"家庭户{household}户主已故，待家庭成员变更确定新户主后重新核定"
+    enrolment.refresh_from_db()
+    assert enrolment.status == "active"  # the family's 低保 goes on for the living members

@@ -198,6 +198,40 @@ def test_a_marriage_re_evaluates_a_dibao_household(
     )
 
 
+def test_a_marriage_is_registered_when_the_household_head_has_died_unreported(
+    approver_haishu: Any,
+    office_haishu: Any,
+    couple: Any,
+    parameters_loaded: None,
+    household_li_three_members: Any,
+) -> None:
+    """李明's 低保 household lost its head (李建国) without anyone naming a new one: the rules
+    cannot evaluate it, and that must not refuse 李明's marriage (the demo seed met this)."""
+    from minzheng.assistance.actions import do_enrol
+
+    do_enrol(
+        None,
+        household=household_li_three_members,
+        programme="dibao",
+        start=YearMonth(2025, 1),
+        amount=Decimal("750.00"),
+    )
+    head = household_li_three_members.head
+    head.date_of_death = date(2025, 3, 10)
+    head.save(update_fields=["date_of_death"])
+    registration = marriage.do_register_marriage(
+        approver_haishu,
+        office=office_haishu,
+        party_a=couple[0],
+        party_b=couple[1],
+        on=date(2025, 6, 3),
+        **DOCS,
+    )
+    assert registration.certificate_number == "J330203-2025-000001"
+    assert [_status(p) for p in couple] == ["married", "married"]
+    assert not EligibilityDecision.objects.exists()  # left for the caseworker
+
+
 def test_the_last_place_in_a_slot_goes_to_one_booking_only(
     office_haishu: Any, couple: Any, household_li_three_members: Any
 ) -> None:

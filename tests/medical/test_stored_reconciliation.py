@@ -108,3 +108,17 @@ def test_a_refused_file_stores_nothing(
     bad_encoding = _upload(staff, b"\xff\xfe\x00\x81claim_id").content.decode()
     assert "文件" in bad_encoding
     assert Reconciliation.objects.count() == 0 and ReconciliationLine.objects.count() == 0
+
+
+def test_the_operator_shows_by_name_not_login(
+    may_settled: Client, staff: Client, approver_haishu: Any
+) -> None:
+    """The demo's 医院对账 listed its operator as approver_haishu: the staff member's name shows."""
+    approver_haishu.display_name = "海曙区审批员"
+    approver_haishu.save(update_fields=["display_name"])
+    _upload(staff, HOSPITAL_FILE.encode("utf-8"))
+    batch = Reconciliation.objects.get()
+    listing = visible_text(staff.get("/medical/reconciliation/").content.decode())
+    detail = visible_text(staff.get(f"/medical/reconciliation/{batch.pk}/").content.decode())
+    for text in (listing, detail):
+        assert "海曙区审批员" in text and "approver_haishu" not in text

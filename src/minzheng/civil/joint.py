@@ -21,6 +21,7 @@ from django.utils import timezone
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
 from minzheng.assistance.actions import do_end_enrolment, do_record_decision
+from minzheng.assistance.errors import InvalidHouseholdFacts
 from minzheng.assistance.models import Enrolment
 from minzheng.assistance.programmes import get_programme
 from minzheng.civil.models import Burial, CremationRecord, JointCase, JointItem
@@ -208,10 +209,16 @@ def _stop_benefits(actor: User | None, person: Person, death_date: date, case: J
             ended.append(f"{get_programme(enrolment.programme).name}#{enrolment.pk}")
         else:
             redecided.append(enrolment.household_id)
+    waiting: list[int] = []
     for household in Household.objects.filter(pk__in=set(redecided)):
-        do_record_decision(None, household, death_date)
+        try:
+            with transaction.atomic():
+                do_record_decision(None, household, death_date)
+        except InvalidHouseholdFacts:  # the head died: decided again once a new head is named
+            waiting.append(household.pk)
+    redecided = [h for h in redecided if h not in waiting]
     item = _item(case, "stop_benefits")
-    if not ended and not redecided:
+    if not ended and not redecided and not waiting:
         _set(item, Status.NOT_APPLICABLE, "逝者未享受救助待遇", death_date)
         return
     parts = []
@@ -219,6 +226,11 @@ def _stop_benefits(actor: User | None, person: Person, death_date: date, case: J
         parts.append(f"自{(month + 1)}起停发：{'、'.join(ended)}")
     if redecided:
         parts.append(f"家庭户{'、'.join(str(h) for h in sorted(set(redecided)))}已重新核定")
+    if waiting:
+        parts.append(
+            f"家庭户{'、'.join(str(h) for h in sorted(waiting))}户主已故，"
+            "待家庭成员变更确定新户主后重新核定"
+        )
     _set(item, Status.DONE, "；".join(parts), death_date)
 
 

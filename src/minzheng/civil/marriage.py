@@ -254,13 +254,22 @@ def households_to_reevaluate(persons: list[Person], on: date) -> list[int]:
 
 
 def reevaluate(persons: list[Person], on: date) -> list[int]:
-    """Re-run the assistance evaluation for the households concerned — targeted, not a sweep."""
+    """Re-run the assistance evaluation for the households concerned — targeted, not a sweep.
+
+    A household the rules cannot evaluate on that day (its head has died and no one has been
+    named in their place) is left for its caseworker: the registration of a member's marriage
+    does not wait on it."""
     from minzheng.assistance.actions import do_record_decision
+    from minzheng.assistance.errors import InvalidHouseholdFacts
     from minzheng.registry.models import Household
 
     decided = []
     for household in Household.objects.filter(pk__in=households_to_reevaluate(persons, on)):
-        do_record_decision(None, household, on)
+        try:
+            with transaction.atomic():
+                do_record_decision(None, household, on)
+        except InvalidHouseholdFacts:
+            continue
         decided.append(household.pk)
     return decided
 

@@ -147,5 +147,33 @@ def seed_demo(households: int = 36) -> SyntheticFeeds | None:
     return feeds
 
 
+def seed_recent_monitoring(households: int = 36) -> int:
+    """Last month's feeds for the first `households` enrolled 低保 households, loaded, and the
+    month's monitor run, so the warnings queue and the dashboard's 新增预警 have the demo's own
+    months (DEMO_MONTH's run above is the fixed example). Returns the warnings it raised; 0 when
+    the month has its run already."""
+    from minzheng.core import clock
+    from minzheng.monitoring.actions import do_run_monitor
+    from minzheng.monitoring.models import MonitoringRun
+
+    month = YearMonth.of(clock.today()) - 1
+    if MonitoringRun.objects.filter(month=month.first_day()).exists():
+        return 0
+    enrolled = enrolled_households(month)[:households]
+    if not enrolled:
+        return 0
+    policy = policies({"330200"}, month.first_day())["330200"]
+    feeds = emit(
+        enrolled,
+        month,
+        standard=policy.standard.value,
+        money_years=policy.dibao_money_years.value,
+        residents=residents_outside(2, {h.household_id for h in enrolled}),
+        seed=month.year * 100 + month.month,
+    )
+    load_all(feeds)
+    return do_run_monitor(None, month).created
+
+
 def month_of(day: date) -> YearMonth:
     return YearMonth.of(day)
