@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router
 from pydantic import BaseModel, ConfigDict
 
 from minzheng.accounts.callers import actor
