@@ -148,6 +148,8 @@ def roll_detail(request: HttpRequest, roll_id: int) -> HttpResponse:
             ],
         )
     page = listing.paginate(request, lines, default_size=LINES_PER_PAGE)
+    for line in page:  # the label once per line, not a loop over every programme in the template
+        line.programme_label = roll_queries.PROGRAMME_LABELS.get(line.programme, "")
     count, total = roll_queries.roll_total(roll)
     missing = roll_queries.payees_without_account(roll)
     bank_file = BankFile.objects.filter(roll=roll).first()
