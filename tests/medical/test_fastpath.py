@@ -148,6 +148,8 @@ def test_refusals_are_the_same_as_the_full_stack(
         {"raw": b"{not json"},  # malformed: ninja's own 400
         {"data": {**body("ZY-5"), "extra": 1}},  # invalid: 400 invalid_request
         {"data": body("ZY-6", visit_kind="inpatient\x00")},  # control character: invalid_text
+        # the same escape in a UTF-16 body (json.loads accepts it): no "\\u" byte pair there
+        {"raw": json.dumps(body("ZY-11", visit_kind="inpatient\x00")).encode("utf-16")},
         {"data": body("ZY-7"), "auth": "Bearer not-a-token"},  # 401
         {"data": body("ZY-8"), "auth": ""},  # 401
         {"data": body("ZY-9"), "query": "x=1"},

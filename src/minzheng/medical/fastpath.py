@@ -157,10 +157,11 @@ def _answer(environ: dict[str, Any], body: bytes) -> tuple[int, Any] | None:
         return None
     if not isinstance(data, dict):
         return None
-    # JSON refuses raw control characters in strings (strict parsing); only an escape (\u0000) or
-    # a raw DEL can bring one in, so the walk is needed only then. The body is shorter than a field
-    # may be (MAX_BODY ≤ MAX_FIELD_CHARS), so no string can be too long.
-    if b"\\u" in body or b"\x7f" in body:
+    # JSON refuses raw control characters in strings (strict parsing); only an escape (\u0000),
+    # which starts with a backslash in every encoding json.loads accepts, or a raw DEL can bring
+    # one in, so the walk is needed only then. The body is shorter than a field may be
+    # (MAX_BODY ≤ MAX_FIELD_CHARS), so no string can be too long.
+    if b"\\" in body or b"\x7f" in body:
         for value in walk_strings(data):
             if text_problem(value) is not None:
                 return None
