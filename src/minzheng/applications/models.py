@@ -114,8 +114,12 @@ class Application(models.Model):
         verbose_name = "救助申请"
         indexes: ClassVar = [
             models.Index(fields=["step", "region"]),
-            # 救助申请查询's order (applications/search.py): newest first, read from the index.
-            models.Index(fields=["-submitted_on", "-id"], name="application_submitted_desc"),
+            # 救助申请查询's order (applications/search.py): newest first, read from the index,
+            # with the region in it so that a township's scope is checked without reading the
+            # rows it skips (at 1M, 2,000 skipped for a township's first page: 12.9 ms).
+            models.Index(
+                fields=["-submitted_on", "-id", "region"], name="application_submitted_scope"
+            ),
             # 救助申请查询 by name prefix: the range, with the scope checked in the index.
             models.Index(fields=["applicant_name", "region"], name="application_applicant_name"),
         ]

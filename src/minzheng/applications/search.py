@@ -85,5 +85,5 @@ def search_cases(user: User, s: CaseSearch) -> QuerySet[Application]:
         qs = qs.filter(submitted_on__gte=s.submitted_from)
     if s.submitted_to:
         qs = qs.filter(submitted_on__lte=s.submitted_to)
-    # The order follows the index `application_submitted_desc`: the first page reads 20 entries.
+    # The order follows the index `application_submitted_scope`: the first page reads 20 entries.
     return qs.select_related("applicant", "region").order_by("-submitted_on", "-id")
