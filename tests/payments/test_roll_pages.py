@@ -113,6 +113,42 @@ def test_the_roll_page_lists_new_stopped_and_changed_from_last_month(
     assert '<td class="num">750.00</td><td class="num">800.00</td>' in page
 
 
+def test_the_summary_is_kept_for_the_lines_as_they_are(
+    dibao_li: Any, tekun_zhao: Any, approver_haishu: Any, checker: Any, regions: None
+) -> None:
+    """Totals and the change from last month are computed once for the roll's lines: paging
+    reads only the lines; a line added later and a payee's new name show at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from minzheng.registry.models import Person
+
+    do_approve_roll(checker, do_run_roll(approver_haishu, "330203", YearMonth(2020, 2)).roll)
+    roll = do_run_roll(approver_haishu, "330203", YearMonth(2020, 3)).roll
+    client = _client(checker)
+    client.get("/")  # the session and the menu, so that only the page's own reads are counted
+    with CaptureQueriesContext(connection) as first:
+        page = client.get(f"/payments/rolls/{roll.pk}/").content.decode()
+    assert "2 笔，2,075.00 元" in page
+    with CaptureQueriesContext(connection) as again:
+        assert "2 笔，2,075.00 元" in client.get(f"/payments/rolls/{roll.pk}/").content.decode()
+    assert len(again.captured_queries) < len(first.captured_queries) - 4
+
+    # A family enrolled in March and the roll run again: the same draft gains a line.
+    qian = person_household("330203001001", "钱小红", "330203196001011234", date(1960, 1, 1))
+    enrol(qian, "dibao", "2020-03", "500.00")
+    assert do_run_roll(approver_haishu, "330203", YearMonth(2020, 3)).roll.pk == roll.pk
+    page = client.get(f"/payments/rolls/{roll.pk}/").content.decode()
+    assert "3 笔，2,575.00 元" in page
+    assert "新增 1 人，停发 0 人，金额变动 0 人" in page and "钱小红" in page
+
+    Person.objects.filter(name="钱小红").update(name="钱晓红")
+    change = (
+        client.get(f"/payments/rolls/{roll.pk}/").content.decode().split("data-month-change")[1]
+    )
+    assert "钱晓红" in change.split("</section>")[0]
+
+
 def test_the_lines_are_paged_and_searchable(
     dibao_li: Any, tekun_zhao: Any, approver_haishu: Any
 ) -> None:

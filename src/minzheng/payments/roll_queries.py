@@ -10,14 +10,16 @@ so every read here stays inside the actor's county.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import (
     BigIntegerField,
     Count,
     Exists,
     F,
+    Max,
     OuterRef,
     QuerySet,
     Subquery,
@@ -256,3 +258,69 @@ def roll_lines(
 def townships_of(roll: Roll) -> list[Region]:
     county = region_q(RegionCode.of(roll.county_id, Level.COUNTY), "code")
     return list(Region.objects.filter(county, level=Level.TOWNSHIP).order_by("code"))
+
+
+@dataclass(frozen=True)
+class RollSummary:
+    """What a roll's page shows above its lines: totals, the change from last month and the
+    county's townships (the search form's choices)."""
+
+    count: int
+    total: Decimal
+    by_programme: list[Total]
+    by_township: list[Total]
+    change: MonthChange
+    townships: list[tuple[str, str]]  # code, name
+
+
+def _fingerprint(lines: QuerySet[PaymentLine]) -> tuple[int, int, int]:
+    agg = lines.aggregate(n=Count("id"), last=Max("id"), fen=Sum("amount_fen"))
+    return agg["n"], agg["last"] or 0, agg["fen"] or 0
+
+
+def roll_summary(roll: Roll) -> RollSummary:
+    """The roll's summary, computed once for its lines as they are.
+
+    Ledger lines are never updated or deleted (database triggers refuse it), so the count, last
+    id and sum of the roll's lines and of the county's benefit lines of this month and the one
+    before say whether anything the summary reads has changed; with the roll's own creation time
+    they key a cached copy. Paging through 发放明细 or searching it then reads only the lines.
+    The payees' names in the change rows are read afresh each time (a rename shows at once)."""
+    month = YearMonth.of(roll.month)
+    county_months = _county_lines(roll).filter(
+        kind=Kind.BENEFIT, source="e", month__in=[month.first_day(), (month - 1).first_day()]
+    )
+    created = roll.created_at.timestamp() if roll.created_at else 0
+    parts = (roll.pk, created, *_fingerprint(PaymentLine.objects.filter(roll=roll)))
+    key = "roll-summary:" + ":".join(map(str, (*parts, *_fingerprint(county_months))))
+    summary: RollSummary | None = cache.get(key)
+    if summary is None:
+        count, total = roll_total(roll)
+        change = change_from_last_month(roll)
+        summary = RollSummary(
+            count,
+            total,
+            totals_by_programme(roll),
+            totals_by_township(roll),
+            MonthChange(
+                change.previous,
+                change.new_count,
+                change.stopped_count,
+                change.changed_count,
+                [replace(row, payee_name="") for row in change.rows],
+            ),
+            [(r.code, r.name) for r in townships_of(roll)],
+        )
+        cache.set(key, summary, timeout=SUMMARY_SECONDS)
+    names = dict(
+        Person.objects.filter(
+            pk__in=[row.payee_id for row in summary.change.rows if row.payee_id]
+        ).values_list("pk", "name")
+    )
+    rows = [
+        replace(row, payee_name=names.get(row.payee_id or 0, "")) for row in summary.change.rows
+    ]
+    return replace(summary, change=replace(summary.change, rows=rows))
+
+
+SUMMARY_SECONDS = 60 * 60  # a cached summary is dropped after an hour even if never stale

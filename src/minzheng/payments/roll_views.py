@@ -24,7 +24,7 @@ from minzheng.payments.actions.rolls import roll_county
 from minzheng.payments.models import BankFile, BankTemplate, Kind, Roll
 from minzheng.regions.models import Level, Region
 
-LINES_PER_PAGE = 50
+LINES_PER_PAGE = listing.PAGE_SIZES[0]  # 20, as every list; 50 or 100 on request
 
 
 def counties_for(user: User) -> list[Region]:
@@ -150,7 +150,7 @@ def roll_detail(request: HttpRequest, roll_id: int) -> HttpResponse:
     page = listing.paginate(request, lines, default_size=LINES_PER_PAGE)
     for line in page:  # the label once per line, not a loop over every programme in the template
         line.programme_label = roll_queries.PROGRAMME_LABELS.get(line.programme, "")
-    count, total = roll_queries.roll_total(roll)
+    summary = roll_queries.roll_summary(roll)
     missing = roll_queries.payees_without_account(roll)
     bank_file = BankFile.objects.filter(roll=roll).first()
     return render(
@@ -158,11 +158,11 @@ def roll_detail(request: HttpRequest, roll_id: int) -> HttpResponse:
         "payments/roll_detail.html",
         {
             "roll": roll,
-            "count": count,
-            "total": total,
-            "by_programme": roll_queries.totals_by_programme(roll),
-            "by_township": roll_queries.totals_by_township(roll),
-            "change": roll_queries.change_from_last_month(roll, roll_queries.PREVIEW_ROWS),
+            "count": summary.count,
+            "total": summary.total,
+            "by_programme": summary.by_programme,
+            "by_township": summary.by_township,
+            "change": summary.change,
             "missing_count": missing.count(),
             "missing": roll_queries.as_missing(missing[: roll_queries.PREVIEW_ROWS]),
             "preview": roll_queries.PREVIEW_ROWS,
@@ -171,7 +171,7 @@ def roll_detail(request: HttpRequest, roll_id: int) -> HttpResponse:
             "query": urlencode({k: v for k, v in search.items() if v}),
             "programmes": sorted(roll_queries.PROGRAMME_LABELS.items()),
             "kinds": Kind.choices,
-            "townships": roll_queries.townships_of(roll),
+            "townships": summary.townships,
             "can_approve": user.can(Capability.APPROVE)
             and roll.status == Roll.Status.DRAFT
             and roll.completed_at is not None
