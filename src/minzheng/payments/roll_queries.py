@@ -44,6 +44,12 @@ def programme_label(code: str) -> str:
     return PROGRAMME_LABELS.get(code, "其他")
 
 
+def line_programme_label(code: str) -> str:
+    """A line's 项目 on the roll page and in its export: blank for a line of no programme (a
+    provider's payable), 其他 for a code without a label."""
+    return programme_label(code) if code else ""
+
+
 @dataclass(frozen=True)
 class Total:
     label: str

@@ -130,7 +130,6 @@ def roll_detail(request: HttpRequest, roll_id: int) -> HttpResponse:
     search = {k: request.GET.get(k, "").strip() for k in ("name", "programme", "kind", "township")}
     lines = roll_queries.roll_lines(roll, **search)
     if listing.wants_export(request):
-        labels = roll_queries.PROGRAMME_LABELS
         return listing.export(
             request,
             user,
@@ -141,7 +140,7 @@ def roll_detail(request: HttpRequest, roll_id: int) -> HttpResponse:
                 ("收款人", lambda line: line.payee.name if line.payee else "临时救助对象"),
                 ("账户户名", _holder),
                 ("村（社区）", lambda line: line.region.name),
-                ("项目", lambda line: labels.get(line.programme, "")),
+                ("项目", lambda line: roll_queries.line_programme_label(line.programme)),
                 ("类别", lambda line: line.get_kind_display()),
                 ("所属月份", lambda line: line.month.strftime("%Y-%m")),
                 ("金额（元）", lambda line: line.amount),
@@ -149,7 +148,7 @@ def roll_detail(request: HttpRequest, roll_id: int) -> HttpResponse:
         )
     page = listing.paginate(request, lines, default_size=LINES_PER_PAGE)
     for line in page:  # the label once per line, not a loop over every programme in the template
-        line.programme_label = roll_queries.PROGRAMME_LABELS.get(line.programme, "")
+        line.programme_label = roll_queries.line_programme_label(line.programme)
     summary = roll_queries.roll_summary(roll)
     missing = roll_queries.payees_without_account(roll)
     bank_file = BankFile.objects.filter(roll=roll).first()
