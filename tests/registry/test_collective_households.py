@@ -116,3 +116,16 @@ def test_the_household_page_and_export_carry_the_kind(
     assert "户别" in header
     kinds = [row[header.index("户别")] for row in rows[1:]]
     assert kinds == ["集体户"]
+
+
+def test_the_api_gives_the_kind_with_its_label(
+    dormitory_nanmen: Household, caseworker_nanmen: Any
+) -> None:
+    client = Client()
+    client.force_login(caseworker_nanmen)
+    detail = client.get(f"/api/v1/registry/households/{dormitory_nanmen.pk}").json()
+    assert (detail["kind"], detail["kind_label"]) == ("collective", "集体户")
+    listed = client.get("/api/v1/registry/households").json()
+    mine = next(h for h in listed if h["id"] == dormitory_nanmen.pk)
+    assert (mine["kind"], mine["kind_label"]) == ("collective", "集体户")
+    assert {h["kind_label"] for h in listed} <= {"家庭户", "集体户"}

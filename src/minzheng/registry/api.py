@@ -52,6 +52,8 @@ class HouseholdOut(Schema):
     id: int
     region_code: str
     address: str
+    kind: str  # 户别: family | collective
+    kind_label: str  # 家庭户 | 集体户
     head_name: str | None
     members: list[PersonOut]
 
@@ -142,6 +144,8 @@ def get_household(
         id=household.pk,
         region_code=household.region_id,
         address=household.address,
+        kind=household.kind,
+        kind_label=household.get_kind_display(),
         head_name=head.name if head else None,
         head_id=household.head_id,
         closed_on=household.closed_on,
@@ -257,6 +261,8 @@ def list_households(
             id=h.pk,
             region_code=h.region_id,
             address=h.address,
+            kind=h.kind,
+            kind_label=h.get_kind_display(),
             head_name=h.head.name if h.head else None,
             members=[],
         )
