@@ -63,10 +63,19 @@ def page_size(request: HttpRequest, default: int = PAGE_SIZES[0]) -> int:
 
 
 def paginate(
-    request: HttpRequest, rows: QuerySet[Any] | Sequence[Any], default_size: int = PAGE_SIZES[0]
+    request: HttpRequest,
+    rows: QuerySet[Any] | Sequence[Any],
+    default_size: int = PAGE_SIZES[0],
+    *,
+    count: int | None = None,
 ) -> Page:  # type: ignore[type-arg]
-    """The requested page of `rows` (a bad or missing page number gives the nearest page)."""
+    """The requested page of `rows` (a bad or missing page number gives the nearest page).
+
+    `count` is the number of `rows` where the page has it already (the warnings queue's figures
+    count the open ones): the paginator then does not count them again."""
     paginator = CappedPaginator(rows, page_size(request, default_size))
+    if count is not None:
+        paginator.__dict__["_capped"] = (min(count, COUNT_CAP), count > COUNT_CAP)
     return paginator.get_page(request.GET.get("page"))
 
 

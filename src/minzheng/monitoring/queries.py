@@ -22,6 +22,14 @@ class QueueStats:
     by_kind: list[tuple[str, str, int, int]]  # code, label, open, total
     by_closure: list[tuple[str, int]]  # label, count
 
+    def count_of(self, status: str) -> int | None:
+        """The warnings of one status ("" for all), or None for a status the figures lack."""
+        if status == Warning.Status.OPEN:
+            return self.open
+        if status == Warning.Status.CLOSED:
+            return self.closed
+        return self.total if status == "" else None
+
     @property
     def false_positive_rate(self) -> Decimal | None:
         if not self.closed:

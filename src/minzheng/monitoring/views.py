@@ -80,13 +80,17 @@ def warning_list(request: HttpRequest) -> HttpResponse:
                 ("状态", lambda w: w.get_status_display()),
             ],
         )
-    page = listing.paginate(request, rows)
+    stats = queries.queue_stats(user, today)
+    # The queue as it opens (a status, nothing else chosen) has its count among the figures.
+    chosen = region or name or month_text or kind or request.GET.get("overdue")
+    known = None if chosen or error else stats.count_of(status)
+    page = listing.paginate(request, rows, count=known)
     return render(
         request,
         "monitoring/warning_list.html",
         {
             "page": page,
-            "stats": queries.queue_stats(user, today),
+            "stats": stats,
             "kinds": Kind.choices,
             "statuses": Warning.Status.choices,
             "kind": kind,
