@@ -6,6 +6,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -91,20 +92,8 @@ def _audit_guard_opened_for_flush() -> Iterator[None]:
 PASSWORD = "Minzheng#2026"
 
 
-@pytest.fixture(autouse=True)
-def _divisions_committed(request: pytest.FixtureRequest) -> None:
-    """Ningbo's 3,040 divisions and the policy catalogue (every policy value is a database row,
-    as in production), committed once instead of inserted again for every test.
-
-    Runs before the test's own transaction starts (autouse fixtures come first), and only for
-    tests that ask for `regions`. A transactional test's flush keeps the divisions while their
-    checksum is the one recorded here (`_audit_guard_opened_for_flush`) and removes the
-    catalogue; the next test that needs them commits what is missing again.
-    """
-    if "regions" not in request.fixturenames:
-        return
-    request.getfixturevalue("django_db_setup")
-    blocker = request.getfixturevalue("django_db_blocker")
+def _commit_divisions_and_catalogue(blocker: Any) -> None:
+    """Ningbo's divisions and the policy catalogue committed, when they are not there already."""
     from django.db import connection
 
     from minzheng.assistance.actions import do_load_parameter_catalog
@@ -124,6 +113,69 @@ def _divisions_committed(request: pytest.FixtureRequest) -> None:
 
             with audit_purge_allowed(), connection.cursor() as cursor:
                 cursor.execute("DELETE FROM core_auditevent")
+
+
+# Set while a module's shared transaction is open (`shared_by_the_module`).
+_MODULE_TRANSACTION_OPEN = False
+
+
+def _transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+
+
+@pytest.fixture(autouse=True)
+def _divisions_committed(request: pytest.FixtureRequest) -> None:
+    """Ningbo's 3,040 divisions and the policy catalogue (every policy value is a database row,
+    as in production), committed once instead of inserted again for every test.
+
+    Runs before the test's own transaction starts (autouse fixtures come first), and only for
+    tests that ask for `regions`. A transactional test's flush keeps the divisions while their
+    checksum is the one recorded here (`_audit_guard_opened_for_flush`) and removes the
+    catalogue; the next test that needs them commits what is missing again.
+    """
+    if _MODULE_TRANSACTION_OPEN and _transactional(request):
+        pytest.fail(
+            "a transactional test cannot run inside a module's shared transaction"
+            " (`shared_by_the_module`): move it to a module of its own"
+        )
+    if "regions" not in request.fixturenames:
+        return
+    request.getfixturevalue("django_db_setup")
+    _commit_divisions_and_catalogue(request.getfixturevalue("django_db_blocker"))
+
+
+@contextmanager
+def shared_by_the_module(blocker: Any) -> Iterator[None]:
+    """A transaction that a whole test module's tests nest in, for data that costs seconds to
+    build (a synthetic city, a month of feeds) and that every test of the module reads.
+
+    The divisions and the catalogue are committed first; then a transaction opens, the fixture
+    builds its data inside it (within `blocker.unblock()`) and yields. Each test's own
+    transaction (pytest-django's `TestCase` atomic) becomes a savepoint inside this one and is
+    rolled back after the test, so no test sees another's writes; the module's data is rolled
+    back when the module ends, so no other module sees it. Only for modules without
+    transactional tests (a flush inside the open transaction would empty it)."""
+    from django.db import transaction
+
+    global _MODULE_TRANSACTION_OPEN
+    _commit_divisions_and_catalogue(blocker)
+    _MODULE_TRANSACTION_OPEN = True
+    with blocker.unblock():
+        atomic = transaction.atomic()
+        # Marked as the test runner's own: a `durable=True` block inside a test is still allowed.
+        atomic._from_testcase = True  # type: ignore[attr-defined]
+        atomic.__enter__()
+    try:
+        yield
+    finally:
+        with blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+        _MODULE_TRANSACTION_OPEN = False
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from minzheng.core.yearmonth import YearMonth
 from minzheng.dashboard.indicators import compute_month
 from minzheng.registry.city_seed import seed_city
 from minzheng.registry.economy import DECISION_DAY
+from tests.conftest import shared_by_the_module
 
 CITY = "330200000000"
 DECEMBER = YearMonth(2020, 12)
@@ -25,9 +27,18 @@ backfill_migration = importlib.import_module(
 )
 
 
+@pytest.fixture(scope="module")
+def _city_of_20k_built(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    # Seeded once for the module's tests, each of which rolls back its own writes.
+    with shared_by_the_module(django_db_blocker):
+        with django_db_blocker.unblock():
+            seed_city("test", 2020, persons=20_000)
+        yield
+
+
 @pytest.fixture
-def city_of_20k(regions: None) -> None:
-    seed_city("test", 2020, persons=20_000)
+def city_of_20k(_city_of_20k_built: None, regions: None) -> None:
+    """A 20,000-person city seeded for 2020 (`seed_city`), shared by the module's tests."""
 
 
 def _included(decision: Any) -> set[str]:

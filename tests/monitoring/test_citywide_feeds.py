@@ -36,7 +36,7 @@ def _load(feeds: Any) -> dict[str, FeedBatch]:
 
 
 def test_the_emitter_is_deterministic_and_streams_every_source(
-    enrolled_city: None, tmp_path: Path
+    enrolled_city_of_the_module: None, tmp_path: Path
 ) -> None:
     one = _emit(tmp_path / "one")
     two = _emit(tmp_path / "two")
@@ -57,7 +57,9 @@ def test_the_emitter_is_deterministic_and_streams_every_source(
     assert one.rows["police"] > 0 and one.rows["hrss"] >= 12 * 12
 
 
-def test_planted_truths_raise_exactly_their_warnings(enrolled_city: None, tmp_path: Path) -> None:
+def test_planted_truths_raise_exactly_their_warnings(
+    enrolled_city_of_the_module: None, tmp_path: Path
+) -> None:
     feeds = _emit(tmp_path)
     batches = _load(feeds)
     assert sum(b.rows_rejected for b in batches.values()) == sum(feeds.bad_rows.values()) == 6
@@ -72,7 +74,7 @@ def test_planted_truths_raise_exactly_their_warnings(enrolled_city: None, tmp_pa
     assert {"vehicle", "business", "income_over_line", "high_medical_cost"} <= planted_kinds
 
 
-def test_a_reloaded_file_adds_nothing(enrolled_city: None, tmp_path: Path) -> None:
+def test_a_reloaded_file_adds_nothing(enrolled_city_of_the_module: None, tmp_path: Path) -> None:
     feeds = _emit(tmp_path)
     first = _load(feeds)
     stored = FeedRecord.objects.count()
@@ -87,7 +89,9 @@ def test_a_reloaded_file_adds_nothing(enrolled_city: None, tmp_path: Path) -> No
             assert batch.checksum == hashlib.sha256(handle.read()).hexdigest()
 
 
-def test_bulk_and_upload_paths_store_the_same_rows(enrolled_city: None, tmp_path: Path) -> None:
+def test_bulk_and_upload_paths_store_the_same_rows(
+    enrolled_city_of_the_module: None, tmp_path: Path
+) -> None:
     from minzheng.verification.actions import do_load_feed
 
     feeds = _emit(tmp_path)

@@ -10,7 +10,6 @@ import pytest
 
 from minzheng.monitoring import jobs
 from minzheng.verification import frames
-from minzheng.verification.demo import load_all
 from tests.monitoring.conftest import MONTH
 
 
@@ -18,8 +17,9 @@ def _whole_registry(as_of: Any, household_ids: Any, indexes: Any) -> pa.Table:
     return frames.members(as_of, names=False)
 
 
-def test_it_reads_the_enrolled_households_and_the_persons_with_feed_rows(planted: Any) -> None:
-    load_all(planted)
+def test_it_reads_the_enrolled_households_and_the_persons_with_feed_rows(
+    planted_and_loaded: Any,
+) -> None:
     last = MONTH.last_day()
     everyone = frames.members(last, names=False)
     enrolled = set(frames.enrolled(MONTH.first_day()).column("household_id").to_pylist())
@@ -44,9 +44,8 @@ def test_it_reads_the_enrolled_households_and_the_persons_with_feed_rows(planted
 
 
 def test_its_findings_are_those_over_the_whole_registry(
-    planted: Any, monkeypatch: pytest.MonkeyPatch
+    planted_and_loaded: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    load_all(planted)
     few, _ = jobs.find(MONTH)
     monkeypatch.setattr(frames, "monitor_members", _whole_registry)
     whole, _ = jobs.find(MONTH)
@@ -55,6 +54,6 @@ def test_its_findings_are_those_over_the_whole_registry(
     assert {f.kind for f in few} >= {"death", "income_over_line", "high_medical_cost"}
 
 
-def test_with_nothing_enrolled_and_no_feeds_it_reads_nobody(test_city: None) -> None:
+def test_with_nothing_enrolled_and_no_feeds_it_reads_nobody(planted_and_loaded: Any) -> None:
     read = frames.monitor_members(MONTH.last_day(), [], [])
     assert read.num_rows == 0

@@ -10,7 +10,6 @@ from typing import Any
 from minzheng.core.idnumber import mask
 from minzheng.monitoring.actions import do_run_monitor
 from minzheng.monitoring.models import Task, Warning
-from minzheng.verification.demo import load_all
 from tests.monitoring.conftest import MONTH
 
 
@@ -18,15 +17,15 @@ def _warning_keys() -> set[tuple[str, str, int | None]]:
     return set(Warning.objects.values_list("kind", "id_number_masked", "household_id"))
 
 
-def test_every_planted_truth_raises_its_warning_and_nothing_else(planted: Any) -> None:
-    load_all(planted)
+def test_every_planted_truth_raises_its_warning_and_nothing_else(planted_and_loaded: Any) -> None:
     result = do_run_monitor(None, MONTH)
 
-    expected = {(t.kind, mask(t.id_number), t.household_id) for t in planted.truths}
-    assert len(expected) == len(planted.truths) == 20  # 2 × 9 kinds, 1 of 2 residents, 1 outsider
+    truths = planted_and_loaded.truths
+    expected = {(t.kind, mask(t.id_number), t.household_id) for t in truths}
+    assert len(expected) == len(truths) == 20  # 2 × 9 kinds, 1 of 2 residents, 1 outsider
     assert _warning_keys() == expected
     assert result.created == len(expected)
-    kinds = {t.kind for t in planted.truths}
+    kinds = {t.kind for t in truths}
     assert kinds == {
         "death",
         "imprisonment",
@@ -40,8 +39,7 @@ def test_every_planted_truth_raises_its_warning_and_nothing_else(planted: Any) -
     }
 
 
-def test_a_second_run_of_the_month_adds_nothing(planted: Any) -> None:
-    load_all(planted)
+def test_a_second_run_of_the_month_adds_nothing(planted_and_loaded: Any) -> None:
     first = do_run_monitor(None, MONTH)
     before = Warning.objects.count()
     again = do_run_monitor(None, MONTH)
@@ -52,11 +50,10 @@ def test_a_second_run_of_the_month_adds_nothing(planted: Any) -> None:
     assert Warning.objects.count() == before
 
 
-def test_actions_follow_the_kind(planted: Any) -> None:
+def test_actions_follow_the_kind(planted_and_loaded: Any) -> None:
     from minzheng.applications.models import ReviewTask
     from minzheng.assistance.models import Enrolment
 
-    load_all(planted)
     do_run_monitor(None, MONTH)
     actions = dict(Warning.objects.values_list("kind", "action").distinct())
     assert actions["death"] == "stop_payment"
@@ -78,10 +75,9 @@ def test_actions_follow_the_kind(planted: Any) -> None:
     assert {e.end_month.isoformat() for e in exits} == {"2021-04-01"}  # paid to 2021-03: 6 months
 
 
-def test_the_warnings_command_prints_one_json_object_per_warning(planted: Any) -> None:
+def test_the_warnings_command_prints_one_json_object_per_warning(planted_and_loaded: Any) -> None:
     from minzheng.cli import main
 
-    load_all(planted)
     do_run_monitor(None, MONTH)
     out = io.StringIO()
     with redirect_stdout(out):
@@ -95,11 +91,10 @@ def test_the_warnings_command_prints_one_json_object_per_warning(planted: Any) -
     assert vehicle["id_number"].count("*") == 8  # masked: full numbers leave only in request.csv
 
 
-def test_the_set_based_run_agrees_with_the_household_loop(planted: Any) -> None:
+def test_the_set_based_run_agrees_with_the_household_loop(planted_and_loaded: Any) -> None:
     from minzheng.monitoring import jobs, reference
     from minzheng.registry.models import Household
 
-    load_all(planted)
     findings, policies = jobs.find(MONTH)
     loop: set[tuple[str, str, str]] = set()
     for household_id in Household.objects.values_list("id", flat=True):

@@ -17,16 +17,14 @@ from minzheng.monitoring.actions import (
 )
 from minzheng.monitoring.models import Task, Warning
 from minzheng.monitoring.queries import queue_stats
-from minzheng.verification.demo import load_all
 from tests.conftest import PASSWORD
 from tests.monitoring.conftest import MONTH
 
 
 @pytest.fixture
-def monitored(planted: Any) -> Any:
-    load_all(planted)
+def monitored(planted_and_loaded: Any) -> Any:
     do_run_monitor(None, MONTH)
-    return planted
+    return planted_and_loaded
 
 
 def _county_of(warning: Warning) -> str:
@@ -129,12 +127,13 @@ def test_a_high_medical_cost_warning_leads_to_help_without_an_application(
     assert Task.objects.get(warning=outsider).temporary_case_id == case.pk
 
 
-def test_the_monitor_command_reports_and_refuses_a_bad_month(planted: Any, capsys: Any) -> None:
+def test_the_monitor_command_reports_and_refuses_a_bad_month(
+    planted_and_loaded: Any, capsys: Any
+) -> None:
     import json
 
     from minzheng.cli import main
 
-    load_all(planted)
     assert main(["monitor", "--month", "2020-09", "--quiet"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["created"] == 20 and summary["by_kind"]["death"] == 2
@@ -144,38 +143,10 @@ def test_the_monitor_command_reports_and_refuses_a_bad_month(planted: Any, capsy
     assert "YYYY-MM" in capsys.readouterr().err
 
 
-def test_the_demo_seed_fills_every_new_page(test_city: None, make_staff: Any) -> None:
-    from minzheng.verification.demo import seed_demo
-    from minzheng.verification.models import FeedBatch
-
-    feeds = seed_demo(households=24)
-    assert feeds is not None
-    assert seed_demo(households=24) is None  # a second demo start changes nothing
-    total = len(feeds.truths)
-    assert total > 10 and Warning.objects.count() == total and FeedBatch.objects.count() == 11
-    make_staff("city_watch", "city_admin", "330200000000")
-    client = Client()
-    assert client.login(username="city_watch", password=PASSWORD)
-    queue = client.get("/monitoring/warnings/?status=").content.decode()
-    assert f'<strong id="stat-total">{total}</strong>' in queue and "死亡" in queue
-    feeds = client.get("/verification/feeds/").content.decode()
-    assert feeds.count("/verification/feeds/") >= 11
-    police = FeedBatch.objects.get(source="police")
-    detail = client.get(f"/verification/feeds/{police.pk}/").content.decode()
-    assert police.rows_rejected == 2 and "第" in detail and "校验码" in detail
-    warning = Warning.objects.filter(kind="death").first()
-    assert warning is not None
-    page = client.get(f"/monitoring/warnings/{warning.pk}/").content.decode()
-    assert "身后一件事" in page and "次月停发" in page
-    menu = client.get("/").content.decode()
-    assert "预警处置" in menu and "部门核对数据" in menu
-
-
-def test_a_county_run_acts_only_on_its_own_county(planted: Any, make_staff: Any) -> None:
+def test_a_county_run_acts_only_on_its_own_county(planted_and_loaded: Any, make_staff: Any) -> None:
     from minzheng.registry.models import Household
 
-    load_all(planted)
-    household_id = next(t.household_id for t in planted.truths if t.household_id)
+    household_id = next(t.household_id for t in planted_and_loaded.truths if t.household_id)
     county = Household.objects.get(pk=household_id).region_id[:6]
     approver = make_staff("approver_x", "county_approver", f"{county}000000")
     own = do_run_monitor(approver, MONTH)
