@@ -18,9 +18,13 @@ from minzheng.monitoring.jobs import policies
 from minzheng.regions.models import Region
 from minzheng.registry.models import Household, Membership, Person
 from minzheng.verification.actions import do_load_feed
+from minzheng.verification.feeds import SOURCE_LABELS
 from minzheng.verification.synthetic import EnrolledHousehold, Member, SyntheticFeeds, emit
 
+# The fixed month of the tests' planted truths; the demo plants relative to its own today instead.
 DEMO_MONTH = YearMonth(2020, 9)
+DEMO_VILLAGE = "330203001001"  # 福湖社区, where the demo's village assistant works
+DEMO_VILLAGE_ENROLLED = 3
 
 
 def enrol_sample(
@@ -120,26 +124,42 @@ def plant(month: YearMonth, *, seed: int = 0, residents: int = 2) -> SyntheticFe
 def load_all(feeds: SyntheticFeeds, encoding: str = "utf-8") -> dict[str, int]:
     accepted = {}
     for source, data in feeds.files(encoding).items():
-        batch = do_load_feed(None, source, data, filename=f"{source}-{feeds.month}.csv")
+        # The name a department's file would carry: its Chinese label, the source code stays in
+        # the batch (an API contract) and never reaches the page.
+        name = f"{SOURCE_LABELS.get(source, source)}-{feeds.month}.csv"
+        batch = do_load_feed(None, source, data, filename=name)
         accepted[source] = batch.rows_accepted
     return accepted
 
 
-def seed_demo(households: int = 36) -> SyntheticFeeds | None:
+def planted_month() -> YearMonth:
+    """The month the demo plants its truths in: the month before last, so that its review
+    deadlines (month end + 30 days) have passed on the demo's today and last month's run
+    (`seed_recent_monitoring`) brings the open ones."""
+    from minzheng.core import clock
+
+    return YearMonth.of(clock.today()) - 2
+
+
+def seed_demo(households: int = 36, month: YearMonth | None = None) -> SyntheticFeeds | None:
     """Demo: enrolled households (half in 南门街道, where the demo caseworker works), a month of
-    feeds with planted truths, one monitor run, and a batch 核对 of 海曙 (a job)."""
+    feeds with planted truths (`month`, by default the month before last), one monitor run, and a
+    batch 核对 of 海曙 (a job)."""
     from minzheng.monitoring.actions import do_run_monitor
     from minzheng.monitoring.models import MonitoringRun
 
-    if MonitoringRun.objects.filter(month=DEMO_MONTH.first_day()).exists():
+    month = month or planted_month()
+    if MonitoringRun.objects.filter(month=month.first_day()).exists():
         return None
     if not Person.objects.exists():
         return None
-    enrol_sample(households // 2, DEMO_MONTH - 6, within="330203001000")
-    enrol_sample(households - households // 2, DEMO_MONTH - 6)
-    feeds = plant(DEMO_MONTH, seed=2020)
+    # The demo village first (its assistant's queue and 复核任务), the rest of 南门街道, the city.
+    in_village = enrol_sample(DEMO_VILLAGE_ENROLLED, month - 6, within=DEMO_VILLAGE)
+    enrol_sample(households // 2 - in_village, month - 6, within="330203001000")
+    enrol_sample(households - households // 2, month - 6)
+    feeds = plant(month, seed=month.year)
     load_all(feeds)
-    do_run_monitor(None, DEMO_MONTH)
+    do_run_monitor(None, month)
     from minzheng.jobs.actions import run_system_job
 
     # 批量核对 of 海曙's enrolled households, through the job, so its results page has rows
@@ -159,7 +179,10 @@ def seed_recent_monitoring(households: int = 36) -> int:
     month = YearMonth.of(clock.today()) - 1
     if MonitoringRun.objects.filter(month=month.first_day()).exists():
         return 0
-    enrolled = enrolled_households(month)[:households]
+    # The demo village's households first: its assistant sees the month's warnings too.
+    village = set(Household.objects.filter(region_id=DEMO_VILLAGE).values_list("id", flat=True))
+    enrolled = sorted(enrolled_households(month), key=lambda h: h.household_id not in village)
+    enrolled = enrolled[:households]
     if not enrolled:
         return 0
     policy = policies({"330200"}, month.first_day())["330200"]
@@ -177,3 +200,36 @@ def seed_recent_monitoring(households: int = 36) -> int:
 
 def month_of(day: date) -> YearMonth:
     return YearMonth.of(day)
+
+
+# The findings a county's caseworkers record when they close the demo's warnings, in turn.
+HANDLED_NOTES: tuple[tuple[str, str], ...] = (
+    ("confirmed", "入户核实属实，已按规定调整保障"),
+    ("false_positive", "核实为同名他人，数据有误"),
+    ("no_change", "核实属实，家庭收入财产仍在标准以内"),
+)
+
+
+def seed_handled_warnings(month: YearMonth | None = None) -> int:
+    """办结 every other open warning of the planted month (`planted_month()`) in the demo
+    approvers' counties, through `do_close_warning`, so the queue shows handled warnings beside
+    the overdue and the open ones. Returns how many it closed; 0 on a second demo start."""
+    from minzheng.accounts.models import User
+    from minzheng.monitoring.actions import do_close_warning
+    from minzheng.monitoring.models import Warning
+
+    month = month or planted_month()
+    warnings = Warning.objects.filter(month=month.first_day())
+    if warnings.filter(status=Warning.Status.CLOSED).exists():
+        return 0
+    closed = 0
+    approvers = User.objects.filter(
+        username__in=("approver_haishu", "approver_yinzhou")
+    ).select_related("region")
+    for approver in approvers.order_by("username"):
+        own = warnings.visible_to(approver).filter(status=Warning.Status.OPEN).order_by("id")
+        for n, warning in enumerate(own[::2]):
+            closure, note = HANDLED_NOTES[n % len(HANDLED_NOTES)]
+            do_close_warning(approver, warning, closure=closure, note=note)
+            closed += 1
+    return closed
