@@ -25,6 +25,7 @@ from minzheng.verification.synthetic import EnrolledHousehold, Member, Synthetic
 DEMO_MONTH = YearMonth(2020, 9)
 DEMO_VILLAGE = "330203001001"  # 福湖社区, where the demo's village assistant works
 DEMO_VILLAGE_ENROLLED = 3
+DEMO_TOWNSHIP = "330203001000"  # 南门街道, where the demo's township caseworker works
 
 
 def enrol_sample(
@@ -155,9 +156,11 @@ def seed_demo(households: int = 36, month: YearMonth | None = None) -> Synthetic
         return None
     # The demo village first (its assistant's queue and 复核任务), the rest of 南门街道, the city.
     in_village = enrol_sample(DEMO_VILLAGE_ENROLLED, month - 6, within=DEMO_VILLAGE)
-    enrol_sample(households // 2 - in_village, month - 6, within="330203001000")
+    enrol_sample(households // 2 - in_village, month - 6, within=DEMO_TOWNSHIP)
     enrol_sample(households - households // 2, month - 6)
-    feeds = plant(month, seed=month.year)
+    # Truths for the sample only: the city's other enrolled households (hundreds, by the seed's
+    # rules) would otherwise bury the queue under one month's warnings.
+    feeds = emit_for(demo_sample(month, households), month, seed=month.year)
     load_all(feeds)
     do_run_monitor(None, month)
     from minzheng.jobs.actions import run_system_job
@@ -168,9 +171,9 @@ def seed_demo(households: int = 36, month: YearMonth | None = None) -> Synthetic
 
 
 def seed_recent_monitoring(households: int = 36) -> int:
-    """Last month's feeds for the first `households` enrolled 低保 households, loaded, and the
-    month's monitor run, so the warnings queue and the dashboard's 新增预警 have the demo's own
-    months (DEMO_MONTH's run above is the fixed example). Returns the warnings it raised; 0 when
+    """Last month's feeds for `households` enrolled 低保 households (`demo_sample`), loaded, and the
+    month's monitor run, so the warnings queue and the dashboard's 新增预警 have the demo's
+    own last month beside the planted month before. Returns the warnings it raised; 0 when
     the month has its run already."""
     from minzheng.core import clock
     from minzheng.monitoring.actions import do_run_monitor
@@ -179,23 +182,38 @@ def seed_recent_monitoring(households: int = 36) -> int:
     month = YearMonth.of(clock.today()) - 1
     if MonitoringRun.objects.filter(month=month.first_day()).exists():
         return 0
-    # The demo village's households first: its assistant sees the month's warnings too.
-    village = set(Household.objects.filter(region_id=DEMO_VILLAGE).values_list("id", flat=True))
-    enrolled = sorted(enrolled_households(month), key=lambda h: h.household_id not in village)
-    enrolled = enrolled[:households]
+    enrolled = demo_sample(month, households)
     if not enrolled:
         return 0
+    load_all(emit_for(enrolled, month, seed=month.year * 100 + month.month))
+    return do_run_monitor(None, month).created
+
+
+def demo_sample(month: YearMonth, count: int) -> list[EnrolledHousehold]:
+    """`count` of the month's enrolled 低保 households: the demo village's first (its assistant's
+    queue), then 南门街道's (the demo caseworker's), then the city's, each by household."""
+    township = Region.objects.filter(pk=DEMO_TOWNSHIP).first()
+    in_township = region_q(township.unit) if township else Q(pk__in=[])
+    regions = dict(Household.objects.filter(in_township).values_list("id", "region_id"))
+
+    def rank(h: EnrolledHousehold) -> tuple[int, int]:
+        region = regions.get(h.household_id, "")
+        return (0 if region == DEMO_VILLAGE else 1 if region else 2, h.household_id)
+
+    return sorted(enrolled_households(month), key=rank)[:count]
+
+
+def emit_for(enrolled: list[EnrolledHousehold], month: YearMonth, *, seed: int) -> SyntheticFeeds:
+    """The month's feeds for these households, with one planted truth each, and two residents."""
     policy = policies({"330200"}, month.first_day())["330200"]
-    feeds = emit(
+    return emit(
         enrolled,
         month,
         standard=policy.standard.value,
         money_years=policy.dibao_money_years.value,
         residents=residents_outside(2, {h.household_id for h in enrolled}),
-        seed=month.year * 100 + month.month,
+        seed=seed,
     )
-    load_all(feeds)
-    return do_run_monitor(None, month).created
 
 
 def month_of(day: date) -> YearMonth:
