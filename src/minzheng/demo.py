@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -69,7 +70,7 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
     ensure_key_file(key_file_path())
     reset_keyring_cache()
     with step("建表（migrate）"):
-        call_command("migrate", interactive=False, verbosity=0)
+        migrate_from_cache()
     with step("行政区划与政策参数"):
         load_divisions()
         from minzheng.assistance.actions import do_load_parameter_catalog
@@ -131,6 +132,50 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
         with step(label):
             __import__(module, fromlist=["seed_demo"]).seed_demo()
     return logins
+
+
+def migrate_from_cache() -> None:
+    """`migrate`, with a copy of the empty migrated SQLite file kept in var/ across --reset and
+    keyed by a hash of every migration file: a fresh demo copies it instead of running 500
+    migrations again (zulip keeps its test database template the same way). Another engine, or a
+    database that has rows already, simply migrates."""
+    import shutil
+    from pathlib import Path
+
+    database = settings.DATABASES["default"]
+    if not database["ENGINE"].endswith("sqlite3"):
+        call_command("migrate", interactive=False, verbosity=0)
+        return
+    target = Path(database["NAME"])
+    cache = Path(settings.VAR_DIR) / f"migrated-{migrations_hash()}.sqlite3"
+    fresh = not target.exists()
+    if fresh and cache.exists():
+        connection.close()
+        shutil.copyfile(cache, target)
+    call_command("migrate", interactive=False, verbosity=0)  # nothing to do after a copy
+    if fresh and not cache.exists():
+        connection.close()
+        for stale in Path(settings.VAR_DIR).glob("migrated-*.sqlite3"):
+            stale.unlink()
+        partial = cache.with_suffix(".part")
+        with closing(sqlite3.connect(target)) as source, closing(sqlite3.connect(partial)) as copy:
+            source.backup(copy)  # a consistent copy even with the WAL file beside it
+        partial.replace(cache)
+
+
+def migrations_hash() -> str:
+    """A hash of every migration file's name and bytes, and of Django's version."""
+    import hashlib
+    from pathlib import Path
+
+    import django
+
+    root = Path(__file__).parent
+    digest = hashlib.sha256(django.get_version().encode())
+    for path in sorted(root.glob("*/migrations/*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _history_months() -> int:
