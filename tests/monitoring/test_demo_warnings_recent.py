@@ -50,6 +50,8 @@ def test_the_demo_plants_its_warnings_in_the_month_before_last(demo_staff_city: 
     # A high medical cost's visit is due 15 days after the month's end: overdue too.
     medical = Warning.objects.filter(kind="high_medical_cost")
     assert set(medical.values_list("deadline", flat=True)) == {date(2026, 11, 15)}
+    # One truth a sampled household and two residents outside: not one for every enrolled household.
+    assert len(feeds.truths) <= 24 + 2
     assert stats.total == len(feeds.truths) == review.count() + deaths.count() + medical.count()
     assert stats.overdue == stats.total - deaths.count() > 0
 

@@ -191,16 +191,35 @@ def seed_recent_monitoring(households: int = 36) -> int:
 
 def demo_sample(month: YearMonth, count: int) -> list[EnrolledHousehold]:
     """`count` of the month's enrolled 低保 households: the demo village's first (its assistant's
-    queue), then 南门街道's (the demo caseworker's), then the city's, each by household."""
+    queue), then 南门街道's (the demo caseworker's), then the city's taking each county in turn, so
+    that every county approver (鄞州's too) has warnings of the demo's months."""
+    from minzheng.core.regioncode import county_of
+
+    enrolled = enrolled_households(month)
+    regions = dict(
+        Household.objects.filter(id__in=[h.household_id for h in enrolled]).values_list(
+            "id", "region_id"
+        )
+    )
     township = Region.objects.filter(pk=DEMO_TOWNSHIP).first()
-    in_township = region_q(township.unit) if township else Q(pk__in=[])
-    regions = dict(Household.objects.filter(in_township).values_list("id", "region_id"))
+    in_township = set(
+        Household.objects.filter(region_q(township.unit) if township else Q(pk__in=[]))
+        .filter(id__in=regions)
+        .values_list("id", flat=True)
+    )
+    turn: dict[str, int] = {}
 
-    def rank(h: EnrolledHousehold) -> tuple[int, int]:
+    def rank(h: EnrolledHousehold) -> tuple[int, int, int]:
         region = regions.get(h.household_id, "")
-        return (0 if region == DEMO_VILLAGE else 1 if region else 2, h.household_id)
+        if region == DEMO_VILLAGE:
+            return (0, 0, h.household_id)
+        if h.household_id in in_township:
+            return (1, 0, h.household_id)
+        county = county_of(region)
+        turn[county] = turn.get(county, 0) + 1
+        return (2, turn[county], h.household_id)
 
-    return sorted(enrolled_households(month), key=rank)[:count]
+    return sorted(enrolled, key=rank)[:count]
 
 
 def emit_for(enrolled: list[EnrolledHousehold], month: YearMonth, *, seed: int) -> SyntheticFeeds:
