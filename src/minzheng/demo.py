@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -65,70 +69,128 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
                 os.remove(path)
     ensure_key_file(key_file_path())
     reset_keyring_cache()
-    call_command("migrate", interactive=False, verbosity=0)
-    load_divisions()
-    from minzheng.assistance.actions import do_load_parameter_catalog
+    with step("建表（migrate）"):
+        migrate_from_cache()
+    with step("行政区划与政策参数"):
+        load_divisions()
+        from minzheng.assistance.actions import do_load_parameter_catalog
 
-    do_load_parameter_catalog(None)
-    logins = ensure_demo_staff()
-    from minzheng.accounts.demo import seed_demo as seed_accounts_demo
+        do_load_parameter_catalog(None)
+    with step("演示账号"):
+        logins = ensure_demo_staff()
+        from minzheng.accounts.demo import seed_demo as seed_accounts_demo
 
-    seed_accounts_demo(DEMO_PASSWORD)
-    from minzheng.registry.seed import seed_registry
+        seed_accounts_demo(DEMO_PASSWORD)
+    with step("合成宁波（区县规模）"):
+        from minzheng.registry.seed import seed_registry
 
-    # A district-sized synthetic Ningbo: every county, the article's assistance groups scaled down.
-    seed_registry("district", DEMO_SEED)
-    from minzheng.verification.demo import seed_demo as seed_verification_demo
+        # A district-sized synthetic Ningbo: every county, the article's assistance groups scaled
+        # down.
+        seed_registry("district", DEMO_SEED)
+    with step("核对示例（前月部门数据与预警）"):
+        from minzheng.verification.demo import seed_demo as seed_verification_demo
 
-    seed_verification_demo()  # enrolled households, feeds with planted truths, a monitor run
-    from minzheng.registry.year import seed_demo_history
+        seed_verification_demo()  # enrolled households, feeds with planted truths, a monitor run
+    with step("高龄津贴与儿童生活费"):
+        seed_allowances_before_history()
+    with step(f"近{_history_months()}个月的业务回放"):
+        from minzheng.registry.year import seed_demo_history
 
-    seed_allowances_before_history()
-    # The last months replayed through the platform's own actions (docs/synthetic_city.md): price
-    # indices, applications, reviews, 渐退, rolls approved, bank files, returns and re-issues.
-    seed_demo_history()
+        # The last months replayed through the platform's own actions (docs/synthetic_city.md):
+        # price indices, applications, reviews, 渐退, rolls approved, bank files, returns and
+        # re-issues.
+        seed_demo_history()
+    with step("海曙上月花名册"):
+        from minzheng.payments.demo import seed_demo as seed_payments
 
-    from minzheng.payments.demo import seed_demo as seed_payments
+        seed_payments()  # last month's roll for 海曙, approved, with its bank file
+    with step("上月动态监测与预警办结"):
+        from minzheng.verification.demo import seed_handled_warnings, seed_recent_monitoring
 
-    seed_payments()  # last month's roll for 海曙, approved, with its bank file
-    from minzheng.verification.demo import seed_recent_monitoring
+        seed_recent_monitoring()  # last month's feeds for a sample of households, its monitor run
+        seed_handled_warnings()  # the month before last's warnings: half handled, half overdue
+    with step("福湖社区的申请与变更"):
+        from minzheng.applications.demo import seed_demo as seed_village
 
-    seed_recent_monitoring()  # last month's feeds for a sample of households, and its monitor run
-
-    from minzheng.medical.demo import seed_demo as seed_medical
-
-    seed_medical()
-
-    from minzheng.organisations.demo import seed_demo as seed_organisations
-
-    seed_organisations()
-
-    from minzheng.civil.demo import seed_demo as seed_civil
-
-    seed_civil()
-    from minzheng.registry.demo import seed_demo as seed_migrants
-
-    seed_migrants()  # migrants outside the registry needing 临时救助, for 海曙's approver
-    from minzheng.children.demo import seed_demo as seed_children
-    from minzheng.grievances.demo import seed_demo as seed_grievances
-    from minzheng.outreach.demo import seed_demo as seed_outreach
-
-    seed_children(), seed_grievances(), seed_outreach()  # docs/children, grievances, outreach
-    from minzheng.inkind.demo import seed_demo as seed_inkind
-    from minzheng.rescue.demo import seed_demo as seed_rescue
-
-    seed_rescue(), seed_inkind()  # docs/rescue, docs/inkind (in-kind draws on the 大排摸 above)
-    __import__("minzheng.linkage.demo", fromlist=["seed_demo"]).seed_demo()  # 多重身份
-    from minzheng.assistance.demo import seed_demo as seed_policy
-
-    seed_policy()  # a 海曙 standard proposal waiting for a second person
-    from minzheng.eldercare.demo import seed_demo as seed_eldercare
-
-    seed_eldercare()  # assessments, this month's 高龄津贴, meal points and meals
-    from minzheng.institutions.demo import seed_demo as seed_institutions
-
-    seed_institutions()  # institutions, beds, residents, inspections, 综合责任险 (docs/institutions)
+        seed_village()  # the village assistant's applications at every step, a household change
+    seeds = (
+        ("医疗救助", "minzheng.medical.demo"),
+        ("社会组织", "minzheng.organisations.demo"),
+        ("婚姻、收养与殡葬", "minzheng.civil.demo"),
+        ("流动人口临时救助", "minzheng.registry.demo"),  # for 海曙's approver
+        ("困境儿童", "minzheng.children.demo"),
+        ("信访投诉", "minzheng.grievances.demo"),
+        ("主动发现", "minzheng.outreach.demo"),
+        ("流浪乞讨救助", "minzheng.rescue.demo"),
+        ("实物救助", "minzheng.inkind.demo"),  # draws on the 大排摸 above
+        ("多重身份", "minzheng.linkage.demo"),
+        ("标准调整提案", "minzheng.assistance.demo"),  # a 海曙 proposal waiting for a second person
+        ("养老服务", "minzheng.eldercare.demo"),  # assessments, 高龄津贴, meal points and meals
+        ("养老机构", "minzheng.institutions.demo"),  # beds, residents, inspections, 综合责任险
+    )
+    for label, module in seeds:
+        with step(label):
+            __import__(module, fromlist=["seed_demo"]).seed_demo()
     return logins
+
+
+def migrate_from_cache() -> None:
+    """`migrate`, with a copy of the empty migrated SQLite file kept in var/ across --reset and
+    keyed by a hash of every migration file: a fresh demo copies it instead of running 500
+    migrations again (zulip keeps its test database template the same way). Another engine, or a
+    database that has rows already, simply migrates."""
+    import shutil
+    from pathlib import Path
+
+    database = settings.DATABASES["default"]
+    if not database["ENGINE"].endswith("sqlite3"):
+        call_command("migrate", interactive=False, verbosity=0)
+        return
+    target = Path(database["NAME"])
+    cache = Path(settings.VAR_DIR) / f"migrated-{migrations_hash()}.sqlite3"
+    fresh = not target.exists()
+    if fresh and cache.exists():
+        connection.close()
+        shutil.copyfile(cache, target)
+    call_command("migrate", interactive=False, verbosity=0)  # nothing to do after a copy
+    if fresh and not cache.exists():
+        connection.close()
+        for stale in Path(settings.VAR_DIR).glob("migrated-*.sqlite3"):
+            stale.unlink()
+        partial = cache.with_suffix(".part")
+        with closing(sqlite3.connect(target)) as source, closing(sqlite3.connect(partial)) as copy:
+            source.backup(copy)  # a consistent copy even with the WAL file beside it
+        partial.replace(cache)
+
+
+def migrations_hash() -> str:
+    """A hash of every migration file's name and bytes, and of Django's version."""
+    import hashlib
+    from pathlib import Path
+
+    import django
+
+    root = Path(__file__).parent
+    digest = hashlib.sha256(django.get_version().encode())
+    for path in sorted(root.glob("*/migrations/*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _history_months() -> int:
+    from minzheng.registry.year import DEMO_HISTORY_MONTHS
+
+    return DEMO_HISTORY_MONTHS
+
+
+@contextmanager
+def step(label: str) -> Iterator[None]:
+    """One progress line a seed step, with its seconds, so a slow start says where its time goes."""
+    started = time.perf_counter()
+    print(f"  {label}……", end="", flush=True)
+    yield
+    print(f"{time.perf_counter() - started:.1f} 秒", flush=True)
 
 
 def seed_allowances_before_history() -> None:

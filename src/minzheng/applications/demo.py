@@ -1,0 +1,153 @@
+"""Demo: 福湖社区 as its village assistant finds it on first login — applications at every step,
+a household change waiting for the county, all through the platform's own actions.
+
+The district-sized city has a few thousand villages and the replayed history takes two
+applications a month, so the demo village (`assistant_fuhu`'s 330203001001) was left with empty
+pages; its warnings and 复核任务 come from the verification demo, which enrols its households
+first (`verification.demo.DEMO_VILLAGE`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from minzheng.core import clock
+
+if TYPE_CHECKING:
+    from minzheng.accounts.models import User
+    from minzheng.registry.models import Household
+
+from minzheng.verification.demo import DEMO_VILLAGE  # 福湖社区, 南门街道, 海曙区
+
+ASSISTANT = "assistant_fuhu"
+CASEWORKER = "caseworker_nanmen"
+APPROVER = "approver_haishu"
+
+# The step each application is left at, in turn over the village's households.
+PLANS: tuple[str, ...] = ("approved", "public_notice", "verification", "visit", "refused")
+REASONS = {
+    "approved": "户主因病失业，家庭收入明显下降",
+    "public_notice": "配偶重病住院，家庭支出骤增",
+    "verification": "独自抚养未成年子女，收入不稳定",
+    "visit": "家庭成员残疾，无劳动能力",
+    "refused": "家庭生活困难，申请低保",
+}
+DECLARED = {"refused": Decimal("2600")}  # above the line: refused at the township review
+
+
+@dataclass
+class VillageReport:
+    applications: int = 0
+    change_requests: int = 0
+
+
+def seed_demo() -> VillageReport:
+    """The demo village's own cases; nothing on a second demo start (or without its staff)."""
+    from minzheng.accounts.models import User
+    from minzheng.applications.models import Application
+    from minzheng.registry.models import Household
+
+    report = VillageReport()
+    staff = {
+        u.username: u for u in User.objects.filter(username__in=(ASSISTANT, CASEWORKER, APPROVER))
+    }
+    if len(staff) < 3:
+        return report
+    if Application.objects.filter(
+        household__region_id=DEMO_VILLAGE, reason__in=REASONS.values()
+    ).exists():
+        return report
+    households = list(
+        Household.objects.filter(region_id=DEMO_VILLAGE, closed_on__isnull=True, head__isnull=False)
+        .exclude(enrolments__programme="dibao")
+        .exclude(applications__isnull=False)
+        .select_related("head")
+        .order_by("id")
+    )
+    today = clock.today()
+    for plan, household in zip(PLANS, households, strict=False):
+        _apply(plan, household, staff, today)
+        report.applications += 1
+    rest = households[len(PLANS) :]
+    if rest and _ask_for_change(rest[0], staff[ASSISTANT]):
+        report.change_requests += 1
+    return report
+
+
+def _apply(plan: str, hh: Household, staff: dict[str, User], today: date) -> None:
+    """One 低保 application taken in by the assistant and carried to `plan`'s step."""
+    from minzheng.applications import actions
+
+    assistant, caseworker, approver = staff[ASSISTANT], staff[CASEWORKER], staff[APPROVER]
+    assert hh.head is not None
+    # An approved case was taken in last month; the open ones this week.
+    start = today - timedelta(days={"approved": 40, "public_notice": 6, "refused": 9}.get(plan, 1))
+    if plan == "visit":
+        start = today
+    income = DECLARED.get(plan, Decimal("400"))
+    with clock.dated(start):
+        app = actions.do_submit_application(
+            assistant,
+            applicant=hh.head,
+            programmes=["dibao"],
+            declared_income=income,
+            reason=REASONS[plan],
+            consents_confirmed=True,
+        )
+        if plan == "visit":
+            return  # waiting for the assistant's 入户调查
+        actions.do_record_home_visit(
+            assistant, app, visited_on=start, notes="入户核实家庭人口、住房和收入情况，情况属实"
+        )
+    if plan == "verification":
+        return  # waiting for the caseworker's 家庭经济状况核对
+    passed = plan != "refused"
+    with clock.dated(start + timedelta(days=1)):
+        app = actions.do_record_verification(
+            caseworker,
+            app,
+            verified_income=income,
+            passed=passed,
+            note="部门数据比对无异常" if passed else "公积金缴存基数显示收入超过保障标准",
+        )
+        app = actions.do_township_review(
+            caseworker,
+            app,
+            passed=passed,
+            note="符合条件" if passed else "家庭收入超过低保标准，不予通过",
+        )
+    if plan != "approved":
+        return  # in 公示, or refused
+    close_on = max(app.notice_ends_on or start, start + timedelta(days=9))
+    with clock.dated(close_on):
+        app = actions.do_close_public_notice(caseworker, app)
+    with clock.dated(close_on + timedelta(days=3)):
+        actions.do_county_decide(approver, app, approve=True)
+
+
+def _ask_for_change(hh: Household, assistant: User) -> bool:
+    """家庭变更申请: a new head after the former one moved into care, waiting for the county."""
+    from minzheng.registry.actions import do_submit_change_request
+    from minzheng.registry.changes import current_members
+    from minzheng.registry.models import ChangeRequest, Relationship
+
+    others = [m for pid, m in sorted(current_members(hh).items()) if pid != hh.head_id]
+    if not others:
+        return False
+    chosen = next((m for m in others if m.relationship == Relationship.SPOUSE), others[0])
+    do_submit_change_request(
+        assistant,
+        kind=ChangeRequest.Kind.CHANGE_HEAD,
+        household_id=hh.pk,
+        payload={
+            "new_head_id": chosen.person_id,
+            "former_head_relationship": "spouse"
+            if chosen.relationship == Relationship.SPOUSE
+            else "parent",
+        },
+        reason="原户主入住养老机构，由家庭成员担任户主",
+    )
+    return True
