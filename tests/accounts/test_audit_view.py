@@ -112,3 +112,26 @@ def test_partner_scopes_and_identity_tags_read_in_chinese(sysadmin: User, audito
     assert "救助资格测算" in page and "读取人员与家庭" in page
     assert "registry:read" not in page and "eligibility:evaluate" not in page
     assert "dibao" not in page
+
+
+def test_a_background_jobs_events_read_in_chinese(auditor: User, regions: None) -> None:
+    """The platform's own job: 系统 as the actor, 后台任务 as the record, the job's kind by its
+    label, and the keys of what it stored (status, error) by theirs."""
+    from minzheng.jobs import runner
+    from minzheng.jobs.kinds import LABELS
+    from minzheng.jobs.models import Job
+
+    job = Job.objects.create(
+        kind="roll", params={"county": "330203000000"}, region_id="330203000000"
+    )
+    runner._finish(job, Job.Status.FAILED, error="县区花名册参数缺失")
+    web = Client()
+    web.force_login(auditor)
+    row = next(
+        _visible(tr)
+        for tr in web.get("/audit/").content.decode().split("<tr>")
+        if f"#{job.pk}" in _visible(tr) and "结束" in tr
+    )
+    assert "系统" in row and "后台任务 #" in row and f"{LABELS['roll']} 结束：失败" in row
+    assert "错误信息" in row and "县区花名册参数缺失" in row
+    assert not re.search(r"\b(system|job|roll|error|status)\b", row)

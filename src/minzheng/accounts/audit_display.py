@@ -78,6 +78,8 @@ EXTRA_LABELS: dict[str, str] = {
     "return_codes": "回盘结果代码",
     "fields": "字段",
     "kind": "类型",
+    "error": "错误信息",
+    "trace": "错误位置",
     "ip": "IP",
     "tags": "身份标签",
     "tag": "身份标签",
@@ -150,6 +152,7 @@ def _field_labels() -> tuple[dict[str, str], dict[str, dict[str, str]], dict[str
 
 
 OBJECT_TYPES: dict[str, str] = {
+    "job": "后台任务",
     "user": "工作人员账号",
     "person": "人员",
     "household": "家庭户",
@@ -243,6 +246,12 @@ class EventRow:
     object_label: str
     summary: str
     changes: list[Change]
+
+    @property
+    def actor(self) -> str:
+        """Who acted: a user's name, or 系统 for the platform's own jobs (stored as "system")."""
+        e = self.event
+        return "系统" if e.actor_id is None and e.actor_name == "system" else e.actor_name
 
 
 _IDENTIFIER = re.compile(r"[a-z][a-z_]+[a-z]")

@@ -312,6 +312,7 @@ def _code_label(code: str) -> str:
         "enrolment_status",
         "payment_kind",
         "ability_level",
+        "job_kind",  # last: a background job's kind (roll, monitor …) in an audit event
     ):
         known = defaults()[kind].get(code)
         if known:

@@ -114,6 +114,7 @@ def _finish(
 ) -> None:
     from minzheng.core import audit
     from minzheng.core.models import AuditEvent
+    from minzheng.jobs.kinds import LABELS
 
     with transaction.atomic():
         fields: dict[str, Any] = {
@@ -133,7 +134,7 @@ def _finish(
             AuditEvent.Action.UPDATE,
             "job",
             job.pk,
-            summary=f"后台任务#{job.pk} {job.kind} 结束：{Job.Status(status).label}",
+            summary=f"后台任务#{job.pk} {LABELS.get(job.kind, job.kind)} 结束：{Job.Status(status).label}",
             after={"status": status, "error": error, **({"trace": trace[-2000:]} if trace else {})},
             region_code=job.region_id,
         )
