@@ -108,6 +108,13 @@ class Warning(models.Model):
             # reads its rows in order instead of sorting every open warning in scope (at 1M,
             # 20,000 open warnings on six deadlines: 47 ms → about 1 ms for the city).
             models.Index(fields=["status", "deadline", "id"], name="warning_queue_order"),
+            # 预警处置's name search (a prefix) and its count read this range, not every open
+            # warning in scope (at 1M: a 20 ms scan of 20,000 for the city's count).
+            models.Index(
+                fields=["name", "status"],
+                name="warning_name_prefix",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self) -> str:
