@@ -136,8 +136,8 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
 
 def migrate_from_cache() -> None:
     """`migrate`, with a copy of the empty migrated SQLite file kept in var/ across --reset and
-    keyed by a hash of every migration file: a fresh demo copies it instead of running 500
-    migrations again (zulip keeps its test database template the same way). Another engine, or a
+    keyed by a hash of every migration file: a fresh demo copies it instead of running every
+    migration again (zulip keeps its test database template the same way). Another engine, or a
     database that has rows already, simply migrates."""
     import shutil
     from pathlib import Path
