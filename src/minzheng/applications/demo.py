@@ -130,24 +130,10 @@ def _apply(plan: str, hh: Household, staff: dict[str, User], today: date) -> Non
 
 def _ask_for_change(hh: Household, assistant: User) -> bool:
     """家庭变更申请: a new head after the former one moved into care, waiting for the county."""
-    from minzheng.registry.actions import do_submit_change_request
-    from minzheng.registry.changes import current_members
-    from minzheng.registry.models import ChangeRequest, Relationship
+    from minzheng.registry.year import ask_head_change, head_successor
 
-    others = [m for pid, m in sorted(current_members(hh).items()) if pid != hh.head_id]
-    if not others:
+    chosen = head_successor(hh)
+    if chosen is None:
         return False
-    chosen = next((m for m in others if m.relationship == Relationship.SPOUSE), others[0])
-    do_submit_change_request(
-        assistant,
-        kind=ChangeRequest.Kind.CHANGE_HEAD,
-        household_id=hh.pk,
-        payload={
-            "new_head_id": chosen.person_id,
-            "former_head_relationship": "spouse"
-            if chosen.relationship == Relationship.SPOUSE
-            else "parent",
-        },
-        reason="原户主入住养老机构，由家庭成员担任户主",
-    )
+    ask_head_change(assistant, hh, chosen)
     return True

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
@@ -51,6 +51,9 @@ from minzheng.payments.parameter_catalog import (
     PRICE_SUBSIDY_CALIBRATION,
 )
 from minzheng.regions.models import Level, Region
+
+if TYPE_CHECKING:
+    from minzheng.registry.models import ChangeRequest, Household, Membership
 
 HISTORY_EVENT = "history_month"
 RETURN_PREFIX = "回盘"
@@ -412,8 +415,7 @@ def change_requests_for_month(month: YearMonth, report: MonthReport) -> None:
         do_reject_change_request,
         do_submit_change_request,
     )
-    from minzheng.registry.changes import current_members
-    from minzheng.registry.models import ChangeRequest, Household, Relationship
+    from minzheng.registry.models import ChangeRequest, Household
 
     if ChangeRequest.objects.filter(
         submitted_at__gte=_month_start(month), submitted_at__lt=_month_start(month + 1)
@@ -428,27 +430,14 @@ def change_requests_for_month(month: YearMonth, report: MonthReport) -> None:
         plans.append(("remove", pool[(n * 7 + 1) % len(pool)]))
     for plan, household_id in plans:
         household = Household.objects.get(pk=household_id)
-        members = current_members(household)
-        others = [m for pid, m in sorted(members.items()) if pid != household.head_id]
-        if not others:
+        chosen = head_successor(household)
+        if chosen is None:
             continue
-        chosen = next((m for m in others if m.relationship == Relationship.SPOUSE), others[0])
         caseworker = _caseworker(household.region_id)
         approver = _approver(_county_of_village(household.region_id))
         with clock.dated(_day(month, 8)):
             if plan == "head":
-                change = do_submit_change_request(
-                    caseworker,
-                    kind=ChangeRequest.Kind.CHANGE_HEAD,
-                    household_id=household.pk,
-                    payload={
-                        "new_head_id": chosen.person_id,
-                        "former_head_relationship": "spouse"
-                        if chosen.relationship == Relationship.SPOUSE
-                        else "parent",
-                    },
-                    reason="原户主入住养老机构，由家庭成员担任户主",
-                )
+                change = ask_head_change(caseworker, household, chosen)
             else:
                 change = do_submit_change_request(
                     caseworker,
@@ -467,6 +456,39 @@ def change_requests_for_month(month: YearMonth, report: MonthReport) -> None:
                     approver, change.pk, comment="未提供户口迁移证明，请补齐材料后重新提交"
                 )
                 report.changes_rejected += 1
+
+
+def head_successor(household: Household) -> Membership | None:
+    """Who would head the household after its head: the spouse, else the first other member;
+    None for a household of one."""
+    from minzheng.registry.changes import current_members
+    from minzheng.registry.models import Relationship
+
+    members = current_members(household)
+    others = [m for pid, m in sorted(members.items()) if pid != household.head_id]
+    if not others:
+        return None
+    return next((m for m in others if m.relationship == Relationship.SPOUSE), others[0])
+
+
+def ask_head_change(actor: User, household: Household, chosen: Membership) -> ChangeRequest:
+    """家庭变更申请 making `chosen` head: the former head has moved into care (the replay's and
+    the demo's request, through the maker–checker action)."""
+    from minzheng.registry.actions import do_submit_change_request
+    from minzheng.registry.models import ChangeRequest, Relationship
+
+    return do_submit_change_request(
+        actor,
+        kind=ChangeRequest.Kind.CHANGE_HEAD,
+        household_id=household.pk,
+        payload={
+            "new_head_id": chosen.person_id,
+            "former_head_relationship": "spouse"
+            if chosen.relationship == Relationship.SPOUSE
+            else "parent",
+        },
+        reason="原户主入住养老机构，由家庭成员担任户主",
+    )
 
 
 def _month_start(month: YearMonth) -> datetime:
