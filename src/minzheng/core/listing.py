@@ -37,9 +37,12 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
     """A paginator that counts up to the cap only; `more` says the true total is larger."""
 
     sizes = PAGE_SIZES
+    known: int | None = None  # the row count where the page has it already; else counted
 
     @cached_property
     def _capped(self) -> tuple[int, bool]:
+        if self.known is not None:
+            return min(self.known, COUNT_CAP), self.known > COUNT_CAP
         return capped_count(self.object_list)  # type: ignore[arg-type]
 
     @cached_property
@@ -74,8 +77,7 @@ def paginate(
     `count` is the number of `rows` where the page has it already (the warnings queue's figures
     count the open ones): the paginator then does not count them again."""
     paginator = CappedPaginator(rows, page_size(request, default_size))
-    if count is not None:
-        paginator.__dict__["_capped"] = (min(count, COUNT_CAP), count > COUNT_CAP)
+    paginator.known = count
     return paginator.get_page(request.GET.get("page"))
 
 

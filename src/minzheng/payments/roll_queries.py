@@ -308,13 +308,7 @@ def roll_summary(roll: Roll) -> RollSummary:
             total,
             totals_by_programme(roll),
             totals_by_township(roll),
-            MonthChange(
-                change.previous,
-                change.new_count,
-                change.stopped_count,
-                change.changed_count,
-                [replace(row, payee_name="") for row in change.rows],
-            ),
+            replace(change, rows=[replace(row, payee_name="") for row in change.rows]),
             [(r.code, r.name) for r in townships_of(roll)],
         )
         cache.set(key, summary, timeout=SUMMARY_SECONDS)
