@@ -29,6 +29,7 @@ def test_an_import_runs_on_the_worker_and_its_task_page_shows_the_result(
     log_in(page, "caseworker_nanmen", PASSWORD)
     page.wait_for_selector("text=工作台")
     page.goto("/registry/households/")
+    page.wait_for_selector("[data-region-picker] .picker-level")  # the picker moves the button
     page.click("#household-import")
     page.set_input_files("input[name=file]", str(upload))
     page.click("form.search >> text=导入")

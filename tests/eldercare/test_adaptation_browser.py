@@ -29,7 +29,11 @@ def test_a_home_is_adapted_in_the_browser(
     log_in(page, "caseworker_nanmen", PASSWORD)
     page.wait_for_selector("text=工作台")
     page.click("text=适老化改造")
+    # The list's region picker fills in after its own request and moves the button beside it:
+    # let it settle first, or the click lands where the button was.
+    page.wait_for_selector("[data-region-picker] .picker-level")
     page.click("#new-adaptation")
+    page.wait_for_url("**/eldercare/adaptations/new/**")
     picker = page.locator("#adaptation-form .person-picker")
     picker.locator(".person-picker-query").fill("钱永福")
     picker.locator("button:has-text('钱永福')").click()

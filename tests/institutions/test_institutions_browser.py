@@ -26,6 +26,7 @@ def test_a_caseworker_registers_an_institution_and_admits_a_resident(
     page.wait_for_selector("text=工作台")
     page.click("#sidebar >> text=养老机构")
     assert page.inner_text("nav.breadcrumb") == "首页 › 养老服务 › 养老机构"
+    page.wait_for_selector("[data-region-picker] .picker-level")  # the picker moves the button
     page.click("#register-institution")
     page.fill("input[name=name]", "福湖颐养院")
     page.select_option("select[name=kind]", label="公建民营")
