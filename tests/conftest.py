@@ -50,6 +50,16 @@ def _divisions_checksum(connection: Any) -> str:
     return digest.hexdigest()
 
 
+@pytest.fixture(autouse=True)
+def _cache_emptied() -> None:
+    """Each test starts with an empty cache: pages keep computed figures in Django's cache keyed
+    by the rows' ids and times, and a rolled-back test's ids are handed out again (SQLite), its
+    times repeated under a frozen clock."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _audit_guard_opened_for_flush() -> Iterator[None]:
     """Transactional tests wipe the database; the audit triggers let only that flush through.

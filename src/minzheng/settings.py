@@ -151,6 +151,12 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# The first signs users in and reads them back with their region; Django's own stays second so
+# that sessions signed in before it was added are still read.
+AUTHENTICATION_BACKENDS = [
+    "minzheng.accounts.backends.UserWithRegion",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 

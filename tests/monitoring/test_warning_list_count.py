@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from minzheng.monitoring.actions import do_run_monitor
 from minzheng.monitoring.models import Warning
@@ -45,7 +46,8 @@ def test_the_opening_page_counts_from_the_figures(city_admin_client: Client) -> 
     assert _shown_total(page) == "20" and not _counted(queries)
     # All statuses, after one is closed: the figures' total, the open ones one fewer.
     Warning.objects.filter(pk=Warning.objects.order_by("id")[0].pk).update(
-        status=Warning.Status.CLOSED
+        status=Warning.Status.CLOSED,
+        closed_at=timezone.now(),  # as do_close_warning closes one
     )
     assert _shown_total(city_admin_client.get("/monitoring/warnings/").content.decode()) == "19"
     with CaptureQueriesContext(connection) as queries:

@@ -9,9 +9,12 @@ so every read here stays inside the actor's county.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import reduce
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import (
@@ -21,10 +24,12 @@ from django.db.models import (
     F,
     Max,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
+    Window,
 )
 from django.db.models.functions import Substr
 
@@ -237,6 +242,23 @@ def as_missing(people: Iterable[Person]) -> list[MissingAccount]:
     return [MissingAccount(p.pk, p.name, fen_to_yuan(p.fen or 0)) for p in people]  # type: ignore[attr-defined]
 
 
+def missing_preview(roll: Roll, preview: int = PREVIEW_ROWS) -> tuple[int, list[MissingAccount]]:
+    """How many of the roll's payees have no active bank account, and the first `preview` of
+    them with what the roll pays each — one query over the roll's lines grouped by payee; the
+    count is a window over the groups, read beside the first rows."""
+    active = BankAccount.objects.filter(person_id=OuterRef("payee_id"), active=True)
+    rows = (
+        PaymentLine.objects.filter(roll=roll, kind__in=PAYOUT_KINDS, payee__isnull=False)
+        .filter(~Exists(active))
+        .values("payee_id", "payee__name")
+        .annotate(fen=Sum("amount_fen"), total=Window(Count("*")))
+        .order_by("payee_id")
+        .values_list("payee_id", "payee__name", "fen", "total")[:preview]
+    )
+    found = [(MissingAccount(pk, name, fen_to_yuan(fen or 0)), n) for pk, name, fen, n in rows]
+    return (found[0][1] if found else 0), [missing for missing, _ in found]
+
+
 def roll_lines(
     roll: Roll, *, name: str = "", programme: str = "", kind: str = "", township: str = ""
 ) -> QuerySet[PaymentLine]:
@@ -277,11 +299,20 @@ class RollSummary:
     by_township: list[Total]
     change: MonthChange
     townships: list[tuple[str, str]]  # code, name
+    lines: int = 0  # every line of the roll, of every kind (the unsearched list's length)
 
 
-def _fingerprint(lines: QuerySet[PaymentLine]) -> tuple[int, int, int]:
-    agg = lines.aggregate(n=Count("id"), last=Max("id"), fen=Sum("amount_fen"))
-    return agg["n"], agg["last"] or 0, agg["fen"] or 0
+def _fingerprints(*parts: Q) -> list[tuple[int, int, int]]:
+    """Count, last id and sum of the ledger lines of each of `parts` — in one query."""
+    aggregates: dict[str, Any] = {}
+    for i, part in enumerate(parts):
+        aggregates |= {
+            f"n{i}": Count("id", filter=part),
+            f"last{i}": Max("id", filter=part),
+            f"fen{i}": Sum("amount_fen", filter=part),
+        }
+    agg = PaymentLine.objects.filter(reduce(operator.or_, parts)).aggregate(**aggregates)
+    return [(agg[f"n{i}"], agg[f"last{i}"] or 0, agg[f"fen{i}"] or 0) for i in range(len(parts))]
 
 
 def roll_summary(roll: Roll) -> RollSummary:
@@ -293,12 +324,12 @@ def roll_summary(roll: Roll) -> RollSummary:
     they key a cached copy. Paging through 发放明细 or searching it then reads only the lines.
     The payees' names in the change rows are read afresh each time (a rename shows at once)."""
     month = YearMonth.of(roll.month)
-    county_months = _county_lines(roll).filter(
+    county_months = region_q(RegionCode.of(roll.county_id, Level.COUNTY)) & Q(
         kind=Kind.BENEFIT, source="e", month__in=[month.first_day(), (month - 1).first_day()]
     )
     created = roll.created_at.timestamp() if roll.created_at else 0
-    parts = (roll.pk, created, *_fingerprint(PaymentLine.objects.filter(roll=roll)))
-    key = "roll-summary:" + ":".join(map(str, (*parts, *_fingerprint(county_months))))
+    own, county = _fingerprints(Q(roll=roll), county_months)
+    key = "roll-summary:" + ":".join(map(str, (roll.pk, created, *own, *county)))
     summary: RollSummary | None = cache.get(key)
     if summary is None:
         count, total = roll_total(roll)
@@ -320,7 +351,7 @@ def roll_summary(roll: Roll) -> RollSummary:
     rows = [
         replace(row, payee_name=names.get(row.payee_id or 0, "")) for row in summary.change.rows
     ]
-    return replace(summary, change=replace(summary.change, rows=rows))
+    return replace(summary, change=replace(summary.change, rows=rows), lines=own[0])
 
 
 SUMMARY_SECONDS = 60 * 60  # a cached summary is dropped after an hour even if never stale

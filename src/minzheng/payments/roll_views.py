@@ -146,12 +146,15 @@ def roll_detail(request: HttpRequest, roll_id: int) -> HttpResponse:
                 ("金额（元）", lambda line: line.amount),
             ],
         )
-    page = listing.paginate(request, lines, default_size=LINES_PER_PAGE)
+    summary = roll_queries.roll_summary(roll)
+    # Unsearched, the list is every line of the roll: the summary has just counted them.
+    known = None if any(search.values()) else summary.lines
+    page = listing.paginate(request, lines, default_size=LINES_PER_PAGE, count=known)
     for line in page:  # the label once per line, not a loop over every programme in the template
         line.programme_label = roll_queries.line_programme_label(line.programme)
-    summary = roll_queries.roll_summary(roll)
-    missing = roll_queries.payees_without_account(roll)
-    bank_file = BankFile.objects.filter(roll=roll).first()
+    missing_count, missing = roll_queries.missing_preview(roll)
+    can_export = roll.status in (Roll.Status.APPROVED, Roll.Status.EXPORTED)
+    bank_file = BankFile.objects.filter(roll=roll).first() if can_export else None
     return render(
         request,
         "payments/roll_detail.html",
@@ -162,8 +165,8 @@ def roll_detail(request: HttpRequest, roll_id: int) -> HttpResponse:
             "by_programme": summary.by_programme,
             "by_township": summary.by_township,
             "change": summary.change,
-            "missing_count": missing.count(),
-            "missing": roll_queries.as_missing(missing[: roll_queries.PREVIEW_ROWS]),
+            "missing_count": missing_count,
+            "missing": missing,
             "preview": roll_queries.PREVIEW_ROWS,
             "page": page,
             "search": search,
@@ -175,7 +178,7 @@ def roll_detail(request: HttpRequest, roll_id: int) -> HttpResponse:
             and roll.status == Roll.Status.DRAFT
             and roll.completed_at is not None
             and roll.made_by_id != user.pk,
-            "can_export": roll.status in (Roll.Status.APPROVED, Roll.Status.EXPORTED),
+            "can_export": can_export,
             "bank_file": bank_file,
             "templates": BankTemplate.objects.order_by("name"),
         },

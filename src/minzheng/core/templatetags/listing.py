@@ -1,11 +1,14 @@
 """`{% page_url n %}`, `{% size_url n %}` and `{% export_url %}`: the current search kept, one
-parameter changed, for the shared pager (`core/_pager.html`)."""
+parameter changed, for the shared pager (`core/_pager.html`); `{{ id|person_url }}`, a person
+page's address in a long table."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django import template
+from django.urls import get_script_prefix, reverse
 
 register = template.Library()
 
@@ -38,6 +41,18 @@ def size_url(context: Any, size: int) -> str:
 @register.simple_tag(takes_context=True)
 def export_url(context: Any) -> str:
     return _with(context, format="xlsx")
+
+
+@cache
+def _person_page(script_prefix: str) -> str:
+    return reverse("registry:person_detail", args=[0]).removesuffix("0/")
+
+
+@register.filter
+def person_url(person_id: int) -> str:
+    """`{% url 'registry:person_detail' id %}` for a table's rows: the pattern is reversed once
+    (for the site's prefix), not once a row — a reverse costs as much as the row's other cells."""
+    return f"{_person_page(get_script_prefix())}{int(person_id)}/"
 
 
 @register.filter
