@@ -151,12 +151,10 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-# The first signs users in and reads them back with their region; Django's own stays second so
-# that sessions signed in before it was added are still read.
-AUTHENTICATION_BACKENDS = [
-    "minzheng.accounts.backends.UserWithRegion",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# Django's model backend, the signed-in user read back with their region. One backend only: a
+# second would hash a wrong password twice. (Sessions signed in under Django's own backend name
+# sign in again once; a staff session ends after 30 idle minutes anyway.)
+AUTHENTICATION_BACKENDS = ["minzheng.accounts.backends.UserWithRegion"]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 
