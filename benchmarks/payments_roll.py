@@ -121,6 +121,7 @@ def setup(n: int) -> None:
                 "status": "'active'",
                 "start_month": "%s",
                 "care_level": "''",
+                "persons": "1",  # one person a household here
                 "decision": "'{}'",
                 "created_at": "%s",
                 "updated_at": "%s",
