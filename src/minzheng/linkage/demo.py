@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import Q
 from opencc import OpenCC
 
 from minzheng.accounts.models import User
+from minzheng.core import clock
 from minzheng.linkage.actions import do_run_linkage
 from minzheng.linkage.models import SourceRecord
 from minzheng.linkage.synthetic import _homophone_of
@@ -66,15 +68,11 @@ def seed_demo(today: date | None = None) -> int:
     record of its orphan, then a run over 海曙区. Returns the number of records created."""
     if SourceRecord.objects.filter(record_id__startswith="DEMO-").exists():
         return 0
-    orphan = (
-        Person.objects.filter(
-            region__code__startswith=TOWNSHIP,
-            identity_tags__tag=IdentityTag.Tag.ORPHAN,
-            identity_tags__valid_to__isnull=True,
-        )
-        .order_by("pk")
-        .first()
-    )
+    day = today or clock.today()
+    orphans = IdentityTag.objects.filter(
+        tag=IdentityTag.Tag.ORPHAN, region__code__startswith=TOWNSHIP, valid_from__lte=day
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))  # until the child turns 18
+    orphan = Person.objects.filter(pk__in=orphans.values("person_id")).order_by("pk").first()
     residents = Person.objects.exclude(address="")
     if orphan is not None:
         residents = residents.exclude(pk=orphan.pk)

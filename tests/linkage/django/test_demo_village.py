@@ -63,6 +63,7 @@ def test_the_village_sees_its_pairs_and_its_orphans_conflict(
         tag="orphan",
         source="儿童保障档案",
         valid_from=date(2025, 11, 1),
+        valid_to=date(2032, 4, 1),  # the allowance ends with the month he turns 18
         region_id=VILLAGE,
     )
 
