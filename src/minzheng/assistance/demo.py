@@ -4,7 +4,9 @@ this month's 低保抽查 of 海曙 and 鄞州.
 海曙's approver proposes a higher 低保 standard from the first day of next month; it stays
 pending, with its preview, until another person with the role and scope (the city administrator)
 confirms it — so the maker-checker step is visible on first login. Each county approver has drawn
-this month's spot check, so 低保抽查 and 复核任务 show households drawn.
+this month's spot check, so 低保抽查 and 复核任务 show households drawn; and the replayed months'
+draws too, each concluded by the townships' caseworkers within its month — so a township and a
+village the draws reached (南门街道, 福湖社区) see their own 低保抽查, not an empty page.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ DEMO_SOURCE = (
 def seed_demo() -> None:
     """Idempotent: nothing is added twice."""
     _seed_proposal()
+    _seed_past_spot_checks()
     _seed_spot_checks()
     _seed_back_pay()
 
@@ -93,6 +96,44 @@ def _seed_spot_checks() -> None:
             do_draw_spot_check(approver, month)
         except ValidationFailed:
             continue  # no 低保 household enrolled in that county this month
+
+
+def _seed_past_spot_checks() -> None:
+    """Each replayed month's draw, on its second day, by the county approver; every household's
+    review concluded on the 15th by its township's caseworker (`registry.year.staff`: the demo's,
+    else the replay's account): 入户核实, 继续保障."""
+    from datetime import timedelta
+
+    from minzheng.applications.actions import do_complete_review
+    from minzheng.applications.models import ReviewTask, SpotCheck
+    from minzheng.applications.spot_checks import do_draw_spot_check
+    from minzheng.registry.year import DEMO_HISTORY_MONTHS, _caseworker
+
+    this_month = YearMonth.of(clock.today())
+    approvers = list(User.objects.filter(username__in=SPOT_CHECKERS).order_by("username"))
+    for back in range(DEMO_HISTORY_MONTHS, 0, -1):
+        month = this_month - back
+        for approver in approvers:
+            if SpotCheck.objects.filter(
+                county_id=approver.region_id, month=month.first_day()
+            ).exists():
+                continue
+            try:
+                with clock.dated(month.first_day() + timedelta(days=1)):
+                    check = do_draw_spot_check(approver, month)
+            except ValidationFailed:
+                continue  # no 低保 household enrolled in that county that month
+            items = check.items.select_related("review", "enrolment").order_by("rank")
+            with clock.dated(month.first_day() + timedelta(days=14)):
+                for item in items:
+                    if item.review.status != ReviewTask.Status.OPEN:
+                        continue
+                    do_complete_review(
+                        _caseworker(item.enrolment.region_id),
+                        item.review,
+                        outcome=ReviewTask.Outcome.CONTINUE.value,
+                        note="低保抽查入户核实：家庭人口、收入和财产无变化，继续保障",
+                    )
 
 
 def _seed_proposal() -> None:

@@ -1,11 +1,13 @@
-"""Demo data for elderly care: ability assessments of the elderly of 南门街道 by its caseworker (a
-year-old first assessment for some, so the history and the reassessment queue show), and this
+"""Demo data for elderly care: ability assessments of the elderly of 南门街道 (福湖社区's first) by
+its caseworker (a year-old first assessment for some, so the history and the reassessment queue show), and this
 month's 高龄津贴 found from the registry in every county. Idempotent: a second run adds nothing."""
 
 from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+
+from django.db.models import Case, Value, When
 
 from minzheng.accounts.models import User
 from minzheng.accounts.scope import region_q
@@ -25,6 +27,7 @@ from minzheng.registry.models import Person
 
 SEED = 42195
 NANMEN = "330203001000"  # 南门街道, the demo caseworker's township
+FUHU = "330203001001"  # 福湖社区 in it, the demo village assistant's
 ASSESSED = 40
 
 
@@ -52,7 +55,9 @@ def seed_demo() -> int:
                 region_q(township),
                 birth_date__lte=born_by,
                 date_of_death__isnull=True,
-            ).order_by("id")[:ASSESSED]
+            )
+            .annotate(away=Case(When(region_id=FUHU, then=Value(0)), default=Value(1)))
+            .order_by("away", "id")[:ASSESSED]  # 福湖社区's first: the demo village's own page
         )
         for n, person in enumerate(elderly):
             frailty = rng.choice((0.0, 0.05, 0.2, 0.4, 0.6, 0.9))

@@ -25,6 +25,7 @@ from minzheng.registry.models import Person
 
 SEED = 2020810
 NANMEN = "330203001000"
+FUHU = "330203001001"  # 福湖社区, the demo village assistant's: its elderly are served first
 YINZHOU = "330212000000"
 
 #: (code, quantity, unit price) — a typical plan, and a large one that reaches the cap.
@@ -147,7 +148,10 @@ def seed_home() -> int:
 
     # 居家养老服务 in 南门, with time-bank volunteers.
     nanmen = Region.objects.filter(pk=NANMEN).first()
-    served = elders[-6:]  # the last six (the first six when there are only six)
+    # Up to three of 福湖社区's elderly not adapted above, then the last six (the first six when
+    # there are only six).
+    village = [p for p in _elderly(FUHU, Level.VILLAGE, today, 6) if p not in elders[:6]][:3]
+    served = (village + [p for p in elders[-6:] if p not in village])[:6]
     if nanmen is not None and len(served) == 6:
         centre = homecare.do_add_provider(
             None, name="南门街道居家养老服务中心", kind="service_centre", region_code=NANMEN

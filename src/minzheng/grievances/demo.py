@@ -1,6 +1,7 @@
 """Demo data for grievances: in 海曙 and 鄞州, a portal complaint already answered, an overdue one
 escalated, a 12345 transfer, a 骗保 report that opened a review, and an appeal with its outcome.
-Idempotent."""
+In 海曙 they come from 福湖社区's 低保 families, so the village assistant and the 南门街道 caseworker
+find them too. Idempotent."""
 
 from __future__ import annotations
 
@@ -11,15 +12,26 @@ from minzheng.core import clock
 from minzheng.grievances import actions
 from minzheng.grievances.models import Appeal, Grievance
 from minzheng.grievances.rules import deadline
-from minzheng.registry.models import IdentityTag, Person
+from minzheng.registry.models import Household, IdentityTag, Person
 
 # 福湖社区 first (the demo's village assistant), then the rest of the county; and 鄞州.
 PLACES = (("330203001001", "330203"), ("330212", "330212"))
 
 
 def _people(village: str, county: str) -> list[Person]:
+    """Three 低保 recipients: the village's enrolled families' heads (the demo village's 低保 is
+    enrolled by the demo's own actions, without the synthetic city's tags), then tagged ones."""
     found: list[Person] = []
     for prefix in (village, county):
+        heads = Household.objects.filter(
+            region__code__startswith=prefix,
+            head__isnull=False,
+            enrolments__programme="dibao",
+            enrolments__status="active",
+        ).select_related("head", "head__region")
+        for household in heads.distinct().order_by("pk")[:3]:
+            if household.head is not None and household.head not in found:
+                found.append(household.head)
         tags = IdentityTag.objects.filter(
             tag="dibao", valid_to__isnull=True, region__code__startswith=prefix
         ).select_related("person", "person__region")[:3]
@@ -93,15 +105,16 @@ def seed_demo() -> int:
             subject_person=c,
             complainant_name="匿名群众",
         )
-        Appeal.objects.create(
+        appeal = actions.do_record_appeal(
+            handler,
             kind=Appeal.Kind.RECONSIDERATION,
-            region=b.region,
             person=b,
             decision="不予纳入低保边缘决定",
             body="区人民政府",
             filed_on=today - timedelta(days=30),
-            outcome=Appeal.Outcome.UPHELD,
-            decided_on=today - timedelta(days=5),
+        )
+        actions.do_record_appeal_outcome(
+            handler, appeal, outcome=Appeal.Outcome.UPHELD, decided_on=today - timedelta(days=5)
         )
         made += 4
     return made

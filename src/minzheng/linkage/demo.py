@@ -1,21 +1,30 @@
 """Demo data: department records about residents of 南门街道 (海曙区) as other departments wrote
 them down — some with the resident's ID number, some with a homophone or traditional name, an ID
 typo, or no ID at all — and a linkage run over 海曙区, so the review queue, a pair's evidence and
-the identity profiles show real work on first login. Idempotent: a second run changes nothing."""
+the identity profiles show real work on first login. 福湖社区's residents come first, so the village
+assistant's 疑似同一人 has pairs too; and the township's old 特困 roster still lists 福湖社区's
+orphan, whom the 孤儿 allowance now covers — a 身份冲突 for the village and the township.
+Idempotent: a second run changes nothing."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import Q
 from opencc import OpenCC
 
 from minzheng.accounts.models import User
+from minzheng.core import clock
 from minzheng.linkage.actions import do_run_linkage
 from minzheng.linkage.models import SourceRecord
 from minzheng.linkage.synthetic import _homophone_of
 from minzheng.registry.models import IdentityTag, Person
 
 TOWNSHIP = "330203001"  # 南门街道, 海曙区
+VILLAGE = "330203001001"  # 福湖社区, the demo village assistant's
+# A department roster that still names a child the 孤儿 allowance now covers as 特困: the identity
+# profile's rule `orphan_allowance_with_tekun` fires for him.
+STALE_TEKUN = ("民政（原特困供养名册）", IdentityTag.Tag.TEKUN)
 RUN_AS = "approver_haishu"
 # (department, noise, identity attested) for the first persons of the township, in pk order.
 PLAN: tuple[tuple[str, str, str], ...] = (
@@ -55,14 +64,23 @@ def _id_typo(number: str) -> str:
 
 
 def seed_demo(today: date | None = None) -> int:
-    """Department records for a dozen residents of 南门街道, then a run over 海曙区. Returns the
-    number of records created."""
+    """Department records for a dozen residents of 南门街道 (福湖社区's first) and the stale 特困
+    record of its orphan, then a run over 海曙区. Returns the number of records created."""
     if SourceRecord.objects.filter(record_id__startswith="DEMO-").exists():
         return 0
-    persons = list(
-        Person.objects.filter(region__code__startswith=TOWNSHIP)
-        .exclude(address="")
-        .order_by("pk")[: len(PLAN)]
+    day = today or clock.today()
+    orphans = IdentityTag.objects.filter(
+        tag=IdentityTag.Tag.ORPHAN, region__code__startswith=TOWNSHIP, valid_from__lte=day
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))  # until the child turns 18
+    orphan = Person.objects.filter(pk__in=orphans.values("person_id")).order_by("pk").first()
+    residents = Person.objects.exclude(address="")
+    if orphan is not None:
+        residents = residents.exclude(pk=orphan.pk)
+    persons = list(residents.filter(region_id=VILLAGE).order_by("pk")[: len(PLAN)])
+    persons += (
+        residents.filter(region__code__startswith=TOWNSHIP)
+        .exclude(region_id=VILLAGE)
+        .order_by("pk")[: len(PLAN) - len(persons)]
     )
     t2s = OpenCC("s2t")
     created = 0
@@ -102,7 +120,28 @@ def seed_demo(today: date | None = None) -> int:
         record.set_phone(phone)
         record.save()
         created += 1
+    if orphan is not None:
+        created += _stale_tekun_record(orphan, f"DEMO-{len(PLAN) + 1:03d}")
     reviewer = User.objects.filter(username=RUN_AS).first()
     if created and reviewer is not None:
         do_run_linkage(reviewer, today=today)
     return created
+
+
+def _stale_tekun_record(orphan: Person, record_id: str) -> int:
+    department, identity = STALE_TEKUN
+    record = SourceRecord(
+        department=department,
+        record_id=record_id,
+        name=orphan.name,
+        birth_date=orphan.birth_date,
+        sex=orphan.sex or "",
+        address=orphan.address,
+        identity=identity,
+        identity_from=date(2019, 1, 1),
+        region_id=orphan.region_id,
+    )
+    record.set_id_number(orphan.id_number_plain())
+    record.set_phone("")
+    record.save()
+    return 1

@@ -1,6 +1,7 @@
 """Demo data: three designated hospitals with their clients, a few weeks of settlements for people
 of each category (one reversed, one that reaches the annual cap), and last month's statement for
-one hospital confirmed into the payments ledger. Idempotent: a second run changes nothing."""
+one hospital confirmed into the payments ledger. Two of 福湖社区's 低保 family heads (the demo village
+assistant's) are among 宁波市第一医院's patients. Idempotent: a second run changes nothing."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from minzheng.medical.actions import (
 )
 from minzheng.medical.models import Hospital, Settlement
 from minzheng.medical.rules import Claim, VisitKind
-from minzheng.registry.models import IdentityTag, Person
+from minzheng.registry.models import Household, IdentityTag, Person
 
 HOSPITALS = (
     ("H330203001", "宁波市第一医院", "330203000000"),
@@ -37,6 +38,8 @@ BILLS = (
     (VisitKind.INPATIENT, "16890.00", "15010.50", "9006.30", "0.00", "500.00"),
 )
 BIG_STAY = (VisitKind.INPATIENT, "260000.00", "230000.00", "90000.00", "20000.00", "0.00")
+VILLAGE = "330203001001"  # 福湖社区
+VILLAGE_PATIENTS = 2
 
 
 def seed_demo() -> int:
@@ -64,6 +67,8 @@ def seed_demo() -> int:
         :3
     ]
     patients += [("H330205001", p) for p in others]
+    taken = {p.pk for _, p in patients}
+    patients += [("H330203001", p) for p in _village_patients() if p.pk not in taken]
 
     made = 0
     for n, (hospital_code, person) in enumerate(patients):
@@ -118,6 +123,22 @@ def seed_demo() -> int:
     if approver is not None:
         _reconcile_demo_file(approver, hospital)
     return made
+
+
+def _village_patients() -> list[Person]:
+    """The heads of 福湖社区's families in 低保 (enrolled by the demo's own actions, untagged)."""
+    households = (
+        Household.objects.filter(
+            region_id=VILLAGE,
+            head__isnull=False,
+            enrolments__programme="dibao",
+            enrolments__status="active",
+        )
+        .select_related("head")
+        .distinct()
+        .order_by("pk")[:VILLAGE_PATIENTS]
+    )
+    return [h.head for h in households if h.head is not None]
 
 
 def _reconcile_demo_file(approver: User, hospital: Hospital) -> None:

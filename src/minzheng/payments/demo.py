@@ -12,6 +12,7 @@ from minzheng.payments.models import Roll
 
 HAISHU = "330203000000"
 APPROVER = "approver_haishu"
+VILLAGE = "330203001001"  # 福湖社区, the demo village assistant's
 
 
 def seed_demo() -> None:
@@ -44,7 +45,10 @@ def _seed_last_month() -> None:
 
 def seed_account_changes() -> None:
     """银行账户变更 in the demo: one change approved (an agent now holds the account, shown on the
-    roll) and one waiting for approver_haishu, both for 南门街道 recipients. Idempotent."""
+    roll) and one waiting for approver_haishu, both for 南门街道 recipients, 福湖社区's first (the
+    demo village assistant's page). Idempotent."""
+    from django.db.models import Case, Value, When
+
     from minzheng.payments.account_changes import do_decide_account_change, do_file_account_change
     from minzheng.payments.accounts import check_account_form
     from minzheng.payments.models import AccountChange, BankAccount
@@ -57,7 +61,12 @@ def seed_account_changes() -> None:
     if caseworker is None or approver is None:
         return  # not the demo's staff
     paid = BankAccount.objects.filter(active=True, person__isnull=False).values("person_id")
-    people = list(Person.objects.visible_to(caseworker).filter(pk__in=paid).order_by("id")[:2])
+    people = list(
+        Person.objects.visible_to(caseworker)
+        .filter(pk__in=paid)
+        .annotate(away=Case(When(region_id=VILLAGE, then=Value(0)), default=Value(1)))
+        .order_by("away", "id")[:2]  # 福湖社区's first: the village assistant files them with him
+    )
     changes = [
         ("中国建设银行", "6217000010012345677", "agent", "子女", "老人行动不便，由子女代领"),
         ("宁波银行", "6222021234567894", "applicant", "", "原卡挂失，换发新卡"),

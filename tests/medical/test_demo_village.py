@@ -1,0 +1,60 @@
+"""The medical demo settles stays for two of 福湖社区's 低保 family heads at 宁波市第一医院, so the
+village assistant's 医疗救助结算 is not empty (the seed took only the synthetic city's tagged
+recipients, and the demo village's families are enrolled without tags); a second run adds
+nothing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.test import Client
+
+from minzheng.core.yearmonth import YearMonth
+from minzheng.medical.demo import seed_demo
+from minzheng.medical.models import Settlement
+from minzheng.verification.demo import enrol_sample
+from tests.conftest import PASSWORD, _household
+
+pytestmark = pytest.mark.django_db
+
+DEMO_TODAY = datetime(2026, 12, 3, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+HEADS = (("王建国", "330203197001010015"), ("陈建华", "330203197102020028"))
+
+
+def test_the_village_assistant_sees_its_families_settlements(
+    regions: None, parameters: None, approver_haishu: Any, assistant_fuhu: Any
+) -> None:
+    for n, (name, id_number) in enumerate(HEADS, start=1):
+        born = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+        _household(
+            "330203001001",
+            f"海曙区南门街道福湖社区柳汀街{n}号",
+            [(name, id_number, "head", born, "")],
+        )
+    assert enrol_sample(2, YearMonth(2026, 10), within="330203001001") == 2
+
+    with time_machine.travel(DEMO_TODAY, tick=False):
+        made = seed_demo()
+        assert seed_demo() == 0  # a second demo start adds nothing
+    village = Settlement.objects.filter(person__region_id="330203001001").order_by("claim_id")
+    assert made == 4  # the two heads' stays, and the first one's two long stays
+    assert {s.person.name for s in village} == {"王建国", "陈建华"}
+    # Here the village's first head is the hospital's first patient, so the two long stays are
+    # his: 8,652.00 + 71,348.00 reach the 低保 annual cap of 80,000, the second long stay pays 0.
+    assert [(s.claim_id, s.person.name, s.hospital.code, s.assistance_amount) for s in village] == [
+        ("DEMO-0001", "王建国", "H330203001", Decimal("8652.00")),
+        ("DEMO-0002", "陈建华", "H330203001", Decimal("386.96")),
+        ("DEMO-BIG-1", "王建国", "H330203001", Decimal("71348.00")),
+        ("DEMO-BIG-2", "王建国", "H330203001", Decimal("0.00")),
+    ]
+
+    client = Client()
+    assert client.login(username="assistant_fuhu", password=PASSWORD)
+    page = client.get("/medical/settlements/").content.decode()
+    assert "暂无结算" not in page
+    assert "王建国" in page and "陈建华" in page
