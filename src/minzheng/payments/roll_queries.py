@@ -9,19 +9,19 @@ so every read here stays inside the actor's county.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import reduce
-from typing import Any
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
+    Case,
     Count,
     Exists,
     F,
+    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -29,7 +29,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    Window,
+    When,
 )
 from django.db.models.functions import Substr
 
@@ -245,18 +245,52 @@ def as_missing(people: Iterable[Person]) -> list[MissingAccount]:
 def missing_preview(roll: Roll, preview: int = PREVIEW_ROWS) -> tuple[int, list[MissingAccount]]:
     """How many of the roll's payees have no active bank account, and the first `preview` of
     them with what the roll pays each — one query over the roll's lines grouped by payee; the
-    count is a window over the groups, read beside the first rows."""
-    active = BankAccount.objects.filter(person_id=OuterRef("payee_id"), active=True)
-    rows = (
-        PaymentLine.objects.filter(roll=roll, kind__in=PAYOUT_KINDS, payee__isnull=False)
-        .filter(~Exists(active))
-        .values("payee_id", "payee__name")
-        .annotate(fen=Sum("amount_fen"), total=Window(Count("*")))
-        .order_by("payee_id")
-        .values_list("payee_id", "payee__name", "fen", "total")[:preview]
+    count is a window over the groups, read beside the first rows. Written as SQL: the ORM took
+    4 ms of CPU to build it on every view of the roll (`payees_without_account` is the same list,
+    paged and searched, on 变动名单)."""
+    line, person, account = (m._meta.db_table for m in (PaymentLine, Person, BankAccount))
+    kinds = ", ".join(["%s"] * len(PAYOUT_KINDS))
+    sql = (
+        f"SELECT l.payee_id, p.name, SUM(l.amount_fen), COUNT(*) OVER ()"
+        f" FROM {line} l JOIN {person} p ON p.id = l.payee_id"
+        f" WHERE l.roll_id = %s AND l.kind IN ({kinds}) AND NOT EXISTS ("
+        f"SELECT 1 FROM {account} a WHERE a.person_id = l.payee_id AND a.active = %s)"
+        f" GROUP BY l.payee_id, p.name ORDER BY l.payee_id LIMIT %s"
     )
-    found = [(MissingAccount(pk, name, fen_to_yuan(fen or 0)), n) for pk, name, fen, n in rows]
-    return (found[0][1] if found else 0), [missing for missing, _ in found]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [roll.pk, *PAYOUT_KINDS, True, preview])
+        found = cursor.fetchall()
+    rows = [MissingAccount(pk, name, fen_to_yuan(fen or 0)) for pk, name, fen, _ in found]
+    return (found[0][3] if found else 0), rows
+
+
+LINE_FIELDS = tuple(f.name for f in PaymentLine._meta.concrete_fields)
+
+
+def line_rows(lines: Iterable[PaymentLine]) -> list[dict[str, object]]:
+    """发放明细's rows as the table shows them, each a dict: the template reads a dict's keys at
+    once, where every attribute of a model instance costs it a failed subscript first (20 rows
+    were 4 ms of the page's CPU)."""
+    return [
+        {
+            "payee_id": line.payee_id if line.payee else None,
+            "payee": (
+                line.payee.name
+                if line.payee
+                else line.get_source_display()
+                if line.credit == "payable"
+                else "临时救助对象"
+            ),
+            "holder": getattr(line, "holder_name", "") or "",
+            "agent": getattr(line, "holder_relation", "") or "",
+            "region": line.region.name,
+            "programme": line_programme_label(line.programme),
+            "kind": line.get_kind_display() + ("（补发）" if line.is_arrears else ""),
+            "month": f"{line.month:%Y-%m}",
+            "amount": line.amount,
+        }
+        for line in lines
+    ]
 
 
 def roll_lines(
@@ -267,6 +301,8 @@ def roll_lines(
     lines = (
         PaymentLine.objects.filter(roll=roll)
         .select_related("payee", "region")
+        # The payee's name, not every column of the person (a tenth of the page's CPU).
+        .only(*LINE_FIELDS, "payee__name", "region__name")
         .annotate(
             holder_name=Subquery(account.values("holder_name")[:1]),
             holder_relation=Subquery(account.values("holder_relation")[:1]),
@@ -302,17 +338,21 @@ class RollSummary:
     lines: int = 0  # every line of the roll, of every kind (the unsearched list's length)
 
 
-def _fingerprints(*parts: Q) -> list[tuple[int, int, int]]:
-    """Count, last id and sum of the ledger lines of each of `parts` — in one query."""
-    aggregates: dict[str, Any] = {}
-    for i, part in enumerate(parts):
-        aggregates |= {
-            f"n{i}": Count("id", filter=part),
-            f"last{i}": Max("id", filter=part),
-            f"fen{i}": Sum("amount_fen", filter=part),
-        }
-    agg = PaymentLine.objects.filter(reduce(operator.or_, parts)).aggregate(**aggregates)
-    return [(agg[f"n{i}"], agg[f"last{i}"] or 0, agg[f"fen{i}"] or 0) for i in range(len(parts))]
+def _fingerprint(roll: Roll, county_months: Q) -> tuple[int, ...]:
+    """Count, last id and sum of the roll's lines and of the county's other lines of the two
+    months — one grouped query (the lines split by whether they are the roll's). Filtered
+    aggregates, one per figure, cost twice the CPU to build."""
+    own = Case(When(roll=roll, then=Value(1)), default=Value(0), output_field=IntegerField())
+    groups = dict(
+        (row[0], row[1:])
+        for row in PaymentLine.objects.filter(Q(roll=roll) | county_months)
+        .annotate(own=own)
+        .order_by()
+        .values("own")
+        .annotate(n=Count("id"), last=Max("id"), fen=Sum("amount_fen"))
+        .values_list("own", "n", "last", "fen")
+    )
+    return (*groups.get(1, (0, 0, 0)), *groups.get(0, (0, 0, 0)))
 
 
 def roll_summary(roll: Roll) -> RollSummary:
@@ -328,8 +368,8 @@ def roll_summary(roll: Roll) -> RollSummary:
         kind=Kind.BENEFIT, source="e", month__in=[month.first_day(), (month - 1).first_day()]
     )
     created = roll.created_at.timestamp() if roll.created_at else 0
-    own, county = _fingerprints(Q(roll=roll), county_months)
-    key = "roll-summary:" + ":".join(map(str, (roll.pk, created, *own, *county)))
+    figures = _fingerprint(roll, county_months)
+    key = "roll-summary:" + ":".join(map(str, (roll.pk, created, *figures)))
     summary: RollSummary | None = cache.get(key)
     if summary is None:
         count, total = roll_total(roll)
@@ -351,7 +391,7 @@ def roll_summary(roll: Roll) -> RollSummary:
     rows = [
         replace(row, payee_name=names.get(row.payee_id or 0, "")) for row in summary.change.rows
     ]
-    return replace(summary, change=replace(summary.change, rows=rows), lines=own[0])
+    return replace(summary, change=replace(summary.change, rows=rows), lines=figures[0])
 
 
 SUMMARY_SECONDS = 60 * 60  # a cached summary is dropped after an hour even if never stale

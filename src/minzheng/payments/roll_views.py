@@ -150,8 +150,6 @@ def roll_detail(request: HttpRequest, roll_id: int) -> HttpResponse:
     # Unsearched, the list is every line of the roll: the summary has just counted them.
     known = None if any(search.values()) else summary.lines
     page = listing.paginate(request, lines, default_size=LINES_PER_PAGE, count=known)
-    for line in page:  # the label once per line, not a loop over every programme in the template
-        line.programme_label = roll_queries.line_programme_label(line.programme)
     missing_count, missing = roll_queries.missing_preview(roll)
     can_export = roll.status in (Roll.Status.APPROVED, Roll.Status.EXPORTED)
     bank_file = BankFile.objects.filter(roll=roll).first() if can_export else None
@@ -169,6 +167,7 @@ def roll_detail(request: HttpRequest, roll_id: int) -> HttpResponse:
             "missing": missing,
             "preview": roll_queries.PREVIEW_ROWS,
             "page": page,
+            "rows": roll_queries.line_rows(page),
             "search": search,
             "query": urlencode({k: v for k, v in search.items() if v}),
             "programmes": sorted(roll_queries.PROGRAMME_LABELS.items()),
