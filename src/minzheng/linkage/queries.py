@@ -13,6 +13,7 @@ from minzheng.accounts.scope import ScopedActor
 from minzheng.linkage.conflicts import Rule
 from minzheng.linkage.models import CandidatePair, LinkageAction, SourceRecord
 from minzheng.linkage.profiles import rules
+from minzheng.regions.models import Level
 from minzheng.registry.models import IdentityTag, Person
 
 PERSON_PREFIX = "P"
@@ -182,25 +183,30 @@ def queue_reasons(actor: ScopedActor) -> list[str]:
     )
 
 
-def _holders(tag: str, day: date) -> set[int]:
-    """Who holds `tag` on `day`, by an identity tag or a department's record linked to them.
+def _holders(tag: str, day: date, within: QuerySet[Person] | None = None) -> set[int]:
+    """Who holds `tag` on `day`, by an identity tag or a department's record linked to them —
+    among the persons `within`, when given.
 
     Read as two small id lists (the holders of one identity are a few thousand at `city` scale)
     rather than as `pk IN (…) OR pk IN (…)` on the person table, which PostgreSQL answered by
     reading every person in scope: 4–6 s for the city administrator at 1M persons
-    (benchmarks/list_pages.py, 2026-12-03)."""
-    tagged = (
-        IdentityTag.objects.filter(tag=tag, valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-        .values_list("person_id", flat=True)
+    (benchmarks/list_pages.py, 2026-12-03). A township's or a village's own persons are few, so
+    there the lists are read for them only (6,513 低保 holders of the city read for a village's
+    page before)."""
+    tagged = IdentityTag.objects.filter(tag=tag, valid_from__lte=day).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=day)
     )
     recorded = (
         SourceRecord.objects.filter(identity=tag, person__isnull=False)
         .filter(Q(identity_from__isnull=True) | Q(identity_from__lte=day))
         .filter(Q(identity_to__isnull=True) | Q(identity_to__gt=day))
-        .values_list("person_id", flat=True)
     )
-    return set(tagged) | {pk for pk in recorded if pk is not None}
+    if within is not None:
+        tagged = tagged.filter(person__in=within.values("pk"))
+        recorded = recorded.filter(person__in=within.values("pk"))
+    return set(tagged.values_list("person_id", flat=True)) | {
+        pk for pk in recorded.values_list("person_id", flat=True) if pk is not None
+    }
 
 
 @dataclass(frozen=True)
@@ -213,12 +219,14 @@ def conflict_rows(actor: ScopedActor, day: date) -> list[ConflictRow]:
     """Every person in scope who holds two conflicting identities on `day`, rule by rule."""
     found: list[ConflictRow] = []
     holders: dict[str, set[int]] = {}
+    small = actor.scope_code().level in (Level.TOWNSHIP, Level.VILLAGE)
+    within = Person.objects.visible_to(actor) if small else None
     for rule in rules():
         if not rule.in_force_on(day):
             continue
         for tag in (rule.tag_a, rule.tag_b):
             if tag not in holders:
-                holders[tag] = _holders(tag, day)
+                holders[tag] = _holders(tag, day, within)
         both = holders[rule.tag_a] & holders[rule.tag_b]
         if not both:
             continue

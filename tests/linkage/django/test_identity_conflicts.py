@@ -88,6 +88,7 @@ def test_a_department_record_counts_as_an_identity_and_the_list_is_scoped(
     make_source_record: Callable[..., Any],
     approver_haishu: Any,
     approver_yinzhou: Any,
+    make_staff: Callable[..., Any],
 ) -> None:
     li = household_li_three_members.head
     _tag(li, "tekun", date(2024, 3, 1))
@@ -105,6 +106,17 @@ def test_a_department_record_counts_as_an_identity_and_the_list_is_scoped(
         ("李建国", "tekun_with_dibao")
     ]
     assert conflict_rows(approver_yinzhou, TODAY) == []
+    # A township and a village read the holders among their own persons only: the same row.
+    for name, role, region in (
+        ("nanmen_reader", "township_caseworker", "330203001000"),
+        ("fuhu_reader", "village_assistant", "330203001001"),
+    ):
+        own = make_staff(name, role, region)
+        assert [(r.person.name, r.rule.key) for r in conflict_rows(own, TODAY)] == [
+            ("李建国", "tekun_with_dibao")
+        ]
+    elsewhere = make_staff("other_village", "village_assistant", "330203001002")
+    assert conflict_rows(elsewhere, TODAY) == []
 
     client = Client()
     client.force_login(approver_haishu)
