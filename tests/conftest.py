@@ -277,6 +277,21 @@ def _household(village: str, address: str, people: list[tuple[str, str, str, dat
     return household
 
 
+def enrolled_fuhu_heads(heads: tuple[tuple[str, str], ...], month: Any) -> int:
+    """One-person households in 福湖社区 (柳汀街 1, 2 …) for `heads` (name, ID number), enrolled in
+    低保 from `month` (a YearMonth): the demo village tests' families. Returns how many were."""
+    from minzheng.verification.demo import enrol_sample
+
+    for n, (name, id_number) in enumerate(heads, start=1):
+        born = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+        _household(
+            "330203001001",
+            f"海曙区南门街道福湖社区柳汀街{n}号",
+            [(name, id_number, "head", born, "")],
+        )
+    return enrol_sample(len(heads), month, within="330203001001")
+
+
 @pytest.fixture
 def household_li_three_members(regions: None) -> Any:
     """李建国's family in 福湖社区, 南门街道, 海曙区."""

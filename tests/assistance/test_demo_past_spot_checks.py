@@ -16,8 +16,7 @@ from django.test import Client
 from minzheng.applications.models import ReviewTask, SpotCheck, SpotCheckItem
 from minzheng.assistance.demo import seed_demo
 from minzheng.core.yearmonth import YearMonth
-from minzheng.verification.demo import enrol_sample
-from tests.conftest import PASSWORD, _household
+from tests.conftest import PASSWORD, enrolled_fuhu_heads
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +35,7 @@ def test_the_village_sees_the_replayed_months_spot_checks_concluded(
     assistant_fuhu: Any,
     city_admin: Any,
 ) -> None:
-    for n, (name, id_number) in enumerate(HEADS, start=1):
-        born = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-        _household(
-            "330203001001",
-            f"海曙区南门街道福湖社区柳汀街{n}号",
-            [(name, id_number, "head", born, "")],
-        )
-    assert enrol_sample(3, YearMonth(2026, 6), within="330203001001") == 3
+    assert enrolled_fuhu_heads(HEADS, YearMonth(2026, 6)) == 3
 
     with time_machine.travel(DEMO_TODAY, tick=False):
         seed_demo()

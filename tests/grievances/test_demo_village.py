@@ -16,8 +16,7 @@ from django.test import Client
 from minzheng.core.yearmonth import YearMonth
 from minzheng.grievances.demo import seed_demo
 from minzheng.grievances.models import Appeal, Grievance
-from minzheng.verification.demo import enrol_sample
-from tests.conftest import PASSWORD, _household
+from tests.conftest import PASSWORD, enrolled_fuhu_heads
 
 pytestmark = pytest.mark.django_db
 
@@ -31,14 +30,7 @@ FAMILIES = (
 
 @pytest.fixture
 def fuhu_three_dibao_families(regions: None, approver_haishu: Any, assistant_fuhu: Any) -> None:
-    for n, (name, id_number) in enumerate(FAMILIES, start=1):
-        born = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-        _household(
-            "330203001001",
-            f"海曙区南门街道福湖社区柳汀街{n}号",
-            [(name, id_number, "head", born, "")],
-        )
-    assert enrol_sample(3, YearMonth(2026, 10), within="330203001001") == 3
+    assert enrolled_fuhu_heads(FAMILIES, YearMonth(2026, 10)) == 3
 
 
 def test_the_village_assistant_finds_the_seeded_grievances_and_appeal(

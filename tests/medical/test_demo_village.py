@@ -5,7 +5,7 @@ nothing."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,8 +17,7 @@ from django.test import Client
 from minzheng.core.yearmonth import YearMonth
 from minzheng.medical.demo import seed_demo
 from minzheng.medical.models import Settlement
-from minzheng.verification.demo import enrol_sample
-from tests.conftest import PASSWORD, _household
+from tests.conftest import PASSWORD, enrolled_fuhu_heads
 
 pytestmark = pytest.mark.django_db
 
@@ -29,14 +28,7 @@ HEADS = (("王建国", "330203197001010015"), ("陈建华", "330203197102020028"
 def test_the_village_assistant_sees_its_families_settlements(
     regions: None, parameters: None, approver_haishu: Any, assistant_fuhu: Any
 ) -> None:
-    for n, (name, id_number) in enumerate(HEADS, start=1):
-        born = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-        _household(
-            "330203001001",
-            f"海曙区南门街道福湖社区柳汀街{n}号",
-            [(name, id_number, "head", born, "")],
-        )
-    assert enrol_sample(2, YearMonth(2026, 10), within="330203001001") == 2
+    assert enrolled_fuhu_heads(HEADS, YearMonth(2026, 10)) == 2
 
     with time_machine.travel(DEMO_TODAY, tick=False):
         made = seed_demo()
