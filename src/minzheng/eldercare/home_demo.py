@@ -150,8 +150,8 @@ def seed_home() -> int:
     nanmen = Region.objects.filter(pk=NANMEN).first()
     # Up to three of 福湖社区's elderly not adapted above, then the last six (the first six when
     # there are only six).
-    village = [p for p in _elderly(FUHU, Level.VILLAGE, today, 6) if p not in elders[:6]][:3]
-    served = (village + [p for p in elders[-6:] if p not in village])[:6]
+    fuhu_elders = [p for p in _elderly(FUHU, Level.VILLAGE, today, 6) if p not in elders[:6]][:3]
+    served = (fuhu_elders + [p for p in elders[-6:] if p not in fuhu_elders])[:6]
     if nanmen is not None and len(served) == 6:
         centre = homecare.do_add_provider(
             None, name="南门街道居家养老服务中心", kind="service_centre", region_code=NANMEN
