@@ -2,20 +2,17 @@
 the benchmarks' COPY of synthetic households — is a family household instead of a NOT NULL error.
 
 Altering the column remakes `registry_household` on SQLite, which drops the address search's FTS
-triggers: they are created again here, as in migration 0009.
+triggers: they are created again here by migration 0009's own function.
 """
 
 import importlib
 
 from django.db import migrations, models
 
-_ADDRESS_SEARCH = importlib.import_module("minzheng.registry.migrations.0004_household_address_search")
-
-
-def restore_address_search(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in _ADDRESS_SEARCH.SQLITE_SQL:
-            schema_editor.execute(statement, params=None)
+# The same restore as migration 0009's, called again after this remake.
+restore_address_search = importlib.import_module(
+    "minzheng.registry.migrations.0009_household_head_name"
+).restore_address_search
 
 
 class Migration(migrations.Migration):
