@@ -277,6 +277,14 @@ def _household(village: str, address: str, people: list[tuple[str, str, str, dat
     return household
 
 
+# The demo village tests' 福湖社区 family heads (name, ID number).
+FUHU_HEADS = (
+    ("王建国", "330203197001010015"),
+    ("陈建华", "330203197102020028"),
+    ("张国平", "330203197203030030"),
+)
+
+
 def enrolled_fuhu_heads(heads: tuple[tuple[str, str], ...], month: Any) -> int:
     """One-person households in 福湖社区 (柳汀街 1, 2 …) for `heads` (name, ID number), enrolled in
     低保 from `month` (a YearMonth): the demo village tests' families. Returns how many were."""

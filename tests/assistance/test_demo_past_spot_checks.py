@@ -16,16 +16,12 @@ from django.test import Client
 from minzheng.applications.models import ReviewTask, SpotCheck, SpotCheckItem
 from minzheng.assistance.demo import seed_demo
 from minzheng.core.yearmonth import YearMonth
-from tests.conftest import PASSWORD, enrolled_fuhu_heads
+from tests.conftest import FUHU_HEADS, PASSWORD, enrolled_fuhu_heads
 
 pytestmark = pytest.mark.django_db
 
 DEMO_TODAY = datetime(2026, 12, 3, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
-HEADS = (
-    ("王建国", "330203197001010015"),
-    ("陈建华", "330203197102020028"),
-    ("张国平", "330203197203030030"),
-)
+HEADS = FUHU_HEADS
 
 
 def test_the_village_sees_the_replayed_months_spot_checks_concluded(

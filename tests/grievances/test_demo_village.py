@@ -16,16 +16,12 @@ from django.test import Client
 from minzheng.core.yearmonth import YearMonth
 from minzheng.grievances.demo import seed_demo
 from minzheng.grievances.models import Appeal, Grievance
-from tests.conftest import PASSWORD, enrolled_fuhu_heads
+from tests.conftest import FUHU_HEADS, PASSWORD, enrolled_fuhu_heads
 
 pytestmark = pytest.mark.django_db
 
 DEMO_TODAY = datetime(2026, 12, 3, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
-FAMILIES = (
-    ("王建国", "330203197001010015"),
-    ("陈建华", "330203197102020028"),
-    ("张国平", "330203197203030030"),
-)
+FAMILIES = FUHU_HEADS
 
 
 @pytest.fixture

@@ -17,12 +17,12 @@ from django.test import Client
 from minzheng.core.yearmonth import YearMonth
 from minzheng.medical.demo import seed_demo
 from minzheng.medical.models import Settlement
-from tests.conftest import PASSWORD, enrolled_fuhu_heads
+from tests.conftest import FUHU_HEADS, PASSWORD, enrolled_fuhu_heads
 
 pytestmark = pytest.mark.django_db
 
 DEMO_TODAY = datetime(2026, 12, 3, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
-HEADS = (("王建国", "330203197001010015"), ("陈建华", "330203197102020028"))
+HEADS = FUHU_HEADS[:2]
 
 
 def test_the_village_assistant_sees_its_families_settlements(
