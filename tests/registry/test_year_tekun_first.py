@@ -51,3 +51,30 @@ def test_a_household_the_rules_judge_tekun_is_passed_over_for_dibao(
 
     taken = list(Application.objects.values_list("household_id", "step"))
     assert taken == [(li.pk, "approved")]
+
+
+def test_a_household_that_turns_tekun_before_the_county_decides_is_passed_over(
+    caseworker_nanmen: Any, household_li_three_members: Household
+) -> None:
+    """Found at `ningbo` scale (2020-04): a member who turned 60 between the application and the
+    county's decision made the replay's approval refuse (特困优先)."""
+    actions.do_load_parameter_catalog(None)
+    # 王阿婆, alone, no income, no supporter, 59 on the day she would apply, 60 ten days later.
+    wang = _household(
+        "330203001001",
+        "海曙区南门街道福湖社区解放南路52号",
+        [("王阿婆", "330203196003120025", "head", date(1960, 3, 12), "")],
+    )
+    li = household_li_three_members
+    for household in (li, wang):
+        _tag_dibian(household)
+    day = date(2020, 3, 2)
+    assert tekun_decision(wang, day) is None
+    later = tekun_decision(wang, date(2020, 3, 20))
+    assert later is not None and later.member_id == "王阿婆"
+    assert [h.pk for h in (li, wang)] == sorted([li.pk, wang.pk])
+
+    applications_for_month(MARCH_2020, MonthReport(str(MARCH_2020)), open_month=False)
+
+    taken = list(Application.objects.values_list("household_id", "step"))
+    assert taken == [(li.pk, "approved")]

@@ -383,11 +383,19 @@ def tekun_decision(household: Any, day: date) -> Decision | None:
     return next((d for d in evaluate(facts, ["tekun"]) if d.eligible), None)
 
 
+DECISION_WITHIN_DAYS = 31  # the replay's county decision falls within a month of the application
+
+
 def _dibao_applicant(pool: list[Any], day: date) -> Any:
-    """The first household of `pool` to take a 低保 application: not one the rules judge 特困 —
-    特困 comes first and is applied for as 特困 (policy.md §3; rules.py: 特困优先), so the replay
-    never enrols such a household on 低保."""
-    return next((h for h in pool if tekun_decision(h, day) is None), None)
+    """The first household of `pool` to take a 低保 application: not one the rules judge 特困 on
+    the day it applies or on the last day the county may decide it (a member who turns 60 in
+    between is 特困 by then) — 特困 comes first and is applied for as 特困 (policy.md §3;
+    rules.py: 特困优先), so the replay never enrols such a household on 低保."""
+    last = day + timedelta(days=DECISION_WITHIN_DAYS)
+    return next(
+        (h for h in pool if tekun_decision(h, day) is None and tekun_decision(h, last) is None),
+        None,
+    )
 
 
 def _quiet_households() -> Any:
