@@ -163,7 +163,7 @@ FUHU_BACK_PAY_REASON = "两个月前该户按旧标准发放，每月少发45元
 
 def seed_fuhu_back_pay() -> int:
     """A 补发 in 福湖社区: the village assistant proposes, two days ago, 45 元 owed for the month
-    before last to the village's first 低保 family on the roll; 海曙's approver (another person)
+    before last to the village's first 低保 family on the roll whose head is living; 海曙's approver (another person)
     approves it today, so this month's roll pays it — the village assistant's 补发 is not empty
     (the township's pending one went to another village's family). Returns 1 when made;
     idempotent: nothing when a 福湖社区 back-pay exists."""
@@ -188,6 +188,7 @@ def seed_fuhu_back_pay() -> int:
             status=Enrolment.Status.ACTIVE,
             person__isnull=True,
             start_month__lte=owed.first_day(),
+            household__head__date_of_death__isnull=True,  # the payee: a living head
         )
         .order_by("id")
         .first()

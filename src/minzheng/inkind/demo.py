@@ -138,8 +138,9 @@ def seed_fuhu_distribution() -> int:
         listed = Handover.objects.filter(distribution=d).count()
         actions.do_receive_stock(staff, oil, township=TOWNSHIP, quantity=listed, note="市局调拨")
     with clock.dated(today):
-        for h in Handover.objects.filter(distribution=d, region_id=FUHU).order_by("id")[
-            :FUHU_COLLECTED
-        ]:
+        collectors = Handover.objects.filter(
+            distribution=d, region_id=FUHU, recipient__date_of_death__isnull=True
+        )  # a head whose death was reported late is listed, but collects nothing
+        for h in collectors.order_by("id")[:FUHU_COLLECTED]:
             actions.do_confirm_handover(None, h, via=Handover.Via.QR)
     return listed
