@@ -196,18 +196,18 @@ def step(label: str) -> Iterator[None]:
 def seed_allowances_before_history() -> None:
     """高龄津贴 and the children's allowance (`ertong`) enrolled by their own actions in the first
     month of the replayed history, so the replayed rolls pay them and every month of the dashboard
-    counts them. Idempotent: a second demo start finds them enrolled."""
+    counts them. Idempotent: a second demo start finds the month's run done and them enrolled."""
     from datetime import timedelta
 
     from minzheng.children.demo import seed_demo as seed_children
     from minzheng.core import clock
     from minzheng.core.yearmonth import YearMonth
-    from minzheng.eldercare.actions import do_enrol_allowances
+    from minzheng.eldercare.demo import enrol_allowances_once
     from minzheng.regions.models import Level, Region
     from minzheng.registry.year import DEMO_HISTORY_MONTHS
 
     start = YearMonth.of(clock.today()) - DEMO_HISTORY_MONTHS
     with clock.dated(start.first_day() + timedelta(days=1)):
         for county in Region.objects.filter(level=Level.COUNTY, parent_id="330200000000"):
-            do_enrol_allowances(None, county.code, start)
+            enrol_allowances_once(county.code, start)
         seed_children()  # identified and approved now: paid from the month after

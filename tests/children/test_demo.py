@@ -10,6 +10,7 @@ import pytest
 
 from minzheng.children.demo import seed_demo
 from minzheng.children.models import ChildCase, ChildVisit
+from minzheng.core.models import AuditEvent
 from tests.conftest import _household
 
 from .conftest import years_ago
@@ -47,4 +48,14 @@ def test_the_demo_opens_an_enrolled_and_a_waiting_case_once(
     assert by_name["李小雨"].status == "enrolled" and by_name["李小雨"].enrolment_id
     assert by_name["吴天乐"].status == "reviewed"
     assert ChildVisit.objects.count() == 2
+    # Directors appointed and visits recorded through the actions, by the township's caseworker.
+    steps = AuditEvent.objects.filter(object_type__in=("child_director", "child_visit"))
+    assert sorted((e.object_type, e.actor.role) for e in steps if e.actor) == [
+        ("child_director", "township_caseworker"),
+        ("child_director", "township_caseworker"),
+        ("child_visit", "township_caseworker"),
+        ("child_visit", "township_caseworker"),
+    ]
+    events = AuditEvent.objects.count()
     assert seed_demo() == 0
+    assert AuditEvent.objects.count() == events

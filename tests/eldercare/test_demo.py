@@ -35,7 +35,9 @@ def test_the_demo_fills_every_eldercare_page(
     statuses = sorted(Adaptation.objects.values_list("status", flat=True))
     assert statuses == ["applied", "approved", "completed", "paid", "paid", "visited"]
     assert PaymentLine.objects.filter(kind="adapt_payable").count() == 2
-    assert CareOrder.objects.count() == 8  # six, and two paid from the time bank
+    # six, two paid from the time bank, and two of 福湖社区's own team (李明 volunteers)
+    assert CareOrder.objects.count() == 10
+    assert CareOrder.objects.filter(provider__region_id="330203001001").count() == 2
     assert not TimeBankEntry.objects.filter(balance__lt=0).exists()
     assert TimeBankEntry.objects.filter(kind="withdrawal").exists()
     visits = CareVisit.objects.count()

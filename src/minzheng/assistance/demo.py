@@ -41,6 +41,7 @@ def seed_demo() -> None:
     _seed_past_spot_checks()
     _seed_spot_checks()
     _seed_back_pay()
+    seed_fuhu_back_pay()
 
 
 def _seed_back_pay() -> None:
@@ -154,3 +155,55 @@ def _seed_proposal() -> None:
         illustrative=True,
         note="演示：待市局管理员确认",
     )
+
+
+FUHU = "330203001001"  # 福湖社区, the demo village assistant's
+FUHU_BACK_PAY_REASON = "两个月前该户按旧标准发放，每月少发45元，经入户核实按复核结论补发"
+
+
+def seed_fuhu_back_pay() -> int:
+    """A 补发 in 福湖社区: the village assistant proposes, two days ago, 45 元 owed for the month
+    before last to the village's first 低保 family on the roll whose head is living; 海曙's approver (another person)
+    approves it today, so this month's roll pays it — the village assistant's 补发 is not empty
+    (the township's pending one went to another village's family). Returns 1 when made;
+    idempotent: nothing when a 福湖社区 back-pay exists."""
+    from datetime import timedelta
+
+    from minzheng.assistance.models import Enrolment
+    from minzheng.payments.backpay import do_approve_back_pay, do_propose_back_pay
+    from minzheng.payments.models import BackPay
+
+    if BackPay.objects.filter(region_id=FUHU).exists():
+        return 0
+    assistant = User.objects.filter(role="village_assistant", region_id=FUHU).first()
+    approver = User.objects.filter(username=PROPOSER).first()
+    if assistant is None or approver is None:
+        return 0
+    today = clock.today()
+    owed = YearMonth.of(today) - 2
+    enrolment = (
+        Enrolment.objects.visible_to(assistant)
+        .filter(
+            programme="dibao",
+            status=Enrolment.Status.ACTIVE,
+            person__isnull=True,
+            start_month__lte=owed.first_day(),
+            household__head__date_of_death__isnull=True,  # the payee: a living head
+        )
+        .order_by("id")
+        .first()
+    )
+    if enrolment is None:
+        return 0
+    with clock.dated(max(today - timedelta(days=2), today.replace(day=1))):
+        back_pay = do_propose_back_pay(
+            assistant,
+            enrolment,
+            from_month=str(owed),
+            to_month=str(owed),
+            monthly_amount="45",
+            reason=FUHU_BACK_PAY_REASON,
+        )
+    with clock.dated(today):
+        do_approve_back_pay(approver, back_pay)
+    return 1

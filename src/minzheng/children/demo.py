@@ -1,7 +1,8 @@
 """Demo data for children's welfare: in 福湖社区 (the village assistant's) and in 鄞州, a family's
 two parents are reported dead, the registry comparison opens their children's cases, one child is
 walked through application, review and approval (paid from next month), another waits for the
-county; each village with a case has a 儿童主任 and a first visit. Idempotent."""
+county; each village with a case has a 儿童主任 and a first visit, appointed and recorded by the township's
+caseworker through the actions on their days. Idempotent."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from minzheng.core import clock
 from minzheng.core.regioncode import county_of
 from minzheng.registry.actions import do_record_death
 from minzheng.registry.models import Membership
+from minzheng.registry.year import _caseworker
 
 # village, its 儿童主任, how far the demo walks the case there
 VILLAGES = (("330203001001", "王芳", "enrolled"), ("330212", "陈丽", "reviewed"))
@@ -70,20 +72,24 @@ def seed_demo() -> int:
         )
         if case is None:
             continue
+        caseworker = _caseworker(case.region_id)  # the township's: directors and visits are its
         if not ChildDirector.objects.filter(region_id=case.region_id).exists():
-            ChildDirector.objects.create(
-                region_id=case.region_id, name=director, appointed_on=today - timedelta(days=700)
-            )
+            appointed = today - timedelta(days=700)
+            with clock.dated(appointed):
+                actions.do_appoint_director(
+                    caseworker, region_code=case.region_id, name=director, appointed_on=appointed
+                )
         case = actions.do_apply(None, case, guardian_name="张桂芳", guardian_relation="祖母")
         case = actions.do_review(None, case, approve=True)
         if walk == "enrolled":
             case = actions.do_decide(approver.get(prefix[:6]), case, approve=True)
-        ChildVisit.objects.create(
-            case=case,
-            region_id=case.region_id,
-            director=ChildDirector.objects.filter(region_id=case.region_id).first(),
-            visited_on=today - timedelta(days=120),
-            finding=ChildVisit.Finding.WELL,
-            note="祖母照料，按时上学，生活费用于日常开支",
-        )
+        visited = today - timedelta(days=120)
+        with clock.dated(visited):
+            actions.do_record_visit(
+                caseworker,
+                case,
+                visited_on=visited,
+                finding=ChildVisit.Finding.WELL,
+                note="祖母照料，按时上学，生活费用于日常开支",
+            )
     return opened

@@ -27,10 +27,12 @@ from minzheng.civil.models import (
     QingmingSlot,
     RegistryOffice,
 )
+from minzheng.core import clock
 from minzheng.core.regioncode import RegionCode
 from minzheng.core.yearmonth import YearMonth
 from minzheng.regions.models import Region
-from minzheng.registry.models import Household, IdentityTag, Membership, Person
+from minzheng.registry.actions import do_add_identity_tag
+from minzheng.registry.models import Household, Membership, Person
 
 NANMEN = RegionCode.of("330203001000")  # 海曙 南门街道
 DOCS: dict[str, Any] = {"id_cards_checked": True, "declaration_signed": True}
@@ -65,6 +67,11 @@ def _people(sex: str, born_from: date, born_to: date, n: int, exclude: set[int])
 
 
 def seed_demo() -> None:
+    _seed_nanmen()
+    seed_fuhu_funerals()
+
+
+def _seed_nanmen() -> None:
     if RegistryOffice.objects.exists():
         return
     caseworker = User.objects.filter(username="caseworker_nanmen").first()
@@ -223,13 +230,10 @@ def _funeral(caseworker: User, today: date, used: set[int]) -> None:
     )
     household.head = first
     household.save(update_fields=["head"])
-    IdentityTag.objects.create(
-        person=first,
-        tag="tekun",
-        source="演示数据",
-        valid_from=date(2026, 1, 1),
-        region_id=first.region_id,
-    )
+    with clock.dated(date(2026, 1, 1)):  # the 特困 identity through its action, on its day
+        do_add_identity_tag(
+            caseworker, first.pk, tag="tekun", source="演示数据", valid_from=date(2026, 1, 1)
+        )
     do_enrol(
         None,
         household=household,
@@ -335,3 +339,65 @@ def seed_addresses() -> None:
             )
         if i == 0:
             placenames.do_announce_place_name(caseworker, place, on=today)
+
+
+FUHU = RegionCode.of("330203001001")  # 福湖社区, the demo village assistant's
+#: (days ago the person died, burial method): a tree burial last month, a sea burial this month.
+FUHU_DEATHS = ((38, BurialMethod.TREE), (12, BurialMethod.SEA))
+
+
+def seed_fuhu_funerals() -> int:
+    """The oldest resident of each of two 福湖社区 families (none on 低保, 低边 or 特困) died this autumn: the
+    funeral home's cremation and the family's eco-burial, recorded by 南门街道's caseworker on the
+    days they happened — so the village assistant's 殡葬服务 lists them and 婚姻殡葬统计 counts
+    the village's burials. (A village never sees marriage registrations: they are the county
+    registry office's rows.) Returns the burials made; idempotent: nothing when a 福湖社区
+    cremation is recorded already."""
+    from minzheng.assistance.models import OPEN_STATUSES, Enrolment
+    from minzheng.civil.models import CremationRecord
+
+    if CremationRecord.objects.filter(region_id=FUHU.code).exists():
+        return 0
+    caseworker = User.objects.filter(username="caseworker_nanmen").first()
+    home = FuneralHome.objects.order_by("pk").first()
+    cemetery = Cemetery.objects.filter(region_id="330203000000").first()
+    if caseworker is None or home is None:
+        return 0
+    assisted = Enrolment.objects.filter(
+        status__in=OPEN_STATUSES, programme__in=("dibao", "dibian", "tekun")
+    ).values("household_id")
+    oldest: list[Person] = []
+    for person in (
+        Person.objects.unscoped_within(FUHU)
+        .filter(date_of_death__isnull=True, birth_date__lte=date(1946, 1, 1))
+        .exclude(memberships__household_id__in=assisted)
+        .prefetch_related("memberships")
+        .order_by("birth_date", "pk")
+    ):
+        homes = {m.household_id for m in person.memberships.all()}
+        if not any(homes & {m.household_id for m in p.memberships.all()} for p in oldest):
+            oldest.append(person)  # one death a family
+        if len(oldest) == len(FUHU_DEATHS):
+            break
+    today = clock.today()
+    for n, (person, (days_ago, method)) in enumerate(zip(oldest, FUHU_DEATHS, strict=False)):
+        died = today - timedelta(days=days_ago)
+        with clock.dated(died + timedelta(days=2)):
+            funeral.do_record_cremation(
+                caseworker,
+                deceased=person,
+                funeral_home=home,
+                date_of_death=died,
+                cremated_on=died + timedelta(days=2),
+            )
+        with clock.dated(died + timedelta(days=7)):
+            funeral.do_record_burial(
+                caseworker,
+                deceased=person,
+                method=method,
+                buried_on=died + timedelta(days=7),
+                cemetery=None if method == BurialMethod.SEA else cemetery,
+                bank_name="宁波银行",
+                account_number=f"62220200000{2001 + n:05d}",
+            )
+    return len(oldest)

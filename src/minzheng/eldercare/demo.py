@@ -92,11 +92,27 @@ def seed_demo() -> int:
     made += _seed_meals(today)
     month = YearMonth.of(today)
     for county in Region.objects.filter(level=Level.COUNTY, parent_id="330200000000"):
-        do_enrol_allowances(None, county.code, month)
-    from minzheng.eldercare.home_demo import seed_home
+        enrol_allowances_once(county.code, month)
+    from minzheng.eldercare.home_demo import seed_fuhu_home, seed_home
 
     made += seed_home()  # 适老化改造, 居家养老服务, 时间银行
+    made += seed_fuhu_home()  # 福湖社区's own service station and time-bank volunteers
     return made
+
+
+def enrol_allowances_once(county_code: str, month: YearMonth) -> bool:
+    """The month's 高龄津贴 run for a county unless the demo ran it already (its audit event
+    names the county and month). Run again, it added an audit event a county on every demo
+    start — and a past month's run enrolled again the dead whose enrolments a later month's run
+    had ended, for that run to end them once more. Returns whether it ran."""
+    from minzheng.core.models import AuditEvent
+
+    if AuditEvent.objects.filter(
+        object_type="allowance_run", object_id=f"{county_code}-{month}"
+    ).exists():
+        return False
+    do_enrol_allowances(None, county_code, month)
+    return True
 
 
 def _seed_meals(today: date) -> int:

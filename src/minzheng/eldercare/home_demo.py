@@ -229,3 +229,72 @@ def seed_home() -> int:
             )
             made += _visits(order.pk, weekdays[n::5], None, rng)
     return made
+
+
+def _fuhu_volunteers(today: date, n: int) -> list[Person]:
+    """福湖社区's residents of working age (25–59), the first registered first."""
+    return list(
+        Person.objects.filter(
+            _within(FUHU, Level.VILLAGE),
+            birth_date__gt=date(today.year - 60, 1, 1),
+            birth_date__lte=date(today.year - 25, 1, 1),
+            date_of_death__isnull=True,
+        ).order_by("id")[:n]
+    )
+
+
+def seed_fuhu_home() -> int:
+    """福湖社区's own 居家养老服务站 and 时间银行志愿服务队, registered six weeks ago by the village
+    assistant (the demo's, else the system): the village's volunteers keep one elderly neighbour
+    company every week and earn hours; a second neighbour pays for his visits with hours saved
+    earlier. So the village assistant's 居家服务组织 and 时间银行 are not empty (the township's
+    providers are the caseworker's, and its volunteers lived elsewhere). Returns the visits made;
+    idempotent: nothing when 福湖社区 has a provider already."""
+    from minzheng.accounts.models import User
+    from minzheng.eldercare.models import CareProvider
+
+    if CareProvider.objects.filter(region_id=FUHU).exists():
+        return 0
+    today = clock.today()
+    elders = _elderly(FUHU, Level.VILLAGE, today, 2)
+    volunteers = [p for p in _fuhu_volunteers(today, 4) if p not in elders][:2]
+    if len(elders) < 2 or not volunteers:
+        return 0
+    assistant = User.objects.filter(role="village_assistant", region_id=FUHU).first()
+    rng = random.Random(SEED + 14)
+    opened = today - timedelta(days=42)
+    with clock.dated(opened):
+        homecare.do_add_provider(
+            assistant,
+            name="福湖社区居家养老服务站",
+            kind="service_centre",
+            region_code=FUHU,
+            phone="0574-87000001",
+        )
+        team = homecare.do_add_provider(
+            assistant, name="福湖社区时间银行志愿服务队", kind="volunteer_team", region_code=FUHU
+        )
+        company = homecare.do_open_order(
+            assistant, person_id=elders[0].pk, provider_id=team.pk, service="companionship"
+        )
+        homecare.do_timebank_entry(
+            assistant,
+            person_id=elders[1].pk,
+            kind="deposit",
+            hours=Decimal("12.00"),
+            note="转入本人早年社区志愿服务结存时长",
+        )
+        errands = homecare.do_open_order(
+            assistant,
+            person_id=elders[1].pk,
+            provider_id=team.pk,
+            service="errand_help",
+            timebank=True,
+        )
+    made = 0
+    for week in range(6):  # a visit a week to each, the last one this week
+        day = opened + timedelta(days=7 * week + 3)
+        for order_id, volunteer in ((company.pk, volunteers[0]), (errands.pk, volunteers[-1])):
+            with clock.dated(day + timedelta(days=1)):  # recorded the next morning
+                made += _visits(order_id, [day], volunteer, rng)
+    return made

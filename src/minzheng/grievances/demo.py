@@ -11,7 +11,6 @@ from minzheng.accounts.models import User
 from minzheng.core import clock
 from minzheng.grievances import actions
 from minzheng.grievances.models import Appeal, Grievance
-from minzheng.grievances.rules import deadline
 from minzheng.registry.models import Household, IdentityTag, Person
 
 # 福湖社区 first (the demo's village assistant), then the rest of the county; and 鄞州.
@@ -53,31 +52,26 @@ def seed_demo() -> int:
         if len(people) < 3 or handler is None:
             continue
         a, b, c = people
-        old = actions.do_receive(
-            None,
-            kind="complaint",
-            channel="portal",
-            category="payment",
-            content="上月低保金比以前少了，没有人告诉我原因。",
-            region=a.region,
-            complainant=a,
-        )
-        late = actions.do_receive(
-            None,
-            kind="complaint",
-            channel="letter",
-            category="conduct",
-            content="村里协理员入户调查时态度生硬，希望改进。",
-            region=b.region,
-            complainant=b,
-        )
-        # Both letters arrived 40 days ago: back-date them (the demo clock only moves forward).
-        for g in (old, late):
-            received = today - timedelta(days=40)
-            Grievance.objects.filter(pk=g.pk).update(
-                received_on=received, due_on=deadline(received, 15).due_on
+        # Both letters arrived 40 days ago: received through the action on that day.
+        with clock.dated(today - timedelta(days=40)):
+            old = actions.do_receive(
+                None,
+                kind="complaint",
+                channel="portal",
+                category="payment",
+                content="上月低保金比以前少了，没有人告诉我原因。",
+                region=a.region,
+                complainant=a,
             )
-            g.refresh_from_db()
+            actions.do_receive(  # the letter nobody answers: escalated as overdue
+                None,
+                kind="complaint",
+                channel="letter",
+                category="conduct",
+                content="村里协理员入户调查时态度生硬，希望改进。",
+                region=b.region,
+                complainant=b,
+            )
         actions.do_reply(
             handler,
             old,

@@ -49,6 +49,11 @@ def seed_items() -> list[Item]:
 
 
 def seed_demo() -> int:
+    """Returns the number of hand-overs confirmed or listed (0 when the demo has them already)."""
+    return _seed_nanmen() + seed_fuhu_distribution()
+
+
+def _seed_nanmen() -> int:
     """Returns the number of hand-overs made (0 when the demo already has stock)."""
     from minzheng.inkind.models import Stock
 
@@ -94,3 +99,48 @@ def seed_demo() -> int:
         except ValidationFailed:
             continue  # a household without a head gets none
     return made
+
+
+FUHU = "330203001001"  # 福湖社区, the demo village assistant's
+#: The winter greeting for the township's 低保 families, and how many of 福湖社区's collected it.
+GREETING = "冬季慰问：低保家庭食用油"
+FUHU_COLLECTED = 2
+
+
+def seed_fuhu_distribution() -> int:
+    """南门街道's caseworker draws a distribution of cooking oil for every 低保 family of the
+    township (福湖社区's among them: the winter quilts went to the 大排摸 list's households) at the
+    start of this month; two of 福湖社区's families have collected theirs by QR, the rest are
+    waiting — so the village assistant's 物资发放 is not empty. Returns the hand-overs listed;
+    idempotent: nothing when the greeting is drawn already."""
+    from minzheng.inkind.models import Distribution
+
+    if Distribution.objects.filter(region_id=TOWNSHIP, name=GREETING).exists():
+        return 0
+    staff = User.objects.filter(username="caseworker_nanmen").first()
+    if staff is None:
+        return 0
+    oil = next(i for i in seed_items() if i.name == "食用油（5升）")
+    today = clock.today()
+    drawn_on = max(today - timedelta(days=2), today.replace(day=1))  # booked in this month's roll
+    with clock.dated(drawn_on):
+        try:
+            d = actions.do_create_distribution(
+                staff,
+                name=GREETING,
+                township=TOWNSHIP,
+                item=oil,
+                quantity_each=1,
+                programme="dibao",
+            )
+        except ValidationFailed:
+            return 0  # no 低保 family in the township
+        listed = Handover.objects.filter(distribution=d).count()
+        actions.do_receive_stock(staff, oil, township=TOWNSHIP, quantity=listed, note="市局调拨")
+    with clock.dated(today):
+        collectors = Handover.objects.filter(
+            distribution=d, region_id=FUHU, recipient__date_of_death__isnull=True
+        )  # a head whose death was reported late is listed, but collects nothing
+        for h in collectors.order_by("id")[:FUHU_COLLECTED]:
+            actions.do_confirm_handover(None, h, via=Handover.Via.QR)
+    return listed

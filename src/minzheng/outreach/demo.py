@@ -1,8 +1,12 @@
-"""Demo data for 大排摸: 海曙's county approver runs a campaign over 海曙 by every rule; the first
-third of the targets are visited with outcomes in the article's proportions (about one in ten newly
-covered). Idempotent."""
+"""Demo data for 大排摸: 海曙's county approver runs a campaign over 海曙 by every rule a month ago;
+the first third of the targets are visited in the following weeks, each visit recorded by the
+target's village assistant (else the township's caseworker) through the visit action, with outcomes
+in the article's proportions (about one in ten newly covered). And 南门街道 runs its own winter
+campaign, which reaches 福湖社区, so the village assistant's 大排摸 is not empty. Idempotent."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from minzheng.accounts.models import User
 from minzheng.core import clock
@@ -16,22 +20,130 @@ PATTERN = (
     + [Outcome.REFERRED] * 4
     + [Outcome.NO_NEED] * 10
 )
+#: The campaign started this many days ago; its visits spread over the following weeks.
+STARTED_DAYS_AGO = 30
+VISIT_SPREAD_DAYS = 21
+
+
+def _visitor(target: Target) -> User:
+    """The assistant the target was given to, else the township's caseworker (the demo's, or
+    the history replay's account)."""
+    from minzheng.registry.year import _caseworker
+
+    return target.assigned_to or _caseworker(target.region_id)
 
 
 def seed_demo() -> int:
-    """Returns the number of targets (0 when the demo already has a campaign)."""
-    if Campaign.objects.exists():
+    """Returns the number of 海曙's targets (0 when the demo already has its campaign), after
+    南门街道's campaign (`seed_nanmen_campaign`, its own check)."""
+    made = _seed_haishu()
+    seed_nanmen_campaign()
+    return made
+
+
+def _seed_haishu() -> int:
+    if Campaign.objects.filter(region_id="330203000000").exists():
         return 0
     approver = User.objects.filter(username="approver_haishu").first()
     if approver is None:
         return 0
-    campaign = actions.do_start_campaign(
-        approver, name="2020年困难群众大排摸（海曙区）", rules=list(Reason.values)
+    started = clock.today() - timedelta(days=STARTED_DAYS_AGO)
+    with clock.dated(started):
+        campaign = actions.do_start_campaign(
+            approver, name="2020年困难群众大排摸（海曙区）", rules=list(Reason.values)
+        )
+    targets = list(
+        Target.objects.filter(campaign=campaign).select_related("assigned_to").order_by("id")
     )
-    targets = list(Target.objects.filter(campaign=campaign).order_by("id"))
-    today = clock.today()
     visited = [t for i, t in enumerate(targets) if i % 3 == 0]
     for i, t in enumerate(visited):
-        t.outcome, t.visited_on, t.note = PATTERN[i % len(PATTERN)], today, "入户走访"
-    Target.objects.bulk_update(visited, ["outcome", "visited_on", "note"], batch_size=1000)
+        day = started + timedelta(days=1 + i % VISIT_SPREAD_DAYS)
+        with clock.dated(day):
+            actions.do_record_visit(
+                _visitor(t), t, outcome=PATTERN[i % len(PATTERN)], note="入户走访", visited_on=day
+            )
     return len(targets)
+
+
+NANMEN = "330203001000"  # 南门街道, the demo caseworker's township
+FUHU = "330203001001"  # 福湖社区 in it, the demo village assistant's
+NANMEN_CAMPAIGN = "2026年冬季困难群众大排摸（南门街道）"
+#: What 福湖社区's assistant found, by the first reason the target was picked for.
+FUHU_VISITS: dict[str, tuple[str, str]] = {
+    Reason.SEVERE_DISABILITY: (
+        Outcome.REFERRED,
+        "转介区残联申办重度残疾人护理补贴；家庭收入待核，告知可按单人户申请低保",
+    ),
+    Reason.ELDERLY_ALONE: (Outcome.REFERRED, "转介社区居家养老服务站，每周上门探访"),
+    Reason.DIBIAN: (Outcome.APPLIED, "已协助提交低保申请材料"),
+    Reason.HIGH_MEDICAL: (Outcome.APPLIED, "已协助申请医疗救助"),
+    Reason.RECENT_EXIT: (Outcome.NO_NEED, "入户核实：退出保障后家庭收入稳定，暂无救助需求"),
+}
+
+
+def seed_nanmen_campaign() -> int:
+    """南门街道's caseworker starts the township's winter campaign by every rule three weeks
+    ago, and 福湖社区's assistant visits the village's targets the week after. When no 福湖社区
+    resident is one a rule picks (the demo city's elderly live with a spouse, its 低保 families
+    are covered already), first — as the village assistant keeps the register current — 残联's
+    report of a working-age resident's 二级肢体残疾 is recorded on him. Returns 福湖社区's
+    targets; idempotent: nothing when 南门街道 has a campaign."""
+    if Campaign.objects.filter(region_id=NANMEN).exists():
+        return 0
+    caseworker = User.objects.filter(username="caseworker_nanmen").first()
+    assistant = User.objects.filter(role="village_assistant", region_id=FUHU).first()
+    if caseworker is None or assistant is None:
+        return 0
+    started = clock.today() - timedelta(days=STARTED_DAYS_AGO - 9)
+    with clock.dated(started - timedelta(days=2)):
+        if not _fuhu_targets(caseworker):
+            _record_reported_disability(assistant)
+    with clock.dated(started):
+        campaign = actions.do_start_campaign(
+            caseworker, name=NANMEN_CAMPAIGN, rules=list(Reason.values)
+        )
+    fuhu = list(Target.objects.filter(campaign=campaign, region_id=FUHU).order_by("id"))
+    for n, target in enumerate(fuhu):
+        outcome, note = FUHU_VISITS[target.reasons[0]]
+        day = started + timedelta(days=5 + n)
+        with clock.dated(day):
+            actions.do_record_visit(assistant, target, outcome=outcome, note=note, visited_on=day)
+    return len(fuhu)
+
+
+def _fuhu_targets(caseworker: User) -> list[int]:
+    from minzheng.registry.models import Person
+
+    found = actions.pick_targets(caseworker, list(Reason.values), clock.today())
+    return list(Person.objects.filter(pk__in=found, region_id=FUHU).values_list("pk", flat=True))
+
+
+def _record_reported_disability(assistant: User) -> None:
+    """The first working-age 福湖社区 resident outside a 低保 or 特困 family, with no disability
+    recorded, is recorded with the 二级肢体残疾 残联 reported."""
+    from datetime import date
+
+    from minzheng.assistance.models import OPEN_STATUSES, Enrolment
+    from minzheng.registry.actions import do_update_person
+    from minzheng.registry.models import Person
+
+    today = clock.today()
+    covered = Enrolment.objects.filter(
+        status__in=OPEN_STATUSES, programme__in=actions.COVERED
+    ).values("household_id")
+    person = (
+        Person.objects.filter(
+            region_id=FUHU,
+            date_of_death__isnull=True,
+            disability_grade__isnull=True,
+            birth_date__gt=date(today.year - 60, 1, 1),
+            birth_date__lte=date(today.year - 18, 1, 1),
+        )
+        .exclude(memberships__household_id__in=covered)
+        .order_by("pk")
+        .first()
+    )
+    if person is not None:
+        do_update_person(
+            assistant, person.pk, {"disability_category": "physical", "disability_grade": 2}
+        )

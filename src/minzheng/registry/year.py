@@ -660,6 +660,8 @@ def make_roll(county: Region, month: YearMonth, report: MonthReport, *, approve:
     rolls = Roll.objects.filter(county=county, month=month.first_day())
     if rolls.exclude(status__in=(Roll.Status.DRAFT, Roll.Status.RETURNED)).exists():
         return  # this month's roll is already approved (a resumed run)
+    if not approve and rolls.exists():
+        return  # today's month made already (a second demo start): left to the approvers
     with clock.dated(_day(month, 5)):
         job = run_system_job("roll", {"county": county.code, "month": str(month)})
     if job.status != job.Status.SUCCEEDED:
