@@ -45,6 +45,17 @@ class VillageReport:
 
 
 def seed_demo() -> VillageReport:
+    """The demo village's own cases, then the other demo counties' (`seed_county`); the village's
+    report."""
+    from minzheng.registry.demo import DEMO_COUNTIES
+
+    report = _seed_village()
+    for county in DEMO_COUNTIES:
+        seed_county(county)
+    return report
+
+
+def _seed_village() -> VillageReport:
     """The demo village's own cases; nothing on a second demo start (or without its staff)."""
     from minzheng.accounts.models import User
     from minzheng.applications.models import Application
@@ -73,6 +84,55 @@ def seed_demo() -> VillageReport:
         report.applications += 1
     rest = households[len(PLANS) :]
     if rest and _ask_for_change(rest[0], staff[ASSISTANT]):
+        report.change_requests += 1
+    return report
+
+
+def seed_county(county_code: str) -> VillageReport:
+    """The same for a county of `registry.demo.DEMO_COUNTIES` (鄞州): `PLANS` in its busiest
+    village, taken in by that village's assistant, carried by its township's caseworker and
+    decided by the county's approver, and a household change waiting for the approver. The
+    village's staff are the replay's accounts (`registry.year.staff`: they cannot sign in).
+    Nothing when the county has the demo's applications already."""
+    from minzheng.accounts.models import User
+    from minzheng.accounts.scope import region_q
+    from minzheng.applications.models import Application
+    from minzheng.core.regioncode import RegionCode
+    from minzheng.registry.demo import county_village
+    from minzheng.registry.models import Household
+    from minzheng.registry.year import _caseworker, staff
+
+    report = VillageReport()
+    if Application.objects.filter(
+        region_q(RegionCode.of(county_code)), reason__in=REASONS.values()
+    ).exists():
+        return report
+    approver = (
+        User.objects.filter(role="county_approver", region_id=county_code, is_active=True)
+        .order_by("id")
+        .first()
+    )
+    village = county_village(county_code)
+    if approver is None or village is None:
+        return report
+    people = {
+        ASSISTANT: staff("village_assistant", village.code, f"{village.name}协理员"),
+        CASEWORKER: _caseworker(village.code),
+        APPROVER: approver,
+    }
+    households = list(
+        Household.objects.filter(region_id=village.code, closed_on__isnull=True, head__isnull=False)
+        .exclude(enrolments__programme="dibao")
+        .exclude(applications__isnull=False)
+        .select_related("head")
+        .order_by("id")
+    )
+    today = clock.today()
+    for plan, household in zip(PLANS, households, strict=False):
+        _apply(plan, household, people, today)
+        report.applications += 1
+    rest = households[len(PLANS) :]
+    if rest and _ask_for_change(rest[0], people[ASSISTANT]):
         report.change_requests += 1
     return report
 
