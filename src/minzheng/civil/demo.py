@@ -102,6 +102,10 @@ def seed_demo() -> None:
     _funeral(caseworker, today, used)
     _qingming(today)
     seed_addresses()
+    from minzheng.registry.demo import DEMO_COUNTIES
+
+    for county_code in DEMO_COUNTIES:
+        seed_county_addresses(county_code)
 
 
 def _marriages(
@@ -299,7 +303,7 @@ def seed_addresses() -> None:
     """The 南门街道 register built from its households' addresses, each household linked, and
     a few place names in every state."""
     from minzheng.civil import placenames
-    from minzheng.civil.models import PlaceName, StandardAddress
+    from minzheng.civil.models import StandardAddress
 
     if StandardAddress.objects.exists():
         return
@@ -313,14 +317,36 @@ def seed_addresses() -> None:
     if caseworker is None or approver is None or not regions:
         return
     village = next(iter(regions.values()))
+    _place_names(caseworker, approver, village, NANMEN_PLACE_NAMES, "海曙区人民政府")
+
+
+# (name, location): proposed by the township, the first two approved, the first announced
+NANMEN_PLACE_NAMES = (
+    ("福明路", "东起江东路，西至人民路"),
+    ("和山路", "南起世纪大道，北至四明路"),
+    ("南门桥", "跨南塘河，连接人民路"),
+)
+COUNTY_PLACE_NAMES = {
+    "330212000000": (
+        ("惠风东路", "西起天童南路，东至宁东路"),
+        ("福晖路", "南起鄞县大道，北至惠风东路"),
+        ("下应桥", "跨后塘河，连接福晖路"),
+    ),
+}
+
+
+def _place_names(
+    caseworker: User,
+    approver: User,
+    village: Region,
+    names: tuple[tuple[str, str], ...],
+    approving_body: str,
+) -> None:
+    from minzheng.civil import placenames
+    from minzheng.civil.models import PlaceName
+
     today = timezone.localdate()
-    for i, (name, location) in enumerate(
-        (
-            ("福明路", "东起江东路，西至人民路"),
-            ("和山路", "南起世纪大道，北至四明路"),
-            ("南门桥", "跨南塘河，连接人民路"),
-        )
-    ):
+    for i, (name, location) in enumerate(names):
         place = placenames.do_propose_place_name(
             caseworker,
             name=name,
@@ -331,7 +357,45 @@ def seed_addresses() -> None:
         )
         if i < 2:
             placenames.do_review_place_name(
-                approver, place, approve=True, approving_body="海曙区人民政府", on=today
+                approver, place, approve=True, approving_body=approving_body, on=today
             )
         if i == 0:
             placenames.do_announce_place_name(caseworker, place, on=today)
+
+
+def seed_county_addresses(county_code: str) -> int:
+    """标准地址 and 地名管理 for a demo county (鄞州): the register of its busiest village's
+    township built from its households' addresses, each household linked, and
+    `COUNTY_PLACE_NAMES` proposed by that township's caseworker (the replay's account) and
+    reviewed by the county approver. Returns the households linked; 0 when the county has a
+    standard address already."""
+    from minzheng.civil import placenames
+    from minzheng.civil.models import StandardAddress
+    from minzheng.registry.demo import county_village
+    from minzheng.registry.year import _caseworker
+
+    if StandardAddress.objects.unscoped_within(RegionCode.of(county_code)).exists():
+        return 0
+    village = county_village(county_code)
+    approver = (
+        User.objects.filter(role="county_approver", region_id=county_code, is_active=True)
+        .order_by("id")
+        .first()
+    )
+    if village is None or approver is None:
+        return 0
+    township = RegionCode.of(village.code).township
+    households = list(Household.objects.unscoped_within(township).order_by("pk"))
+    regions = {r.code: r for r in Region.objects.filter(code__in={h.region_id for h in households})}
+    for h in households:
+        placenames.register_address(regions[h.region_id], h.address)
+    placenames.do_link_household_addresses(None, households)
+    county = Region.objects.get(pk=county_code)
+    _place_names(
+        _caseworker(village.code),
+        approver,
+        village,
+        COUNTY_PLACE_NAMES.get(county_code, ()),
+        f"{county.name}人民政府",
+    )
+    return len(households)
