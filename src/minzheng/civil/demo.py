@@ -27,6 +27,7 @@ from minzheng.civil.models import (
     QingmingSlot,
     RegistryOffice,
 )
+from minzheng.core.errors import ValidationFailed
 from minzheng.core.regioncode import RegionCode
 from minzheng.core.yearmonth import YearMonth
 from minzheng.regions.models import Region
@@ -364,32 +365,45 @@ def _place_names(
 
 
 def seed_county_addresses(county_code: str) -> int:
-    """标准地址 and 地名管理 for a demo county (鄞州): the register of its busiest village's
-    township built from its households' addresses, each household linked, and
-    `COUNTY_PLACE_NAMES` proposed by that township's caseworker (the replay's account) and
-    reviewed by the county approver. Returns the households linked; 0 when the county has a
-    standard address already."""
+    """标准地址 and 地名管理 for a demo county (鄞州): the register of the county's first township
+    (in code order) whose households' addresses name a road — a 街道's, not a village's
+    横溪镇高埠村19号 — each such household linked, and `COUNTY_PLACE_NAMES` in its first village,
+    proposed by that township's caseworker (the replay's account) and reviewed by the county
+    approver. Returns the households linked; 0 when the county has an address or a name."""
     from minzheng.civil import placenames
-    from minzheng.civil.models import StandardAddress
-    from minzheng.registry.demo import county_village
+    from minzheng.civil.models import PlaceName, StandardAddress
     from minzheng.registry.year import _caseworker
 
-    if StandardAddress.objects.unscoped_within(RegionCode.of(county_code)).exists():
+    unit = RegionCode.of(county_code)
+    if (
+        StandardAddress.objects.unscoped_within(unit).exists()
+        or PlaceName.objects.unscoped_within(unit).exists()
+    ):
         return 0
-    village = county_village(county_code)
     approver = (
         User.objects.filter(role="county_approver", region_id=county_code, is_active=True)
         .order_by("id")
         .first()
     )
-    if village is None or approver is None:
+    if approver is None:
         return 0
-    township = RegionCode.of(village.code).township
-    households = list(Household.objects.unscoped_within(township).order_by("pk"))
-    regions = {r.code: r for r in Region.objects.filter(code__in={h.region_id for h in households})}
-    for h in households:
-        placenames.register_address(regions[h.region_id], h.address)
-    placenames.do_link_household_addresses(None, households)
+    registered: list[Household] = []
+    households = Household.objects.unscoped_within(unit).select_related("region")
+    for household in households.order_by("region_id", "pk").iterator():
+        if registered and (
+            RegionCode.of(household.region_id).township
+            != RegionCode.of(registered[0].region_id).township
+        ):
+            break
+        try:
+            placenames.register_address(household.region, household.address)
+        except ValidationFailed:
+            continue  # no road in the address: not in the register
+        registered.append(household)
+    if not registered:
+        return 0
+    placenames.do_link_household_addresses(None, registered)
+    village = registered[0].region
     county = Region.objects.get(pk=county_code)
     _place_names(
         _caseworker(village.code),
@@ -398,4 +412,4 @@ def seed_county_addresses(county_code: str) -> int:
         COUNTY_PLACE_NAMES.get(county_code, ()),
         f"{county.name}人民政府",
     )
-    return len(households)
+    return len(registered)
