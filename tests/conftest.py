@@ -327,6 +327,30 @@ def household_zhou_yinzhou(regions: None) -> Any:
     )
 
 
+# The demo-county tests' village: 福晖新村社区, 下应街道, 鄞州区 (issue #14).
+FUHUI = "330212003001"
+FUHUI_SURNAMES = "周吴郑冯褚卫"
+
+
+def fuhui_families(count: int = len(FUHUI_SURNAMES)) -> list[Any]:
+    """`count` two-person families (a head born 1960–65 and his wife) in 福晖新村社区 —
+    more than any village of the test city holds, so the demo's county seeds choose it
+    (`registry.demo.county_village`)."""
+    from minzheng.core.idnumber import check_digit
+
+    families = []
+    for n, surname in enumerate(FUHUI_SURNAMES[:count]):
+        people = []
+        for name, born, serial, relationship in (
+            (f"{surname}海波", date(1960 + n, 3, n + 1), 31 + 2 * n, "head"),
+            (f"{surname}丽娟", date(1962 + n, 5, n + 1), 42 + 2 * n, "spouse"),
+        ):
+            first17 = f"330212{born:%Y%m%d}{serial:03d}"
+            people.append((name, first17 + check_digit(first17), relationship, born, ""))
+        families.append(_household(FUHUI, f"鄞州区下应街道福晖新村社区天童南路{n + 1}号", people))
+    return families
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # The production hasher costs ~0.3 s a login by design; tests log in hundreds of times.

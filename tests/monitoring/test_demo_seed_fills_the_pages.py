@@ -37,3 +37,32 @@ def test_the_demo_seed_fills_every_new_page(test_city: None, make_staff: Any) ->
     assert "身后一件事" in page and "次月停发" in page
     menu = client.get("/").content.decode()
     assert "预警处置" in menu and "部门核对数据" in menu
+
+
+def test_the_demo_seed_checks_each_demo_countys_enrolled_households(test_city: None) -> None:
+    """批量核对结果 was empty for approver_yinzhou (issue #14): the seed runs the batch job for
+    海曙 and for 鄞州, each over its own enrolled 低保 households."""
+    from minzheng.assistance.models import Enrolment
+    from minzheng.core.regioncode import RegionCode
+    from minzheng.jobs.models import Job
+    from minzheng.verification.demo import enrol_sample, planted_month, seed_demo
+    from minzheng.verification.models import HouseholdCheck
+
+    # the test city's 鄞州 has no 低保 household the sample reaches: two enrolled here
+    assert enrol_sample(2, planted_month() - 6, within="330212000000") == 2
+    assert seed_demo(households=24) is not None
+    jobs = Job.objects.filter(kind="verification_batch").order_by("id")
+    assert [(j.params["county"], j.status) for j in jobs] == [
+        ("330203000000", "succeeded"),
+        ("330212000000", "succeeded"),
+    ]
+    yinzhou = RegionCode.of("330212000000")
+    checked = set(
+        HouseholdCheck.objects.unscoped_within(yinzhou).values_list("household_id", flat=True)
+    )
+    enrolled = set(
+        Enrolment.objects.unscoped_within(yinzhou)
+        .filter(programme="dibao", status="active")
+        .values_list("household_id", flat=True)
+    )
+    assert checked and checked <= enrolled

@@ -57,3 +57,34 @@ def city_admin_demo(demo: None) -> Any:
     from minzheng.accounts.models import User
 
     return User.objects.get(username="city_admin")
+
+
+def test_each_demo_county_approver_has_one_registration_reviewed_and_one_waiting(
+    demo: None,
+) -> None:
+    """登记申请 was empty for approver_yinzhou (issue #14): 鄞州's window accepted two, the first
+    reviewed by approver_yinzhou; a second run adds none."""
+    from django.test import Client
+
+    from minzheng.accounts.models import User
+    from minzheng.core.models import AuditEvent
+    from minzheng.organisations.models import RegistrationApplication
+    from tests.conftest import PASSWORD
+
+    events = AuditEvent.objects.count()
+    seed_demo(community_organisations=400)
+    assert AuditEvent.objects.count() == events
+    yinzhou = User.objects.get(username="approver_yinzhou")
+    rows = RegistrationApplication.objects.visible_to(yinzhou).order_by("id")
+    assert [(a.name, a.region_id, a.accepted_on) for a in rows] == [
+        ("宁波市鄞州区下应社区睦邻服务社", "330212000000", date(2026, 11, 20)),
+        ("宁波市鄞州区东湖爱心助学协会", "330212000000", date(2026, 11, 30)),
+    ]
+    assert [(a.status, a.reviewed_on) for a in rows] == [
+        ("reviewed", date(2026, 11, 23)),
+        ("accepted", None),
+    ]
+    client = Client()
+    assert client.login(username="approver_yinzhou", password=PASSWORD)
+    page = client.get("/organisations/applications/").content.decode()
+    assert "宁波市鄞州区东湖爱心助学协会" in page and "没有登记申请" not in page

@@ -101,7 +101,9 @@ def test_every_rescue_page_speaks_chinese_and_another_county_sees_nothing(
     stats = client_for(approver_haishu).get("/rescue/statistics/").content.decode()
     assert "海曙区救助管理站" in stats
     other = client_for(approver_yinzhou)
-    assert "暂无救助记录" in other.get("/rescue/").content.decode()
+    # 鄞州's approver sees 鄞州区救助管理站's own stays (issue #14), none of 海曙's
+    theirs = other.get("/rescue/").content.decode()
+    assert "张桂兰" in theirs and "刘秀英" not in theirs and "无名氏" not in theirs
     assert other.get(f"/rescue/stays/{stay.pk}/").status_code == 404
     assert client_for(auditor).get("/rescue/").status_code == 403
 

@@ -28,8 +28,17 @@ APPROVER = "approver_haishu"
 
 # The step each application is left at, in turn over the village's households.
 PLANS: tuple[str, ...] = ("approved", "public_notice", "verification", "visit", "refused")
+# A demo county's (鄞州's): one waits for its approver, who has no step in the village's plans.
+COUNTY_PLANS: tuple[str, ...] = (
+    "approved",
+    "county_approval",
+    "public_notice",
+    "verification",
+    "refused",
+)
 REASONS = {
     "approved": "户主因病失业，家庭收入明显下降",
+    "county_approval": "老伴去世后独居，仅靠少量养老金生活",
     "public_notice": "配偶重病住院，家庭支出骤增",
     "verification": "独自抚养未成年子女，收入不稳定",
     "visit": "家庭成员残疾，无劳动能力",
@@ -45,6 +54,17 @@ class VillageReport:
 
 
 def seed_demo() -> VillageReport:
+    """The demo village's own cases, then the other demo counties' (`seed_county`); the village's
+    report."""
+    from minzheng.registry.demo import DEMO_COUNTIES
+
+    report = _seed_village()
+    for county in DEMO_COUNTIES:
+        seed_county(county)
+    return report
+
+
+def _seed_village() -> VillageReport:
     """The demo village's own cases; nothing on a second demo start (or without its staff)."""
     from minzheng.accounts.models import User
     from minzheng.applications.models import Application
@@ -77,6 +97,55 @@ def seed_demo() -> VillageReport:
     return report
 
 
+def seed_county(county_code: str) -> VillageReport:
+    """The same for a county of `registry.demo.DEMO_COUNTIES` (鄞州): `COUNTY_PLANS` in its busiest
+    village, taken in by that village's assistant, carried by its township's caseworker and
+    decided by the county's approver, and a household change waiting for the approver. The
+    village's staff are the replay's accounts (`registry.year.staff`: they cannot sign in).
+    Nothing when the county has the demo's applications already."""
+    from minzheng.accounts.models import User
+    from minzheng.accounts.scope import region_q
+    from minzheng.applications.models import Application
+    from minzheng.core.regioncode import RegionCode
+    from minzheng.registry.demo import county_village
+    from minzheng.registry.models import Household
+    from minzheng.registry.year import _caseworker, staff
+
+    report = VillageReport()
+    if Application.objects.filter(
+        region_q(RegionCode.of(county_code)), reason__in=REASONS.values()
+    ).exists():
+        return report
+    approver = (
+        User.objects.filter(role="county_approver", region_id=county_code, is_active=True)
+        .order_by("id")
+        .first()
+    )
+    village = county_village(county_code)
+    if approver is None or village is None:
+        return report
+    people = {
+        ASSISTANT: staff("village_assistant", village.code, f"{village.name}协理员"),
+        CASEWORKER: _caseworker(village.code),
+        APPROVER: approver,
+    }
+    households = list(
+        Household.objects.filter(region_id=village.code, closed_on__isnull=True, head__isnull=False)
+        .exclude(enrolments__programme="dibao")
+        .exclude(applications__isnull=False)
+        .select_related("head")
+        .order_by("id")
+    )
+    today = clock.today()
+    for plan, household in zip(COUNTY_PLANS, households, strict=False):
+        _apply(plan, household, people, today)
+        report.applications += 1
+    rest = households[len(COUNTY_PLANS) :]
+    if rest and _ask_for_change(rest[0], people[ASSISTANT]):
+        report.change_requests += 1
+    return report
+
+
 def _apply(plan: str, hh: Household, staff: dict[str, User], today: date) -> None:
     """One 低保 application taken in by the assistant and carried to `plan`'s step."""
     from minzheng.applications import actions
@@ -84,7 +153,9 @@ def _apply(plan: str, hh: Household, staff: dict[str, User], today: date) -> Non
     assistant, caseworker, approver = staff[ASSISTANT], staff[CASEWORKER], staff[APPROVER]
     assert hh.head is not None
     # An approved case was taken in last month; the open ones this week.
-    start = today - timedelta(days={"approved": 40, "public_notice": 6, "refused": 9}.get(plan, 1))
+    start = today - timedelta(
+        days={"approved": 40, "county_approval": 20, "public_notice": 6, "refused": 9}.get(plan, 1)
+    )
     if plan == "visit":
         start = today
     income = DECLARED.get(plan, Decimal("400"))
@@ -119,11 +190,13 @@ def _apply(plan: str, hh: Household, staff: dict[str, User], today: date) -> Non
             passed=passed,
             note="符合条件" if passed else "家庭收入超过低保标准，不予通过",
         )
-    if plan != "approved":
+    if plan not in ("approved", "county_approval"):
         return  # in 公示, or refused
     close_on = max(app.notice_ends_on or start, start + timedelta(days=9))
     with clock.dated(close_on):
         app = actions.do_close_public_notice(caseworker, app)
+    if plan == "county_approval":
+        return  # waiting for the county approver
     with clock.dated(close_on + timedelta(days=3)):
         actions.do_county_decide(approver, app, approve=True)
 

@@ -37,11 +37,15 @@ DEMO_SOURCE = (
 
 def seed_demo() -> None:
     """Idempotent: nothing is added twice."""
+    from minzheng.registry.demo import DEMO_COUNTIES
+
     _seed_proposal()
     _seed_past_spot_checks()
     _seed_spot_checks()
     _seed_back_pay()
     seed_fuhu_back_pay()
+    for county in DEMO_COUNTIES:
+        seed_county_back_pay(county)
 
 
 def _seed_back_pay() -> None:
@@ -77,6 +81,70 @@ def _seed_back_pay() -> None:
         monthly_amount="30",
         reason="演示：上月按旧金额发放，少发30元，按复核结论补发",
     )
+
+
+# (months back the correction covers, amount a month, reason, approved by the county approver)
+COUNTY_BACK_PAYS: tuple[tuple[int, str, str, bool], ...] = (
+    (2, "45", "演示：复核发现家庭成员残疾等级提高，按分类施保补发两个月差额", True),
+    (1, "30", "演示：上月按旧金额发放，少发30元，按复核结论补发", False),
+)
+
+
+def seed_county_back_pay(county_code: str) -> int:
+    """补发 in a demo county (鄞州): `COUNTY_BACK_PAYS` for its first two households enrolled in
+    低保 since before the months they cover, proposed by their township's caseworker; the first
+    approved by the county approver (the second person), the second waiting for them. Returns
+    how many it proposed; 0 when the county has a back pay already."""
+    from datetime import timedelta
+
+    from minzheng.assistance.models import Enrolment
+    from minzheng.core.regioncode import RegionCode
+    from minzheng.payments.backpay import do_approve_back_pay, do_propose_back_pay
+    from minzheng.payments.models import BackPay
+    from minzheng.registry.year import _caseworker
+
+    unit = RegionCode.of(county_code)
+    if BackPay.objects.unscoped_within(unit).exists():
+        return 0
+    approver = (
+        User.objects.filter(role="county_approver", region_id=county_code, is_active=True)
+        .order_by("id")
+        .first()
+    )
+    oldest = max(back for back, *_ in COUNTY_BACK_PAYS)
+    since = (YearMonth.of(clock.today()) - oldest - 1).first_day()
+    enrolments = list(
+        Enrolment.objects.unscoped_within(unit)
+        .filter(
+            programme="dibao",
+            status=Enrolment.Status.ACTIVE,
+            person__isnull=True,
+            start_month__lte=since,
+        )
+        .order_by("id")[: len(COUNTY_BACK_PAYS)]
+    )
+    if approver is None:
+        return 0
+    made = 0
+    for enrolment, (back, amount, reason, approved) in zip(
+        enrolments, COUNTY_BACK_PAYS, strict=False
+    ):
+        proposed_on = clock.today() - timedelta(days=3 + 10 * back)
+        proposed_month = YearMonth.of(proposed_on)
+        with clock.dated(proposed_on):
+            back_pay = do_propose_back_pay(
+                _caseworker(enrolment.region_id),
+                enrolment,
+                from_month=str(proposed_month - back),
+                to_month=str(proposed_month - 1),
+                monthly_amount=amount,
+                reason=reason,
+            )
+        if approved:
+            with clock.dated(proposed_on + timedelta(days=2)):
+                do_approve_back_pay(approver, back_pay)
+        made += 1
+    return made
 
 
 def _seed_spot_checks() -> None:

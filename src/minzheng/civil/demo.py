@@ -28,6 +28,7 @@ from minzheng.civil.models import (
     RegistryOffice,
 )
 from minzheng.core import clock
+from minzheng.core.errors import ValidationFailed
 from minzheng.core.regioncode import RegionCode
 from minzheng.core.yearmonth import YearMonth
 from minzheng.regions.models import Region
@@ -109,6 +110,10 @@ def _seed_nanmen() -> None:
     _funeral(caseworker, today, used)
     _qingming(today)
     seed_addresses()
+    from minzheng.registry.demo import DEMO_COUNTIES
+
+    for county_code in DEMO_COUNTIES:
+        seed_county_addresses(county_code)
 
 
 def _marriages(
@@ -303,7 +308,7 @@ def seed_addresses() -> None:
     """The 南门街道 register built from its households' addresses, each household linked, and
     a few place names in every state."""
     from minzheng.civil import placenames
-    from minzheng.civil.models import PlaceName, StandardAddress
+    from minzheng.civil.models import StandardAddress
 
     if StandardAddress.objects.exists():
         return
@@ -317,14 +322,36 @@ def seed_addresses() -> None:
     if caseworker is None or approver is None or not regions:
         return
     village = next(iter(regions.values()))
+    _place_names(caseworker, approver, village, NANMEN_PLACE_NAMES, "海曙区人民政府")
+
+
+# (name, location): proposed by the township, the first two approved, the first announced
+NANMEN_PLACE_NAMES = (
+    ("福明路", "东起江东路，西至人民路"),
+    ("和山路", "南起世纪大道，北至四明路"),
+    ("南门桥", "跨南塘河，连接人民路"),
+)
+COUNTY_PLACE_NAMES = {
+    "330212000000": (
+        ("惠风东路", "西起天童南路，东至宁东路"),
+        ("福晖路", "南起鄞县大道，北至惠风东路"),
+        ("下应桥", "跨后塘河，连接福晖路"),
+    ),
+}
+
+
+def _place_names(
+    caseworker: User,
+    approver: User,
+    village: Region,
+    names: tuple[tuple[str, str], ...],
+    approving_body: str,
+) -> None:
+    from minzheng.civil import placenames
+    from minzheng.civil.models import PlaceName
+
     today = timezone.localdate()
-    for i, (name, location) in enumerate(
-        (
-            ("福明路", "东起江东路，西至人民路"),
-            ("和山路", "南起世纪大道，北至四明路"),
-            ("南门桥", "跨南塘河，连接人民路"),
-        )
-    ):
+    for i, (name, location) in enumerate(names):
         place = placenames.do_propose_place_name(
             caseworker,
             name=name,
@@ -335,7 +362,7 @@ def seed_addresses() -> None:
         )
         if i < 2:
             placenames.do_review_place_name(
-                approver, place, approve=True, approving_body="海曙区人民政府", on=today
+                approver, place, approve=True, approving_body=approving_body, on=today
             )
         if i == 0:
             placenames.do_announce_place_name(caseworker, place, on=today)
@@ -401,3 +428,54 @@ def seed_fuhu_funerals() -> int:
                 account_number=f"62220200000{2001 + n:05d}",
             )
     return len(oldest)
+
+
+def seed_county_addresses(county_code: str) -> int:
+    """标准地址 and 地名管理 for a demo county (鄞州): the register of the county's first township
+    (in code order) whose households' addresses name a road — a 街道's, not a village's
+    横溪镇高埠村19号 — each such household linked, and `COUNTY_PLACE_NAMES` in its first village,
+    proposed by that township's caseworker (the replay's account) and reviewed by the county
+    approver. Returns the households linked; 0 when the county has an address or a name."""
+    from minzheng.civil import placenames
+    from minzheng.civil.models import PlaceName, StandardAddress
+    from minzheng.registry.year import _caseworker
+
+    unit = RegionCode.of(county_code)
+    if (
+        StandardAddress.objects.unscoped_within(unit).exists()
+        or PlaceName.objects.unscoped_within(unit).exists()
+    ):
+        return 0
+    approver = (
+        User.objects.filter(role="county_approver", region_id=county_code, is_active=True)
+        .order_by("id")
+        .first()
+    )
+    if approver is None:
+        return 0
+    registered: list[Household] = []
+    households = Household.objects.unscoped_within(unit).select_related("region")
+    for household in households.order_by("region_id", "pk").iterator():
+        if registered and (
+            RegionCode.of(household.region_id).township
+            != RegionCode.of(registered[0].region_id).township
+        ):
+            break
+        try:
+            placenames.register_address(household.region, household.address)
+        except ValidationFailed:
+            continue  # no road in the address: not in the register
+        registered.append(household)
+    if not registered:
+        return 0
+    placenames.do_link_household_addresses(None, registered)
+    village = registered[0].region
+    county = Region.objects.get(pk=county_code)
+    _place_names(
+        _caseworker(village.code),
+        approver,
+        village,
+        COUNTY_PLACE_NAMES.get(county_code, ()),
+        f"{county.name}人民政府",
+    )
+    return len(registered)

@@ -59,37 +59,12 @@ def seed_demo() -> int:
             .annotate(away=Case(When(region_id=FUHU, then=Value(0)), default=Value(1)))
             .order_by("away", "id")[:ASSESSED]  # 福湖社区's first: the demo village's own page
         )
-        for n, person in enumerate(elderly):
-            frailty = rng.choice((0.0, 0.05, 0.2, 0.4, 0.6, 0.9))
-            if n % 3 == 0:  # assessed a year and a half ago: history, and due again
-                do_record_assessment(
-                    assessor,
-                    person.pk,
-                    answers=_answers(rng, max(frailty - 0.1, 0.0)),
-                    conditions=Conditions(),
-                    assessed_on=today - timedelta(days=540 + n),
-                )
-                made += 1
-            assessed_on = today - timedelta(days=n * 9 % 300)
-            events: tuple[tuple[RiskEvent, date], ...] = ()
-            if n % 7 == 3:
-                events = (
-                    (RiskEvent.FALL, assessed_on - timedelta(days=20)),
-                    (RiskEvent.WANDERING, assessed_on - timedelta(days=4)),
-                )
-            do_record_assessment(
-                assessor,
-                person.pk,
-                answers=_answers(rng, frailty),
-                conditions=Conditions(
-                    dementia=n % 11 == 5, coma=n == 17 and frailty > 0.5, risk_events=events
-                ),
-                assessed_on=assessed_on,
-                reason="routine",
-                second_assessor="社区医生" if n % 2 else "",
-            )
-            made += 1
+        made += _assess(assessor, elderly, rng, today)
     made += _seed_meals(today)
+    from minzheng.registry.demo import DEMO_COUNTIES
+
+    for county_code in DEMO_COUNTIES:
+        seed_county(county_code)
     month = YearMonth.of(today)
     for county in Region.objects.filter(level=Level.COUNTY, parent_id="330200000000"):
         enrol_allowances_once(county.code, month)
@@ -115,6 +90,80 @@ def enrol_allowances_once(county_code: str, month: YearMonth) -> bool:
     return True
 
 
+def _assess(assessor: User, elderly: list[Person], rng: random.Random, today: date) -> int:
+    """Each person's assessment by `assessor` over the last 300 days (every third one also a
+    year and a half ago: history, and due again); returns the assessments made."""
+    made = 0
+    for n, person in enumerate(elderly):
+        frailty = rng.choice((0.0, 0.05, 0.2, 0.4, 0.6, 0.9))
+        if n % 3 == 0:  # assessed a year and a half ago: history, and due again
+            do_record_assessment(
+                assessor,
+                person.pk,
+                answers=_answers(rng, max(frailty - 0.1, 0.0)),
+                conditions=Conditions(),
+                assessed_on=today - timedelta(days=540 + n),
+            )
+            made += 1
+        assessed_on = today - timedelta(days=n * 9 % 300)
+        events: tuple[tuple[RiskEvent, date], ...] = ()
+        if n % 7 == 3:
+            events = (
+                (RiskEvent.FALL, assessed_on - timedelta(days=20)),
+                (RiskEvent.WANDERING, assessed_on - timedelta(days=4)),
+            )
+        do_record_assessment(
+            assessor,
+            person.pk,
+            answers=_answers(rng, frailty),
+            conditions=Conditions(
+                dementia=n % 11 == 5, coma=n == 17 and frailty > 0.5, risk_events=events
+            ),
+            assessed_on=assessed_on,
+            reason="routine",
+            second_assessor="社区医生" if n % 2 else "",
+        )
+        made += 1
+    return made
+
+
+COUNTY_ASSESSED = 12
+COUNTY_MEAL_POINTS = 2
+
+
+def seed_county(county_code: str) -> int:
+    """A demo county (鄞州): `COUNTY_ASSESSED` elderly of its busiest village's township assessed
+    by that township's caseworker (the replay's account; the village's own first), and the
+    weekday meals of the county's first `COUNTY_MEAL_POINTS` meal points, recorded by their
+    townships' caseworkers. Returns the assessments and meals; 0 when the county has
+    assessments already."""
+    from minzheng.registry.demo import county_village
+    from minzheng.registry.year import _caseworker
+
+    unit = RegionCode.of(county_code)
+    if Assessment.objects.unscoped_within(unit).exists():
+        return 0
+    village = county_village(county_code)
+    if village is None:
+        return 0
+    today = clock.today()
+    elderly = list(
+        Person.objects.filter(
+            region_q(RegionCode.of(village.code).township),
+            birth_date__lte=date(today.year - 62, 1, 1),
+            date_of_death__isnull=True,
+        )
+        .annotate(away=Case(When(region_id=village.code, then=Value(0)), default=Value(1)))
+        .order_by("away", "id")[:COUNTY_ASSESSED]
+    )
+    rng = random.Random(SEED + 2)
+    made = _assess(_caseworker(village.code), elderly, rng, today)
+    points = MealPoint.objects.unscoped_within(unit).select_related("region").order_by("id")
+    for point in points[:COUNTY_MEAL_POINTS]:
+        made += _record_meals(_caseworker(point.region_id), [point], today, rng)
+    return made
+
+
 def _seed_meals(today: date) -> int:
     """Meal points in two of every three villages of 南门街道 and one in five elsewhere in the
     city; last month's and this month's weekday meals for the elderly at four of 南门's points."""
@@ -136,9 +185,16 @@ def _seed_meals(today: date) -> int:
     worker = User.objects.filter(username="caseworker_nanmen").first()
     if worker is None:
         return 0
+    nanmen_points = [p for p in points if p.region.parent_id == NANMEN][:4]
+    return _record_meals(worker, nanmen_points, today, rng)
+
+
+def _record_meals(worker: User, points: list[MealPoint], today: date, rng: random.Random) -> int:
+    """Last month's and this month's weekday meals of each point's first eight elderly (65 and
+    over) of its village, recorded by `worker`; returns the meals recorded."""
     start = (YearMonth.of(today) - 1).first_day()
     made = 0
-    for point in [p for p in points if p.region.parent_id == NANMEN][:4]:
+    for point in points:
         diners = list(
             Person.objects.filter(
                 region_id=point.region_id,

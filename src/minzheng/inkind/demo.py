@@ -49,8 +49,55 @@ def seed_items() -> list[Item]:
 
 
 def seed_demo() -> int:
-    """Returns the number of hand-overs confirmed or listed (0 when the demo has them already)."""
-    return _seed_nanmen() + seed_fuhu_distribution()
+    """南门街道's stock, distribution and vouchers, 福湖社区's hand-overs, then each of
+    `registry.demo.DEMO_COUNTIES`' (`seed_county`); returns the number of hand-overs confirmed or
+    listed (0 when the demo has them already)."""
+    from minzheng.registry.demo import DEMO_COUNTIES
+
+    made = _seed_nanmen() + seed_fuhu_distribution()
+    for county in DEMO_COUNTIES:
+        seed_county(county)
+    return made
+
+
+# What a demo county's township store received from the city: (item, quantity)
+COUNTY_STOCK = (("大米（10公斤）", 120), ("食用油（5升）", 80), ("生活用品包", 60))
+
+
+def seed_county(county_code: str) -> int:
+    """A demo county (鄞州): the township of its busiest village receives `COUNTY_STOCK` two weeks
+    ago, and that village's first two families get a 200 元 voucher, by the township's caseworker
+    (the replay's account). Returns the vouchers issued; 0 when the county has stock already."""
+    from minzheng.core.regioncode import RegionCode
+    from minzheng.inkind.models import Stock, Voucher
+    from minzheng.registry.demo import county_village
+    from minzheng.registry.year import _caseworker
+
+    if Stock.objects.unscoped_within(RegionCode.of(county_code)).exists():
+        return 0
+    village = county_village(county_code)
+    if village is None or village.parent_id is None:
+        return 0
+    staff = _caseworker(village.code)
+    items = {i.name: i for i in seed_items()}
+    today = clock.today()
+    with clock.dated(today - timedelta(days=14)):
+        for name, quantity in COUNTY_STOCK:
+            actions.do_receive_stock(
+                staff, items[name], township=village.parent_id, quantity=quantity, note="市局调拨"
+            )
+    with clock.dated(today - timedelta(days=6)):
+        for household in Household.objects.filter(
+            region_id=village.code, closed_on__isnull=True, head__isnull=False
+        ).order_by("id")[:2]:
+            actions.do_issue_voucher(
+                staff,
+                household,
+                value=Decimal("200.00"),
+                purpose="指定超市购买米油等生活用品",
+                expires_on=today + timedelta(days=84),
+            )
+    return Voucher.objects.unscoped_within(RegionCode.of(county_code)).count()
 
 
 def _seed_nanmen() -> int:

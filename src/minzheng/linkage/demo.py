@@ -67,7 +67,7 @@ def _id_typo(number: str) -> str:
     return number[:15] + digit + number[16:]
 
 
-def seed_demo(today: date | None = None) -> int:
+def _seed_nanmen(today: date | None = None) -> int:
     """Department records for a dozen residents of 南门街道 (福湖社区's first) and the stale 特困
     record of its orphan, then a run over 海曙区. Returns the number of records created."""
     if SourceRecord.objects.filter(record_id__startswith="DEMO-").exists():
@@ -86,6 +86,30 @@ def seed_demo(today: date | None = None) -> int:
         .exclude(region_id=VILLAGE)
         .order_by("pk")[: len(PLAN) - len(persons)]
     )
+    created = _department_records(persons, "DEMO-", "海曙区白云街道望春路18号")
+    if orphan is not None:
+        created += _stale_tekun_record(orphan, f"DEMO-{len(PLAN) + 1:03d}")
+    reviewer = User.objects.filter(username=RUN_AS).first()
+    if created and reviewer is not None:
+        with splink_quiet():
+            do_run_linkage(reviewer, today=today)
+    return created
+
+
+def seed_demo(today: date | None = None) -> int:
+    """南门街道's records and run, then each of `registry.demo.DEMO_COUNTIES`' (`seed_county`);
+    returns the number of 南门街道's records created."""
+    from minzheng.registry.demo import DEMO_COUNTIES
+
+    created = _seed_nanmen(today)
+    for county in DEMO_COUNTIES:
+        seed_county(county, today)
+    return created
+
+
+def _department_records(persons: list[Person], prefix: str, moved_to: str) -> int:
+    """`PLAN`'s records for `persons` in turn, numbered `prefix`001 …; a moved person's record
+    carries the address `moved_to`. Returns the records written."""
     t2s = OpenCC("s2t")
     created = 0
     for number, (person, (department, noise, identity)) in enumerate(
@@ -108,10 +132,10 @@ def seed_demo(today: date | None = None) -> int:
             id_number, phone, address = "", "", ""
         elif noise == "homophone_moved":
             name, id_number, phone = _homophone(name), "", ""
-            address = "海曙区白云街道望春路18号"
+            address = moved_to
         record = SourceRecord(
             department=department,
-            record_id=f"DEMO-{number:03d}",
+            record_id=f"{prefix}{number:03d}",
             name=name,
             birth_date=person.birth_date,
             sex=person.sex or "",
@@ -124,12 +148,37 @@ def seed_demo(today: date | None = None) -> int:
         record.set_phone(phone)
         record.save()
         created += 1
-    if orphan is not None:
-        created += _stale_tekun_record(orphan, f"DEMO-{len(PLAN) + 1:03d}")
-    reviewer = User.objects.filter(username=RUN_AS).first()
-    if created and reviewer is not None:
+    return created
+
+
+def seed_county(county_code: str, today: date | None = None) -> int:
+    """A demo county (鄞州): `PLAN`'s department records for the residents of its busiest
+    village's township (the village's first), numbered DEMO-<county>-001 …, then a run over the
+    county by its approver, so 疑似同一人 and the identity profiles have its own work. Returns
+    the records created; 0 when the county has them already."""
+    from minzheng.core.regioncode import RegionCode, county_of
+    from minzheng.registry.demo import county_village
+
+    prefix = f"DEMO-{county_of(county_code)}-"
+    if SourceRecord.objects.filter(record_id__startswith=prefix).exists():
+        return 0
+    village = county_village(county_code)
+    approver = (
+        User.objects.filter(role="county_approver", region_id=county_code, is_active=True)
+        .order_by("id")
+        .first()
+    )
+    if village is None or approver is None:
+        return 0
+    residents = Person.objects.unscoped_within(RegionCode.of(village.code).township).exclude(
+        address=""
+    )
+    persons = list(residents.filter(region_id=village.code).order_by("pk")[: len(PLAN)])
+    persons += residents.exclude(region_id=village.code).order_by("pk")[: len(PLAN) - len(persons)]
+    created = _department_records(persons, prefix, "鄞州区钟公庙街道天童南路588号")
+    if created:
         with splink_quiet():
-            do_run_linkage(reviewer, today=today)
+            do_run_linkage(approver, today=today)
     return created
 
 

@@ -43,6 +43,37 @@ VILLAGE_PATIENTS = 2
 
 
 def seed_demo() -> int:
+    """The settlements, then each demo county's own reconciliation (`seed_county_reconciliation`);
+    returns the number of settlements made."""
+    from minzheng.registry.demo import DEMO_COUNTIES
+
+    made = _seed_settlements()
+    for county in DEMO_COUNTIES:
+        seed_county_reconciliation(county)
+    return made
+
+
+def seed_county_reconciliation(county_code: str) -> int:
+    """医院对账 for a demo county (鄞州): its approver reconciles the county's designated
+    hospital's file for the last 40 days, as 海曙's approver does 宁波市第一医院's. Returns the
+    reconciliations made: 0 when the hospital has one, or the county no hospital or approver."""
+    from minzheng.medical.models import Reconciliation
+
+    hospital = Hospital.objects.filter(region_id=county_code).order_by("code").first()
+    approver = (
+        User.objects.filter(role="county_approver", region_id=county_code, is_active=True)
+        .order_by("id")
+        .first()
+    )
+    if hospital is None or approver is None:
+        return 0
+    if Reconciliation.objects.filter(hospital=hospital).exists():
+        return 0
+    _reconcile_demo_file(approver, hospital)
+    return 1
+
+
+def _seed_settlements() -> int:
     """Returns the number of settlements made (0 when the demo already has them)."""
     if Settlement.objects.exists():
         return 0

@@ -203,7 +203,7 @@ def seed_demo(*, community_organisations: int = DENSITY_ORGANISATIONS) -> None:
         orgs = _detailed(admin, actor_for)
         _filler(len(orgs), community_organisations)
         _annual_and_credit(admin, actor_for, orgs)
-        _pending_applications(haishu)
+        _pending_applications(actor_for)
         _charity(admin, actor_for, orgs)
 
 
@@ -434,38 +434,81 @@ def _annual_and_credit(
         )
 
 
-def _pending_applications(haishu: User) -> None:
-    app = actions.do_accept_registration(
-        haishu,
-        type="establish",
-        region_code="330203000000",
-        data={
-            "name": "宁波市海曙区白云社区邻里互助会",
-            "kind": "social_group",
-            "supervising_unit": "白云街道办事处",
-            "legal_rep_name": "孙美玲",
-            "registered_capital": "30000",
-            "scope": "邻里互助、志愿服务",
-        },
-        accepted_on=date(2026, 11, 24),
-    )
-    actions.do_accept_registration(
-        haishu,
-        type="establish",
-        region_code="330203000000",
-        data={
-            "name": "宁波市海曙区银龄智慧助老服务中心",
-            "kind": "social_service",
-            "supervising_unit": "海曙区民政局",
-            "legal_rep_name": "吴海燕",
-            "registered_capital": "100000",
-            "scope": "老年人智能技术培训与助老服务",
-        },
-        accepted_on=date(2026, 11, 27),
-    )
-    actions.do_review_registration(
-        haishu, app.pk, passed=True, note="材料齐全，名称核准", on=date(2026, 11, 26)
-    )
+# Registrations accepted at each demo county's window, the first reviewed, the second waiting:
+# (county, name, kind, supervising unit, legal representative, capital, scope, accepted, reviewed)
+PENDING: tuple[tuple[str, str, str, str, str, str, str, date, date | None], ...] = (
+    (
+        "330203000000",
+        "宁波市海曙区白云社区邻里互助会",
+        "social_group",
+        "白云街道办事处",
+        "孙美玲",
+        "30000",
+        "邻里互助、志愿服务",
+        date(2026, 11, 24),
+        date(2026, 11, 26),
+    ),
+    (
+        "330203000000",
+        "宁波市海曙区银龄智慧助老服务中心",
+        "social_service",
+        "海曙区民政局",
+        "吴海燕",
+        "100000",
+        "老年人智能技术培训与助老服务",
+        date(2026, 11, 27),
+        None,
+    ),
+    (
+        "330212000000",
+        "宁波市鄞州区下应社区睦邻服务社",
+        "social_service",
+        "下应街道办事处",
+        "郑丽君",
+        "50000",
+        "社区睦邻服务、困难家庭探访",
+        date(2026, 11, 20),
+        date(2026, 11, 23),
+    ),
+    (
+        "330212000000",
+        "宁波市鄞州区东湖爱心助学协会",
+        "social_group",
+        "鄞州区教育局",
+        "冯建军",
+        "30000",
+        "困难家庭子女助学、志愿辅导",
+        date(2026, 11, 30),
+        None,
+    ),
+)
+
+
+def _pending_applications(actor_for: dict[str, User]) -> None:
+    """`PENDING`, accepted by each county's approver: 登记申请 of 海曙 and 鄞州 on first login."""
+    for county, name, kind, unit, rep, capital, scope, accepted, reviewed in PENDING:
+        app = actions.do_accept_registration(
+            actor_for[county_of(county)],
+            type="establish",
+            region_code=county,
+            data={
+                "name": name,
+                "kind": kind,
+                "supervising_unit": unit,
+                "legal_rep_name": rep,
+                "registered_capital": capital,
+                "scope": scope,
+            },
+            accepted_on=accepted,
+        )
+        if reviewed is not None:
+            actions.do_review_registration(
+                actor_for[county_of(county)],
+                app.pk,
+                passed=True,
+                note="材料齐全，名称核准",
+                on=reviewed,
+            )
 
 
 # ── charity: the article's 2025 totals ──────────────────────────────────────────────────────

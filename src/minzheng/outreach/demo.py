@@ -34,14 +34,19 @@ def _visitor(target: Target) -> User:
 
 
 def seed_demo() -> int:
-    """Returns the number of 海曙's targets (0 when the demo already has its campaign), after
-    南门街道's campaign (`seed_nanmen_campaign`, its own check)."""
+    """海曙's campaign, 南门街道's (`seed_nanmen_campaign`, its own check), then one for each of
+    `registry.demo.DEMO_COUNTIES` (`seed_county`); returns the number of 海曙's targets."""
+    from minzheng.registry.demo import DEMO_COUNTIES
+
     made = _seed_haishu()
     seed_nanmen_campaign()
+    for county in DEMO_COUNTIES:
+        seed_county(county)
     return made
 
 
 def _seed_haishu() -> int:
+    """Returns the number of targets (0 when 海曙 already has its county-wide campaign)."""
     if Campaign.objects.filter(region_id="330203000000").exists():
         return 0
     approver = User.objects.filter(username="approver_haishu").first()
@@ -147,3 +152,42 @@ def _record_reported_disability(assistant: User) -> None:
         do_update_person(
             assistant, person.pk, {"disability_category": "physical", "disability_grade": 2}
         )
+
+
+def seed_county(county_code: str, *, visits: int = len(PATTERN)) -> int:
+    """A campaign over a demo county (鄞州) started by its approver three weeks ago, its first
+    `visits` targets visited since by their townships' caseworkers (the replay's accounts) with
+    `PATTERN`'s outcomes. Returns the number of targets; 0 when the county has a campaign."""
+    from datetime import timedelta
+
+    from minzheng.core.regioncode import RegionCode
+    from minzheng.regions.models import Region
+    from minzheng.registry.year import _caseworker
+
+    if Campaign.objects.unscoped_within(RegionCode.of(county_code)).exists():
+        return 0
+    approver = (
+        User.objects.filter(role="county_approver", region_id=county_code, is_active=True)
+        .order_by("id")
+        .first()
+    )
+    if approver is None:
+        return 0
+    county = Region.objects.get(pk=county_code)
+    today = clock.today()
+    with clock.dated(today - timedelta(days=21)):
+        campaign = actions.do_start_campaign(
+            approver, name=f"2020年困难群众大排摸（{county.name}）", rules=list(Reason.values)
+        )
+    targets = list(Target.objects.filter(campaign=campaign).order_by("id"))
+    for n, target in enumerate(targets[:visits]):
+        visited_on = today - timedelta(days=20 - n % 18)
+        with clock.dated(visited_on):
+            actions.do_record_visit(
+                _caseworker(target.region_id),
+                target,
+                outcome=PATTERN[n % len(PATTERN)],
+                note="入户走访",
+                visited_on=visited_on,
+            )
+    return len(targets)

@@ -1,5 +1,6 @@
 """Demo: 临时救助 recorded by the demo caseworker — migrants outside the registry, and two
-families of 福湖社区 (the demo village assistant's).
+families of 福湖社区 (the demo village assistant's) and two of 鄞州's busiest village (the other
+county approver's, `DEMO_COUNTIES`).
 
 One of the synthetic city's planted cases (docs/synthetic_city.md): people from other provinces,
 in no household of the registry, whose one-off payment waits for the county approver. In 福湖社区
@@ -20,11 +21,15 @@ from minzheng.registry import economy
 
 if TYPE_CHECKING:
     from minzheng.accounts.models import User
+    from minzheng.regions.models import Region
 
 DEMO_MIGRANTS = 4
 CASEWORKER = "caseworker_nanmen"
 APPROVER = "approver_haishu"
 VILLAGE = "330203001001"  # 福湖社区
+# The counties whose approver the demo gives a county of their own to open, beside 海曙 (the seeds
+# above, around the demo's 南门街道 and 福湖社区): 鄞州, approver_yinzhou's (issue #14).
+DEMO_COUNTIES = ("330212000000",)
 # (reason, months of the 低保 standard, days ago, approved)
 VILLAGE_CASES: tuple[tuple[str, int, int, bool], ...] = (
     ("户主突发脑梗住院，医保报销后自付费用较高", 2, 24, True),
@@ -45,6 +50,8 @@ def seed_demo(count: int = DEMO_MIGRANTS, seed: int = 2020) -> int:
     if caseworker is None or caseworker.region is None:
         return 0
     made = seed_village_cases(caseworker)
+    for county in DEMO_COUNTIES:
+        made += seed_county_cases(county)
     if TemporaryCase.objects.filter(person__isnull=True, made_by=caseworker).exists():
         return made
     region = caseworker.region
@@ -64,23 +71,74 @@ def seed_demo(count: int = DEMO_MIGRANTS, seed: int = 2020) -> int:
     return made
 
 
+def county_village(county_code: str) -> Region | None:
+    """The county's village with the most open households (the lowest code among equals): where
+    the demo's county seeds find their families, as 海曙's find them in 福湖社区."""
+    from django.db.models import Count
+
+    from minzheng.core.regioncode import RegionCode
+    from minzheng.regions.models import Level, Region
+    from minzheng.registry.models import Household
+
+    busiest = (
+        Household.objects.unscoped_within(RegionCode.of(county_code))
+        .filter(closed_on__isnull=True, head__isnull=False, region__level=Level.VILLAGE)
+        .values("region_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "region_id")
+        .first()
+    )
+    return Region.objects.get(pk=busiest["region_id"]) if busiest else None
+
+
+def seed_county_cases(county_code: str) -> int:
+    """临时救助 in a county of `DEMO_COUNTIES`, as `seed_village_cases` does for 福湖社区: two
+    families of its busiest village recorded by their township's caseworker, one approved by the
+    county approver three weeks ago, one waiting for them. Nothing when the county has a case of a
+    registered resident already."""
+    from minzheng.accounts.models import User
+    from minzheng.core.regioncode import RegionCode
+    from minzheng.payments.models import TemporaryCase
+    from minzheng.registry.year import _caseworker
+
+    unit = RegionCode.of(county_code)
+    if TemporaryCase.objects.unscoped_within(unit).filter(person__isnull=False).exists():
+        return 0
+    approver = (
+        User.objects.filter(role="county_approver", region_id=county_code, is_active=True)
+        .order_by("id")
+        .first()
+    )
+    village = county_village(county_code)
+    if approver is None or village is None:
+        return 0
+    return _record_family_cases(_caseworker(village.code), approver, village.code, "鄞州银行")
+
+
 def seed_village_cases(caseworker: User) -> int:
     """福湖社区's two 临时救助 cases, for its first families' heads; nothing when they exist."""
     from minzheng.accounts.models import User
-    from minzheng.assistance.policy import load_policy
-    from minzheng.assistance.queries import parameter_set
-    from minzheng.core import clock
-    from minzheng.payments.actions import do_create_temporary_case, do_decide_temporary_case
     from minzheng.payments.models import TemporaryCase
-    from minzheng.registry.models import Household
 
     if TemporaryCase.objects.filter(region_id=VILLAGE, person__isnull=False).exists():
         return 0
     approver = User.objects.filter(username=APPROVER).first()
+    return _record_family_cases(caseworker, approver, VILLAGE, "宁波银行海曙支行")
+
+
+def _record_family_cases(caseworker: User, approver: User | None, village: str, bank: str) -> int:
+    """`VILLAGE_CASES` for the village's first families' heads, dated days ago: recorded by the
+    caseworker, the approved ones decided by the approver two days later."""
+    from minzheng.assistance.policy import load_policy
+    from minzheng.assistance.queries import parameter_set
+    from minzheng.core import clock
+    from minzheng.payments.actions import do_create_temporary_case, do_decide_temporary_case
+    from minzheng.registry.models import Household
+
     heads = [
         h.head
         for h in Household.objects.filter(
-            region_id=VILLAGE, closed_on__isnull=True, head__isnull=False
+            region_id=village, closed_on__isnull=True, head__isnull=False
         )
         .select_related("head", "head__region")
         .order_by("pk")[: len(VILLAGE_CASES)]
@@ -88,7 +146,7 @@ def seed_village_cases(caseworker: User) -> int:
     if not heads:
         return 0
     today = clock.today()
-    standard = load_policy(parameter_set(county_of(VILLAGE), today)).standard.value
+    standard = load_policy(parameter_set(county_of(village), today)).standard.value
     rng = np.random.default_rng([2020, 8])
     made = 0
     for head, (reason, months, days_ago, approved) in zip(heads, VILLAGE_CASES, strict=False):
@@ -100,7 +158,7 @@ def seed_village_cases(caseworker: User) -> int:
                 region=head.region,
                 amount=Decimal(standard * months),
                 reason=reason,
-                bank_name="宁波银行海曙支行",
+                bank_name=bank,
                 account_number="6230" + "".join(str(d) for d in rng.integers(0, 10, 15)),
                 person=head,
             )

@@ -17,9 +17,96 @@ from minzheng.rescue.models import Station, Stay
 
 VILLAGE = "330203001001"
 YINZHOU = "330212000000"  # the person found in the registry comes from another county
+HAISHU = "330203000000"  # and 鄞州's station's, from 海曙
 
 
 def seed_demo() -> int:
+    """海曙's station, then one in each of `registry.demo.DEMO_COUNTIES` (`seed_county`);
+    returns the number of 海曙's stays."""
+    from minzheng.registry.demo import DEMO_COUNTIES
+
+    made = _seed_haishu()
+    for county in DEMO_COUNTIES:
+        seed_county(county)
+    return made
+
+
+def seed_county(county_code: str) -> int:
+    """A demo county's 救助管理站 (鄞州区救助管理站) in its busiest village, run by that township's
+    caseworker (the replay's account): a man from 海曙 found in the registry, in care with his
+    meals, and a woman escorted home after her son was traced. Returns the stays made; 0 when the
+    county has a station (there is no station action: stations are set up by the bureau)."""
+    from minzheng.regions.models import Region
+    from minzheng.registry.demo import county_village
+    from minzheng.registry.year import _caseworker
+
+    if Station.objects.unscoped_within(RegionCode.of(county_code)).exists():
+        return 0
+    village = county_village(county_code)
+    if village is None:
+        return 0
+    staff = _caseworker(village.code)
+    county = Region.objects.get(pk=county_code)
+    station = Station.objects.create(
+        name=f"{county.name}救助管理站",
+        region=village,
+        address=f"{county.name}{village.parent.name if village.parent else ''}{village.name}",
+        beds=40,
+    )
+    today = clock.today()
+    common = {"sex": "", "id_number": "", "brought_by_note": "", "description": ""}
+    made = 0
+    known = (
+        Person.objects.filter(region_q(RegionCode.of(HAISHU)))
+        .filter(date_of_death__isnull=True, birth_date__isnull=False, sex="男")
+        .order_by("id")
+        .first()
+    )
+    if known is not None:
+        with clock.dated(today - timedelta(days=5)):
+            stay = actions.do_admit(
+                staff,
+                station,
+                **{**common, "sex": known.sex},
+                name=known.name,
+                birth_date=known.birth_date,
+                found_at="宁波南站东广场",
+                brought_by="police",
+                admitted_on=today - timedelta(days=5),
+            ).stay
+        for day in (4, 3, 2, 1):
+            with clock.dated(today - timedelta(days=day)):
+                actions.do_record_care(
+                    staff, stay, kind="meal", day=today - timedelta(days=day), note="三餐"
+                )
+        made += 1
+    with clock.dated(today - timedelta(days=16)):
+        home = actions.do_admit(
+            staff,
+            station,
+            **{**common, "sex": "女"},
+            name="张桂兰",
+            birth_date=None,
+            found_at="鄞州万达广场",
+            brought_by="citizen",
+            admitted_on=today - timedelta(days=16),
+        ).stay
+    with clock.dated(today - timedelta(days=14)):
+        actions.do_record_care(
+            staff, home, kind="tracing", day=today - timedelta(days=14), note="联系到其儿子"
+        )
+    with clock.dated(today - timedelta(days=12)):
+        actions.do_return_home(
+            staff,
+            home,
+            destination="江西省上饶市广丰区",
+            handed_over_to="其子张伟",
+            day=today - timedelta(days=12),
+        )
+    return made + 1
+
+
+def _seed_haishu() -> int:
     """Returns the number of stays made (0 when the demo already has a station)."""
     if Station.objects.exists():
         return 0

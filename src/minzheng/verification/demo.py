@@ -145,7 +145,7 @@ def planted_month() -> YearMonth:
 def seed_demo(households: int = 36, month: YearMonth | None = None) -> SyntheticFeeds | None:
     """Demo: enrolled households (half in 南门街道, where the demo caseworker works), a month of
     feeds with planted truths (`month`, by default the month before last), one monitor run, and a
-    batch 核对 of 海曙 (a job)."""
+    batch 核对 of 海曙 and of `registry.demo.DEMO_COUNTIES` (a job each)."""
     from minzheng.monitoring.actions import do_run_monitor
     from minzheng.monitoring.models import MonitoringRun
 
@@ -164,9 +164,12 @@ def seed_demo(households: int = 36, month: YearMonth | None = None) -> Synthetic
     load_all(feeds)
     do_run_monitor(None, month)
     from minzheng.jobs.actions import run_system_job
+    from minzheng.registry.demo import DEMO_COUNTIES
 
-    # 批量核对 of 海曙's enrolled households, through the job, so its results page has rows
-    run_system_job("verification_batch", {"county": "330203000000"})
+    # 批量核对 of 海曙's (and 鄞州's) enrolled households, through the job, so the results page
+    # of each demo county approver has rows
+    for county in ("330203000000", *DEMO_COUNTIES):
+        run_system_job("verification_batch", {"county": county})
     return feeds
 
 
