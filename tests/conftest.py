@@ -99,6 +99,63 @@ def _audit_guard_opened_for_flush() -> Iterator[None]:
     flush_command.sql_flush = sql_flush  # type: ignore[attr-defined]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_use_migrations: bool,
+    django_db_keepdb: bool,
+    django_db_createdb: bool,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
+    """pytest-django's own set-up, but the test database is made from a copy of an earlier run's
+    freshly migrated one while nothing that shapes it has changed (`tests/migrated_template.py`);
+    otherwise every migration runs and a new copy is kept. `--reuse-db` and `--nomigrations`
+    behave as in pytest-django; `--create-db` migrates from scratch."""
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    from tests.migrated_template import Template
+
+    keepdb = django_db_keepdb and not django_db_createdb
+    if not django_db_use_migrations:
+        _disable_migrations()
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    templates = {}
+    if django_db_use_migrations and not keepdb:
+        for alias in aliases:
+            template = Template.for_connection(connections[alias])
+            if template is not None:
+                templates[alias] = template
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        restored = {
+            alias
+            for alias, template in templates.items()
+            if not django_db_createdb and template.restore()
+        }
+        # An SQLite file copied into place is kept, not recreated; PostgreSQL names the copy as
+        # the template of its CREATE DATABASE.
+        sqlite_copied = any(templates[a].vendor == "sqlite" for a in restored)
+        db_cfg = setup_databases(
+            verbosity=verbosity,
+            interactive=False,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            keepdb=keepdb or sqlite_copied,
+        )
+        for alias, template in templates.items():
+            template.forget()
+            if alias not in restored:
+                template.save()
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=verbosity)
+
+
 PASSWORD = "Minzheng#2026"
 
 
