@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +17,25 @@ import pytest
 os.environ.setdefault(
     "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
 )  # Playwright's sync API runs an event loop
+
+
+def _bytecode_kept_aside() -> None:
+    """With PYTHONDONTWRITEBYTECODE set (and the virtual environment installed without .pyc
+    files), every Python process compiles every module it imports from source: 7.7 of a form
+    fuzz run's 58 profiled seconds, and most of each CLI subprocess's. The compiled files go to
+    `VAR_DIR/pycache` instead (PYTHONPYCACHEPREFIX), never beside the sources, for this process
+    and the subprocesses the tests start. A prefix set by the caller is left as it is."""
+    if not sys.dont_write_bytecode or sys.pycache_prefix or os.environ.get("PYTHONPYCACHEPREFIX"):
+        return
+    var = os.environ.get("MINZHENG_VAR_DIR") or str(Path(__file__).resolve().parent.parent / "var")
+    prefix = str(Path(var) / "pycache")
+    sys.pycache_prefix = prefix
+    sys.dont_write_bytecode = False
+    os.environ["PYTHONPYCACHEPREFIX"] = prefix
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+
+_bytecode_kept_aside()
 # Each test run counts its own metrics (prometheus multi-process files), not earlier runs'.
 os.environ.setdefault("MINZHENG_METRICS_DIR", tempfile.mkdtemp(prefix="minzheng-metrics-"))
 
@@ -97,6 +118,68 @@ def _audit_guard_opened_for_flush() -> Iterator[None]:
     yield
     BaseDatabaseOperations.execute_sql_flush = original  # type: ignore[method-assign]
     flush_command.sql_flush = sql_flush  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_use_migrations: bool,
+    django_db_keepdb: bool,
+    django_db_createdb: bool,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
+    """pytest-django's own set-up, but the test database is made from a copy of an earlier run's
+    freshly migrated one while nothing that shapes it has changed (`tests/migrated_template.py`);
+    otherwise every migration runs and a new copy is kept. `--reuse-db` and `--nomigrations`
+    behave as in pytest-django; `--create-db` migrates from scratch."""
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    from tests.migrated_template import Template
+
+    keepdb = django_db_keepdb and not django_db_createdb
+    if not django_db_use_migrations:
+        _disable_migrations()
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    templates = {}
+    if django_db_use_migrations and not keepdb:
+        for alias in aliases:
+            template = Template.for_connection(connections[alias])
+            if template is not None:
+                templates[alias] = template
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        restored = {
+            alias
+            for alias, template in templates.items()
+            if not django_db_createdb and template.restore()
+        }
+        # An SQLite file copied into place is kept, not recreated; PostgreSQL names the copy as
+        # the template of its CREATE DATABASE.
+        sqlite_copied = any(templates[a].vendor == "sqlite" for a in restored)
+        db_cfg = setup_databases(
+            verbosity=verbosity,
+            interactive=False,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            keepdb=keepdb or sqlite_copied,
+        )
+        for alias, template in templates.items():
+            template.forget()
+            if alias not in restored:
+                try:
+                    template.save()
+                except Exception as error:  # the run goes on; the next one migrates again
+                    request.node.warn(
+                        pytest.PytestWarning(f"no copy of the test database: {error}")
+                    )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=verbosity)
 
 
 PASSWORD = "Minzheng#2026"
