@@ -85,6 +85,10 @@ def test_the_village_assistant_sees_its_providers_and_time_bank(
     assert "福湖社区居家养老服务站" in page and "福湖社区时间银行志愿服务队" in page
     bank = client.get("/eldercare/homecare/timebank/").content.decode()
     assert "周敏" in bank and "钱老太" in bank and "转入本人早年社区志愿服务结存时长" in bank
+    # every hour column of the accounts table with two decimals: 8.00 deposited, not 8
+    accounts = bank.split('id="accounts"')[1].split("</table>")[0]
+    row = accounts.split("周敏")[1].split("</tr>")[0]
+    assert row.count('<td class="num">8.00</td>') == 2, row
 
 
 PINNED_QIAN = Decimal("3.50")
