@@ -47,7 +47,7 @@ def test_the_county_seed_runs_a_campaign_over_yinzhou_once(regions: None) -> Non
     assert AuditEvent.objects.count() == events
     campaign = Campaign.objects.get()
     assert (campaign.name, campaign.region_id, campaign.started_on) == (
-        "2020年困难群众大排摸（鄞州区）",
+        "2026年困难群众大排摸（鄞州区）",
         "330212000000",
         date(2026, 11, 12),
     )
@@ -64,4 +64,4 @@ def test_the_county_seed_runs_a_campaign_over_yinzhou_once(regions: None) -> Non
     client = Client()
     assert client.login(username="approver_yinzhou", password=PASSWORD)
     page = client.get("/outreach/").content.decode()
-    assert "2020年困难群众大排摸（鄞州区）" in page
+    assert "2026年困难群众大排摸（鄞州区）" in page

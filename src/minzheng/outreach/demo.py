@@ -55,7 +55,7 @@ def _seed_haishu() -> int:
     started = clock.today() - timedelta(days=STARTED_DAYS_AGO)
     with clock.dated(started):
         campaign = actions.do_start_campaign(
-            approver, name="2020年困难群众大排摸（海曙区）", rules=list(Reason.values)
+            approver, name=f"{started.year}年困难群众大排摸（海曙区）", rules=list(Reason.values)
         )
     targets = list(
         Target.objects.filter(campaign=campaign).select_related("assigned_to").order_by("id")
@@ -175,9 +175,12 @@ def seed_county(county_code: str, *, visits: int = len(PATTERN)) -> int:
         return 0
     county = Region.objects.get(pk=county_code)
     today = clock.today()
-    with clock.dated(today - timedelta(days=21)):
+    started = today - timedelta(days=21)
+    with clock.dated(started):
         campaign = actions.do_start_campaign(
-            approver, name=f"2020年困难群众大排摸（{county.name}）", rules=list(Reason.values)
+            approver,
+            name=f"{started.year}年困难群众大排摸（{county.name}）",
+            rules=list(Reason.values),
         )
     targets = list(Target.objects.filter(campaign=campaign).order_by("id"))
     for n, target in enumerate(targets[:visits]):
