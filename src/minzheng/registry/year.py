@@ -326,11 +326,13 @@ def applications_for_month(month: YearMonth, report: MonthReport, *, open_month:
             continue
         taken_in = today - timedelta(days=12) if tagged else today
         start = taken_in if open_month else _day(month, 2)
-        household = _dibao_applicant(pool[n % len(pool) :] + pool[: n % len(pool)], start)
+        income = Decimal("300") if tagged else Decimal("900")
+        household = _dibao_applicant(
+            pool[n % len(pool) :] + pool[: n % len(pool)], start, income if tagged else None
+        )
         if household is None:
             continue
         caseworker = _caseworker(household.region_id)
-        income = Decimal("300") if tagged else Decimal("900")
         with clock.dated(start):
             app = actions.do_submit_application(
                 caseworker,
@@ -386,15 +388,45 @@ def tekun_decision(household: Any, day: date) -> Decision | None:
 DECISION_WITHIN_DAYS = 31  # the replay's county decision falls within a month of the application
 
 
-def _dibao_applicant(pool: list[Any], day: date) -> Any:
+def _dibao_applicant(pool: list[Any], day: date, declared: Decimal | None = None) -> Any:
     """The first household of `pool` to take a 低保 application: not one the rules judge 特困 on
     the day it applies or on the last day the county may decide it (a member who turns 60 in
     between is 特困 by then) — 特困 comes first and is applied for as 特困 (policy.md §3;
-    rules.py: 特困优先), so the replay never enrols such a household on 低保."""
+    rules.py: 特困优先), so the replay never enrols such a household on 低保. With `declared`
+    (the income the application will declare and the check confirm), also one the county's own
+    decision on that income enrols on 低保 on either day (found at `ningbo` scale, 2020-07: on
+    the declared income a member the records left out was 特困)."""
     last = day + timedelta(days=DECISION_WITHIN_DAYS)
     return next(
-        (h for h in pool if tekun_decision(h, day) is None and tekun_decision(h, last) is None),
+        (
+            h
+            for h in pool
+            if tekun_decision(h, day) is None
+            and tekun_decision(h, last) is None
+            and (
+                declared is None
+                or (
+                    county_enrols_dibao(h, declared, day) and county_enrols_dibao(h, declared, last)
+                )
+            )
+        ),
         None,
+    )
+
+
+def county_enrols_dibao(household: Any, income: Decimal, day: date) -> bool:
+    """Whether the county's decision (`do_county_decide`: the declared facts on `income`) finds
+    the applicant's household eligible for 低保 on `day`."""
+    from minzheng.applications import queries
+    from minzheng.assistance.rules import evaluate_household
+
+    facts = queries.declared_facts(household, household.head, income, day, variable=False)
+    decisions = evaluate_household(
+        facts, queries.parameters_for(household.region_id, day), ["dibao"]
+    )
+    return any(
+        d.programme == "dibao" and d.eligible and d.member_id in (None, str(household.head_id))
+        for d in decisions
     )
 
 
