@@ -35,6 +35,7 @@ def test_spending_is_not_replayed_without_rolls_and_differences_are_exact() -> N
     assert money.article_shown == "477,000,000.00"
     assert money.difference_shown == "—"
     assert figures["物价补贴启动月数"].computed is None
+    assert figures["物价补贴（全年，含平台外对象估算）"].computed_shown == "未回放"
 
 
 def test_spending_is_summed_over_the_year_when_the_rolls_were_replayed() -> None:
@@ -44,6 +45,11 @@ def test_spending_is_summed_over_the_year_when_the_rolls_were_replayed() -> None
     assert figures["低保金（全年）"].computed == Decimal("12006.00")
     assert figures["低保金（全年）"].computed_shown == "12,006.00"
     assert figures["物价补贴（全年）"].computed == Decimal("120.00")
+    # with the groups paid outside the platform, estimated by the illustrative share 0.99
+    estimated = figures["物价补贴（全年，含平台外对象估算）"]
+    assert estimated.computed == Decimal("238.80")
+    assert estimated.article == Decimal("178000000")
+    assert "0.99" in estimated.note
     assert figures["物价补贴启动月数"].computed == 1
 
 
@@ -89,7 +95,8 @@ def test_the_city_dashboard_shows_the_article_side_by_side(
     assert "与文章数字对照" in page
     assert "<td>59,337</td><td>4</td><td>-59,333</td>" in page  # 低保: 3 members + 1 单人户
     assert "<td>1,906</td><td>4</td><td>-1,902</td>" in page  # 渐退 persons
-    assert page.count("<td>未回放</td>") == 4  # three spending figures, the launches: no rolls
+    # four spending figures (物价补贴 with and without the estimate), the launches: no rolls
+    assert page.count("<td>未回放</td>") == 5
     other = client.get("/statistics/?month=2020-11").content.decode()
     assert "与文章数字对照（2020-12）" in other and "文章数值" not in other
     county = Client()

@@ -15,12 +15,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from minzheng.core.yearmonth import YearMonth
+from minzheng.payments.parameter_catalog import PRICE_SUBSIDY_CALIBRATION
 from minzheng.registry.economy import ARTICLE_PERSONS, ARTICLE_SPENDING_YUAN
 
 ARTICLE_MONTH = YearMonth(2020, 12)  # the article's year end: its stock figures are compared here
 # 物价补贴 "launched 9 times, 1.78 亿元" (policy.md §11).
 ARTICLE_PRICE_SUBSIDY_LAUNCHES = 9
 ARTICLE_PRICE_SUBSIDY_YUAN = Decimal("178000000")
+# The groups the article's 物价补贴 covers that this platform does not pay, as a share of those it
+# pays (illustrative, derived from the article: payments.parameter_catalog).
+OUTSIDE_SHARE = Decimal(PRICE_SUBSIDY_CALIBRATION["outside_share"])
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ def article_figures(
         else "2020 年的花名册未回放，台账中没有这一年的支出"
     )
     launches = sum(1 for m in year if m.get("price_subsidy_launched"))
+    paid_subsidy = spent("dibao_price_subsidy", "tekun_price_subsidy")
     return [
         ArticleFigure(
             "低保人数",
@@ -148,8 +154,17 @@ def article_figures(
             "元",
             ARTICLE_PRICE_SUBSIDY_YUAN,
             "1.78 亿元",
-            spent("dibao_price_subsidy", "tekun_price_subsidy"),
-            replay_note,
+            paid_subsidy,
+            replay_note + "；本平台发放的低保、特困对象，不含文章数中平台外发放的对象",
+        ),
+        ArticleFigure(
+            "物价补贴（全年，含平台外对象估算）",
+            "元",
+            ARTICLE_PRICE_SUBSIDY_YUAN,
+            "1.78 亿元",
+            None if paid_subsidy is None else (paid_subsidy * (1 + OUTSIDE_SHARE)).quantize(CENT),
+            f"本平台发放额 ×（1 + {OUTSIDE_SHARE}）：失业保险金领取人员、优抚对象等不经本平台发放的"
+            f"对象按参数 {OUTSIDE_SHARE} 估算（由文章数字推得的示例值，非文章数字）",
         ),
         ArticleFigure(
             "物价补贴启动月数",
