@@ -142,3 +142,33 @@ def test_the_pages_start_a_campaign_and_record_a_visit_on_the_phone_form(
     other = Client()
     assert other.login(username="caseworker_xiaying", password=PASSWORD)
     assert other.get(f"/outreach/targets/{target.pk}/").status_code == 404
+
+
+def test_a_widow_is_alone_and_an_allowance_ended_at_death_is_no_exit(
+    regions: None, caseworker_nanmen: Any, assistant_fuhu: Any
+) -> None:
+    """A late spouse does not keep an elderly widow company (独居老人), and a 高龄津贴 ended by its
+    holder's death is not an exit from assistance (近期退出保障) for the household's head."""
+    do_load_parameter_catalog()
+    v = "330203001001"
+    widow = _household(
+        v,
+        "福湖社区6号",
+        [
+            ("郑阿婆", "330203194102021220", "head", date(1941, 2, 2), ""),
+            ("郑阿公", "330203193903031215", "spouse", date(1939, 3, 3), ""),
+        ],
+    )
+    Person.objects.filter(name="郑阿公").update(date_of_death=date(2025, 6, 1))
+    allowance = do_enrol(
+        None,
+        household=widow,
+        person=Person.objects.get(name="郑阿公"),
+        programme="gaoling",
+        start=YearMonth(2024, 1),
+        amount=Decimal("100"),
+    )
+    do_end_enrolment(None, allowance, last_paid_month=YearMonth.of(today()) - 2, reason="死亡")
+    found = actions.pick_targets(caseworker_nanmen, ALL, today())
+    names = {Person.objects.get(pk=pid).name: sorted(r) for pid, r in found.items()}
+    assert names == {"郑阿婆": ["elderly_alone"]}

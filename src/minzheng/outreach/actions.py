@@ -23,6 +23,7 @@ from minzheng.outreach.models import Campaign, Outcome, Reason, Target
 from minzheng.registry.models import IdentityTag, Membership, Person
 
 COVERED = ("dibao", "tekun")
+EXIT_PROGRAMMES = ("dibao", "dibian", "tekun")  # 近期退出保障: the programmes whose exit counts
 
 
 def _years_before(day: date, years: int) -> date:
@@ -58,8 +59,8 @@ def pick_targets(actor: User, rules: list[str], day: date) -> dict[int, set[str]
         )
     if Reason.ELDERLY_ALONE in rules:
         age, _ = params.integer("outreach.elderly_alone_min_age")
-        alone = (
-            Membership.objects.filter(valid_to__isnull=True)
+        alone = (  # households with one living member: a late spouse does not keep company
+            Membership.objects.filter(valid_to__isnull=True, person__date_of_death__isnull=True)
             .values("household_id")
             .annotate(n=Count("id"))
             .filter(n=1)
@@ -76,7 +77,11 @@ def pick_targets(actor: User, rules: list[str], day: date) -> dict[int, set[str]
     if Reason.RECENT_EXIT in rules:
         months, _ = params.integer("outreach.recent_exit_months")
         since = (YearMonth.of(day) - months).first_day()
-        exited = Enrolment.objects.filter(status="ended", end_month__gte=since)
+        # an exit from social assistance (低保, 低边, 特困), not an allowance ended at its holder's
+        # death (高龄津贴 …)
+        exited = Enrolment.objects.filter(
+            status="ended", end_month__gte=since, programme__in=EXIT_PROGRAMMES
+        )
         add(
             Reason.RECENT_EXIT,
             Membership.objects.filter(
