@@ -103,11 +103,10 @@ def seed_county(county_code: str) -> VillageReport:
     decided by the county's approver, and a household change waiting for the approver. The
     village's staff are the replay's accounts (`registry.year.staff`: they cannot sign in).
     Nothing when the county has the demo's applications already."""
-    from minzheng.accounts.models import User
     from minzheng.accounts.scope import region_q
     from minzheng.applications.models import Application
     from minzheng.core.regioncode import RegionCode
-    from minzheng.registry.demo import county_village
+    from minzheng.registry.demo import county_approver, county_village
     from minzheng.registry.models import Household
     from minzheng.registry.year import _caseworker, staff
 
@@ -116,11 +115,7 @@ def seed_county(county_code: str) -> VillageReport:
         region_q(RegionCode.of(county_code)), reason__in=REASONS.values()
     ).exists():
         return report
-    approver = (
-        User.objects.filter(role="county_approver", region_id=county_code, is_active=True)
-        .order_by("id")
-        .first()
-    )
+    approver = county_approver(county_code)
     village = county_village(county_code)
     if approver is None or village is None:
         return report

@@ -106,11 +106,9 @@ def seed_county_back_pay(county_code: str) -> int:
     unit = RegionCode.of(county_code)
     if BackPay.objects.unscoped_within(unit).exists():
         return 0
-    approver = (
-        User.objects.filter(role="county_approver", region_id=county_code, is_active=True)
-        .order_by("id")
-        .first()
-    )
+    from minzheng.registry.demo import county_approver
+
+    approver = county_approver(county_code)
     oldest = max(back for back, *_ in COUNTY_BACK_PAYS)
     since = (YearMonth.of(clock.today()) - oldest - 1).first_day()
     enrolments = list(

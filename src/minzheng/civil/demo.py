@@ -446,11 +446,9 @@ def seed_county_addresses(county_code: str) -> int:
         or PlaceName.objects.unscoped_within(unit).exists()
     ):
         return 0
-    approver = (
-        User.objects.filter(role="county_approver", region_id=county_code, is_active=True)
-        .order_by("id")
-        .first()
-    )
+    from minzheng.registry.demo import county_approver
+
+    approver = county_approver(county_code)
     if approver is None:
         return 0
     registered: list[Household] = []

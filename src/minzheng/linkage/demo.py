@@ -157,17 +157,13 @@ def seed_county(county_code: str, today: date | None = None) -> int:
     county by its approver, so 疑似同一人 and the identity profiles have its own work. Returns
     the records created; 0 when the county has them already."""
     from minzheng.core.regioncode import RegionCode, county_of
-    from minzheng.registry.demo import county_village
+    from minzheng.registry.demo import county_approver, county_village
 
     prefix = f"DEMO-{county_of(county_code)}-"
     if SourceRecord.objects.filter(record_id__startswith=prefix).exists():
         return 0
     village = county_village(county_code)
-    approver = (
-        User.objects.filter(role="county_approver", region_id=county_code, is_active=True)
-        .order_by("id")
-        .first()
-    )
+    approver = county_approver(county_code)
     if village is None or approver is None:
         return 0
     residents = Person.objects.unscoped_within(RegionCode.of(village.code).township).exclude(

@@ -60,11 +60,9 @@ def seed_county_reconciliation(county_code: str) -> int:
     from minzheng.medical.models import Reconciliation
 
     hospital = Hospital.objects.filter(region_id=county_code).order_by("code").first()
-    approver = (
-        User.objects.filter(role="county_approver", region_id=county_code, is_active=True)
-        .order_by("id")
-        .first()
-    )
+    from minzheng.registry.demo import county_approver
+
+    approver = county_approver(county_code)
     if hospital is None or approver is None:
         return 0
     if Reconciliation.objects.filter(hospital=hospital).exists():

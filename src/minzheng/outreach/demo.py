@@ -166,11 +166,9 @@ def seed_county(county_code: str, *, visits: int = len(PATTERN)) -> int:
 
     if Campaign.objects.unscoped_within(RegionCode.of(county_code)).exists():
         return 0
-    approver = (
-        User.objects.filter(role="county_approver", region_id=county_code, is_active=True)
-        .order_by("id")
-        .first()
-    )
+    from minzheng.registry.demo import county_approver
+
+    approver = county_approver(county_code)
     if approver is None:
         return 0
     county = Region.objects.get(pk=county_code)

@@ -95,11 +95,9 @@ def seed_county_account_changes(county_code: str) -> int:
     unit = RegionCode.of(county_code)
     if AccountChange.objects.unscoped_within(unit).exists():
         return 0
-    approver = (
-        User.objects.filter(role="county_approver", region_id=county_code, is_active=True)
-        .order_by("id")
-        .first()
-    )
+    from minzheng.registry.demo import county_approver
+
+    approver = county_approver(county_code)
     if approver is None:
         return 0
     paid = BankAccount.objects.filter(active=True, person__isnull=False).values("person_id")

@@ -91,12 +91,23 @@ def county_village(county_code: str) -> Region | None:
     return Region.objects.get(pk=busiest["region_id"]) if busiest else None
 
 
+def county_approver(county_code: str) -> User | None:
+    """The county's first active county approver (the demo's own login, e.g. approver_yinzhou), or
+    None: the county seeds act as them and do nothing without one."""
+    from minzheng.accounts.models import User
+
+    return (
+        User.objects.filter(role="county_approver", region_id=county_code, is_active=True)
+        .order_by("id")
+        .first()
+    )
+
+
 def seed_county_cases(county_code: str) -> int:
     """临时救助 in a county of `DEMO_COUNTIES`, as `seed_village_cases` does for 福湖社区: two
     families of its busiest village recorded by their township's caseworker, one approved by the
     county approver three weeks ago, one waiting for them. Nothing when the county has a case of a
     registered resident already."""
-    from minzheng.accounts.models import User
     from minzheng.core.regioncode import RegionCode
     from minzheng.payments.models import TemporaryCase
     from minzheng.registry.year import _caseworker
@@ -104,11 +115,7 @@ def seed_county_cases(county_code: str) -> int:
     unit = RegionCode.of(county_code)
     if TemporaryCase.objects.unscoped_within(unit).filter(person__isnull=False).exists():
         return 0
-    approver = (
-        User.objects.filter(role="county_approver", region_id=county_code, is_active=True)
-        .order_by("id")
-        .first()
-    )
+    approver = county_approver(county_code)
     village = county_village(county_code)
     if approver is None or village is None:
         return 0
