@@ -68,7 +68,6 @@ def _seed_village() -> VillageReport:
     """The demo village's own cases; nothing on a second demo start (or without its staff)."""
     from minzheng.accounts.models import User
     from minzheng.applications.models import Application
-    from minzheng.registry.models import Household
 
     report = VillageReport()
     staff = {
@@ -80,21 +79,7 @@ def _seed_village() -> VillageReport:
         household__region_id=DEMO_VILLAGE, reason__in=REASONS.values()
     ).exists():
         return report
-    households = list(
-        Household.objects.filter(region_id=DEMO_VILLAGE, closed_on__isnull=True, head__isnull=False)
-        .exclude(enrolments__programme="dibao")
-        .exclude(applications__isnull=False)
-        .select_related("head")
-        .order_by("id")
-    )
-    today = clock.today()
-    for plan, household in zip(PLANS, households, strict=False):
-        _apply(plan, household, staff, today)
-        report.applications += 1
-    rest = households[len(PLANS) :]
-    if rest and _ask_for_change(rest[0], staff[ASSISTANT]):
-        report.change_requests += 1
-    return report
+    return _apply_plans(DEMO_VILLAGE, PLANS, staff, report)
 
 
 def seed_county(county_code: str) -> VillageReport:
@@ -107,7 +92,6 @@ def seed_county(county_code: str) -> VillageReport:
     from minzheng.applications.models import Application
     from minzheng.core.regioncode import RegionCode
     from minzheng.registry.demo import county_approver, county_village
-    from minzheng.registry.models import Household
     from minzheng.registry.year import _caseworker, staff
 
     report = VillageReport()
@@ -124,19 +108,29 @@ def seed_county(county_code: str) -> VillageReport:
         CASEWORKER: _caseworker(village.code),
         APPROVER: approver,
     }
+    return _apply_plans(village.code, COUNTY_PLANS, people, report)
+
+
+def _apply_plans(
+    village: str, plans: tuple[str, ...], staff: dict[str, User], report: VillageReport
+) -> VillageReport:
+    """`plans` for the village's first households with no 低保 and no application, one each
+    (`_apply`), then a household change asked for the next one; counted in `report`."""
+    from minzheng.registry.models import Household
+
     households = list(
-        Household.objects.filter(region_id=village.code, closed_on__isnull=True, head__isnull=False)
+        Household.objects.filter(region_id=village, closed_on__isnull=True, head__isnull=False)
         .exclude(enrolments__programme="dibao")
         .exclude(applications__isnull=False)
         .select_related("head")
         .order_by("id")
     )
     today = clock.today()
-    for plan, household in zip(COUNTY_PLANS, households, strict=False):
-        _apply(plan, household, people, today)
+    for plan, household in zip(plans, households, strict=False):
+        _apply(plan, household, staff, today)
         report.applications += 1
-    rest = households[len(COUNTY_PLANS) :]
-    if rest and _ask_for_change(rest[0], people[ASSISTANT]):
+    rest = households[len(plans) :]
+    if rest and _ask_for_change(rest[0], staff[ASSISTANT]):
         report.change_requests += 1
     return report
 
