@@ -80,6 +80,9 @@ def test_a_death_from_the_feed_stops_the_allowance(
     run_roll("330203", JULY, approver_haishu)
     assert "钱老太" not in _paid(JULY) and _paid(JUNE)["钱老太"] == 80000
     assert do_enrol_allowances(approver_haishu, "330203", AUGUST).enrolled == 0  # not re-enrolled
+    # June run again after the death ended her enrolment (which paid June): nobody enrolled twice
+    assert do_enrol_allowances(approver_haishu, "330203", JUNE).enrolled == 0
+    assert Enrolment.objects.filter(person=elders_fuhu["钱老太"]).count() == 1
 
 
 def test_only_the_countys_approver_may_run_it(

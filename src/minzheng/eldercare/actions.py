@@ -158,7 +158,8 @@ def do_enrol_allowances(actor: User | None, county_code: str, month: YearMonth) 
     - an open enrolment whose person died is ended after the month of death (the roll already
       stops paying from the month after; months paid after the death become overpayments).
 
-    Safe to run again: a second run of the same month finds nothing to do.
+    Safe to run again: a second run of the same month finds nothing to do — nor does a run of a
+    past month after a death ended an enrolment that paid it.
     """
     if actor is not None and not actor.can(Capability.APPROVE):
         raise PermissionDenied("只有县级审核审批员可以生成高龄津贴名单")
@@ -199,6 +200,17 @@ def do_enrol_allowances(actor: User | None, county_code: str, month: YearMonth) 
                 )
                 run.ended += 1
                 del open_rows[person_id]
+        # Ended enrolments that paid this month already (a past month run again after a death
+        # ended one): their person is covered for the month, not enrolled a second time.
+        paid_this_month = set(
+            Enrolment.objects.filter(
+                region_q(unit),
+                programme=GAOLING,
+                status=Enrolment.Status.ENDED,
+                start_month__lte=first,
+                end_month__gt=first,
+            ).values_list("person_id", flat=True)
+        )
         born_by = date(first.year - youngest, first.month, 1)
         people = (
             Person.objects.filter(region_q(unit), birth_date__lte=born_by)
@@ -225,6 +237,8 @@ def do_enrol_allowances(actor: User | None, county_code: str, month: YearMonth) 
                     if current is not None and current.effective_month >= first:
                         continue  # already set for this month or later
                     raised.append(_amount(existing, band, first))
+                continue
+            if person.pk in paid_this_month:
                 continue
             household_id = households.get(person.pk)
             if household_id is None:
