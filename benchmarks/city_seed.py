@@ -3,11 +3,13 @@ plain COPY of the same rows in the same run; the counts and spending the rules p
 the article; the client's CPU seconds (all threads) and the load average around the run, since the
 2-core machine is shared.
 
-    .venv/bin/python benchmarks/city_seed.py [--quick] [--persons N] [--chunk-persons N]
+    .venv/bin/python benchmarks/city_seed.py [--quick] [--persons N] [--chunk-persons N] [--keep-keys FILE]
 
 `ningbo` scale (9,404,283 persons) by default; --quick writes 20,000 persons in chunks of 5,000.
 The database is a scratch one on BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432),
-dropped and created afresh: `minzheng_bench_city` (`…_quick` with --quick). Prints one JSON line.
+dropped and created afresh: `minzheng_bench_city` (`…_quick` with --quick) and left seeded, with
+the `bench_*` copies beside; `--keep-keys FILE` keeps its personal-data keys so that later
+commands can read it (`MINZHENG_KEY_FILE=FILE`). Prints one JSON line.
 """
 
 from __future__ import annotations
@@ -80,6 +82,11 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--persons", type=int)
     parser.add_argument("--chunk-persons", type=int)
+    parser.add_argument(
+        "--keep-keys",
+        metavar="FILE",
+        help="write the run's personal-data keys to FILE, so the seeded database can be reused",
+    )
     args = parser.parse_args()
     persons = args.persons or (20_000 if args.quick else 9_404_283)
     chunk = args.chunk_persons or (5_000 if args.quick else 600_000)
@@ -101,6 +108,10 @@ def main() -> int:
         from minzheng.core.crypto import Keyring
 
         os.environ["MINZHENG_KEYS"] = Keyring.generate().to_json()
+        if args.keep_keys:
+            with open(args.keep_keys, "w", encoding="utf-8") as out:
+                out.write(os.environ["MINZHENG_KEYS"])
+            os.chmod(args.keep_keys, 0o600)
         from minzheng.regions.loader import load_divisions
         from minzheng.registry.seed import seed_registry
 
