@@ -516,9 +516,10 @@ def main() -> int:
             if args.once:
                 env["GROWTH_ONCE"] = "1"
             order = list(stages)
+            feed_stages = [s for s in stages if s in FEED_STAGES]
             if persons in reused:  # the stages that read no feeds first, then the planting
-                order = [s for s in stages if s not in FEED_STAGES] + ["plant"]
-                order += [s for s in stages if s in FEED_STAGES]
+                order = [s for s in stages if s not in FEED_STAGES]
+                order += ["plant", *feed_stages] if feed_stages else []  # none read: none planted
             for s in order:
                 if s == "plant":
                     planted = _child(["--plant"], env)
