@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import time as time_module
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -146,10 +147,30 @@ def parse_range(text: str) -> tuple[YearMonth, YearMonth]:
 # ── who acts ─────────────────────────────────────────────────────────────────────────────────
 
 
+# The replay's staff by (role, region code), kept for one `run_history`: a month registers
+# thousands of bank accounts, each by its township's caseworker, and asking the database for that
+# caseworker (and the caseworker for their region, for the scope check) every time cost more than
+# the registrations themselves.
+_acting: ContextVar[dict[tuple[str, str], User] | None] = ContextVar("replay_staff", default=None)
+
+
 def staff(role: str, region_code: str, name: str) -> User:
     """An existing user of this role and region, else a replay account that cannot sign in."""
+    known = _acting.get()
+    if known is not None and (role, region_code) in known:
+        return known[(role, region_code)]
+    user = _staff(role, region_code, name)
+    if known is not None:
+        known[(role, region_code)] = user
+    return user
+
+
+def _staff(role: str, region_code: str, name: str) -> User:
     user = (
-        User.objects.filter(role=role, region_id=region_code, is_active=True).order_by("id").first()
+        User.objects.filter(role=role, region_id=region_code, is_active=True)
+        .select_related("region")
+        .order_by("id")
+        .first()
     )
     if user is None:
         user = User(
@@ -178,9 +199,15 @@ def _approver(county: Region) -> User:
 
 
 def _caseworker(region_id: str) -> User:
+    known = _acting.get()
+    if known is not None and ("caseworker_of", region_id) in known:
+        return known[("caseworker_of", region_id)]
     village = Region.objects.select_related("parent").get(pk=region_id)
     township = village.parent if village.level == Level.VILLAGE and village.parent else village
-    return staff("township_caseworker", township.code, f"{township.name}经办员")
+    user = staff("township_caseworker", township.code, f"{township.name}经办员")
+    if known is not None:
+        known[("caseworker_of", region_id)] = user
+    return user
 
 
 def _city_admin() -> User:
@@ -787,30 +814,42 @@ def run_history(
         )
     report = HistoryReport()
     months = [start + i for i in range(start.months_until(end) + 1)]
-    for number, month in enumerate(months, start=1):
-        try:
-            result = replay_month(month, open_month=open_last and month == end, indices=indices)
-        except DomainError as exc:
-            raise ValidationFailed(
-                f"{month} 回放失败：{exc.message}", code="history_failed"
-            ) from exc
-        report.months.append(result)
-        if progress is not None:
-            if result.skipped:
-                progress(f"[{number}/{len(months)}] {month} 已回放过，跳过")
-            else:
-                subsidy = f"，物价补贴 {result.price_subsidy} 元/人" if result.price_subsidy else ""
-                progress(
-                    f"[{number}/{len(months)}] {month}：花名册 {result.rolls} 份，"
-                    f"发放 {result.lines} 笔，银行文件 {result.bank_files} 个，"
-                    f"失败 {result.failed} 笔，重发 {result.reissued} 笔，"
-                    f"复核退出 {result.exits}，渐退 {result.gradual_exits}，"
-                    f"继续 {result.reviews}，"
-                    f"申请 {result.applications}（批准 {result.approved}，"
-                    f"不予通过 {result.refused}）{subsidy}"
-                )
+    acting = _acting.set({})
+    try:
+        for number, month in enumerate(months, start=1):
+            result = _replay_one(month, open_month=open_last and month == end, indices=indices)
+            report.months.append(result)
+            if progress is not None:
+                _progress(progress, number, len(months), month, result)
+    finally:
+        _acting.reset(acting)
     report.seconds = time_module.perf_counter() - started
     return report
+
+
+def _replay_one(month: YearMonth, *, open_month: bool, indices: Indices | None) -> MonthReport:
+    try:
+        return replay_month(month, open_month=open_month, indices=indices)
+    except DomainError as exc:
+        raise ValidationFailed(f"{month} 回放失败：{exc.message}", code="history_failed") from exc
+
+
+def _progress(
+    progress: Progress, number: int, count: int, month: YearMonth, result: MonthReport
+) -> None:
+    if result.skipped:
+        progress(f"[{number}/{count}] {month} 已回放过，跳过")
+        return
+    subsidy = f"，物价补贴 {result.price_subsidy} 元/人" if result.price_subsidy else ""
+    progress(
+        f"[{number}/{count}] {month}：花名册 {result.rolls} 份，"
+        f"发放 {result.lines} 笔，银行文件 {result.bank_files} 个，"
+        f"失败 {result.failed} 笔，重发 {result.reissued} 笔，"
+        f"复核退出 {result.exits}，渐退 {result.gradual_exits}，"
+        f"继续 {result.reviews}，"
+        f"申请 {result.applications}（批准 {result.approved}，"
+        f"不予通过 {result.refused}）{subsidy}"
+    )
 
 
 DEMO_HISTORY_MONTHS = 4
