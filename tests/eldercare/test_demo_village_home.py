@@ -6,7 +6,7 @@ through the home-care actions, on its day; a second run adds nothing."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -43,7 +43,7 @@ def test_the_village_assistant_sees_its_providers_and_time_bank(
     elders_fuhu: dict[str, Any], volunteers_fuhu: Any, assistant_fuhu: Any
 ) -> None:
     with time_machine.travel(DEMO_TODAY, tick=False):
-        assert seed_fuhu_home() == 12  # six weekly visits to each of two neighbours
+        assert seed_fuhu_home() == 36  # weekly visits to each of two neighbours since August
         events = AuditEvent.objects.count()
         assert seed_fuhu_home() == 0  # a second demo start adds nothing
         assert AuditEvent.objects.count() == events
@@ -55,16 +55,24 @@ def test_the_village_assistant_sees_its_providers_and_time_bank(
     ]
     orders = CareOrder.objects.order_by("id")
     assert [(o.person.name, o.service, o.timebank, o.started_on) for o in orders] == [
-        ("孙桂兰", "companionship", False, date(2026, 10, 22)),
-        ("钱老太", "errand_help", True, date(2026, 10, 22)),
+        ("孙桂兰", "companionship", False, date(2026, 8, 2)),
+        ("钱老太", "errand_help", True, date(2026, 8, 2)),
     ]
     visits = CareVisit.objects.order_by("check_in")
     assert {(v.order.person.name, v.volunteer.name) for v in visits if v.volunteer} == {
         ("孙桂兰", "周敏"),
         ("钱老太", "吴强"),
     }
-    assert visits.first().check_in.date() == date(2026, 10, 25)  # type: ignore[union-attr]
-    assert visits.last().check_in.date() == date(2026, 11, 29)  # type: ignore[union-attr]
+    assert visits.first().check_in.date() == date(2026, 8, 5)  # type: ignore[union-attr]
+    assert visits.last().check_in.date() == date(2026, 12, 2)  # type: ignore[union-attr]
+    # the time bank's lines run over the replayed months (August to this week), each recorded the
+    # morning after its visit — not all on the demo start's day
+    entries = TimeBankEntry.objects.order_by("id")
+    assert entries[0].created_at.date() == date(2026, 8, 2)  # 钱老太's hours saved earlier
+    for entry in entries[1:]:
+        assert entry.visit is not None
+        assert entry.created_at.date() == entry.visit.check_in.date() + timedelta(days=1)
+    assert {e.created_at.month for e in entries} == {8, 9, 10, 11, 12}
 
     def balance(name: str) -> Decimal:
         return TimeBankEntry.objects.filter(person__name=name).order_by("-id")[0].balance
@@ -73,9 +81,9 @@ def test_the_village_assistant_sees_its_providers_and_time_bank(
         rows = TimeBankEntry.objects.filter(person__name=name, kind=kind)
         return sum((e.hours for e in rows), Decimal("0.00"))
 
-    # 钱老太 brought 12 hours and paid her errands with them; each volunteer holds what they gave.
-    assert hours("钱老太", "deposit") == Decimal("12.00")
-    assert balance("钱老太") == Decimal("12.00") - hours("钱老太", "withdrawal") == PINNED_QIAN
+    # 钱老太 brought 40 hours and paid her errands with them; each volunteer holds what they gave.
+    assert hours("钱老太", "deposit") == Decimal("40.00")
+    assert balance("钱老太") == Decimal("40.00") - hours("钱老太", "withdrawal") == PINNED_QIAN
     assert balance("吴强") == hours("吴强", "deposit") == hours("钱老太", "withdrawal")
     assert balance("周敏") == hours("周敏", "deposit") == PINNED_ZHOU
 
@@ -84,12 +92,14 @@ def test_the_village_assistant_sees_its_providers_and_time_bank(
     page = client.get("/eldercare/homecare/providers/").content.decode()
     assert "福湖社区居家养老服务站" in page and "福湖社区时间银行志愿服务队" in page
     bank = client.get("/eldercare/homecare/timebank/").content.decode()
-    assert "周敏" in bank and "钱老太" in bank and "转入本人早年社区志愿服务结存时长" in bank
-    # every hour column of the accounts table with two decimals: 8.00 deposited, not 8
+    assert "周敏" in bank and "钱老太" in bank and "2026-12-03 10:00" in bank  # newest first
+    saved = client.get("/eldercare/homecare/timebank/", {"q": "钱老太"}).content.decode()
+    assert "2026-08-02 10:00" in saved and "转入本人早年社区志愿服务结存时长" in saved
+    # every hour column of the accounts table with two decimals: 23.75 deposited, not 23.8
     accounts = bank.split('id="accounts"')[1].split("</table>")[0]
     row = accounts.split("周敏")[1].split("</tr>")[0]
-    assert row.count('<td class="num">8.00</td>') == 2, row
+    assert row.count(f'<td class="num">{PINNED_ZHOU}</td>') == 2, row
 
 
-PINNED_QIAN = Decimal("3.50")
-PINNED_ZHOU = Decimal("8.00")
+PINNED_QIAN = Decimal("15.25")
+PINNED_ZHOU = Decimal("23.75")

@@ -190,6 +190,32 @@ def do_file_fundraising_plan(actor: User, org_id: int, *, data: dict[str, Any]) 
     return plan
 
 
+def do_open_campaign(actor: User, org_id: int, *, data: dict[str, Any]) -> Campaign:
+    """慈善一日捐 of a year in the organiser's city or county, one a region a year: organised by a
+    charity with the public-fundraising qualification; gifts are then booked to it
+    (`do_record_donation` with its `campaign`)."""
+    year = parse_year(data.get("year"))
+    name = require_text(data.get("name"), "活动名称", 120)
+    with transaction.atomic():
+        org = _charity(actor, org_id)
+        if not org.charity.public_fundraising:
+            raise CharityRefused(f"{org.name}不具有公开募捐资格，不能组织慈善一日捐")
+        if Campaign.objects.filter(region_id=org.region_id, year=year).exists():
+            raise CharityRefused(f"{org.region.name}{year}年的慈善一日捐已经开展")
+        campaign = Campaign.objects.create(
+            region_id=org.region_id, year=year, name=name, organiser=org
+        )
+        audit.record(
+            actor,
+            Action.CREATE,
+            "charity_campaign",
+            campaign.pk,
+            summary=f"开展慈善一日捐：{name}",
+            region_code=org.region_id,
+        )
+    return campaign
+
+
 def do_register_trust(actor: User, org_id: int, *, data: dict[str, Any]) -> CharitableTrust:
     name = require_text(data.get("name"), "信托名称", 120)
     settlor = require_text(data.get("settlor"), "委托人", 120)

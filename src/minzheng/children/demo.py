@@ -92,4 +92,46 @@ def seed_demo() -> int:
                 finding=ChildVisit.Finding.WELL,
                 note="祖母照料，按时上学，生活费用于日常开支",
             )
+    from minzheng.registry.demo import DEMO_COUNTIES
+
+    for county_code in DEMO_COUNTIES:
+        seed_county_visits_due(county_code)
     return opened
+
+
+def seed_county_visits_due(county_code: str) -> int:
+    """儿童待走访 for a demo county (鄞州): a child of the county the registry comparison found
+    (a case 待申请, the village's busiest first, else another of the county) is applied for by the
+    grandmother, reviewed by the township's caseworker and enrolled by the county approver on the
+    platform's day (the demo runs this seed on the first day of its replayed months, so the
+    replayed rolls pay the allowance); no visit has been recorded since, so the child is due one.
+    Returns the cases enrolled: 0 when the county has an enrolled child already."""
+    from minzheng.core.regioncode import RegionCode
+    from minzheng.registry.demo import county_approver, county_village
+
+    unit = RegionCode.of(county_code)
+    if ChildCase.objects.unscoped_within(unit).filter(status=ChildCase.Status.ENROLLED).exists():
+        return 0
+    approver = county_approver(county_code)
+    village = county_village(county_code)
+    if approver is None or village is None:
+        return 0
+    waiting = ChildCase.objects.unscoped_within(unit).filter(status=ChildCase.Status.IDENTIFIED)
+    case = (
+        waiting.filter(region_id=village.code).order_by("id").first()
+        or waiting.order_by("region_id", "id").first()
+    )
+    if case is None:
+        return 0
+    caseworker = _caseworker(case.region_id)
+    today = clock.today()
+    if not ChildDirector.objects.filter(region_id=case.region_id).exists():
+        appointed = today - timedelta(days=500)
+        with clock.dated(appointed):
+            actions.do_appoint_director(
+                caseworker, region_code=case.region_id, name="陈丽", appointed_on=appointed
+            )
+    case = actions.do_apply(None, case, guardian_name="李秀珍", guardian_relation="祖母")
+    case = actions.do_review(caseworker, case, approve=True)
+    actions.do_decide(approver, case, approve=True)
+    return 1

@@ -70,6 +70,10 @@ def _people(sex: str, born_from: date, born_to: date, n: int, exclude: set[int])
 def seed_demo() -> None:
     _seed_nanmen()
     seed_fuhu_funerals()
+    from minzheng.registry.demo import DEMO_COUNTIES
+
+    for county_code in DEMO_COUNTIES:
+        seed_county_civil(county_code)
 
 
 def _seed_nanmen() -> None:
@@ -374,28 +378,45 @@ FUHU_DEATHS = ((38, BurialMethod.TREE), (12, BurialMethod.SEA))
 
 
 def seed_fuhu_funerals() -> int:
-    """The oldest resident of each of two 福湖社区 families (none on 低保, 低边 or 特困) died this autumn: the
-    funeral home's cremation and the family's eco-burial, recorded by 南门街道's caseworker on the
-    days they happened — so the village assistant's 殡葬服务 lists them and 婚姻殡葬统计 counts
-    the village's burials. (A village never sees marriage registrations: they are the county
-    registry office's rows.) Returns the burials made; idempotent: nothing when a 福湖社区
-    cremation is recorded already."""
+    """The oldest resident of each of two 福湖社区 families (none on 低保, 低边 or 特困) died this
+    autumn, recorded by 南门街道's caseworker (`seed_village_funerals`) — so the village
+    assistant's 殡葬服务 lists them and 婚姻殡葬统计 counts the village's burials. (A village never
+    sees marriage registrations: they are the county registry office's rows.) Returns the burials
+    made; idempotent."""
+    caseworker = User.objects.filter(username="caseworker_nanmen").first()
+    cemetery = Cemetery.objects.filter(region_id="330203000000").first()
+    if caseworker is None:
+        return 0
+    return seed_village_funerals(FUHU, caseworker, cemetery, FUHU_DEATHS, first_account=2001)
+
+
+def seed_village_funerals(
+    village: RegionCode,
+    caseworker: User,
+    cemetery: Cemetery | None,
+    deaths: tuple[tuple[int, str], ...],
+    *,
+    first_account: int,
+) -> int:
+    """The oldest resident of each of `len(deaths)` families of the village (none on 低保, 低边 or
+    特困) died `deaths[i][0]` days ago: the funeral home's cremation two days later and the
+    family's burial a week later (`deaths[i][1]`), recorded by the township's caseworker on the
+    days they happened (`clock.dated`); each cremation opens the 身后一件事. Returns the burials
+    made; idempotent: nothing when a cremation of the village is recorded already."""
     from minzheng.assistance.models import OPEN_STATUSES, Enrolment
     from minzheng.civil.models import CremationRecord
 
-    if CremationRecord.objects.filter(region_id=FUHU.code).exists():
+    if CremationRecord.objects.filter(region_id=village.code).exists():
         return 0
-    caseworker = User.objects.filter(username="caseworker_nanmen").first()
     home = FuneralHome.objects.order_by("pk").first()
-    cemetery = Cemetery.objects.filter(region_id="330203000000").first()
-    if caseworker is None or home is None:
+    if home is None:
         return 0
     assisted = Enrolment.objects.filter(
         status__in=OPEN_STATUSES, programme__in=("dibao", "dibian", "tekun")
     ).values("household_id")
     oldest: list[Person] = []
     for person in (
-        Person.objects.unscoped_within(FUHU)
+        Person.objects.unscoped_within(village)
         .filter(date_of_death__isnull=True, birth_date__lte=date(1946, 1, 1))
         .exclude(memberships__household_id__in=assisted)
         .prefetch_related("memberships")
@@ -404,10 +425,10 @@ def seed_fuhu_funerals() -> int:
         homes = {m.household_id for m in person.memberships.all()}
         if not any(homes & {m.household_id for m in p.memberships.all()} for p in oldest):
             oldest.append(person)  # one death a family
-        if len(oldest) == len(FUHU_DEATHS):
+        if len(oldest) == len(deaths):
             break
     today = clock.today()
-    for n, (person, (days_ago, method)) in enumerate(zip(oldest, FUHU_DEATHS, strict=False)):
+    for n, (person, (days_ago, method)) in enumerate(zip(oldest, deaths, strict=False)):
         died = today - timedelta(days=days_ago)
         with clock.dated(died + timedelta(days=2)):
             funeral.do_record_cremation(
@@ -425,9 +446,125 @@ def seed_fuhu_funerals() -> int:
                 buried_on=died + timedelta(days=7),
                 cemetery=None if method == BurialMethod.SEA else cemetery,
                 bank_name="宁波银行",
-                account_number=f"62220200000{2001 + n:05d}",
+                account_number=f"62220200000{first_account + n:05d}",
             )
     return len(oldest)
+
+
+#: A demo county's village: (days ago the person died, burial method) — a tomb in the county's
+#: cemetery, a flower burial.
+COUNTY_DEATHS = ((52, BurialMethod.TOMB), (19, BurialMethod.FLOWER))
+#: Days ago each of a demo county's couples married (working days on or before).
+COUNTY_MARRIAGES = (160, 120, 75, 33)
+
+
+def seed_county_civil(county_code: str) -> int:
+    """婚姻登记, 离婚冷静期, 殡葬服务, 清明祭扫, 一件事联办 and 婚姻殡葬统计 for a demo county
+    (鄞州): the county's registry office (its approver) registers the marriages of unmarried adult
+    children of its busiest village's township (`COUNTY_MARRIAGES`), one couple is in its
+    cooling-off period and one in the window to collect the certificate; two of the village's
+    oldest die (`COUNTY_DEATHS`, recorded by the township's caseworker, opening the 身后一件事);
+    villagers book next Qingming at the county's cemetery. Each on its day (`clock.dated`).
+    Returns the registrations made; 0 when the county has one already."""
+    from minzheng.registry.demo import county_approver, county_village
+    from minzheng.registry.year import _caseworker
+
+    unit = RegionCode.of(county_code)
+    if MarriageRegistration.objects.unscoped_within(unit).exists():
+        return 0
+    registrar = county_approver(county_code)
+    village = county_village(county_code)
+    office = RegistryOffice.objects.filter(region_id=county_code).first()
+    cemetery = Cemetery.objects.filter(region_id=county_code).first()
+    if registrar is None or village is None or office is None:
+        return 0
+    today = clock.today()
+    township = RegionCode.of(village.code).township
+    regs = _county_marriages(registrar, office, township, today)
+    for reg, days_ago in zip(regs, (10, 40), strict=False):
+        on = _working_day_before(today - timedelta(days=days_ago))
+        with clock.dated(on):
+            marriage.do_receive_divorce_application(
+                registrar, office=office, marriage=reg, on=on, **DOCS
+            )
+    seed_village_funerals(
+        RegionCode.of(village.code),
+        _caseworker(village.code),
+        cemetery,
+        COUNTY_DEATHS,
+        first_account=3001,
+    )
+    if cemetery is not None:
+        _county_qingming(cemetery, RegionCode.of(village.code), today)
+    return len(regs)
+
+
+def _county_marriages(
+    registrar: User, office: RegistryOffice, township: RegionCode, today: date
+) -> list[MarriageRegistration]:
+    """`COUNTY_MARRIAGES`: a son and a daughter of two of the township's families (children of
+    their households, none married), registered on the day, oldest first."""
+    unmarried = (
+        Person.objects.unscoped_within(township)
+        .filter(
+            date_of_death__isnull=True,
+            memberships__relationship="child",
+            memberships__valid_to__isnull=True,
+        )
+        .exclude(pk__in=PersonMaritalStatus.objects.values("person_id"))
+        .order_by("pk")
+    )
+    n = len(COUNTY_MARRIAGES)
+    men = list(
+        unmarried.filter(sex="男", birth_date__range=(date(1988, 1, 1), date(2000, 1, 1)))[:n]
+    )
+    women = list(
+        unmarried.filter(sex="女", birth_date__range=(date(1990, 1, 1), date(2002, 1, 1)))[:n]
+    )
+    regs: list[MarriageRegistration] = []
+    for (a, b), days_ago in zip(zip(men, women, strict=False), COUNTY_MARRIAGES, strict=False):
+        on = _working_day_before(today - timedelta(days=days_ago))
+        with clock.dated(on):
+            regs.append(
+                marriage.do_register_marriage(
+                    registrar, office=office, party_a=a, party_b=b, on=on, **DOCS
+                )
+            )
+    return regs
+
+
+def _county_qingming(cemetery: Cemetery, village: RegionCode, today: date) -> None:
+    """Four of the village's families book next Qingming at the county's cemetery (reserved a few
+    days ago), and one asks for an online memorial."""
+    qingming = date(today.year + (1 if today.month > 4 else 0), 4, 5)
+    visitors = list(
+        Person.objects.unscoped_within(village)
+        .filter(
+            date_of_death__isnull=True,
+            memberships__relationship="head",
+            memberships__valid_to__isnull=True,
+        )
+        .order_by("pk")[:4]
+    )
+    slots = list(QingmingSlot)
+    for i, visitor in enumerate(visitors):
+        booked = today - timedelta(days=6 - i)
+        with clock.dated(booked):
+            funeral.do_reserve_qingming(
+                cemetery=cemetery,
+                day=qingming,
+                slot=slots[i % len(slots)].value,
+                visitor=visitor,
+                party_size=2 + i % 3,
+                today=booked,
+            )
+    if visitors:
+        funeral.do_request_memorial(
+            requester=visitors[0],
+            cemetery=cemetery,
+            deceased_name="（演示）先父",
+            message="清明时节，寄托哀思。",
+        )
 
 
 def seed_county_addresses(county_code: str) -> int:

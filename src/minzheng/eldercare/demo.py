@@ -68,10 +68,12 @@ def seed_demo() -> int:
     month = YearMonth.of(today)
     for county in Region.objects.filter(level=Level.COUNTY, parent_id="330200000000"):
         enrol_allowances_once(county.code, month)
-    from minzheng.eldercare.home_demo import seed_fuhu_home, seed_home
+    from minzheng.eldercare.home_demo import seed_county_home, seed_fuhu_home, seed_home
 
     made += seed_home()  # 适老化改造, 居家养老服务, 时间银行
     made += seed_fuhu_home()  # 福湖社区's own service station and time-bank volunteers
+    for county_code in DEMO_COUNTIES:
+        made += seed_county_home(county_code)  # the same in 鄞州's busiest village
     return made
 
 

@@ -15,9 +15,11 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from minzheng.accounts.models import User
 from minzheng.accounts.scope import region_q
 from minzheng.core import clock
 from minzheng.core.regioncode import RegionCode
+from minzheng.core.yearmonth import YearMonth
 from minzheng.eldercare import adaptation, homecare
 from minzheng.eldercare.models import Adaptation
 from minzheng.regions.models import Level, Region
@@ -100,20 +102,31 @@ def _adapt(
     adaptation.do_pay(None, row.pk)
 
 
-def _visits(order_id: int, days: list[date], volunteer: Person | None, rng: random.Random) -> int:
+def _visits(
+    order_id: int,
+    days: list[date],
+    volunteer: Person | None,
+    rng: random.Random,
+    actor: User | None = None,
+) -> int:
+    """Each day's visit, recorded the next morning (`clock.dated`): the visit, its time-bank lines
+    and its audit event carry that day, not the demo start's."""
     made = 0
     for day in days:
         start = timezone.make_aware(datetime.combine(day, time(rng.choice((8, 9, 14, 15)), 0)))
         minutes = rng.choice((45, 60, 90, 120))
-        homecare.do_record_visit(
-            None,
-            order_id,
-            check_in=start,
-            check_out=start + timedelta(minutes=minutes),
-            caregiver=volunteer.name if volunteer else rng.choice(("张阿姨", "李师傅", "王护理员")),
-            volunteer_id=volunteer.pk if volunteer else None,
-            note="上门服务完成",
-        )
+        with clock.dated(day + timedelta(days=1)):
+            homecare.do_record_visit(
+                actor,
+                order_id,
+                check_in=start,
+                check_out=start + timedelta(minutes=minutes),
+                caregiver=(
+                    volunteer.name if volunteer else rng.choice(("张阿姨", "李师傅", "王护理员"))
+                ),
+                volunteer_id=volunteer.pk if volunteer else None,
+                note="上门服务完成",
+            )
         made += 1
     return made
 
@@ -186,13 +199,14 @@ def seed_home() -> int:
             made += _visits(order.pk, weekdays[n % 3 :: 3], volunteer, rng)
         # Two elderly people with hours saved earlier exchange them for companionship.
         for person in served[4:]:
-            homecare.do_timebank_entry(
-                None,
-                person_id=person.pk,
-                kind="deposit",
-                hours=Decimal("12.00"),
-                note="转入本人早年志愿服务结存时长",
-            )
+            with clock.dated(weekdays[0]):
+                homecare.do_timebank_entry(
+                    None,
+                    person_id=person.pk,
+                    kind="deposit",
+                    hours=Decimal("12.00"),
+                    note="转入本人早年志愿服务结存时长",
+                )
             order = homecare.do_open_order(
                 None,
                 person_id=person.pk,
@@ -231,70 +245,103 @@ def seed_home() -> int:
     return made
 
 
-def _fuhu_volunteers(today: date, n: int) -> list[Person]:
-    """福湖社区's residents of working age (25–59), the first registered first."""
-    return list(
-        Person.objects.filter(
-            _within(FUHU, Level.VILLAGE),
-            birth_date__gt=date(today.year - 60, 1, 1),
-            birth_date__lte=date(today.year - 25, 1, 1),
-            date_of_death__isnull=True,
-        ).order_by("id")[:n]
-    )
-
-
 def seed_fuhu_home() -> int:
-    """福湖社区's own 居家养老服务站 and 时间银行志愿服务队, registered six weeks ago by the village
-    assistant (the demo's, else the system): the village's volunteers keep one elderly neighbour
-    company every week and earn hours; a second neighbour pays for his visits with hours saved
-    earlier. So the village assistant's 居家服务组织 and 时间银行 are not empty (the township's
-    providers are the caseworker's, and its volunteers lived elsewhere). Returns the visits made;
-    idempotent: nothing when 福湖社区 has a provider already."""
+    """福湖社区's own 居家养老服务站 and 时间银行志愿服务队 (`seed_village_home`), registered by the
+    village assistant (the demo's, else the system) — so the village assistant's 居家服务组织 and
+    时间银行 are not empty (the township's providers are the caseworker's, and its volunteers lived
+    elsewhere). Returns the visits made; idempotent."""
     from minzheng.accounts.models import User
-    from minzheng.eldercare.models import CareProvider
 
-    if CareProvider.objects.filter(region_id=FUHU).exists():
+    assistant = User.objects.filter(role="village_assistant", region_id=FUHU).first()
+    return seed_village_home(FUHU, assistant, phone="0574-87000001")
+
+
+def seed_county_home(county_code: str) -> int:
+    """A demo county (鄞州): the same service station and time-bank team in its busiest village
+    (`registry.demo.county_village`), registered by the village's township caseworker (the
+    replay's account) — so the county approver's 时间银行 is not empty. Returns the visits made;
+    idempotent."""
+    from minzheng.registry.demo import county_village
+    from minzheng.registry.year import _caseworker
+
+    village = county_village(county_code)
+    if village is None:
+        return 0
+    return seed_village_home(village.code, _caseworker(village.code))
+
+
+def seed_village_home(village_code: str, actor: User | None, *, phone: str = "") -> int:
+    """A village's 居家养老服务站 and 时间银行志愿服务队, registered at the start of the demo's
+    replayed months (`registry.year.DEMO_HISTORY_MONTHS`): two of the village's volunteers keep
+    one elderly neighbour company every week and earn hours; a second neighbour pays for her
+    errands with hours saved earlier. Every line through the home-care actions, on its day
+    (`clock.dated`): the time bank's lines run over the replayed months, not all on the demo
+    start's. Returns the visits made; idempotent: nothing when the village has a provider."""
+    from minzheng.eldercare.models import CareProvider
+    from minzheng.registry.year import DEMO_HISTORY_MONTHS
+
+    if CareProvider.objects.filter(region_id=village_code).exists():
         return 0
     today = clock.today()
-    elders = _elderly(FUHU, Level.VILLAGE, today, 2)
-    volunteers = [p for p in _fuhu_volunteers(today, 4) if p not in elders][:2]
+    elders = _elderly(village_code, Level.VILLAGE, today, 2)
+    volunteers = [p for p in _village_volunteers(village_code, today, 4) if p not in elders][:2]
     if len(elders) < 2 or not volunteers:
         return 0
-    assistant = User.objects.filter(role="village_assistant", region_id=FUHU).first()
+    village = Region.objects.get(pk=village_code)
     rng = random.Random(SEED + 14)
-    opened = today - timedelta(days=42)
+    opened = (YearMonth.of(today) - DEMO_HISTORY_MONTHS).first_day() + timedelta(days=1)
     with clock.dated(opened):
         homecare.do_add_provider(
-            assistant,
-            name="福湖社区居家养老服务站",
+            actor,
+            name=f"{village.name}居家养老服务站",
             kind="service_centre",
-            region_code=FUHU,
-            phone="0574-87000001",
+            region_code=village_code,
+            phone=phone,
         )
         team = homecare.do_add_provider(
-            assistant, name="福湖社区时间银行志愿服务队", kind="volunteer_team", region_code=FUHU
+            actor,
+            name=f"{village.name}时间银行志愿服务队",
+            kind="volunteer_team",
+            region_code=village_code,
         )
         company = homecare.do_open_order(
-            assistant, person_id=elders[0].pk, provider_id=team.pk, service="companionship"
+            actor, person_id=elders[0].pk, provider_id=team.pk, service="companionship"
         )
         homecare.do_timebank_entry(
-            assistant,
+            actor,
             person_id=elders[1].pk,
             kind="deposit",
-            hours=Decimal("12.00"),
+            hours=Decimal(SAVED_HOURS),
             note="转入本人早年社区志愿服务结存时长",
         )
         errands = homecare.do_open_order(
-            assistant,
+            actor,
             person_id=elders[1].pk,
             provider_id=team.pk,
             service="errand_help",
             timebank=True,
         )
     made = 0
-    for week in range(6):  # a visit a week to each, the last one this week
-        day = opened + timedelta(days=7 * week + 3)
+    day = opened + timedelta(days=3)
+    while day < today:  # a visit a week to each, the last one this week
         for order_id, volunteer in ((company.pk, volunteers[0]), (errands.pk, volunteers[-1])):
-            with clock.dated(day + timedelta(days=1)):  # recorded the next morning
-                made += _visits(order_id, [day], volunteer, rng)
+            made += _visits(order_id, [day], volunteer, rng, actor)
+        day += timedelta(days=7)
     return made
+
+
+#: The hours the errands neighbour saved earlier: enough for a visit a week over the replayed
+#: months (at most two hours each).
+SAVED_HOURS = "40.00"
+
+
+def _village_volunteers(village_code: str, today: date, n: int) -> list[Person]:
+    """The village's residents of working age (25–59), the first registered first."""
+    return list(
+        Person.objects.filter(
+            _within(village_code, Level.VILLAGE),
+            birth_date__gt=date(today.year - 60, 1, 1),
+            birth_date__lte=date(today.year - 25, 1, 1),
+            date_of_death__isnull=True,
+        ).order_by("id")[:n]
+    )

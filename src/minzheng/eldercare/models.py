@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 
 from minzheng.accounts.scope import RegionScopedQuerySet
+from minzheng.core import clock
 from minzheng.eldercare.rules import LEVEL_LABELS, TEKUN_CARE_LABELS
 from minzheng.regions.models import Region
 from minzheng.registry.models import Person
@@ -401,7 +402,7 @@ class TimeBankEntry(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.stamp)  # replayed day in `dated`
 
     objects: ClassVar[TimeBankEntryQuerySet] = TimeBankEntryQuerySet.as_manager()  # type: ignore[assignment]
 

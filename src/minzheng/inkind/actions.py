@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from minzheng.accounts.models import User
@@ -88,12 +89,23 @@ def do_receive_stock(
     return movement
 
 
-def _heads(household_ids: set[int]) -> dict[int, int]:
-    return dict(
-        Membership.objects.filter(
-            valid_to__isnull=True, relationship="head", household_id__in=household_ids
-        ).values_list("household_id", "person_id")
+def _recipients(household_ids: set[int], on: date) -> dict[int, int]:
+    """Who receives for each household: its head while alive, else the living member who comes
+    first — the spouse, then the eldest (the family collects for a dead head, whose death may have
+    been recorded after the list's source was drawn). A household with no living member is left
+    out: nobody can sign for it."""
+    rank = {"head": 0, "spouse": 1}
+    members = (
+        Membership.objects.filter(valid_to__isnull=True, household_id__in=household_ids)
+        .filter(Q(person__date_of_death__isnull=True) | Q(person__date_of_death__gt=on))
+        .values_list("household_id", "person_id", "relationship", "person__birth_date")
     )
+    best: dict[int, tuple[int, date, int]] = {}
+    for household_id, person_id, relationship, born in members:
+        key = (rank.get(relationship, 2), born or date.max, person_id)
+        if household_id not in best or key < best[household_id]:
+            best[household_id] = key
+    return {household_id: key[2] for household_id, key in best.items()}
 
 
 def do_create_distribution(
@@ -107,7 +119,8 @@ def do_create_distribution(
     programme: str = "",
 ) -> Distribution:
     """A distribution list: the households of a 大排摸 campaign in the township (its targets), or
-    the households enrolled in a programme there; each household's head receives."""
+    the households enrolled in a programme there; each household's head receives, or for a dead
+    head a living member (`_recipients`), and a household with no living member is not listed."""
     _require_staff(actor)
     region = _township(actor, township)
     name = name.strip()
@@ -131,7 +144,7 @@ def do_create_distribution(
         source = Distribution.Source.PROGRAMME
     else:
         raise ValidationFailed("请选择一个大排摸或一个救助项目作为名单来源", code="bad_source")
-    heads = _heads(households)
+    heads = _recipients(households, clock.today())
     regions = dict(Household.objects.filter(pk__in=heads).values_list("pk", "region_id"))
     if not heads:
         raise ValidationFailed("名单来源中没有本乡镇（街道）的家庭", code="empty_list")
@@ -294,7 +307,7 @@ def parse_money(raw: str) -> Decimal:
 def do_issue_voucher(
     actor: User, household: Household, *, value: Decimal, purpose: str, expires_on: date
 ) -> Voucher:
-    """A voucher for a household's head; its face value is booked on the ledger when issued."""
+    """A voucher for a household's head (a living member for a dead head); its face value is booked on the ledger when issued."""
     from minzheng.payments.jobs import book_payable
 
     _require_staff(actor)
@@ -305,9 +318,9 @@ def do_issue_voucher(
     today = clock.today()
     if expires_on <= today:
         raise ValidationFailed("有效期应晚于今天", code="bad_expiry")
-    head = _heads({household.pk}).get(household.pk)
+    head = _recipients({household.pk}, today).get(household.pk)
     if head is None:
-        raise ValidationFailed("该户没有户主，不能发券", code="no_head")
+        raise ValidationFailed("该户没有在世的家庭成员，不能发券", code="no_living_member")
     with transaction.atomic():
         for _ in range(5):
             try:

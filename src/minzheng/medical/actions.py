@@ -19,13 +19,12 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models.base import ModelState
-from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
 from minzheng.api.models import ApiClient
 from minzheng.assistance.parameters import ParameterSet
-from minzheng.core import audit
+from minzheng.core import audit, clock
 from minzheng.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from minzheng.core.idnumber import normalize
 from minzheng.core.models import AuditEvent
@@ -147,14 +146,16 @@ def do_settle_claim(
     On PostgreSQL the whole settlement is one call of the database function `medical_settle`
     (`_settle_in_database`); where it cannot take the claim (its parameters are of a shape it does
     not compute, or `SETTLE_IN_DATABASE` is off) and on SQLite, the Python way (`_settle_in_python`).
-    The token, the hospital and the parameters come from short caches.
+    The token, the hospital and the parameters come from short caches. The settlement is dated
+    by the platform clock (`clock.today()`; a replayed day inside `clock.dated`), so the demo and
+    the history replay settle a past discharge on the day it happened.
     """
     hospital = hospital_for(client, hospital_code)
     claim_id = claim_id.strip()
     if not claim_id or len(claim_id) > 64:
         raise ValidationFailed("就诊结算号不能为空，且不超过64个字符", code="claim_id_invalid")
     rules.check_claim(claim)
-    if claim.discharged_on > timezone.localdate():
+    if claim.discharged_on > clock.today():
         raise ValidationFailed(
             f"出院日期 {claim.discharged_on} 晚于今天，出院结算须在出院时或之后进行",
             code="discharge_in_future",
@@ -297,7 +298,7 @@ def _settle_in_database(
     county = _counties.get(id_index) or county_of(hospital.region_id)
     layers = json.dumps(rules.insurance_layers(claim), ensure_ascii=False)
     for _ in range(2):  # the second time with the person's own county
-        now = timezone.now()
+        now = clock.stamp()  # the replayed day inside `clock.dated` (history, demo)
         params = medical_parameters(county, claim.discharged_on)
         call = store.SettleCall(
             hospital_id=hospital.pk,
@@ -309,7 +310,7 @@ def _settle_in_database(
             **claim.stored_fields(),
             digest=digest,
             now=now,
-            today=timezone.localdate(now),
+            today=clock.today(),
             layers=layers,
             policies=function_policies(params, claim.visit_kind),
         )
@@ -377,7 +378,7 @@ def _settle(c: _ClaimIn, account: store.Account, *, guarded: bool) -> Settlement
     deductible_met = account.deductible_met[deductible_field]
     ytd = rules.YearToDate(account.cap_used, deductible_met)
     outcome = rules.settle(claim, c.category, c.policy, ytd)
-    now = timezone.now()
+    now = clock.stamp()  # the replayed day inside `clock.dated` (history, demo)
     values = {
         "hospital": c.hospital.pk,
         "claim_id": c.claim_id,
@@ -395,7 +396,7 @@ def _settle(c: _ClaimIn, account: store.Account, *, guarded: bool) -> Settlement
         "parameter_versions": outcome.parameter_versions,
         "request_digest": c.digest,
         "status": Settlement.Status.SETTLED.value,
-        "settled_on": timezone.localdate(now),
+        "settled_on": clock.today(),
         "settled_at": now,
     }
     account_after = (
@@ -479,7 +480,7 @@ def do_reverse_settlement(client: ApiClient, settlement_id: int) -> Settlement:
             setattr(account, field, getattr(account, field) - settlement.deductible_applied)
             account.save(update_fields=["cap_used", field])
         settlement.status = Settlement.Status.REVERSED
-        settlement.reversed_at = timezone.now()
+        settlement.reversed_at = clock.stamp()
         settlement.save(update_fields=["status", "reversed_at"])
         audit.record(
             None,
@@ -544,7 +545,7 @@ def do_confirm_statement(actor: User, hospital_id: int, month: YearMonth) -> Sta
     hospital = Hospital.objects.visible_to(actor).filter(pk=hospital_id).first()
     if hospital is None:
         raise NotFound("医院不存在或不在您的管辖范围内")
-    today = timezone.localdate()
+    today = clock.today()
     if month >= YearMonth.of(today):
         raise ValidationFailed(f"{month} 尚未结束，月结单须在次月确认", code="month_not_over")
     first, last = month.first_day(), month.last_day()

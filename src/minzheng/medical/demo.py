@@ -5,13 +5,12 @@ assistant's) are among 宁波市第一医院's patients. Idempotent: a second ru
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
-
-from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.api.actions import do_create_api_client
+from minzheng.core import clock
 from minzheng.core.yearmonth import YearMonth
 from minzheng.medical.actions import (
     do_confirm_statement,
@@ -50,7 +49,109 @@ def seed_demo() -> int:
     made = _seed_settlements()
     for county in DEMO_COUNTIES:
         seed_county_reconciliation(county)
+        seed_county_statement(county)
+    return made + seed_village_clinic()
+
+
+CLINIC_CODE = "H330203101"
+CLINIC_NAME = "南门街道社区卫生服务中心"
+#: (visit kind, total, compliant, basic, critical illness, other): a chronic-illness visit last
+#: month, an outpatient visit this month.
+CLINIC_BILLS = (
+    (VisitKind.CHRONIC, "1860.00", "1720.00", "1032.00", "0.00", "0.00"),
+    (VisitKind.OUTPATIENT, "642.50", "598.00", "299.00", "0.00", "0.00"),
+)
+
+
+def seed_village_clinic() -> int:
+    """南门街道's community health centre, in 福湖社区, as a designated clinic: it settles the
+    chronic-illness visit of each of the village's 低保 family heads last month (on the day) and an
+    outpatient visit this month; 海曙's approver confirms last month's statement on the 3rd,
+    registers the centre's account and reconciles its file — so the township caseworker and the
+    village assistant find 定点医院, 医院月结单, 医院对账 and 机构收款账户 with rows of their area (a
+    county hospital is a county row they do not see). Returns the settlements made; idempotent:
+    nothing when the centre is registered."""
+    from minzheng.payments.actions import do_register_provider_account
+    from minzheng.payments.models import ProviderPayee
+
+    if Hospital.objects.filter(code=CLINIC_CODE).exists():
+        return 0
+    approver = User.objects.filter(username="approver_haishu").first()
+    patients = _village_patients()
+    if approver is None or not patients:
+        return 0
+    do_create_api_client(None, name=CLINIC_NAME, scopes=["medical:settle"], region_code=VILLAGE)
+    do_register_hospital(
+        None, code=CLINIC_CODE, name=CLINIC_NAME, region_code=VILLAGE, client_name=CLINIC_NAME
+    )
+    clinic = Hospital.objects.select_related("client").get(code=CLINIC_CODE)
+    assert clinic.client is not None
+    today = clock.today()
+    this_month = YearMonth.of(today).first_day()
+    made = 0
+    for n, person in enumerate(patients):
+        visits = (this_month - timedelta(days=12 + 7 * n), max(this_month, today - timedelta(n)))
+        for k, (day, (kind, *figures)) in enumerate(zip(visits, CLINIC_BILLS, strict=True)):
+            with clock.dated(day):  # settled as the patient leaves
+                do_settle_claim(
+                    clinic.client,
+                    hospital_code=CLINIC_CODE,
+                    claim_id=f"SQ-{n + 1:03d}-{k + 1}",
+                    id_number=person.id_number_plain(),
+                    claim=Claim(kind, day, day, *(Decimal(f) for f in figures)),
+                )
+            made += 1
+    with clock.dated(min(today, this_month + timedelta(days=2))):
+        do_confirm_statement(approver, clinic.pk, YearMonth.of(today) - 1)
+        payee = ProviderPayee.objects.get(
+            provider_kind=ProviderPayee.ProviderKind.HOSPITAL, provider_id=clinic.pk
+        )
+        do_register_provider_account(
+            approver,
+            payee.pk,
+            holder_name=CLINIC_NAME,
+            bank_name="宁波银行",
+            number=f"51010122{CLINIC_CODE[-8:]}0001",
+            reason="卫生服务中心提供对公账户，用于医疗救助月结款拨付",
+        )
+    _reconcile_demo_file(approver, clinic)
     return made
+
+
+def seed_county_statement(county_code: str) -> int:
+    """月结单 and 机构收款账户 for a demo county (鄞州): its approver confirms the county's
+    designated hospital's last month into the ledger on the 3rd of this month (the hospital becomes
+    a payee the county owes) and registers the hospital's 对公账户 that afternoon. Returns the
+    statements confirmed: 0 when the hospital has one, or nothing was settled last month."""
+    from minzheng.medical.models import Statement
+    from minzheng.payments.actions import do_register_provider_account
+    from minzheng.payments.models import ProviderPayee
+    from minzheng.registry.demo import county_approver
+
+    hospital = Hospital.objects.filter(region_id=county_code).order_by("code").first()
+    approver = county_approver(county_code)
+    if hospital is None or approver is None or Statement.objects.filter(hospital=hospital).exists():
+        return 0
+    today = clock.today()
+    last_month = YearMonth.of(today) - 1
+    if not Settlement.objects.filter(
+        hospital=hospital, settled_on__range=(last_month.first_day(), last_month.last_day())
+    ).exists():
+        return 0
+    with clock.dated(min(today, YearMonth.of(today).first_day() + timedelta(days=2))):
+        do_confirm_statement(approver, hospital.pk, last_month)
+        payee = ProviderPayee.objects.get(
+            provider_kind=ProviderPayee.ProviderKind.HOSPITAL, provider_id=hospital.pk
+        )
+        do_register_provider_account(
+            approver,
+            payee.pk,
+            holder_name=hospital.name,
+            bank_name="中国建设银行",
+            number=f"33050161{hospital.code[-8:]}0001",
+            reason="医院提供对公账户，用于医疗救助月结款拨付",
+        )
+    return 1
 
 
 def seed_county_reconciliation(county_code: str) -> int:
@@ -84,7 +185,7 @@ def _seed_settlements() -> int:
         assert hospital.client is not None
         clients[code] = hospital.client
 
-    today = timezone.localdate()
+    today = clock.today()
     patients: list[tuple[str, Person]] = []
     for tag in ("tekun", "dibao", "dibian"):
         for county, hospital_code in (("330203", "H330203001"), ("330212", "H330212001")):
@@ -107,13 +208,14 @@ def _seed_settlements() -> int:
             kind, discharged - timedelta(days=5), discharged, *(Decimal(f) for f in figures)
         )
         # The demo seeds itself: it reads the number it will send, as a hospital would have it.
-        do_settle_claim(
-            clients[hospital_code],
-            hospital_code=hospital_code,
-            claim_id=f"DEMO-{n + 1:04d}",
-            id_number=person.id_number_plain(),
-            claim=claim,
-        )
+        with clock.dated(_settled_on(discharged, today)):
+            do_settle_claim(
+                clients[hospital_code],
+                hospital_code=hospital_code,
+                claim_id=f"DEMO-{n + 1:04d}",
+                id_number=person.id_number_plain(),
+                claim=claim,
+            )
         made += 1
     # The first patient has two long stays; the second reaches the annual cap midway.
     first_patient = next((p for code, p in patients if code == "H330203001"), None)
@@ -121,25 +223,26 @@ def _seed_settlements() -> int:
         for k in range(2):
             kind, *figures = BIG_STAY
             discharged = today - timedelta(days=20 - k * 10)
-            do_settle_claim(
-                clients["H330203001"],
-                hospital_code="H330203001",
-                claim_id=f"DEMO-BIG-{k + 1}",
-                id_number=first_patient.id_number_plain(),
-                claim=Claim(
-                    kind, discharged - timedelta(days=9), discharged, *(Decimal(f) for f in figures)
-                ),
-            )
+            with clock.dated(_settled_on(discharged, today)):
+                do_settle_claim(
+                    clients["H330203001"],
+                    hospital_code="H330203001",
+                    claim_id=f"DEMO-BIG-{k + 1}",
+                    id_number=first_patient.id_number_plain(),
+                    claim=Claim(
+                        kind,
+                        discharged - timedelta(days=9),
+                        discharged,
+                        *(Decimal(f) for f in figures),
+                    ),
+                )
             made += 1
     # One reversal (冲销) by the hospital.
     first = Settlement.objects.filter(hospital__code="H330212001").order_by("id").first()
     if first is not None:
         do_reverse_settlement(clients["H330212001"], first.pk)
-    # History: what was discharged last month was settled then, at discharge; 宁波市第一医院's
-    # last month is confirmed into the ledger.
+    # 宁波市第一医院's last month (settled then, at discharge) is confirmed into the ledger.
     last_month = YearMonth.of(today) - 1
-    for s in Settlement.objects.filter(discharged_on__lt=YearMonth.of(today).first_day()):
-        Settlement.objects.filter(pk=s.pk).update(settled_on=s.discharged_on)
     approver = User.objects.filter(username="approver_haishu").first()
     hospital = Hospital.objects.get(code="H330203001")
     if (
@@ -152,6 +255,12 @@ def _seed_settlements() -> int:
     if approver is not None:
         _reconcile_demo_file(approver, hospital)
     return made
+
+
+def _settled_on(discharged: date, today: date) -> date:
+    """The day a demo claim is settled: a discharge of an earlier month was settled then, at
+    discharge (the hospital's system settles as the patient leaves); this month's, today."""
+    return discharged if discharged < YearMonth.of(today).first_day() else today
 
 
 def _village_patients() -> list[Person]:
@@ -173,7 +282,7 @@ def _village_patients() -> list[Person]:
 def _reconcile_demo_file(approver: User, hospital: Hospital) -> None:
     """The hospital's own file for the last 40 days, as its system would send it back: every
     live settlement, one amount keyed differently and one claim we never received."""
-    today = timezone.localdate()
+    today = clock.today()
     since = today - timedelta(days=40)
     ours = Settlement.objects.filter(
         hospital=hospital, status=Settlement.Status.SETTLED, settled_on__gte=since

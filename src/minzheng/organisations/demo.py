@@ -17,6 +17,7 @@ from django.db import transaction
 from minzheng.accounts.models import User
 from minzheng.charity import actions as charity
 from minzheng.charity.models import Campaign, Disclosure, Donation, Expenditure, Project
+from minzheng.core import clock
 from minzheng.core.creditcode import build
 from minzheng.core.regioncode import county_of
 from minzheng.organisations import actions
@@ -194,6 +195,8 @@ def seed_demo(*, community_organisations: int = DENSITY_ORGANISATIONS) -> None:
     `community_organisations` is the city's total the bulk register fills up to (tests use fewer).
     """
     if Organisation.objects.filter(name=DETAILED[0][0]).exists():
+        seed_county_campaigns()
+        seed_haishu_trust()
         return
     admin = User.objects.get(username="city_admin")
     haishu = User.objects.get(username="approver_haishu")
@@ -205,6 +208,98 @@ def seed_demo(*, community_organisations: int = DENSITY_ORGANISATIONS) -> None:
         _annual_and_credit(admin, actor_for, orgs)
         _pending_applications(actor_for)
         _charity(admin, actor_for, orgs)
+    seed_county_campaigns()
+    seed_haishu_trust()
+
+
+#: This year's county 慈善一日捐, each by the county's 慈善总会: (county, organiser, gifts as
+#: (day, donor, amount)). Outside the article's 2025 totals: the city's campaigns are 2024's and
+#: 2025's.
+COUNTY_CAMPAIGNS = (
+    (
+        "330203",
+        "宁波市海曙区慈善总会",
+        (
+            ((4, 25), "海曙区机关事业单位干部职工", "1062300.00"),
+            ((5, 12), "海曙区辖区企业职工", "486150.00"),
+        ),
+    ),
+    (
+        "330212",
+        "宁波市鄞州区慈善总会",
+        (
+            ((4, 25), "鄞州区机关事业单位干部职工", "1735600.00"),
+            ((5, 18), "鄞州区辖区企业职工", "912480.00"),
+        ),
+    ),
+)
+
+
+def seed_haishu_trust() -> int:
+    """慈善信托 for 海曙 (the city's and 鄞州's are filed by `_disclosures_plans_trusts`): the
+    county's 慈善总会 is trustee of a trust for children in difficulty, filed by 海曙's approver a
+    week after the contract. Returns the trusts filed; idempotent: nothing when 海曙 has one."""
+    from minzheng.charity.models import CharitableTrust
+
+    trustee = Organisation.objects.filter(name="宁波市海曙区慈善总会").first()
+    actor = User.objects.filter(username="approver_haishu").first()
+    if trustee is None or actor is None:
+        return 0
+    if CharitableTrust.objects.filter(trustee__region_id=trustee.region_id).exists():
+        return 0
+    with clock.dated(date(2026, 7, 8)):
+        charity.do_register_trust(
+            actor,
+            trustee.pk,
+            data={
+                "name": "海曙区关爱困境儿童慈善信托",
+                "settlor": "宁波某电器股份有限公司",
+                "property_amount": "1500000",
+                "established_on": "2026-07-01",
+                "filed_on": "2026-07-08",
+            },
+        )
+    return 1
+
+
+def seed_county_campaigns() -> int:
+    """This year's 慈善一日捐 of 海曙 and 鄞州 (`COUNTY_CAMPAIGNS`), opened by the county approver
+    for the county's 慈善总会 and its gifts booked on the days they came in — so a county approver's
+    慈善一日捐 is not empty (the city's campaigns are the city's rows). The year is the platform's
+    (last year's before June, when this year's gifts are not all in). Returns the campaigns opened;
+    idempotent: a county with its campaign of the year is left alone."""
+    today = clock.today()
+    year = today.year if today >= date(today.year, 6, 1) else today.year - 1
+    made = 0
+    for county, organiser_name, gifts in COUNTY_CAMPAIGNS:
+        region = county + "000000"
+        organiser = Organisation.objects.filter(name=organiser_name, region_id=region).first()
+        actor = User.objects.filter(role="county_approver", region_id=region).order_by("id").first()
+        if organiser is None or actor is None:
+            continue
+        if Campaign.objects.filter(region_id=region, year=year).exists():
+            continue
+        with clock.dated(date(year, 4, 1)):
+            campaign = charity.do_open_campaign(
+                actor,
+                organiser.pk,
+                data={"year": year, "name": f"{year}年{organiser.region.name}“慈善一日捐”"},
+            )
+        for (month, day), donor, amount in gifts:
+            with clock.dated(date(year, month, day)):
+                charity.do_record_donation(
+                    actor,
+                    organiser.pk,
+                    data={
+                        "form": "cash",
+                        "received_on": date(year, month, day).isoformat(),
+                        "donor": donor,
+                        "amount": amount,
+                        "campaign": campaign.pk,
+                    },
+                )
+        made += 1
+    return made
 
 
 def _detailed(admin: User, actor_for: dict[str, User]) -> dict[str, Organisation]:
