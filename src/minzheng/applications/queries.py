@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 
 from minzheng.accounts.models import User
+from minzheng.accounts.roles import Capability
 from minzheng.applications import rules
 from minzheng.applications.models import Application, FastTrackPeriod, ReviewTask
 from minzheng.applications.rules import Step
@@ -152,6 +153,20 @@ def fast_track_period(region_code: str, day: date) -> FastTrackPeriod | None:
         if period.region.contains(region_code):
             return period
     return None
+
+
+def fast_track_periods_for(actor: User) -> QuerySet[FastTrackPeriod]:
+    """快速通道 as an actor sees it: the periods inside their scope and those over it — a county's
+    period covers its townships and villages, so their caseworkers and assistants see it too."""
+    above: list[str] = []
+    unit = actor.scope_code().parent
+    while unit is not None:
+        above.append(unit.code)
+        unit = unit.parent
+    inside = FastTrackPeriod.objects.visible_to(actor)
+    if not actor.can(Capability.CASE_DATA):
+        return inside
+    return inside | FastTrackPeriod.objects.filter(region_id__in=above)
 
 
 def describe_period(period: FastTrackPeriod | None) -> str | None:
