@@ -135,6 +135,10 @@ def prepare_demo(*, reset: bool = False) -> DemoLogins:
     for label, module in seeds:
         with step(label):
             __import__(module, fromlist=["seed_demo"]).seed_demo()
+    with step("家庭户导入（后台任务）"):
+        from minzheng.registry.demo import seed_household_import
+
+        seed_household_import()  # last: the family it adds changes no other seed's choice
     return logins
 
 

@@ -189,8 +189,9 @@ class Queue:
 def queue_for(
     user: User, today: date, *, step: str = "", overdue_only: bool = False, region: str = ""
 ) -> Queue:
-    """The user's work queue: the open cases at the steps their role acts on, within their scope."""
-    steps = [s.value for s in rules.steps_for_role(user.role)]
+    """The user's work queue: the open cases at the steps their role acts on, within their scope.
+    A role that acts on no step (市级管理员) follows every open case in its scope instead."""
+    steps = [s.value for s in rules.steps_for_role(user.role) or rules.OPEN_STEPS]
     base = Application.objects.visible_to(user).filter(step__in=steps)
     all_rows = list(base.values_list("step", "step_due", "region__parent__name"))
     open_counts = Counter(s for s, _, _ in all_rows)
