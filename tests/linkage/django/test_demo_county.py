@@ -94,3 +94,31 @@ def test_the_county_seed_lists_its_orphan_on_the_old_tekun_roster_for_yinzhou(
     haishu = Client()
     haishu.force_login(approver_haishu)
     assert orphan.name not in haishu.get("/linkage/conflicts/?as_of=2026-12-01").content.decode()
+
+
+@pytest.mark.django_db
+def test_without_an_orphan_the_old_roster_lists_a_dibao_recipient_of_the_township(
+    regions: None, approver_yinzhou: Any
+) -> None:
+    from django.test import Client
+
+    from minzheng.registry.models import IdentityTag
+
+    seed_registry("test", 2020)
+    IdentityTag.objects.filter(tag="orphan").delete()  # a county with no 孤儿 (鄞州 in the demo)
+    head = fuhui_families()[0].head
+    IdentityTag.objects.create(
+        person=head, tag="dibao", source="低保审批", valid_from=date(2024, 3, 1), region_id=FUHUI
+    )
+    township = RegionCode.of(FUHUI).township
+    recipients = IdentityTag.objects.unscoped_within(township).filter(tag="dibao")
+    first = Person.objects.filter(pk__in=recipients.values("person_id")).order_by("pk").first()
+
+    seed_county("330212000000", today=date(2026, 12, 1))
+    stale = SourceRecord.objects.get(identity="tekun")
+    assert (stale.person, stale.department) == (first, "民政（原特困供养名册）")
+    client = Client()
+    client.force_login(approver_yinzhou)
+    conflicts = client.get("/linkage/conflicts/?as_of=2026-12-01").content.decode()
+    assert first is not None and first.name in conflicts
+    assert "特困人员不应同时享受低保" in conflicts
