@@ -101,6 +101,10 @@ def _build() -> DemoLogins:
         seed_verification_demo()  # enrolled households, feeds with planted truths, a monitor run
     with step("高龄津贴与儿童生活费"):
         seed_allowances_before_history()
+    with step("快速通道（三快一缓）"):
+        from minzheng.applications.demo import seed_fast_track
+
+        seed_fast_track()  # each demo county's, for a replayed month: its applications go through it
     with step(f"近{_history_months()}个月的业务回放"):
         from minzheng.registry.year import seed_demo_history
 
@@ -139,6 +143,10 @@ def _build() -> DemoLogins:
     for label, module in seeds:
         with step(label):
             __import__(module, fromlist=["seed_demo"]).seed_demo()
+    with step("家庭户导入（后台任务）"):
+        from minzheng.registry.demo import seed_household_import
+
+        seed_household_import()  # last: the family it adds changes no other seed's choice
     return logins
 
 

@@ -199,3 +199,49 @@ def _ask_for_change(hh: Household, assistant: User) -> bool:
         return False
     ask_head_change(assistant, hh, chosen)
     return True
+
+
+# (county, reason): each county's 三快一缓 over the township of its demo village, for the second
+# month of the replayed history — the applications its township takes in that month go through it.
+FAST_TRACKS: tuple[tuple[str, str], ...] = (
+    ("330203000000", "台风过境，南门街道部分家庭房屋进水、收入中断"),  # 海曙区: 南门街道
+    ("330212000000", "暴雨内涝，部分家庭生活暂时困难"),  # 鄞州区: its demo village's township
+)
+
+
+def seed_fast_track() -> int:
+    """快速通道 (三快一缓) started by each demo county's approver before the replayed history
+    (`registry.year.seed_demo_history`), for the second replayed month over the township of the
+    county's demo village (福湖社区's 南门街道 for 海曙): that month's applications there are
+    taken in on the fast track and its 复核 exits are held (退出缓). Returns the periods
+    started; nothing for a county that has one already."""
+    from minzheng.applications.actions import do_start_fast_track
+    from minzheng.applications.models import FastTrackPeriod
+    from minzheng.core.regioncode import RegionCode
+    from minzheng.core.yearmonth import YearMonth
+    from minzheng.registry.demo import county_approver, county_village
+    from minzheng.registry.year import DEMO_HISTORY_MONTHS
+
+    month = YearMonth.of(clock.today()) - DEMO_HISTORY_MONTHS + 1
+    started = 0
+    for county, reason in FAST_TRACKS:
+        if FastTrackPeriod.objects.unscoped_within(RegionCode.of(county)).exists():
+            continue
+        approver = county_approver(county)
+        if RegionCode.of(county).contains(DEMO_VILLAGE):
+            village: str | None = DEMO_VILLAGE
+        else:
+            busiest = county_village(county)
+            village = busiest.code if busiest is not None else None
+        if approver is None or village is None:
+            continue
+        with clock.dated(month.first_day()):
+            do_start_fast_track(
+                approver,
+                region_code=RegionCode.of(village).township.code,
+                starts_on=month.first_day(),
+                ends_on=month.last_day(),
+                reason=reason,
+            )
+        started += 1
+    return started

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 
 from minzheng.accounts.models import User
+from minzheng.accounts.roles import Capability
 from minzheng.applications import rules
 from minzheng.applications.models import Application, FastTrackPeriod, ReviewTask
 from minzheng.applications.rules import Step
@@ -154,6 +155,20 @@ def fast_track_period(region_code: str, day: date) -> FastTrackPeriod | None:
     return None
 
 
+def fast_track_periods_for(actor: User) -> QuerySet[FastTrackPeriod]:
+    """快速通道 as an actor sees it: the periods inside their scope and those over it — a county's
+    period covers its townships and villages, so their caseworkers and assistants see it too."""
+    above: list[str] = []
+    unit = actor.scope_code().parent
+    while unit is not None:
+        above.append(unit.code)
+        unit = unit.parent
+    inside = FastTrackPeriod.objects.visible_to(actor)
+    if not actor.can(Capability.CASE_DATA):
+        return inside
+    return inside | FastTrackPeriod.objects.filter(region_id__in=above)
+
+
 def describe_period(period: FastTrackPeriod | None) -> str | None:
     if period is None:
         return None
@@ -174,8 +189,9 @@ class Queue:
 def queue_for(
     user: User, today: date, *, step: str = "", overdue_only: bool = False, region: str = ""
 ) -> Queue:
-    """The user's work queue: the open cases at the steps their role acts on, within their scope."""
-    steps = [s.value for s in rules.steps_for_role(user.role)]
+    """The user's work queue: the open cases at the steps their role acts on, within their scope.
+    A role that acts on no step (市级管理员) follows every open case in its scope instead."""
+    steps = [s.value for s in rules.steps_for_role(user.role) or rules.OPEN_STEPS]
     base = Application.objects.visible_to(user).filter(step__in=steps)
     all_rows = list(base.values_list("step", "step_due", "region__parent__name"))
     open_counts = Counter(s for s, _, _ in all_rows)

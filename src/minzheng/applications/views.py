@@ -17,7 +17,6 @@ from minzheng.accounts.roles import Capability
 from minzheng.applications import actions, documents, queries, rules
 from minzheng.applications.models import (
     Application,
-    FastTrackPeriod,
     Objection,
     ReviewTask,
     SmsMessage,
@@ -338,7 +337,7 @@ def fast_track(request: HttpRequest) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
         return HttpResponseRedirect(reverse("applications:fast_track"))
-    periods = FastTrackPeriod.objects.visible_to(user).select_related("region", "created_by")
+    periods = queries.fast_track_periods_for(user).select_related("region", "created_by")
     return render(
         request,
         "applications/fast_track.html",

@@ -19,6 +19,7 @@ from opencc import OpenCC
 
 from minzheng.accounts.models import User
 from minzheng.core import clock
+from minzheng.core.regioncode import RegionCode
 from minzheng.linkage.actions import do_run_linkage
 from minzheng.linkage.models import SourceRecord
 from minzheng.linkage.synthetic import _homophone_of
@@ -153,10 +154,12 @@ def _department_records(persons: list[Person], prefix: str, moved_to: str) -> in
 
 def seed_county(county_code: str, today: date | None = None) -> int:
     """A demo county (鄞州): `PLAN`'s department records for the residents of its busiest
-    village's township (the village's first), numbered DEMO-<county>-001 …, then a run over the
-    county by its approver, so 疑似同一人 and the identity profiles have its own work. Returns
-    the records created; 0 when the county has them already."""
-    from minzheng.core.regioncode import RegionCode, county_of
+    village's township (the village's first), numbered DEMO-<county>-001 …, and the old 特困
+    roster's record of the county's first orphan (the township's if it has one; else of the
+    township's first 低保 recipient, whom it still lists too), then a run over the county by its
+    approver, so 疑似同一人, the identity profiles and 身份冲突名单 have its own work. Returns the
+    records created; 0 when the county has them already."""
+    from minzheng.core.regioncode import county_of
     from minzheng.registry.demo import county_approver, county_village
 
     prefix = f"DEMO-{county_of(county_code)}-"
@@ -171,11 +174,32 @@ def seed_county(county_code: str, today: date | None = None) -> int:
     )
     persons = list(residents.filter(region_id=village.code).order_by("pk")[: len(PLAN)])
     persons += residents.exclude(region_id=village.code).order_by("pk")[: len(PLAN) - len(persons)]
+    township = RegionCode.of(village.code).township
+    stale = (
+        _first_holder(township, IdentityTag.Tag.ORPHAN, today)
+        or _first_holder(RegionCode.of(county_code), IdentityTag.Tag.ORPHAN, today)
+        or _first_holder(township, IdentityTag.Tag.DIBAO, today)
+    )
+    if stale is not None:
+        persons = [p for p in persons if p.pk != stale.pk]
     created = _department_records(persons, prefix, "鄞州区钟公庙街道天童南路588号")
+    if stale is not None:
+        created += _stale_tekun_record(stale, f"{prefix}{len(PLAN) + 1:03d}")
     if created:
         with splink_quiet():
             do_run_linkage(approver, today=today)
     return created
+
+
+def _first_holder(unit: RegionCode, tag: str, today: date | None) -> Person | None:
+    """The first person of `unit` holding the identity `tag` on the day."""
+    from minzheng.accounts.scope import region_q
+
+    day = today or clock.today()
+    holders = IdentityTag.objects.filter(region_q(unit), tag=tag, valid_from__lte=day).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=day)
+    )
+    return Person.objects.filter(pk__in=holders.values("person_id")).order_by("pk").first()
 
 
 class SplinkBelowError(logging.Filter):

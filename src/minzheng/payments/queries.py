@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from minzheng.accounts.models import User
@@ -71,6 +71,19 @@ def monthly_totals(actor: User, month: YearMonth, *, level: str = "county") -> l
         )
         for r in rows
     ]
+
+
+def latest_paid_month(actor: User) -> YearMonth | None:
+    """The last month an approved roll pays in the actor's scope (the reports page opens on it):
+    today's roll still waiting for its approver is not yet a payout."""
+    month = (
+        lines_for(actor)
+        .filter(
+            kind__in=PAYOUT_KINDS, roll__status__in=(Roll.Status.APPROVED, Roll.Status.EXPORTED)
+        )
+        .aggregate(m=Max("roll__month"))["m"]
+    )
+    return YearMonth.of(month) if month is not None else None
 
 
 def year_by_month(actor: User, year: int) -> list[tuple[str, Decimal]]:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from minzheng.accounts.decorators import requires, staff_user
 from minzheng.accounts.roles import Capability
+from minzheng.core import clock
 from minzheng.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from minzheng.core.exports import xlsx_response
 from minzheng.core.inputs import parse_amount
@@ -32,16 +33,20 @@ from minzheng.registry.models import Person
 
 
 def _month(request: HttpRequest) -> YearMonth:
+    """The month asked for, else the platform clock's."""
     try:
         return YearMonth.parse(request.GET.get("month", ""))
     except ValueError:
-        return YearMonth(2020, 3)
+        return YearMonth.of(clock.today())
 
 
 @requires(Capability.VIEW_STATISTICS)
 def reports(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    month = _month(request)
+    try:
+        month = YearMonth.parse(request.GET.get("month", ""))
+    except ValueError:  # no month asked (or none readable): the last month paid in scope
+        month = queries.latest_paid_month(user) or YearMonth.of(clock.today())
     level = "township" if request.GET.get("level") == "township" else "county"
     rows = queries.monthly_totals(user, month, level=level)
     if request.GET.get("format") == "xlsx":

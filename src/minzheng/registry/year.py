@@ -12,6 +12,7 @@ on its own dates (`core.clock.dated`), calling the same `do_*` actions staff cal
 | 5 | each county's roll made by the scheduled job | `jobs.actions.run_system_job("roll")` |
 | 6 | approved by the county approver (not the maker), payees' accounts registered, bank file | `do_approve_roll`, `do_register_bank_account`, `do_export_bank_file` |
 | 12 | the bank's return: all paid but a few planted failures (账号错误) | `do_import_bank_return` |
+| 12 | the demo's last finished month: one 账户已销户 in each of its villages (`ClosedAccounts`), left in 发放异常 for the caseworker | `do_import_bank_return` |
 | 8–10 | a household change request (变更户主) approved by the county; every third month one (减少成员) rejected | `do_submit_change_request`, `do_approve_change_request`, `do_reject_change_request` |
 | 15–17 | 临时救助 for a migrant outside the registry, approved by the county (paid by next month's roll) | `do_create_temporary_case`, `do_decide_temporary_case` |
 
@@ -67,6 +68,16 @@ FIRST_BANK = ("中国农业银行", "621700")
 CORRECTED_BANK = ("宁波银行", "622848")
 
 Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ClosedAccounts:
+    """A month whose bank return closes one payee's account in each of `villages` (E102 账户已销户,
+    the last payee of the village in the file): the replay corrects only 账号错误 itself, so these
+    wait in 发放异常 for their caseworker to register a new account (the demo's)."""
+
+    month: YearMonth
+    villages: frozenset[str]
 
 
 @dataclass
@@ -646,14 +657,29 @@ def register_accounts(roll_id: int) -> int:
     return made
 
 
-def _return_text(bank_file_id: int, month: YearMonth | None) -> tuple[str, int]:
-    """The bank's return: paid, except planted 账号错误 on first-registered accounts."""
+def _return_text(
+    bank_file_id: int, month: YearMonth | None, closed: frozenset[str] = frozenset()
+) -> tuple[str, int]:
+    """The bank's return: paid, except planted 账号错误 on first-registered accounts and, for
+    each village of `closed`, its last payee's account closed (账户已销户)."""
+    from django.db.models import Max
+
     from minzheng.payments.models import BankFileLine
 
     rows = ["流水号,结果,说明"]
     failed = 0
     lines = BankFileLine.objects.filter(bank_file_id=bank_file_id, outcome__isnull=True)
+    closing = set(
+        lines.filter(payee__region_id__in=closed)
+        .values("payee__region_id")
+        .annotate(last=Max("seq"))
+        .values_list("last", flat=True)
+    )
     for line in lines.select_related("account").order_by("seq"):
+        if line.seq in closing:
+            rows.append(f"{line.reference},E102,账户已销户")
+            failed += 1
+            continue
         planted = (
             month is not None
             and line.payee_id is not None
@@ -669,12 +695,14 @@ def _return_text(bank_file_id: int, month: YearMonth | None) -> tuple[str, int]:
     return "\n".join(rows) + "\n", failed
 
 
-def import_return(bank_file_id: int, month: YearMonth | None, actor: User) -> int:
+def import_return(
+    bank_file_id: int, month: YearMonth | None, actor: User, closed: frozenset[str] = frozenset()
+) -> int:
     from minzheng.payments.actions import do_import_bank_return
     from minzheng.payments.models import BankFile
 
     bank_file = BankFile.objects.get(pk=bank_file_id)
-    text, failed = _return_text(bank_file_id, month)
+    text, failed = _return_text(bank_file_id, month, closed)
     if text.count("\n") <= 1:
         return 0  # nothing waiting for the bank (already returned, or no account at all)
     do_import_bank_return(
@@ -712,7 +740,14 @@ def reissue_failures(county: Region) -> int:
     return reissue.line_count
 
 
-def make_roll(county: Region, month: YearMonth, report: MonthReport, *, approve: bool) -> None:
+def make_roll(
+    county: Region,
+    month: YearMonth,
+    report: MonthReport,
+    *,
+    approve: bool,
+    closed: frozenset[str] = frozenset(),
+) -> None:
     from minzheng.jobs.actions import run_system_job
     from minzheng.payments.models import Roll
 
@@ -735,10 +770,16 @@ def make_roll(county: Region, month: YearMonth, report: MonthReport, *, approve:
     report.lines += roll.lines.count()
     if not approve or not roll.lines.exists():
         return
-    _pay(county, month, roll, report)
+    _pay(county, month, roll, report, closed)
 
 
-def _pay(county: Region, month: YearMonth, roll: Any, report: MonthReport) -> None:
+def _pay(
+    county: Region,
+    month: YearMonth,
+    roll: Any,
+    report: MonthReport,
+    closed: frozenset[str] = frozenset(),
+) -> None:
     from minzheng.payments.actions import do_approve_roll, do_export_bank_file
 
     approver = _approver(county)
@@ -748,14 +789,19 @@ def _pay(county: Region, month: YearMonth, roll: Any, report: MonthReport) -> No
         bank_file = do_export_bank_file(approver, roll)
     report.bank_files += 1
     with clock.dated(_day(month, 12)):
-        report.failed += import_return(bank_file.pk, month, approver)
+        report.failed += import_return(bank_file.pk, month, approver, closed)
 
 
 def replay_month(
-    month: YearMonth, *, open_month: bool = False, indices: Indices | None = None
+    month: YearMonth,
+    *,
+    open_month: bool = False,
+    indices: Indices | None = None,
+    closed: ClosedAccounts | None = None,
 ) -> MonthReport:
     """One month, each step through the platform's actions. `open_month`: today's month, whose
-    rolls are made and left for the approvers (待审批)."""
+    rolls are made and left for the approvers (待审批); `closed`: accounts its bank return
+    closes."""
     report = MonthReport(str(month))
     if AuditEvent.objects.filter(object_type=HISTORY_EVENT, object_id=str(month)).exists():
         report.skipped = True
@@ -774,7 +820,13 @@ def replay_month(
     for county in counties:
         if not Enrolment.objects.filter(region_q(county.unit)).exists():
             continue
-        make_roll(county, month, report, approve=not open_month)
+        make_roll(
+            county,
+            month,
+            report,
+            approve=not open_month,
+            closed=closed.villages if closed is not None and closed.month == month else frozenset(),
+        )
     if (
         not open_month
     ):  # after the rolls of day 5: a case approved on the 17th waits for next month's
@@ -805,6 +857,7 @@ def run_history(
     progress: Progress | None = None,
     open_last: bool = False,
     indices: Indices | None = None,
+    closed: ClosedAccounts | None = None,
 ) -> HistoryReport:
     """Replay `start`..`end` month by month; a month already replayed is skipped."""
     started = time_module.perf_counter()
@@ -817,7 +870,9 @@ def run_history(
     acting = _acting.set({})
     try:
         for number, month in enumerate(months, start=1):
-            result = _replay_one(month, open_month=open_last and month == end, indices=indices)
+            result = _replay_one(
+                month, open_month=open_last and month == end, indices=indices, closed=closed
+            )
             report.months.append(result)
             if progress is not None:
                 _progress(progress, number, len(months), month, result)
@@ -827,9 +882,15 @@ def run_history(
     return report
 
 
-def _replay_one(month: YearMonth, *, open_month: bool, indices: Indices | None) -> MonthReport:
+def _replay_one(
+    month: YearMonth,
+    *,
+    open_month: bool,
+    indices: Indices | None,
+    closed: ClosedAccounts | None = None,
+) -> MonthReport:
     try:
-        return replay_month(month, open_month=open_month, indices=indices)
+        return replay_month(month, open_month=open_month, indices=indices, closed=closed)
     except DomainError as exc:
         raise ValidationFailed(f"{month} 回放失败：{exc.message}", code="history_failed") from exc
 
@@ -867,15 +928,23 @@ def demo_price_indices(start: YearMonth, end: YearMonth) -> Indices:
 
 
 def seed_demo_history(progress: Progress | None = None) -> HistoryReport:
-    """The demo's last months up to today's (whose rolls wait for the approvers), replayed."""
+    """The demo's last months up to today's (whose rolls wait for the approvers), replayed; last
+    month's bank return closes an account in 福湖社区 and in each demo county's village
+    (`registry.demo.DEMO_COUNTIES`), so 发放异常 has its caseworkers' work."""
+    from minzheng.registry.demo import DEMO_COUNTIES, VILLAGE, county_village
+
     today = YearMonth.of(clock.today())
     start = today - DEMO_HISTORY_MONTHS
+    villages = {VILLAGE} | {
+        v.code for v in (county_village(c) for c in DEMO_COUNTIES) if v is not None
+    }
     return run_history(
         start,
         today,
         open_last=True,
         indices=demo_price_indices(start, today),
         progress=progress,
+        closed=ClosedAccounts(today - 1, frozenset(villages)),
     )
 
 
