@@ -48,3 +48,31 @@ def test_each_role_sees_its_own_entries(city_admin: Any, make_staff: Any) -> Non
     worker_links = set(re.findall(r'<a href="([^"]+)"', _sidebar(worker, "/")))
     assert "/registry/persons/" in admin_links & worker_links
     assert admin_links - worker_links  # the statistics and parameters the caseworker lacks
+
+
+def test_county_registers_work_is_not_in_a_townships_menu(city_admin: Any, make_staff: Any) -> None:
+    """The registration authority's work lists and the marriage registry's and cemeteries' are
+    the county's and the city's: a township caseworker's or village assistant's scope never holds
+    their rows, so the menu does not offer them (the public 社会组织 and 慈善 registers stay)."""
+    make_staff("haishu_worker", "township_caseworker", "330203001000")
+    make_staff("haishu_approver", "county_approver", "330203000000")
+    county_work = {
+        "/organisations/applications/",
+        "/organisations/annual/",
+        "/organisations/expiry/",
+        "/organisations/fees/",
+        "/charity/checks/",
+        "/civil/marriage/",
+        "/civil/appointments/",
+        "/civil/divorces/",
+        "/civil/qingming/",
+    }
+    links = {}
+    for username in ("city_admin", "haishu_approver", "haishu_worker"):
+        client = Client()
+        assert client.login(username=username, password=PASSWORD)
+        links[username] = set(re.findall(r'<a href="([^"]+)"', _sidebar(client, "/")))
+    assert county_work <= links["city_admin"]
+    assert county_work <= links["haishu_approver"]
+    assert not county_work & links["haishu_worker"]
+    assert {"/organisations/", "/charity/", "/civil/funeral/"} <= links["haishu_worker"]

@@ -1,4 +1,7 @@
-"""The left menu, by role. A page appears only for the capability that may open it."""
+"""The left menu, by role. A page appears only for the capability that may open it, and a
+work list of the registration authority (社会组织登记、年检、收费与慈善支出检查) or of the county's
+marriage registry and cemeteries only for the roles that do that work (MANAGE_ORGANISATIONS,
+REGISTRY_OFFICE): a township's or a village's scope never holds their rows."""
 
 from __future__ import annotations
 
@@ -73,23 +76,23 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("医院对账", "medical:reconciliation", C.CASE_DATA, "医疗救助"),
     # 社会组织与慈善 (organisations, charity)
     MenuItem("社会组织", "organisations:organisation_list", C.CASE_DATA, "社会组织"),
-    MenuItem("登记申请", "organisations:application_list", C.CASE_DATA, "社会组织"),
-    MenuItem("年检年报", "organisations:annual_list", C.CASE_DATA, "社会组织"),
+    MenuItem("登记申请", "organisations:application_list", C.MANAGE_ORGANISATIONS, "社会组织"),
+    MenuItem("年检年报", "organisations:annual_list", C.MANAGE_ORGANISATIONS, "社会组织"),
     MenuItem("信用名录", "organisations:credit_list", C.CASE_DATA, "社会组织"),
-    MenuItem("证书到期提醒", "organisations:expiry_list", C.CASE_DATA, "社会组织"),
-    MenuItem("收费检查", "organisations:fee_inspection_list", C.CASE_DATA, "社会组织"),
+    MenuItem("证书到期提醒", "organisations:expiry_list", C.MANAGE_ORGANISATIONS, "社会组织"),
+    MenuItem("收费检查", "organisations:fee_inspection_list", C.MANAGE_ORGANISATIONS, "社会组织"),
     MenuItem("社会组织统计", "organisations:statistics", C.VIEW_STATISTICS, "社会组织"),
     MenuItem("慈善组织", "charity:charity_list", C.CASE_DATA, "慈善"),
     MenuItem("捐赠收入", "charity:donation_list", C.CASE_DATA, "慈善"),
-    MenuItem("支出比例检查", "charity:spending_checks", C.CASE_DATA, "慈善"),
+    MenuItem("支出比例检查", "charity:spending_checks", C.MANAGE_ORGANISATIONS, "慈善"),
     MenuItem("慈善一日捐", "charity:campaign_list", C.CASE_DATA, "慈善"),
     MenuItem("慈善信托", "charity:trust_list", C.CASE_DATA, "慈善"),
     MenuItem("信息公开", "charity:disclosure_list", C.CASE_DATA, "慈善"),
-    MenuItem("婚姻登记", "civil:registrations", C.CASE_DATA, "婚姻殡葬"),
-    MenuItem("登记预约", "civil:appointments", C.CASE_DATA, "婚姻殡葬"),
-    MenuItem("离婚冷静期", "civil:divorces", C.CASE_DATA, "婚姻殡葬"),
+    MenuItem("婚姻登记", "civil:registrations", C.REGISTRY_OFFICE, "婚姻殡葬"),
+    MenuItem("登记预约", "civil:appointments", C.REGISTRY_OFFICE, "婚姻殡葬"),
+    MenuItem("离婚冷静期", "civil:divorces", C.REGISTRY_OFFICE, "婚姻殡葬"),
     MenuItem("殡葬服务", "civil:funeral", C.CASE_DATA, "婚姻殡葬"),
-    MenuItem("清明祭扫", "civil:qingming", C.CASE_DATA, "婚姻殡葬"),
+    MenuItem("清明祭扫", "civil:qingming", C.REGISTRY_OFFICE, "婚姻殡葬"),
     MenuItem("一件事联办", "civil:joint_cases", C.CASE_DATA, "婚姻殡葬"),
     MenuItem("婚姻殡葬统计", "civil:statistics", C.CASE_DATA, "婚姻殡葬"),
     MenuItem("地名管理", "civil:place_names", C.CASE_DATA, "婚姻殡葬"),

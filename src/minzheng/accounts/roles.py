@@ -30,6 +30,7 @@ class Capability(StrEnum):
     MANAGE_ORGANISATIONS = (
         "manage_organisations"  # 社会组织登记管理与慈善监管 (registration authority)
     )
+    REGISTRY_OFFICE = "registry_office"  # 区县婚姻登记处与殡葬管理（公墓、清明祭扫）的业务
 
 
 C = Capability
@@ -49,6 +50,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 # 社会组织登记管理机关 are the city and county bureaus: their administrators and approvers.
 for _role in (Role.CITY_ADMIN, Role.COUNTY_APPROVER):
     ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {C.MANAGE_ORGANISATIONS}
+
+# The marriage registry and the cemeteries are the county's (their rows carry the county's code,
+# civil.marriage.require_office_staff): their work lists are in the menus of county and city staff.
+for _role in (Role.CITY_ADMIN, Role.COUNTY_APPROVER):
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {C.REGISTRY_OFFICE}
 
 # The region level a role's scope must be at (a township caseworker is scoped to a township …).
 ROLE_SCOPE_LEVELS: dict[str, tuple[str, ...]] = {
