@@ -58,6 +58,7 @@ def test_a_volunteers_visit_deposits_and_a_timebank_order_withdraws(
     )
     assert visit.minutes == 110
     entry = TimeBankEntry.objects.get(person=setting["volunteer"])
+    assert entry.note == "为钱阿婆提供精神慰藉服务"
     assert (entry.kind, entry.hours, entry.balance, entry.visit_id) == (
         "deposit",
         D("1.75"),
@@ -82,7 +83,8 @@ def test_a_volunteers_visit_deposits_and_a_timebank_order_withdraws(
         check_out=at(1, 14, 45),
         caregiver="志愿者",
     )
-    assert TimeBankEntry.objects.filter(person=setting["elder"]).first().balance == D("0.25")
+    withdrawal = TimeBankEntry.objects.filter(person=setting["elder"]).first()
+    assert (withdrawal.balance, withdrawal.note) == (D("0.25"), "兑换代办服务")  # not 代办服务服务
     # The next visit would need 0.50: refused, and neither the visit nor a line is saved.
     with pytest.raises(DomainError, match=r"时间银行余额不足：余额 0\.25 小时，需支取 0\.50 小时"):
         homecare.do_record_visit(

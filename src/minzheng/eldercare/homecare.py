@@ -217,8 +217,10 @@ def do_record_visit(
             recorded_by=actor if actor is not None and actor.pk else None,
         )
         service = SERVICE_KINDS.get(order.service, "")
+        if not service.endswith("服务"):  # 助洁服务; 代办服务 is not made 代办服务服务
+            service = f"{service}服务"
         if order.timebank:
-            _post(actor, order.person, "withdrawal", hours, visit=visit, note=f"兑换{service}服务")
+            _post(actor, order.person, "withdrawal", hours, visit=visit, note=f"兑换{service}")
         if volunteer is not None:
             _post(
                 actor,
@@ -226,7 +228,7 @@ def do_record_visit(
                 "deposit",
                 hours,
                 visit=visit,
-                note=f"为{order.person.name}提供{service}服务",
+                note=f"为{order.person.name}提供{service}",
             )
         audit.record(
             actor,
