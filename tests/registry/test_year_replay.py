@@ -12,6 +12,7 @@ from django.db.models import Q
 from minzheng.cli import main
 from minzheng.core import clock
 from minzheng.core.yearmonth import YearMonth
+from minzheng.registry import economy
 from minzheng.registry.seed import seed_registry
 from minzheng.registry.year import HISTORY_EVENT, compare_year, parse_range, run_history
 
@@ -55,6 +56,35 @@ def _counts() -> dict[str, int]:
             PersonVersion,
         )
     }
+
+
+def _gradual_exits_are_the_seeds(report: dict[str, Any]) -> None:
+    """Up to the seed's decision month (2020-12), 渐退 is what the facts say: each household the
+    seed put in 渐退 started the year on 低保 and entered 渐退 at the 复核 of the month its member
+    found work, paid for the catalogue's 6 grace months after it — and December's 渐退 are those
+    households and no others."""
+    from minzheng.applications.models import ReviewTask
+    from minzheng.assistance.models import Enrolment
+    from minzheng.registry.year import SEED_DECISION_MONTH
+
+    assert SEED_DECISION_MONTH.first_day() == economy.DECISION_DAY
+    seeded = {
+        e.pk: YearMonth.parse(e.decision["income_rose"])
+        for e in Enrolment.objects.filter(decision__has_key="income_rose")
+    }
+    assert seeded and report["staged_gradual_exits"] == len(seeded) == report["gradual_exits"]
+    for pk, rose in seeded.items():
+        enrolment = Enrolment.objects.get(pk=pk)
+        assert YearMonth(2020, 7) <= rose <= SEED_DECISION_MONTH
+        assert enrolment.status == Enrolment.Status.GRADUAL_EXIT
+        assert enrolment.end_month == (rose + 7).first_day()
+        task = ReviewTask.objects.get(enrolment_id=pk, outcome=ReviewTask.Outcome.GRADUAL_EXIT)
+        assert task.done_at is not None and YearMonth.of(task.done_at.date()) == rose
+    december = SEED_DECISION_MONTH.first_day()
+    in_grace = Enrolment.objects.filter(
+        status=Enrolment.Status.GRADUAL_EXIT, start_month__lte=december, end_month__gt=december
+    )
+    assert set(in_grace.values_list("pk", flat=True)) == set(seeded)
 
 
 def _paying_in(month: YearMonth) -> set[int]:
@@ -122,6 +152,7 @@ def test_a_year_replayed_pays_each_month_the_enrolments_active_then_and_twice_is
 
     # The replay's own events happened: exits, 渐退 and applications through every step.
     assert report["exits"] >= 1 and report["gradual_exits"] >= 1
+    _gradual_exits_are_the_seeds(report)
     assert report["applications_refused"] >= 1
     assert Application.objects.filter(step="refused").count() == report["applications_refused"]
     assert Application.objects.filter(step="approved").count() == report["applications_approved"]

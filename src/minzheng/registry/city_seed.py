@@ -994,10 +994,11 @@ def _write_decisions(
             "persons": e_persons,
             "decision": [
                 json.dumps(
-                    {"route": r, "as_of": economy.DECISION_DAY.isoformat(), "source": TAG_SOURCE},
+                    {"route": r, "as_of": economy.DECISION_DAY.isoformat(), "source": TAG_SOURCE}
+                    | ({"income_rose": rose} if rose else {}),
                     ensure_ascii=False,
                 )
-                for r in routes
+                for r, rose in zip(routes, _income_rose(facts, e_household, routes), strict=True)
             ],
             "created_at": now,
             "updated_at": now,
@@ -1015,6 +1016,20 @@ def _write_decisions(
         },
     )
     return {tag: len(p) for tag, p in tagged}, n
+
+
+def _income_rose(facts: EconomicFacts, households: IntArray, routes: list[str]) -> list[str]:
+    """Per enrolment, the month ("2020-09") a member's work raised a 渐退 household's income, as
+    the facts say (`months_since_rise` before the decision month); "" for every other route. The
+    replayed year (registry/year.py) puts the household into 渐退 in that month."""
+    decision = economy.DECISION_DAY.year * 12 + economy.DECISION_DAY.month - 1
+    since = facts.months_since_rise[households].tolist()
+    return [
+        f"{(decision - k) // 12}-{(decision - k) % 12 + 1:02d}"
+        if route == "gradual_exit" and k >= 0
+        else ""
+        for route, k in zip(routes, since, strict=True)
+    ]
 
 
 def chunk_keys(scale: str, seed: int, chunks: Iterable[Chunk]) -> list[str]:

@@ -61,7 +61,10 @@ HISTORY_EVENT = "history_month"
 RETURN_PREFIX = "回盘"
 # Planted events, one in so many per month (deterministic in the ids): illustrative rates.
 EXIT_ONE_IN = 400  # 复核 ends an enrolment: about 3 % a year
-GRADUAL_ONE_IN = 300  # a household enters 渐退 (the catalogue's grace months)
+GRADUAL_ONE_IN = 300  # after the seed's decision month, a household enters 渐退 (grace months)
+SEED_DECISION_MONTH = YearMonth(
+    2020, 12
+)  # economy.DECISION_DAY: the seed's caseload is this month's
 CONTINUE_ONE_IN = 60  # a review that finds nothing changed
 FAIL_ONE_IN = 97  # a transfer fails with 账号错误 (only on the account first registered)
 FIRST_BANK = ("中国农业银行", "621700")
@@ -110,6 +113,7 @@ class MonthReport:
 class HistoryReport:
     months: list[MonthReport] = field(default_factory=list)
     seconds: float = 0.0
+    staged_gradual_exits: int = 0  # the seed's 渐退 enrolments that start the replay on 低保
 
     def as_dict(self) -> dict[str, Any]:
         done = [m for m in self.months if not m.skipped]
@@ -124,6 +128,7 @@ class HistoryReport:
             "reissued": sum(m.reissued for m in done),
             "exits": sum(m.exits for m in done),
             "gradual_exits": sum(m.gradual_exits for m in done),
+            "staged_gradual_exits": self.staged_gradual_exits,
             "reviews_continued": sum(m.reviews for m in done),
             "applications": sum(m.applications for m in done),
             "applications_approved": sum(m.approved for m in done),
@@ -277,10 +282,23 @@ def review_enrolments(month: YearMonth, report: MonthReport) -> None:
     active = Enrolment.objects.filter(
         status=Enrolment.Status.ACTIVE, programme="dibao", start_month__lt=month.first_day()
     ).order_by("id")
+    # Up to the seed's decision month, 渐退 is what the facts say: the households whose member
+    # found work in this month (staged by `stage_seed_gradual_exits`). After it, the city goes on
+    # living: a household in so many enters 渐退.
+    by_facts = month <= SEED_DECISION_MONTH
     for enrolment in active.select_related("household__head"):
-        if (enrolment.pk * 13 + n) % EXIT_ONE_IN == 0:
+        rose = _income_rose(enrolment)
+        if by_facts and rose is not None:
+            if rose != month:
+                continue  # its member finds work later this year: neither an exit nor a review
+            outcome, note = ReviewTask.Outcome.GRADUAL_EXIT, "家庭成员就业，收入超过低保标准"
+        elif (enrolment.pk * 13 + n) % EXIT_ONE_IN == 0:
             outcome, note = ReviewTask.Outcome.EXIT, "家庭人均收入超过低保标准，停止救助"
-        elif (enrolment.pk * 17 + n) % GRADUAL_ONE_IN == 0 and enrolment.person_id is None:
+        elif (
+            not by_facts
+            and (enrolment.pk * 17 + n) % GRADUAL_ONE_IN == 0
+            and enrolment.person_id is None
+        ):
             outcome, note = ReviewTask.Outcome.GRADUAL_EXIT, "家庭成员就业，收入超过低保标准"
         elif (enrolment.pk * 19 + n) % CONTINUE_ONE_IN == 0:
             outcome, note = ReviewTask.Outcome.CONTINUE, "家庭情况无变化，继续保障"
@@ -303,6 +321,36 @@ def review_enrolments(month: YearMonth, report: MonthReport) -> None:
             report.gradual_exits += 1
         else:
             report.reviews += 1
+
+
+def _income_rose(enrolment: Enrolment) -> YearMonth | None:
+    """The month the seed's facts say a member's work raised this household's income (the seed
+    records it on its 渐退 enrolments), or None."""
+    rose = (enrolment.decision or {}).get("income_rose")
+    return YearMonth.parse(rose) if isinstance(rose, str) and rose else None
+
+
+def stage_seed_gradual_exits(start: YearMonth) -> int:
+    """The seed writes the caseload of its decision month (2020-12), 渐退 households included.
+    A household whose member found work in `start` or later was still on 低保 when the replay
+    begins: its enrolment starts the replay active, and the month's 复核 moves it into 渐退
+    (`review_enrolments`), so the replayed December holds the seed's 渐退 and no more. Returns
+    the enrolments staged; a second call stages none."""
+    staged = [
+        enrolment.pk
+        for enrolment in Enrolment.objects.filter(
+            status=Enrolment.Status.GRADUAL_EXIT,
+            programme="dibao",
+            end_month__isnull=True,
+            source_application_id__isnull=True,
+        ).only("pk", "decision")
+        if (rose := _income_rose(enrolment)) is not None and start <= rose
+    ]
+    for first in range(0, len(staged), 5_000):
+        Enrolment.objects.filter(pk__in=staged[first : first + 5_000]).update(
+            status=Enrolment.Status.ACTIVE
+        )
+    return len(staged)
 
 
 def _county_of_village(region_id: str) -> Region:
@@ -869,6 +917,7 @@ def run_history(
     months = [start + i for i in range(start.months_until(end) + 1)]
     acting = _acting.set({})
     try:
+        report.staged_gradual_exits = stage_seed_gradual_exits(start)
         for number, month in enumerate(months, start=1):
             result = _replay_one(
                 month, open_month=open_last and month == end, indices=indices, closed=closed

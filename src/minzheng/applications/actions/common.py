@@ -6,8 +6,6 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.utils import timezone
-
 from minzheng.accounts.models import User
 from minzheng.accounts.permissions import require
 from minzheng.accounts.roles import Capability
@@ -67,7 +65,7 @@ def _limit_due(region_code: str, accepted_on: date, *, special: bool) -> date | 
 def _close_step(app: Application, actor: User | None, outcome: str, note: str = "") -> None:
     record = app.steps.filter(step=app.step, completed_at__isnull=True).order_by("-id").first()
     if record is not None:
-        record.completed_at = timezone.now()
+        record.completed_at = clock.stamp()
         record.completed_by = actor if actor is not None and actor.pk else None
         record.outcome = outcome[:60]
         record.note = note

@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.accounts.permissions import require
@@ -38,6 +37,7 @@ from minzheng.assistance.actions import (
 from minzheng.assistance.models import Enrolment
 from minzheng.assistance.programmes import ProgrammeCode, get_programme
 from minzheng.assistance.rules import evaluate_household
+from minzheng.core import clock
 from minzheng.core.errors import ValidationFailed
 from minzheng.core.yearmonth import YearMonth
 
@@ -65,7 +65,7 @@ def _refuse(actor: User, app: Application, reason: str) -> None:
             fast_track=app.fast_track,
         ).due.on,
         deadline_basis="书面告知不予批准理由的期限",
-        completed_at=timezone.now(),
+        completed_at=clock.stamp(),
         completed_by=actor,
         outcome="不予批准",
         note=f"{reason}{'（' + stopped + '）' if stopped else ''}",
@@ -184,7 +184,7 @@ def do_county_decide(
             application=app,
             step=Step.APPROVED.value,
             started_on=today,
-            completed_at=timezone.now(),
+            completed_at=clock.stamp(),
             completed_by=actor,
             outcome="已批准",
             note=f"自{start}起享受",

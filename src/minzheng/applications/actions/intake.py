@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.accounts.permissions import require
@@ -32,7 +31,7 @@ from minzheng.applications.models import (
 )
 from minzheng.applications.rules import Move, Step
 from minzheng.assistance.programmes import get_programme
-from minzheng.core import audit
+from minzheng.core import audit, clock
 from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.masking import mask_name
 from minzheng.core.models import AuditEvent
@@ -95,7 +94,7 @@ def do_submit_application(
     suggestion = queries.suggest_programmes(household, applicant, declared_income, today)
     period = queries.fast_track_period(household.region_id, today)
     staff = _resolve_staff(staff_relative_name.strip(), household.region_id)
-    now = timezone.now()
+    now = clock.stamp()
     try:
         with transaction.atomic():
             # Lock the household so two simultaneous submissions queue up behind each other.
@@ -188,7 +187,7 @@ def do_sign_consents(
     authorisation = (
         check_upload(authorisation_file, SIGNED_FORM_KINDS) if authorisation_file else None
     )
-    now = timezone.now()
+    now = clock.stamp()
     with transaction.atomic():
         fields = ["updated_at"]
         if pledge_file or confirmed_on_screen:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.accounts.permissions import require
@@ -28,7 +27,7 @@ from minzheng.applications.models import (
 )
 from minzheng.applications.rules import Move, Step
 from minzheng.assistance.programmes import ProgrammeCode
-from minzheng.core import audit
+from minzheng.core import audit, clock
 from minzheng.core.errors import ValidationFailed
 from minzheng.core.models import AuditEvent
 from minzheng.core.regioncode import RegionCode
@@ -71,7 +70,7 @@ def do_answer_objection(actor: User, objection: Objection, *, answer: str) -> Ob
         if objection.answered_at is not None:
             raise WorkflowRefused("该异议已答复", code="already_answered")
         objection.answer = answer.strip()
-        objection.answered_at = timezone.now()
+        objection.answered_at = clock.stamp()
         objection.answered_by = actor
         objection.save(update_fields=["answer", "answered_at", "answered_by"])
         audit.record(
@@ -126,7 +125,7 @@ def do_record_spot_check(
         if not app.spot_check_pending or app.step != Step.COUNTY_APPROVAL:
             raise WorkflowRefused("本案不在待抽查状态", code="no_spot_check")
         app.spot_check_note = f"{visited_on.isoformat()} {note.strip()}"
-        app.spot_check_done_at = timezone.now()
+        app.spot_check_done_at = clock.stamp()
         app.spot_check_by = actor
         app.save(
             update_fields=["spot_check_note", "spot_check_done_at", "spot_check_by", "updated_at"]

@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.accounts.permissions import require
@@ -24,7 +23,7 @@ from minzheng.assistance.actions import (
 )
 from minzheng.assistance.models import Enrolment
 from minzheng.assistance.programmes import ProgrammeCode, get_programme
-from minzheng.core import audit
+from minzheng.core import audit, clock
 from minzheng.core.errors import ValidationFailed
 from minzheng.core.models import AuditEvent
 from minzheng.core.yearmonth import YearMonth
@@ -168,7 +167,7 @@ def do_complete_review(
         task.outcome = chosen.value
         task.note = note
         task.done_by = actor
-        task.done_at = timezone.now()
+        task.done_at = clock.stamp()
         task.save(update_fields=["status", "outcome", "note", "done_by", "done_at"])
         audit.record(
             actor,
