@@ -59,13 +59,14 @@ def _counts() -> dict[str, int]:
 
 
 def _gradual_exits_are_the_seeds(report: dict[str, Any]) -> None:
-    """Up to the seed's decision month (2020-12), 渐退 is what the facts say: each household the
-    seed put in 渐退 started the year on 低保 and entered 渐退 at the 复核 of the month its member
-    found work, paid for the catalogue's 6 grace months after it — and December's 渐退 are those
-    households and no others."""
+    """Up to the seed's decision month (2020-12) the replay keeps December's caseload: each
+    household the seed put in 渐退 started the year on 低保 and entered 渐退 at the 复核 of the
+    month its member found work, paid for the catalogue's 6 grace months after it — December's
+    渐退 are those households and no others — and the year's exits are households that were on
+    低保 when it began, not December's."""
     from minzheng.applications.models import ReviewTask
     from minzheng.assistance.models import Enrolment
-    from minzheng.registry.year import SEED_DECISION_MONTH
+    from minzheng.registry.year import LEFT_SOURCE, SEED_DECISION_MONTH
 
     assert SEED_DECISION_MONTH.first_day() == economy.DECISION_DAY
     seeded = {
@@ -85,6 +86,22 @@ def _gradual_exits_are_the_seeds(report: dict[str, Any]) -> None:
         status=Enrolment.Status.GRADUAL_EXIT, start_month__lte=december, end_month__gt=december
     )
     assert set(in_grace.values_list("pk", flat=True)) == set(seeded)
+
+    # The year's exits are households staged on 低保 when it began, each leaving at the 复核 of
+    # its month; none of the seed's (December's) caseload leaves before December.
+    leavers = Enrolment.objects.filter(decision__source=LEFT_SOURCE)
+    assert leavers.count() == report["staged_leavers"] == report["exits"] >= 1
+    for enrolment in leavers:
+        left = YearMonth.parse(enrolment.decision["left"])
+        assert YearMonth(2020, 1) <= left <= YearMonth(2020, 11)
+        assert enrolment.start_month < date(2020, 1, 1)
+        assert enrolment.status == Enrolment.Status.ENDED
+        assert enrolment.end_month == (left + 1).first_day()
+    assert not (
+        Enrolment.objects.filter(source_application_id__isnull=True, end_month__lte=december)
+        .exclude(decision__source=LEFT_SOURCE)
+        .exists()
+    )
 
 
 def _paying_in(month: YearMonth) -> set[int]:

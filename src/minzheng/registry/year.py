@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import Mod
 from django.utils import timezone
 
 from minzheng.accounts.models import User
@@ -114,6 +115,7 @@ class HistoryReport:
     months: list[MonthReport] = field(default_factory=list)
     seconds: float = 0.0
     staged_gradual_exits: int = 0  # the seed's 渐退 enrolments that start the replay on 低保
+    staged_leavers: int = 0  # households on 低保 when the replay begins that leave during 2020
 
     def as_dict(self) -> dict[str, Any]:
         done = [m for m in self.months if not m.skipped]
@@ -129,6 +131,7 @@ class HistoryReport:
             "exits": sum(m.exits for m in done),
             "gradual_exits": sum(m.gradual_exits for m in done),
             "staged_gradual_exits": self.staged_gradual_exits,
+            "staged_leavers": self.staged_leavers,
             "reviews_continued": sum(m.reviews for m in done),
             "applications": sum(m.applications for m in done),
             "applications_approved": sum(m.approved for m in done),
@@ -282,17 +285,22 @@ def review_enrolments(month: YearMonth, report: MonthReport) -> None:
     active = Enrolment.objects.filter(
         status=Enrolment.Status.ACTIVE, programme="dibao", start_month__lt=month.first_day()
     ).order_by("id")
-    # Up to the seed's decision month, 渐退 is what the facts say: the households whose member
-    # found work in this month (staged by `stage_seed_gradual_exits`). After it, the city goes on
-    # living: a household in so many enters 渐退.
+    # Up to the seed's decision month, 渐退 and exits keep December's caseload: 渐退 is the
+    # households whose member found work in this month (`stage_seed_gradual_exits`), an exit a
+    # household staged to leave this month (`stage_households_that_left`). After it, the city goes
+    # on living: an enrolment in so many ends, a household in so many enters 渐退.
     by_facts = month <= SEED_DECISION_MONTH
     for enrolment in active.select_related("household__head"):
-        rose = _income_rose(enrolment)
+        rose, left = _income_rose(enrolment), _left_in(enrolment)
         if by_facts and rose is not None:
             if rose != month:
                 continue  # its member finds work later this year: neither an exit nor a review
             outcome, note = ReviewTask.Outcome.GRADUAL_EXIT, "家庭成员就业，收入超过低保标准"
-        elif (enrolment.pk * 13 + n) % EXIT_ONE_IN == 0:
+        elif by_facts and left is not None:
+            if left != month:
+                continue
+            outcome, note = ReviewTask.Outcome.EXIT, "家庭人均收入超过低保标准，停止救助"
+        elif not by_facts and (enrolment.pk * 13 + n) % EXIT_ONE_IN == 0:
             outcome, note = ReviewTask.Outcome.EXIT, "家庭人均收入超过低保标准，停止救助"
         elif (
             not by_facts
@@ -351,6 +359,83 @@ def stage_seed_gradual_exits(start: YearMonth) -> int:
             status=Enrolment.Status.ACTIVE
         )
     return len(staged)
+
+
+LEFT_SOURCE = "历史回放起点：2020年内复核退出的低保家庭（示例）"
+# Households that left 低保 at a 复核 during the seed's year, per 低保 household the seed enrols:
+# 1 in 400 a month over January–November (illustrative, the replay's exit rate after 2020).
+LEFT_SHARE = Decimal(11) / EXIT_ONE_IN
+
+
+def _left_in(enrolment: Enrolment) -> YearMonth | None:
+    left = (enrolment.decision or {}).get("left")
+    return YearMonth.parse(left) if isinstance(left, str) and left else None
+
+
+def stage_households_that_left(start: YearMonth) -> int:
+    """The seed's caseload is December's: a household that left 低保 during 2020 is not in it. So
+    that the replayed year has its exits without taking them out of December's caseload, the
+    replay begins with a few households above the lines (no enrolment, no application, a family
+    household) on 低保 since before 2020, each leaving at the 复核 of a month January–November
+    (`review_enrolments`). Their monthly amount is the seed caseload's average per counted person
+    times their members (illustrative, `LEFT_SOURCE`); at least one household however small the
+    city. Written once: a second call stages none."""
+    from minzheng.assistance.models import EnrolmentAmount
+    from minzheng.registry.models import Household, HouseholdKind, Membership
+
+    last = SEED_DECISION_MONTH - 1
+    if start > last or Enrolment.objects.filter(decision__source=LEFT_SOURCE).exists():
+        return 0
+    seeded = Enrolment.objects.filter(
+        programme="dibao", person__isnull=True, source_application_id__isnull=True
+    )
+    totals = EnrolmentAmount.objects.filter(enrolment__in=seeded).aggregate(
+        amount=Sum("amount"), persons=Sum("enrolment__persons")
+    )
+    if not totals["persons"]:
+        return 0
+    count = max(1, int((LEFT_SHARE * seeded.count()).to_integral_value()))  # at least one
+    per_person = (totals["amount"] / totals["persons"]).quantize(Decimal("0.01"))
+    above = (
+        Household.objects.filter(
+            closed_on__isnull=True, head__isnull=False, kind=HouseholdKind.FAMILY
+        )
+        .exclude(pk__in=Enrolment.objects.values("household_id"))
+        .exclude(applications__isnull=False)
+    )
+    # Spread over the city: every step-th id, so each county has its share.
+    step = max(1, above.count() // count)
+    households = list(
+        above.annotate(every=Mod("pk", step))
+        .filter(every=0)
+        .order_by("pk")
+        .values_list("pk", "region_id")[:count]
+    )
+    first, span = max(start, YearMonth(2020, 1)), max(start, YearMonth(2020, 1)).months_until(last)
+    staged = 0
+    with transaction.atomic():
+        for number, (household_id, region_id) in enumerate(households):
+            members = Membership.objects.filter(
+                household_id=household_id, valid_to__isnull=True
+            ).count()
+            left = first + number % (span + 1)
+            began = YearMonth(2018, 1) + number % 24
+            enrolment = Enrolment.objects.create(
+                household_id=household_id,
+                programme="dibao",
+                region_id=region_id,
+                start_month=began.first_day(),
+                persons=members,
+                decision={"route": "household", "source": LEFT_SOURCE, "left": str(left)},
+            )
+            EnrolmentAmount.objects.create(
+                enrolment=enrolment,
+                effective_month=began.first_day(),
+                amount=per_person * members,
+                reason=LEFT_SOURCE,
+            )
+            staged += 1
+    return staged
 
 
 def _county_of_village(region_id: str) -> Region:
@@ -918,6 +1003,7 @@ def run_history(
     acting = _acting.set({})
     try:
         report.staged_gradual_exits = stage_seed_gradual_exits(start)
+        report.staged_leavers = stage_households_that_left(start)
         for number, month in enumerate(months, start=1):
             result = _replay_one(
                 month, open_month=open_last and month == end, indices=indices, closed=closed
