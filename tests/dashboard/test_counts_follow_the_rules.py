@@ -82,8 +82,10 @@ def test_counts_follow_the_rules(city_of_20k: None) -> None:
         figures["gradual_exit_persons"],
         figures["tekun_persons"],
     )
-    # 低保 persons include the 渐退 households still paid: 126 paid in full + 4 in 渐退.
-    assert counted == (130, 35, 28, 4, 7)
+    # 低保 persons include the 渐退 households still paid — 122 paid in full + 4 in 渐退 — and
+    # are the article's 59,337 in proportion (20,000 / 9,404,283 of it: 126).
+    assert counted == (126, 35, 28, 4, 7)
+    assert counted[0] == round(59_337 * 20_000 / 9_404_283)
 
 
 def test_the_migration_backfills_the_counted_persons(city_of_20k: None) -> None:
