@@ -15,6 +15,9 @@ SIGN_INS: tuple[tuple[str, str, bool], ...] = (
     ("caseworker_nanmen", "10.20.3.14", True),
     ("assistant_fuhu", "10.20.3.101", False),
     ("approver_haishu", "10.20.1.8", True),
+    # Someone outside tries 鄞州's approver five times: that source pauses (账号解锁 shows it,
+    # and after the pause among the week's failures); the approver at their desk is not affected.
+    *(("approver_yinzhou", "203.0.113.45", False),) * 5,
 )
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
@@ -88,17 +88,37 @@ def change_password(request: HttpRequest) -> HttpResponse:
 
 # ── security administrator ─────────────────────────────────────────────────────────────────
 
+RECENT_DAYS = 7  # 账号解锁 also lists the failures of the last week that pause no one now
+
 
 @requires(Capability.MANAGE_SECURITY)
 def locked_users(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    throttles = LoginThrottle.objects.filter(blocked_until__gt=now).order_by("-last_failure_at")
+    throttles = list(
+        LoginThrottle.objects.filter(blocked_until__gt=now).order_by("-last_failure_at")
+    )
+    # Sources with failures in the last RECENT_DAYS that are not paused now: a pause that has run
+    # out, or mistakes short of the limit — what a security administrator watches for.
+    recent = list(
+        LoginThrottle.objects.filter(
+            failures__gt=0, last_failure_at__gte=now - timedelta(days=RECENT_DAYS)
+        )
+        .exclude(blocked_until__gt=now)
+        .order_by("-last_failure_at")
+    )
     locked = User.objects.filter(locked_at__isnull=False).select_related("region")
-    known = {
-        u.username: u for u in User.objects.filter(username__in=[t.username for t in throttles])
-    }
-    rows = [{"throttle": t, "user": known.get(t.username)} for t in throttles]
-    return render(request, "accounts/locked_users.html", {"rows": rows, "locked": locked})
+    names = {t.username for t in throttles + recent}
+    known = {u.username: u for u in User.objects.filter(username__in=names)}
+    return render(
+        request,
+        "accounts/locked_users.html",
+        {
+            "rows": [{"throttle": t, "user": known.get(t.username)} for t in throttles],
+            "recent": [{"throttle": t, "user": known.get(t.username)} for t in recent],
+            "recent_days": RECENT_DAYS,
+            "locked": locked,
+        },
+    )
 
 
 @require_POST
