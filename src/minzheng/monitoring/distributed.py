@@ -42,7 +42,14 @@ _IN_PART = """
     JOIN registry_person p ON p.id = ms.person_id
     JOIN registry_household h ON h.id = ms.household_id
     WHERE ms.lives_together = %s AND ms.valid_from <= %s AND (ms.valid_to IS NULL OR ms.valid_to > %s)
-      AND h.closed_on IS NULL AND ms.household_id >= %s AND ms.household_id <= %s"""
+      AND h.closed_on IS NULL AND ms.household_id >= %s AND ms.household_id <= %s
+      AND h.id >= %s AND h.id <= %s"""
+
+# Why the household range is said twice (`ms.household_id` and `h.id`): PostgreSQL carries an
+# equality across a join, not a range, so with the range on the memberships only it read every
+# open household (a sequential scan of the whole table) for each part — per part a cost that
+# grows with the city, over a number of parts that grows with it too (docs/scaling.md). With the
+# range on `h.id` as well it reads the part's households by their key.
 
 _FEED_COLUMNS = """id, source, kind, id_number_index, id_number_masked, id_number_cipher, day, end_day,
        CAST(ROUND(amount * 100) AS BIGINT), CAST(ROUND(amount2 * 100) AS BIGINT), ref"""
@@ -109,8 +116,8 @@ def _part_tables(
     lo, hi = ids
     members = frames.table(
         frames.MEMBERS_SQL.format(name="''")
-        + " AND ms.household_id >= %s AND ms.household_id <= %s",
-        [*live, lo, hi],
+        + " AND ms.household_id >= %s AND ms.household_id <= %s AND h.id >= %s AND h.id <= %s",
+        [*live, lo, hi, lo, hi],
         frames.MEMBER_COLUMNS,
     )
     enrolled = frames.table(
@@ -120,7 +127,7 @@ def _part_tables(
     )
     feeds = frames.table(
         PART_FEEDS_SQL,
-        [last, last, year_start, *live, lo, hi, year_start, last, *live, lo, hi],
+        [last, last, year_start, *live, lo, hi, lo, hi, year_start, last, *live, lo, hi, lo, hi],
         frames.FEED_COLUMNS,
     )
     return members, enrolled, feeds
