@@ -31,7 +31,7 @@ from minzheng.monitoring.jobs import policies
 from minzheng.regions.models import Region
 from minzheng.registry.models import Household, Membership
 from minzheng.verification import checks, jobs
-from minzheng.verification.bulkload import feed_records
+from minzheng.verification.bulkload import feed_records, refresh_statistics
 from minzheng.verification.feeds import parse_feed, spec_for
 from minzheng.verification.models import Evidence, FeedBatch, FeedRecord, HouseholdCheck
 
@@ -101,6 +101,7 @@ def do_load_feed(
             f"{batch.rows_accepted}行，错误{batch.rows_rejected}行",
             after={"checksum": checksum, "rows": parsed.total},
         )
+    refresh_statistics(source, batch.rows_accepted)
     return batch
 
 

@@ -126,7 +126,35 @@ def do_load_feed_file(
             f"{accepted}行，错误{batch.rows_rejected}行",
             after={"checksum": checksum, "rows": total},
         )
+    refresh_statistics(source, batch.rows_accepted)
     return batch
+
+
+def refresh_statistics(source: str, added: int) -> bool:
+    """PostgreSQL: ANALYZE the source's partition of the feed table when this load added a tenth
+    of its rows or more (or it was never analysed). Autovacuum would do it later; the monitor
+    that runs right after a month's loads would meanwhile be planned on the empty table's
+    statistics — a nested loop from every feed row into each part's members, 1.1 s a part at
+    3 M persons against 0.35 s once analysed (docs/scaling.md). Returns whether it analysed."""
+    if connection.vendor != "postgresql" or added <= 0:
+        return False
+    table = f"verification_feedrecord_{source}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.reltuples FROM pg_class c JOIN pg_inherits i ON i.inhrelid = c.oid "
+            "JOIN pg_class parent ON parent.oid = i.inhparent "
+            "WHERE parent.relname = 'verification_feedrecord' AND c.relname = %s",
+            [table],
+        )
+        row = cursor.fetchone()
+        if row is None:  # a source without its own partition: the default one, analysed whole
+            table, estimate = "verification_feedrecord", -1.0
+        else:
+            estimate = float(row[0])
+        if estimate >= 0 and added * 10 < estimate:
+            return False
+        cursor.execute(f"ANALYZE {table}")  # a partition name from the catalogue, not user input
+    return True
 
 
 def feed_records(batch: FeedBatch, source: str, rows: Sequence[FeedRow]) -> list[FeedRecord]:
