@@ -287,7 +287,7 @@ def roll_export(request: HttpRequest, roll_id: int) -> HttpResponse:
     return redirect("payments:bank_file", file_id=bank_file.pk)
 
 
-@requires(Capability.CASE_DATA)
+@requires(Capability.BANK_FILES)
 def bank_file_download(request: HttpRequest, file_id: int) -> HttpResponse:
     user = staff_user(request)
     found = BankFile.objects.select_related("template", "roll").get_visible(user, pk=file_id)
