@@ -84,7 +84,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("收费检查", "organisations:fee_inspection_list", C.MANAGE_ORGANISATIONS, "社会组织"),
     MenuItem("社会组织统计", "organisations:statistics", C.VIEW_STATISTICS, "社会组织"),
     MenuItem("慈善组织", "charity:charity_list", C.CASE_DATA, "慈善"),
-    MenuItem("捐赠收入", "charity:donation_list", C.CASE_DATA, "慈善"),
+    MenuItem("捐赠收入", "charity:donation_list", C.MANAGE_ORGANISATIONS, "慈善"),
     MenuItem("支出比例检查", "charity:spending_checks", C.MANAGE_ORGANISATIONS, "慈善"),
     MenuItem("慈善一日捐", "charity:campaign_list", C.CASE_DATA, "慈善"),
     MenuItem("慈善信托", "charity:trust_list", C.CASE_DATA, "慈善"),
