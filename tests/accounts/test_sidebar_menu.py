@@ -52,8 +52,9 @@ def test_each_role_sees_its_own_entries(city_admin: Any, make_staff: Any) -> Non
 
 def test_county_registers_work_is_not_in_a_townships_menu(city_admin: Any, make_staff: Any) -> None:
     """The registration authority's work lists and the marriage registry's and cemeteries' are
-    the county's and the city's: a township caseworker's or village assistant's scope never holds
-    their rows, so the menu does not offer them (the public 社会组织 and 慈善 registers stay)."""
+        the county's and the city's: a township caseworker's or village assistant's scope never holds
+        their rows, so the menu does not offer them (the public 社会组织 and 慈善 registers stay, read
+    city-wide: tests/charity/test_public_registers.py)."""
     make_staff("haishu_worker", "township_caseworker", "330203001000")
     make_staff("haishu_approver", "county_approver", "330203000000")
     county_work = {
@@ -62,6 +63,7 @@ def test_county_registers_work_is_not_in_a_townships_menu(city_admin: Any, make_
         "/organisations/expiry/",
         "/organisations/fees/",
         "/charity/checks/",
+        "/charity/donations/",  # 捐赠收入 names the donors: the registering authority's ledger
         "/civil/marriage/",
         "/civil/appointments/",
         "/civil/divorces/",
@@ -75,4 +77,38 @@ def test_county_registers_work_is_not_in_a_townships_menu(city_admin: Any, make_
     assert county_work <= links["city_admin"]
     assert county_work <= links["haishu_approver"]
     assert not county_work & links["haishu_worker"]
-    assert {"/organisations/", "/charity/", "/civil/funeral/"} <= links["haishu_worker"]
+    public = {
+        "/organisations/",
+        "/organisations/credit/",
+        "/charity/",
+        "/charity/campaigns/",
+        "/charity/trusts/",
+        "/charity/disclosures/",
+    }
+    assert public | {"/civil/funeral/"} <= links["haishu_worker"]
+
+
+def test_bank_files_are_the_countys_and_not_in_a_townships_menu(
+    city_admin: Any, make_staff: Any
+) -> None:
+    """The bank's transfer files and their templates are the county's payment work: a township
+    caseworker and a village assistant get neither entry (nor the pages), and keep 发放花名册
+    (their own part) and 发放异常 (their payees' failed transfers)."""
+    make_staff("haishu_worker", "township_caseworker", "330203001000")
+    make_staff("haishu_assistant", "village_assistant", "330203001001")
+    make_staff("haishu_approver", "county_approver", "330203000000")
+    bank = {"/payments/bank-files/", "/payments/templates/"}
+    kept = {"/payments/rolls/", "/payments/exceptions/"}
+    links = {}
+    for username in ("city_admin", "haishu_approver", "haishu_worker", "haishu_assistant"):
+        client = Client()
+        assert client.login(username=username, password=PASSWORD)
+        links[username] = set(re.findall(r'<a href="([^"]+)"', _sidebar(client, "/")))
+        if username in ("haishu_worker", "haishu_assistant"):
+            assert client.get("/payments/bank-files/").status_code == 403
+            assert client.get("/payments/templates/").status_code == 403
+    assert bank | kept <= links["city_admin"]
+    assert bank | kept <= links["haishu_approver"]
+    for username in ("haishu_worker", "haishu_assistant"):
+        assert not bank & links[username]
+        assert kept <= links[username]

@@ -17,7 +17,7 @@ from django.test import Client
 from minzheng.charity import actions, queries
 from minzheng.charity.models import Campaign, Donation
 from minzheng.core.creditcode import build
-from minzheng.core.errors import DomainError
+from minzheng.core.errors import DomainError, NotFound
 from minzheng.core.models import AuditEvent
 from minzheng.organisations.models import Organisation
 from tests.conftest import PASSWORD
@@ -56,7 +56,13 @@ def test_a_county_campaign_totals_its_gifts_for_the_county(
         Decimal("1548450.00"),
         "—",
     )
-    assert queries.campaigns(approver_yinzhou) == []  # another county's rows
+    # The campaign's result is public (慈善信息公开): another county reads it, and cannot book to it.
+    [seen] = queries.campaigns(approver_yinzhou)
+    assert (seen.campaign.name, seen.total) == ("2026年海曙区慈善一日捐", Decimal("1548450.00"))
+    with pytest.raises(NotFound, match="不在您的管辖范围内"):
+        actions.do_open_campaign(
+            approver_yinzhou, haishu_charity.pk, data={"year": "2027", "name": "越权"}
+        )
     with pytest.raises(DomainError, match="海曙区2026年的慈善一日捐已经开展"):
         actions.do_open_campaign(
             approver_haishu, haishu_charity.pk, data={"year": "2026", "name": "重复"}

@@ -66,12 +66,17 @@ def test_the_certificate_pdf_is_a_pdf(
     assert response.content.startswith(b"%PDF")
 
 
-def test_another_county_gets_404_and_sees_nothing_in_lists(
+def test_another_county_reads_the_register_but_not_the_work_lists_and_edits_nothing(
     haishu_science_society: Organisation, approver_yinzhou: Any
 ) -> None:
+    # The register is public (民政部令第60号): 鄞州 reads 海曙's organisation, without its
+    # registration applications, its certificate or any form; the work lists stay 海曙's.
     client = client_for(approver_yinzhou)
-    assert client.get(f"/organisations/{haishu_science_society.pk}/").status_code == 404
-    assert "科普志愿者协会" not in client.get("/organisations/").content.decode()
+    detail = client.get(f"/organisations/{haishu_science_society.pk}/").content.decode()
+    assert "宁波市海曙区科普志愿者协会" in detail
+    assert 'id="applications"' not in detail and "变更登记 / 注销登记" not in detail
+    assert client.get(f"/organisations/{haishu_science_society.pk}/certificate/").status_code == 404
+    assert "科普志愿者协会" in client.get("/organisations/").content.decode()
     assert "科普志愿者协会" not in client.get("/organisations/annual/").content.decode()
 
 

@@ -1,7 +1,8 @@
 """The left menu, by role. A page appears only for the capability that may open it, and a
 work list of the registration authority (社会组织登记、年检、收费与慈善支出检查) or of the county's
-marriage registry and cemeteries only for the roles that do that work (MANAGE_ORGANISATIONS,
-REGISTRY_OFFICE): a township's or a village's scope never holds their rows."""
+marriage registry and cemeteries, or the county's bank files, only for the roles that do that
+work (MANAGE_ORGANISATIONS, REGISTRY_OFFICE, BANK_FILES): a township's or a village's scope never
+holds their rows."""
 
 from __future__ import annotations
 
@@ -45,11 +46,11 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("发放花名册", "payments:roll_list", C.CASE_DATA, "资金发放"),
     MenuItem("发放异常", "payments:exceptions", C.CASE_DATA, "资金发放"),
     MenuItem("补发", "payments:back_pays", C.CASE_DATA, "资金发放"),
-    MenuItem("银行文件", "payments:bank_files", C.CASE_DATA, "资金发放"),
+    MenuItem("银行文件", "payments:bank_files", C.BANK_FILES, "资金发放"),
     MenuItem("银行账户变更", "payments:account_changes", C.CASE_DATA, "资金发放"),
     MenuItem("机构收款账户", "payments:provider_accounts", C.CASE_DATA, "资金发放"),
     MenuItem("临时救助", "payments:temporary_cases", C.CASE_DATA, "资金发放"),
-    MenuItem("银行文件模板", "payments:bank_templates", C.CASE_DATA, "资金发放"),
+    MenuItem("银行文件模板", "payments:bank_templates", C.BANK_FILES, "资金发放"),
     MenuItem("发放统计", "payments:reports", C.VIEW_STATISTICS, "资金发放"),
     MenuItem("统计分析", "dashboard:home", C.VIEW_STATISTICS, "统计分析"),
     MenuItem("统计月报", "dashboard:report", C.VIEW_STATISTICS, "统计分析"),
@@ -83,7 +84,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("收费检查", "organisations:fee_inspection_list", C.MANAGE_ORGANISATIONS, "社会组织"),
     MenuItem("社会组织统计", "organisations:statistics", C.VIEW_STATISTICS, "社会组织"),
     MenuItem("慈善组织", "charity:charity_list", C.CASE_DATA, "慈善"),
-    MenuItem("捐赠收入", "charity:donation_list", C.CASE_DATA, "慈善"),
+    MenuItem("捐赠收入", "charity:donation_list", C.MANAGE_ORGANISATIONS, "慈善"),
     MenuItem("支出比例检查", "charity:spending_checks", C.MANAGE_ORGANISATIONS, "慈善"),
     MenuItem("慈善一日捐", "charity:campaign_list", C.CASE_DATA, "慈善"),
     MenuItem("慈善信托", "charity:trust_list", C.CASE_DATA, "慈善"),

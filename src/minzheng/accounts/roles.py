@@ -31,6 +31,7 @@ class Capability(StrEnum):
         "manage_organisations"  # 社会组织登记管理与慈善监管 (registration authority)
     )
     REGISTRY_OFFICE = "registry_office"  # 区县婚姻登记处与殡葬管理（公墓、清明祭扫）的业务
+    BANK_FILES = "bank_files"  # 银行代发文件、回盘与文件模板：县级（市级）资金发放的业务
 
 
 C = Capability
@@ -55,6 +56,12 @@ for _role in (Role.CITY_ADMIN, Role.COUNTY_APPROVER):
 # civil.marriage.require_office_staff): their work lists are in the menus of county and city staff.
 for _role in (Role.CITY_ADMIN, Role.COUNTY_APPROVER):
     ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {C.REGISTRY_OFFICE}
+
+# The bank's transfer files, their returns and the file templates are the county's payment work
+# (a roll is approved and sent to the bank per county). A township or a village follows up the
+# failed transfers of its own payees on 发放异常 (correct an account), not the files themselves.
+for _role in (Role.CITY_ADMIN, Role.COUNTY_APPROVER):
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {C.BANK_FILES}
 
 # The region level a role's scope must be at (a township caseworker is scoped to a township …).
 ROLE_SCOPE_LEVELS: dict[str, tuple[str, ...]] = {

@@ -85,6 +85,21 @@ class RegionScopedQuerySet[M: models.Model](models.QuerySet[M]):
             raise NotFound("记录不存在或不在您的管辖范围内") from exc
 
 
+class PublicRegisterQuerySet[M: models.Model](RegionScopedQuerySet[M]):
+    """A register the law makes public: 社会组织信用信息 (《社会组织信用信息管理办法》, 民政部令第60号)
+    and 慈善信息 (《中华人民共和国慈善法》第八章, 《慈善组织信息公开办法》, 民政部令第61号).
+
+    `published_to` is the read of its public pages: every staff role with case data reads the
+    rows of its whole city, read-only. `visible_to` stays the registering authority's scope and is
+    what every edit (`do_*`) and every internal page reads; a page shows an edit only where
+    `visible_to` (or `covers`) says the row is the actor's."""
+
+    def published_to(self, actor: ScopedActor) -> Self:
+        if not actor.can(Capability.CASE_DATA):
+            return self.none()
+        return self.filter(region_q(actor.scope_code().city, self.scope_field))
+
+
 class NarrowedScope:
     """An actor's scope narrowed to one region inside it: a list page's region filter.
 

@@ -10,12 +10,12 @@ from typing import ClassVar
 
 from django.db import models
 
-from minzheng.accounts.scope import RegionScopedQuerySet
+from minzheng.accounts.scope import PublicRegisterQuerySet
 from minzheng.organisations.models import Organisation
 from minzheng.regions.models import Region
 
 
-class OrgScoped[M: models.Model](RegionScopedQuerySet[M]):
+class OrgScoped[M: models.Model](PublicRegisterQuerySet[M]):
     scope_field = "organisation__region_id"
 
 
@@ -77,7 +77,7 @@ class FundraisingPlan(models.Model):
         return self.title
 
 
-class CampaignQuerySet(RegionScopedQuerySet["Campaign"]):
+class CampaignQuerySet(PublicRegisterQuerySet["Campaign"]):
     scope_field = "region_id"
 
 
@@ -184,7 +184,7 @@ class YearlyFinancials(models.Model):
         return f"{self.organisation_id} {self.year}"
 
 
-class TrustQuerySet(RegionScopedQuerySet["CharitableTrust"]):
+class TrustQuerySet(PublicRegisterQuerySet["CharitableTrust"]):
     scope_field = "trustee__region_id"
 
 

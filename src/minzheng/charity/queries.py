@@ -43,12 +43,14 @@ class Totals:
 
 
 def totals(actor: ScopedActor, year: int) -> Totals:
-    gifts = Donation.objects.visible_to(actor).filter(received_on__year=year)
+    """The year's gifts and spending of the charities the actor reads (慈善信息公开: the city's
+    for every staff role) — sums only, no donor."""
+    gifts = Donation.objects.published_to(actor).filter(received_on__year=year)
     by_form = {r["form"]: r["s"] for r in gifts.values("form").annotate(s=Sum("amount"))}
     cash = by_form.get(Donation.Form.CASH) or ZERO
     goods = by_form.get(Donation.Form.GOODS) or ZERO
     spent = (
-        Expenditure.objects.visible_to(actor)
+        Expenditure.objects.published_to(actor)
         .filter(spent_on__year=year)
         .aggregate(s=Sum("amount"))["s"]
         or ZERO
@@ -71,7 +73,8 @@ class CampaignRow:
 
 
 def campaigns(actor: ScopedActor) -> list[CampaignRow]:
-    rows = list(Campaign.objects.visible_to(actor).select_related("region", "organiser"))
+    """慈善一日捐 campaigns and what each raised: published results, read by every staff role."""
+    rows = list(Campaign.objects.published_to(actor).select_related("region", "organiser"))
     sums = {
         r["campaign"]: r["s"]
         for r in Donation.objects.filter(campaign__in=rows)

@@ -46,8 +46,10 @@ def _year(request: HttpRequest) -> int:
 @requires(C)
 def charity_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
+    # 慈善组织 and their 信息公开 are public (慈善法第八章, 民政部令第61号): every staff role reads
+    # the city's; edits stay with the registering authority (`visible_to` in every action).
     rows = (
-        Recognition.objects.visible_to(user)
+        Recognition.objects.published_to(user)
         .select_related("organisation")
         .order_by("organisation__name")
     )
@@ -99,9 +101,10 @@ def _project_total(model: type[Donation] | type[Expenditure]) -> Coalesce:
 @requires(C)
 def charity_detail(request: HttpRequest, org_id: int) -> HttpResponse:
     user = staff_user(request)
-    org = Organisation.objects.get_visible(user, pk=org_id)
-    if not hasattr(org, "charity"):
+    org = Organisation.objects.published_to(user).filter(pk=org_id).first()
+    if org is None or not hasattr(org, "charity"):
         raise NotFound("该组织尚未认定为慈善组织")
+    own = bool(user.covers(org.region_id))
     projects = Project.objects.filter(organisation=org)
     # Each project's received and spent totals in the one query (not two per project).
     totals = projects.annotate(
@@ -117,13 +120,16 @@ def charity_detail(request: HttpRequest, org_id: int) -> HttpResponse:
             "rec": org.charity,
             "by_project": by_project,
             "projects": projects,
-            "donations": Donation.objects.filter(organisation=org)[:20],
+            # Donors are named only to the registering authority (慈善法: a donor's name is not
+            # disclosed without consent); others see the projects' totals.
+            "donations": Donation.objects.filter(organisation=org)[:20] if own else [],
+            "own": own,
             "expenditures": Expenditure.objects.filter(organisation=org)[:20],
             "plans": FundraisingPlan.objects.filter(organisation=org),
             "financials": YearlyFinancials.objects.filter(organisation=org),
             "forms": Donation.Form.choices,
             "categories": Expenditure.Category.choices,
-            "can_manage": user.can(Capability.MANAGE_ORGANISATIONS),
+            "can_manage": own and user.can(Capability.MANAGE_ORGANISATIONS),
             "today": today(),
             "last_year": today().year - 1,
         },
@@ -220,7 +226,8 @@ def _donation_cells(d: Donation) -> list[str]:
     ]
 
 
-@requires(C)
+# 捐赠收入 is the registering authority's internal ledger (donors, receipt numbers): its work.
+@requires(Capability.MANAGE_ORGANISATIONS)
 def donation_list(request: HttpRequest) -> HttpResponse:
     q, year = request.GET.get("q", ""), request.GET.get("year", "")
     rows = queries.search_donations(staff_user(request), q, year)
@@ -235,7 +242,7 @@ def donation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@requires(C)
+@requires(Capability.MANAGE_ORGANISATIONS)
 def donation_export(request: HttpRequest) -> HttpResponse:
     rows = queries.search_donations(
         staff_user(request), request.GET.get("q", ""), request.GET.get("year", "")
@@ -319,7 +326,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 @requires(C)
 def trust_list(request: HttpRequest) -> HttpResponse:
-    rows = CharitableTrust.objects.visible_to(staff_user(request)).select_related("trustee")
+    rows = CharitableTrust.objects.published_to(staff_user(request)).select_related("trustee")
     return render(
         request,
         "charity/trust_list.html",
@@ -354,15 +361,24 @@ def trust_add(request: HttpRequest) -> HttpResponse:
 
 @requires(C)
 def disclosure_list(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
     only = request.GET.get("only", "")
-    rows = Disclosure.objects.visible_to(staff_user(request)).select_related("organisation")
+    rows = Disclosure.objects.published_to(user).select_related("organisation")
     if only == "open":
         rows = rows.filter(disclosed_on__isnull=True)
+    page = listing.paginate(request, rows, default_size=20)
+    # 记录已公开 only on the rows the registering authority's own scope holds.
+    own = set(
+        Disclosure.objects.visible_to(user)
+        .filter(pk__in=[d.pk for d in page.object_list])
+        .values_list("pk", flat=True)
+    )
     return render(
         request,
         "charity/disclosure_list.html",
         {
-            "page": listing.paginate(request, rows, default_size=20),
+            "page": page,
+            "own": own,
             "only": only,
             "today": today(),
             "can_manage": staff_user(request).can(Capability.MANAGE_ORGANISATIONS),

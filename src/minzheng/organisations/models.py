@@ -10,7 +10,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 
-from minzheng.accounts.scope import RegionScopedQuerySet
+from minzheng.accounts.scope import PublicRegisterQuerySet, RegionScopedQuerySet
 from minzheng.regions.models import Region
 from minzheng.registry.models import Person
 
@@ -25,7 +25,7 @@ class Kind(models.TextChoices):
 KIND_TYPE_CODES = {Kind.SOCIAL_GROUP: "1", Kind.SOCIAL_SERVICE: "2", Kind.FOUNDATION: "3"}
 
 
-class OrganisationQuerySet(RegionScopedQuerySet["Organisation"]):
+class OrganisationQuerySet(PublicRegisterQuerySet["Organisation"]):
     scope_field = "region_id"
 
 
@@ -132,7 +132,7 @@ class RegistrationApplication(models.Model):
         return f"{self.number} {self.name}"
 
 
-class OrgScopedQuerySet[M: models.Model](RegionScopedQuerySet[M]):
+class OrgScopedQuerySet[M: models.Model](PublicRegisterQuerySet[M]):
     scope_field = "organisation__region_id"
 
 

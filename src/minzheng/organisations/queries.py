@@ -1,4 +1,6 @@
-"""Reads of the organisation registry, always through the region scope."""
+"""Reads of the organisation registry, always through the region scope: the public register
+(the organisations, their credit lists, annual inspection results and ratings) through
+`published_to`, everything else and every edit through `visible_to`."""
 
 from __future__ import annotations
 
@@ -8,10 +10,10 @@ from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from minzheng.accounts.scope import ScopedActor
+from minzheng.accounts.scope import ScopedActor, region_q
 from minzheng.assistance.parameters import ParameterSet
 from minzheng.assistance.queries import parameter_set
-from minzheng.core.regioncode import PREFIX_LENGTH, county_of
+from minzheng.core.regioncode import PREFIX_LENGTH, RegionCode, county_of
 from minzheng.organisations import rules
 from minzheng.organisations.models import (
     AnnualReport,
@@ -28,9 +30,17 @@ def params_for(region_code: str, day: date) -> ParameterSet:
 
 
 def search_organisations(
-    actor: ScopedActor, q: str = "", kind: str = "", status: str = ""
+    actor: ScopedActor,
+    q: str = "",
+    kind: str = "",
+    status: str = "",
+    region: RegionCode | None = None,
 ) -> QuerySet[Organisation]:
-    rows = Organisation.objects.visible_to(actor).select_related("region")
+    """The register of social organisations, public (民政部令第60号): every staff role reads the
+    city's, `region` narrows it to the organisations registered in one unit."""
+    rows = Organisation.objects.published_to(actor).select_related("region")
+    if region is not None:
+        rows = rows.filter(region_q(region))
     if q.strip():
         text = q.strip()
         rows = rows.filter(
@@ -51,7 +61,14 @@ def applications(actor: ScopedActor, status: str = "") -> QuerySet[RegistrationA
 
 
 def open_listings(actor: ScopedActor, list_kind: str = "") -> QuerySet[CreditListing]:
-    rows = CreditListing.objects.visible_to(actor).select_related("organisation")
+    """The credit lists, public (民政部令第60号): the city's published entries for every staff role,
+    and the registering authority's own unpublished ones too."""
+    own = CreditListing.objects.visible_to(actor).values("pk")
+    rows = (
+        CreditListing.objects.published_to(actor)
+        .filter(Q(published=True) | Q(pk__in=own))
+        .select_related("organisation")
+    )
     return rows.filter(list=list_kind) if list_kind else rows
 
 

@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST
 
 from minzheng.accounts.decorators import requires, staff_user
 from minzheng.accounts.roles import Capability
-from minzheng.accounts.scope import narrowed, scope_q
+from minzheng.accounts.scope import scope_q
 from minzheng.applications.documents import html_to_pdf, pdf_response, qr_data_uri
 from minzheng.core import listing
 from minzheng.core.errors import DomainError, NotFound, ValidationFailed
 from minzheng.core.exports import xlsx_response
+from minzheng.core.regioncode import RegionCode, full_code
 from minzheng.organisations import actions, queries, rules
 from minzheng.organisations.inputs import parse_date
 from minzheng.organisations.models import (
@@ -102,11 +103,32 @@ def _org_cells(o: Organisation) -> list[Any]:
     ]
 
 
+def _register_region(code: str) -> RegionCode | None:
+    """The unit a public register's region filter names (any in the city: the register is
+    public); None for no filter."""
+    from minzheng.regions.models import Region
+
+    code = code.strip()
+    if not code:
+        return None
+    region = Region.objects.filter(pk=full_code(code)).first() if code.isdigit() else None
+    if region is None:
+        raise NotFound("所选区域不存在")
+    return RegionCode.of(region.code, region.level)
+
+
+def _own(user: Any, org: Organisation) -> bool:
+    """Whether `org` is registered in the user's own scope: only there may they edit it."""
+    return bool(user.covers(org.region_id))
+
+
 @requires(C)
 def organisation_list(request: HttpRequest) -> HttpResponse:
     q, kind, status = (request.GET.get(k, "") for k in ("q", "kind", "status"))
     region = request.GET.get("region", "")
-    rows = queries.search_organisations(narrowed(staff_user(request), region), q, kind, status)
+    rows = queries.search_organisations(
+        staff_user(request), q, kind, status, _register_region(region)
+    )
     return render(
         request,
         "organisations/organisation_list.html",
@@ -127,7 +149,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_export(request: HttpRequest) -> HttpResponse:
     q, kind, status = (request.GET.get(k, "") for k in ("q", "kind", "status"))
     region = request.GET.get("region", "")
-    rows = queries.search_organisations(narrowed(staff_user(request), region), q, kind, status)
+    rows = queries.search_organisations(
+        staff_user(request), q, kind, status, _register_region(region)
+    )
     return xlsx_response(
         staff_user(request),
         request,
@@ -141,14 +165,23 @@ def organisation_export(request: HttpRequest) -> HttpResponse:
 @requires(C)
 def organisation_detail(request: HttpRequest, org_id: int) -> HttpResponse:
     user = staff_user(request)
-    org = Organisation.objects.select_related("region", "legal_rep_person").get_visible(
-        user, pk=org_id
+    # The register is public (民政部令第60号): any staff role reads it; the registering
+    # authority's own staff (its scope covers the organisation's region) also see its internal
+    # parts (applications, the registry link of the legal representative) and edit it.
+    org = (
+        Organisation.objects.published_to(user)
+        .select_related("region", "legal_rep_person")
+        .filter(pk=org_id)
+        .first()
     )
+    if org is None:
+        raise NotFound("记录不存在或不在您的管辖范围内")
+    own = _own(user, org)
     day = today()
     last_year = day.year - 1
     eligibility = rules.rating_eligibility(actions.rating_facts(org, day.year, day))
     annual_due = None
-    if org.status == Organisation.Status.ACTIVE:
+    if own and org.status == Organisation.Status.ACTIVE:
         [row] = queries.annual_overview(user, last_year, day).rows([org])
         annual_due = row.reminder
     return render(
@@ -162,7 +195,8 @@ def organisation_detail(request: HttpRequest, org_id: int) -> HttpResponse:
             "listings": CreditListing.objects.filter(organisation=org),
             "ratings": Rating.objects.filter(organisation=org),
             "inspections": FeeInspection.objects.filter(organisation=org),
-            "applications": org.applications.all(),
+            "applications": org.applications.all() if own else [],
+            "own": own,
             "eligibility": eligibility,
             "annual_due": annual_due,
             "stage_labels": rules.REMINDER_STAGE_LABELS,
@@ -171,7 +205,7 @@ def organisation_detail(request: HttpRequest, org_id: int) -> HttpResponse:
             "reasons": [c for c in CreditListing.Reason.choices if c[0] != "abnormal_two_years"],
             "grades": Rating.Grade.choices,
             "findings": FeeInspection.Finding.choices,
-            "can_manage": user.can(Capability.MANAGE_ORGANISATIONS),
+            "can_manage": own and user.can(Capability.MANAGE_ORGANISATIONS),
             "today": day,
         },
     )

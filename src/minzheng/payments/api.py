@@ -21,7 +21,7 @@ from minzheng.core.errors import PermissionDenied
 from minzheng.core.regioncode import county_of
 from minzheng.core.uploads import CSV as CSV_KIND
 from minzheng.core.uploads import check_data_file
-from minzheng.payments import actions, queries
+from minzheng.payments import actions, queries, roll_queries
 from minzheng.payments.models import BankFile, Roll, fen_to_yuan
 
 PREFIX = "/payments"
@@ -132,7 +132,8 @@ def upload_return(request: HttpRequest, file_id: int, file: File[UploadedFile]) 
 def roll_status(request: HttpRequest, roll_id: int) -> dict[str, Any]:
     caller = actor(request, scope=STATUS_SCOPE)
     roll = Roll.objects.get_visible(caller, pk=roll_id)
-    totals = roll.lines.aggregate(n=Count("id"), fen=Sum("amount_fen"))
+    # A caller inside the county (a township's client) is told its own part's totals only.
+    totals = roll_queries.lines_of(roll, caller).aggregate(n=Count("id"), fen=Sum("amount_fen"))
     return {
         "id": roll.pk,
         "county": county_of(roll.county_id),

@@ -20,7 +20,7 @@ from minzheng.core.errors import DomainError
 from minzheng.core.models import EncryptedTextField
 from minzheng.core.money import FEN
 from minzheng.core.pii import SealedPii
-from minzheng.core.regioncode import county_of
+from minzheng.core.regioncode import PREFIX_LENGTH, county_of
 from minzheng.regions.models import Region
 from minzheng.registry.models import Person
 
@@ -61,7 +61,22 @@ class Source(models.TextChoices):
 
 
 class RollQuerySet(RegionScopedQuerySet["Roll"]):
+    """A roll is a county's: staff whose scope encloses the county read it whole. A township
+    caseworker or a village assistant reads the rolls of its county that carry lines it may read
+    (`PaymentLine.objects.visible_to`), and of each only those lines (`roll_queries.lines_of`):
+    the part it prints for the village's 公示. Approving, sending back and exporting check the
+    county itself (`require(..., region_code=roll.county_id)`), which a part never covers."""
+
     scope_field = "county_id"
+
+    def visible_to(self, actor: ScopedActor) -> Self:
+        if not actor.can(Capability.CASE_DATA):
+            return self.none()
+        unit = actor.scope_code()
+        if unit.depth <= PREFIX_LENGTH["county"]:
+            return super().visible_to(actor)
+        own = PaymentLine.objects.visible_to(actor).filter(roll_id=models.OuterRef("pk"))
+        return self.filter(county_id=unit.county.code).filter(models.Exists(own))
 
 
 class Roll(models.Model):

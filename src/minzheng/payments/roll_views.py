@@ -40,6 +40,13 @@ def _holder(line: object) -> str:
     return f"{name}（代理人，{relation}）" if relation else name
 
 
+def _part_label(user: User) -> tuple[str, str]:
+    """What a township's or a village's part of a county roll is called on its page: the level's
+    word and the unit's name (本街道（乡镇） 南门街道)."""
+    own = "本村（社区）" if user.region.level == Level.VILLAGE else "本街道（乡镇）"
+    return own, user.region.name
+
+
 def _default_month() -> str:
     from minzheng.core.clock import today
 
@@ -128,7 +135,8 @@ def roll_detail(request: HttpRequest, roll_id: int) -> HttpResponse:
         user, pk=roll_id
     )
     search = {k: request.GET.get(k, "").strip() for k in ("name", "programme", "kind", "township")}
-    lines = roll_queries.roll_lines(roll, **search)
+    lines = roll_queries.roll_lines(roll, **search, actor=user)
+    part = roll_queries.is_part(roll, user)
     if listing.wants_export(request):
         return listing.export(
             request,
@@ -146,18 +154,20 @@ def roll_detail(request: HttpRequest, roll_id: int) -> HttpResponse:
                 ("金额（元）", lambda line: line.amount),
             ],
         )
-    summary = roll_queries.roll_summary(roll)
+    summary = roll_queries.roll_summary(roll, user)
     # Unsearched, the list is every line of the roll: the summary has just counted them.
     known = None if any(search.values()) else summary.lines
     page = listing.paginate(request, lines, default_size=LINES_PER_PAGE, count=known)
-    missing_count, missing = roll_queries.missing_preview(roll)
-    can_export = roll.status in (Roll.Status.APPROVED, Roll.Status.EXPORTED)
+    missing_count, missing = roll_queries.missing_preview(roll, actor=user)
+    # The bank file is the county's: a township's or a village's part is read-only.
+    can_export = not part and roll.status in (Roll.Status.APPROVED, Roll.Status.EXPORTED)
     bank_file = BankFile.objects.filter(roll=roll).first() if can_export else None
     return render(
         request,
         "payments/roll_detail.html",
         {
             "roll": roll,
+            "part": _part_label(user) if part else None,
             "count": summary.count,
             "total": summary.total,
             "by_programme": summary.by_programme,
@@ -173,7 +183,8 @@ def roll_detail(request: HttpRequest, roll_id: int) -> HttpResponse:
             "programmes": sorted(roll_queries.PROGRAMME_LABELS.items()),
             "kinds": Kind.choices,
             "townships": summary.townships,
-            "can_approve": user.can(Capability.APPROVE)
+            "can_approve": not part
+            and user.can(Capability.APPROVE)
             and roll.status == Roll.Status.DRAFT
             and roll.completed_at is not None
             and roll.made_by_id != user.pk,
@@ -196,11 +207,11 @@ def roll_changes(request: HttpRequest, roll_id: int) -> HttpResponse:
     if kind not in roll_queries.CHANGE_KINDS:
         error, kind = "名单类别不存在，请从花名册页面的链接进入", "new"
     if kind == "no_account":
-        missing = roll_queries.payees_without_account(roll, name=name)
+        missing = roll_queries.payees_without_account(roll, name=name, actor=user)
         page = listing.paginate(request, missing, default_size=LINES_PER_PAGE)
         rows: list[object] = list(roll_queries.as_missing(page.object_list))
     else:
-        lines = roll_queries.change_lines(roll, kind, name=name)
+        lines = roll_queries.change_lines(roll, kind, name=name, actor=user)
         page = listing.paginate(request, lines, default_size=LINES_PER_PAGE)
         rows = list(roll_queries.as_changes(page.object_list, kind))
     return render(
@@ -208,6 +219,7 @@ def roll_changes(request: HttpRequest, roll_id: int) -> HttpResponse:
         "payments/roll_changes.html",
         {
             "roll": roll,
+            "part": _part_label(user) if roll_queries.is_part(roll, user) else None,
             "kind": kind,
             "kinds": roll_queries.CHANGE_KINDS.items(),
             "previous": str(YearMonth.of(roll.month) - 1),
@@ -263,6 +275,8 @@ def roll_export(request: HttpRequest, roll_id: int) -> HttpResponse:
     )
     try:
         bank_file = actions.do_export_bank_file(user, roll, template)
+    except (NotFound, PermissionDenied):
+        raise  # a township's part of the roll: the county's bank file is not its to make
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("payments:roll_detail", roll_id=roll.pk)
@@ -273,7 +287,7 @@ def roll_export(request: HttpRequest, roll_id: int) -> HttpResponse:
     return redirect("payments:bank_file", file_id=bank_file.pk)
 
 
-@requires(Capability.CASE_DATA)
+@requires(Capability.BANK_FILES)
 def bank_file_download(request: HttpRequest, file_id: int) -> HttpResponse:
     user = staff_user(request)
     found = BankFile.objects.select_related("template", "roll").get_visible(user, pk=file_id)

@@ -156,7 +156,7 @@ def _url(name: str, **kwargs: Any) -> str:
 # ── bank files and returns ───────────────────────────────────────────────────────────────────
 
 
-@requires(Capability.CASE_DATA)
+@requires(Capability.BANK_FILES)
 def bank_files(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     files = (
@@ -167,7 +167,7 @@ def bank_files(request: HttpRequest) -> HttpResponse:
     return render(request, "payments/bank_files.html", {"files": files})
 
 
-@requires(Capability.CASE_DATA)
+@requires(Capability.BANK_FILES)
 def bank_file(request: HttpRequest, file_id: int) -> HttpResponse:
     """A file's reconciliation, and the return-file import with its result."""
     user = staff_user(request)
@@ -289,7 +289,7 @@ def temporary_case_decide(request: HttpRequest, case_id: int) -> HttpResponse:
 # ── bank templates ───────────────────────────────────────────────────────────────────────────
 
 
-@requires(Capability.CASE_DATA)
+@requires(Capability.BANK_FILES)
 def bank_templates(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     templates = list(actions.bank_templates_for(user).order_by("county_id", "name"))
