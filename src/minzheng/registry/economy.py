@@ -259,10 +259,12 @@ def draw_facts(
     base = 1.0 + 6.0 * frail + 2.0 * rural + 2.0 * elder[head]
     alone_ok = (size == 1) & incapable[head]
     deaths = round(t["tekun"] * CALIBRATION["late_death_share"])
+    # The article's 3,476 are the persons the bureau's records held: those whose death was not
+    # yet recorded are among them (the platform enrols and pays them until it learns of it).
     alone = choose(
         np.where(alone_ok, 1.0 + 4.0 * elder[head] + 6.0 * frail, 0.0),
         np.ones(H, np.int64),
-        t["tekun"] + deaths,
+        t["tekun"],
     )
     band[alone] = Band.ALONE
     provider = (earner | elder) & is_counted & ~category
@@ -582,7 +584,7 @@ class Tally:
 
     dibao: int  # persons of 低保 households (household and 渐退 routes) plus 单人户 recipients
     dibian: int  # persons of 低边 households who are not 单人户 recipients
-    tekun: int  # living 特困 persons
+    tekun: int  # 特困 persons the rules enrol, those who died unrecorded included (late_deaths)
     single_person: int
     gradual_exit: int  # persons of households in 渐退
     late_deaths: int  # 特困 persons who died before the decision day, recorded later
@@ -663,20 +665,19 @@ def tally(household: IntArray, head: IntArray, facts: EconomicFacts, result: Bat
     single_per_household = np.bincount(household[single], minlength=H)
     dead = np.zeros(len(household), bool)
     dead[facts.late_death] = True
-    tekun_alive = result.tekun_eligible & ~dead[head]
     route = result.dibao_route
     return Tally(
         dibao=int(result.members[(route == ROUTE_HOUSEHOLD) | (route == ROUTE_GRADUAL_EXIT)].sum())
         + int(single.sum()),
         dibian=int((result.members - single_per_household)[result.dibian_eligible].sum()),
-        tekun=int(tekun_alive.sum()),
+        tekun=int(result.tekun_eligible.sum()),
         single_person=int(single.sum()),
         gradual_exit=int(result.members[route == ROUTE_GRADUAL_EXIT].sum()),
         late_deaths=int((result.tekun_eligible & dead[head]).sum()),
         dibao_monthly_fen=int(
             result.dibao_amount_fen.sum() + result.single_person_amount_fen.sum()
         ),
-        tekun_monthly_fen=int(result.tekun_amount_fen[tekun_alive].sum()),
+        tekun_monthly_fen=int(result.tekun_amount_fen[result.tekun_eligible].sum()),
     )
 
 

@@ -446,7 +446,7 @@ def _candidates(poor: bool) -> list[Any]:
     """Households that could apply and have never applied. `poor`: a household that left 低保 at
     a review (its assets are below the lines) or a 低边 household without 低保 — its income has
     dropped again; else a household with no identity at all (above the lines). Households in a
-    township with a real caseworker (the demo's 南门街道) come first."""
+    township with a real caseworker (the demo's 南门街道) come first, then the city's."""
     from minzheng.registry.models import Household, IdentityTag
 
     open_statuses = (Enrolment.Status.ACTIVE, Enrolment.Status.GRADUAL_EXIT)
@@ -467,11 +467,16 @@ def _candidates(poor: bool) -> list[Any]:
         households = households.exclude(enrolments__isnull=False).exclude(
             memberships__person__identity_tags__isnull=False
         )
+    rest = list(households.select_related("head").distinct().order_by("id")[:50])
     for worker in User.objects.filter(role="township_caseworker", is_active=True).order_by("id"):
         near = households.filter(region_q(worker.scope_code()))
         if near.exists():
-            return list(near.select_related("head").distinct().order_by("id")[:50])
-    return list(households.select_related("head").distinct().order_by("id")[:50])
+            first = list(near.select_related("head").distinct().order_by("id")[:50])
+            # Then the city's: the township's few may all be ones the county would not enrol
+            # (found at `ningbo` scale: 南门街道's two were a 低边 household whose deposits are
+            # above 低保's line and a household that left 低保 with its income above it).
+            return first + [h for h in rest if h not in first]
+    return rest
 
 
 def applications_for_month(month: YearMonth, report: MonthReport, *, open_month: bool) -> None:
