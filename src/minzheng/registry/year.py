@@ -442,11 +442,12 @@ def _county_of_village(region_id: str) -> Region:
     return Region.objects.get(pk=full_code(county_of(region_id)))
 
 
-def _candidates(poor: bool) -> list[Any]:
+def _candidates(poor: bool) -> list[list[Any]]:
     """Households that could apply and have never applied. `poor`: a household that left 低保 at
     a review (its assets are below the lines) or a 低边 household without 低保 — its income has
     dropped again; else a household with no identity at all (above the lines). Households in a
-    township with a real caseworker (the demo's 南门街道) come first, then the city's."""
+    township with a real caseworker (the demo's 南门街道) come first, then its county's, then the
+    city's: the tiers, in that order (none empty)."""
     from minzheng.registry.models import Household, IdentityTag
 
     open_statuses = (Enrolment.Status.ACTIVE, Enrolment.Status.GRADUAL_EXIT)
@@ -467,16 +468,26 @@ def _candidates(poor: bool) -> list[Any]:
         households = households.exclude(enrolments__isnull=False).exclude(
             memberships__person__identity_tags__isnull=False
         )
-    rest = list(households.select_related("head").distinct().order_by("id")[:50])
-    for worker in User.objects.filter(role="township_caseworker", is_active=True).order_by("id"):
-        near = households.filter(region_q(worker.scope_code()))
-        if near.exists():
-            first = list(near.select_related("head").distinct().order_by("id")[:50])
-            # Then the city's: the township's few may all be ones the county would not enrol
-            # (found at `ningbo` scale: 南门街道's two were a 低边 household whose deposits are
-            # above 低保's line and a household that left 低保 with its income above it).
-            return first + [h for h in rest if h not in first]
-    return rest
+
+    def first(rows: Any) -> list[Any]:
+        return list(rows.select_related("head").distinct().order_by("id")[:50])
+
+    # The first township caseworker's township (the demo's 南门街道), then its county's, then the
+    # city's: the township's few may all be ones the county would not enrol (found at `ningbo`
+    # scale: 南门街道's two were a 低边 household whose deposits are above 低保's line and a
+    # household that left 低保 with its income above it), and its county's approver should
+    # still find the month's case.
+    worker = User.objects.filter(role="township_caseworker", is_active=True).order_by("id").first()
+    levels = [households]
+    if worker is not None:
+        unit = worker.scope_code()
+        levels = [households.filter(region_q(unit)), households.filter(region_q(unit.county))]
+        levels.append(households)
+    tiers: list[list[Any]] = []
+    for rows in levels:
+        seen = {h.pk for tier in tiers for h in tier}
+        tiers.append([h for h in first(rows) if h.pk not in seen])
+    return [tier for tier in tiers if tier]
 
 
 def applications_for_month(month: YearMonth, report: MonthReport, *, open_month: bool) -> None:
@@ -503,9 +514,12 @@ def applications_for_month(month: YearMonth, report: MonthReport, *, open_month:
         taken_in = today - timedelta(days=12) if tagged else today
         start = taken_in if open_month else _day(month, 2)
         income = Decimal("300") if tagged else Decimal("900")
-        household = _dibao_applicant(
-            pool[n % len(pool) :] + pool[: n % len(pool)], start, income if tagged else None
-        )
+        # Each tier turned by the month, so that the months take different households.
+        turned = [h for tier in pool for h in tier[n % len(tier) :] + tier[: n % len(tier)]]
+        # In today's month the county approver decides (a person, in the demo): any household
+        # the rules do not judge 特困 will do; a replayed month's decision must enrol it.
+        checked = income if tagged and not open_month else None
+        household = _dibao_applicant(turned, start, checked)
         if household is None:
             continue
         caseworker = _caseworker(household.region_id)
