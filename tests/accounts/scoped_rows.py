@@ -228,7 +228,7 @@ FACTORIES: dict[str, Factory] = {
     "payments.BankTemplate": auto,
     "payments.PaymentLine": auto,
     "payments.ProviderPayee": auto,
-    "payments.Roll": auto,
+    "payments.Roll": lambda seeder, model: _county_roll(seeder, model),
     "payments.TemporaryCase": auto,
     "registry.ChangeRequest": _change_request,
     "registry.IdentityTag": auto,
@@ -237,6 +237,17 @@ FACTORIES: dict[str, Factory] = {
     "rescue.Stay": auto,
     "verification.HouseholdCheck": auto,
 }
+
+
+def _county_roll(seeder: Seeder, model: type[models.Model]) -> models.Model:
+    """海曙's roll: a roll belongs to a county (its `county` is 海曙区, not the village `auto`
+    gives a region field); a township reads it through its own lines on it."""
+    roll = auto(seeder, model)
+    from minzheng.core.regioncode import county_of, full_code
+
+    model.objects.filter(pk=roll.pk).update(county_id=full_code(county_of(VILLAGE)))
+    roll.refresh_from_db()
+    return roll
 
 
 class Seeder:
