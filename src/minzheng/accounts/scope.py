@@ -124,14 +124,23 @@ class NarrowedScope:
         return bool(code) and self._unit.contains(full_code(code))
 
 
-def narrowed(actor: ScopedActor, region_code: str) -> ScopedActor:
-    """`actor` itself for no code; else its scope narrowed to the region `region_code`."""
+def region_filter(region_code: str, actor: ScopedActor | None = None) -> RegionCode | None:
+    """The unit a list page's region filter names, None for no code; NotFound for a code that
+    names no region — or, with `actor`, one outside the actor's scope."""
     from minzheng.regions.models import Region
 
     code = region_code.strip()
     if not code:
-        return actor
+        return None
     region = Region.objects.filter(pk=full_code(code)).first() if code.isdigit() else None
-    if region is None or not actor.covers(region.code):
+    if actor is not None and (region is None or not actor.covers(region.code)):
         raise NotFound("所选区域不存在或不在您的管辖范围内")
-    return NarrowedScope(actor, RegionCode.of(region.code, region.level))
+    if region is None:
+        raise NotFound("所选区域不存在")
+    return RegionCode.of(region.code, region.level)
+
+
+def narrowed(actor: ScopedActor, region_code: str) -> ScopedActor:
+    """`actor` itself for no code; else its scope narrowed to the region `region_code`."""
+    unit = region_filter(region_code, actor)
+    return actor if unit is None else NarrowedScope(actor, unit)

@@ -18,12 +18,11 @@ from django.views.decorators.http import require_POST
 
 from minzheng.accounts.decorators import requires, staff_user
 from minzheng.accounts.roles import Capability
-from minzheng.accounts.scope import scope_q
+from minzheng.accounts.scope import region_filter, scope_q
 from minzheng.applications.documents import html_to_pdf, pdf_response, qr_data_uri
 from minzheng.core import listing
 from minzheng.core.errors import DomainError, NotFound, ValidationFailed
 from minzheng.core.exports import xlsx_response
-from minzheng.core.regioncode import RegionCode, full_code
 from minzheng.organisations import actions, queries, rules
 from minzheng.organisations.inputs import parse_date
 from minzheng.organisations.models import (
@@ -103,20 +102,6 @@ def _org_cells(o: Organisation) -> list[Any]:
     ]
 
 
-def _register_region(code: str) -> RegionCode | None:
-    """The unit a public register's region filter names (any in the city: the register is
-    public); None for no filter."""
-    from minzheng.regions.models import Region
-
-    code = code.strip()
-    if not code:
-        return None
-    region = Region.objects.filter(pk=full_code(code)).first() if code.isdigit() else None
-    if region is None:
-        raise NotFound("所选区域不存在")
-    return RegionCode.of(region.code, region.level)
-
-
 def _own(user: Any, org: Organisation) -> bool:
     """Whether `org` is registered in the user's own scope: only there may they edit it."""
     return bool(user.covers(org.region_id))
@@ -126,9 +111,7 @@ def _own(user: Any, org: Organisation) -> bool:
 def organisation_list(request: HttpRequest) -> HttpResponse:
     q, kind, status = (request.GET.get(k, "") for k in ("q", "kind", "status"))
     region = request.GET.get("region", "")
-    rows = queries.search_organisations(
-        staff_user(request), q, kind, status, _register_region(region)
-    )
+    rows = queries.search_organisations(staff_user(request), q, kind, status, region_filter(region))
     return render(
         request,
         "organisations/organisation_list.html",
@@ -149,9 +132,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_export(request: HttpRequest) -> HttpResponse:
     q, kind, status = (request.GET.get(k, "") for k in ("q", "kind", "status"))
     region = request.GET.get("region", "")
-    rows = queries.search_organisations(
-        staff_user(request), q, kind, status, _register_region(region)
-    )
+    rows = queries.search_organisations(staff_user(request), q, kind, status, region_filter(region))
     return xlsx_response(
         staff_user(request),
         request,
