@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from minzheng.core.yearmonth import YearMonth
 from minzheng.registry import economy
 from minzheng.registry.economy import EconomicFacts, Tally
 from minzheng.registry.seed import (
@@ -1022,12 +1023,10 @@ def _income_rose(facts: EconomicFacts, households: IntArray, routes: list[str]) 
     """Per enrolment, the month ("2020-09") a member's work raised a 渐退 household's income, as
     the facts say (`months_since_rise` before the decision month); "" for every other route. The
     replayed year (registry/year.py) puts the household into 渐退 in that month."""
-    decision = economy.DECISION_DAY.year * 12 + economy.DECISION_DAY.month - 1
+    decision = YearMonth.of(economy.DECISION_DAY)
     since = facts.months_since_rise[households].tolist()
     return [
-        f"{(decision - k) // 12}-{(decision - k) % 12 + 1:02d}"
-        if route == "gradual_exit" and k >= 0
-        else ""
+        str(decision - k) if route == "gradual_exit" and k >= 0 else ""
         for route, k in zip(routes, since, strict=True)
     ]
 

@@ -63,9 +63,8 @@ RETURN_PREFIX = "回盘"
 # Planted events, one in so many per month (deterministic in the ids): illustrative rates.
 EXIT_ONE_IN = 400  # 复核 ends an enrolment: about 3 % a year
 GRADUAL_ONE_IN = 300  # after the seed's decision month, a household enters 渐退 (grace months)
-SEED_DECISION_MONTH = YearMonth(
-    2020, 12
-)  # economy.DECISION_DAY: the seed's caseload is this month's
+# economy.DECISION_DAY's month: the seed's caseload is this month's.
+SEED_DECISION_MONTH = YearMonth(2020, 12)
 CONTINUE_ONE_IN = 60  # a review that finds nothing changed
 FAIL_ONE_IN = 97  # a transfer fails with 账号错误 (only on the account first registered)
 FIRST_BANK = ("中国农业银行", "621700")
@@ -331,11 +330,16 @@ def review_enrolments(month: YearMonth, report: MonthReport) -> None:
             report.reviews += 1
 
 
+def _decision_month(enrolment: Enrolment, key: str) -> YearMonth | None:
+    """A month the enrolment's decision records under `key`, or None."""
+    value = (enrolment.decision or {}).get(key)
+    return YearMonth.parse(value) if isinstance(value, str) and value else None
+
+
 def _income_rose(enrolment: Enrolment) -> YearMonth | None:
     """The month the seed's facts say a member's work raised this household's income (the seed
     records it on its 渐退 enrolments), or None."""
-    rose = (enrolment.decision or {}).get("income_rose")
-    return YearMonth.parse(rose) if isinstance(rose, str) and rose else None
+    return _decision_month(enrolment, "income_rose")
 
 
 def stage_seed_gradual_exits(start: YearMonth) -> int:
@@ -368,8 +372,8 @@ LEFT_SHARE = Decimal(11) / EXIT_ONE_IN
 
 
 def _left_in(enrolment: Enrolment) -> YearMonth | None:
-    left = (enrolment.decision or {}).get("left")
-    return YearMonth.parse(left) if isinstance(left, str) and left else None
+    """The month a household staged by `stage_households_that_left` leaves 低保, or None."""
+    return _decision_month(enrolment, "left")
 
 
 def stage_households_that_left(start: YearMonth) -> int:
