@@ -41,6 +41,27 @@ def person_household(village: str, name: str, id_number: str, born: date) -> Any
 
 
 @pytest.fixture
+def li_paid_since_january(household_li_three_members: Any) -> Any:
+    """李建国's family on 低保 at 600 yuan from January 2026, with his account at 宁波银行: what
+    the demo's 海曙 roll of last month (payments.demo.seed_demo) pays."""
+    from minzheng.assistance.actions import do_enrol
+    from minzheng.payments.actions.accounts import _new_account
+
+    head = household_li_three_members.head
+    do_enrol(
+        None,
+        household=household_li_three_members,
+        programme="dibao",
+        start=YearMonth(2026, 1),
+        amount=Decimal("600.00"),
+    )
+    _new_account(
+        person=head, holder_name=head.name, bank_name="宁波银行", number="6222021234567894"
+    )
+    return household_li_three_members
+
+
+@pytest.fixture
 def dibao_li(household_li_three_members: Any) -> Any:
     """李建国's family: 低保 from 2020-01, 600 yuan difference plus a 150 yuan 分类施保 supplement."""
     return enrol(

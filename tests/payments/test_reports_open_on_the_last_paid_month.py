@@ -4,15 +4,12 @@ for is still shown as asked, and with nothing paid yet it opens on the clock's m
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.test import Client
 
-from minzheng.assistance.actions import do_enrol
 from minzheng.core import clock
 from minzheng.core.yearmonth import YearMonth
-from minzheng.payments.actions.accounts import _new_account
 from minzheng.payments.demo import seed_demo
 
 
@@ -23,19 +20,8 @@ def _reports(user: Any, query: str = "") -> str:
 
 
 def test_the_page_opens_on_last_months_approved_roll(
-    household_li_three_members: Any, approver_haishu: Any, approver_yinzhou: Any
+    li_paid_since_january: Any, approver_haishu: Any, approver_yinzhou: Any
 ) -> None:
-    head = household_li_three_members.head
-    do_enrol(
-        None,
-        household=household_li_three_members,
-        programme="dibao",
-        start=YearMonth(2026, 1),
-        amount=Decimal("600.00"),
-    )
-    _new_account(
-        person=head, holder_name=head.name, bank_name="宁波银行", number="6222021234567894"
-    )
     seed_demo()  # last month's 海曙 roll, approved and exported
     last_month = YearMonth.of(clock.today()) - 1
 

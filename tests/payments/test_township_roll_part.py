@@ -140,28 +140,13 @@ def test_the_township_export_holds_its_own_lines(haishu_roll: Roll, caseworker_n
 
 
 def test_the_demos_township_caseworker_finds_last_months_roll_on_first_login(
-    household_li_three_members: Any, approver_haishu: Any, caseworker_nanmen: Any
+    li_paid_since_january: Any, approver_haishu: Any, caseworker_nanmen: Any
 ) -> None:
     """The demo's 海曙 roll of last month (payments.demo.seed_demo) is no longer an empty page for
     南门街道: its list shows the roll and the roll shows 李建国's line, its own part."""
-    from decimal import Decimal
-
-    from minzheng.assistance.actions import do_enrol
     from minzheng.core import clock
-    from minzheng.payments.actions.accounts import _new_account
     from minzheng.payments.demo import seed_demo
 
-    head = household_li_three_members.head
-    do_enrol(
-        None,
-        household=household_li_three_members,
-        programme="dibao",
-        start=YearMonth(2026, 1),
-        amount=Decimal("600.00"),
-    )
-    _new_account(
-        person=head, holder_name=head.name, bank_name="宁波银行", number="6222021234567894"
-    )
     seed_demo()
     month = (YearMonth.of(clock.today()) - 1).first_day()
     roll = Roll.objects.get(county_id="330203000000", month=month)
