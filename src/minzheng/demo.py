@@ -188,10 +188,14 @@ def sqlite_bulk_build() -> Iterator[None]:
 def migrate_from_cache() -> None:
     """`migrate`, with a copy of the empty migrated SQLite file kept in var/ across --reset and
     keyed by a hash of every migration file: a fresh demo copies it instead of running every
-    migration again (zulip keeps its test database template the same way). Another engine, or a
-    database that has rows already, simply migrates."""
+    migration again (zulip keeps its test database template the same way). Without a copy, an
+    empty SQLite file gets the migrated schema in one pass (`core.freshschema`: under a second,
+    where replaying the migrations takes about 20). Another engine, or a database that has rows
+    already, simply migrates."""
     import shutil
     from pathlib import Path
+
+    from minzheng.core.freshschema import build_fresh_schema, can_build_fresh
 
     database = settings.DATABASES["default"]
     if not database["ENGINE"].endswith("sqlite3"):
@@ -199,11 +203,13 @@ def migrate_from_cache() -> None:
         return
     target = Path(database["NAME"])
     cache = Path(settings.VAR_DIR) / f"migrated-{migrations_hash()}.sqlite3"
-    fresh = not target.exists()
+    fresh = not target.exists() or can_build_fresh()  # no file, or one without a table
     if fresh and cache.exists():
         connection.close()
         shutil.copyfile(cache, target)
-    call_command("migrate", interactive=False, verbosity=0)  # nothing to do after a copy
+    elif fresh:
+        build_fresh_schema()
+    call_command("migrate", interactive=False, verbosity=0)  # nothing to do after either
     if fresh and not cache.exists():
         connection.close()
         for stale in Path(settings.VAR_DIR).glob("migrated-*.sqlite3"):
