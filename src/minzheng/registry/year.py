@@ -786,7 +786,7 @@ def _account_number(person_id: int, prefix: str) -> str:
 
 def register_accounts(roll_id: int) -> int:
     """Payees of the roll without an active account get one, registered by their township."""
-    from minzheng.payments.actions import do_register_bank_account
+    from minzheng.payments.actions import do_register_bank_accounts
     from minzheng.payments.models import PAYOUT_KINDS, BankAccount, PaymentLine
     from minzheng.registry.models import Person
 
@@ -800,17 +800,15 @@ def register_accounts(roll_id: int) -> int:
             "person_id", flat=True
         )
     )
-    made = 0
+    bank, prefix = FIRST_BANK
+    batches: dict[User, list[tuple[Person, str, str]]] = {}
     for person in Person.objects.filter(pk__in=payees - having).order_by("id"):
-        bank, prefix = FIRST_BANK
-        do_register_bank_account(
-            _caseworker(person.region_id),
-            person,
-            bank_name=bank,
-            number=_account_number(person.pk, prefix),
+        batches.setdefault(_caseworker(person.region_id), []).append(
+            (person, bank, _account_number(person.pk, prefix))
         )
-        made += 1
-    return made
+    for caseworker, entries in batches.items():  # each township's caseworker, their batch
+        do_register_bank_accounts(caseworker, entries)
+    return sum(len(entries) for entries in batches.values())
 
 
 def _return_text(

@@ -10,6 +10,7 @@ from minzheng.payments.actions.accounts import (
     ACCOUNT,
     do_correct_account,
     do_register_bank_account,
+    do_register_bank_accounts,
     do_register_provider_account,
     mask_account,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "do_import_price_indices",
     "do_partner_import_return",
     "do_register_bank_account",
+    "do_register_bank_accounts",
     "do_register_provider_account",
     "do_reissue_failed",
     "do_run_roll",
