@@ -39,13 +39,17 @@ class DemoLogins:
 
 
 def ensure_demo_staff() -> DemoLogins:
+    from django.contrib.auth.hashers import make_password
+
     from minzheng.accounts.actions import do_create_user
     from minzheng.accounts.models import User
 
     logins = DemoLogins(DEMO_PASSWORD)
+    shared_hash = ""  # one PBKDF2 hash of the printed password for every new demo account
     for username, role, region, name in DEMO_STAFF:
         user = User.objects.filter(username=username).select_related("region").first()
         if user is None:
+            shared_hash = shared_hash or make_password(DEMO_PASSWORD)
             user = do_create_user(
                 None,
                 username=username,
@@ -53,6 +57,7 @@ def ensure_demo_staff() -> DemoLogins:
                 role=role,
                 region_code=region,
                 display_name=name,
+                password_hash=shared_hash,
             )
         logins.accounts.append((username, user.role_label, user.region.name))
     return logins

@@ -235,3 +235,45 @@ def test_more_case_scopes_for_an_existing_client_wait_for_approval(
     assert client.scopes == ["eligibility:evaluate", "registry:read"]
     web.post(f"/system/api-clients/{client.pk}/scopes/", {"scopes": []})
     assert "没有需要审批的数据授权范围" in web.get("/system/api-clients/").content.decode()
+
+
+def test_accounts_created_with_one_shared_hash_sign_in_and_refuse_a_bad_one(
+    regions: None,
+) -> None:
+    from django.contrib.auth import authenticate
+    from django.contrib.auth.hashers import make_password
+
+    from minzheng.accounts.actions import do_create_user
+    from minzheng.core.errors import ValidationFailed
+
+    shared = make_password(NEW_PASSWORD)
+    for username in ("demo_one", "demo_two"):
+        do_create_user(
+            None,
+            username=username,
+            password=NEW_PASSWORD,
+            role="auditor",
+            region_code="330200000000",
+            password_hash=shared,
+        )
+        assert authenticate(username=username, password=NEW_PASSWORD) is not None
+        assert authenticate(username=username, password=PASSWORD) is None
+    with pytest.raises(ValidationFailed, match="密码摘要格式不正确"):
+        do_create_user(
+            None,
+            username="demo_three",
+            password=NEW_PASSWORD,
+            role="auditor",
+            region_code="330200000000",
+            password_hash=NEW_PASSWORD,  # a plain text is not a hash
+        )
+    with pytest.raises(ValidationFailed, match="密码"):
+        do_create_user(  # the rules still judge the password itself
+            None,
+            username="demo_four",
+            password="short",
+            role="auditor",
+            region_code="330200000000",
+            password_hash=make_password("short"),
+        )
+    assert not User.objects.filter(username__in=["demo_three", "demo_four"]).exists()
