@@ -802,8 +802,11 @@ def register_accounts(roll_id: int) -> int:
     )
     bank, prefix = FIRST_BANK
     batches: dict[User, list[tuple[Person, str, str]]] = {}
+    caseworkers: dict[str, User] = {}  # by village: looked up once each
     for person in Person.objects.filter(pk__in=payees - having).order_by("id"):
-        batches.setdefault(_caseworker(person.region_id), []).append(
+        if person.region_id not in caseworkers:
+            caseworkers[person.region_id] = _caseworker(person.region_id)
+        batches.setdefault(caseworkers[person.region_id], []).append(
             (person, bank, _account_number(person.pk, prefix))
         )
     for caseworker, entries in batches.items():  # each township's caseworker, their batch
