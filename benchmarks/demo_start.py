@@ -100,12 +100,6 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="mz-demo-start-") as folder:
         var = Path(folder)
-        subprocess.run(
-            [sys.executable, "-m", "minzheng.cli", "keys", "init"],
-            env={**os.environ, "MINZHENG_VAR_DIR": folder, "PYTHONPATH": str(ROOT / "src")},
-            check=True,
-            capture_output=True,
-        )
         first = start(var, reset=True)
         print(
             json.dumps({"bench": "demo_start", "case": "new var/", **first}, ensure_ascii=False),
