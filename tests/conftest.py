@@ -4,38 +4,22 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
+
+from minzheng import bytecode
 
 os.environ.setdefault(
     "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
 )  # Playwright's sync API runs an event loop
 
 
-def _bytecode_kept_aside() -> None:
-    """With PYTHONDONTWRITEBYTECODE set (and the virtual environment installed without .pyc
-    files), every Python process compiles every module it imports from source: 7.7 of a form
-    fuzz run's 58 profiled seconds, and most of each CLI subprocess's. The compiled files go to
-    `VAR_DIR/pycache` instead (PYTHONPYCACHEPREFIX), never beside the sources, for this process
-    and the subprocesses the tests start. A prefix set by the caller is left as it is."""
-    if not sys.dont_write_bytecode or sys.pycache_prefix or os.environ.get("PYTHONPYCACHEPREFIX"):
-        return
-    var = os.environ.get("MINZHENG_VAR_DIR") or str(Path(__file__).resolve().parent.parent / "var")
-    prefix = str(Path(var) / "pycache")
-    sys.pycache_prefix = prefix
-    sys.dont_write_bytecode = False
-    os.environ["PYTHONPYCACHEPREFIX"] = prefix
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-
-
-_bytecode_kept_aside()
+bytecode.keep_aside()  # the tests and the commands they start: minzheng/bytecode.py
 # Each test run counts its own metrics (prometheus multi-process files), not earlier runs'.
 os.environ.setdefault("MINZHENG_METRICS_DIR", tempfile.mkdtemp(prefix="minzheng-metrics-"))
 

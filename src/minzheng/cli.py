@@ -6,16 +6,20 @@ Each app may add sub-commands in `minzheng/<app>/commands.py` with
 
 from __future__ import annotations
 
-import argparse
-import importlib
-import os
-import pkgutil
-import re
-import sys
-from collections.abc import Sequence
-from typing import NoReturn
+from minzheng import bytecode
 
-import minzheng
+bytecode.keep_aside()  # before the imports below compile anything (minzheng/bytecode.py)
+
+import argparse  # noqa: E402
+import importlib  # noqa: E402
+import os  # noqa: E402
+import pkgutil  # noqa: E402
+import re  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+from typing import NoReturn  # noqa: E402
+
+import minzheng  # noqa: E402
 
 DEMO_HOST = "127.0.0.1"
 DEMO_PORT = 8000
