@@ -216,11 +216,13 @@ def _approver(county: Region) -> User:
     return staff("county_approver", county.code, f"{county.name}审批员")
 
 
-def _caseworker(region_id: str) -> User:
+def _caseworker(region_id: str, village: Region | None = None) -> User:
+    """The caseworker of the township of `region_id` (`village`: its region, read already)."""
     known = _acting.get()
     if known is not None and ("caseworker_of", region_id) in known:
         return known[("caseworker_of", region_id)]
-    village = Region.objects.select_related("parent").get(pk=region_id)
+    if village is None:
+        village = Region.objects.select_related("parent").get(pk=region_id)
     township = village.parent if village.level == Level.VILLAGE and village.parent else village
     user = staff("township_caseworker", township.code, f"{township.name}经办员")
     if known is not None:
@@ -802,10 +804,10 @@ def register_accounts(roll_id: int) -> int:
     )
     bank, prefix = FIRST_BANK
     batches: dict[User, list[tuple[Person, str, str]]] = {}
-    caseworkers: dict[str, User] = {}  # by village: looked up once each
-    for person in Person.objects.filter(pk__in=payees - having).order_by("id"):
-        if person.region_id not in caseworkers:
-            caseworkers[person.region_id] = _caseworker(person.region_id)
+    persons = list(Person.objects.filter(pk__in=payees - having).order_by("id"))
+    villages = Region.objects.select_related("parent").in_bulk({p.region_id for p in persons})
+    caseworkers = {code: _caseworker(code, village) for code, village in villages.items()}
+    for person in persons:
         batches.setdefault(caseworkers[person.region_id], []).append(
             (person, bank, _account_number(person.pk, prefix))
         )
