@@ -144,6 +144,7 @@ def _build() -> DemoLogins:
         ("标准调整提案", "minzheng.assistance.demo"),  # a 海曙 proposal waiting for a second person
         ("养老服务", "minzheng.eldercare.demo"),  # assessments, 高龄津贴, meal points and meals
         ("养老机构", "minzheng.institutions.demo"),  # beds, residents, inspections, 综合责任险
+        ("存量数据迁移", "minzheng.adoption.demo"),  # last: its new people move no draw
     )
     for label, module in seeds:
         with step(label):
