@@ -410,3 +410,50 @@ def test_a_file_that_is_not_a_workbook_or_zip_is_refused(regions: None) -> None:
     with pytest.raises(ValidationFailed) as refused:
         read_legacy("x.xlsx", b"<html><script>alert(1)</script>", mapping={})
     assert refused.value.code == "bad_file"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_households_imported_after_the_countys_first_rolls_get_no_arrears_for_the_old_systems_months(
+    regions: None, tmp_path: Path
+) -> None:
+    """A county already paying on the platform imports the former system's households later:
+    the months the former system paid them are not paid again as arrears."""
+    do_load_parameter_catalog(None)
+    _haishu_recipients()
+    for month in (9, 10, 11):
+        run_roll(HAISHU, YearMonth(2026, month))
+    export_legacy(Region.objects.get(pk=HAISHU), YearMonth(2026, 11), tmp_path / "legacy")
+    _wipe()
+
+    # The platform has paid its own 海曙 recipient since September (no November roll yet).
+    native = _household(
+        "330203001001",
+        "海曙区南门街道福湖社区镇明路5号",
+        [("孙文", "330203196001011230", "head", date(1960, 1, 1), "")],
+    )
+    do_enrol(
+        None, household=native, programme="dibao", start=YearMonth(2026, 9), amount=Decimal("500")
+    )
+    _new_account(
+        person=native.head, holder_name="孙文", bank_name="宁波银行", number="6222001234999999"
+    )
+    run_roll(HAISHU, YearMonth(2026, 9))
+    run_roll(HAISHU, YearMonth(2026, 10))
+
+    files = read_folder(tmp_path / "legacy", encoding=None, mapping={})
+    batch = do_import_legacy(None, files, dry_run=False, region_code=HAISHU)
+    assert batch.report["written"]["households"] == 3
+    assert LegacyPayment.objects.filter(month=date(2026, 11, 1)).count() == 3
+
+    december = run_roll(HAISHU, YearMonth(2026, 12)).roll
+    lines = PaymentLine.objects.filter(roll=december, kind="benefit")
+    imported = lines.exclude(payee=native.head)
+    assert sorted(imported.values_list("month", "amount_fen")) == [
+        (date(2026, 12, 1), 42050),
+        (date(2026, 12, 1), 60000),
+        (date(2026, 12, 1), 118500),
+    ]
+    # The platform's own recipient still gets the month no roll paid (November) as arrears.
+    assert sorted(
+        lines.filter(payee=native.head).values_list("month", "is_arrears", "amount_fen")
+    ) == [(date(2026, 11, 1), True, 50000), (date(2026, 12, 1), False, 50000)]

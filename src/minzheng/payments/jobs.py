@@ -42,7 +42,11 @@ CONFLICT = "ON CONFLICT (source, source_id, month, kind) DO NOTHING"
 PAYEE = "COALESCE(e.person_id, h.head_id)"
 
 # An enrolment pays month %(m)s: open or ended later, started, not suspended, payee alive at the
-# start of the month (a death in the month still pays that month).
+# start of the month (a death in the month still pays that month), and not an arrears month the
+# former system answered for: a household brought over by the legacy import (adoption.LegacyPayment)
+# was the former system's up to the last month it paid or tried to pay the programme — after the
+# county's first roll too, when the import came later. The roll's own month is the platform's
+# (the cut-over); a failed month is re-paid by a 补发 decision, not by the roll (docs/adoption.md).
 PAYS_IN_MONTH = """
     e.id BETWEEN %(lo)s AND %(hi)s
     AND e.region_id BETWEEN %(rlo)s AND %(rhi)s
@@ -50,6 +54,10 @@ PAYS_IN_MONTH = """
     AND e.start_month <= %(m)s
     AND (e.end_month IS NULL OR e.end_month > %(m)s)
     AND (p.date_of_death IS NULL OR p.date_of_death >= %(m)s)
+    AND NOT (%(arrears)s AND EXISTS (
+        SELECT 1 FROM adoption_legacypayment lp
+        WHERE lp.household_id = e.household_id AND lp.programme = e.programme
+          AND lp.month >= %(m)s))
 """
 
 BENEFIT_SQL = f"""
