@@ -9,8 +9,10 @@ Every name is invented; this is demo data, not a record of real organisations.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from django.db import connection, transaction
@@ -372,22 +374,24 @@ def _filler(start: int, total: int) -> None:
         "读书会",
     )
     capital = D("30000.00")
-    rows: list[tuple[Any, ...]] = []
     # The trade associations to fee-inspect, the first `FEE_INSPECTED - 4` written: (their place in
     # the register as written — the order of their ids —, credit code).
     trade: list[tuple[int, str]] = []
-    serial = start + 1
-    for county in counties:
-        region = county + "000000"
-        name = names[region]
-        authority = f"{name}民政局"
-        for i in range(targets[county]):
-            kind = "social_service" if i % 7 == 0 else "social_group"
-            code = _code(kind, county, serial)
-            if i % 50 == 0 and len(trade) < FEE_INSPECTED - 4:
-                trade.append((len(rows), code))
-            rows.append(
-                (
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        """Made as they are written, a batch at a time: 35,740 rows kept at once would wake the
+        garbage collector to walk the whole demo's objects."""
+        serial = start + 1
+        for county in counties:
+            region = county + "000000"
+            name = names[region]
+            authority = f"{name}民政局"
+            for i in range(targets[county]):
+                kind = "social_service" if i % 7 == 0 else "social_group"
+                code = _code(kind, county, serial)
+                if i % 50 == 0 and len(trade) < FEE_INSPECTED - 4:
+                    trade.append((serial - start - 1, code))
+                yield (
                     f"宁波市{name}第{i + 1:05d}号社区{topics[i % len(topics)]}",
                     kind,
                     code,
@@ -401,8 +405,8 @@ def _filler(start: int, total: int) -> None:
                     date(2027 + i % 4, 1 + i % 12, 1 + i % 28),
                     i % 50 == 0,
                 )
-            )
-            serial += 1
+                serial += 1
+
     _insert_rows(
         Organisation,
         (
@@ -419,7 +423,7 @@ def _filler(start: int, total: int) -> None:
             "certificate_valid_until",
             "is_trade_association",
         ),
-        rows,
+        rows(),
     )
     _file_filler_reports()
     ids = dict(
@@ -475,7 +479,9 @@ def _file_filler_reports() -> None:
 FILLER_REP = "（演示）"  # the bulk register's legal representative: how its rows are told apart
 
 
-def _insert_rows(model: type[Model], fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+def _insert_rows(
+    model: type[Model], fields: tuple[str, ...], rows: Iterable[tuple[Any, ...]]
+) -> None:
     """Rows of `model` with one prepared INSERT (`executemany`), on either database: no model
     instance and no per-value preparation. Each row gives `fields` as the driver takes them (str,
     int, bool, date, Decimal); every other column gets what `bulk_create` would give it
@@ -488,9 +494,10 @@ def _insert_rows(model: type[Model], fields: tuple[str, ...], rows: list[tuple[A
         f"VALUES ({', '.join(['%s'] * (len(fields) + len(rest)))})"
     )
     tail = tuple(rest.values())
+    batches = iter(rows)
     with connection.cursor() as cursor:
-        for first in range(0, len(rows), INSERT_BATCH):
-            cursor.executemany(sql, [row + tail for row in rows[first : first + INSERT_BATCH]])
+        while batch := [row + tail for row in islice(batches, INSERT_BATCH)]:
+            cursor.executemany(sql, batch)
 
 
 def _defaults(model: type[Model], named: tuple[str, ...]) -> dict[str, Any]:
@@ -521,7 +528,7 @@ def _column(model: type[Model], name: str) -> str:
     return str(_field(model, name).column)
 
 
-INSERT_BATCH = 5_000
+INSERT_BATCH = 2_000
 
 
 def _annual_and_credit(
