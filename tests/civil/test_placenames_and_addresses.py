@@ -175,3 +175,115 @@ def test_the_proposer_cannot_approve_their_own_name(approver_haishu: Any) -> Non
             on=date(2026, 2, 1),
         )
     assert PlaceName.objects.get().status == "proposed"
+
+
+def test_a_batch_registers_the_nodes_one_at_a_time_would(
+    register: dict[str, StandardAddress],
+) -> None:
+    """`register_addresses`: nodes already there are reused, a new road takes its community's
+    next sequence number (福湖 and 和山 have two roads each), an address twice is one node, the
+    announced standard name is attached to a new road of its county, and the order is kept."""
+    fuhu, heshan = Region.objects.get(code=FUHU), Region.objects.get(code=HESHAN)
+    zhongshan = PlaceName.objects.create(
+        name="中山路",
+        romanisation="Zhongshan Lu",
+        category="road",
+        region=fuhu,
+        location="东起灵桥，西至望京门",
+        meaning="沿用",
+        status="announced",
+    )
+    before = StandardAddress.objects.count()
+    nodes = placenames.register_addresses(
+        [
+            (fuhu, "人民路375号24幢306室"),  # a new room under a building already there
+            (fuhu, "中山路8号1幢101室"),
+            (heshan, "海曙区中山路8号1幢101室"),  # the same road in another community
+            (fuhu, "人民路375号24幢304室"),  # there already
+            (fuhu, "南门街道中山路8号1幢101室"),  # the second one again
+        ]
+    )
+    assert [n.code for n in nodes] == [
+        "330203001001-0001-375-24-306",
+        "330203001001-0003-8-1-101",
+        "330203001002-0003-8-1-101",
+        "330203001001-0001-375-24-304",
+        "330203001001-0003-8-1-101",
+    ]
+    assert nodes[3] == register["人民路375号24幢304室@F"] and nodes[4] == nodes[1]
+    assert StandardAddress.objects.count() == before + 9  # a room; road, number, building, room ×2
+    assert nodes[1].full_text == "福湖社区中山路8号1幢101室"
+    roads = StandardAddress.objects.filter(label="中山路").order_by("code")
+    assert [(r.code, r.parent_id, r.place_name_id) for r in roads] == [
+        ("330203001001-0003", None, zhongshan.pk),
+        ("330203001002-0003", None, zhongshan.pk),
+    ]
+    assert _label(nodes[2]) == "中山路8号1幢101室"
+
+
+def test_a_batch_with_an_address_without_a_road_writes_nothing(
+    register: dict[str, StandardAddress],
+) -> None:
+    before = StandardAddress.objects.count()
+    with pytest.raises(ValidationFailed) as err:
+        placenames.register_addresses(
+            [
+                (Region.objects.get(code=FUHU), "人民路400号"),
+                (Region.objects.get(code=FUHU), "南门街道某某小区"),
+            ]
+        )
+    assert (err.value.code, str(err.value)) == ("no_road", "无法识别道路：南门街道某某小区")
+    assert StandardAddress.objects.count() == before
+
+
+def test_a_batch_is_standardised_as_each_address_alone_in_as_many_queries_for_twice_as_many(
+    register: dict[str, StandardAddress],
+) -> None:
+    """`standardise_many` gives what `standardise` gives each address alone (with and without a
+    community to look in), and its queries do not grow with the number of addresses."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    heshan = Region.objects.get(code=HESHAN)
+    items = [(text, None) for text, _ in SAMPLE] + [(text, heshan) for text, _ in SAMPLE]
+    alone = [placenames.standardise(text, within=within) for text, within in items]
+    with CaptureQueriesContext(connection) as once:
+        assert placenames.standardise_many(items) == alone
+    with CaptureQueriesContext(connection) as twice:
+        assert placenames.standardise_many(items + items) == alone + alone
+    # the county names; the roads of each (community, county) scope — 2 × 3 here; a query a level
+    # below the road (number, building, unit, room)
+    assert len(twice) == len(once) == 1 + 6 + 4
+    assert sum(1 for m in alone[: len(SAMPLE)] if m.address is not None) == 10
+    assert {m.address.region_id for m in alone[len(SAMPLE) :] if m.address is not None} == {HESHAN}
+
+
+def test_linking_again_updates_the_household_s_link(
+    register: dict[str, StandardAddress], household_li_three_members: Any
+) -> None:
+    from minzheng.core.models import AuditEvent
+
+    household = household_li_three_members
+    household.address = "海曙区南门街道福湖社区人民路375号24幢304室"
+    household.save(update_fields=["address"])
+    assert placenames.do_link_household_addresses(None, [household]) == 1
+    household.address = "海曙区南门街道福湖社区江东路373号26幢"
+    household.save(update_fields=["address"])
+    assert placenames.do_link_household_addresses(None, [household]) == 1
+    link = HouseholdAddressLink.objects.get()
+    building = StandardAddress.objects.get(code="330203001001-0002-373-26")
+    assert (link.household_id, link.address, link.matched_level) == (
+        household.pk,
+        building,
+        "building",
+    )
+    household.address = "南门街道某某小区"  # no road: not linked, the old link left alone
+    household.save(update_fields=["address"])
+    assert placenames.do_link_household_addresses(None, [household]) == 0
+    assert HouseholdAddressLink.objects.get().address == building
+    events = AuditEvent.objects.filter(object_type="household_address_link").order_by("id")
+    assert [e.summary for e in events] == [
+        "关联标准地址 1 户",
+        "关联标准地址 1 户",
+        "关联标准地址 0 户",
+    ]

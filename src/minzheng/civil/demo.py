@@ -28,7 +28,6 @@ from minzheng.civil.models import (
     RegistryOffice,
 )
 from minzheng.core import clock
-from minzheng.core.errors import ValidationFailed
 from minzheng.core.regioncode import RegionCode
 from minzheng.core.yearmonth import YearMonth
 from minzheng.regions.models import Region
@@ -318,8 +317,7 @@ def seed_addresses() -> None:
         return
     households = list(Household.objects.unscoped_within(NANMEN).order_by("pk"))
     regions = {r.code: r for r in Region.objects.filter(code__in={h.region_id for h in households})}
-    for h in households:
-        placenames.register_address(regions[h.region_id], h.address)
+    placenames.register_addresses([(regions[h.region_id], h.address) for h in households])
     placenames.do_link_household_addresses(None, households)
     caseworker = User.objects.filter(username="caseworker_nanmen").first()
     approver = User.objects.filter(username="approver_haishu").first()
@@ -596,13 +594,12 @@ def seed_county_addresses(county_code: str) -> int:
             != RegionCode.of(registered[0].region_id).township
         ):
             break
-        try:
-            placenames.register_address(household.region, household.address)
-        except ValidationFailed:
+        if not placenames.names_a_road(household.address):
             continue  # no road in the address: not in the register
         registered.append(household)
     if not registered:
         return 0
+    placenames.register_addresses([(h.region, h.address) for h in registered])
     placenames.do_link_household_addresses(None, registered)
     village = registered[0].region
     county = Region.objects.get(pk=county_code)

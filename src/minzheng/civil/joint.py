@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Sum, prefetch_related_objects
 from django.utils import timezone
 
 from minzheng.accounts.models import User
@@ -54,7 +54,12 @@ Status = JointItem.Status
 
 
 def _item(case: JointCase, code: str) -> JointItem:
-    return case.items.get(code=code)
+    """One item of the case: from the case's items when they are prefetched (`refresh_case`
+    reads them once, not once an item), else from the database."""
+    for item in case.items.all():
+        if item.code == code:
+            return item
+    raise JointItem.DoesNotExist(f"身后一件事#{case.pk}没有事项{code}")
 
 
 def _set(item: JointItem, status: str, detail: str, on: date | None = None) -> None:
@@ -244,10 +249,14 @@ def outstanding_overpayment_fen(person: Person) -> tuple[int, int]:
 
 def refresh_case(case: JointCase) -> JointCase:
     """Re-read what the other offices have done since; close the case when every item is done."""
-    if case.kind == JointCase.Kind.AFTER_DEATH:
-        _refresh_after_death(case)
-    else:
-        _refresh_marriage_household(case)
+    prefetch_related_objects([case], "items")  # read once for every `_item` below
+    try:
+        if case.kind == JointCase.Kind.AFTER_DEATH:
+            _refresh_after_death(case)
+        else:
+            _refresh_marriage_household(case)
+    finally:
+        case._prefetched_objects_cache.pop("items", None)  # type: ignore[attr-defined]
     with transaction.atomic():
         locked = JointCase.objects.select_for_update().get(pk=case.pk)
         open_items = locked.items.filter(status=Status.PENDING).exists()

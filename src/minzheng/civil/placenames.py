@@ -10,10 +10,13 @@ with a code; `standardise` reads a free-text address into it and says how deep i
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
 from pypinyin import lazy_pinyin
 
 from minzheng.accounts.models import User
@@ -204,50 +207,156 @@ def _segments(parts: AddressParts) -> list[tuple[str, str]]:
     return levels
 
 
+def names_a_road(text: str) -> bool:
+    """Whether an address can go into the register (`register_address` refuses one without)."""
+    return bool(_segments(parse_parts(text)))
+
+
 def register_address(region: Region, text: str) -> StandardAddress:
     """Create (or find) every node of an address under a village or community; returns the
     deepest. The caller holds the transaction."""
-    parts = parse_parts(text)
-    segments = _segments(parts)
-    if not segments:
-        raise ValidationFailed(f"无法识别道路：{text}", code="no_road")
-    parent: StandardAddress | None = None
-    prefix = f"{region.name}"
-    for level, label in segments:
-        node = StandardAddress.objects.filter(
-            region=region, parent=parent, level=level, label=label
-        ).first()
-        if node is None:
-            if level == AddressLevel.ROAD:
-                seq = (
-                    StandardAddress.objects.filter(region=region, level=AddressLevel.ROAD).count()
-                    + 1
-                )
-                code = f"{region.code}-{seq:04d}"
-            else:
-                digits = "".join(c for c in label if c.isdigit())
-                code = f"{parent.code if parent else region.code}-{digits}"
-            place = (
-                PlaceName.objects.filter(
-                    region_q(region.unit.county),
-                    name=label,
-                    status=PlaceName.Status.ANNOUNCED,
-                ).first()
-                if level == AddressLevel.ROAD
-                else None
+    return register_addresses([(region, text)])[0]
+
+
+#: Ids or labels in one `IN (…)` of the batch reads below, well under any database's limit.
+IN_CHUNK = 500
+
+# A node of the register before it has an id: (region code, its parent's key, level, label).
+type NodeKey = tuple[str, "NodeKey | None", str, str]
+
+
+def register_addresses(entries: Sequence[tuple[Region, str]]) -> list[StandardAddress]:
+    """`register_address` for many addresses: the deepest node of each, in the order given. The
+    register is read one query a level for the nodes already there, and the missing ones are
+    written one `bulk_create` a level — the same nodes and codes as one address at a time (a
+    road's sequence counts its community's roads in the order the addresses come). Refuses an
+    address without a road before writing anything. The caller holds the transaction."""
+    parsed: list[tuple[Region, list[tuple[str, str]]]] = []
+    for region, text in entries:
+        segments = _segments(parse_parts(text))
+        if not segments:
+            raise ValidationFailed(f"无法识别道路：{text}", code="no_road")
+        parsed.append((region, segments))
+    nodes: dict[NodeKey, StandardAddress] = {}
+    keys: list[NodeKey | None] = [None] * len(parsed)
+    prefixes = [region.name for region, _ in parsed]
+    for depth in range(max((len(segments) for _, segments in parsed), default=0)):
+        # The nodes this level needs, first asked first: (region, parent key, level, label, prefix)
+        wanted: dict[NodeKey, tuple[Region, NodeKey | None, str, str, str]] = {}
+        for n, (region, segments) in enumerate(parsed):
+            if depth >= len(segments):
+                continue
+            level, label = segments[depth]
+            key: NodeKey = (region.code, keys[n], level, label)
+            wanted.setdefault(key, (region, keys[n], level, label, prefixes[n]))
+            keys[n], prefixes[n] = key, prefixes[n] + label
+        _read_existing(wanted, nodes, depth)
+        _create_missing([k for k in wanted if k not in nodes], wanted, nodes)
+    return [nodes[key] for key in keys if key is not None]
+
+
+def _read_existing(
+    wanted: dict[NodeKey, tuple[Region, NodeKey | None, str, str, str]],
+    nodes: dict[NodeKey, StandardAddress],
+    depth: int,
+) -> None:
+    """Put the nodes of `wanted` the register has already into `nodes`."""
+    labels = sorted({label for _, _, _, label, _ in wanted.values()})
+    found: dict[tuple[str, int | None, str, str], StandardAddress] = {}
+    if depth == 0:
+        regions = sorted({region.code for region, *_ in wanted.values()})
+        for codes in _chunks(regions):
+            rows = StandardAddress.objects.filter(
+                region_id__in=codes, parent__isnull=True, level=AddressLevel.ROAD, label__in=labels
             )
-            node = StandardAddress.objects.create(
-                region=region,
-                parent=parent,
-                level=level,
-                label=label,
-                code=code,
-                full_text=f"{prefix}{label}",
-                place_name=place,
-            )
-        parent, prefix = node, f"{prefix}{label}"
-    assert parent is not None
-    return parent
+            for node in rows.order_by("pk"):
+                found.setdefault((node.region_id, None, node.level, node.label), node)
+    else:
+        parents = sorted({nodes[p].pk for _, p, _, _, _ in wanted.values() if p is not None})
+        for ids in _chunks(parents):
+            rows = StandardAddress.objects.filter(parent_id__in=ids, label__in=labels)
+            for node in rows.order_by("pk"):
+                found.setdefault((node.region_id, node.parent_id, node.level, node.label), node)
+    for key, (region, parent, level, label, _) in wanted.items():
+        there = found.get((region.code, nodes[parent].pk if parent else None, level, label))
+        if there is not None:
+            nodes[key] = there
+
+
+def _create_missing(
+    missing: list[NodeKey],
+    wanted: dict[NodeKey, tuple[Region, NodeKey | None, str, str, str]],
+    nodes: dict[NodeKey, StandardAddress],
+) -> None:
+    """Write the nodes of one level the register lacks (a road's code: its community's next
+    sequence number; a lower node's: its parent's code and its number), in one `bulk_create`."""
+    if not missing:
+        return
+    roads = [wanted[k][0] for k in missing if wanted[k][2] == AddressLevel.ROAD]
+    sequence = _road_counts({r.code for r in roads})
+    places = _announced_roads(roads, {wanted[k][3] for k in missing})
+    created: list[StandardAddress] = []
+    for key in missing:
+        region, parent_key, level, label, prefix = wanted[key]
+        parent = nodes[parent_key] if parent_key is not None else None
+        if level == AddressLevel.ROAD:
+            sequence[region.code] = sequence.get(region.code, 0) + 1
+            code = f"{region.code}-{sequence[region.code]:04d}"
+            place = places.get((region.unit.county.code, label))
+        else:
+            digits = "".join(c for c in label if c.isdigit())
+            code = f"{parent.code if parent else region.code}-{digits}"
+            place = None
+        node = StandardAddress(
+            region=region,
+            parent=parent,
+            level=level,
+            label=label,
+            code=code,
+            full_text=f"{prefix}{label}",
+            place_name=place,
+        )
+        nodes[key] = node
+        created.append(node)
+    StandardAddress.objects.bulk_create(created)
+    if any(node.pk is None for node in created):  # a database that returns no ids from a batch
+        ids: dict[str, int] = {}
+        for part in _chunks([node.code for node in created]):
+            ids.update(StandardAddress.objects.filter(code__in=part).values_list("code", "pk"))
+        for node in created:
+            node.pk = ids[node.code]
+
+
+def _road_counts(regions: set[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for part in _chunks(sorted(regions)):
+        rows = (
+            StandardAddress.objects.filter(region_id__in=part, level=AddressLevel.ROAD)
+            .values("region_id")
+            .annotate(n=Count("id"))
+            .values_list("region_id", "n")
+        )
+        counts.update(rows)
+    return counts
+
+
+def _announced_roads(roads: list[Region], labels: set[str]) -> dict[tuple[str, str], PlaceName]:
+    """The announced standard name each new road takes, by (county, name): the first announced."""
+    places: dict[tuple[str, str], PlaceName] = {}
+    for county in sorted({r.unit.county.code for r in roads}):
+        rows = PlaceName.objects.filter(
+            region_q(RegionCode.of(county)),
+            name__in=sorted(labels),
+            status=PlaceName.Status.ANNOUNCED,
+        )
+        for place in rows.order_by("pk"):
+            places.setdefault((county, place.name), place)
+    return places
+
+
+def _chunks[T](items: Sequence[T]) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), IN_CHUNK):
+        yield items[start : start + IN_CHUNK]
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,75 +372,175 @@ def standardise(text: str, *, within: Region | None = None) -> Match:
     A road name alone is ambiguous across communities: it matches only when exactly one
     community of the county (or `within`) has it — never a guess.
     """
-    parts = parse_parts(text)
-    segments = _segments(parts)
-    if not segments:
-        return Match(None, "", ("未识别出道路",))
-    roads = StandardAddress.objects.filter(level=AddressLevel.ROAD, label=segments[0][1])
-    if within is not None:
-        roads = roads.filter(region=within)
-    if parts.county:
-        county = Region.objects.filter(
-            region_q(RegionCode.of(CITY), "code"), name=parts.county, level="county"
-        ).first()
-        if county is not None:
-            roads = roads.filter(region_q(county.unit))
-    candidates = list(roads.select_related("region"))
-    if parts.community:
-        named = [r for r in candidates if r.region.name == parts.community]
-        candidates = named or candidates
-    reasons = [f"道路“{segments[0][1]}”候选{len(candidates)}处"]
-    if len(candidates) != 1:
+    return standardise_many([(text, within)])[0]
+
+
+def standardise_many(items: Sequence[tuple[str, Region | None]]) -> list[Match]:
+    """`standardise` for many addresses, each `(text, within)`: the same matches, from a few
+    queries for the whole batch — the county names once, the roads once a scope (`within` and
+    the county named), then one query a level to descend — instead of some ten an address. Each
+    distinct text is parsed once."""
+    parsed: dict[str, tuple[AddressParts, list[tuple[str, str]]]] = {}
+    for text, _ in items:
+        if text not in parsed:
+            parts = parse_parts(text)
+            parsed[text] = (parts, _segments(parts))
+    counties = _counties_named({p.county for p, segs in parsed.values() if segs and p.county})
+    # The roads each scope may hold: (within, county) → road label → candidates.
+    scopes: dict[tuple[str | None, str | None], set[str]] = {}
+    for text, within in items:
+        parts, segments = parsed[text]
+        if segments:
+            scope = (within.code if within else None, _county_code(parts, counties))
+            scopes.setdefault(scope, set()).add(segments[0][1])
+    roads = {scope: _roads(scope, labels) for scope, labels in scopes.items()}
+    plans: list[tuple[str, list[StandardAddress]]] = []  # each item's text and its candidates
+    for text, within in items:
+        parts, segments = parsed[text]
+        if not segments:
+            plans.append((text, []))
+            continue
+        scope = (within.code if within else None, _county_code(parts, counties))
+        candidates = roads[scope].get(segments[0][1], [])
+        if parts.community:
+            named = [r for r in candidates if r.region.name == parts.community]
+            candidates = named or candidates
+        plans.append((text, candidates))
+    starts = [(c, parsed[text][1][1:]) for text, candidates in plans for c in candidates]
+    descended = iter(_descend_many(starts))
+    matches: list[Match] = []
+    for text, candidates in plans:
+        segments = parsed[text][1]
+        if not segments:
+            matches.append(Match(None, "", ("未识别出道路",)))
+            continue
+        deepest = [next(descended) for _ in candidates]
+        matches.append(_match(segments, len(candidates), deepest))
+    return matches
+
+
+def _match(
+    segments: list[tuple[str, str]],
+    candidates: int,
+    deepest: list[tuple[StandardAddress, list[str]]],
+) -> Match:
+    reasons = [f"道路“{segments[0][1]}”候选{candidates}处"]
+    if candidates != 1:
         # Several communities share the road: descend each and keep the one that goes deepest.
         if not candidates:
             return Match(None, "", tuple(reasons))
-        deepest = [_descend(c, segments[1:]) for c in candidates]
         best = max(len(d[1]) for d in deepest)
         winners = [d for d in deepest if len(d[1]) == best]
         if len(winners) != 1 or best < len(segments) - 1:
             return Match(None, "", (*reasons, "多个社区有同名道路，无法唯一确定"))
         node, matched = winners[0]
     else:
-        node, matched = _descend(candidates[0], segments[1:])
-    level = node.level
+        node, matched = deepest[0]
     if len(matched) < len(segments) - 1:
         reasons.append(f"匹配到{node.get_level_display()}，以下层级登记册中没有")
-    return Match(node, level, (*reasons, f"标准地址：{node.full_text}"))
+    return Match(node, node.level, (*reasons, f"标准地址：{node.full_text}"))
 
 
-def _descend(
-    road: StandardAddress, rest: list[tuple[str, str]]
-) -> tuple[StandardAddress, list[str]]:
-    node, matched = road, []
-    for level, label in rest:
-        child = StandardAddress.objects.filter(parent=node, level=level, label=label).first()
-        if child is None:
-            break
-        node = child
-        matched.append(label)
-    return node, matched
+def _counties_named(names: set[str]) -> dict[str, Region]:
+    """The city's counties by name, the first by code when two share one."""
+    found: dict[str, Region] = {}
+    if names:
+        rows = Region.objects.filter(
+            region_q(RegionCode.of(CITY), "code"), name__in=sorted(names), level="county"
+        )
+        for county in rows.order_by("code"):
+            found.setdefault(county.name, county)
+    return found
+
+
+def _county_code(parts: AddressParts, counties: dict[str, Region]) -> str | None:
+    county = counties.get(parts.county) if parts.county else None
+    return county.code if county is not None else None
+
+
+def _roads(
+    scope: tuple[str | None, str | None], labels: set[str]
+) -> dict[str, list[StandardAddress]]:
+    within, county = scope
+    found: dict[str, list[StandardAddress]] = {}
+    for part in _chunks(sorted(labels)):
+        rows = StandardAddress.objects.filter(level=AddressLevel.ROAD, label__in=part)
+        if within is not None:
+            rows = rows.filter(region_id=within)
+        if county is not None:
+            rows = rows.filter(region_q(RegionCode.of(county)))
+        for road in rows.select_related("region").order_by("pk"):
+            found.setdefault(road.label, []).append(road)
+    return found
+
+
+def _descend_many(
+    starts: list[tuple[StandardAddress, list[tuple[str, str]]]],
+) -> list[tuple[StandardAddress, list[str]]]:
+    """From each road, down its address's levels while the register has the next node: the node
+    reached and the labels matched, read one query a level for all of them."""
+    reached: list[tuple[StandardAddress, list[str]]] = [(road, []) for road, _ in starts]
+    active = [i for i, (_, rest) in enumerate(starts) if rest]
+    depth = 0
+    while active:
+        labels = sorted({starts[i][1][depth][1] for i in active})
+        parents = sorted({reached[i][0].pk for i in active})
+        children: dict[tuple[int, str, str], StandardAddress] = {}
+        for part in _chunks(parents):
+            rows = StandardAddress.objects.filter(parent_id__in=part, label__in=labels)
+            for child in rows.order_by("pk"):
+                assert child.parent_id is not None
+                children.setdefault((child.parent_id, child.level, child.label), child)
+        still: list[int] = []
+        for i in active:
+            node, matched = reached[i]
+            level, label = starts[i][1][depth]
+            below = children.get((node.pk, level, label))
+            if below is None:
+                continue
+            reached[i] = (below, [*matched, label])
+            if depth + 1 < len(starts[i][1]):
+                still.append(i)
+        active, depth = still, depth + 1
+    return reached
 
 
 def do_link_household_addresses(actor: User | None, households: list[Household]) -> int:
-    """Link registry households to the register, by their free-text address; returns the count."""
+    """Link registry households to the register, by their free-text address; returns the count.
+    One `standardise_many` for them all, the links written in bulk, one audit event."""
     if actor is not None and not actor.can(Capability.EDIT_CASES):
         raise PermissionDenied("您的角色不能关联标准地址")
+    regions = Region.objects.in_bulk({h.region_id for h in households})
+    matches = standardise_many([(h.address, regions[h.region_id]) for h in households])
     linked = 0
     with transaction.atomic():
-        for household in households:
-            region = Region.objects.get(code=household.region_id)
-            match = standardise(household.address, within=region)
-            if match.address is None:
-                continue
-            HouseholdAddressLink.objects.update_or_create(
-                household=household,
-                defaults={
-                    "region_id": household.region_id,
-                    "address": match.address,
-                    "matched_level": match.level,
-                },
-            )
-            linked += 1
+        wanted: dict[int, tuple[Household, Match]] = {}
+        for household, match in zip(households, matches, strict=True):
+            if match.address is not None:
+                wanted[household.pk] = (household, match)
+                linked += 1
+        existing: dict[int, HouseholdAddressLink] = {}
+        for part in _chunks(list(wanted)):
+            rows = HouseholdAddressLink.objects.select_for_update().filter(household_id__in=part)
+            existing.update((link.household_id, link) for link in rows)
+        now = timezone.now()
+        new: list[HouseholdAddressLink] = []
+        changed: list[HouseholdAddressLink] = []
+        for household, match in wanted.values():
+            link = existing.get(household.pk)
+            if link is None:
+                link = HouseholdAddressLink(household=household)
+                new.append(link)
+            else:
+                changed.append(link)
+            link.region_id = household.region_id
+            link.address = match.address  # type: ignore[assignment]
+            link.matched_level = match.level
+            link.linked_at = now
+        HouseholdAddressLink.objects.bulk_create(new)
+        HouseholdAddressLink.objects.bulk_update(
+            changed, ["region", "address", "matched_level", "linked_at"]
+        )
         audit.record(
             actor,
             AuditEvent.Action.UPDATE,
