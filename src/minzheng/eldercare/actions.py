@@ -178,27 +178,34 @@ def do_enrol_allowances(actor: User | None, county_code: str, month: YearMonth) 
     with transaction.atomic():
         # One run per county at a time: the county row is the lock two runs queue on.
         Region.objects.select_for_update().filter(pk=county.pk).first()
-        open_rows = {
-            e.person_id: e
-            for e in Enrolment.objects.filter(region_q(unit), programme=GAOLING)
+        # Read as values, not models: a county has thousands of 高龄 enrolments and persons.
+        open_rows: dict[int, int] = {}  # person → open enrolment
+        deaths: dict[int, tuple[date, str]] = {}  # open enrolment → its person's death, name
+        for enrolment_id, person_id, died, name in (
+            Enrolment.objects.filter(region_q(unit), programme=GAOLING)
             .exclude(status=Enrolment.Status.ENDED)
-            .select_related("person")
-        }
-        latest_band = {
-            a.enrolment_id: a
-            for a in EnrolmentAmount.objects.filter(
-                enrolment__in=[e.pk for e in open_rows.values()]
-            ).order_by("enrolment_id", "effective_month", "id")
+            .values_list("id", "person_id", "person__date_of_death", "person__name")
+        ):
+            open_rows[person_id] = enrolment_id
+            if died is not None:
+                deaths[enrolment_id] = (died, name or "")
+        latest_band: dict[int, tuple[str | None, date]] = {
+            enrolment_id: (components.get("band"), effective)
+            for enrolment_id, components, effective in EnrolmentAmount.objects.filter(
+                enrolment__in=list(open_rows.values())
+            )
+            .order_by("enrolment_id", "effective_month", "id")
+            .values_list("enrolment_id", "components", "effective_month")
         }
         # The dead first: their enrolments end and they are not enrolled again.
-        for person_id, enrolment in list(open_rows.items()):
-            died = enrolment.person.date_of_death if enrolment.person else None
+        for person_id, enrolment_id in list(open_rows.items()):
+            died, name = deaths.get(enrolment_id, (None, ""))
             if died is not None and died < first:
                 do_end_enrolment(
                     actor,
-                    enrolment,
+                    Enrolment.objects.get(pk=enrolment_id),
                     last_paid_month=YearMonth.of(died),
-                    reason=f"{enrolment.person.name if enrolment.person else ''}死亡，高龄津贴停发",
+                    reason=f"{name}死亡，高龄津贴停发",
                 )
                 run.ended += 1
                 del open_rows[person_id]
@@ -217,46 +224,46 @@ def do_enrol_allowances(actor: User | None, county_code: str, month: YearMonth) 
         people = (
             Person.objects.filter(region_q(unit), birth_date__lte=born_by)
             .filter(Q(date_of_death__isnull=True) | Q(date_of_death__gte=first))
-            .only("id", "name", "birth_date", "region_id")
+            .values_list("id", "name", "birth_date", "region_id")
         )
         households = dict(
-            Membership.objects.filter(person__in=people, valid_from__lte=first)
+            Membership.objects.filter(person__in=people.values("id"), valid_from__lte=first)
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=first))
             .values_list("person_id", "household_id")
         )
         new_enrolments: list[Enrolment] = []
         new_amounts: list[tuple[Enrolment, rules.AllowanceBand]] = []
         raised: list[EnrolmentAmount] = []
-        for person in people:
-            assert person.birth_date is not None
-            band = rules.allowance_band(person.birth_date, first, bands)
+        for person_id, person_name, birth_date, region_id in people:
+            assert birth_date is not None
+            band = rules.allowance_band(birth_date, first, bands)
             if band is None:
                 continue
-            existing = open_rows.get(person.pk)
+            existing = open_rows.get(person_id)
             if existing is not None:
-                current = latest_band.get(existing.pk)
-                if current is None or current.components.get("band") != band.code:
-                    if current is not None and current.effective_month >= first:
+                code, effective = latest_band.get(existing, (None, None))
+                if effective is None or code != band.code:
+                    if effective is not None and effective >= first:
                         continue  # already set for this month or later
                     raised.append(_amount(existing, band, first))
                 continue
-            if person.pk in paid_this_month:
+            if person_id in paid_this_month:
                 continue
-            household_id = households.get(person.pk)
+            household_id = households.get(person_id)
             if household_id is None:
-                run.without_household.append(person.name)
+                run.without_household.append(person_name)
                 continue
             enrolment = Enrolment(
                 household_id=household_id,
-                person_id=person.pk,
+                person_id=person_id,
                 programme=GAOLING,
-                region_id=person.region_id,
+                region_id=region_id,
                 status=Enrolment.Status.ACTIVE,
                 start_month=first,
                 decision={
                     "basis": "age",
                     "band": band.code,
-                    "age": rules.age_on(person.birth_date, first),
+                    "age": rules.age_on(birth_date, first),
                     "parameter_versions": list(band.version_ids),
                 },
                 created_by=actor if actor is not None and actor.pk else None,
@@ -265,7 +272,7 @@ def do_enrol_allowances(actor: User | None, county_code: str, month: YearMonth) 
             new_amounts.append((enrolment, band))
         Enrolment.objects.bulk_create(new_enrolments, batch_size=500)
         EnrolmentAmount.objects.bulk_create(
-            [_amount(e, band, first) for e, band in new_amounts] + raised, batch_size=500
+            [_amount(e.pk, band, first) for e, band in new_amounts] + raised, batch_size=500
         )
         run.enrolled, run.raised = len(new_enrolments), len(raised)
         audit.record(
@@ -284,9 +291,9 @@ def do_enrol_allowances(actor: User | None, county_code: str, month: YearMonth) 
     return run
 
 
-def _amount(enrolment: Enrolment, band: rules.AllowanceBand, first: date) -> EnrolmentAmount:
+def _amount(enrolment_id: int, band: rules.AllowanceBand, first: date) -> EnrolmentAmount:
     return EnrolmentAmount(
-        enrolment=enrolment,
+        enrolment_id=enrolment_id,
         effective_month=first,
         amount=band.monthly_amount,
         components={"band": band.code, "parameter_versions": list(band.version_ids)},
