@@ -150,3 +150,32 @@ def test_a_window_registration_of_an_unsupported_child(
             father_situation="present",
             mother_situation="present",
         )
+
+
+def test_the_registry_reads_each_parents_situation_and_links_the_parents(
+    household_li_orphan: Any, caseworker_nanmen: Any
+) -> None:
+    """The father alive with a grade-1 disability certificate, the mother dead: the case names
+    both parents, each with their own situation."""
+    from minzheng.registry.models import Person
+
+    Person.objects.filter(name="李志强").update(date_of_death=None, disability_grade=1)
+    assert actions.do_identify_children(caseworker_nanmen, caseworker_nanmen) == 1
+    case = ChildCase.objects.get()
+    assert (case.child.name, case.father.name, case.mother.name) == ("李小雨", "李志强", "陈美华")
+    assert (case.father_situation, case.mother_situation) == ("severe_disability", "dead")
+    assert (case.category, case.household_id, case.region_id) == (
+        "unsupported",
+        household_li_orphan.pk,
+        "330203001001",
+    )
+    event = AuditEvent.objects.get(object_type="child_case")
+    assert (event.person_id, event.summary) == (
+        case.child_id,
+        f"比对发现：{case.decision['summary']}",
+    )
+    # Both parents present: no one to find.
+    Person.objects.filter(name="陈美华").update(date_of_death=None)
+    Person.objects.filter(name="李志强").update(disability_grade=None)
+    ChildCase.objects.all().delete()
+    assert actions.do_identify_children(caseworker_nanmen, caseworker_nanmen) == 0

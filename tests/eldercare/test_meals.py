@@ -182,3 +182,78 @@ def test_the_pages_record_and_confirm(
     assert response.status_code == 302
     listed = approver.get("/eldercare/meals/statements/?month=2024-06").content.decode()
     assert "已确认" in listed and "20.00" in listed
+
+
+def test_a_register_is_recorded_as_its_meals_one_by_one(
+    canteen: Any, elders_fuhu: dict[str, Any], caseworker_nanmen: Any
+) -> None:
+    """`do_record_meals` writes what `do_record_meal` writes, meal by meal: each diner's best
+    category of the day (李建国 is 特困 until 6 June; their household's 低保 starts in July),
+    one audit event per record with the same summary."""
+    from minzheng.assistance.models import Enrolment
+    from minzheng.core.models import AuditEvent
+    from minzheng.eldercare.actions import MealEntry, do_record_meals
+    from minzheng.eldercare.queries import held_statuses, held_statuses_on
+
+    li = Person.objects.get(name="李建国")
+    wang = Person.objects.get(name="王秀英")
+    IdentityTag.objects.filter(person=li).update(valid_to=date(2024, 6, 6))
+    IdentityTag.objects.filter(person=wang).delete()
+    Enrolment.objects.create(
+        household_id=wang.memberships.get().household_id,
+        programme="dibao",
+        region_id=wang.region_id,
+        start_month=date(2024, 7, 1),
+    )
+    days = (DAY, date(2024, 6, 6), date(2024, 7, 1))
+    wanted = [(p.pk, d) for p in (li, wang) for d in days]
+    assert held_statuses_on(wanted) == {(pid, d): held_statuses(pid, d) for pid, d in wanted}
+    assert held_statuses_on(wanted)[(li.pk, DAY)] == {"tekun"}
+    assert held_statuses_on(wanted)[(wang.pk, date(2024, 7, 1))] == {"dibao"}
+    assert held_statuses_on(wanted)[(li.pk, date(2024, 6, 6))] == set()
+
+    made = do_record_meals(
+        caseworker_nanmen,
+        point_id=canteen.pk,
+        entries=[MealEntry(number, d, 2) for d in days for number in (LI_JIANGUO, WANG_XIUYING)],
+    )
+    assert [(r.person.name, r.day, r.category, r.subsidy) for r in made] == [
+        ("李建国", DAY, "tekun", Decimal("20.00")),
+        ("王秀英", DAY, "elderly", Decimal("6.00")),  # 72: 老年人 3 × 2
+        ("李建国", date(2024, 6, 6), "elderly", Decimal("6.00")),  # 特困 ended that day
+        ("王秀英", date(2024, 6, 6), "elderly", Decimal("6.00")),
+        ("李建国", date(2024, 7, 1), "dibao", Decimal("16.00")),  # his household's 低保
+        ("王秀英", date(2024, 7, 1), "dibao", Decimal("16.00")),
+    ]
+    assert MealRecord.objects.count() == 6
+    events = AuditEvent.objects.filter(object_type="meal_record").order_by("id")
+    assert [(e.object_id, e.summary, e.person_id, e.region_code) for e in events] == [
+        (
+            str(r.pk),
+            f"{r.person.name} {r.day.isoformat()} 在福湖社区老年食堂就餐2次，补贴{r.subsidy}元",
+            r.person_id,
+            "330203001001",
+        )
+        for r in made
+    ]
+    one = do_record_meal(
+        caseworker_nanmen, point_id=canteen.pk, id_number=LI_JIANGUO, day=date(2024, 7, 2), meals=2
+    )
+    assert (one.category, one.subsidy) == ("dibao", Decimal("16.00"))
+
+
+def test_a_register_with_one_bad_meal_records_none(canteen: Any, caseworker_nanmen: Any) -> None:
+    from minzheng.eldercare.actions import MealEntry, do_record_meals
+
+    def refused(*entries: MealEntry) -> str:
+        with pytest.raises(DomainError) as caught:
+            do_record_meals(caseworker_nanmen, point_id=canteen.pk, entries=list(entries))
+        return caught.value.message
+
+    good = MealEntry(LI_JIANGUO, DAY, 1)
+    assert "李建国 2024-06-03 在福湖社区老年食堂的就餐已记录" in refused(good, good)
+    assert "每人每天补贴餐次为 1～2 次" in refused(good, MealEntry(WANG_XIUYING, DAY, 3))
+    assert "不在人员库中" in refused(good, MealEntry("不是号码", DAY, 1))
+    assert "晚于今天" in refused(good, MealEntry(WANG_XIUYING, date(2099, 1, 1), 1))
+    assert MealRecord.objects.count() == 0
+    assert do_record_meals(caseworker_nanmen, point_id=canteen.pk, entries=[]) == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from minzheng.accounts.scope import ScopedActor
 from minzheng.assistance.parameters import ParameterSet
@@ -32,8 +33,43 @@ def _months_between(start: date, end: date) -> int:
     return max(0, (end.year - start.year) * 12 + end.month - start.month)
 
 
+class ParentRecord(Protocol):
+    """What the rule reads of a parent: a `Person`, or `Adult` (the same fields, read as values)."""
+
+    @property
+    def date_of_death(self) -> date | None: ...
+    @property
+    def id_number_index(self) -> str: ...
+    @property
+    def disability_category(self) -> str: ...
+    @property
+    def disability_grade(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class Adult:
+    """A household member as `candidates` reads them: the fields the rule needs, no model."""
+
+    pk: int
+    sex: str
+    date_of_death: date | None
+    id_number_index: str
+    disability_category: str
+    disability_grade: int | None
+
+
+ADULT_FIELDS = (
+    "person_id",
+    "person__sex",
+    "person__date_of_death",
+    "person__id_number_index",
+    "person__disability_category",
+    "person__disability_grade",
+)
+
+
 def parent_situation(
-    person: Person | None,
+    person: ParentRecord | None,
     detained_since: dict[str, tuple[date, date | None]],
     params: ParameterSet,
     today: date,
@@ -55,7 +91,8 @@ def parent_situation(
 
 def candidates(actor: ScopedActor, params: ParameterSet, today: date) -> list[Candidate]:
     """Children under the end age in the actor's scope whose rule gives a category, without an
-    open case already."""
+    open case already. The children and their households' members are read as values (a city
+    has tens of thousands); only the candidates found, and their parents, become `Person`s."""
     end_age, _ = params.integer("children.end_age")
     born_after = date(today.year - end_age, today.month, min(today.day, 28))
     child_rows = list(
@@ -69,14 +106,20 @@ def candidates(actor: ScopedActor, params: ParameterSet, today: date) -> list[Ca
         .exclude(
             person__child_cases__status__in=OPEN_CASE_STATUSES,
         )
-        .select_related("person", "household")
+        .values_list(
+            "person_id",
+            "household_id",
+            "relationship",
+            "person__birth_date",
+            "household__region_id",
+        )
     )
-    households = {m.household_id for m in child_rows}
-    adults: dict[tuple[int, str], list[Person]] = defaultdict(list)
-    for m in Membership.objects.filter(
+    households = {household_id for _, household_id, _, _, _ in child_rows}
+    adults: dict[tuple[int, str], list[Adult]] = defaultdict(list)
+    for household_id, relationship, *fields in Membership.objects.filter(
         household_id__in=households, valid_to__isnull=True
-    ).select_related("person"):
-        adults[(m.household_id, m.relationship)].append(m.person)
+    ).values_list("household_id", "relationship", *ADULT_FIELDS):
+        adults[(household_id, relationship)].append(Adult(*fields))
     parent_indexes = {
         p.id_number_index for people in adults.values() for p in people if p.id_number_index
     }
@@ -88,13 +131,13 @@ def candidates(actor: ScopedActor, params: ParameterSet, today: date) -> list[Ca
     ).values_list("id_number_index", "day", "end_day"):
         if day is not None:
             detained[idx] = (day, end)
-    found: list[Candidate] = []
-    for m in child_rows:
+    found: list[tuple[int, int, str, Adult | None, Adult | None, ChildFacts, ChildDecision]] = []
+    for child_id, household_id, relationship, birth_date, region_id in child_rows:
         parents = [
             p
-            for relation in PARENT_RELATIONS[m.relationship]
-            for p in adults[(m.household_id, relation)]
-            if p.pk != m.person_id
+            for relation in PARENT_RELATIONS[relationship]
+            for p in adults[(household_id, relation)]
+            if p.pk != child_id
         ]
         father = next((p for p in parents if p.sex == "男"), None)
         mother = next((p for p in parents if p.sex == "女"), None)
@@ -102,9 +145,9 @@ def candidates(actor: ScopedActor, params: ParameterSet, today: date) -> list[Ca
         m_sit, m_months = parent_situation(mother, detained, params, today)
         if f_sit == "present" and m_sit == "present":
             continue
-        assert m.person.birth_date is not None
+        assert birth_date is not None
         facts = ChildFacts(
-            birth_date=m.person.birth_date,
+            birth_date=birth_date,
             in_institution=False,
             father=Parent("父亲", f_sit, f_months),
             mother=Parent("母亲", m_sit, m_months),
@@ -112,12 +155,23 @@ def candidates(actor: ScopedActor, params: ParameterSet, today: date) -> list[Ca
         decision = classify(facts, params, today)
         if decision.category is None:
             continue
-        found.append(
-            Candidate(
-                m.person, m.household_id, m.household.region_id, father, mother, facts, decision
-            )
+        found.append((child_id, household_id, region_id, father, mother, facts, decision))
+    persons = Person.objects.in_bulk(
+        {child_id for child_id, *_ in found}
+        | {p.pk for *_, father, mother, _, _ in found for p in (father, mother) if p is not None}
+    )
+    return [
+        Candidate(
+            persons[child_id],
+            household_id,
+            region_id,
+            persons[father.pk] if father is not None else None,
+            persons[mother.pk] if mother is not None else None,
+            facts,
+            decision,
         )
-    return found
+        for child_id, household_id, region_id, father, mother, facts, decision in found
+    ]
 
 
 def open_case_exists(child_id: int) -> bool:

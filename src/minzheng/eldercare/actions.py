@@ -3,6 +3,7 @@ county's month from the registry. Each is one transaction, permission-checked an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -13,6 +14,7 @@ from minzheng.accounts.models import User
 from minzheng.accounts.roles import Capability
 from minzheng.accounts.scope import region_q
 from minzheng.assistance.models import Enrolment, EnrolmentAmount
+from minzheng.assistance.parameters import ParameterSet
 from minzheng.core import audit, clock
 from minzheng.core.errors import PermissionDenied, ValidationFailed
 from minzheng.core.models import AuditEvent
@@ -176,27 +178,34 @@ def do_enrol_allowances(actor: User | None, county_code: str, month: YearMonth) 
     with transaction.atomic():
         # One run per county at a time: the county row is the lock two runs queue on.
         Region.objects.select_for_update().filter(pk=county.pk).first()
-        open_rows = {
-            e.person_id: e
-            for e in Enrolment.objects.filter(region_q(unit), programme=GAOLING)
+        # Read as values, not models: a county has thousands of 高龄 enrolments and persons.
+        open_rows: dict[int, int] = {}  # person → open enrolment
+        deaths: dict[int, tuple[date, str]] = {}  # open enrolment → its person's death, name
+        for enrolment_id, person_id, died, name in (
+            Enrolment.objects.filter(region_q(unit), programme=GAOLING)
             .exclude(status=Enrolment.Status.ENDED)
-            .select_related("person")
-        }
-        latest_band = {
-            a.enrolment_id: a
-            for a in EnrolmentAmount.objects.filter(
-                enrolment__in=[e.pk for e in open_rows.values()]
-            ).order_by("enrolment_id", "effective_month", "id")
+            .values_list("id", "person_id", "person__date_of_death", "person__name")
+        ):
+            open_rows[person_id] = enrolment_id
+            if died is not None:
+                deaths[enrolment_id] = (died, name or "")
+        latest_band: dict[int, tuple[str | None, date]] = {
+            enrolment_id: (components.get("band"), effective)
+            for enrolment_id, components, effective in EnrolmentAmount.objects.filter(
+                enrolment__in=list(open_rows.values())
+            )
+            .order_by("enrolment_id", "effective_month", "id")
+            .values_list("enrolment_id", "components", "effective_month")
         }
         # The dead first: their enrolments end and they are not enrolled again.
-        for person_id, enrolment in list(open_rows.items()):
-            died = enrolment.person.date_of_death if enrolment.person else None
+        for person_id, enrolment_id in list(open_rows.items()):
+            died, name = deaths.get(enrolment_id, (None, ""))
             if died is not None and died < first:
                 do_end_enrolment(
                     actor,
-                    enrolment,
+                    Enrolment.objects.get(pk=enrolment_id),
                     last_paid_month=YearMonth.of(died),
-                    reason=f"{enrolment.person.name if enrolment.person else ''}死亡，高龄津贴停发",
+                    reason=f"{name}死亡，高龄津贴停发",
                 )
                 run.ended += 1
                 del open_rows[person_id]
@@ -215,46 +224,46 @@ def do_enrol_allowances(actor: User | None, county_code: str, month: YearMonth) 
         people = (
             Person.objects.filter(region_q(unit), birth_date__lte=born_by)
             .filter(Q(date_of_death__isnull=True) | Q(date_of_death__gte=first))
-            .only("id", "name", "birth_date", "region_id")
+            .values_list("id", "name", "birth_date", "region_id")
         )
         households = dict(
-            Membership.objects.filter(person__in=people, valid_from__lte=first)
+            Membership.objects.filter(person__in=people.values("id"), valid_from__lte=first)
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=first))
             .values_list("person_id", "household_id")
         )
         new_enrolments: list[Enrolment] = []
         new_amounts: list[tuple[Enrolment, rules.AllowanceBand]] = []
         raised: list[EnrolmentAmount] = []
-        for person in people:
-            assert person.birth_date is not None
-            band = rules.allowance_band(person.birth_date, first, bands)
+        for person_id, person_name, birth_date, region_id in people:
+            assert birth_date is not None
+            band = rules.allowance_band(birth_date, first, bands)
             if band is None:
                 continue
-            existing = open_rows.get(person.pk)
+            existing = open_rows.get(person_id)
             if existing is not None:
-                current = latest_band.get(existing.pk)
-                if current is None or current.components.get("band") != band.code:
-                    if current is not None and current.effective_month >= first:
+                code, effective = latest_band.get(existing, (None, None))
+                if effective is None or code != band.code:
+                    if effective is not None and effective >= first:
                         continue  # already set for this month or later
                     raised.append(_amount(existing, band, first))
                 continue
-            if person.pk in paid_this_month:
+            if person_id in paid_this_month:
                 continue
-            household_id = households.get(person.pk)
+            household_id = households.get(person_id)
             if household_id is None:
-                run.without_household.append(person.name)
+                run.without_household.append(person_name)
                 continue
             enrolment = Enrolment(
                 household_id=household_id,
-                person_id=person.pk,
+                person_id=person_id,
                 programme=GAOLING,
-                region_id=person.region_id,
+                region_id=region_id,
                 status=Enrolment.Status.ACTIVE,
                 start_month=first,
                 decision={
                     "basis": "age",
                     "band": band.code,
-                    "age": rules.age_on(person.birth_date, first),
+                    "age": rules.age_on(birth_date, first),
                     "parameter_versions": list(band.version_ids),
                 },
                 created_by=actor if actor is not None and actor.pk else None,
@@ -263,7 +272,7 @@ def do_enrol_allowances(actor: User | None, county_code: str, month: YearMonth) 
             new_amounts.append((enrolment, band))
         Enrolment.objects.bulk_create(new_enrolments, batch_size=500)
         EnrolmentAmount.objects.bulk_create(
-            [_amount(e, band, first) for e, band in new_amounts] + raised, batch_size=500
+            [_amount(e.pk, band, first) for e, band in new_amounts] + raised, batch_size=500
         )
         run.enrolled, run.raised = len(new_enrolments), len(raised)
         audit.record(
@@ -282,9 +291,9 @@ def do_enrol_allowances(actor: User | None, county_code: str, month: YearMonth) 
     return run
 
 
-def _amount(enrolment: Enrolment, band: rules.AllowanceBand, first: date) -> EnrolmentAmount:
+def _amount(enrolment_id: int, band: rules.AllowanceBand, first: date) -> EnrolmentAmount:
     return EnrolmentAmount(
-        enrolment=enrolment,
+        enrolment_id=enrolment_id,
         effective_month=first,
         amount=band.monthly_amount,
         components={"band": band.code, "parameter_versions": list(band.version_ids)},
@@ -327,10 +336,29 @@ def do_add_meal_point(
     return point
 
 
+@dataclass(frozen=True)
+class MealEntry:
+    """One diner's meals of one day, as a clerk types them: the ID number, the day, the meals."""
+
+    id_number: str
+    day: date
+    meals: int
+
+
 def do_record_meal(
     actor: User, *, point_id: int, id_number: str, day: date, meals: int
 ) -> MealRecord:
     """A day's meals for one elderly person at a point; the subsidy is decided now and kept."""
+    return do_record_meals(actor, point_id=point_id, entries=[MealEntry(id_number, day, meals)])[0]
+
+
+def do_record_meals(
+    actor: User, *, point_id: int, entries: Sequence[MealEntry]
+) -> list[MealRecord]:
+    """Meals at one point, each entry checked and priced as `do_record_meal` does it (the first
+    entry that fails stops the whole batch, with its message), written in one transaction with
+    one audit event per record: the diners in one query, their identity tags and programmes in
+    three, the parameters once a day, the records and their events in one insert each."""
     from minzheng.core.idnumber import normalize
     from minzheng.core.pii import ID_NUMBER, blind_index
 
@@ -339,57 +367,103 @@ def do_record_meal(
     point = MealPoint.objects.visible_to(actor).filter(pk=point_id, active=True).first()
     if point is None:
         raise ValidationFailed("请选择辖区内运营中的助餐点", code="unknown_meal_point")
-    if day > clock.today():
-        raise ValidationFailed("就餐日期不能晚于今天", code="meal_in_future")
-    try:
-        index = blind_index(ID_NUMBER, normalize(id_number))
-    except (ValueError, TypeError):
-        index = ""
-    person = Person.objects.filter(id_number_index=index).first() if index else None
-    if person is None:
-        raise ValidationFailed("该身份证号不在人员库中，请核对", code="person_not_found")
-    if person.date_of_death is not None and person.date_of_death < day:
-        raise ValidationFailed(f"{person.name}已于{person.date_of_death}死亡", code="deceased")
-    if person.birth_date is None:
-        raise ValidationFailed(f"{person.name}缺少出生日期，无法确定补贴类别", code="no_birth_date")
-    subsidy = rules.meal_subsidy(
-        queries.parameters(point.region_id, day),
-        held=queries.held_statuses(person.pk, day),
-        age=rules.age_on(person.birth_date, day),
-        disabled=bool(person.disability_grade),
-        meals=meals,
+    today = clock.today()
+    indexes: list[str] = []
+    for entry in entries:
+        try:
+            indexes.append(blind_index(ID_NUMBER, normalize(entry.id_number)))
+        except (ValueError, TypeError):
+            indexes.append("")
+    persons: dict[str, Person] = {}
+    for found in Person.objects.filter(id_number_index__in={i for i in indexes if i}).order_by(
+        "-pk"
+    ):
+        # The first by pk wins, as `.first()` finds it.
+        persons[str(found.id_number_index)] = found
+    held = queries.held_statuses_on(
+        [(persons[i].pk, e.day) for i, e in zip(indexes, entries, strict=True) if i in persons]
     )
-    with transaction.atomic():
-        if MealRecord.objects.filter(point=point, person=person, day=day).exists():
+    params: dict[date, ParameterSet] = {}
+    priced: list[tuple[MealEntry, Person, rules.MealSubsidy]] = []
+    for index, entry in zip(indexes, entries, strict=True):
+        day = entry.day
+        if day > today:
+            raise ValidationFailed("就餐日期不能晚于今天", code="meal_in_future")
+        person = persons.get(index) if index else None
+        if person is None:
+            raise ValidationFailed("该身份证号不在人员库中，请核对", code="person_not_found")
+        if person.date_of_death is not None and person.date_of_death < day:
+            raise ValidationFailed(f"{person.name}已于{person.date_of_death}死亡", code="deceased")
+        if person.birth_date is None:
             raise ValidationFailed(
-                f"{person.name} {day.isoformat()} 在{point.name}的就餐已记录", code="meal_recorded"
+                f"{person.name}缺少出生日期，无法确定补贴类别", code="no_birth_date"
             )
-        if MealStatement.objects.filter(point=point, month=YearMonth.of(day).first_day()).exists():
-            raise ValidationFailed(
-                f"{point.name} {YearMonth.of(day)} 已结算，不能补录", code="month_settled"
-            )
-        record = MealRecord.objects.create(
-            point=point,
-            person=person,
-            region_id=point.region_id,
-            day=day,
-            meals=meals,
-            category=subsidy.category,
-            subsidy_per_meal=subsidy.per_meal,
-            subsidy=subsidy.amount,
-            parameter_versions=list(subsidy.versions),
-            recorded_by=actor,
+        if day not in params:
+            params[day] = queries.parameters(point.region_id, day)
+        subsidy = rules.meal_subsidy(
+            params[day],
+            held=held[(person.pk, day)],
+            age=rules.age_on(person.birth_date, day),
+            disabled=bool(person.disability_grade),
+            meals=entry.meals,
         )
-        audit.record(
+        priced.append((entry, person, subsidy))
+    days = {entry.day for entry in entries}
+    with transaction.atomic():
+        recorded = set(
+            MealRecord.objects.filter(
+                point=point, person__in={p.pk for _, p, _ in priced}, day__in=days
+            ).values_list("person_id", "day")
+        )
+        settled = set(
+            MealStatement.objects.filter(
+                point=point, month__in={YearMonth.of(d).first_day() for d in days}
+            ).values_list("month", flat=True)
+        )
+        records: list[MealRecord] = []
+        for entry, person, subsidy in priced:
+            if (person.pk, entry.day) in recorded:
+                raise ValidationFailed(
+                    f"{person.name} {entry.day.isoformat()} 在{point.name}的就餐已记录",
+                    code="meal_recorded",
+                )
+            if YearMonth.of(entry.day).first_day() in settled:
+                raise ValidationFailed(
+                    f"{point.name} {YearMonth.of(entry.day)} 已结算，不能补录",
+                    code="month_settled",
+                )
+            recorded.add((person.pk, entry.day))
+            records.append(
+                MealRecord(
+                    point=point,
+                    person=person,
+                    region_id=point.region_id,
+                    day=entry.day,
+                    meals=entry.meals,
+                    category=subsidy.category,
+                    subsidy_per_meal=subsidy.per_meal,
+                    subsidy=subsidy.amount,
+                    parameter_versions=list(subsidy.versions),
+                    recorded_by=actor,
+                )
+            )
+        MealRecord.objects.bulk_create(records, batch_size=500)
+        audit.record_many(
             actor,
             AuditEvent.Action.CREATE,
             "meal_record",
-            record.pk,
-            summary=f"{person.name} {day.isoformat()} 在{point.name}就餐{meals}次，补贴{subsidy.amount}元",
-            person_id=person.pk,
-            region_code=point.region_id,
+            [
+                audit.Entry(
+                    object_id=record.pk,
+                    summary=f"{person.name} {entry.day.isoformat()} 在{point.name}就餐"
+                    f"{entry.meals}次，补贴{subsidy.amount}元",
+                    person_id=person.pk,
+                    region_code=point.region_id,
+                )
+                for record, (entry, person, subsidy) in zip(records, priced, strict=True)
+            ],
         )
-    return record
+    return records
 
 
 def do_confirm_meal_statement(actor: User, point_id: int, month: YearMonth) -> MealStatement:

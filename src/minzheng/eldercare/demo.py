@@ -15,10 +15,11 @@ from minzheng.core import clock
 from minzheng.core.regioncode import RegionCode
 from minzheng.core.yearmonth import YearMonth
 from minzheng.eldercare.actions import (
+    MealEntry,
     do_add_meal_point,
     do_enrol_allowances,
     do_record_assessment,
-    do_record_meal,
+    do_record_meals,
 )
 from minzheng.eldercare.models import Assessment, MealPoint
 from minzheng.eldercare.rules import ITEMS, Conditions, RiskEvent
@@ -204,17 +205,14 @@ def _record_meals(worker: User, points: list[MealPoint], today: date, rng: rando
                 date_of_death__isnull=True,
             ).order_by("id")[:8]
         )
+        id_numbers = {person.pk: person.id_number_plain() for person in diners}
+        entries: list[MealEntry] = []
         day = start
         while day < today:
             for person in diners if day.weekday() < 5 else []:
                 if rng.random() < 0.7:
-                    do_record_meal(
-                        worker,
-                        point_id=point.pk,
-                        id_number=person.id_number_plain(),
-                        day=day,
-                        meals=rng.choice((1, 1, 2)),
-                    )
-                    made += 1
+                    entries.append(MealEntry(id_numbers[person.pk], day, rng.choice((1, 1, 2))))
             day += timedelta(days=1)
+        # The point's register in one batch: the same records and audit events as one by one.
+        made += len(do_record_meals(worker, point_id=point.pk, entries=entries))
     return made

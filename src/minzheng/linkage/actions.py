@@ -153,7 +153,10 @@ def _queue_pairs(run: LinkageRun, result: LinkResult, data: queries.LinkageInput
 def _link_sources(result: LinkResult, data: queries.LinkageInput) -> int:
     """Link each loose department record that clusters with exactly one registry person, and
     note the link in `data.linked_person`, so the pair is not queued as well."""
-    members = result.clusters.groupby("person_id")["record_id"].apply(list)
+    clusters = result.clusters
+    # A person of one record links nothing: only clusters of two or more are grouped.
+    shared = clusters.loc[clusters["person_id"].duplicated(keep=False)]
+    members = shared.groupby("person_id", sort=True)["record_id"].apply(list)
     linked = 0
     for keys in members:
         persons = [k for k in keys if k.startswith(queries.PERSON_PREFIX)]

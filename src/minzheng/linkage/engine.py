@@ -289,10 +289,12 @@ def _trained_linker(
         except (SplinkException, ValueError):
             # A training block with no pairs, or (on Spark, with a tiny file) an m that
             # underflows to zero, keeps the starting m values of the spec.
-            linker = Linker(registered, before, log_level=logging.WARNING)
-    # The prior is ours, not whatever a training session left behind.
+            linker = Linker(registered, before, log_level=logging.WARNING, validate_settings=False)
+    # The prior is ours, not whatever a training session left behind. The models rebuilt from
+    # the first one's JSON skip Splink's check of their columns against the input: the first
+    # Linker made it (about 0.1 s of SQL parsing a Linker).
     model = linker.misc.save_model_to_json() | {"probability_two_random_records_match": prior}
-    return Linker(registered, model, log_level=logging.WARNING)
+    return Linker(registered, model, log_level=logging.WARNING, validate_settings=False)
 
 
 def match_prior(table: pd.DataFrame, spec: LinkageSpec) -> float | None:
@@ -326,4 +328,4 @@ def _with_unobserved_u_filled(
             if not level.get("is_null_level") and level.get("u_probability") is None:
                 level["u_probability"] = 1.0 / pairs_sampled
     model["retain_intermediate_calculation_columns"] = with_evidence
-    return Linker(registered, model, log_level=logging.WARNING)
+    return Linker(registered, model, log_level=logging.WARNING, validate_settings=False)

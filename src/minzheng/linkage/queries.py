@@ -10,6 +10,7 @@ import pandas as pd
 from django.db.models import Count, Q, QuerySet
 
 from minzheng.accounts.scope import ScopedActor
+from minzheng.core.pii import unseal
 from minzheng.linkage.conflicts import Rule
 from minzheng.linkage.models import CandidatePair, LinkageAction, SourceRecord
 from minzheng.linkage.profiles import rules
@@ -49,19 +50,6 @@ def sources_for_linkage(actor: ScopedActor | None) -> QuerySet[SourceRecord]:
     return SourceRecord.objects.all() if actor is None else SourceRecord.objects.visible_to(actor)
 
 
-def _person_row(p: Person) -> dict[str, Any]:
-    return {
-        "record_id": person_key(p.pk),
-        "source": REGISTRY_DEPARTMENT,
-        "name": p.name,
-        "id_number": p.id_number_plain() or None,
-        "birth_date": p.birth_date.isoformat() if p.birth_date else None,
-        "sex": p.sex or None,
-        "phone": p.phone_plain() or None,
-        "address": p.address or None,
-    }
-
-
 def _source_row(s: SourceRecord) -> dict[str, Any]:
     return {
         "record_id": source_key(s.pk),
@@ -90,20 +78,50 @@ def linkage_input(actor: ScopedActor | None) -> LinkageInput:
     shown: dict[str, dict[str, str]] = {}
     region: dict[str, str] = {}
     linked: dict[str, int | None] = {}
-    for p in persons_for_linkage(actor).order_by("pk"):
-        key = person_key(p.pk)
-        rows.append(_person_row(p))
-        shown[key] = _shown(
-            REGISTRY_DEPARTMENT,
-            p.name,
-            p.id_number_masked,
-            p.birth_date,
-            p.sex,
-            p.phone_masked,
-            p.address,
+    # The registry's persons as values, not models: a county's run reads tens of thousands.
+    for (
+        pk,
+        name,
+        id_cipher,
+        id_masked,
+        born,
+        sex,
+        phone_cipher,
+        phone_masked,
+        address,
+        region_id,
+    ) in (
+        persons_for_linkage(actor)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "name",
+            "id_number_cipher",
+            "id_number_masked",
+            "birth_date",
+            "sex",
+            "phone_cipher",
+            "phone_masked",
+            "address",
+            "region_id",
         )
-        region[key] = p.region_id
-        linked[key] = p.pk
+    ):
+        key = person_key(pk)
+        rows.append(
+            {
+                "record_id": key,
+                "source": REGISTRY_DEPARTMENT,
+                "name": name,
+                "id_number": unseal(id_cipher or "") or None,
+                "birth_date": born.isoformat() if born else None,
+                "sex": sex or None,
+                "phone": unseal(phone_cipher or "") or None,
+                "address": address or None,
+            }
+        )
+        shown[key] = _shown(REGISTRY_DEPARTMENT, name, id_masked, born, sex, phone_masked, address)
+        region[key] = region_id
+        linked[key] = pk
     for s in sources_for_linkage(actor).order_by("pk"):
         key = source_key(s.pk)
         rows.append(_source_row(s))
