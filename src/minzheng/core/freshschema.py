@@ -38,8 +38,8 @@ def can_build_fresh() -> bool:
 def build_fresh_schema() -> int:
     """Create the migrated schema of an empty SQLite database; the number of migrations recorded.
 
-    Runs in one transaction: an operation that fails leaves the database empty, and the caller
-    migrates as usual."""
+    Runs in one transaction: an operation that fails raises and leaves the database empty (a
+    `minzheng demo --reset` then starts again from nothing)."""
     executor = MigrationExecutor(connection)
     loader = executor.loader
     plan = executor.migration_plan(loader.graph.leaf_nodes(), clean_start=True)
