@@ -10,9 +10,10 @@ with a code; `standardise` reads a free-text address into it and says how deep i
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import batched
 
 from django.db import transaction
 from django.db.models import Count
@@ -265,7 +266,7 @@ def _read_existing(
     found: dict[tuple[str, int | None, str, str], StandardAddress] = {}
     if depth == 0:
         regions = sorted({region.code for region, *_ in wanted.values()})
-        for codes in _chunks(regions):
+        for codes in batched(regions, IN_CHUNK):
             rows = StandardAddress.objects.filter(
                 region_id__in=codes, parent__isnull=True, level=AddressLevel.ROAD, label__in=labels
             )
@@ -273,7 +274,7 @@ def _read_existing(
                 found.setdefault((node.region_id, None, node.level, node.label), node)
     else:
         parents = sorted({nodes[p].pk for _, p, _, _, _ in wanted.values() if p is not None})
-        for ids in _chunks(parents):
+        for ids in batched(parents, IN_CHUNK):
             rows = StandardAddress.objects.filter(parent_id__in=ids, label__in=labels)
             for node in rows.order_by("pk"):
                 found.setdefault((node.region_id, node.parent_id, node.level, node.label), node)
@@ -321,7 +322,7 @@ def _create_missing(
     StandardAddress.objects.bulk_create(created)
     if any(node.pk is None for node in created):  # a database that returns no ids from a batch
         ids: dict[str, int] = {}
-        for part in _chunks([node.code for node in created]):
+        for part in batched([node.code for node in created], IN_CHUNK):
             ids.update(StandardAddress.objects.filter(code__in=part).values_list("code", "pk"))
         for node in created:
             node.pk = ids[node.code]
@@ -329,7 +330,7 @@ def _create_missing(
 
 def _road_counts(regions: set[str]) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for part in _chunks(sorted(regions)):
+    for part in batched(sorted(regions), IN_CHUNK):
         rows = (
             StandardAddress.objects.filter(region_id__in=part, level=AddressLevel.ROAD)
             .values("region_id")
@@ -352,11 +353,6 @@ def _announced_roads(roads: list[Region], labels: set[str]) -> dict[tuple[str, s
         for place in rows.order_by("pk"):
             places.setdefault((county, place.name), place)
     return places
-
-
-def _chunks[T](items: Sequence[T]) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), IN_CHUNK):
-        yield items[start : start + IN_CHUNK]
 
 
 @dataclass(frozen=True, slots=True)
@@ -463,7 +459,7 @@ def _roads(
 ) -> dict[str, list[StandardAddress]]:
     within, county = scope
     found: dict[str, list[StandardAddress]] = {}
-    for part in _chunks(sorted(labels)):
+    for part in batched(sorted(labels), IN_CHUNK):
         rows = StandardAddress.objects.filter(level=AddressLevel.ROAD, label__in=part)
         if within is not None:
             rows = rows.filter(region_id=within)
@@ -486,7 +482,7 @@ def _descend_many(
         labels = sorted({starts[i][1][depth][1] for i in active})
         parents = sorted({reached[i][0].pk for i in active})
         children: dict[tuple[int, str, str], StandardAddress] = {}
-        for part in _chunks(parents):
+        for part in batched(parents, IN_CHUNK):
             rows = StandardAddress.objects.filter(parent_id__in=part, label__in=labels)
             for child in rows.order_by("pk"):
                 assert child.parent_id is not None
@@ -520,7 +516,7 @@ def do_link_household_addresses(actor: User | None, households: list[Household])
                 wanted[household.pk] = (household, match)
                 linked += 1
         existing: dict[int, HouseholdAddressLink] = {}
-        for part in _chunks(list(wanted)):
+        for part in batched(list(wanted), IN_CHUNK):
             rows = HouseholdAddressLink.objects.select_for_update().filter(household_id__in=part)
             existing.update((link.household_id, link) for link in rows)
         now = timezone.now()
