@@ -160,32 +160,10 @@ def meal_records_visible(actor: ScopedActor) -> QuerySet[MealRecord]:
     return MealRecord.objects.visible_to(actor).select_related("point", "person")
 
 
-def held_statuses(person_id: int, day: date) -> frozenset[str]:
-    """The person's identity tags and open programmes on `day` (特困, 低保 …), one query."""
-    tags = (
-        IdentityTag.objects.filter(person_id=person_id, valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-        .values_list("tag", flat=True)
-    )
-    households = Membership.objects.filter(person_id=person_id, valid_from__lte=day).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=day)
-    )
-    programmes = (
-        Enrolment.objects.filter(start_month__lte=day)
-        .filter(Q(end_month__isnull=True) | Q(end_month__gt=day))
-        .exclude(status__in=(Enrolment.Status.ENDED, Enrolment.Status.SUSPENDED))
-        .filter(
-            Q(person_id=person_id)
-            | Q(person__isnull=True, household_id__in=households.values("household_id"))
-        )
-        .values_list("programme", flat=True)
-    )
-    return frozenset(tags.union(programmes, all=True))
-
-
 def held_statuses_on(wanted: Iterable[tuple[int, date]]) -> dict[tuple[int, date], frozenset[str]]:
-    """`held_statuses` of many (person, day) pairs: the persons' identity tags, households and
-    open programmes read in three queries, each day's held set picked out here."""
+    """The identity tags and open programmes (特困, 低保 …) of each (person, day) pair: a person's
+    own, and their household's on that day. The persons' tags, households and programmes are
+    read in three queries, each day's held set picked out here."""
     pairs = set(wanted)
     if not pairs:
         return {}
