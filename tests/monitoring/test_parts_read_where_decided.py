@@ -35,7 +35,7 @@ def test_each_household_part_finds_what_the_whole_city_finds(planted_and_loaded:
     spread, policies = distributed.find(MONTH, size=7, progress=labels.append)
     assert spread == whole  # the same findings, in the query's order
     assert policies == whole_policies
-    assert labels == [f"分为{len(parts) + 1}段", "比对"]
+    assert labels == [f"分为{len(parts) + 1}段", "数据按家庭分段", "比对"]
     # the planted person who lives in no household, found by the extra part
     strangers = [f for f in spread if f.household_id is None]
     assert [(f.kind, f.source) for f in strangers] == [("high_medical_cost", "medical")]
@@ -45,10 +45,119 @@ def test_each_household_part_finds_what_the_whole_city_finds(planted_and_loaded:
 def test_a_part_reads_only_its_own_households(planted_and_loaded: Any) -> None:
     whole, _ = jobs.find(MONTH)
     household = next(f.household_id for f in whole if f.household_id is not None)
-    own, _ = distributed.find_in(MONTH, (household, household))
+    with distributed.part_feeds(MONTH) as feeds:
+        own, _ = distributed.find_in(MONTH, (household, household), feeds)
+        none, _ = distributed.find_in(MONTH, (10**9, 10**9 + 5), feeds)
     assert own == [f for f in whole if f.household_id == household]
-    none, _ = distributed.find_in(MONTH, (10**9, 10**9 + 5))
     assert none == []
+
+
+def _scratch_tables() -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        names = connection.introspection.table_names(cursor)
+    return [n for n in names if n.startswith(distributed.PART_FEEDS_PREFIX)]
+
+
+def test_each_feed_row_is_given_its_household_once_and_the_table_is_dropped(
+    planted_and_loaded: Any,
+) -> None:
+    from django.db import connection
+
+    from minzheng.verification import frames
+
+    last = MONTH.last_day()
+    members = frames.members(last, names=False).to_pylist()
+    households_of: dict[str, set[int]] = {}
+    for m in members:
+        households_of.setdefault(m["idx"], set()).add(m["household_id"])
+    year_start = (MONTH - 11).first_day()
+    # every row the monitor reads (its medical floor 0: the parts read every member's sum)
+    read = frames.monitor_feeds(last, year_start, 0).to_pylist()
+    wanted = sorted(
+        (h, r["record_id"], r["idx"], r["amount_fen"])
+        for r in read
+        for h in households_of.get(r["idx"], ())
+    )
+    assert len(wanted) > 40  # the planted month: events, holdings, incomes, medical sums
+    with distributed.part_feeds(MONTH) as feeds:
+        assert _scratch_tables() == [feeds]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT household_id, record_id, idx, amount_fen FROM {feeds}")
+            given = sorted(tuple(r) for r in cursor.fetchall())
+    assert given == wanted
+    assert _scratch_tables() == []
+
+
+def test_the_scratch_table_is_dropped_when_a_part_fails(
+    planted_and_loaded: Any, monkeypatch: Any
+) -> None:
+    def fails(month: Any, ids: Any, feeds: str) -> Any:
+        raise RuntimeError("断开")
+
+    monkeypatch.setattr(distributed, "find_in", fails)
+    try:
+        distributed.find(MONTH, size=50)
+    except RuntimeError as e:
+        assert str(e) == "断开"
+    else:
+        raise AssertionError("the part's error was swallowed")
+    assert _scratch_tables() == []
+
+
+def test_a_killed_runs_table_is_dropped_a_day_later_and_a_running_ones_kept(
+    planted_and_loaded: Any,
+) -> None:
+    import time
+
+    from django.db import connection
+
+    now = int(time.time())
+    old = f"{distributed.PART_FEEDS_PREFIX}{now - distributed.STALE_AFTER_SECONDS - 5}_0a1b2c3d"
+    running = f"{distributed.PART_FEEDS_PREFIX}{now - 600}_0a1b2c3e"
+    with connection.cursor() as cursor:
+        for name in (old, running):
+            cursor.execute(f"CREATE TABLE {name} (household_id bigint)")
+    with distributed.part_feeds(MONTH) as feeds:
+        assert sorted(_scratch_tables()) == sorted([running, feeds])
+    assert _scratch_tables() == [running]
+
+
+def test_only_a_scratch_tables_name_goes_into_the_parts_sql(planted_and_loaded: Any) -> None:
+    for bad in ("registry_person", "monitor_part_feeds_1; DROP TABLE x", "monitor_part_feeds_"):
+        try:
+            distributed.find_in(MONTH, (1, 2), bad)
+        except ValueError as e:
+            assert "不是监测分段数据表" in str(e)
+        else:
+            raise AssertionError(bad)
+
+
+def test_a_person_living_in_two_households_is_found_in_each_as_the_whole_finds(
+    planted_and_loaded: Any,
+) -> None:
+    from minzheng.registry.models import Household, Membership, Person, Relationship
+
+    whole, _ = jobs.find(MONTH)
+    finding = next(f for f in whole if f.household_id is not None and f.kind != "high_medical_cost")
+    person = Person.objects.get(id_number_index=finding.idx)
+    # the last enrolled household (the rules read enrolled households), far from the first part
+    other = Household.objects.get(pk=max(set(_enrolled_households()) - {finding.household_id}))
+    Membership.objects.create(
+        household=other,
+        person=person,
+        relationship=Relationship.OTHER,
+        valid_from=(MONTH - 12).first_day(),
+    )
+    whole, _ = jobs.find(MONTH)
+    spread, _ = distributed.find(MONTH, size=7)
+    assert spread == whole
+    assert {finding.household_id, other.pk} <= {
+        f.household_id for f in whole if f.idx == finding.idx
+    }
+    together, _ = distributed.find(MONTH, size=10**6)  # both households in one part
+    assert together == whole
 
 
 def test_verification_parts_gather_the_evidence_of_one_gather(planted_and_loaded: Any) -> None:

@@ -2,10 +2,12 @@
 
 `jobs.find` reads every member, enrolment and feed row of the city into the driver and joins them
 there (DuckDB, or Spark SQL over tables the driver built): its memory is the whole population's.
-Here the driver only cuts the open households into id ranges (the database counts them); each
-part's task opens the database itself, reads the members of its households, their enrolments and
-the feed rows of those members only, runs the same `jobs.FINDINGS_SQL` in DuckDB over them and
-turns its rows into findings — no process holds the city.
+Here the driver only cuts the open households into id ranges (the database counts them) and has
+the database give each of the month's feed rows the household its person lives in, once, in a
+scratch table (`part_feeds`); each part's task opens the database itself, reads the members of its
+households, their enrolments and their feed rows by the household ids' index, runs the same
+`jobs.FINDINGS_SQL` in DuckDB over them and turns its rows into findings — no process holds the
+city, and no part reads more than its own rows.
 
 Why the parts give the whole's findings: every rule of FINDINGS_SQL joins a feed row to a member by
 the person's blind index and groups by household or by person, so a household's findings need
@@ -19,7 +21,10 @@ No Django at import: Spark's Python workers import this module before the task s
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable
+import secrets
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from minzheng.assistance.distributed import _django_for, database_settings
@@ -37,45 +42,56 @@ PART_SIZE = 50_000
 #: Every open household, whatever its region: the whole monitor reads them all.
 EVERY_REGION = ("000000000000", "999999999999")
 
-_IN_PART = """
-    SELECT p.id_number_index FROM registry_membership ms
-    JOIN registry_person p ON p.id = ms.person_id
-    JOIN registry_household h ON h.id = ms.household_id
-    WHERE ms.lives_together = %s AND ms.valid_from <= %s AND (ms.valid_to IS NULL OR ms.valid_to > %s)
-      AND h.closed_on IS NULL AND ms.household_id >= %s AND ms.household_id <= %s
-      AND h.id >= %s AND h.id <= %s"""
+_LIVES_IN_OPEN = """ms.lives_together = %s AND ms.valid_from <= %s
+  AND (ms.valid_to IS NULL OR ms.valid_to > %s) AND h.closed_on IS NULL"""
 
-# Why the household range is said twice (`ms.household_id` and `h.id`): PostgreSQL carries an
-# equality across a join, not a range, so with the range on the memberships only it read every
-# open household (a sequential scan of the whole table) for each part — per part a cost that
-# grows with the city, over a number of parts that grows with it too (docs/scaling.md). With the
-# range on `h.id` as well it reads the part's households by their key.
+#: The scratch tables of `part_feeds`: the prefix, then the epoch second of the run's start.
+PART_FEEDS_PREFIX = "monitor_part_feeds_"
 
-_FEED_COLUMNS = """id, source, kind, id_number_index, id_number_masked, id_number_cipher, day, end_day,
-       CAST(ROUND(amount * 100) AS BIGINT), CAST(ROUND(amount2 * 100) AS BIGINT), ref"""
+#: A scratch table left by a run that was killed is dropped by a run this much later.
+STALE_AFTER_SECONDS = 24 * 3600
 
-# A part's feed rows: those of `frames.MONITOR_FEEDS_SQL` whose person lives in one of the part's
-# households. The medical bills come summed per person over the window, as there.
+# The month's feed rows the monitor reads (`frames.MONITOR_FEEDS_SQL`, the medical bills summed per
+# person over the window), each given the household its person lives in: one pass over the
+# month's feeds, hash-joined to the persons and memberships. A part then reads its own rows by the
+# household id's index. Before, each part tested every feed row of the month against its own
+# members: per part a cost that grew with the city, over a number of parts that grows with it too
+# — quadratic (docs/scaling.md). A person who lives in two open households has their rows once in
+# each, as each household's part read them before.
 PART_FEEDS_SQL = f"""
-SELECT {_FEED_COLUMNS}
-FROM verification_feedrecord
-WHERE source <> 'medical' AND day <= %s AND (
-      source IN ('police', 'funeral', 'bank', 'disability', 'tax')
-   OR (source IN ('vehicle', 'estate', 'market') AND (end_day IS NULL OR end_day > %s))
-   OR (source IN ('hrss', 'housing_fund') AND day >= %s))
-  AND id_number_index IN ({_IN_PART})
-UNION ALL
-SELECT 0, 'medical', 'total', m.idx, NULL, NULL, m.day, NULL, m.fen, NULL, ''
-FROM (SELECT id_number_index AS idx, CAST(ROUND(sum(amount) * 100) AS BIGINT) AS fen,
-             max(day) AS day
+SELECT ms.household_id AS household_id, f.record_id, f.source, f.kind, f.idx, f.masked, f.cipher,
+       f.day, f.end_day, f.amount_fen, f.amount2_fen, f.ref
+FROM (SELECT id AS record_id, source, kind, id_number_index AS idx, id_number_masked AS masked,
+             id_number_cipher AS cipher, day, end_day,
+             CAST(ROUND(amount * 100) AS BIGINT) AS amount_fen,
+             CAST(ROUND(amount2 * 100) AS BIGINT) AS amount2_fen, ref
       FROM verification_feedrecord
-      WHERE source = 'medical' AND day >= %s AND day <= %s AND id_number_index IN ({_IN_PART})
-      GROUP BY id_number_index) m
-"""
+      WHERE source <> 'medical' AND day <= %s AND (
+            source IN ('police', 'funeral', 'bank', 'disability', 'tax')
+         OR (source IN ('vehicle', 'estate', 'market') AND (end_day IS NULL OR end_day > %s))
+         OR (source IN ('hrss', 'housing_fund') AND day >= %s))
+      UNION ALL
+      SELECT 0, 'medical', 'total', m.idx, NULL, NULL, m.day, NULL, m.fen, NULL, ''
+      FROM (SELECT id_number_index AS idx, CAST(ROUND(sum(amount) * 100) AS BIGINT) AS fen,
+                   max(day) AS day
+            FROM verification_feedrecord
+            WHERE source = 'medical' AND day >= %s AND day <= %s
+            GROUP BY id_number_index) m) f
+JOIN registry_person p ON p.id_number_index = f.idx
+JOIN registry_membership ms ON ms.person_id = p.id
+JOIN registry_household h ON h.id = ms.household_id
+WHERE {_LIVES_IN_OPEN}"""
+
+# A part's feed rows, by its households' ids. DISTINCT: a person who lives in two open households
+# of the same part has their rows once, as the part's member test gave them before.
+_PART_ROWS_SQL = """
+SELECT DISTINCT record_id, source, kind, idx, masked, cipher, day, end_day, amount_fen,
+       amount2_fen, ref
+FROM {table} WHERE household_id >= %s AND household_id <= %s"""
 
 # The persons no open household lives with: only their medical sums can raise a warning (the
 # city's limit, no household income), so only sums above that limit are read.
-NO_HOUSEHOLD_FEEDS_SQL = """
+NO_HOUSEHOLD_FEEDS_SQL = f"""
 SELECT 0, 'medical', 'total', m.idx, NULL, NULL, m.day, NULL, m.fen, NULL, ''
 FROM (SELECT id_number_index AS idx, CAST(ROUND(sum(amount) * 100) AS BIGINT) AS fen,
              max(day) AS day
@@ -86,15 +102,57 @@ WHERE m.fen > %s AND NOT EXISTS (
     SELECT 1 FROM registry_person p
     JOIN registry_membership ms ON ms.person_id = p.id
     JOIN registry_household h ON h.id = ms.household_id
-    WHERE p.id_number_index = m.idx AND ms.lives_together = %s AND ms.valid_from <= %s
-      AND (ms.valid_to IS NULL OR ms.valid_to > %s) AND h.closed_on IS NULL)
+    WHERE p.id_number_index = m.idx AND {_LIVES_IN_OPEN})
 """
 
 
+@contextmanager
+def part_feeds(month: YearMonth) -> Iterator[str]:
+    """A scratch table of the month's feed rows the monitor reads, each with the open household
+    its person lives in (PART_FEEDS_SQL), indexed by household id; its name for the parts to read
+    (`find_in`), dropped afterwards. A real table, not a temporary one: the parts' tasks read it
+    through their own connections (Spark's executors). A table a killed run left behind is dropped
+    by a run a day later (`STALE_AFTER_SECONDS`)."""
+    from django.db import connection
+
+    last = month.last_day()
+    year_start = (month - 11).first_day()
+    started = int(time.time())
+    _drop_stale(started)
+    name = f"{PART_FEEDS_PREFIX}{started}_{secrets.token_hex(4)}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE {name} AS {PART_FEEDS_SQL}",
+            [last, last, year_start, year_start, last, True, last, last],
+        )
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE INDEX {name}_h ON {name} (household_id)")
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {name}")
+        yield name
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _drop_stale(now: int) -> None:
+    """Drop the scratch tables of runs started more than `STALE_AFTER_SECONDS` before `now`."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            stamp = table.removeprefix(PART_FEEDS_PREFIX).partition("_")[0]
+            stale = stamp.isdigit() and now - int(stamp) > STALE_AFTER_SECONDS
+            if table.startswith(PART_FEEDS_PREFIX) and stale:
+                cursor.execute(f"DROP TABLE IF EXISTS {_checked(table)}")
+
+
 def _part_tables(
-    month: YearMonth, ids: tuple[int, int] | None
+    month: YearMonth, ids: tuple[int, int] | None, feeds_table: str
 ) -> tuple[pa.Table, pa.Table, pa.Table]:
-    """(members, enrolled, feeds) of the households in `ids`, or of the persons in none (None)."""
+    """(members, enrolled, feeds) of the households in `ids`, or of the persons in none (None);
+    the households' feed rows from `feeds_table` (`part_feeds`)."""
     from minzheng.verification import frames
 
     first, last = month.first_day(), month.last_day()
@@ -126,18 +184,25 @@ def _part_tables(
         frames.ENROLLED_COLUMNS,
     )
     feeds = frames.table(
-        PART_FEEDS_SQL,
-        [last, last, year_start, *live, lo, hi, lo, hi, year_start, last, *live, lo, hi, lo, hi],
-        frames.FEED_COLUMNS,
+        _PART_ROWS_SQL.format(table=_checked(feeds_table)), [lo, hi], frames.FEED_COLUMNS
     )
     return members, enrolled, feeds
 
 
+def _checked(table: str) -> str:
+    """`table` if it is a name `part_feeds` makes (it goes into SQL text), else ValueError."""
+    rest = table.removeprefix(PART_FEEDS_PREFIX)
+    if rest == table or not rest.replace("_", "").isalnum() or not rest.isascii():
+        raise ValueError(f"不是监测分段数据表：{table!r}")
+    return table
+
+
 def find_in(
-    month: YearMonth, ids: tuple[int, int] | None
+    month: YearMonth, ids: tuple[int, int] | None, feeds_table: str
 ) -> tuple[list[Finding], dict[str, MonitoringPolicy]]:
     """The findings of the households whose id lies in `ids` (inclusive), or (None) of the
-    persons who live in no open household, with the policies of their counties."""
+    persons who live in no open household, with the policies of their counties; the households'
+    feed rows are read from `feeds_table`, the run's `part_feeds`."""
     import pyarrow.compute as pc
 
     from minzheng.core import batchsql
@@ -146,7 +211,7 @@ def find_in(
 
     first = month.first_day()
     year_start = (month - 11).first_day()
-    members, enrolled, feeds = _part_tables(month, ids)
+    members, enrolled, feeds = _part_tables(month, ids, feeds_table)
     counties = {county_of(r) for r in pc.unique(members.column("region_id")).to_pylist() if r}
     policy = jobs.policies(counties, first)
     policy_table, exempt = jobs._policy_table(policy)
@@ -172,11 +237,11 @@ def _findings(columns: list[str], rows: list[tuple[Any, ...]]) -> list[Finding]:
 
 
 def find_part(blob: bytes) -> bytes:
-    """One part (database settings, month, household id range or None) → pickled
-    (findings, policies), read and found in this (worker) process."""
-    db, month, ids = pickle.loads(blob)  # written by `find` just before
+    """One part (database settings, month, household id range or None, the run's feeds table) →
+    pickled (findings, policies), read and found in this (worker) process."""
+    db, month, ids, feeds_table = pickle.loads(blob)  # written by `find` just before
     _django_for(db)
-    return pickle.dumps(find_in(YearMonth(*month), ids), pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps(find_in(YearMonth(*month), ids, feeds_table), pickle.HIGHEST_PROTOCOL)
 
 
 def _order(f: Finding) -> tuple[Any, ...]:
@@ -204,10 +269,13 @@ def find(
     ranges: list[tuple[int, int] | None] = [*columnar.household_id_ranges(EVERY_REGION, size)]
     ranges.append(None)
     step(f"分为{len(ranges)}段")
-    blobs = [
-        pickle.dumps((db, (month.year, month.month), r), pickle.HIGHEST_PROTOCOL) for r in ranges
-    ]
-    done = batchsql.map_parts(blobs, find_part, engine=engine, spark_session=spark_session)
+    with part_feeds(month) as feeds_table:
+        step("数据按家庭分段")
+        blobs = [
+            pickle.dumps((db, (month.year, month.month), r, feeds_table), pickle.HIGHEST_PROTOCOL)
+            for r in ranges
+        ]
+        done = batchsql.map_parts(blobs, find_part, engine=engine, spark_session=spark_session)
     step("比对")
     findings: list[Finding] = []
     policy: dict[str, MonitoringPolicy] = {}

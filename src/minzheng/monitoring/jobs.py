@@ -95,6 +95,9 @@ def _policy_table(policy: dict[str, MonitoringPolicy]) -> tuple[pa.Table, pa.Tab
 
 
 # Inputs: members, enrolled, feeds, policy, exempt. Parameters: $first, $year_start.
+# A finding's masked and sealed ID number: each of the person's feed rows seals the same number
+# (with its own nonce); the least is taken, so that a finding does not depend on the order its
+# rows were read in — one read of the city or part by part (`distributed`).
 FINDINGS_SQL = """
 WITH
 alive AS (SELECT * FROM members WHERE died IS NULL OR died >= $first),
@@ -228,7 +231,7 @@ FROM (
     UNION ALL SELECT * FROM vehicle UNION ALL SELECT * FROM nonres UNION ALL SELECT * FROM home_over
     UNION ALL SELECT * FROM business UNION ALL SELECT * FROM income UNION ALL SELECT * FROM deposits
     UNION ALL SELECT * FROM medical) u
-JOIN (SELECT idx, any_value(masked) AS masked, any_value(cipher) AS cipher FROM feeds
+JOIN (SELECT idx, min(masked) AS masked, min(cipher) AS cipher FROM feeds
       GROUP BY idx) f ON f.idx = u.idx
 ORDER BY u.kind, u.household_id, u.idx, u.ref
 """
