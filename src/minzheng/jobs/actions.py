@@ -31,7 +31,7 @@ def do_start_job(
     """Queue a job for the worker. The parameters are checked now, so a bad month or county is a
     Chinese refusal on the page that asked, not a failed job later."""
     kind = kind_of(kind_code)
-    if not actor.can(kind.capability):
+    if not kind.startable_by(actor):
         raise PermissionDenied("您的角色无权启动此后台任务")
     check_params(kind, params)
     region_code = kind.region(params)
@@ -144,7 +144,7 @@ def do_retry_job(actor: User, job_id: int) -> Job:
         if job.status not in (Job.Status.FAILED, Job.Status.CANCELLED):
             raise ValidationFailed("只有失败或已取消的任务可以重试")
         kind = KINDS[job.kind]
-        if not actor.can(kind.capability):
+        if not kind.startable_by(actor):
             raise PermissionDenied("您的角色无权重试此后台任务")
         job.status = Job.Status.QUEUED
         job.cancel_requested = False

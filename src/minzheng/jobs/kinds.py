@@ -38,6 +38,15 @@ class JobKind:
     result_link: Callable[[dict[str, Any]], tuple[str, str] | None] = lambda result: None
     #: Whether it takes the pacing parameters (分块大小 chunk_size, 分块间暂停秒数 pause).
     paced: bool = False
+    #: What the action itself asks of its actor beyond `capability`, if more: checked when the
+    #: job is started, so that the page refuses it, not the worker later.
+    also_requires: Callable[[User], bool] | None = None
+
+    def startable_by(self, user: User) -> bool:
+        """Whether `user` may start (or retry) a job of this kind."""
+        return user.can(self.capability) and (
+            self.also_requires is None or self.also_requires(user)
+        )
 
 
 CITY = "330200000000"
@@ -224,6 +233,12 @@ def _roll_link(result: dict[str, Any]) -> tuple[str, str] | None:
     return reverse("payments:roll_detail", args=[result["roll"]]), "查看花名册"
 
 
+def _linkage_reviewer(user: User) -> bool:
+    from minzheng.linkage.actions import is_reviewer
+
+    return is_reviewer(user)
+
+
 def _linkage_link(result: dict[str, Any]) -> tuple[str, str] | None:
     from django.urls import reverse
 
@@ -359,7 +374,13 @@ KINDS: dict[str, JobKind] = {
             _verification_link,
         ),
         JobKind(
-            "linkage", "多重身份识别", Capability.CASE_DATA, _run_linkage, _city, _linkage_link
+            "linkage",
+            "多重身份识别",
+            Capability.CASE_DATA,
+            _run_linkage,
+            _city,
+            _linkage_link,
+            also_requires=_linkage_reviewer,
         ),
         JobKind(
             "household_import",

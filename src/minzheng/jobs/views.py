@@ -56,7 +56,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "status": status,
             "labels": LABELS,
-            "startable": [(k.code, k.label) for k in KINDS.values() if user.can(k.capability)],
+            "startable": [(k.code, k.label) for k in KINDS.values() if k.startable_by(user)],
             "counties": _counties(user),
             "error": error,
             "form": request.POST if request.method == "POST" else {},

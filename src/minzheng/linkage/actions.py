@@ -29,8 +29,13 @@ PERSONS_SEEM_ONE_REASON = "两名登记人员疑似同一人"
 Linker = Callable[..., LinkResult]
 
 
+def is_reviewer(actor: User) -> bool:
+    """Whether `actor` may run linkage and decide its pairs: caseworkers and approvers."""
+    return actor.can(Capability.EDIT_CASES) or actor.can(Capability.APPROVE)
+
+
 def require_reviewer(actor: User) -> None:
-    if not (actor.can(Capability.EDIT_CASES) or actor.can(Capability.APPROVE)):
+    if not is_reviewer(actor):
         raise PermissionDenied("您的角色无权判定疑似同一人")
 
 

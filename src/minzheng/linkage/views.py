@@ -52,6 +52,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "counts": queries.queue_counts(user),
         "statuses": CandidatePair.Status.choices,
         "reasons": queries.queue_reasons(user),
+        "can_run": actions.is_reviewer(user),
     }
     template = (
         "linkage/_queue_rows.html" if request.headers.get("HX-Request") else "linkage/queue.html"
