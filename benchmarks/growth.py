@@ -29,7 +29,8 @@ A size can instead be measured on a database seeded before (a previous run's, or
 city) with `--reuse-at SIZE=DBNAME:VARDIR` (repeatable; VARDIR is that database's
 MINZHENG_VAR_DIR, whose key file decrypts its identity numbers): nothing is dropped, created or
 seeded; it is migrated and given the same planted month of feeds (the load is idempotent: a second
-load of the same rows adds none). `--var-root DIR` keeps each fresh size's var directory at
+load of the same rows adds none; `--planted` skips it for a database this script planted before).
+`--var-root DIR` keeps each fresh size's var directory at
 DIR/<size> (instead of a temporary one) so that its database can be reused later. `--stages`
 picks stages; `--curve-from FILE` (repeatable) adds the `growth` lines of earlier runs' output to
 the curve, so sizes measured in separate runs (one heavy run at a time) make one curve:
@@ -428,6 +429,11 @@ def main() -> int:
     )
     parser.add_argument("--stages", help="comma-separated stages (default all)")
     parser.add_argument(
+        "--planted",
+        action="store_true",
+        help="the --reuse-at databases already hold this script's month of feeds: plant none",
+    )
+    parser.add_argument(
         "--curve-from",
         action="append",
         default=[],
@@ -519,7 +525,8 @@ def main() -> int:
             feed_stages = [s for s in stages if s in FEED_STAGES]
             if persons in reused:  # the stages that read no feeds first, then the planting
                 order = [s for s in stages if s not in FEED_STAGES]
-                order += ["plant", *feed_stages] if feed_stages else []  # none read: none planted
+                planting = ["plant"] if feed_stages and not args.planted else []
+                order += [*planting, *feed_stages]  # none read (or planted before): none planted
             for s in order:
                 if s == "plant":
                     planted = _child(["--plant"], env)
