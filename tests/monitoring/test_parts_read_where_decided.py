@@ -90,6 +90,33 @@ def test_each_feed_row_is_given_its_household_once_and_the_table_is_dropped(
     assert _scratch_tables() == []
 
 
+def test_a_part_reads_the_members_the_whole_read_reads_in_its_households(
+    planted_and_loaded: Any,
+) -> None:
+    """Not every member of the part's households: those of its enrolled households and the
+    persons with a feed row (`frames.monitor_members`, medical sums at any amount)."""
+    from minzheng.assistance.columnar import household_id_ranges
+    from minzheng.verification import frames
+
+    last = MONTH.last_day()
+    enrolled = frames.enrolled(MONTH.first_day()).column("household_id").to_pylist()
+    with_rows = frames.monitor_feeds(last, (MONTH - 11).first_day(), 0).column("idx").to_pylist()
+    whole = {
+        (m["household_id"], m["person_id"])
+        for m in frames.monitor_members(last, enrolled, [i for i in with_rows if i]).to_pylist()
+    }
+    everyone = {(m["household_id"], m["person_id"]) for m in frames.members(last).to_pylist()}
+    assert len(whole) < len(everyone) / 2  # most residents are neither
+    read: set[tuple[int, int]] = set()
+    with distributed.part_feeds(MONTH) as feeds:
+        for lo, hi in household_id_ranges(distributed.EVERY_REGION, 30):
+            members, _, _ = distributed._part_tables(MONTH, (lo, hi), feeds)
+            part = {(m["household_id"], m["person_id"]) for m in members.to_pylist()}
+            assert part == {(h, p) for h, p in whole if lo <= h <= hi}
+            read |= part
+    assert read == whole
+
+
 def test_the_scratch_table_is_dropped_when_a_part_fails(
     planted_and_loaded: Any, monkeypatch: Any
 ) -> None:

@@ -86,9 +86,9 @@ JOIN registry_household h ON h.id = ms.household_id
 WHERE p.id_number_index = f.idx AND {_LIVES_IN_OPEN}"""
 
 # By database. PostgreSQL's planner, left to join the feeds to the persons, hashes the whole
-# persons table (in each parallel worker): 10 s at 3 M persons for 179,000 feed rows. A LATERAL
+# persons table (in each parallel worker): 10.0 s at 3 M persons for 179,000 feed rows. A LATERAL
 # lookup fenced by OFFSET 0 (so that it is not flattened back into that join) walks the person,
-# membership and household indexes from each feed row instead: 3-7 s, and it grows with the feed
+# membership and household indexes from each feed row instead: 2.0–2.1 s, growing with the feed
 # rows. SQLite has no LATERAL; its planner walks the same indexes from the feed rows by itself.
 PART_FEEDS_SQL = {
     "postgresql": f"""SELECT {_GIVEN} FROM {_MONTH_FEEDS}
@@ -102,6 +102,29 @@ _PART_ROWS_SQL = """
 SELECT DISTINCT record_id, source, kind, idx, masked, cipher, day, end_day, amount_fen,
        amount2_fen, ref
 FROM {table} WHERE household_id >= %s AND household_id <= %s"""
+
+# A part's members: only those a finding can involve, as `frames.MONITOR_MEMBERS_SQL` reads them
+# for the whole city — every co-resident member of the part's households enrolled that month, and
+# the membership in the part of each person who has a feed row there (`part_feeds`). Reading every
+# member of the part's households instead (~110,000 at 50,000 households) cost more than the rest of
+# the part together: the whole registry, a part at a time.
+_PART_MEMBERS_SQL = f"""
+SELECT ms.household_id, ms.person_id, p.id_number_index, p.date_of_death, h.region_id, ''
+FROM registry_membership ms
+JOIN registry_person p ON p.id = ms.person_id
+JOIN registry_household h ON h.id = ms.household_id
+WHERE {_LIVES_IN_OPEN} AND ms.household_id IN (
+    SELECT e.household_id FROM assistance_enrolment e
+    WHERE e.status IN ('active', 'gradual_exit') AND e.start_month <= %s
+      AND (e.end_month IS NULL OR e.end_month > %s)
+      AND e.household_id >= %s AND e.household_id <= %s)
+UNION
+SELECT ms.household_id, ms.person_id, p.id_number_index, p.date_of_death, h.region_id, ''
+FROM {{table}} s
+JOIN registry_person p ON p.id_number_index = s.idx
+JOIN registry_membership ms ON ms.person_id = p.id AND ms.household_id = s.household_id
+JOIN registry_household h ON h.id = ms.household_id
+WHERE {_LIVES_IN_OPEN} AND s.household_id >= %s AND s.household_id <= %s"""
 
 # The persons no open household lives with: only their medical sums can raise a warning (the
 # city's limit, no household income), so only sums above that limit are read.
@@ -134,15 +157,22 @@ def part_feeds(month: YearMonth) -> Iterator[str]:
     started = int(time.time())
     _drop_stale(started)
     name = f"{PART_FEEDS_PREFIX}{started}_{secrets.token_hex(4)}"
+    postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TABLE {name} AS {PART_FEEDS_SQL[connection.vendor]}",
-            [last, last, year_start, year_start, last, True, last, last],
-        )
+        if postgres:  # compiling the pass costs more than it saves (0.7 of 2.8 s at 3 M persons)
+            cursor.execute("SET jit = off")
+        try:
+            cursor.execute(
+                f"CREATE TABLE {name} AS {PART_FEEDS_SQL[connection.vendor]}",
+                [last, last, year_start, year_start, last, True, last, last],
+            )
+        finally:
+            if postgres:
+                cursor.execute("RESET jit")
     try:
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE INDEX {name}_h ON {name} (household_id)")
-            if connection.vendor == "postgresql":
+            if postgres:
                 cursor.execute(f"ANALYZE {name}")
         yield name
     finally:
@@ -187,9 +217,8 @@ def _part_tables(
         return empty, enrolled, feeds
     lo, hi = ids
     members = frames.table(
-        frames.MEMBERS_SQL.format(name="''")
-        + " AND ms.household_id >= %s AND ms.household_id <= %s AND h.id >= %s AND h.id <= %s",
-        [*live, lo, hi, lo, hi],
+        _PART_MEMBERS_SQL.format(table=_checked(feeds_table)),
+        [*live, first, first, lo, hi, *live, lo, hi],
         frames.MEMBER_COLUMNS,
     )
     enrolled = frames.table(
@@ -197,9 +226,7 @@ def _part_tables(
         [first, first, lo, hi],
         frames.ENROLLED_COLUMNS,
     )
-    feeds = frames.table(
-        _PART_ROWS_SQL.format(table=_checked(feeds_table)), [lo, hi], frames.FEED_COLUMNS
-    )
+    feeds = frames.table(_PART_ROWS_SQL.format(table=feeds_table), [lo, hi], frames.FEED_COLUMNS)
     return members, enrolled, feeds
 
 
@@ -217,17 +244,15 @@ def find_in(
     """The findings of the households whose id lies in `ids` (inclusive), or (None) of the
     persons who live in no open household, with the policies of their counties; the households'
     feed rows are read from `feeds_table`, the run's `part_feeds`."""
-    import pyarrow.compute as pc
-
     from minzheng.core import batchsql
-    from minzheng.core.regioncode import county_of
     from minzheng.monitoring import jobs
 
     first = month.first_day()
     year_start = (month - 11).first_day()
     members, enrolled, feeds = _part_tables(month, ids, feeds_table)
-    counties = {county_of(r) for r in pc.unique(members.column("region_id")).to_pylist() if r}
-    policy = jobs.policies(counties, first)
+    # Every county's policy, as the whole read takes them: a part's members are only those a
+    # finding can involve, so their counties are not every county the part's households are in.
+    policy = jobs.policies(jobs.every_county(), first)
     policy_table, exempt = jobs._policy_table(policy)
     columns, rows = batchsql.run(
         jobs.FINDINGS_SQL,

@@ -237,7 +237,7 @@ ORDER BY u.kind, u.household_id, u.idx, u.ref
 """
 
 
-def _counties() -> set[str]:
+def every_county() -> set[str]:
     """Every county of the region table: the policy rows are one per county (a few dozen)."""
     from minzheng.regions.models import Level, Region
 
@@ -271,7 +271,7 @@ def find(
     step = progress or (lambda _label: None)
     enrolled = frames.enrolled(first)
     step("在保")
-    policy = policies(_counties(), first)
+    policy = policies(every_county(), first)
     policy_table, exempt = _policy_table(policy)
     floor = min(int(p.medical_threshold.value * 100) for p in policy.values())
     feeds = frames.monitor_feeds(last, year_start, floor)
