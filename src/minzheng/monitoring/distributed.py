@@ -51,32 +51,20 @@ PART_FEEDS_PREFIX = "monitor_part_feeds_"
 #: A scratch table left by a run that was killed is dropped by a run this much later.
 STALE_AFTER_SECONDS = 24 * 3600
 
-# The month's feed rows the monitor reads (`frames.MONITOR_FEEDS_SQL`, the medical bills summed per
-# person over the window), each given the household its person lives in: one pass over the month's
-# feeds, each row looking its person and their memberships up by index — a cost that grows with
-# the month's feed rows, not with the registry. A part then reads its own rows by the household
-# id's index. Before, each part tested every feed row of the month against its own members: per
-# part a cost that grew with the city, over a number of parts that grows with it too — quadratic
-# (docs/scaling.md). A person who lives in two open households has their rows once in each, as
-# each household's part read them before.
-_MONTH_FEEDS = """
-(SELECT id AS record_id, source, kind, id_number_index AS idx, id_number_masked AS masked,
-        id_number_cipher AS cipher, day, end_day,
-        CAST(ROUND(amount * 100) AS BIGINT) AS amount_fen,
-        CAST(ROUND(amount2 * 100) AS BIGINT) AS amount2_fen, ref
- FROM verification_feedrecord
- WHERE source <> 'medical' AND day <= %s AND (
-       source IN ('police', 'funeral', 'bank', 'disability', 'tax')
-    OR (source IN ('vehicle', 'estate', 'market') AND (end_day IS NULL OR end_day > %s))
-    OR (source IN ('hrss', 'housing_fund') AND day >= %s))
- UNION ALL
- SELECT 0, 'medical', 'total', m.idx, NULL, NULL, m.day, NULL, m.fen, NULL, ''
- FROM (SELECT id_number_index AS idx, CAST(ROUND(sum(amount) * 100) AS BIGINT) AS fen,
-              max(day) AS day
-       FROM verification_feedrecord
-       WHERE source = 'medical' AND day >= %s AND day <= %s
-       GROUP BY id_number_index) m) f"""
-
+# The month's feed rows the monitor reads (`frames.MONITOR_FEED_ROWS_SQL`, the medical bills summed
+# per person over the window), each given the household its person lives in: one pass over the
+# month's feeds, each row looking its person and their memberships up by index — a cost that grows
+# with the month's feed rows, not with the registry. A part then reads its own rows by the
+# household id's index. Before, each part tested every feed row of the month against its own
+# members: per part a cost that grew with the city, over a number of parts that grows with it too
+# — quadratic (docs/scaling.md). A person who lives in two open households has their rows once in
+# each, as each household's part read them before.
+#
+# By database. PostgreSQL's planner, left to join the feeds to the persons, hashes the whole
+# persons table (in each parallel worker): 10.0 s at 3 M persons for 179,000 feed rows. A LATERAL
+# lookup fenced by OFFSET 0 (so that it is not flattened back into that join) walks the person,
+# membership and household indexes from each feed row instead: 2.0–2.1 s, growing with the feed
+# rows. SQLite has no LATERAL; its planner walks the same indexes from the feed rows by itself.
 _GIVEN = """ms.household_id AS household_id, f.record_id, f.source, f.kind, f.idx, f.masked,
        f.cipher, f.day, f.end_day, f.amount_fen, f.amount2_fen, f.ref"""
 
@@ -85,16 +73,19 @@ JOIN registry_membership ms ON ms.person_id = p.id
 JOIN registry_household h ON h.id = ms.household_id
 WHERE p.id_number_index = f.idx AND {_LIVES_IN_OPEN}"""
 
-# By database. PostgreSQL's planner, left to join the feeds to the persons, hashes the whole
-# persons table (in each parallel worker): 10.0 s at 3 M persons for 179,000 feed rows. A LATERAL
-# lookup fenced by OFFSET 0 (so that it is not flattened back into that join) walks the person,
-# membership and household indexes from each feed row instead: 2.0–2.1 s, growing with the feed
-# rows. SQLite has no LATERAL; its planner walks the same indexes from the feed rows by itself.
-PART_FEEDS_SQL = {
-    "postgresql": f"""SELECT {_GIVEN} FROM {_MONTH_FEEDS}
+_PASS_SQL = {
+    "postgresql": f"""SELECT {_GIVEN} FROM ({{feeds}}) f
 CROSS JOIN LATERAL (SELECT ms.household_id FROM {_LIVES_WITH} OFFSET 0) ms""",
-    "sqlite": f"SELECT {_GIVEN} FROM {_MONTH_FEEDS}, {_LIVES_WITH}",
+    "sqlite": f"SELECT {_GIVEN} FROM ({{feeds}}) f, {_LIVES_WITH}",
 }
+
+
+def pass_sql(vendor: str) -> str:
+    """The one pass for this database (`_PASS_SQL` over `frames.MONITOR_FEED_ROWS_SQL`)."""
+    from minzheng.verification import frames
+
+    return _PASS_SQL[vendor].format(feeds=frames.MONITOR_FEED_ROWS_SQL)
+
 
 # A part's feed rows, by its households' ids. DISTINCT: a person who lives in two open households
 # of the same part has their rows once, as the part's member test gave them before.
@@ -114,10 +105,8 @@ FROM registry_membership ms
 JOIN registry_person p ON p.id = ms.person_id
 JOIN registry_household h ON h.id = ms.household_id
 WHERE {_LIVES_IN_OPEN} AND ms.household_id IN (
-    SELECT e.household_id FROM assistance_enrolment e
-    WHERE e.status IN ('active', 'gradual_exit') AND e.start_month <= %s
-      AND (e.end_month IS NULL OR e.end_month > %s)
-      AND e.household_id >= %s AND e.household_id <= %s)
+    SELECT en.household_id
+    FROM ({{enrolled}} AND e.household_id >= %s AND e.household_id <= %s) en)
 UNION
 SELECT ms.household_id, ms.person_id, p.id_number_index, p.date_of_death, h.region_id, ''
 FROM {{table}} s
@@ -146,7 +135,7 @@ WHERE m.fen > %s AND NOT EXISTS (
 @contextmanager
 def part_feeds(month: YearMonth) -> Iterator[str]:
     """A scratch table of the month's feed rows the monitor reads, each with the open household
-    its person lives in (`PART_FEEDS_SQL`), indexed by household id; its name for the parts to read
+    its person lives in (`pass_sql`), indexed by household id; its name for the parts to read
     (`find_in`), dropped afterwards. A real table, not a temporary one: the parts' tasks read it
     through their own connections (Spark's executors). A table a killed run left behind is dropped
     by a run a day later (`STALE_AFTER_SECONDS`)."""
@@ -163,7 +152,7 @@ def part_feeds(month: YearMonth) -> Iterator[str]:
             cursor.execute("SET jit = off")
         try:
             cursor.execute(
-                f"CREATE TABLE {name} AS {PART_FEEDS_SQL[connection.vendor]}",
+                f"CREATE TABLE {name} AS {pass_sql(connection.vendor)}",
                 [last, last, year_start, year_start, last, True, last, last],
             )
         finally:
@@ -217,7 +206,7 @@ def _part_tables(
         return empty, enrolled, feeds
     lo, hi = ids
     members = frames.table(
-        _PART_MEMBERS_SQL.format(table=_checked(feeds_table)),
+        _PART_MEMBERS_SQL.format(table=_checked(feeds_table), enrolled=frames.ENROLLED_SQL),
         [*live, first, first, lo, hi, *live, lo, hi],
         frames.MEMBER_COLUMNS,
     )

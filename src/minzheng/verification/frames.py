@@ -143,9 +143,15 @@ WHERE day <= %s AND (
 # and only for persons who can be flagged — a sum above the lowest threshold, or a person of a
 # household with an hrss income in the window (the income-share rule). The rows left out can never
 # raise a warning, so the findings are the same; tens of millions of bills stay in the database.
-MONITOR_FEEDS_SQL = """
-SELECT id, source, kind, id_number_index, id_number_masked, id_number_cipher, day, end_day,
-       CAST(ROUND(amount * 100) AS BIGINT), CAST(ROUND(amount2 * 100) AS BIGINT), ref
+#
+# MONITOR_FEED_ROWS_SQL is the same rows with every medical sum (parameters: as_of, as_of,
+# window_start, window_start, as_of); its columns are named as FEED_COLUMNS. The per-part monitor
+# (monitoring/distributed.py) reads it whole: a part reads the sums of its own members only.
+MONITOR_FEED_ROWS_SQL = """
+SELECT id AS record_id, source, kind, id_number_index AS idx, id_number_masked AS masked,
+       id_number_cipher AS cipher, day, end_day,
+       CAST(ROUND(amount * 100) AS BIGINT) AS amount_fen,
+       CAST(ROUND(amount2 * 100) AS BIGINT) AS amount2_fen, ref
 FROM verification_feedrecord
 WHERE source <> 'medical' AND day <= %s AND (
       source IN ('police', 'funeral', 'bank', 'disability', 'tax')
@@ -157,7 +163,11 @@ FROM (SELECT id_number_index AS idx, CAST(ROUND(sum(amount) * 100) AS BIGINT) AS
              max(day) AS day
       FROM verification_feedrecord
       WHERE source = 'medical' AND day >= %s AND day <= %s
-      GROUP BY id_number_index) m
+      GROUP BY id_number_index) m"""
+
+MONITOR_FEEDS_SQL = (
+    MONITOR_FEED_ROWS_SQL
+    + """
 WHERE m.fen > %s OR m.idx IN (
     SELECT p.id_number_index FROM registry_membership ms
     JOIN registry_person p ON p.id = ms.person_id
@@ -167,6 +177,7 @@ WHERE m.fen > %s OR m.idx IN (
         JOIN verification_feedrecord f ON f.id_number_index = p2.id_number_index
         WHERE f.source = 'hrss' AND f.day >= %s AND f.day <= %s))
 """
+)
 
 ENROLLED_SQL = """
 SELECT e.id, e.household_id, e.programme, e.status, e.region_id
