@@ -48,6 +48,9 @@ def test_a_roll_started_on_the_task_page_runs_on_the_worker(
     page.wait_for_selector("#job-status:has-text('已完成')")  # the poll picks up the end
     assert page.inner_text("#job-percent") == "100%"
     assert "新增 2 条" in page.inner_text("#job-result")
+    # and reloads the page: its end time shows, and the cancel form has gone
+    ended = page.locator("dt:has-text('结束时间') + dd").inner_text()
+    assert ended.startswith("20") and "取消任务" not in page.inner_text("body")
     roll = Roll.objects.get()
     assert PaymentLine.objects.filter(roll=roll).count() == 2
     page.click("#job-result-link")

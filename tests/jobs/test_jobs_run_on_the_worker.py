@@ -167,7 +167,13 @@ def test_the_roll_page_starts_a_job_and_the_task_page_shows_progress(
         job = do_start_job(approver_haishu, "roll", {"county": "330203000000", "month": "2020-03"})
     page = client.get(f"/jobs/{job.pk}/").content.decode()
     assert "排队中" in page and 'hx-trigger="every 1s"' in page
+    waiting = client.get(f"/jobs/{job.pk}/progress/", headers={"HX-Request": "true"})
+    assert "HX-Refresh" not in waiting and "HX-Redirect" not in waiting
     run_worker()
+    polled = client.get(f"/jobs/{job.pk}/progress/", headers={"HX-Request": "true"})
+    assert polled["HX-Refresh"] == "true"  # the page reloads: end time, no cancel form
+    followed = client.get(f"/jobs/{job.pk}/progress/?follow=1", headers={"HX-Request": "true"})
+    assert followed["HX-Redirect"].startswith("/payments/rolls/")
     fragment = client.get(f"/jobs/{job.pk}/progress/").content.decode()
     assert "已完成" in fragment and "100%" in fragment and "新增 2 条" in fragment
     assert "hx-trigger" not in fragment  # polling stops once the job has ended

@@ -136,15 +136,19 @@ def _result_link(job: Job) -> tuple[str, str] | None:
 def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
     """The progress fragment the detail page polls every second until the job ends. The poll that
     sees a job started from a page (a roll, a linkage run) succeed takes the browser to its result;
-    opening a finished job's page later does not."""
+    opening a finished job's page later does not. The poll that sees any other job end reloads
+    the page, so that its end time shows and the cancel form gives way to retry (or to nothing)."""
     _, job = _job(request, job_id)
     link = _result_link(job)
     follow = request.GET.get("follow") == "1"
     response = render(
         request, "jobs/_progress.html", {"job": job, "result_link": link, "follow": follow}
     )
-    if link and follow and request.headers.get("HX-Request"):
-        response["HX-Redirect"] = link[0]
+    if request.headers.get("HX-Request") and job.finished:
+        if link and follow:
+            response["HX-Redirect"] = link[0]
+        else:
+            response["HX-Refresh"] = "true"
     return response
 
 
