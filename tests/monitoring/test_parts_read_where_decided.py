@@ -45,9 +45,10 @@ def test_each_household_part_finds_what_the_whole_city_finds(planted_and_loaded:
 def test_a_part_reads_only_its_own_households(planted_and_loaded: Any) -> None:
     whole, _ = jobs.find(MONTH)
     household = next(f.household_id for f in whole if f.household_id is not None)
+    policy = distributed.policies(MONTH)
     with distributed.part_feeds(MONTH) as feeds:
-        own, _ = distributed.find_in(MONTH, (household, household), feeds)
-        none, _ = distributed.find_in(MONTH, (10**9, 10**9 + 5), feeds)
+        own = distributed.find_in(MONTH, (household, household), feeds, policy)
+        none = distributed.find_in(MONTH, (10**9, 10**9 + 5), feeds, policy)
     assert own == [f for f in whole if f.household_id == household]
     assert none == []
 
@@ -108,9 +109,10 @@ def test_a_part_reads_the_members_the_whole_read_reads_in_its_households(
     everyone = {(m["household_id"], m["person_id"]) for m in frames.members(last).to_pylist()}
     assert len(whole) < len(everyone) / 2  # most residents are neither
     read: set[tuple[int, int]] = set()
+    policy = distributed.policies(MONTH)
     with distributed.part_feeds(MONTH) as feeds:
         for lo, hi in household_id_ranges(distributed.EVERY_REGION, 30):
-            members, _, _ = distributed._part_tables(MONTH, (lo, hi), feeds)
+            members, _, _ = distributed._part_tables(MONTH, (lo, hi), feeds, policy)
             part = {(m["household_id"], m["person_id"]) for m in members.to_pylist()}
             assert part == {(h, p) for h, p in whole if lo <= h <= hi}
             read |= part
@@ -120,7 +122,7 @@ def test_a_part_reads_the_members_the_whole_read_reads_in_its_households(
 def test_the_scratch_table_is_dropped_when_a_part_fails(
     planted_and_loaded: Any, monkeypatch: Any
 ) -> None:
-    def fails(month: Any, ids: Any, feeds: str) -> Any:
+    def fails(month: Any, ids: Any, feeds: str, policy: Any) -> Any:
         raise RuntimeError("断开")
 
     monkeypatch.setattr(distributed, "find_in", fails)
@@ -154,7 +156,7 @@ def test_a_killed_runs_table_is_dropped_a_day_later_and_a_running_ones_kept(
 def test_only_a_scratch_tables_name_goes_into_the_parts_sql(planted_and_loaded: Any) -> None:
     for bad in ("registry_person", "monitor_part_feeds_1; DROP TABLE x", "monitor_part_feeds_"):
         try:
-            distributed.find_in(MONTH, (1, 2), bad)
+            distributed.find_in(MONTH, (1, 2), bad, distributed.policies(MONTH))
         except ValueError as e:
             assert "不是监测分段数据表" in str(e)
         else:

@@ -182,7 +182,10 @@ def _drop_stale(now: int) -> None:
 
 
 def _part_tables(
-    month: YearMonth, ids: tuple[int, int] | None, feeds_table: str
+    month: YearMonth,
+    ids: tuple[int, int] | None,
+    feeds_table: str,
+    policy: dict[str, MonitoringPolicy],
 ) -> tuple[pa.Table, pa.Table, pa.Table]:
     """(members, enrolled, feeds) of the households in `ids`, or of the persons in none (None);
     the households' feed rows from `feeds_table` (`part_feeds`)."""
@@ -194,7 +197,7 @@ def _part_tables(
     if ids is None:
         from minzheng.monitoring import jobs
 
-        city = jobs.policies(set(), first)[jobs.CITY]
+        city = policy[jobs.CITY]
         floor = int((city.medical_threshold.value * 100).to_integral_value())
         feeds = frames.table(
             NO_HOUSEHOLD_FEEDS_SQL, [year_start, last, floor, *live], frames.FEED_COLUMNS
@@ -228,20 +231,20 @@ def _checked(table: str) -> str:
 
 
 def find_in(
-    month: YearMonth, ids: tuple[int, int] | None, feeds_table: str
-) -> tuple[list[Finding], dict[str, MonitoringPolicy]]:
+    month: YearMonth,
+    ids: tuple[int, int] | None,
+    feeds_table: str,
+    policy: dict[str, MonitoringPolicy],
+) -> list[Finding]:
     """The findings of the households whose id lies in `ids` (inclusive), or (None) of the
-    persons who live in no open household, with the policies of their counties; the households'
-    feed rows are read from `feeds_table`, the run's `part_feeds`."""
+    persons who live in no open household; the households' feed rows are read from
+    `feeds_table`, the run's `part_feeds`, and `policy` is every county's (`policies`)."""
     from minzheng.core import batchsql
     from minzheng.monitoring import jobs
 
     first = month.first_day()
     year_start = (month - 11).first_day()
-    members, enrolled, feeds = _part_tables(month, ids, feeds_table)
-    # Every county's policy, as the whole read takes them: a part's members are only those a
-    # finding can involve, so their counties are not every county the part's households are in.
-    policy = jobs.policies(jobs.every_county(), first)
+    members, enrolled, feeds = _part_tables(month, ids, feeds_table, policy)
     policy_table, exempt = jobs._policy_table(policy)
     columns, rows = batchsql.run(
         jobs.FINDINGS_SQL,
@@ -254,7 +257,16 @@ def find_in(
         },
         {"first": first, "year_start": year_start},
     )
-    return _findings(columns, rows), policy
+    return _findings(columns, rows)
+
+
+def policies(month: YearMonth) -> dict[str, MonitoringPolicy]:
+    """Every county's monitoring policy for the month, as the whole read takes them: read once by
+    the driver and given to every part (a part's members are only those a finding can involve, so
+    their counties are not every county its households are in)."""
+    from minzheng.monitoring import jobs
+
+    return jobs.policies(jobs.every_county(), month.first_day())
 
 
 def _findings(columns: list[str], rows: list[tuple[Any, ...]]) -> list[Finding]:
@@ -265,11 +277,12 @@ def _findings(columns: list[str], rows: list[tuple[Any, ...]]) -> list[Finding]:
 
 
 def find_part(blob: bytes) -> bytes:
-    """One part (database settings, month, household id range or None, the run's feeds table) →
-    pickled (findings, policies), read and found in this (worker) process."""
-    db, month, ids, feeds_table = pickle.loads(blob)  # written by `find` just before
+    """One part (database settings, month, household id range or None, the run's feeds table,
+    the policies) → pickled findings, read and found in this (worker) process."""
+    db, month, ids, feeds_table, policy = pickle.loads(blob)  # written by `find` just before
     _django_for(db)
-    return pickle.dumps(find_in(YearMonth(*month), ids, feeds_table), pickle.HIGHEST_PROTOCOL)
+    found = find_in(YearMonth(*month), ids, feeds_table, policy)
+    return pickle.dumps(found, pickle.HIGHEST_PROTOCOL)
 
 
 def _order(f: Finding) -> tuple[Any, ...]:
@@ -297,20 +310,18 @@ def find(
     ranges: list[tuple[int, int] | None] = [*columnar.household_id_ranges(EVERY_REGION, size)]
     ranges.append(None)
     step(f"分为{len(ranges)}段")
+    policy = policies(month)
     with part_feeds(month) as feeds_table:
         step("数据按家庭分段")
         blobs = [
-            pickle.dumps((db, (month.year, month.month), r, feeds_table), pickle.HIGHEST_PROTOCOL)
+            pickle.dumps(
+                (db, (month.year, month.month), r, feeds_table, policy), pickle.HIGHEST_PROTOCOL
+            )
             for r in ranges
         ]
         done = batchsql.map_parts(blobs, find_part, engine=engine, spark_session=spark_session)
     step("比对")
-    findings: list[Finding] = []
-    policy: dict[str, MonitoringPolicy] = {}
-    for part in done:
-        found, policies = pickle.loads(part)  # our own output
-        findings.extend(found)
-        policy.update(policies)
+    findings: list[Finding] = [f for part in done for f in pickle.loads(part)]  # our own output
     findings.sort(key=_order)
     return findings, policy
 
