@@ -52,7 +52,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "counts": queries.queue_counts(user),
         "statuses": CandidatePair.Status.choices,
         "reasons": queries.queue_reasons(user),
-        "can_run": actions.is_reviewer(user),
+        "can_review": actions.is_reviewer(user),
     }
     template = (
         "linkage/_queue_rows.html" if request.headers.get("HX-Request") else "linkage/queue.html"
@@ -87,6 +87,7 @@ def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
             "explanation": explanation,
             "rule": rule_of(pair.reason),
             "decisions": allowed_decisions(pair.reason),
+            "can_review": actions.is_reviewer(user),
             "can_merge": both_persons and pair.status == CandidatePair.Status.MATCH,
             "left_person": int(pair.left_key[1:]) if pair.left_key.startswith("P") else None,
             "right_person": int(pair.right_key[1:]) if pair.right_key.startswith("P") else None,
@@ -107,7 +108,7 @@ def decide(request: HttpRequest, pair_id: int) -> HttpResponse:
         request=request,
     )
     if request.headers.get("HX-Request"):
-        return render(request, "linkage/_queue_row.html", {"pair": pair})
+        return render(request, "linkage/_queue_row.html", {"pair": pair, "can_review": True})
     messages.success(request, f"已记录判定结论：{pair.get_status_display()}")
     return HttpResponseRedirect(reverse("linkage:pair_detail", args=[pair.pk]))
 
@@ -168,7 +169,11 @@ def profile(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(
         request,
         "linkage/profile.html",
-        {"profile": found, "actions": undoable.order_by("-pk")},
+        {
+            "profile": found,
+            "actions": undoable.order_by("-pk"),
+            "can_review": actions.is_reviewer(user),
+        },
     )
 
 

@@ -177,6 +177,32 @@ def test_the_queue_shows_counts_and_a_decision_comes_back_as_a_row(
 
 
 @pytest.mark.django_db
+def test_the_city_administrator_reads_the_pairs_but_is_offered_no_decision(
+    departments_about_li_jianguo: dict[str, Any], city_admin: Any, approver_haishu: Any
+) -> None:
+    """Deciding, merging, splitting and undoing need a reviewer (`actions.is_reviewer`): the
+    pages offer them to those only, as the worker offers them the run."""
+    person, renshe, _ = departments_about_li_jianguo.values()
+    do_run_linkage(None, today=TODAY)
+    pair = _pair(person.pk, renshe.pk)
+    pages = {}
+    for user in (city_admin, approver_haishu):
+        client = Client()
+        client.force_login(user)
+        pages[user.username] = [
+            client.get(url).content.decode()
+            for url in ("/linkage/candidates/", f"/linkage/candidates/{pair.pk}/")
+        ]
+    queue, evidence = pages["city_admin"]
+    assert "李建国" in queue and "逐项比较" in evidence  # the pair and its evidence are shown
+    for page in (queue, evidence):
+        assert "/decide/" not in page and "运行多重身份识别" not in page
+    queue, evidence = pages["approver_haishu"]
+    assert f"/linkage/candidates/{pair.pk}/decide/" in queue and "运行多重身份识别" in queue
+    assert f"/linkage/candidates/{pair.pk}/decide/" in evidence
+
+
+@pytest.mark.django_db
 def test_the_link_registry_command_runs_over_everything(
     departments_about_li_jianguo: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
